@@ -1,0 +1,5 @@
+"""Academic directory sync: sources (AAF1D, ONDE, LDAP) -> records -> plan -> apply.
+
+Parsing and planning (records, logins, text, aaf1d, onde, plan) never import bottle nor
+the models, so they are tested on plain values; apply.py is the only writer.
+"""
