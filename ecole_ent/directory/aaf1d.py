@@ -19,7 +19,8 @@ from defusedxml import ElementTree as SafeET
 
 from .records import (ClassRef, Feed, FeedError, GuardianLink, Issue, Person, Request,
                       School, _)
-from .text import clean, decode_strict, html_entities_to_xml, parse_date, xml_encoding
+from .text import (clean, decode_strict, html_entities_to_xml, parse_date, repair_order,
+                   xml_encoding)
 
 SOURCE = 'aaf1d'
 FILE_NAME = re.compile(
@@ -120,10 +121,11 @@ def _check_complete(feed_set):
 
 
 def parse_xml(path):
-    """The root element of one feed file, decoded strictly and parsed safely."""
+    """The root element of one feed file, decoded strictly and parsed safely, and its encoding."""
     name = Path(path).name
     data = Path(path).read_bytes()
-    text = decode_strict(data, xml_encoding(data, name), name)
+    encoding = xml_encoding(data, name)
+    text = decode_strict(data, encoding, name)
     text = html_entities_to_xml(_XML_DECL.sub('', text, count=1))
     try:
         root = SafeET.fromstring(text, forbid_dtd=False, forbid_entities=True,
@@ -142,11 +144,7 @@ def parse_xml(path):
     if root.tag != 'ficAlimMENESR':
         raise FeedError(_('{name} : élément racine « {tag} » inattendu (ficAlimMENESR attendu).')
                         .format(name=name, tag=root.tag))
-    return root
-
-
-def _values(element, where):
-    return [clean(v.text or '', where) for v in element.findall('value')]
+    return root, encoding
 
 
 def _one(values):
@@ -169,6 +167,7 @@ class _Reader:
         kind = 'complete' if feed_set.kind == 'Complet' else 'delta'
         self.feed = Feed(source=SOURCE, kind=kind)
         self.structures = structures           # AAF structure id -> UAI
+        self.repair = repair_order('utf-8')    # per file: its own encoding tried first
 
     def issue(self, where, message, external_id=None, skip=False):
         self.feed.issues.append(Issue(where, message, external_id, skip))
@@ -176,7 +175,9 @@ class _Reader:
     def read_file(self, path):
         category = FILE_NAME.match(path.name)['category']
         self.feed.files.append(path.name)
-        for index, element in enumerate(parse_xml(path), 1):
+        root, encoding = parse_xml(path)
+        self.repair = repair_order(encoding)
+        for index, element in enumerate(root, 1):
             where = _('{name}, requête {index}').format(name=path.name, index=index)
             op, identifier, attrs = self._request(element, category, where)
             if category == 'EtabEducNat':
@@ -193,18 +194,21 @@ class _Reader:
             raise FeedError(_('{where} : requête {op} dans un fichier Complet.').format(
                 where=where, op=element.tag))
         operational = element.find('operationalAttributes/attr')
-        declared = _one(_values(operational, where)) if operational is not None else ''
+        declared = _one(self.values(operational, where)) if operational is not None else ''
         if declared != category:
             raise FeedError(_('{where} : catégorie « {declared} » dans un fichier {category}.')
                             .format(where=where, declared=declared, category=category))
-        identifier = clean((element.findtext('identifier/id') or ''), where)
+        identifier = clean(element.findtext('identifier/id') or '', where, encodings=self.repair)
         if not identifier:
             raise FeedError(_('{where} : identifiant manquant.').format(where=where))
         body = element.find('attributes' if op == 'add' else 'modifications')
         attrs = {}
         for attr in (body if body is not None else []):
-            attrs[attr.get('name', '')] = _values(attr, where)
+            attrs[attr.get('name', '')] = self.values(attr, where)
         return op, identifier, attrs
+
+    def values(self, element, where):
+        return [clean(v.text or '', where, encodings=self.repair) for v in element.findall('value')]
 
     def _school(self, op, identifier, attrs, where):
         if op == 'delete':

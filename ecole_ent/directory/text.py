@@ -110,12 +110,20 @@ def unescape_once(text):
     return _ANY_ENTITY.sub(replace, text)
 
 
-def repair_mojibake(text):
-    """Return ``text`` with "Ã©"-style damage undone, or None if it cannot be undone."""
+REPAIR_ENCODINGS = ('cp1252', 'latin-1', 'iso8859_15')
+
+
+def repair_mojibake(text, encodings=REPAIR_ENCODINGS):
+    """Return ``text`` with "Ã©"-style damage undone, or None if it cannot be undone.
+
+    ``encodings`` are the 8-bit encodings the UTF-8 bytes may have been read as, most
+    likely first: a file declared ISO-8859-15 but written in UTF-8 is undone with
+    ISO-8859-15 ("Ã¨" is "è" there, but "Ú" through Windows-1252).
+    """
     for _round in range(3):                 # double-encoded text needs two rounds
         if not MOJIBAKE.search(text):
             return text
-        for encoding in ('cp1252', 'iso8859_15', 'latin-1'):
+        for encoding in encodings:
             try:
                 text = text.encode(encoding).decode('utf-8')
                 break
@@ -126,7 +134,14 @@ def repair_mojibake(text):
     return None if MOJIBAKE.search(text) else text
 
 
-def clean(value, where, entities=True):
+def repair_order(encoding):
+    """The repair encodings to try for a file decoded as ``encoding``, that one first."""
+    name = codecs.lookup(encoding).name
+    first = (name,) if name in ('cp1252', 'latin-1', 'iso8859-15', 'iso8859_15') else ()
+    return first + tuple(e for e in REPAIR_ENCODINGS if codecs.lookup(e).name != name)
+
+
+def clean(value, where, entities=True, encodings=REPAIR_ENCODINGS):
     """A source value made ready to store: entities undone, mojibake repaired, spaces folded.
 
     ``entities`` undoes one level of HTML escaping, which XML feeds carry and CSV files do not.
@@ -134,7 +149,7 @@ def clean(value, where, entities=True):
     if not value:
         return ''
     text = unescape_once(value) if entities else value
-    repaired = repair_mojibake(text)
+    repaired = repair_mojibake(text, encodings)
     if repaired is None:
         raise FeedError(_('{where} : texte mal encodé « {value} » (UTF-8 lu comme Latin-1), '
                           'impossible à réparer.').format(where=where, value=value))
