@@ -38,12 +38,15 @@ MOJIBAKE = re.compile('[\u00c2-\u00f4][' + re.escape(_continuation_chars()) + ']
 
 def decode_strict(data, encoding, name):
     """Decode ``data`` or refuse the file with its name and the first bad byte offset."""
+    skip = len(codecs.BOM_UTF8) if encoding == 'utf-8-sig' and data.startswith(codecs.BOM_UTF8) \
+        else 0
     try:
-        return data.decode(encoding)
+        return data[skip:].decode('utf-8' if skip else encoding)
     except UnicodeDecodeError as exc:
+        shown = 'UTF-8' if skip else encoding
         raise FeedError(_('{name} : octets invalides pour l\'encodage {encoding} '
-                          'à l\'octet {offset}.').format(name=name, encoding=encoding,
-                                                          offset=exc.start)) from None
+                          'à l\'octet {offset}.').format(name=name, encoding=shown,
+                                                          offset=skip + exc.start)) from None
 
 
 def xml_encoding(data, name):
