@@ -1,0 +1,344 @@
+"""Carry out a directory plan: the only module of the sync that writes.
+
+``sync()`` is the whole run (read, plan, then apply or refuse) used by the command line,
+the admin pages and the scheduler. ``apply_plan()`` runs in one transaction, keyed by
+external id: accounts are created, updated, moved, deactivated (never deleted) and
+reactivated; the links a source owns (enrolments, guardian links, teaching) are replaced,
+links of other sources and manual ones are kept. Accounts disabled for longer than the
+grace period are purged. Every run is stored (SyncRun) with one line per person who
+changed (SyncLine); a dry run writes nothing at all.
+"""
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .. import audit
+from ..accounts import service as accounts
+from ..db import writing
+from ..i18n import _
+from ..models import Classroom, Enrolment, GuardianLink, NIVEAUX, School, Teaching, User, now
+from ..models.directory import DirectoryRecord, SourceStructure, SyncLine, SyncRun
+from .plan import Options, plan_changes
+from .records import Account, FeedError, Person, Snapshot
+
+logger = logging.getLogger(__name__)
+CONSENT = {True: 'granted', False: 'refused'}
+LINKED = ('created', 'updated', 'moved', 'reactivated', 'unchanged')
+
+
+@dataclass
+class Outcome:
+    """What a sync run did: the plan (None when the input could not be read) and the stored run."""
+    plan: object = None
+    run: SyncRun | None = None
+    applied: bool = False
+    message: str = ''
+    errors: list = field(default_factory=list)
+
+    def to_json(self):
+        if self.plan is None:
+            return {'created': 0, 'updated': 0, 'moved': 0, 'deactivated': 0, 'reactivated': 0,
+                    'unchanged': 0, 'skipped': [], 'errors': [self.message]}
+        data = self.plan.to_json()
+        if self.message and self.message not in data['errors']:
+            data['errors'].append(self.message)
+        return data
+
+
+def sync(read, source, school_uai, *, dry_run=False, force=False, trigger='cli', actor=None,
+         threshold=0.20, grace_days=90):
+    """Read a source (``read()`` returns a Feed or raises FeedError), plan, apply or refuse."""
+    school = School.get_or_none(School.uai == school_uai) if school_uai else None
+    try:
+        feed = read()
+    except FeedError as exc:
+        return _failed(school, source, str(exc), dry_run, trigger, actor)
+    plan = plan_changes(feed, current_state(source, school_uai),
+                        Options(school_uai or '', force=force, threshold=threshold))
+    if plan.refused:
+        outcome = Outcome(plan=plan, message=plan.refused)
+        if not dry_run:
+            outcome.run = _record_refusal(school, plan, 'refused', plan.refused, trigger, actor,
+                                          feed.files)
+        return outcome
+    if dry_run:
+        return Outcome(plan=plan)
+    run = apply_plan(plan, feed, school, trigger=trigger, actor=actor, forced=force,
+                     grace_days=grace_days)
+    return Outcome(plan=plan, run=run, applied=True)
+
+
+def _failed(school, source, message, dry_run, trigger, actor):
+    logger.warning('synchronisation %s refusée : %s', source, message)
+    outcome = Outcome(message=message)
+    if not dry_run:
+        with writing():
+            outcome.run = SyncRun.create(school=school, source=source, status='failed',
+                                         trigger=trigger, actor=actor, message=message)
+    return outcome
+
+
+def _record_refusal(school, plan, status, message, trigger, actor, files):
+    with writing():
+        return SyncRun.create(school=school, source=plan.source, kind=plan.kind, status=status,
+                              trigger=trigger, actor=actor, message=message,
+                              errors=json.dumps(plan.errors, ensure_ascii=False),
+                              files=', '.join(files), **_counts(plan))
+
+
+def _counts(plan):
+    return {a: plan.count(a) for a in ('created', 'updated', 'moved', 'deactivated',
+                                       'reactivated', 'unchanged', 'skipped')}
+
+
+# --- the current state, as plan.py wants it ---------------------------------------------------
+
+def current_state(source, school_uai):
+    """A plain Snapshot of the accounts ``source`` imported into this school."""
+    school = School.get_or_none(School.uai == school_uai) if school_uai else None
+    known = frozenset(s.uai for s in School.select(School.uai))
+    taken = {u.login for u in User.select(User.login)}
+    if school is None:
+        return Snapshot(school_uai or '', known, taken_logins=taken)
+    records = {r.user_id: r.data for r in DirectoryRecord.select(DirectoryRecord.user,
+                                                                   DirectoryRecord.data)
+               .join(User).where((User.school == school) & (User.source == source))}
+    accounts_ = []
+    for user in User.select().where((User.school == school) & (User.source == source)
+                                    & User.external_id.is_null(False)):
+        data = records.get(user.id)
+        person = Person.from_dict(json.loads(data)) if data else _bare_person(user, source)
+        accounts_.append(Account(user.external_id, source, user.login, user.status, person))
+    year = school.current_year()
+    classes = {c.external_id: c.name for c in Classroom.select().where(
+        (Classroom.school == school) & (Classroom.year == year)
+        & Classroom.external_id.startswith(source + ':'))} if year else {}
+    return Snapshot(school_uai, known, accounts_, classes, taken)
+
+
+def _bare_person(user, source):
+    return Person(external_id=user.external_id, source=source, roles=user.role_set,
+                  last_name=user.last_name, first_name=user.first_name)
+
+
+def structures(source):
+    """{structure id: UAI} learnt from earlier Complet feeds (AAF deltas name schools by id)."""
+    prefix = source + ':'
+    return {s.external_id[len(prefix):]: s.school.uai
+            for s in SourceStructure.select(SourceStructure, School).join(School)
+            .where(SourceStructure.source == source)}
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+def apply_plan(plan, feed, school, *, trigger='cli', actor=None, forced=False, grace_days=90,
+               today=None):
+    """Write ``plan`` in one transaction and return the stored SyncRun."""
+    if plan.refused:
+        raise ValueError('a refused plan cannot be applied')
+    today = today or date.today()
+    school = accounts.ensure_school(school.uai, school.name)     # makes sure a year is open
+    with writing():
+        writer = _Writer(plan, school, today)
+        writer.schools(feed.schools)
+        writer.classes()
+        writer.people()
+        writer.links()
+        purged = writer.purge(grace_days)
+        run = SyncRun.create(school=school, source=plan.source, kind=plan.kind, status='applied',
+                             trigger=trigger, actor=actor, forced=forced,
+                             errors=json.dumps(plan.errors, ensure_ascii=False),
+                             files=', '.join(feed.files), purged=len(purged), **_counts(plan))
+        writer.lines(run, purged)
+        audit.record(actor, 'directory.sync', f'{plan.source} {school.uai}', school=school.id,
+                     **_counts(plan), purged=len(purged))
+    return run
+
+
+class _Writer:
+    def __init__(self, plan, school, today):
+        self.plan, self.school, self.today, self.source = plan, school, today, plan.source
+        self.year = school.current_year()
+        self.users = {u.external_id: u for u in User.select().where(
+            (User.source == self.source) & User.external_id.is_null(False)
+            & ((User.school == school) | User.external_id.in_(
+                [c.external_id for c in plan.changes if c.external_id])))}
+        self.classrooms = {}
+
+    def schools(self, schools):
+        for school in schools:
+            if school.uai == self.school.uai and school.external_id:
+                (SourceStructure.insert(source=self.source, external_id=school.external_id,
+                                        school=self.school)
+                 .on_conflict(conflict_target=[SourceStructure.source, SourceStructure.external_id],
+                              update={SourceStructure.school: self.school}).execute())
+
+    def classes(self):
+        current = {c.external_id: c for c in Classroom.select().where(
+            (Classroom.school == self.school) & (Classroom.year == self.year)
+            & Classroom.external_id.startswith(self.source + ':'))}
+        niveaux = {}
+        for change in self.plan.changes:
+            if change.person and 'pupil' in change.person.roles and change.action in LINKED:
+                for ref in change.person.classes:
+                    niveaux.setdefault(ref.external_id, set()).add(change.person.niveau)
+        for change in self.plan.classes:
+            if change.action == 'created':
+                current[change.external_id] = Classroom.create(
+                    school=self.school, year=self.year, name=change.label[:100], niveaux='',
+                    external_id=change.external_id)
+            else:
+                Classroom.update(name=change.label[:100]).where(
+                    Classroom.id == current[change.external_id].id).execute()
+        for ext, classroom in current.items():
+            wanted = ','.join(n for n in NIVEAUX if n in niveaux.get(ext, ()))
+            if ext in niveaux and wanted != classroom.niveaux:
+                Classroom.update(niveaux=wanted).where(Classroom.id == classroom.id).execute()
+        self.classrooms = current
+
+    def people(self):
+        for change in self.plan.changes:
+            if change.action == 'created':
+                self.users[change.external_id] = self._create(change)
+            elif change.action in ('updated', 'moved', 'reactivated'):
+                self._update(change)
+            elif change.action == 'deactivated':
+                self._deactivate(change)
+
+    def _create(self, change):
+        person = change.person
+        pupil = 'pupil' in person.roles
+        user = User.create(
+            login=change.login, first_name=person.first_name[:100] or '-',
+            last_name=person.last_name[:100] or '-', roles=','.join(sorted(person.roles)),
+            school=self.school, status='active' if pupil else 'pending', source=self.source,
+            external_id=person.external_id, email=person.email or None,
+            image_rights=CONSENT.get(person.image_consent, 'unknown') if pupil else None)
+        DirectoryRecord.create(user=user, source=self.source, external_id=person.external_id,
+                               data=json.dumps(person.to_dict(), ensure_ascii=False))
+        return user
+
+    def _update(self, change):
+        person, user = change.person, self.users[change.external_id]
+        values = dict(first_name=person.first_name[:100] or '-',
+                      last_name=person.last_name[:100] or '-',
+                      roles=','.join(sorted(person.roles | (user.role_set & {'admin'}))),
+                      email=person.email or None, school=self.school, updated_at=now())
+        if 'pupil' in person.roles and person.image_consent is not None:
+            values['image_rights'] = CONSENT[person.image_consent]
+        if change.action == 'reactivated':
+            pending = user.password_hash is None and 'pupil' not in person.roles
+            values.update(status='pending' if pending else 'active', disabled_at=None)
+        User.update(**values).where(User.id == user.id).execute()
+        (DirectoryRecord.insert(user=user, source=self.source, external_id=person.external_id,
+                                data=json.dumps(person.to_dict(), ensure_ascii=False))
+         .on_conflict(conflict_target=[DirectoryRecord.user],
+                      update={DirectoryRecord.data: json.dumps(person.to_dict(),
+                                                               ensure_ascii=False)}).execute())
+
+    def _deactivate(self, change):
+        user = self.users[change.external_id]
+        User.update(status='disabled', disabled_at=now(), updated_at=now()).where(
+            User.id == user.id).execute()
+        Enrolment.update(ended_on=self.today).where(
+            (Enrolment.pupil == user) & Enrolment.ended_on.is_null()
+            & (Enrolment.source == self.source)).execute()
+        accounts.revoke_sessions(user)
+
+    def links(self):
+        """Replace the enrolments, guardian links and teaching this source owns."""
+        people = {c.external_id: c.person for c in self.plan.changes
+                  if c.action in LINKED and c.person}
+        ids = {ext: self.users[ext].id for ext in people if ext in self.users}
+        by_id = {v: k for k, v in ids.items()}
+        enrolments, guardians, teachings = {}, {}, {}
+        for e in Enrolment.select().where(Enrolment.pupil.in_(list(by_id)) & Enrolment.ended_on.is_null()
+                                          & (Enrolment.source == self.source)):
+            enrolments.setdefault(e.pupil_id, {})[e.classroom_id] = e
+        for g in GuardianLink.select().where(GuardianLink.pupil.in_(list(by_id))):
+            guardians.setdefault(g.pupil_id, {})[g.guardian_id] = g
+        for t in Teaching.select().where(Teaching.teacher.in_(list(by_id))):
+            teachings.setdefault(t.teacher_id, {})[t.classroom_id] = t
+        for ext, person in people.items():
+            if ext not in ids:
+                continue
+            classes = {self.classrooms[r.external_id].id for r in person.classes
+                       if r.external_id in self.classrooms}
+            if 'pupil' in person.roles:
+                self._enrol(ids[ext], person, classes, enrolments.get(ids[ext], {}))
+                wanted = {ids[g.external_id]: g for g in person.guardians if g.external_id in ids}
+                self._guardians(ids[ext], wanted, guardians.get(ids[ext], {}))
+            elif person.roles & {'teacher', 'director', 'staff'}:
+                self._teach(ids[ext], classes, teachings.get(ids[ext], {}))
+
+    def _enrol(self, pupil_id, person, classes, current):
+        for classroom_id, enrolment in current.items():
+            if classroom_id not in classes:
+                Enrolment.update(ended_on=self.today).where(Enrolment.id == enrolment.id).execute()
+            elif enrolment.niveau != person.niveau[:4]:
+                Enrolment.update(niveau=person.niveau[:4]).where(Enrolment.id == enrolment.id).execute()
+        for classroom_id in classes - set(current):
+            Enrolment.create(pupil=pupil_id, classroom=classroom_id, niveau=person.niveau[:4],
+                             started_on=self.today, source=self.source)
+
+    def _guardians(self, pupil_id, wanted, current):
+        for guardian_id, link in current.items():
+            if link.source == self.source and guardian_id not in wanted:
+                GuardianLink.delete().where(GuardianLink.id == link.id).execute()
+        for guardian_id, ref in wanted.items():
+            if guardian_id not in current:
+                GuardianLink.create(guardian=guardian_id, pupil=pupil_id,
+                                    relation=(ref.relation or 'parent')[:20],
+                                    legal_authority=ref.legal_authority, source=self.source)
+
+    def _teach(self, teacher_id, classes, current):
+        for classroom_id, teaching in current.items():
+            if teaching.source == self.source and classroom_id not in classes:
+                Teaching.delete().where(Teaching.id == teaching.id).execute()
+        for classroom_id in classes - set(current):
+            Teaching.create(teacher=teacher_id, classroom=classroom_id, source=self.source)
+
+    def purge(self, grace_days):
+        """Delete this source's accounts disabled for longer than the grace period."""
+        limit = now() - timedelta(days=grace_days)
+        expired = list(User.select().where(
+            (User.source == self.source) & (User.school == self.school)
+            & (User.status == 'disabled') & (User.disabled_at < limit)))
+        if expired:
+            User.delete().where(User.id.in_([u.id for u in expired])).execute()
+        return expired
+
+    def lines(self, run, purged):
+        rows = []
+        for change in self.plan.changes:
+            if change.action == 'unchanged':
+                continue
+            user = self.users.get(change.external_id)
+            rows.append(dict(run=run, external_id=change.external_id, user=user,
+                             name=change.name[:200], login=change.login or '',
+                             action=change.action, detail=_detail(change)))
+        rows.extend(dict(run=run, external_id=u.external_id, user=None, name=u.display_name[:200],
+                         login=u.login, action='purged',
+                         detail=_('désactivé(e) depuis plus que le délai de grâce'))
+                    for u in purged)
+        for start in range(0, len(rows), 200):
+            SyncLine.insert_many(rows[start:start + 200]).execute()
+
+
+FIELD_LABELS = {
+    'last_name': 'nom', 'first_name': 'prénom', 'birth_name': 'nom de naissance',
+    'birth_date': 'date de naissance', 'classes': 'classe', 'groups': 'groupes',
+    'guardians': 'responsables', 'image_consent': 'droit à l\'image', 'email': 'courriel',
+    'roles': 'rôles', 'niveau': 'niveau', 'address': 'adresse',
+}
+
+
+def _detail(change):
+    if change.reason:
+        return change.reason
+    if change.action == 'moved':
+        before = ', '.join(c.label for c in change.previous.person.classes) or '—'
+        after = ', '.join(c.label for c in change.person.classes) or '—'
+        return _('classe : {before} → {after}').format(before=before, after=after)
+    return ', '.join(_(FIELD_LABELS.get(f, f)) for f in change.fields)
