@@ -46,14 +46,20 @@ class Outcome:
         return data
 
 
-def sync(read, source, school_uai, *, dry_run=False, force=False, trigger='cli', actor=None,
+def sync(read, source, school_uai=None, *, dry_run=False, force=False, trigger='cli', actor=None,
          threshold=0.20, grace_days=90):
-    """Read a source (``read()`` returns a Feed or raises FeedError), plan, apply or refuse."""
-    school = School.get_or_none(School.uai == school_uai) if school_uai else None
+    """Read a source (``read()`` returns a Feed or raises FeedError), plan, apply or refuse.
+
+    Without ``school_uai`` the school is the one the feed names, or the only one installed.
+    """
     try:
         feed = read()
+        school_uai = infer_school(feed, school_uai)
     except FeedError as exc:
+        uai = school_uai or only_school()      # so the failure shows on that school's admin home
+        school = School.get_or_none(School.uai == uai) if uai else None
         return _failed(school, source, str(exc), dry_run, trigger, actor)
+    school = School.get_or_none(School.uai == school_uai)
     plan = plan_changes(feed, current_state(source, school_uai),
                         Options(school_uai or '', force=force, threshold=threshold))
     if plan.refused:
@@ -67,6 +73,27 @@ def sync(read, source, school_uai, *, dry_run=False, force=False, trigger='cli',
     run = apply_plan(plan, feed, school, trigger=trigger, actor=actor, forced=force,
                      grace_days=grace_days)
     return Outcome(plan=plan, run=run, applied=True)
+
+
+def only_school():
+    """The UAI of the installation's only school, or None when there are several or none."""
+    schools = list(School.select(School.uai).limit(2))
+    return schools[0].uai if len(schools) == 1 else None
+
+
+def infer_school(feed, requested):
+    """The school a feed is for: asked for, named by the feed, or the only one installed."""
+    if requested:
+        return requested.upper()
+    named = {s.uai for s in feed.schools} or {
+        uai for p in feed.people + [r.person for r in feed.requests if r.person]
+        for uai in p.schools}
+    if len(named) == 1:
+        return named.pop()
+    if not named and only_school():
+        return only_school()
+    raise FeedError(_('Précisez l\'école avec --school UAI (le flux en nomme {n}).')
+                    .format(n=len(named)))
 
 
 def _failed(school, source, message, dry_run, trigger, actor):

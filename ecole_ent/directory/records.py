@@ -9,7 +9,7 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
-_ = lambda s: s  # noqa: E731  placeholder for ecole_ent.i18n._ until the foundation lands
+from ..i18n import _
 
 ROLES = ('pupil', 'guardian', 'teacher', 'director', 'staff')
 SOURCES = ('aaf1d', 'onde', 'ldap')

@@ -1,0 +1,124 @@
+"""Directory sync entry points for the command line, the admin pages and the scheduler.
+
+Each function reads one source with the installation's settings, then hands over to
+apply.sync() (plan, then apply or refuse). No bottle here.
+"""
+from pathlib import Path
+
+from ..models.directory import SyncLine, SyncRun
+from . import aaf1d, apply, ldap, onde, setting
+from .records import FeedError, _
+
+
+def _options(config):
+    return dict(threshold=setting(config, 'directory.threshold') / 100,
+                grace_days=setting(config, 'directory.grace_days'))
+
+
+def _fail(message):
+    def read():
+        raise FeedError(message)
+    return read
+
+
+def sync_aaf1d(paths, config, school=None, **kw):
+    """Import one AAF1D set (Complet or Delta) from files or a folder."""
+    return apply.sync(lambda: aaf1d.read_paths(paths, apply.structures('aaf1d')), 'aaf1d', school,
+                      **kw, **_options(config))
+
+
+def sync_onde(pupils, guardians, teachers, config, school=None, **kw):
+    """Import the ONDE exports of one school (the school must be given or be the only one)."""
+    uai = (school or apply.only_school() or '').upper()
+    if not uai:
+        return apply.sync(_fail(_('Précisez l\'école avec --school UAI.')), 'onde', **kw,
+                          **_options(config))
+    return apply.sync(lambda: onde.read_files(pupils, guardians, teachers, school_uai=uai),
+                      'onde', uai, **kw, **_options(config))
+
+
+def ldap_settings(config):
+    pairs = [p.split('=', 1) for p in setting(config, 'directory.ldap_attributes').split(',')
+             if '=' in p]
+    return ldap.Settings(url=setting(config, 'directory.ldap_url'),
+                         base_dn=setting(config, 'directory.ldap_base_dn'),
+                         bind_dn=setting(config, 'directory.ldap_bind_dn'),
+                         password=setting(config, 'directory.ldap_password') or '',
+                         people_filter=setting(config, 'directory.ldap_people_filter'),
+                         write_back=setting(config, 'directory.ldap_write_back'),
+                         attributes={k.strip(): v.strip() for k, v in pairs})
+
+
+def sync_ldap(config, school=None, **kw):
+    """Pull one school from the LDAP directory, then write logins and states back if allowed."""
+    settings = ldap_settings(config)
+    uai = (school or setting(config, 'directory.school') or apply.only_school() or '').upper()
+    if not settings.url or not uai:
+        message = _('LDAP non configuré (directory.ldap_url) ou école non précisée.')
+        return apply.sync(_fail(message), 'ldap', uai or None, **kw, **_options(config))
+    outcome = apply.sync(lambda: ldap.read(settings, uai), 'ldap', uai, **kw, **_options(config))
+    if outcome.applied and settings.write_back:
+        from ..models import User
+        rows = User.select(User.external_id, User.login, User.status).where(
+            (User.source == 'ldap') & User.external_id.is_null(False)).tuples()
+        try:
+            _modified, errors = ldap.write_back(settings, list(rows))
+        except FeedError as exc:
+            errors = [str(exc)]
+        outcome.errors.extend(errors)
+    return outcome
+
+
+def inbox(config):
+    folder = setting(config, 'directory.aaf_inbox')
+    return Path(folder) if folder else config.path('annuaire', 'aaf')
+
+
+def sync_inbox(config, **kw):
+    """Import the AAF sets waiting in the drop folder, oldest first; done sets move to done/."""
+    folder = inbox(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    outcomes = []
+    for feed_set in aaf1d.find_sets(folder):
+        outcome = apply.sync(lambda fs=feed_set: aaf1d.read_set(fs, apply.structures('aaf1d')),
+                             'aaf1d', setting(config, 'directory.school') or None, **kw,
+                             **_options(config))
+        outcomes.append(outcome)
+        if not outcome.applied:
+            break                  # later deltas must wait for this set to be fixed
+        done = folder / 'done'
+        done.mkdir(exist_ok=True)
+        for path in feed_set.paths():
+            path.replace(done / path.name)
+    return outcomes
+
+
+def run_configured(config, trigger='schedule', actor=None):
+    """The scheduled job: the configured source, once. Raises FeedError on failure."""
+    source = setting(config, 'directory.source')
+    if source == 'ldap':
+        outcomes = [sync_ldap(config, trigger=trigger, actor=actor)]
+    elif source == 'aaf1d':
+        outcomes = sync_inbox(config, trigger=trigger, actor=actor)
+    else:
+        return []
+    failed = [o for o in outcomes if not o.applied]
+    if failed:
+        raise FeedError(failed[0].message)
+    return outcomes
+
+
+def runs(school, limit=30):
+    return list(SyncRun.latest(school, limit))
+
+
+def get_run(school, run_id):
+    from ..errors import NotFound
+    run = SyncRun.get_or_none((SyncRun.id == run_id) & (SyncRun.school == school))
+    if run is None:
+        raise NotFound(_('Synchronisation introuvable.'))
+    return run
+
+
+def run_lines(run, action='', search=''):
+    return list(SyncLine.of_run(run, action or None, search))
