@@ -4,7 +4,7 @@ import logging.handlers
 
 from waitress import serve as waitress_serve
 
-from . import app as webapp, runtime
+from . import app as webapp, features, runtime
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,8 @@ def serve(config, demo=False):
     application = build(config, demo)
     host, port = config['server.host'], config['server.port']
     logger.info('ecole-ent écoute sur http://%s:%s/', host, port)
+    for module in features.modules('schedule'):      # background jobs (each guarded by a lease)
+        module.start(config)
     # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
     waitress_serve(application, host=host, port=port, threads=config['server.threads'],
                    ident='ecole-ent', channel_timeout=60, max_request_body_size=200 * 2**20)

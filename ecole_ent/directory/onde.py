@@ -104,7 +104,11 @@ class Table:
 
     def __init__(self, path, columns, required):
         self.name = Path(path).name
-        data = Path(path).read_bytes()
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise FeedError(_('{name} : fichier illisible ({error}).').format(
+                name=self.name, error=exc.strerror)) from None
         text = decode_strict(data, csv_encoding(data), self.name)
         lines = text.splitlines()
         header_line = lines[0] if lines else ''

@@ -30,6 +30,9 @@ def sync_aaf1d(paths, config, school=None, **kw):
 def sync_onde(pupils, guardians, teachers, config, school=None, **kw):
     """Import the ONDE exports of one school (the school must be given or be the only one)."""
     uai = (school or apply.only_school() or '').upper()
+    if pupils is None or guardians is None:
+        return apply.sync(_fail(_('Il faut le fichier des élèves et celui des responsables.')),
+                          'onde', uai or None, **kw, **_options(config))
     if not uai:
         return apply.sync(_fail(_('Précisez l\'école avec --school UAI.')), 'onde', **kw,
                           **_options(config))
@@ -108,6 +111,10 @@ def run_configured(config, trigger='schedule', actor=None):
     return outcomes
 
 
+def last_failure(school):
+    return SyncRun.last_failure(school)
+
+
 def runs(school, limit=30):
     return list(SyncRun.latest(school, limit))
 
@@ -122,3 +129,49 @@ def get_run(school, run_id):
 
 def run_lines(run, action='', search=''):
     return list(SyncLine.of_run(run, action or None, search))
+
+
+def default_school():
+    """The school shown to an account without one (the installation admin): the only one."""
+    from ..models import School
+    uai = apply.only_school()
+    return School.get(School.uai == uai) if uai else None
+
+
+def overview(school, config):
+    """What the directory page shows: configured source, lease state, last runs."""
+    from . import schedule
+    return {'school': school, 'runs': runs(school), 'failure': SyncRun.last_failure(school),
+            'source': setting(config, 'directory.source'), 'job': schedule.state(),
+            'interval': setting(config, 'directory.interval_hours')}
+
+
+UPLOAD_NAMES = {'eleves': 'eleves.csv', 'responsables': 'responsables.csv',
+                'enseignants': 'enseignants.csv'}
+
+
+def save_uploads(folder, uploads):
+    """Write the uploaded CSV files under fixed names; returns (pupils, guardians, teachers|None)."""
+    paths = []
+    for name, target in UPLOAD_NAMES.items():
+        upload = uploads.get(name)
+        if upload is None or not getattr(upload, 'filename', ''):
+            paths.append(None)
+            continue
+        path = Path(folder) / target          # never the browser's file name
+        upload.save(str(path))
+        paths.append(path)
+    return paths
+
+
+def class_cards(user, class_id):
+    """A class the user teaches (or directs), with its pupils and whether each has a card."""
+    from ..accounts import service as accounts
+    from ..errors import Forbidden
+    from . import cards
+    classroom = accounts.get_class_for(user, class_id)
+    if not accounts.teaches(user, classroom):
+        raise Forbidden(_('Seuls les enseignants de la classe et la direction y ont accès.'))
+    pupils = accounts.pupils_of(classroom)
+    return {'classroom': classroom,
+            'pupils': [(p, cards.has_card(p)) for p in pupils]}
