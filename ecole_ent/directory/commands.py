@@ -71,7 +71,7 @@ def cmd_sync_scheduled(args, ctx):
 def cmd_rollover(args, ctx):
     from . import rollover
     ctx.database()
-    print(rollover.rollover(args.year, args.school, dry_run=args.dry_run))
+    print(rollover.rollover(args.year, args.school, dry_run=args.dry_run))   # ValidationError: exit 1
     return 0
 
 

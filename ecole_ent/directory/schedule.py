@@ -83,7 +83,8 @@ def run_once(config, trigger='schedule', actor=None, job=None):
     True: applied; False: failed (and back-off set); None: another run holds the lease.
     """
     interval = timedelta(hours=setting(config, 'directory.interval_hours'))
-    if not acquire():
+    holder = f'{HOLDER}:{uuid.uuid4().hex[:8]}'     # per run: two threads are two holders
+    if not acquire(holder=holder):
         return None, _('Une synchronisation est déjà en cours.')
     error = None
     try:
@@ -95,7 +96,7 @@ def run_once(config, trigger='schedule', actor=None, job=None):
         logger.exception('échec de la synchronisation planifiée')
         error = message = _('Échec inattendu : {error}').format(error=exc)
     finally:
-        release(error=error, interval=interval)
+        release(holder=holder, error=error, interval=interval)
     return error is None, message
 
 

@@ -108,3 +108,26 @@ def test_write_back_keeps_other_values_of_the_state_attribute(slapd):
 def test_write_back_is_off_unless_configured(slapd):
     assert ldap.write_back(settings(slapd), [('ldap:AAF1D$3100001', 'x', 'active')]) == (0, [])
     assert entry(slapd, 'TEL00001', 'ENTPersonLogin')['ENTPersonLogin'] == ['lea.martinrousseau']
+
+
+def test_scheduled_style_sync_applies_writes_back_and_survives_the_directory_going_down(
+        config, database, slapd):
+    from ecole_ent.accounts import service as accounts
+    from ecole_ent.directory import service
+    from ecole_ent.models import User
+    accounts.ensure_school(UAI, 'École des Mimosas')
+    config.update({'directory.ldap_url': slapd.url, 'directory.ldap_base_dn': server.SUFFIX,
+                   'directory.ldap_bind_dn': server.ADMIN_DN,
+                   'directory.ldap_password': server.ADMIN_PASSWORD,
+                   'directory.ldap_write_back': True})
+    outcome = service.sync_ldap(config)
+    assert outcome.applied and outcome.run.created == 23 and outcome.errors == []
+    assert entry(slapd, 'TEL00001', 'ENTPersonLogin', 'description') == {
+        'ENTPersonLogin': ['lea.martin-rousseau'], 'description': ['ecole-ent:active']}
+    assert entry(slapd, 'TPA00001', 'description')['description'] == ['ecole-ent:pending']
+    assert service.sync_ldap(config).run.unchanged == 23
+    before = [(u.login, u.status) for u in User.select().order_by(User.id)]
+    slapd.stop()
+    down = service.sync_ldap(config)
+    assert not down.applied and down.run.status == 'failed' and 'injoignable' in down.message
+    assert [(u.login, u.status) for u in User.select().order_by(User.id)] == before
