@@ -125,28 +125,26 @@ def current_state(source, school_uai):
     """A plain Snapshot of the accounts ``source`` imported into this school."""
     school = School.get_or_none(School.uai == school_uai) if school_uai else None
     known = frozenset(s.uai for s in School.select(School.uai))
-    taken = {u.login for u in User.select(User.login)}
+    taken = {login for (login,) in User.select(User.login).tuples()}
     if school is None:
         return Snapshot(school_uai or '', known, taken_logins=taken)
-    records = {r.user_id: r.data for r in DirectoryRecord.select(DirectoryRecord.user,
-                                                                   DirectoryRecord.data)
-               .join(User).where((User.school == school) & (User.source == source))}
+    records = dict(DirectoryRecord.select(DirectoryRecord.user, DirectoryRecord.data)
+                   .join(User).where((User.school == school) & (User.source == source)).tuples())
     accounts_ = []
-    for user in User.select().where((User.school == school) & (User.source == source)
-                                    & User.external_id.is_null(False)):
-        data = records.get(user.id)
-        person = Person.from_dict(json.loads(data)) if data else _bare_person(user, source)
-        accounts_.append(Account(user.external_id, source, user.login, user.status, person))
+    for user_id, ext, login, status, roles, first, last in User.select(
+            User.id, User.external_id, User.login, User.status, User.roles, User.first_name,
+            User.last_name).where((User.school == school) & (User.source == source)
+                                  & User.external_id.is_null(False)).tuples():
+        data = records.get(user_id)
+        person = Person.from_dict(json.loads(data)) if data else Person(
+            external_id=ext, source=source, roles=frozenset(roles.split(',')), last_name=last,
+            first_name=first)
+        accounts_.append(Account(ext, source, login, status, person))
     year = school.current_year()
     classes = {c.external_id: c.name for c in Classroom.select().where(
         (Classroom.school == school) & (Classroom.year == year)
         & Classroom.external_id.startswith(source + ':'))} if year else {}
     return Snapshot(school_uai, known, accounts_, classes, taken)
-
-
-def _bare_person(user, source):
-    return Person(external_id=user.external_id, source=source, roles=user.role_set,
-                  last_name=user.last_name, first_name=user.first_name)
 
 
 def structures(source):
@@ -183,14 +181,25 @@ def apply_plan(plan, feed, school, *, trigger='cli', actor=None, forced=False, g
     return run
 
 
+def _chunks(items, size=200):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _record(person):
+    return json.dumps(person.to_dict(), ensure_ascii=False)
+
+
 class _Writer:
+    """One instance per apply; bulk inserts keep a 2,000-person import within seconds."""
+
     def __init__(self, plan, school, today):
         self.plan, self.school, self.today, self.source = plan, school, today, plan.source
         self.year = school.current_year()
-        self.users = {u.external_id: u for u in User.select().where(
-            (User.source == self.source) & User.external_id.is_null(False)
-            & ((User.school == school) | User.external_id.in_(
-                [c.external_id for c in plan.changes if c.external_id])))}
+        self.ids = dict(User.select(User.external_id, User.id).where(
+            (User.source == self.source) & (User.school == school)
+            & User.external_id.is_null(False)).tuples())
         self.classrooms = {}
 
     def schools(self, schools):
@@ -222,109 +231,138 @@ class _Writer:
             wanted = ','.join(n for n in NIVEAUX if n in niveaux.get(ext, ()))
             if ext in niveaux and wanted != classroom.niveaux:
                 Classroom.update(niveaux=wanted).where(Classroom.id == classroom.id).execute()
-        self.classrooms = current
+        self.classrooms = {ext: c.id for ext, c in current.items()}
 
     def people(self):
+        created = [c for c in self.plan.changes if c.action == 'created']
+        self._create(created)
         for change in self.plan.changes:
-            if change.action == 'created':
-                self.users[change.external_id] = self._create(change)
-            elif change.action in ('updated', 'moved', 'reactivated'):
+            if change.action in ('updated', 'moved', 'reactivated'):
                 self._update(change)
             elif change.action == 'deactivated':
                 self._deactivate(change)
 
-    def _create(self, change):
-        person = change.person
-        pupil = 'pupil' in person.roles
-        user = User.create(
-            login=change.login, first_name=person.first_name[:100] or '-',
-            last_name=person.last_name[:100] or '-', roles=','.join(sorted(person.roles)),
-            school=self.school, status='active' if pupil else 'pending', source=self.source,
-            external_id=person.external_id, email=person.email or None,
-            image_rights=CONSENT.get(person.image_consent, 'unknown') if pupil else None)
-        DirectoryRecord.create(user=user, source=self.source, external_id=person.external_id,
-                               data=json.dumps(person.to_dict(), ensure_ascii=False))
-        return user
+    def _create(self, changes):
+        """Insert new accounts in bulk; one whose id exists in another school is taken over."""
+        elsewhere = {}
+        for chunk in _chunks(c.external_id for c in changes):
+            elsewhere.update(User.select(User.external_id, User.id).where(
+                (User.source == self.source) & User.external_id.in_(chunk)).tuples())
+        rows = []
+        for change in changes:
+            if change.external_id in elsewhere:
+                self.ids[change.external_id] = elsewhere[change.external_id]
+                self._update(change)
+                continue
+            person = change.person
+            pupil = 'pupil' in person.roles
+            rows.append(dict(
+                login=change.login, first_name=person.first_name[:100] or '-',
+                last_name=person.last_name[:100] or '-', roles=','.join(sorted(person.roles)),
+                school=self.school, status='active' if pupil else 'pending', source=self.source,
+                external_id=person.external_id, email=person.email or None,
+                image_rights=CONSENT.get(person.image_consent, 'unknown') if pupil else None,
+                created_at=now(), updated_at=now()))
+        for chunk in _chunks(rows):
+            User.insert_many(chunk).execute()
+            self.ids.update(User.select(User.external_id, User.id).where(
+                (User.source == self.source)
+                & User.external_id.in_([r['external_id'] for r in chunk])).tuples())
+        records = [dict(user=self.ids[c.external_id], source=self.source,
+                        external_id=c.external_id, data=_record(c.person), created_at=now())
+                   for c in changes if c.external_id not in elsewhere]
+        for chunk in _chunks(records):
+            DirectoryRecord.insert_many(chunk).execute()
 
     def _update(self, change):
-        person, user = change.person, self.users[change.external_id]
+        person, user = change.person, User.get_by_id(self.ids[change.external_id])
         values = dict(first_name=person.first_name[:100] or '-',
                       last_name=person.last_name[:100] or '-',
                       roles=','.join(sorted(person.roles | (user.role_set & {'admin'}))),
                       email=person.email or None, school=self.school, updated_at=now())
         if 'pupil' in person.roles and person.image_consent is not None:
             values['image_rights'] = CONSENT[person.image_consent]
-        if change.action == 'reactivated':
+        if change.action == 'reactivated' or user.status == 'disabled':
             pending = user.password_hash is None and 'pupil' not in person.roles
             values.update(status='pending' if pending else 'active', disabled_at=None)
         User.update(**values).where(User.id == user.id).execute()
         (DirectoryRecord.insert(user=user, source=self.source, external_id=person.external_id,
-                                data=json.dumps(person.to_dict(), ensure_ascii=False))
+                                data=_record(person))
          .on_conflict(conflict_target=[DirectoryRecord.user],
-                      update={DirectoryRecord.data: json.dumps(person.to_dict(),
-                                                               ensure_ascii=False)}).execute())
+                      update={DirectoryRecord.data: _record(person)}).execute())
 
     def _deactivate(self, change):
-        user = self.users[change.external_id]
+        user_id = self.ids[change.external_id]
         User.update(status='disabled', disabled_at=now(), updated_at=now()).where(
-            User.id == user.id).execute()
+            User.id == user_id).execute()
         Enrolment.update(ended_on=self.today).where(
-            (Enrolment.pupil == user) & Enrolment.ended_on.is_null()
+            (Enrolment.pupil == user_id) & Enrolment.ended_on.is_null()
             & (Enrolment.source == self.source)).execute()
-        accounts.revoke_sessions(user)
+        accounts.revoke_sessions(user_id)
 
     def links(self):
         """Replace the enrolments, guardian links and teaching this source owns."""
         people = {c.external_id: c.person for c in self.plan.changes
-                  if c.action in LINKED and c.person}
-        ids = {ext: self.users[ext].id for ext in people if ext in self.users}
-        by_id = {v: k for k, v in ids.items()}
+                  if c.action in LINKED and c.person and c.external_id in self.ids}
+        by_id = {self.ids[ext]: ext for ext in people}
         enrolments, guardians, teachings = {}, {}, {}
-        for e in Enrolment.select().where(Enrolment.pupil.in_(list(by_id)) & Enrolment.ended_on.is_null()
-                                          & (Enrolment.source == self.source)):
-            enrolments.setdefault(e.pupil_id, {})[e.classroom_id] = e
-        for g in GuardianLink.select().where(GuardianLink.pupil.in_(list(by_id))):
-            guardians.setdefault(g.pupil_id, {})[g.guardian_id] = g
-        for t in Teaching.select().where(Teaching.teacher.in_(list(by_id))):
-            teachings.setdefault(t.teacher_id, {})[t.classroom_id] = t
+        for chunk in _chunks(by_id, 500):
+            for row in Enrolment.select(Enrolment.id, Enrolment.pupil, Enrolment.classroom,
+                                        Enrolment.niveau).where(
+                    Enrolment.pupil.in_(chunk) & Enrolment.ended_on.is_null()
+                    & (Enrolment.source == self.source)).tuples():
+                enrolments.setdefault(row[1], {})[row[2]] = row
+            for row in GuardianLink.select(GuardianLink.id, GuardianLink.pupil, GuardianLink.guardian,
+                                           GuardianLink.source).where(
+                    GuardianLink.pupil.in_(chunk)).tuples():
+                guardians.setdefault(row[1], {})[row[2]] = row
+            for row in Teaching.select(Teaching.id, Teaching.teacher, Teaching.classroom,
+                                       Teaching.source).where(Teaching.teacher.in_(chunk)).tuples():
+                teachings.setdefault(row[1], {})[row[2]] = row
+        new = {'enrolments': [], 'guardians': [], 'teachings': []}
         for ext, person in people.items():
-            if ext not in ids:
-                continue
-            classes = {self.classrooms[r.external_id].id for r in person.classes
+            user_id = self.ids[ext]
+            classes = {self.classrooms[r.external_id] for r in person.classes
                        if r.external_id in self.classrooms}
             if 'pupil' in person.roles:
-                self._enrol(ids[ext], person, classes, enrolments.get(ids[ext], {}))
-                wanted = {ids[g.external_id]: g for g in person.guardians if g.external_id in ids}
-                self._guardians(ids[ext], wanted, guardians.get(ids[ext], {}))
+                self._enrol(user_id, person, classes, enrolments.get(user_id, {}), new)
+                wanted = {self.ids[g.external_id]: g for g in person.guardians
+                          if g.external_id in self.ids}
+                self._guardians(user_id, wanted, guardians.get(user_id, {}), new)
             elif person.roles & {'teacher', 'director', 'staff'}:
-                self._teach(ids[ext], classes, teachings.get(ids[ext], {}))
+                self._teach(user_id, classes, teachings.get(user_id, {}), new)
+        for model, key in ((Enrolment, 'enrolments'), (GuardianLink, 'guardians'),
+                           (Teaching, 'teachings')):
+            for chunk in _chunks(new[key]):
+                model.insert_many(chunk).execute()
 
-    def _enrol(self, pupil_id, person, classes, current):
-        for classroom_id, enrolment in current.items():
+    def _enrol(self, pupil_id, person, classes, current, new):
+        niveau = person.niveau[:4]
+        for classroom_id, (row_id, _pupil, _classroom, old_niveau) in current.items():
             if classroom_id not in classes:
-                Enrolment.update(ended_on=self.today).where(Enrolment.id == enrolment.id).execute()
-            elif enrolment.niveau != person.niveau[:4]:
-                Enrolment.update(niveau=person.niveau[:4]).where(Enrolment.id == enrolment.id).execute()
-        for classroom_id in classes - set(current):
-            Enrolment.create(pupil=pupil_id, classroom=classroom_id, niveau=person.niveau[:4],
-                             started_on=self.today, source=self.source)
+                Enrolment.update(ended_on=self.today).where(Enrolment.id == row_id).execute()
+            elif old_niveau != niveau:
+                Enrolment.update(niveau=niveau).where(Enrolment.id == row_id).execute()
+        new['enrolments'].extend(
+            dict(pupil=pupil_id, classroom=classroom_id, niveau=niveau, started_on=self.today,
+                 source=self.source, created_at=now()) for classroom_id in classes - set(current))
 
-    def _guardians(self, pupil_id, wanted, current):
-        for guardian_id, link in current.items():
-            if link.source == self.source and guardian_id not in wanted:
-                GuardianLink.delete().where(GuardianLink.id == link.id).execute()
-        for guardian_id, ref in wanted.items():
-            if guardian_id not in current:
-                GuardianLink.create(guardian=guardian_id, pupil=pupil_id,
-                                    relation=(ref.relation or 'parent')[:20],
-                                    legal_authority=ref.legal_authority, source=self.source)
+    def _guardians(self, pupil_id, wanted, current, new):
+        for guardian_id, (row_id, _pupil, _guardian, source) in current.items():
+            if source == self.source and guardian_id not in wanted:
+                GuardianLink.delete().where(GuardianLink.id == row_id).execute()
+        new['guardians'].extend(
+            dict(guardian=guardian_id, pupil=pupil_id, relation=(ref.relation or 'parent')[:20],
+                 legal_authority=ref.legal_authority, source=self.source, created_at=now())
+            for guardian_id, ref in wanted.items() if guardian_id not in current)
 
-    def _teach(self, teacher_id, classes, current):
-        for classroom_id, teaching in current.items():
-            if teaching.source == self.source and classroom_id not in classes:
-                Teaching.delete().where(Teaching.id == teaching.id).execute()
-        for classroom_id in classes - set(current):
-            Teaching.create(teacher=teacher_id, classroom=classroom_id, source=self.source)
+    def _teach(self, teacher_id, classes, current, new):
+        for classroom_id, (row_id, _teacher, _classroom, source) in current.items():
+            if source == self.source and classroom_id not in classes:
+                Teaching.delete().where(Teaching.id == row_id).execute()
+        new['teachings'].extend(
+            dict(teacher=teacher_id, classroom=classroom_id, source=self.source, created_at=now())
+            for classroom_id in classes - set(current))
 
     def purge(self, grace_days):
         """Delete this source's accounts disabled for longer than the grace period."""
@@ -341,7 +379,7 @@ class _Writer:
         for change in self.plan.changes:
             if change.action == 'unchanged':
                 continue
-            user = self.users.get(change.external_id)
+            user = self.ids.get(change.external_id)
             rows.append(dict(run=run, external_id=change.external_id, user=user,
                              name=change.name[:200], login=change.login or '',
                              action=change.action, detail=_detail(change)))
@@ -349,8 +387,10 @@ class _Writer:
                          login=u.login, action='purged',
                          detail=_('désactivé(e) depuis plus que le délai de grâce'))
                     for u in purged)
-        for start in range(0, len(rows), 200):
-            SyncLine.insert_many(rows[start:start + 200]).execute()
+        for row in rows:
+            row['created_at'] = now()
+        for chunk in _chunks(rows):
+            SyncLine.insert_many(chunk).execute()
 
 
 FIELD_LABELS = {
