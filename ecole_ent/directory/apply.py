@@ -13,6 +13,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from peewee import IntegrityError
+
 from .. import audit
 from ..accounts import service as accounts
 from ..db import writing
@@ -52,6 +54,19 @@ def sync(read, source, school_uai=None, *, dry_run=False, force=False, trigger='
 
     Without ``school_uai`` the school is the one the feed names, or the only one installed.
     """
+    if dry_run:
+        return _sync(read, source, school_uai, dry_run, force, trigger, actor, threshold,
+                     grace_days)
+    from .schedule import exclusive
+    try:
+        with exclusive():          # one run at a time, whoever starts it
+            return _sync(read, source, school_uai, dry_run, force, trigger, actor, threshold,
+                         grace_days)
+    except FeedError as exc:       # another run holds the lease
+        return Outcome(message=str(exc))
+
+
+def _sync(read, source, school_uai, dry_run, force, trigger, actor, threshold, grace_days):
     try:
         feed = read()
         school_uai = infer_school(feed, school_uai)
@@ -70,8 +85,14 @@ def sync(read, source, school_uai=None, *, dry_run=False, force=False, trigger='
         return outcome
     if dry_run:
         return Outcome(plan=plan)
-    run = apply_plan(plan, feed, school, trigger=trigger, actor=actor, forced=force,
-                     grace_days=grace_days)
+    try:
+        run = apply_plan(plan, feed, school, trigger=trigger, actor=actor, forced=force,
+                         grace_days=grace_days)
+    except IntegrityError:         # an account changed between planning and applying
+        logger.exception('synchronisation %s : conflit', source)
+        return _failed(school, source, _('Un compte a été modifié pendant la synchronisation : '
+                                         'rien n\'a été importé, relancez-la.'), dry_run, trigger,
+                       actor)
     return Outcome(plan=plan, run=run, applied=True)
 
 

@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 from peewee import IntegrityError
@@ -27,6 +28,7 @@ JOB = 'directory-sync'
 LEASE = timedelta(minutes=30)        # a run that crashed without releasing frees the job after this
 FIRST_RETRY = timedelta(minutes=5)
 HOLDER = f'{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}'
+_held = threading.local()            # the lease this thread holds, so nested calls do not wait
 
 
 def acquire(name=JOB, holder=HOLDER, ttl=LEASE, at=None):
@@ -63,6 +65,32 @@ def release(name=JOB, holder=HOLDER, error=None, interval=timedelta(hours=6), at
     return wait
 
 
+def _new_holder():
+    return f'{HOLDER}:{uuid.uuid4().hex[:8]}'     # per run: two threads are two holders
+
+
+@contextmanager
+def exclusive():
+    """Hold the sync lease around a manual run (command line, admin upload); re-entrant.
+
+    Raises FeedError when another run holds it; leaves the schedule's back-off untouched.
+    """
+    if getattr(_held, 'holder', None):
+        yield
+        return
+    holder = _new_holder()
+    if not acquire(holder=holder):
+        raise FeedError(_('Une synchronisation est déjà en cours.'))
+    _held.holder = holder
+    try:
+        yield
+    finally:
+        _held.holder = None
+        with writing():
+            JobLease.update(holder='', expires_at=now()).where(
+                (JobLease.name == JOB) & (JobLease.holder == holder)).execute()
+
+
 def backoff(failures, interval):
     """5 min, 10, 20, 40... never longer than the normal interval."""
     return min(interval, FIRST_RETRY * (2 ** max(failures - 1, 0)))
@@ -83,10 +111,11 @@ def run_once(config, trigger='schedule', actor=None, job=None):
     True: applied; False: failed (and back-off set); None: another run holds the lease.
     """
     interval = timedelta(hours=setting(config, 'directory.interval_hours'))
-    holder = f'{HOLDER}:{uuid.uuid4().hex[:8]}'     # per run: two threads are two holders
+    holder = _new_holder()
     if not acquire(holder=holder):
         return None, _('Une synchronisation est déjà en cours.')
     error = None
+    _held.holder = holder
     try:
         outcomes = (job or service.run_configured)(config, trigger=trigger, actor=actor)
         message = _('Synchronisation terminée ({n} import(s)).').format(n=len(outcomes))
@@ -96,6 +125,7 @@ def run_once(config, trigger='schedule', actor=None, job=None):
         logger.exception('échec de la synchronisation planifiée')
         error = message = _('Échec inattendu : {error}').format(error=exc)
     finally:
+        _held.holder = None
         release(holder=holder, error=error, interval=interval)
     return error is None, message
 

@@ -103,3 +103,14 @@ def test_rollover_refuses_a_bad_or_past_year(config, school):
         rollover.rollover('2026-2028', UAI)
     with pytest.raises(ValidationError):
         rollover.rollover('2000-2001', UAI)
+
+
+def test_a_manual_sync_waits_for_no_one_but_refuses_while_the_schedule_runs(config, school):
+    assert schedule.acquire(holder='scheduler-elsewhere')
+    busy = service.sync_aaf1d([COMPLET], config)
+    assert not busy.applied and 'déjà en cours' in busy.message
+    assert User.select().where(User.source == 'aaf1d').count() == 0
+    assert service.sync_aaf1d([COMPLET], config, dry_run=True).plan.count('created') == 23
+    schedule.release(holder='scheduler-elsewhere')
+    assert service.sync_aaf1d([COMPLET], config).applied
+    assert JobLease.get(JobLease.name == schedule.JOB).holder == ''
