@@ -72,3 +72,20 @@ def test_onde_command(installed):
                    str(ONDE / 'CSVExtraction-responsables.csv'), '--json')
     data = json.loads(result.stdout)
     assert data['created'] == 19 and any('Ay?e' in e for e in data['errors'])
+
+
+def test_scheduled_command_imports_the_inbox_and_reports_failures(installed, complet):
+    env = {'ECOLE_DIRECTORY_SOURCE': 'aaf1d'}
+    inbox = installed / 'annuaire' / 'aaf'
+    inbox.mkdir(parents=True)
+    for path in COMPLET.glob('*.xml'):
+        (inbox / path.name).write_bytes(path.read_bytes())
+    result = ecole(installed, 'sync', 'planifiee', env=env)
+    assert 'Synchronisation terminée (1 import(s))' in result.stderr
+    assert len(list((inbox / 'done').glob('*.xml'))) == 4
+    broken = feed_file(inbox, 'Eleve', date='20250101')
+    for path in complet.glob('*.xml'):
+        (inbox / path.name.replace('20241105', '20250101')).write_bytes(path.read_bytes())
+    broken.write_bytes(broken.read_bytes()[:1000])
+    failed = ecole(installed, 'sync', 'planifiee', env=env, check=False)
+    assert failed.returncode == 1 and 'tronqué' in failed.stderr

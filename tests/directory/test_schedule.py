@@ -114,3 +114,24 @@ def test_a_manual_sync_waits_for_no_one_but_refuses_while_the_schedule_runs(conf
     schedule.release(holder='scheduler-elsewhere')
     assert service.sync_aaf1d([COMPLET], config).applied
     assert JobLease.get(JobLease.name == schedule.JOB).holder == ''
+
+
+def test_the_in_process_scheduler_runs_a_due_job(config, school):
+    config['directory.source'] = 'aaf1d'
+    inbox = service.inbox(config)
+    inbox.mkdir(parents=True)
+    for path in COMPLET.glob('*.xml'):
+        (inbox / path.name).write_bytes(path.read_bytes())
+    scheduler = schedule.Scheduler(config, tick=0.05)
+    scheduler.start()
+    try:
+        for _tick in range(400):               # the thread, not the clock, decides: poll its effect
+            if not list(inbox.glob('*.xml')):
+                break
+            scheduler.stopping.wait(0.05)
+    finally:
+        scheduler.stop()
+        scheduler.join(10)
+    assert not list(inbox.glob('*.xml'))
+    assert User.select().where(User.source == 'aaf1d').count() == 23
+    assert not schedule.due()                   # next run in interval_hours
