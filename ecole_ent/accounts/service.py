@@ -318,9 +318,12 @@ def children_of(guardian):
 
 
 def teachers_of_children(guardian):
-    """{classroom id: [teacher, ...]} for the current classes of a guardian's children."""
+    """{classroom id: [teacher, ...]} for the current classes of a guardian's children
+    (staff such as an ATSEM may work in a class, but families are shown its teachers)."""
     result = {}
     for teacher in _children_teachers_lookup(guardian.id):
+        if not teacher.has_role('teacher'):
+            continue
         names = result.setdefault(teacher.class_id, [])
         if all(t.id != teacher.id for t in names):
             names.append(teacher)
