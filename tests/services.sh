@@ -28,7 +28,9 @@ ensure_venv() {
     "$python" -c 'import ensurepip' 2>/dev/null || ensure_debian_packages python3-venv
     "$python" -m venv "$ECOLE_VENV"
   fi
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$ECOLE_VENV/bin/python" -m pip install -q -e ".[$extras]"
+  # (this machine's pip configuration warns about absent local indexes: noise, filtered out)
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$ECOLE_VENV/bin/python" -m pip install -q -e ".[$extras]" \
+    2> >(grep -v '^WARNING: Location .* is ignored' >&2)
   export ECOLE_VENV PATH="$ECOLE_VENV/bin:$PATH"
 }
 
