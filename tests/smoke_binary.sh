@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tests/services.sh
 bin=$(realpath "${1:-dist/ecole-ent}")
-teacher=${SMOKE_TEACHER:-m.durand}   # a demo teacher (README); password "demo"
+teacher=${SMOKE_TEACHER:-julien.roux}   # a demo teacher (README); password "demo"
 login_path=/connexion
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ecole-smoke.XXXXXX")
