@@ -196,7 +196,7 @@ def test_a_crash_gives_a_french_500_page_without_a_traceback(demo_client, demo_a
         raise ZeroDivisionError('secret internals')
     demo_app.bottle.route('/boom', 'GET', boom)
     demo_client.login('julien.roux')
-    response = demo_client.get('/boom', status=500)
+    response = demo_client.get('/boom', status=500, expect_errors=True)
     assert 'Erreur du serveur' in response.text
     assert 'ZeroDivisionError' not in response.text and 'secret internals' not in response.text
     assert response.headers['Content-Security-Policy']
