@@ -27,8 +27,8 @@ def test_teacher_prints_cards_and_a_pupil_signs_in_with_one(browser_page, chromi
     page.wait_for_load_state()
     assert page.locator('.login-card svg').count() >= 1
     assert axe_violations(page) == []
-    code = page.locator('.login-card .code strong').first.inner_text().replace(' ', '')
-    first_name = page.locator('.login-card h2').first.inner_text()
+    code = page.locator('.login-card .login-card-code strong').first.inner_text().replace(' ', '')
+    first_name = page.locator('.login-card .login-card-name').first.inner_text()
     pupil = chromium.new_context(viewport={'width': 1024, 'height': 768}, locale='fr-FR',
                                  bypass_csp=True)     # to inject axe-core, as browser_page does
     try:

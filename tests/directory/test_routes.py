@@ -98,7 +98,7 @@ def test_cards_sign_a_pupil_in_from_the_school_network_only(client, imported):
     listing = client.get(f'/annuaire/classe/{cid}')
     cards = form(listing, '/cartes').submit()
     assert cards.text.count('class="segno"') == 3 and 'timeo.faure' in cards.text   # after the delta
-    code = re.search(r'Mon code : <strong>([a-z0-9 ]+)</strong>', cards.text).group(1)
+    code = re.search(r'Mon code :<br><strong>([a-z0-9 ]+)</strong>', cards.text).group(1)
     pupil_client = Client(client.app, extra_environ={'REMOTE_ADDR': '192.168.1.20'})
     home = pupil_client.get('/carte?jeton=' + code.replace(' ', '')).follow()
     assert 'Bonjour' in home.text and home.status_int == 200
@@ -111,7 +111,7 @@ def test_cards_sign_a_pupil_in_from_the_school_network_only(client, imported):
 def test_the_short_code_can_be_typed(client, imported):
     signed_in(client, 'claire.lefevre-dubois')
     cards = form(client.get(f'/annuaire/classe/{class_id("aaf1d:CL10001")}'), '/cartes').submit()
-    code = re.search(r'Mon code : <strong>([a-z0-9 ]+)</strong>', cards.text).group(1)
+    code = re.search(r'Mon code :<br><strong>([a-z0-9 ]+)</strong>', cards.text).group(1)
     pupil_client = Client(client.app, extra_environ={'REMOTE_ADDR': '10.1.2.3'})
     typed = form(pupil_client.get('/carte'), '/carte')
     typed['code'] = code.upper()
@@ -120,8 +120,8 @@ def test_the_short_code_can_be_typed(client, imported):
 
 def codes_by_login(page):
     return {login: code.replace(' ', '') for code, login in re.findall(
-        r'Mon code : <strong>([a-z0-9 ]+)</strong></p>\s*<p class="meta">([a-z0-9.-]+) ·',
-        page.text)}
+        r'Mon code :<br><strong>([a-z0-9 ]+)</strong></p>\s*'
+        r'<p class="login-card-school meta">([a-z0-9.-]+) ·', page.text)}
 
 
 def test_revoked_card_and_non_pupil_card_are_refused(client, imported):
@@ -153,7 +153,7 @@ def test_activation_letters_carry_codes_that_work(client, imported):
     cid = class_id('aaf1d:CL10002')
     letters = form(client.get(f'/annuaire/classe/{cid}'), '/lettres').submit()
     match = re.search(r'identifiant : <strong>(karim\.martin)</strong>\s*et votre code : '
-                      r'<strong>([a-z0-9]+)</strong>', letters.text)
+                      r'<strong class="letter-code">([a-z0-9]+)</strong>', letters.text)
     assert match, letters.text[letters.text.find('<main'):][:3000]
     user = accounts.activate('karim.martin', match.group(2), PASSWORD, PASSWORD)
     assert user.status == 'active'
