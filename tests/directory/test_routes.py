@@ -169,3 +169,16 @@ def test_sync_now_runs_the_configured_inbox(config, client, imported):
     page = form(client.get('/annuaire'), '/synchroniser').submit().follow()
     assert 'Synchronisation terminée' in page.text
     assert SyncRun.select().where(SyncRun.trigger == 'admin').count() == 1
+
+
+def test_wrong_card_codes_lock_the_address_for_a_while(client, imported):
+    pupil_client = Client(client.app, extra_environ={'REMOTE_ADDR': '10.9.9.9'})
+    for _attempt in range(20):
+        assert 'ne fonctionne pas' in pupil_client.get('/carte?jeton=zzzzzzzz', status=403).text
+    signed_in(client, 'claire.lefevre-dubois')
+    cards = form(client.get(f'/annuaire/classe/{class_id("aaf1d:CL10001")}'), '/cartes').submit()
+    code = re.search(r'Mon code :<br><strong>([a-z0-9 ]+)</strong>', cards.text).group(1)
+    locked = pupil_client.get('/carte?jeton=' + code.replace(' ', ''), status=403)
+    assert 'Trop de codes faux' in locked.text
+    other = Client(client.app, extra_environ={'REMOTE_ADDR': '10.9.9.10'})
+    assert other.get('/carte?jeton=' + code.replace(' ', '')).status_int == 303
