@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from tests.conftest import PG_URL
 from tests.test_cli import ecole
 
 from .conftest import COMPLET, DELTA, ONDE, UAI, feed_file
@@ -16,7 +17,12 @@ def installed(tmp_path):
     data = tmp_path / 'data'
     ecole(data, 'init', '--school-uai', UAI, '--school-name', 'École des Mimosas', '--admin',
           'admin', env={'ECOLE_ADMIN_PASSWORD': 'correct horse battery'})
-    return data
+    yield data
+    if PG_URL:                     # the processes wrote to the shared test database: clean it
+        from ecole_ent import db
+        from tests.conftest import reset_postgres
+        db.init_db(PG_URL)
+        reset_postgres()
 
 
 def test_json_output_has_the_exact_shape_and_a_second_run_is_all_unchanged(installed):
