@@ -30,7 +30,8 @@ def request(category, ident, attrs):
     body = ''.join(f'<attr name="{name}">' + ''.join(
         f'<value>{escape(v)}</value>' if v else '<value/>' for v in (values or [''])) + '</attr>'
         for name, values in attrs.items())
-    return (f'<addRequest><operationalAttributes><attr name="{"categorieStructure" if category == "EtabEducNat" else "categoriePersonne"}">'
+    kind = 'categorieStructure' if category == 'EtabEducNat' else 'categoriePersonne'
+    return (f'<addRequest><operationalAttributes><attr name="{kind}">'
             f'<value>{category}</value></attr></operationalAttributes><identifier><id>{ident}</id>'
             f'</identifier><attributes>{body}</attributes></addRequest>\n')
 

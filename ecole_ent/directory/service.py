@@ -3,10 +3,15 @@
 Each function reads one source with the installation's settings, then hands over to
 apply.sync() (plan, then apply or refuse). No bottle here.
 """
+import json
 from pathlib import Path
 
+from ..accounts import service as accounts
+from ..db import writing
+from ..errors import Forbidden, NotFound
+from ..models import School, User
 from ..models.directory import SyncLine, SyncRun
-from . import aaf1d, apply, ldap, onde, setting
+from . import aaf1d, apply, cards, ldap, onde, setting
 from .records import FeedError, _
 
 
@@ -61,15 +66,24 @@ def sync_ldap(config, school=None, **kw):
         return apply.sync(_fail(message), 'ldap', uai or None, **kw, **_options(config))
     outcome = apply.sync(lambda: ldap.read(settings, uai), 'ldap', uai, **kw, **_options(config))
     if outcome.applied and settings.write_back:
-        from ..models import User
-        rows = User.select(User.external_id, User.login, User.status).where(
-            (User.source == 'ldap') & User.external_id.is_null(False)).tuples()
-        try:
-            _modified, errors = ldap.write_back(settings, list(rows))
-        except FeedError as exc:
-            errors = [str(exc)]
-        outcome.errors.extend(errors)
+        outcome.errors.extend(_write_back(settings, outcome.run))
     return outcome
+
+
+def _write_back(settings, run):
+    """Logins and states of this school's LDAP accounts to the directory; errors kept on the run."""
+    rows = User.select(User.external_id, User.login, User.status).where(
+        (User.source == 'ldap') & (User.school == run.school_id)
+        & User.external_id.is_null(False)).tuples()
+    try:
+        _modified, errors = ldap.write_back(settings, list(rows))
+    except FeedError as exc:
+        errors = [str(exc)]
+    if errors:
+        with writing():
+            SyncRun.update(errors=json.dumps(run.error_list + errors, ensure_ascii=False)).where(
+                SyncRun.id == run.id).execute()
+    return errors
 
 
 def inbox(config):
@@ -120,7 +134,6 @@ def runs(school, limit=30):
 
 
 def get_run(school, run_id):
-    from ..errors import NotFound
     run = SyncRun.get_or_none((SyncRun.id == run_id) & (SyncRun.school == school))
     if run is None:
         raise NotFound(_('Synchronisation introuvable.'))
@@ -133,14 +146,13 @@ def run_lines(run, action='', search=''):
 
 def default_school():
     """The school shown to an account without one (the installation admin): the only one."""
-    from ..models import School
     uai = apply.only_school()
     return School.get(School.uai == uai) if uai else None
 
 
 def overview(school, config):
     """What the directory page shows: configured source, lease state, last runs."""
-    from . import schedule
+    from . import schedule            # schedule imports this module
     return {'school': school, 'runs': runs(school), 'failure': SyncRun.last_failure(school),
             'source': setting(config, 'directory.source'), 'job': schedule.state(),
             'interval': setting(config, 'directory.interval_hours')}
@@ -166,9 +178,6 @@ def save_uploads(folder, uploads):
 
 def class_cards(user, class_id):
     """A class the user teaches (or directs), with its pupils and whether each has a card."""
-    from ..accounts import service as accounts
-    from ..errors import Forbidden
-    from . import cards
     classroom = accounts.get_class_for(user, class_id)
     if not accounts.teaches(user, classroom):
         raise Forbidden(_('Seuls les enseignants de la classe et la direction y ont accès.'))
