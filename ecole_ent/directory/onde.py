@@ -83,6 +83,10 @@ TEACHER_COLUMNS = {
     'class_label': ('classe',),      # repeated once per class taught
 }
 TEACHER_REQUIRED = ('birth_name', 'first_name')
+# How a missing required column is named to the director (the export's own spelling).
+LABELS = {'birth_name': 'Nom élève / Nom responsable / Nom', 'first_name': 'Prénom',
+          'birth_date': 'Date naissance', 'class_label': 'Libellé classe',
+          'child_first_name': 'Prénom enfant', 'child_class': 'Classes enfants'}
 # The host-organisation table that follows the guardians starts with this column.
 TRAILER_FIRST_COLUMNS = ('intitule',)
 
@@ -114,6 +118,13 @@ class Table:
         header_line = lines[0] if lines else ''
         delimiter = max(';,\t', key=header_line.count)
         reader = csv.reader(io.StringIO(text, newline=''), delimiter=delimiter)
+        try:
+            self._read(reader, columns, required)
+        except csv.Error as exc:
+            raise FeedError(_('{name} ligne {line} : CSV illisible ({error}).').format(
+                name=self.name, line=reader.line_num, error=exc)) from None
+
+    def _read(self, reader, columns, required):
         header = next(reader, None)
         if not header:
             raise FeedError(_('{name} : fichier vide.').format(name=self.name))
@@ -126,7 +137,8 @@ class Table:
         missing = [c for c in required if c not in self.positions]
         if missing:
             raise FeedError(_('{name} : colonne(s) {missing} introuvable(s) dans l\'en-tête.')
-                            .format(name=self.name, missing=', '.join(missing)))
+                            .format(name=self.name,
+                                    missing=', '.join(f'« {LABELS.get(c, c)} »' for c in missing)))
         self.rows = []
         for cells in reader:
             if not any(cell.strip() for cell in cells) or key(cells[0]) in TRAILER_FIRST_COLUMNS:

@@ -17,6 +17,7 @@ _XML_ENTITIES = {'amp', 'lt', 'gt', 'quot', 'apos'}
 _ENTITY = re.compile(r'&([A-Za-z][A-Za-z0-9]*);')
 _ANY_ENTITY = re.compile(r'&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]*);')
 _SPACES = re.compile(r'\s+')
+_CONTROLS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')   # invisible; PostgreSQL refuses NUL
 
 
 def _continuation_chars():
@@ -156,7 +157,7 @@ def clean(value, where, entities=True, encodings=REPAIR_ENCODINGS):
     if repaired is None:
         raise FeedError(_('{where} : texte mal encodé « {value} » (UTF-8 lu comme Latin-1), '
                           'impossible à réparer.').format(where=where, value=value))
-    return _SPACES.sub(' ', repaired).strip()
+    return _SPACES.sub(' ', _CONTROLS.sub('', repaired)).strip()
 
 
 def parse_date(value):

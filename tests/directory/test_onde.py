@@ -165,7 +165,21 @@ def test_formula_like_values_are_imported_verbatim(onde_files):
 def test_missing_required_column_is_refused(onde_files):
     recode(onde_files / PUPILS, 'latin-1', 'latin-1', lambda t: t.replace('"Date naissance"',
                                                                           '"Date"'))
-    with pytest.raises(FeedError, match='birth_date'):
+    with pytest.raises(FeedError, match='« Date naissance » introuvable'):
+        read(onde_files)
+
+
+def test_control_characters_are_dropped_from_values(onde_files):
+    data = (onde_files / PUPILS).read_bytes().replace('"Timéo"'.encode('latin-1'),
+                                                     b'"Tim\x00\x1b\xe9o"')
+    (onde_files / PUPILS).write_bytes(data)
+    assert named(read(onde_files), 'Timéo').last_name == 'FAURE'
+
+
+def test_a_broken_csv_is_refused_with_its_line(onde_files):
+    huge = 'x' * 200_000
+    recode(onde_files / PUPILS, 'latin-1', 'latin-1', lambda t: t.replace('"Timéo"', f'"{huge}"'))
+    with pytest.raises(FeedError, match='eleves.csv ligne 9 : CSV illisible'):
         read(onde_files)
 
 
