@@ -286,7 +286,9 @@ def create_account(actor, school, data):
     first, last, email = _clean_person(data, errors)
     role = data.get('role', '')
     if role not in creatable_roles(actor):
-        errors['role'] = _('Choisissez le type de compte.')
+        errors['role'] = (_('Type de compte impossible ici : %(role)s (possibles : %(roles)s)') % {
+            'role': role, 'roles': ', '.join(creatable_roles(actor))}
+            if role else _('Choisissez le type de compte.'))
     login = data.get('login', '').strip().lower()
     if login and not LOGIN_PATTERN.match(login):
         errors['login'] = _('Identifiant invalide : lettres minuscules sans accent, chiffres, '
