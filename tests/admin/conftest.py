@@ -1,11 +1,13 @@
 """Admin test helpers: a second school (to prove a director of school A cannot touch school B),
 clients signed in as anyone, and the admin route table read from routes.register()."""
+import functools
 import html
 import re
 from types import SimpleNamespace
 
 import pytest
 
+from ecole_ent import security
 from ecole_ent.accounts import service as accounts
 from ecole_ent.admin import routes
 from ecole_ent.models import Classroom, Enrolment, GuardianLink, Teaching
@@ -37,12 +39,18 @@ def text_of(response):
 
 @pytest.fixture
 def signed_in(demo_app):
-    """signed_in(user) -> a WebTest client with an open session for user (through the real login form)."""
-    def sign_in(user, password='demo'):
+    """signed_in(user) -> a WebTest client holding a real session of user. The session is opened
+    by the accounts service, not the login form (tested in tests/accounts), to skip argon2."""
+    def sign_in(user):
         client = Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.7'})
-        assert client.login(user.login, password).status_int == 303
+        client.set_cookie('ecole_session', accounts.open_session(user))
         return client
     return sign_in
+
+
+@functools.cache
+def demo_hash():
+    return security.hash_password('demo')
 
 
 @pytest.fixture
@@ -56,7 +64,7 @@ def school_b(demo):
                                 ('tina.port', 'Tina', ['teacher']), ('tom.port', 'Tom', ['pupil']),
                                 ('gaelle.port', 'Gaëlle', ['guardian'])):
         people[first.lower()] = accounts.create_user(login, first, 'Port', roles, school=school,
-                                                     password='demo')
+                                                     password_hash=demo_hash())
     Teaching.create(teacher=people['tina'], classroom=classroom)
     Enrolment.create(pupil=people['tom'], classroom=classroom, niveau='CM2')
     GuardianLink.create(guardian=people['gaëlle'], pupil=people['tom'], relation='mother')
