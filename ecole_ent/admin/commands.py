@@ -162,7 +162,8 @@ def add_class_commands(commands):
     p.add_argument('--school', help=school_help)
     p = add('create', cmd_classes_create, "crée une classe de l'année en cours")
     p.add_argument('name', help='nom de la classe, par exemple "CE1-CE2"')
-    p.add_argument('--niveaux', required=True, help='niveaux séparés par des virgules : TPS,PS,MS,GS,CP,CE1,CE2,CM1,CM2')
+    p.add_argument('--niveaux', required=True,
+                   help='niveaux séparés par des virgules : TPS,PS,MS,GS,CP,CE1,CE2,CM1,CM2')
     p.add_argument('--school', help=school_help)
     p = add('rename', cmd_classes_rename, 'renomme une classe (et change ses niveaux avec --niveaux)')
     p.add_argument('id', type=int, help='numéro de la classe (voir classes list)')
@@ -170,8 +171,9 @@ def add_class_commands(commands):
     p.add_argument('--niveaux', help='nouveaux niveaux, séparés par des virgules')
     p = add('archive', cmd_classes_archive, "archive une classe (elle quitte les pages d'accueil)")
     p.add_argument('id', type=int, help='numéro de la classe')
-    for name, handler, help in (('assign-teacher', cmd_classes_assign_teacher, 'affecte un enseignant à une classe'),
-                                ('remove-teacher', cmd_classes_remove_teacher, "retire un enseignant d'une classe")):
+    for name, handler, help in (
+            ('assign-teacher', cmd_classes_assign_teacher, 'affecte un enseignant à une classe'),
+            ('remove-teacher', cmd_classes_remove_teacher, "retire un enseignant d'une classe")):
         p = add(name, handler, help)
         p.add_argument('id', type=int, help='numéro de la classe')
         p.add_argument('login', help="identifiant de l'enseignant")
@@ -203,7 +205,8 @@ def add_user_commands(commands):
     p = add('link', cmd_users_link, 'relie un responsable à un élève de la même école')
     p.add_argument('guardian', help='identifiant du responsable')
     p.add_argument('pupil', help="identifiant de l'élève")
-    p.add_argument('--relation', default='parent', help=f'lien : {", ".join(service.RELATIONS)} (défaut parent)')
+    p.add_argument('--relation', default='parent',
+                   help=f'lien : {", ".join(service.RELATIONS)} (défaut parent)')
     p.add_argument('--no-legal-authority', action='store_true', help="n'exerce pas l'autorité parentale")
     p = add('unlink', cmd_users_unlink, "détache un responsable d'un élève")
     p.add_argument('guardian', help='identifiant du responsable')
