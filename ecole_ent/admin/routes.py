@@ -266,7 +266,8 @@ def audit_log():
         events, errors = service.audit_log(actor, **filters), {}
     except ValidationError as exc:
         events, errors = [], exc.errors
-    return page('admin/audit.html', events=events, filters=filters, errors=errors)
+    return page('admin/audit.html', events=events, filters=filters, errors=errors,
+                limit=service.AUDIT_LIMIT)
 
 
 def register(app):

@@ -117,11 +117,11 @@ def list_classes(school, archived=False):
 def class_rows(actor, school=None):
     """Current-year classes as plain dicts (the CLI's JSON), every school the actor administers."""
     rows = []
+    counts = dict(Enrolment.select(Enrolment.classroom, fn.COUNT(Enrolment.id))
+                  .where(Enrolment.ended_on.is_null()).group_by(Enrolment.classroom).tuples())
     for each in [school] if school else schools_for(actor):
         classes = list_classes(each) + list_classes(each, archived=True)
         teachers = accounts.teachers_of(classes)
-        counts = dict(Enrolment.select(Enrolment.classroom, fn.COUNT(Enrolment.id))
-                      .where(Enrolment.ended_on.is_null()).group_by(Enrolment.classroom).tuples())
         rows += [{'id': c.id, 'school_uai': each.uai, 'name': c.name, 'niveaux': c.niveau_list,
                   'archived': c.archived, 'teachers': [t.login for t in teachers[c.id]],
                   'pupils': counts.get(c.id, 0)} for c in classes]
