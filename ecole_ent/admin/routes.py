@@ -235,7 +235,8 @@ def letter(user_id):
         code = service.reissue_code(actor, user)
     except ValidationError as exc:
         return account_page(user_id, exc.errors)
-    return page('admin/letter.html', account=user, code=code, public_url=public_url())
+    return page('admin/letter.html', account=service.get_account(actor, user_id), code=code,
+                public_url=public_url())
 
 
 def password(user_id):

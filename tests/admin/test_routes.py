@@ -267,6 +267,7 @@ def test_the_letter_shows_a_code_that_activates_and_a_reissued_one_replaces_it(d
     page = text_of(first)
     assert 'odile.grand-mere' in page and 'http://localhost' in page and 'En trois étapes' in page
     assert 'admin/letter.css' in page and "l'ancien ne fonctionne plus" in page
+    assert "Ce code ne sert qu'une fois et jusqu'au" in page
     old, new = code_on(first), code_on(print_letter(director, guardian))
     assert old != new and len(new) == 8
     family = Client(demo_app)
