@@ -61,7 +61,7 @@ def cmd_classes_rename(args, ctx):
 
 def cmd_classes_archive(args, ctx):
     ctx.database()
-    service.archive_class(ACTOR, service.get_class(ACTOR, args.id))
+    service.archive_class(ACTOR, service.get_class(ACTOR, args.id), confirmed=args.yes)
     say(f'Classe {args.id} archivée.')
     return 0
 
@@ -171,6 +171,7 @@ def add_class_commands(commands):
     p.add_argument('--niveaux', help='nouveaux niveaux, séparés par des virgules')
     p = add('archive', cmd_classes_archive, "archive une classe (elle quitte les pages d'accueil)")
     p.add_argument('id', type=int, help='numéro de la classe')
+    p.add_argument('--yes', action='store_true', help="confirme l'archivage (sans --yes : dit ce qui se passerait)")
     for name, handler, help in (
             ('assign-teacher', cmd_classes_assign_teacher, 'affecte un enseignant à une classe'),
             ('remove-teacher', cmd_classes_remove_teacher, "retire un enseignant d'une classe")):

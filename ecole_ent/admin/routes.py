@@ -111,10 +111,9 @@ def class_update(class_id):
 
 def class_archive(class_id):
     """Director of the class's school, admin: archive the class (it leaves every home page)."""
-    actor = admin()
-    classroom = service.get_class(actor, class_id)
-    service.archive_class(actor, classroom)
-    done(_('Classe « %s » archivée.') % classroom.name, url('admin.school', school_id=classroom.school_id))
+    confirmed = checked('confirm')
+    return class_action(class_id, lambda a, c: service.archive_class(a, c, confirmed),
+                        _('Classe archivée.'))
 
 
 def teacher_assign(class_id):

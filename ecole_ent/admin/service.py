@@ -178,9 +178,16 @@ def update_class(actor, classroom, name, niveaux):
     return Classroom.get_by_id(classroom.id)
 
 
-def archive_class(actor, classroom):
-    """Archived classes leave every home page; their pupils, posts and history stay."""
+def archive_class(actor, classroom, confirmed=False):
+    """Archived classes leave every home page; their pupils, posts and history stay. Nothing can
+    bring a class back from the pages, hence the explicit confirmation."""
     require_school_admin(actor, classroom.school_id)
+    if not confirmed:
+        pupils = len(accounts.pupils_of(classroom))
+        raise ValidationError({'confirm': _("Archiver la classe %(name)s la retire des pages "
+                                            "d'accueil de ses %(count)d élève(s), de leurs familles et "
+                                            "de ses enseignants : confirmez pour continuer.") % {
+            'name': classroom.name, 'count': pupils}})
     with writing():
         Classroom.update(archived=True).where(Classroom.id == classroom.id).execute()
         audit.record(actor, 'class.archived', classroom.name, school=classroom.school_id)

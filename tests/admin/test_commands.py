@@ -47,7 +47,9 @@ def test_class_commands_create_rename_assign_remove_and_archive(run):
     assert Teaching.select().where(Teaching.classroom == created['id']).count() == 1
     run('classes', 'remove-teacher', number, 'ines.haddad')
     assert Teaching.select().where(Teaching.classroom == created['id']).count() == 0
-    run('classes', 'archive', number)
+    assert 'confirmez' in run('classes', 'archive', number, expect=1)[1]
+    assert not Classroom.get_by_id(created['id']).archived
+    run('classes', 'archive', number, '--yes')
     assert Classroom.get_by_id(created['id']).archived
     assert AuditEvent.select().where(AuditEvent.action.startswith('class.'), AuditEvent.actor.is_null()).count() == 5
 

@@ -104,7 +104,11 @@ def test_director_creates_renames_and_archives_a_class_by_form(demo, director):
     form['name'], form['niveau-CM1'] = 'CM2 B', False
     assert 'Classe enregistrée.' in text_of(form.submit().follow())
     assert (Classroom.get_by_id(classroom.id).name, Classroom.get_by_id(classroom.id).niveaux) == ('CM2 B', 'CM2')
-    form_for(director.get(f'/admin/classes/{classroom.id}'), f'/admin/classes/{classroom.id}/archiver').submit()
+    form = form_for(director.get(f'/admin/classes/{classroom.id}'), f'/admin/classes/{classroom.id}/archiver')
+    assert 'confirmez pour continuer' in text_of(form.submit())
+    assert not Classroom.get_by_id(classroom.id).archived
+    form['confirm'] = True
+    assert 'Classe archivée.' in text_of(form.submit().follow())
     assert Classroom.get_by_id(classroom.id).archived
     assert 'Classes archivées' in text_of(director.get(school_page))
     assert [e.action for e in AuditEvent.select().where(AuditEvent.action.startswith('class.'))

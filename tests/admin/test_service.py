@@ -54,7 +54,10 @@ def test_rename_and_set_niveaux_then_archive(demo):
         service.update_class(demo.director, classroom, 'CP-CE1 bleu', [])
     assert Classroom.get_by_id(classroom.id).niveaux == 'CP,CE1,CE2'
     assert classroom in accounts.current_classes_of(demo.teacher)
-    service.archive_class(demo.director, classroom)
+    with pytest.raises(ValidationError, match='confirmez'):
+        service.archive_class(demo.director, classroom)
+    assert not Classroom.get_by_id(classroom.id).archived and not events('class.archived')
+    service.archive_class(demo.director, classroom, confirmed=True)
     assert Classroom.get_by_id(classroom.id).archived and events('class.archived')
     assert classroom not in accounts.current_classes_of(demo.teacher)
     assert classroom not in service.list_classes(demo.director.school)
@@ -339,7 +342,7 @@ def b_actions(school_b):
         'get_school': lambda a: service.get_school(a, b.school.id),
         'create_class': lambda a: service.create_class(a, b.school, 'Intrus', ['CP']),
         'update_class': lambda a: service.update_class(a, b.classroom, 'Intrus', ['CP']),
-        'archive_class': lambda a: service.archive_class(a, b.classroom),
+        'archive_class': lambda a: service.archive_class(a, b.classroom, confirmed=True),
         'assign_teacher': lambda a: service.assign_teacher(a, b.classroom, b.teacher),
         'remove_teacher': lambda a: service.remove_teacher(a, b.classroom, b.teacher),
         'get_class': lambda a: service.get_class(a, b.classroom.id),
