@@ -9,6 +9,7 @@ import sys
 from functools import partial
 
 from ..errors import ValidationError
+from ..i18n import _
 from . import service
 
 ACTOR = None    # the command line administers every school
@@ -28,8 +29,8 @@ def school_of(args):
         return service.get_school(ACTOR, uai=args.school.strip().upper())
     schools = service.schools_for(ACTOR)
     if len(schools) != 1:
-        raise ValidationError({'school': "précisez l'école avec --school UAI "
-                                         f"({len(schools)} écoles dans cette installation)"})
+        raise ValidationError({'school': _("précisez l'école avec --school UAI (%d écoles dans "
+                                           "cette installation)") % len(schools)})
     return schools[0]
 
 
@@ -55,14 +56,15 @@ def cmd_classes_rename(args, ctx):
     classroom = service.get_class(ACTOR, args.id)
     niveaux = niveaux_of(args.niveaux) if args.niveaux is not None else classroom.niveau_list
     classroom = service.update_class(ACTOR, classroom, args.name, niveaux)
-    say(f'Classe {classroom.id} : « {classroom.name} » ({", ".join(classroom.niveau_list)})')
+    say(_('Classe %(id)d : « %(name)s » (%(niveaux)s)') % {
+        'id': classroom.id, 'name': classroom.name, 'niveaux': ', '.join(classroom.niveau_list)})
     return 0
 
 
 def cmd_classes_archive(args, ctx):
     ctx.database()
     service.archive_class(ACTOR, service.get_class(ACTOR, args.id), confirmed=args.yes)
-    say(f'Classe {args.id} archivée.')
+    say(_('Classe %d archivée.') % args.id)
     return 0
 
 
@@ -70,7 +72,7 @@ def cmd_classes_assign_teacher(args, ctx):
     ctx.database()
     service.assign_teacher(ACTOR, service.get_class(ACTOR, args.id),
                            service.account_by_login(ACTOR, args.login))
-    say(f'{args.login} affecté·e à la classe {args.id}.')
+    say(_('%(login)s affecté·e à la classe %(id)d.') % {'login': args.login, 'id': args.id})
     return 0
 
 
@@ -78,7 +80,7 @@ def cmd_classes_remove_teacher(args, ctx):
     ctx.database()
     service.remove_teacher(ACTOR, service.get_class(ACTOR, args.id),
                            service.account_by_login(ACTOR, args.login))
-    say(f'{args.login} retiré·e de la classe {args.id}.')
+    say(_('%(login)s retiré·e de la classe %(id)d.') % {'login': args.login, 'id': args.id})
     return 0
 
 
@@ -100,21 +102,22 @@ def cmd_users_edit(args, ctx):
     data.update({k: v for k, v in (('first_name', args.first_name), ('last_name', args.last_name),
                                    ('email', args.email)) if v is not None})
     user = service.edit_account(ACTOR, user, data)
-    say(f'Compte {user.login} : {user.display_name} <{user.email or ""}>')
+    say(_('Compte %(login)s : %(name)s <%(email)s>') % {'login': user.login, 'name': user.display_name,
+                                                         'email': user.email or ''})
     return 0
 
 
 def cmd_users_disable(args, ctx):
     ctx.database()
     service.disable_account(ACTOR, service.get_account(ACTOR, login=args.login))
-    say(f'Compte {args.login} désactivé ; ses sessions sont fermées.')
+    say(_('Compte %s désactivé ; ses sessions sont fermées.') % args.login)
     return 0
 
 
 def cmd_users_enable(args, ctx):
     ctx.database()
     service.enable_account(ACTOR, service.get_account(ACTOR, login=args.login))
-    say(f'Compte {args.login} réactivé.')
+    say(_('Compte %s réactivé.') % args.login)
     return 0
 
 
@@ -123,7 +126,7 @@ def cmd_users_link(args, ctx):
     service.link_guardian(ACTOR, service.account_by_login(ACTOR, args.guardian, 'guardian'),
                           service.account_by_login(ACTOR, args.pupil, 'pupil'),
                           args.relation, not args.no_legal_authority)
-    say(f'{args.guardian} relié·e à {args.pupil}.')
+    say(_('%(guardian)s relié·e à %(pupil)s.') % {'guardian': args.guardian, 'pupil': args.pupil})
     return 0
 
 
@@ -131,21 +134,21 @@ def cmd_users_unlink(args, ctx):
     ctx.database()
     service.unlink_guardian(ACTOR, service.account_by_login(ACTOR, args.guardian, 'guardian'),
                             service.account_by_login(ACTOR, args.pupil, 'pupil'))
-    say(f'{args.guardian} n’est plus relié·e à {args.pupil}.')
+    say(_('%(guardian)s n’est plus relié·e à %(pupil)s.') % {'guardian': args.guardian, 'pupil': args.pupil})
     return 0
 
 
 def cmd_users_set_consent(args, ctx):
     ctx.database()
     service.set_consent(ACTOR, service.get_account(ACTOR, login=args.login), args.value)
-    say(f"Droit à l'image de {args.login} : {args.value}.")
+    say(_("Droit à l'image de %(login)s : %(value)s.") % {'login': args.login, 'value': args.value})
     return 0
 
 
 def cmd_users_reissue_code(args, ctx):
     ctx.database()
     print(service.reissue_code(ACTOR, service.get_account(ACTOR, login=args.login)))
-    say(f"Nouveau code d'activation de {args.login} ci-dessus ; l'ancien ne fonctionne plus.")
+    say(_("Nouveau code d'activation de %s ci-dessus ; l'ancien ne fonctionne plus.") % args.login)
     return 0
 
 

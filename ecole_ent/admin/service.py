@@ -19,7 +19,7 @@ from ..db import writing
 from ..errors import Forbidden, NotFound, ValidationError
 from ..i18n import _
 from ..models import (CONSENTS, NIVEAUX, AuditEvent, Classroom, Enrolment, GuardianLink, School,
-                      Teaching, User, now)
+                      SchoolYear, Teaching, User, now)
 
 ROLE_LABELS = {'guardian': _('Responsable (parent, famille)'), 'teacher': _('Enseignant·e'),
                'staff': _('Personnel (ATSEM, AESH…)'), 'pupil': _('Élève'),
@@ -377,7 +377,7 @@ def enable_account(actor, user):
 def account_page(actor, user_id):
     """An account with its classes, its guardians (pupil) or children (guardian)."""
     user = get_account(actor, user_id)
-    page = {'account': user, 'school': user.school, 'classes': accounts.current_classes_of(user),
+    page = {'account': user, 'school': user.school, 'classes': classes_of(user),
             'guardian_links': [], 'child_links': [], 'pupil_choices': []}
     if user.has_role('pupil'):
         page['guardian_links'] = list(GuardianLink.select(GuardianLink, User)
@@ -391,6 +391,15 @@ def account_page(actor, user_id):
     if user.image_rights_by_id:
         page['consent_by'] = User.get_or_none(User.id == user.image_rights_by_id)
     return page
+
+
+def classes_of(user):
+    """Current classes of a pupil (enrolled) or of anyone given a class (teacher, director, staff)."""
+    if user.has_role('pupil'):
+        return accounts.current_classes_of(user)
+    return list(Classroom.select().join(Teaching).where(Teaching.teacher == user)
+                .join_from(Classroom, SchoolYear).where(SchoolYear.current & ~Classroom.archived)
+                .order_by(Classroom.name))
 
 
 def pupils_by_class(school_id):

@@ -210,6 +210,11 @@ def test_edit_then_disable_ends_sessions_then_enable(demo, director, signed_in):
     assert signed_in(demo.teacher).get('/').status_int == 200
 
 
+def test_the_page_of_a_member_of_staff_lists_the_class_they_help_in(demo, director):
+    page = text_of(director.get(f'/admin/comptes/{demo.staff.id}'))
+    assert 'Personnel (ATSEM, AESH…)' in page and 'Maternelle PS-MS-GS' in page
+
+
 def test_an_empty_name_on_edit_is_refused(demo, director):
     form = form_for(director.get(f'/admin/comptes/{demo.teacher.id}'), f'/admin/comptes/{demo.teacher.id}')
     form['first_name'] = ''
