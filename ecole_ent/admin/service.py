@@ -13,7 +13,7 @@ from peewee import fn
 
 from .. import audit
 from ..accounts import service as accounts
-from ..accounts.logins import fold, unique_login
+from ..accounts.logins import base_login, fold, unique_login
 from ..accounts.setup import check_uai
 from ..db import writing
 from ..errors import Forbidden, NotFound, ValidationError
@@ -302,13 +302,15 @@ def create_account(actor, school, data):
                             'point et tiret seulement.')
     elif login and User.select().where(User.login == login).exists():
         errors['login'] = _('Cet identifiant est déjà pris : %s') % login
+    elif not login and first and last and not LOGIN_PATTERN.match(base_login(first, last)):
+        errors['login'] = _("Indiquez un identifiant : ce nom ne donne pas de lettres utilisables "
+                            "pour en fabriquer un.")
     classroom, niveau = _pupil_class(school, role, data, errors)
     if errors:
         raise ValidationError(errors)
     if not login:
-        base = unique_login(first, last, set())
-        login = unique_login(first, last, {u.login for u in User.select(User.login)
-                                           .where(User.login.startswith(base))})
+        taken = User.select(User.login).where(User.login.startswith(base_login(first, last)))
+        login = unique_login(first, last, {u.login for u in taken})
     with writing():
         user = accounts.create_user(login, first, last, [role], school=school, status='pending',
                                     email=email)

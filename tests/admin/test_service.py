@@ -105,6 +105,12 @@ def test_a_local_account_gets_a_login_from_its_name_and_waits_for_activation(dem
     assert [e.target for e in events('account.created')] == [user.login, again.login]
 
 
+def test_a_name_without_latin_letters_gets_the_login_the_director_chooses(demo):
+    user = service.create_account(demo.director, demo.director.school,
+                                  {'first_name': '李', 'last_name': '王', 'role': 'guardian', 'login': 'li.wang'})
+    assert (user.login, user.display_name) == ('li.wang', '李 王')
+
+
 def test_a_local_pupil_can_be_enrolled_at_creation(demo):
     user = service.create_account(demo.director, demo.director.school,
                                   {'first_name': 'Ana', 'last_name': 'Nouvelle', 'role': 'pupil',
@@ -127,6 +133,7 @@ def test_a_local_pupil_can_be_enrolled_at_creation(demo):
      'email', 'Adresse électronique invalide'),
     ({'first_name': 'Léa', 'last_name': 'Martin', 'role': 'pupil', 'class_id': '999'}, 'class_id',
      "Cette classe n'existe pas"),
+    ({'first_name': '李', 'last_name': '王', 'role': 'guardian'}, 'login', 'Indiquez un identifiant'),
 ])
 def test_bad_account_input_is_refused_in_french_and_nothing_is_saved(demo, data, field, message):
     before = User.select().count()
