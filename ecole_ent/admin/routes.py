@@ -5,7 +5,7 @@ creates schools). Every other role (teacher, staff, guardian, pupil) gets 403 on
 action here: admin() below refuses them, and the service refuses a director anything of another
 school (require_school_admin).
 """
-from bottle import redirect, request
+from bottle import redirect, request, response
 
 from ..errors import ValidationError
 from ..i18n import _
@@ -26,6 +26,12 @@ def admin():
 
 def page(template, **context):
     return render(template, labels=LABELS, niveaux=NIVEAUX, **context)
+
+
+def secret_page(template, **context):
+    """A page showing a code or password once: kept out of every cache."""
+    response.set_header('Cache-Control', 'no-store')
+    return page(template, public_url=public_url(), **context)
 
 
 def done(message, target):
@@ -234,8 +240,7 @@ def letter(user_id):
         code = service.reissue_code(actor, user)
     except ValidationError as exc:
         return account_page(user_id, exc.errors)
-    return page('admin/letter.html', account=service.get_account(actor, user_id), code=code,
-                public_url=public_url())
+    return secret_page('admin/letter.html', account=service.get_account(actor, user_id), code=code)
 
 
 def password(user_id):
@@ -246,7 +251,7 @@ def password(user_id):
         secret = service.one_time_password(actor, user)
     except ValidationError as exc:
         return account_page(user_id, exc.errors)
-    return page('admin/password.html', account=user, password=secret, public_url=public_url())
+    return secret_page('admin/password.html', account=user, password=secret)
 
 
 def sessions_revoke(user_id):

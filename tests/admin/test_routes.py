@@ -277,6 +277,7 @@ def test_the_letter_shows_a_code_that_activates_and_a_reissued_one_replaces_it(d
     assert 'odile.grand-mere' in page and 'http://localhost' in page and 'En trois étapes' in page
     assert 'admin/letter.css' in page and "l'ancien ne fonctionne plus" in page
     assert "Ce code ne sert qu'une fois et jusqu'au" in page
+    assert first.headers['Cache-Control'] == 'no-store'
     old, new = code_on(first), code_on(print_letter(director, guardian))
     assert old != new and len(new) == 8
     family = Client(demo_app)
@@ -297,6 +298,7 @@ def test_a_one_time_password_is_shown_once_and_must_be_changed(demo, director, d
     pupil = accounts.pupils_of(cp())[0]
     page = form_for(director.get(f'/admin/comptes/{pupil.id}'), f'/admin/comptes/{pupil.id}/mot-de-passe').submit()
     password = page.html.find(id='one-time-password').get_text()
+    assert page.headers['Cache-Control'] == 'no-store'
     response = Client(demo_app).login(pupil.login, password)
     assert response.headers['Location'].endswith('/mot-de-passe')
 
