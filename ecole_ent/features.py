@@ -2,7 +2,7 @@
 demo.seed(demo); adding a feature is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home', 'directory']
+FEATURES = ['accounts', 'home', 'admin', 'directory']
 
 
 def modules(kind):
