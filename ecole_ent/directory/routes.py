@@ -68,8 +68,14 @@ def classroom(class_id):
     return render('directory/classroom.html', **service.class_cards(user, class_id))
 
 
+def _secret():
+    """Cards and letters show codes once: keep them out of every cache."""
+    response.set_header('Cache-Control', 'no-store')
+
+
 def print_cards(class_id):
     user = require_role('teacher', 'director', 'admin')
+    _secret()
     page = service.class_cards(user, class_id)
     issued = cards.issue_cards(page['classroom'], user)
     return render('directory/cards.html', classroom=page['classroom'], base_url=_base_url(),
@@ -80,13 +86,15 @@ def print_cards(class_id):
 def print_letters(class_id):
     user = require_role('teacher', 'director', 'admin')
     page = service.class_cards(user, class_id)
-    return render('directory/letters.html', base_url=_base_url(), title=page['classroom'].name,
+    _secret()
+    return render('directory/letters.html', public_url=_base_url(), title=page['classroom'].name,
                   letters=cards.issue_letters(page['classroom'], user))
 
 
 def print_staff_letters():
     user = require_role('director', 'admin')
-    return render('directory/letters.html', base_url=_base_url(), title=_('Personnel'),
+    _secret()
+    return render('directory/letters.html', public_url=_base_url(), title=_('Personnel'),
                   letters=cards.issue_staff_letters(_school(user), user))
 
 
