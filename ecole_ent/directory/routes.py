@@ -11,7 +11,7 @@ from ..i18n import _
 from ..models import User
 from ..web.forms import field
 from ..web.guards import (SESSION_COOKIE, client_address, current_user, require_role, set_cookie)
-from ..web.render import flash, render
+from ..web.render import add_nav, flash, render
 from . import cards, schedule, service
 
 ACTIONS = ('created', 'updated', 'moved', 'deactivated', 'reactivated', 'skipped', 'purged')
@@ -61,6 +61,11 @@ def onde_upload():
         outcome = service.sync_onde(*paths, _config(), school=school.uai, trigger='admin',
                                     actor=user, dry_run=field('mode') != 'importer')
     return render('directory/result.html', outcome=outcome, school=school)
+
+
+def card_classes():
+    user = require_role('teacher', 'director', 'admin')
+    return render('directory/card_classes.html', classes=service.card_classes(user))
 
 
 def classroom(class_id):
@@ -149,6 +154,10 @@ def home_section(user, context):
 def register(app):
     if home_section not in home.SECTIONS:
         home.SECTIONS.append(home_section)
+    add_nav('/annuaire/cartes', _('Cartes de connexion'), 'card', ('teacher', 'director', 'admin'),
+            order=80)
+    add_nav('/annuaire', _('Annuaire'), 'printer', ('director', 'admin'), order=85)
+    app.route('/annuaire/cartes', 'GET', card_classes, name='directory.card_classes')
     app.route('/annuaire', 'GET', index, name='directory.index')
     app.route('/annuaire/import/<run_id:int>', 'GET', run_detail, name='directory.run')
     app.route('/annuaire/synchroniser', 'POST', sync_now, name='directory.sync_now')

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..accounts import service as accounts
 from ..db import writing
 from ..errors import Forbidden, NotFound
-from ..models import School, User
+from ..models import Classroom, School, User
 from ..models.directory import SyncLine, SyncRun
 from . import aaf1d, apply, cards, ldap, onde, setting
 from .records import FeedError, _
@@ -174,6 +174,15 @@ def save_uploads(folder, uploads):
         upload.save(str(path))
         paths.append(path)
     return paths
+
+
+def card_classes(user):
+    """The current classes whose cards the user may print: taught ones, or the whole school."""
+    if user.has_role('director', 'admin'):
+        school = user.school or default_school()
+        year = school.current_year() if school else None
+        return list(Classroom.of_year(year)) if year else []
+    return accounts.current_classes_of(user)
 
 
 def class_cards(user, class_id):

@@ -183,3 +183,13 @@ def test_wrong_card_codes_lock_the_address_for_a_while(client, imported):
     assert 'Trop de codes faux' in locked.text
     other = Client(client.app, extra_environ={'REMOTE_ADDR': '10.9.9.10'})
     assert other.get('/carte?jeton=' + code.replace(' ', '')).status_int == 303
+
+
+def test_menu_entries_lead_teachers_to_their_classes_and_directors_to_the_directory(client, imported):
+    page = signed_in(client, 'claire.lefevre-dubois').get('/annuaire/cartes')
+    assert 'href="/annuaire"' not in page.text
+    (link,) = [a for a in page.html.select('a.tile')]
+    assert link['href'] == f'/annuaire/classe/{class_id("aaf1d:CL10001")}'
+    director = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.7'})
+    page = signed_in(director, 'olivier.ndiaye').get('/annuaire/cartes')
+    assert len(page.html.select('a.tile')) == 2 and 'href="/annuaire"' in page.text
