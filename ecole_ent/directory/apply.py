@@ -149,18 +149,19 @@ def current_state(source, school_uai):
     taken = {login for (login,) in User.select(User.login).tuples()}
     if school is None:
         return Snapshot(school_uai or '', known, taken_logins=taken)
-    records = dict(DirectoryRecord.select(DirectoryRecord.user, DirectoryRecord.data)
-                   .join(User).where((User.school == school) & (User.source == source)).tuples())
+    records = {user_id: (data, absent) for user_id, data, absent in DirectoryRecord.select(
+        DirectoryRecord.user, DirectoryRecord.data, DirectoryRecord.absent)
+        .join(User).where((User.school == school) & (User.source == source)).tuples()}
     accounts_ = []
     for user_id, ext, login, status, roles, first, last in User.select(
             User.id, User.external_id, User.login, User.status, User.roles, User.first_name,
             User.last_name).where((User.school == school) & (User.source == source)
                                   & User.external_id.is_null(False)).tuples():
-        data = records.get(user_id)
+        data, absent = records.get(user_id, (None, False))
         person = Person.from_dict(json.loads(data)) if data else Person(
             external_id=ext, source=source, roles=frozenset(roles.split(',')), last_name=last,
             first_name=first)
-        accounts_.append(Account(ext, source, login, status, person))
+        accounts_.append(Account(ext, source, login, status, person, absent))
     year = school.current_year()
     classes = {c.external_id: c.name for c in Classroom.select().where(
         (Classroom.school == school) & (Classroom.year == year)
@@ -303,19 +304,21 @@ class _Writer:
                       email=person.email or None, school=self.school, updated_at=now())
         if 'pupil' in person.roles and person.image_consent is not None:
             values['image_rights'] = CONSENT[person.image_consent]
-        if change.action == 'reactivated' or user.status == 'disabled':
+        if change.action == 'reactivated':
             pending = user.password_hash is None and 'pupil' not in person.roles
             values.update(status='pending' if pending else 'active', disabled_at=None)
         User.update(**values).where(User.id == user.id).execute()
         (DirectoryRecord.insert(user=user, source=self.source, external_id=person.external_id,
                                 data=_record(person))
          .on_conflict(conflict_target=[DirectoryRecord.user],
-                      update={DirectoryRecord.data: _record(person)}).execute())
+                      update={DirectoryRecord.data: _record(person),
+                              DirectoryRecord.absent: False}).execute())
 
     def _deactivate(self, change):
         user_id = self.ids[change.external_id]
         User.update(status='disabled', disabled_at=now(), updated_at=now()).where(
             User.id == user_id).execute()
+        DirectoryRecord.update(absent=True).where(DirectoryRecord.user == user_id).execute()
         Enrolment.update(ended_on=self.today).where(
             (Enrolment.pupil == user_id) & Enrolment.ended_on.is_null()
             & (Enrolment.source == self.source)).execute()
@@ -386,10 +389,10 @@ class _Writer:
             for classroom_id in classes - set(current))
 
     def purge(self, grace_days):
-        """Delete this source's accounts disabled for longer than the grace period."""
+        """Delete the accounts this source dropped longer than the grace period ago."""
         limit = now() - timedelta(days=grace_days)
-        expired = list(User.select().where(
-            (User.source == self.source) & (User.school == self.school)
+        expired = list(User.select().join(DirectoryRecord, on=DirectoryRecord.user).where(
+            (User.source == self.source) & (User.school == self.school) & DirectoryRecord.absent
             & (User.status == 'disabled') & (User.disabled_at < limit)))
         if expired:
             User.delete().where(User.id.in_([u.id for u in expired])).execute()

@@ -10,7 +10,8 @@ apply.py builds the snapshot from the database and carries the plan out. Rules:
 - Guardian links are read from the pupils' side; a guardian belongs to the school
   through its children, gets no account when referenced by no pupil, and leaves when
   its last child leaves.
-- Leaving means deactivation. A Complet that would deactivate more than
+- Leaving means deactivation; coming back, reactivation. An account disabled by hand
+  (not by the sync) stays disabled whatever the source says. A Complet that would deactivate more than
   ``options.threshold`` of the school's active imported accounts is refused unless
   ``options.force``; a school that is unknown to the installation is always refused.
 - New logins are allocated in external-id order, so homonym numbering is deterministic.
@@ -79,7 +80,7 @@ def _final_state(feed, accounts, plan):
                 continue
             state[person.external_id] = person
         return state, deleted
-    state = {ext: a.person for ext, a in accounts.items() if a.status != 'disabled'}
+    state = {ext: a.person for ext, a in accounts.items() if not a.gone}
     for request in feed.requests:
         ext = request.external_id
         if request.op == 'add':
@@ -155,8 +156,8 @@ def _compare(plan, desired, accounts, deleted, taken_logins):
                                                             taken)))
             continue
         fields = person.compared_fields(account.person)
-        if account.status == 'disabled':
-            action = 'reactivated'
+        if account.gone:
+            action = 'reactivated'   # a person disabled by hand stays disabled: never 'reactivated'
         elif 'classes' in fields:
             action = 'moved'
         else:
@@ -165,7 +166,7 @@ def _compare(plan, desired, accounts, deleted, taken_logins):
                                    login=account.login, fields=fields))
     for ext, account in sorted(accounts.items()):
         if ext in desired or account.status == 'disabled':
-            continue
+            continue                 # already disabled, by the sync or by hand
         if ext in deleted:
             reason = _('supprimé(e) par le flux.')
         elif 'guardian' in account.person.roles:

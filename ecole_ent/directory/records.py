@@ -168,6 +168,12 @@ class Account:
     login: str
     status: str                    # 'active' | 'pending' | 'disabled'
     person: Person                 # the values stored at the last import
+    absent: bool = False           # disabled by the sync because the source dropped the person
+
+    @property
+    def gone(self):
+        """Disabled because the source dropped the person (a manual disable is not 'gone')."""
+        return self.status == 'disabled' and self.absent
 
 
 @dataclass

@@ -63,6 +63,7 @@ def up(migrator, db):
         source = CharField(max_length=10)
         external_id = CharField(max_length=200)
         data = TextField()
+        absent = BooleanField(default=False)
 
     class SourceStructure(Base):
         source = CharField(max_length=10)

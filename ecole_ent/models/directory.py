@@ -75,6 +75,7 @@ class DirectoryRecord(BaseModel):
     source = CharField(max_length=10)
     external_id = CharField(max_length=200)
     data = TextField()                         # records.Person.to_dict() as JSON
+    absent = BooleanField(default=False)       # disabled by the sync (not by a person): may return
 
 
 class SourceStructure(BaseModel):

@@ -47,7 +47,7 @@ def snapshot_from(plan, previous=None, status=None):
         elif change.action == 'deactivated':
             old = accounts[change.external_id]
             accounts[change.external_id] = Account(old.external_id, old.source, old.login,
-                                                   'disabled', old.person)
+                                                   'disabled', old.person, absent=True)
     classes = dict(previous.classes) if previous else {}
     classes.update({c.external_id: c.label for c in plan.classes})
     logins = {a.login for a in accounts.values()} | (previous.taken_logins if previous else set())

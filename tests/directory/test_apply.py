@@ -200,3 +200,13 @@ def test_plan_snapshot_reads_back_what_apply_stored(config, school):
     stored = {a.external_id: a.person for a in snapshot.accounts}
     assert stored['aaf1d:3100001'] == dataclasses.replace(
         [p for p in feed.people if p.external_id == 'aaf1d:3100001'][0])
+
+
+def test_an_account_disabled_by_the_director_is_neither_revived_nor_purged(config, school):
+    run(config)
+    lea = user('3100001')
+    User.update(status='disabled', disabled_at=now() - timedelta(days=200)).where(
+        User.id == lea.id).execute()
+    again = run(config)
+    assert again.run.reactivated == 0 and again.run.purged == 0
+    assert user('3100001').status == 'disabled'

@@ -94,6 +94,13 @@ def test_people_who_come_back_are_reactivated_with_their_login(complet_feed, imp
     assert back.count('created') == 0
 
 
+def test_an_account_disabled_by_hand_stays_disabled(complet_feed, imported):
+    accounts = [dataclasses.replace(a, status='disabled') if a.external_id == 'aaf1d:3100001'
+                else a for a in imported.accounts]
+    plan = plan_changes(complet_feed, dataclasses.replace(imported, accounts=accounts), OPTIONS)
+    assert change(plan, '3100001').action == 'unchanged' and not plan.has_changes
+
+
 def test_threshold_refuses_a_partial_complet_unless_forced(complet_feed, imported):
     partial = without(complet_feed, '3100001', '3100002', '3100003', '3100004')  # 4 + 5 guardians
     plan = plan_changes(partial, imported, OPTIONS)
