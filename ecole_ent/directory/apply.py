@@ -118,7 +118,7 @@ def infer_school(feed, requested):
 
 
 def _failed(school, source, message, dry_run, trigger, actor):
-    logger.warning('synchronisation %s refusée : %s', source, message)
+    logger.debug('synchronisation %s refusée : %s', source, message)   # the CLI prints it once
     outcome = Outcome(message=message)
     if not dry_run:
         with writing():

@@ -121,6 +121,7 @@ def run_once(config, trigger='schedule', actor=None, job=None):
         message = _('Synchronisation terminée ({n} import(s)).').format(n=len(outcomes))
     except FeedError as exc:
         error = message = str(exc)
+        logger.warning('synchronisation planifiée non appliquée : %s', message)
     except Exception as exc:          # the scheduler must survive anything; the log has the trace
         logger.exception('échec de la synchronisation planifiée')
         error = message = _('Échec inattendu : {error}').format(error=exc)

@@ -60,6 +60,7 @@ def test_unreadable_feed_exits_1(installed, complet):
     path.write_bytes(path.read_bytes()[:2000])
     result = ecole(installed, 'sync', 'aaf1d', str(complet), check=False)
     assert result.returncode == 1 and 'tronqué' in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_delta_then_users_list_shows_sources_classes_and_children(installed):
