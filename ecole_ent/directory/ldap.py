@@ -92,6 +92,11 @@ def _one(entry, name, where):
 
 def read(settings, school_uai):
     """Pull the people and classes of one school into a complete Feed (nothing written)."""
+    unknown = sorted(set(settings.attributes) - set(DEFAULT_ATTRIBUTES))
+    if unknown:
+        raise FeedError(_('directory.ldap_attributes : clé(s) inconnue(s) {keys} (connues : '
+                          '{known}).').format(keys=', '.join(unknown),
+                                              known=', '.join(sorted(DEFAULT_ATTRIBUTES))))
     conn = connect(settings)
     try:
         return _Reader(settings, conn, school_uai).feed()

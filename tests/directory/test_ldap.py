@@ -72,6 +72,13 @@ def test_directory_down_is_reported_and_reads_nothing(slapd):
         ldap.read(settings(slapd), UAI)
 
 
+def test_an_attribute_map_override_is_used_and_a_typo_refused(slapd):
+    feed = ldap.read(settings(slapd, attributes={'last_name': 'ENTPersonNomPatro'}), UAI)
+    assert by_join(feed, '3100001').last_name == 'MARTIN'
+    with pytest.raises(FeedError, match='lastname'):
+        ldap.read(settings(slapd, attributes={'lastname': 'sn'}), UAI)
+
+
 def test_wrong_password_is_reported(slapd):
     bad = dataclasses.replace(settings(slapd), password='wrong')
     with pytest.raises(FeedError, match='injoignable'):
