@@ -12,7 +12,7 @@ from ..models import User
 from ..web.forms import field
 from ..web.guards import (SESSION_COOKIE, client_address, current_user, require_role, set_cookie)
 from ..web.render import add_nav, flash, render
-from . import cards, schedule, service
+from . import archive, cards, schedule, service
 
 ACTIONS = ('created', 'updated', 'moved', 'deactivated', 'reactivated', 'skipped', 'purged')
 
@@ -114,6 +114,18 @@ def revoke(pupil_id, class_id):
     redirect(f'/annuaire/classe/{class_id}', 303)
 
 
+def archives():
+    user = require_role('guardian')
+    return render('directory/archives.html', children=archive.children(user))
+
+
+def archive_download(pupil_id):
+    name, data = archive.build(require_role('guardian'), pupil_id)
+    response.set_header('Content-Type', 'application/zip')
+    response.set_header('Content-Disposition', f'attachment; filename="{name}"')
+    return data
+
+
 def card_form():
     token = request.query.getunicode('jeton', '')
     if token:
@@ -157,7 +169,11 @@ def register(app):
     add_nav('/annuaire/cartes', _('Cartes de connexion'), 'card', ('teacher', 'director', 'admin'),
             order=80)
     add_nav('/annuaire', _('Annuaire'), 'printer', ('director', 'admin'), order=85)
+    add_nav('/annuaire/archives', _('Archives de l’année'), 'photos', ('guardian',), order=88)
     app.route('/annuaire/cartes', 'GET', card_classes, name='directory.card_classes')
+    app.route('/annuaire/archives', 'GET', archives, name='directory.archives')
+    app.route('/annuaire/archives/<pupil_id:int>', 'GET', archive_download,
+              name='directory.archive')
     app.route('/annuaire', 'GET', index, name='directory.index')
     app.route('/annuaire/import/<run_id:int>', 'GET', run_detail, name='directory.run')
     app.route('/annuaire/synchroniser', 'POST', sync_now, name='directory.sync_now')

@@ -193,3 +193,28 @@ def test_menu_entries_lead_teachers_to_their_classes_and_directors_to_the_direct
     director = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.7'})
     page = signed_in(director, 'olivier.ndiaye').get('/annuaire/cartes')
     assert len(page.html.select('a.tile')) == 2 and 'href="/annuaire"' in page.text
+
+
+def test_a_guardian_downloads_their_childs_year_and_only_theirs(client, imported):
+    import io
+    import zipfile
+    from ecole_ent.directory import archive
+    archive.SECTIONS.append(lambda guardian, pupil, classroom: [('blog/index.html', b'<p>blog</p>')])
+    try:
+        signed_in(client, 'sophie.rousseau')
+        page = client.get('/annuaire/archives')
+        assert 'Télécharger l’année de Léa' in page.text and 'Noé' in page.text
+        lea = User.get(User.login == 'lea.martin-rousseau')
+        download = client.get(f'/annuaire/archives/{lea.id}')
+        assert download.content_type == 'application/zip'
+        with zipfile.ZipFile(io.BytesIO(download.body)) as zipped:
+            assert sorted(zipped.namelist()) == ['blog/index.html', 'index.html']
+            index = zipped.read('index.html').decode()
+        assert 'Léa MARTIN-ROUSSEAU' in index and 'CP-CE1 Mme Lefèvre-Dubois' in index
+        assert 'Claire LEFÈVRE-DUBOIS' in index and 'blog/index.html' in index
+        other = User.get(User.login == 'timeo.faure')
+        client.get(f'/annuaire/archives/{other.id}', status=403)
+    finally:
+        archive.SECTIONS.pop()
+    teacher = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.8'})
+    signed_in(teacher, 'claire.lefevre-dubois').get('/annuaire/archives', status=403)
