@@ -250,7 +250,8 @@ class _ChildIndex:
 
     def find(self, usage_name, family_name, first_name, class_labels):
         names = {key(n) for n in (usage_name, family_name) if n}
-        labels = {key(c) for c in re.split(r'[,|]', class_labels) if c.strip()}
+        # "Classes enfants" may list several classes: match the whole text or any part of it.
+        labels = {key(c) for c in [class_labels, *re.split(r'[,|]', class_labels)] if c.strip()}
         found = [p for p in self.by_first_name.get(key(first_name), [])
                  if names & {key(p.birth_name), key(p.last_name)}
                  and (not labels or labels & {key(c.label) for c in p.classes})]
