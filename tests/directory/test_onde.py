@@ -199,3 +199,16 @@ def test_mojibake_in_a_cell_is_repaired(onde_files):
 def test_teachers_file_is_optional(onde_files):
     feed = read(onde_files, teachers=False)
     assert not by_role(feed, 'teacher')
+
+
+def test_a_class_label_holding_commas_still_matches(onde_files):
+    def edit(text):
+        return text.replace("CE1-CE2-CM1 M. N'Diaye", "CE1, CE2, CM1 M. N'Diaye").replace(
+            "CE1-CE2-CM1 M. N'DIAYE", "CE1, CE2, CM1 M. N'DIAYE")
+    recode(onde_files / PUPILS, 'latin-1', 'latin-1', edit)
+    recode(onde_files / GUARDIANS, 'latin-1', 'latin-1', edit)
+    feed = read(onde_files)
+    guardians = {p.external_id: p.first_name for p in by_role(feed, 'guardian')}
+    assert sorted(guardians[g.external_id] for g in named(feed, 'Noé').guardians) == [
+        'Karim', 'Sophie']
+    assert not [i for i in feed.issues if 'introuvable' in i.message]
