@@ -218,3 +218,17 @@ def test_a_guardian_downloads_their_childs_year_and_only_theirs(client, imported
         archive.SECTIONS.pop()
     teacher = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.8'})
     signed_in(teacher, 'claire.lefevre-dubois').get('/annuaire/archives', status=403)
+
+
+def test_a_bad_onde_upload_is_explained_and_changes_nothing(client, imported):
+    signed_in(client, 'olivier.ndiaye')
+    upload = form(client.get('/annuaire'), '/annuaire/onde')
+    upload['eleves'] = ['photo.jpg', b'\xff\xd8\xff\xe0 not a csv']
+    upload['responsables'] = ['r.csv', (ONDE / 'CSVExtraction-responsables.csv').read_bytes()]
+    before = User.select().count()
+    page = upload.submit('mode', value='importer')
+    assert 'eleves.csv : colonne(s)' in page.text and User.select().count() == before
+    upload = form(client.get('/annuaire'), '/annuaire/onde')
+    upload['eleves'] = ['e.csv', (ONDE / 'CSVExtraction-eleves.csv').read_bytes()]
+    page = upload.submit('mode', value='importer')
+    assert 'Il faut le fichier des élèves et celui des responsables.' in page.text
