@@ -74,7 +74,7 @@ find_file() {  # find_file NAME REPO_PATH: next to this script (release archive)
     die "fichier introuvable : $1 (ni à côté de install.sh, ni $2 dans le dépôt)"; fi
 }
 
-uninstall() {
+do_uninstall() {
   if [ "$systemd" = 1 ] && systemctl list-unit-files ecole-ent.service >/dev/null 2>&1; then
     say "Arrêt du service"
     systemctl disable --now ecole-ent.service || true
@@ -124,7 +124,7 @@ WRAPPER
   mv "$wrapper.tmp" "$wrapper"
 }
 
-install() {
+do_install() {
   if [ -z "$binary" ]; then
     if [ -f "$here/ecole-ent" ]; then binary=$here/ecole-ent; else binary=$here/../dist/ecole-ent; fi
   fi
@@ -186,6 +186,6 @@ install() {
 }
 
 case $action in
-  install) install ;;
-  uninstall|purge) uninstall ;;
+  install) do_install ;;
+  uninstall|purge) do_uninstall ;;
 esac
