@@ -15,7 +15,8 @@ import posixpath
 import sqlite3
 import tarfile
 
-from ecole_ent.maintenance.errors import BackupError, _
+from ecole_ent.i18n import _
+from ecole_ent.maintenance.errors import BackupError
 
 FORMAT = 1
 MANIFEST = 'MANIFEST.json'
@@ -140,7 +141,7 @@ def _check_member(tar, member, entry, extract_to):
     if extract_to is not None:
         target = os.path.join(extract_to, *member.name.split('/'))
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        out = open(target, 'wb')
+        out = os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'wb')  # private data
     try:
         for chunk in iter(lambda: source.read(CHUNK), b''):
             digest.update(chunk)

@@ -8,12 +8,12 @@ and the restored ones renamed into place. A corrupt or incomplete archive change
 import datetime
 import fcntl
 import os
-import shutil
 import tempfile
 from contextlib import contextmanager
 
 from ecole_ent.maintenance import archive
-from ecole_ent.maintenance.errors import BackupError, _
+from ecole_ent.i18n import _
+from ecole_ent.maintenance.errors import BackupError
 
 @contextmanager
 def instance_lock(data_dir, purpose):
@@ -62,6 +62,9 @@ def _swap_in(staging, data_dir, db_name):
         incoming.append((os.path.join(files, name), name))
     current = {target for _source, target in incoming}
     current.update({db_name + '-wal', db_name + '-shm', db_name + '-journal', 'media'})
+    media = os.path.join(data_dir, 'media')
+    if os.path.isdir(media) and not os.listdir(media):
+        os.rmdir(media)     # an empty media folder is not data worth keeping aside
     present = sorted(name for name in current if os.path.lexists(os.path.join(data_dir, name)))
     replaced = None
     if present:

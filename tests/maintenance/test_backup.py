@@ -208,8 +208,10 @@ def test_the_second_destination_gets_a_verified_copy(data_dir, tmp_path):
 def test_an_unwritable_second_destination_is_reported(data_dir, tmp_path):
     blocker = tmp_path / 'not-a-folder'
     blocker.write_text('')
-    with pytest.raises(BackupError, match='seconde destination'):
-        make_backup(data_dir, tmp_path / 'b', copy_to=str(blocker / 'sub'))
+    result = make_backup(data_dir, tmp_path / 'b', copy_to=str(blocker / 'sub'))
+    assert 'seconde destination' in result.copy_error and result.copies == []
+    backup.verify_archive(result.path)
+    assert backup.last_backup(str(data_dir))['copy_error'] == result.copy_error
 
 
 def test_backing_up_a_missing_database_says_so(tmp_path):
