@@ -2,6 +2,7 @@
 nightly job, the pre-migration backup, /healthz and check)."""
 import logging
 import os
+from contextlib import contextmanager
 from urllib.parse import urlparse
 
 from ecole_ent.maintenance import backup, restore
@@ -56,3 +57,16 @@ def pre_migration_backup(config):
         if result.copy_error:   # the local archive exists: the migration may go on
             logger.warning('la copie de la sauvegarde avant migration a échoué : %s', result.copy_error)
     return take
+
+
+@contextmanager
+def holding_data_folder(config):
+    """While `serve` runs on SQLite it holds the data folder's lock: a second server on the same
+    folder, or a restore, is refused instead of corrupting it."""
+    try:
+        sqlite_path(config)
+    except BackupError:     # PostgreSQL: several processes share the media folder on purpose
+        yield
+        return
+    with restore.instance_lock(str(config.data_dir), _('avant d’en démarrer un autre')):
+        yield
