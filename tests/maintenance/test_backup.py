@@ -10,26 +10,7 @@ import pytest
 
 from ecole_ent.maintenance import backup, restore
 from ecole_ent.maintenance.errors import BackupError
-
-
-def tree_digest(folder):
-    """Path -> SHA-256 of every file under `folder` (what "changes nothing" is checked against)."""
-    digests = {}
-    for root, _dirs, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            with open(path, 'rb') as f:
-                digests[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
-    return digests
-
-
-def table_rows(db_path):
-    conn = sqlite3.connect(db_path)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: conn.execute('SELECT * FROM "%s" ORDER BY 1' % t).fetchall() for t in tables}
-    finally:
-        conn.close()
+from tests.maintenance.conftest import table_rows, tree_digest
 
 
 @pytest.fixture
