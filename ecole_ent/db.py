@@ -8,14 +8,11 @@ differences stay in this module.
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
-from playhouse.pool import PooledPostgresqlDatabase
 
 database = DatabaseProxy()
 
 SQLITE_PRAGMAS = {'journal_mode': 'wal', 'foreign_keys': 1, 'busy_timeout': 10000,
-                  'synchronous': 'normal', 'cache_size': -16000}
+                  'synchronous': 'normal'}
 
 
 def make_database(url, pool_size=10):
@@ -26,6 +23,7 @@ def make_database(url, pool_size=10):
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type='IMMEDIATE',
                               timeout=10, check_same_thread=False)
     if scheme in ('postgresql', 'postgres'):
+        from playhouse.db_url import connect     # imported here: it loads psycopg2 and more
         url = url.replace(scheme + '://', 'postgresql+pool://', 1)
         return connect(url, max_connections=pool_size, stale_timeout=300, timeout=10)
     raise ValueError(f'base de données non prise en charge : {scheme or url!r}')
@@ -42,7 +40,7 @@ def is_sqlite():
 
 
 def is_postgres():
-    return isinstance(database.obj, (PostgresqlDatabase, PooledPostgresqlDatabase))
+    return isinstance(database.obj, PostgresqlDatabase)     # the pooled class derives from it
 
 
 def writing():
@@ -51,6 +49,7 @@ def writing():
 
 
 def migrator():
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
     return SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
 
 

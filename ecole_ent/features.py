@@ -3,7 +3,7 @@ demo.seed(demo) and an options module that registers its configuration options; 
 is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home', 'maintenance']
+FEATURES = ['accounts', 'home', 'admin', 'maintenance']
 
 
 def modules(kind):
