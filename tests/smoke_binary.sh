@@ -59,4 +59,10 @@ ok "signed in as the demo teacher $teacher"
 kill "$pid"; rc=0; wait "$pid" || rc=$?; pid=
 [ $rc -eq 0 ] || [ $rc -eq 143 ] || fail "the server exited with $rc on SIGTERM"
 ok "stopped by PID (exit $rc)"
-echo "binary smoke test: 6 passed, 0 failed"
+
+archive=$("$bin" --data "$work/data" backup 2>"$work/backup.log") || { cat "$work/backup.log" >&2; fail "backup"; }
+"$bin" --data "$work/restored" restore "$archive" --yes 2>"$work/restore.log" || { cat "$work/restore.log" >&2; fail "restore"; }
+count() { "$bin" --data "$1" users list | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
+[ "$(count "$work/data")" = "$(count "$work/restored")" ] || fail "the restored folder has other users"
+ok "backup, then restore into a new data folder: $(count "$work/restored") users"
+echo "smoke: 7 passed, 0 failed"

@@ -51,4 +51,4 @@ ok "reinstalling after --uninstall finds the kept data"
 install_sh --purge >/dev/null
 [ -z "$(find "$root" -mindepth 1 -not -type d)" ] || fail "--purge left files: $(find "$root" -mindepth 1 -not -type d)"
 ok "--purge removes everything"
-echo "installer test: $passed passed, 0 failed"
+echo "installer: $passed passed, 0 failed"
