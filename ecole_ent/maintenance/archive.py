@@ -54,6 +54,21 @@ def safe_member_name(name):
             and not normal.startswith('../') and '\\' not in name and '\x00' not in name)
 
 
+# Names a restore puts in the data folder itself: an archive may not smuggle one in as files/NAME.
+RESERVED = {DATABASE, 'media', 'backups', 'logs', 'tmp'}
+
+
+def allowed_member(name):
+    """ecole.db, media/..., or files/NAME (one top-level file of the data folder)."""
+    if not safe_member_name(name):
+        return False
+    if name == DATABASE or name.startswith('media/'):
+        return True
+    top = name[len('files/'):] if name.startswith('files/') else ''
+    return bool(top) and '/' not in top and top not in RESERVED \
+        and not top.startswith(('.', 'replaced-', DATABASE))
+
+
 def database_check(path):
     """Runs PRAGMA integrity_check and reads the schema version; raises BackupError if not ok."""
     try:
@@ -117,7 +132,7 @@ def verify_members(tar, manifest, extract_to=None):
             name = member.name
             if name == MANIFEST:
                 continue
-            if not safe_member_name(name) or not member.isfile():
+            if not allowed_member(name) or not member.isfile():
                 raise BackupError(_('Archive refusée : élément suspect « %s ».') % name)
             if name not in expected:
                 raise BackupError(_('Archive refusée : « %s » n’est pas dans le manifeste.') % name)

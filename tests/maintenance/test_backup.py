@@ -140,6 +140,14 @@ def test_an_archive_escaping_the_data_folder_is_refused(tmp_path):
     assert not (tmp_path / 'etc').exists()
 
 
+@pytest.mark.parametrize('name', ['files/ecole.db', 'files/media', 'files/sub/x', 'other/x', 'files/ecole.db-wal'])
+def test_an_archive_cannot_smuggle_files_over_the_database_or_folders(tmp_path, name):
+    archive_path = tmp_path / 'smuggle.tar'
+    craft_archive(archive_path, [('ecole.db', b'x'), (name, b'boom')])
+    with pytest.raises(BackupError, match='élément suspect'):
+        restore.restore_archive(str(archive_path), str(tmp_path / 'data'))
+
+
 def test_an_archive_with_a_valid_manifest_but_a_broken_database_is_refused(tmp_path):
     archive_path = tmp_path / 'bad-db.tar'
     craft_archive(archive_path, [('ecole.db', b'SQLite format 3\x00' + b'\x00' * 200)])
