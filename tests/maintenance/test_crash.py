@@ -90,7 +90,7 @@ def test_sigkill_during_a_burst_of_writes_loses_no_acknowledged_write(demo_folde
         restarted.stop()
 
 
-def test_a_running_server_keeps_a_second_server_and_a_restore_off_its_data_folder(demo_folder, tmp_path):
+def test_a_running_server_logs_to_its_data_folder_and_keeps_others_off_it(demo_folder, tmp_path):
     archive = run_cli(demo_folder, 'backup', '--dest', tmp_path / 'b').stdout.strip()
     server = ServerProcess(demo_folder)
     try:
@@ -99,6 +99,8 @@ def test_a_running_server_keeps_a_second_server_and_a_restore_off_its_data_folde
         restore = run_cli(demo_folder, 'restore', archive, '--yes')
         assert restore.returncode == 1 and 'arrêtez-le' in restore.stderr
         assert home_status(server.port, '')[0] == 303     # still serving
+        log = (demo_folder / 'logs' / 'ecole-ent.log').read_text(encoding='utf-8')
+        assert f'écoute sur http://127.0.0.1:{server.port}/' in log
     finally:
         server.stop()
     assert run_cli(demo_folder, 'restore', archive, '--yes').returncode == 0
