@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Tests installer/install.sh in a scratch root (run by .ci/run after the build):
+# Tests the release archive and its install.sh in a scratch root, as the guide tells commune IT to
+# use them (run by .ci/run after the build):
 #   bash tests/smoke_installer.sh dist/ecole-ent
 # Install: files in place, configuration valid (ecole-ent check); re-run: an upgrade that keeps the
 # configuration and the data; --uninstall keeps the data; --purge removes everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(realpath "${1:-dist/ecole-ent}")
 root=$(mktemp -d "${TMPDIR:-/tmp}/ecole-install.XXXXXX")
-trap 'rm -rf "$root"' EXIT
+unpacked=$(mktemp -d "${TMPDIR:-/tmp}/ecole-release.XXXXXX")
+trap 'rm -rf "$root" "$unpacked"' EXIT
+tarball=$(bash installer/release.sh "${1:-dist/ecole-ent}")
+tar -C "$unpacked" -xzf "$tarball"
+release=$(echo "$unpacked"/ecole-ent-*)
 passed=0
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; passed=$((passed + 1)); }
-install_sh() { bash installer/install.sh --binary "$bin" --prefix "$root" --no-systemd "$@" >"$root.log" 2>&1 \
+install_sh() { "$release/install.sh" --prefix "$root" --no-systemd "$@" >"$root.log" 2>&1 \
   || { cat "$root.log" >&2; fail "install.sh $* failed"; }; cat "$root.log"; rm -f "$root.log"; }
 wrapper=$root/usr/local/bin/ecole-ent
 
