@@ -26,6 +26,11 @@ for f in etc/ecole-ent/ecole-ent.ini etc/ecole-ent/ecole-ent.ini.example etc/sys
 grep -q "ExecStart=$root/opt/ecole-ent/ecole-ent --data $root/var/lib/ecole-ent" "$root/etc/systemd/system/ecole-ent.service" \
   || fail "the unit does not start the installed binary on the installed data"
 ok "fresh install: binary, wrapper, configuration, unit and database in place"
+if command -v systemd-analyze >/dev/null; then
+  complaints=$(systemd-analyze verify "$root/etc/systemd/system/ecole-ent.service" 2>&1) \
+    && [ -z "$complaints" ] || fail "systemd-analyze verify: $complaints"
+  ok "systemd accepts every setting of the unit"
+fi
 "$wrapper" check || fail "ecole-ent check refuses the installed configuration"
 ok "ecole-ent check accepts the installed configuration"
 
