@@ -1,8 +1,9 @@
-"""The feature folders, in order. Each may have routes.register(app), commands.register(cli) and
-demo.seed(demo); adding a feature is one line here."""
+"""The feature folders, in order. Each may have routes.register(app), commands.register(cli),
+demo.seed(demo), an options module that registers its configuration options, and a schedule
+module whose start(config) runs its background jobs in `serve`; adding a feature is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home', 'admin', 'directory']
+FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory']
 
 
 def modules(kind):

@@ -29,13 +29,15 @@ def build(config, demo=False):
 
 
 def serve(config, demo=False):
+    from .maintenance import service
     log_to_file(config)
-    application = build(config, demo)
-    host, port = config['server.host'], config['server.port']
-    logger.info('ecole-ent écoute sur http://%s:%s/', host, port)
-    for module in features.modules('schedule'):      # background jobs (each guarded by a lease)
-        module.start(config)
-    # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
-    waitress_serve(application, host=host, port=port, threads=config['server.threads'],
-                   ident='ecole-ent', channel_timeout=60, max_request_body_size=200 * 2**20)
+    with service.holding_data_folder(config):
+        application = build(config, demo)
+        for module in features.modules('schedule'):     # background jobs (backup, directory sync)
+            module.start(config)
+        host, port = config['server.host'], config['server.port']
+        logger.info('ecole-ent écoute sur http://%s:%s/', host, port)
+        # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
+        waitress_serve(application, host=host, port=port, threads=config['server.threads'],
+                       ident='ecole-ent', channel_timeout=60, max_request_body_size=200 * 2**20)
     return 0

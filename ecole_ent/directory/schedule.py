@@ -20,7 +20,7 @@ from ..db import writing
 from ..i18n import _
 from ..models import now
 from ..models.directory import JobLease
-from . import service, setting
+from . import service
 from .records import FeedError
 
 logger = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def run_once(config, trigger='schedule', actor=None, job=None):
 
     True: applied; False: failed (and back-off set); None: another run holds the lease.
     """
-    interval = timedelta(hours=setting(config, 'directory.interval_hours'))
+    interval = timedelta(hours=config['directory.interval_hours'])
     holder = _new_holder()
     if not acquire(holder=holder):
         return None, _('Une synchronisation est déjà en cours.')
@@ -153,7 +153,7 @@ class Scheduler(threading.Thread):
 
 def start(config):
     """Start the in-process scheduler when a source is configured (server processes only)."""
-    if not setting(config, 'directory.source'):
+    if not config['directory.source']:
         return None
     scheduler = Scheduler(config)
     scheduler.start()

@@ -11,13 +11,13 @@ from ..db import writing
 from ..errors import Forbidden, NotFound
 from ..models import Classroom, School, User
 from ..models.directory import SyncLine, SyncRun
-from . import aaf1d, apply, cards, ldap, onde, setting
+from . import aaf1d, apply, cards, ldap, onde
 from .records import FeedError, _
 
 
 def _options(config):
-    return dict(threshold=setting(config, 'directory.threshold') / 100,
-                grace_days=setting(config, 'directory.grace_days'))
+    return dict(threshold=config['directory.threshold'] / 100,
+                grace_days=config['directory.grace_days'])
 
 
 def _fail(message):
@@ -46,21 +46,21 @@ def sync_onde(pupils, guardians, teachers, config, school=None, **kw):
 
 
 def ldap_settings(config):
-    pairs = [p.split('=', 1) for p in setting(config, 'directory.ldap_attributes').split(',')
+    pairs = [p.split('=', 1) for p in config['directory.ldap_attributes'].split(',')
              if '=' in p]
-    return ldap.Settings(url=setting(config, 'directory.ldap_url'),
-                         base_dn=setting(config, 'directory.ldap_base_dn'),
-                         bind_dn=setting(config, 'directory.ldap_bind_dn'),
-                         password=setting(config, 'directory.ldap_password') or '',
-                         people_filter=setting(config, 'directory.ldap_people_filter'),
-                         write_back=setting(config, 'directory.ldap_write_back'),
+    return ldap.Settings(url=config['directory.ldap_url'],
+                         base_dn=config['directory.ldap_base_dn'],
+                         bind_dn=config['directory.ldap_bind_dn'],
+                         password=config['directory.ldap_password'] or '',
+                         people_filter=config['directory.ldap_people_filter'],
+                         write_back=config['directory.ldap_write_back'],
                          attributes={k.strip(): v.strip() for k, v in pairs})
 
 
 def sync_ldap(config, school=None, **kw):
     """Pull one school from the LDAP directory, then write logins and states back if allowed."""
     settings = ldap_settings(config)
-    uai = (school or setting(config, 'directory.school') or apply.only_school() or '').upper()
+    uai = (school or config['directory.school'] or apply.only_school() or '').upper()
     if not settings.url or not uai:
         message = _('LDAP non configuré (directory.ldap_url) ou école non précisée.')
         return apply.sync(_fail(message), 'ldap', uai or None, **kw, **_options(config))
@@ -87,7 +87,7 @@ def _write_back(settings, run):
 
 
 def inbox(config):
-    folder = setting(config, 'directory.aaf_inbox')
+    folder = config['directory.aaf_inbox']
     return Path(folder) if folder else config.path('annuaire', 'aaf')
 
 
@@ -98,7 +98,7 @@ def sync_inbox(config, **kw):
     outcomes = []
     for feed_set in aaf1d.find_sets(folder):
         outcome = apply.sync(lambda fs=feed_set: aaf1d.read_set(fs, apply.structures('aaf1d')),
-                             'aaf1d', setting(config, 'directory.school') or None, **kw,
+                             'aaf1d', config['directory.school'] or None, **kw,
                              **_options(config))
         outcomes.append(outcome)
         if not outcome.applied:
@@ -112,7 +112,7 @@ def sync_inbox(config, **kw):
 
 def run_configured(config, trigger='schedule', actor=None):
     """The scheduled job: the configured source, once. Raises FeedError on failure."""
-    source = setting(config, 'directory.source')
+    source = config['directory.source']
     if source == 'ldap':
         outcomes = [sync_ldap(config, trigger=trigger, actor=actor)]
     elif source == 'aaf1d':
@@ -154,8 +154,8 @@ def overview(school, config):
     """What the directory page shows: configured source, lease state, last runs."""
     from . import schedule            # schedule imports this module
     return {'school': school, 'runs': runs(school), 'failure': SyncRun.last_failure(school),
-            'source': setting(config, 'directory.source'), 'job': schedule.state(),
-            'interval': setting(config, 'directory.interval_hours')}
+            'source': config['directory.source'], 'job': schedule.state(),
+            'interval': config['directory.interval_hours']}
 
 
 UPLOAD_NAMES = {'eleves': 'eleves.csv', 'responsables': 'responsables.csv',
