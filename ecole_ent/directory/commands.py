@@ -91,18 +91,28 @@ def report(outcome, args):
     return 0
 
 
+LABELS = {'created': _('créé'), 'updated': _('modifié'), 'moved': _('changé de classe'),
+          'deactivated': _('désactivé'), 'reactivated': _('réactivé'), 'unchanged': _('inchangé'),
+          'skipped': _('ignoré')}
+COUNTS = {'created': _('créés'), 'updated': _('modifiés'), 'moved': _('changés de classe'),
+          'deactivated': _('désactivés'), 'reactivated': _('réactivés'),
+          'unchanged': _('inchangés')}
+
+
 def summary(plan):
+    """The plan for people: counts, then one line per person who changes, then problems."""
     data = plan.to_json()
+    kind = _('complet') if plan.kind == 'complete' else _('delta')
     lines = [_('{source} ({kind}) pour l\'école {uai} :').format(
-        source=plan.source, kind=plan.kind, uai=plan.school_uai)]
-    lines.append(', '.join(f'{key} {data[key]}' for key in
-                           ('created', 'updated', 'moved', 'deactivated', 'reactivated',
-                            'unchanged')) + f', skipped {len(data["skipped"])}')
+        source=plan.source, kind=kind, uai=plan.school_uai)]
+    lines.append(', '.join(f'{data[key]} {label}' for key, label in COUNTS.items())
+                 + ', ' + _('{n} ignorés').format(n=len(data['skipped'])))
     for change in plan.changes:
         if change.action != 'unchanged':
-            lines.append(f'  {change.action:<12} {change.login or "-":<28} {change.name}'
+            lines.append(f'  {LABELS[change.action]:<17} {change.login or "-":<28} {change.name}'
                          + (f' — {change.reason}' if change.reason else ''))
     for klass in plan.classes:
-        lines.append(f'  classe {klass.action:<8} {klass.label}')
+        lines.append('  ' + (_('classe créée') if klass.action == 'created'
+                             else _('classe renommée')) + f' : {klass.label}')
     lines.extend(f'  ! {error}' for error in plan.errors)
     return lines

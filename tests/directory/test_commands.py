@@ -37,7 +37,8 @@ def test_json_output_has_the_exact_shape_and_a_second_run_is_all_unchanged(insta
 
 def test_dry_run_prints_the_plan_and_writes_nothing(installed):
     result = ecole(installed, 'sync', 'aaf1d', str(COMPLET), '--dry-run')
-    assert 'created      lucas.bernard2' in result.stdout and 'rien n\'a été écrit' in result.stderr
+    assert 'créé              lucas.bernard2' in result.stdout
+    assert '23 créés, 0 modifiés' in result.stdout and 'rien n\'a été écrit' in result.stderr
     users = json.loads(ecole(installed, 'users', 'list', '--format', 'json').stdout)
     assert [u['login'] for u in users] == ['admin']
 
