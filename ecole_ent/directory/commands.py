@@ -62,6 +62,9 @@ def cmd_sync_ldap(args, ctx):
 
 def cmd_sync_scheduled(args, ctx):
     from . import schedule
+    if not ctx.config['directory.source']:
+        print(_('Aucune source automatique configurée (option directory.source).'), file=sys.stderr)
+        return 0
     ctx.database()
     ran, message = schedule.run_once(ctx.config, trigger='cli')
     print(message, file=sys.stderr)

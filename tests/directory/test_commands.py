@@ -83,6 +83,7 @@ def test_onde_command(installed):
 
 
 def test_scheduled_command_imports_the_inbox_and_reports_failures(installed, complet):
+    assert 'Aucune source' in ecole(installed, 'sync', 'planifiee').stderr
     env = {'ECOLE_DIRECTORY_SOURCE': 'aaf1d'}
     inbox = installed / 'annuaire' / 'aaf'
     inbox.mkdir(parents=True)
