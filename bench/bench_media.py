@@ -1,0 +1,130 @@
+"""Media pipeline figures: our pipeline against a naive Pillow one, and peak memory.
+
+    python bench/bench_media.py [--rounds 5]
+
+1. A generated 12-megapixel JPEG (4000x3000, shapes + sensor-like noise, so it weighs what a
+   phone photo weighs) through `process_image` (all three sizes) and through a naive pipeline
+   (open, full decode, resize the original to 2560, 1600 and 400 px, save; no draft mode), in the
+   same run, best of N rounds each. Target: ours <= 0.5x naive. The same on a 48-megapixel photo
+   (8064x6048), where JPEG draft mode applies to the full size too.
+2. Peak RSS of a fresh process that stores five 8 MB uploads at once (five threads through
+   MediaStore.store_image, at most os.cpu_count() decoding at a time). Target: < 150 MB.
+Prints figures; asserts nothing (speed is not a test).
+"""
+import argparse
+import io
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+
+from ecole_ent.media import Limits, process_image  # noqa: E402
+
+
+def make_photo(width, height, noise=18, quality=90, seed=1):
+    """A photo-like JPEG: soft shapes on a gradient, plus grain."""
+    rnd = random.Random(seed)
+    small = Image.linear_gradient('L').resize((width // 8, height // 8)).convert('RGB')
+    draw = ImageDraw.Draw(small)
+    for _ in range(60):
+        x, y = rnd.randrange(width // 8), rnd.randrange(height // 8)
+        r = rnd.randrange(10, width // 20)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rnd.randrange(256) for _ in range(3)))
+    picture = small.filter(ImageFilter.GaussianBlur(2)).resize((width, height), Image.Resampling.BICUBIC)
+    grain = Image.effect_noise((width, height), noise).convert('RGB')
+    picture = Image.blend(picture, grain, 0.2)
+    out = io.BytesIO()
+    picture.save(out, 'JPEG', quality=quality)
+    return out.getvalue()
+
+
+def naive(data, quality=85):
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    for edge in (2560, 1600, 400):
+        ratio = edge / max(image.size)
+        size = (round(image.width * ratio), round(image.height * ratio))
+        image.resize(size).save(io.BytesIO(), 'JPEG', quality=quality)
+
+
+def best_of(rounds, fn, *args):
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - start)
+    return min(times), sorted(times)[len(times) // 2]
+
+
+def compare(label, data, rounds):
+    ours_best, ours_median = best_of(rounds, lambda: process_image(io.BytesIO(data), Limits()))
+    naive_best, naive_median = best_of(rounds, naive, data)
+    print(f'{label}: {len(data) / 1e6:.1f} MB')
+    print(f'  naive Pillow (3 resizes of the original)  best {naive_best * 1000:6.0f} ms   '
+          f'median {naive_median * 1000:6.0f} ms')
+    print(f'  ecole_ent pipeline (draft, chained sizes) best {ours_best * 1000:6.0f} ms   '
+          f'median {ours_median * 1000:6.0f} ms')
+    print(f'  ratio ours/naive: best {ours_best / naive_best:.2f}x   median '
+          f'{ours_median / naive_median:.2f}x   (target <= 0.50x)')
+
+
+MEMORY_CHILD = r'''
+import os, sys, threading
+sys.path.insert(0, sys.argv[1])
+from ecole_ent.media import Limits, MediaStore
+paths = sys.argv[3:]
+store = MediaStore(sys.argv[2])
+def high_water_mb():  # VmHWM: ru_maxrss would report the parent's peak, kept across exec
+    with open('/proc/self/status') as status:
+        return next(int(l.split()[1]) // 1024 for l in status if l.startswith('VmHWM:'))
+baseline = high_water_mb()
+errors = []
+def one(path):
+    try:
+        with open(path, 'rb') as stream:
+            store.store_image(stream, Limits())
+    except Exception as exc:
+        errors.append(exc)
+threads = [threading.Thread(target=one, args=(p,)) for p in paths]
+for t in threads: t.start()
+for t in threads: t.join()
+print(baseline, high_water_mb(), len(errors))
+'''
+
+
+def memory(tmp):
+    paths = []
+    for i in range(5):
+        data = make_photo(4800, 3600, noise=60, quality=95, seed=i)
+        path = os.path.join(tmp, f'upload{i}.jpg')
+        with open(path, 'wb') as out:
+            out.write(data)
+        paths.append(path)
+    sizes = ', '.join(f'{os.path.getsize(p) / 1e6:.1f}' for p in paths)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, '-c', MEMORY_CHILD, root, os.path.join(tmp, 'store'), *paths],
+                         capture_output=True, text=True, check=True).stdout.split()
+    baseline, peak, errors = map(int, out)
+    print(f'five uploads at once ({sizes} MB, 4800x3600), {os.cpu_count()} decode slots:')
+    print(f'  peak RSS {peak} MB (process after imports: {baseline} MB), refused: {errors}'
+          f'   (target < 150 MB)')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--rounds', type=int, default=5, help='rounds per measure (best is kept)')
+    args = parser.parse_args()
+    compare('12 MP JPEG 4000x3000', make_photo(4000, 3000), args.rounds)
+    compare('48 MP JPEG 8064x6048', make_photo(8064, 6048), max(2, args.rounds // 2))
+    with tempfile.TemporaryDirectory() as tmp:
+        memory(tmp)
+
+
+if __name__ == '__main__':
+    main()
