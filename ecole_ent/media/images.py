@@ -33,10 +33,11 @@ except ImportError:  # pragma: no cover - before the foundation's i18n exists
         return message
 
 ALLOWED_FORMATS = ('JPEG', 'PNG', 'GIF', 'WEBP') + (('HEIF',) if pillow_heif else ())
-# Full and display are small reductions (1.56x then 1.6x for a 12-megapixel photo, where JPEG
-# draft mode cannot help): there HAMMING is nearly as sharp as BICUBIC at 2/3 of the cost. The
-# thumbnail is a large, cheap reduction: BICUBIC with reducing_gap, as Image.thumbnail does.
-RESAMPLE = {'full': Image.Resampling.HAMMING, 'display': Image.Resampling.HAMMING,
+# Full and display are mild reductions (1.56x then 1.6x for a 12-megapixel photo, where JPEG
+# draft mode cannot help: 1/2 would fall below 2560 px). There BOX, i.e. area averaging (OpenCV's
+# INTER_AREA), is sharp enough and costs 2/3 of BICUBIC; phones downscale the display size again
+# anyway. The thumbnail is a large reduction: BICUBIC after a box reduce(), as Image.thumbnail.
+RESAMPLE = {'full': Image.Resampling.BOX, 'display': Image.Resampling.BOX,
             'thumb': Image.Resampling.BICUBIC}
 SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB'))
 
@@ -257,7 +258,7 @@ def _fit(image, edge, resample, strips=False):
     size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
     if not strips:
         return image.resize(size, resample, reducing_gap=2.0)
-    out = Image.new(image.mode, size)
+    out = Image.new(image.mode, size, None)   # not initialised: every band is pasted over it
     step = height / size[1]
     for top in range(0, size[1], STRIP_ROWS):
         rows = min(STRIP_ROWS, size[1] - top)
