@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from ecole_ent.media import Limits, MediaError, MediaStore, images
-import media_samples as samples
+from tests.media import media_samples as samples
 
 FORBIDDEN_BYTES = (b'Exif', b'GPS', b'ICC_PROFILE', b'http://ns.adobe.com', b'xmpmeta', b'<script',
                    b'PhoneMaker', b'Phone 12', b'Sortie au parc', b'PK\x03\x04', b'<html',
