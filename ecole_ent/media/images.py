@@ -26,11 +26,7 @@ except ImportError:  # pragma: no cover - depends on the installation
 else:
     pillow_heif.register_heif_opener()
 
-try:
-    from ecole_ent.i18n import _
-except ImportError:  # pragma: no cover - before the foundation's i18n exists
-    def _(message):
-        return message
+from ..i18n import _
 
 ALLOWED_FORMATS = ('JPEG', 'PNG', 'GIF', 'WEBP') + (('HEIF',) if pillow_heif else ())
 # Full and display are mild reductions (1.56x then 1.6x for a 12-megapixel photo, where JPEG

@@ -4,11 +4,13 @@ import sqlite3
 
 import pytest
 
+from ecole_ent.media import images
 from tests.conftest import PG_URL
 from tests.media import media_samples as samples
 from tests.photos.conftest import jpeg
 from tests.test_cli import ecole
 
+HEIC = ' ou HEIC' if 'HEIF' in images.ALLOWED_FORMATS else ''
 pytestmark = pytest.mark.skipif(bool(PG_URL), reason='reads the SQLite file to check the result')
 
 
@@ -40,7 +42,8 @@ def test_import_reports_each_file_and_skips_bad_ones(tmp_path, data, card):
     assert lines[0].endswith('IMG_0001.JPG : importée')
     assert lines[1].endswith('IMG_0002.PNG : importée')
     assert lines[2].endswith("IMG_0003.JPG : ignorée (L'image est incomplète ou abîmée (fichier tronqué) : renvoyez-la.)")
-    assert lines[3].endswith("notes.jpg : ignorée (Ce fichier n'est pas une image (seules les photos JPEG, PNG, GIF, WebP ou HEIC sont acceptées).)")
+    assert lines[3].endswith("notes.jpg : ignorée (Ce fichier n'est pas une image (seules les photos "
+                             f"JPEG, PNG, GIF, WebP{HEIC} sont acceptées).)")
     assert lines[4].endswith('seule.jpg : importée')
     assert lines[5] == '3 photo(s) importée(s), 2 ignorée(s) ; album « Sortie en forêt » de la classe CP-CE1'
     again = ecole(data, 'photos', 'import', '--class', 'cp-ce1', '--album', 'Sortie en forêt', str(single))
