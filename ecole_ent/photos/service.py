@@ -83,6 +83,13 @@ def visible_photos(user, album):
     return query.where(Photo.id.not_in(hidden))
 
 
+def safe_for_everyone(photo):
+    """True when no pupil on the photo restricts it: the only photos a public page, a feed or any
+    page beyond the class may show (for the blog's public posts)."""
+    hidden = Photo.hidden_by_consent(restricted_consents())
+    return not hidden.where(PhotoTag.photo == photo).exists()
+
+
 def can_manage(user, classroom):
     return accounts.teaches(user, classroom)
 
@@ -285,7 +292,7 @@ def album_zip(user, album_id):
     """(album, a temporary file holding a zip of the full-size photos the user may see)."""
     album = get_album(user, album_id)
     store = media_store()
-    archive = tempfile.TemporaryFile()
+    archive = tempfile.TemporaryFile(dir=store.incoming)   # on the data disk, gone once sent
     with zipfile.ZipFile(archive, 'w', zipfile.ZIP_STORED) as zf:    # JPEGs do not compress
         for number, photo in enumerate(visible_photos(user, album), 1):
             path = store.path(photo.full)

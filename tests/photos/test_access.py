@@ -162,3 +162,11 @@ def test_tag_names_are_shown_to_teachers_only(demo_app, scene):
     assert granted.display_name not in guardian_page.text and 'pupil-checks' not in guardian_page.text
     teacher_page = scene.client(demo_app, 'teacher').get(f'/photos/{scene.refused.id}')
     assert f'value="{refused.id}" checked' in teacher_page.text
+
+
+def test_only_photos_without_restricted_pupils_are_safe_for_public_pages(demo_app, scene):
+    assert service.safe_for_everyone(scene.open)
+    assert not service.safe_for_everyone(scene.refused)
+    assert not service.safe_for_everyone(scene.unknown)
+    scene.set_consent('refused', 'granted')
+    assert service.safe_for_everyone(scene.refused)
