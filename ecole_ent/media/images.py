@@ -25,6 +25,12 @@ except ImportError:  # pragma: no cover - depends on the installation
     pillow_heif = None
 else:
     pillow_heif.register_heif_opener()
+    # One thread per image: the decode slots, not libheif, decide how many cores decode at once;
+    # no thumbnails, depth or auxiliary images are read; libheif's security limits stay on.
+    pillow_heif.options.DECODE_THREADS = 1
+    pillow_heif.options.THUMBNAILS = pillow_heif.options.DEPTH_IMAGES = False
+    pillow_heif.options.AUX_IMAGES = False
+    pillow_heif.options.DISABLE_SECURITY_LIMITS = False
 
 from ..i18n import _
 
