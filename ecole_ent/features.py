@@ -2,7 +2,7 @@
 demo.seed(demo); adding a feature is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home', 'photos']
+FEATURES = ['accounts', 'home', 'admin', 'photos']
 
 
 def modules(kind):
