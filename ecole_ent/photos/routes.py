@@ -128,28 +128,9 @@ def album_zip(album_id):
     return archive
 
 
-def consents(class_id):
-    classroom, pupils, editable = service.consent_page(require_user(), class_id)
-    return render('photos/consents.html', classroom=classroom, pupils=pupils, editable=editable)
-
-
-def consents_save(class_id):
-    values = {}
-    for key in request.forms.keys():
-        if key.startswith('consent-') and key[8:].isdigit():
-            values[int(key[8:])] = field(key)
-    changed = service.set_consents(require_user(), class_id, values)
-    flash(ngettext('%(num)d droit à l’image modifié.', '%(num)d droits à l’image modifiés.', changed)
-          % {'num': changed})
-    redirect(url('photos.consents', class_id=class_id), 303)
-
-
 def register(app):
     app.route('/classe/<class_id:int>/photos', 'GET', albums, name='photos.albums')
     app.route('/classe/<class_id:int>/photos', 'POST', album_create, name='photos.album_create')
-    app.route('/classe/<class_id:int>/droit-a-l-image', 'GET', consents, name='photos.consents')
-    app.route('/classe/<class_id:int>/droit-a-l-image', 'POST', consents_save,
-              name='photos.consents_save')
     app.route('/photos/album/<album_id:int>', 'GET', album, name='photos.album')
     app.route('/photos/album/<album_id:int>/titre', 'POST', album_rename, name='photos.album_rename')
     app.route('/photos/album/<album_id:int>/supprimer', 'POST', album_delete, name='photos.album_delete')

@@ -22,8 +22,8 @@ from ..db import writing
 from ..errors import Forbidden, NotFound, ValidationError
 from ..i18n import _
 from ..media import Limits, MediaError, MediaStore, images
-from ..models import (CONSENTS, Album, Classroom, GuardianLink, Photo, PhotoTag, School,
-                      SchoolYear, Teaching, User, now)
+from ..models import (Album, Classroom, GuardianLink, Photo, PhotoTag, School,
+                      SchoolYear, Teaching, now)
 
 MAX_TITLE = 200
 MAX_CAPTION = 500
@@ -312,41 +312,6 @@ def _slug(text, prefix):
     ascii_text = unicodedata.normalize('NFKD', text or '').encode('ascii', 'ignore').decode()
     slug = re.sub(r'[^A-Za-z0-9]+', '-', ascii_text).strip('-').lower()[:40].strip('-')
     return prefix + slug if slug else ''
-
-
-# --- image-rights consent -----------------------------------------------------------------------
-
-def consent_page(user, classroom_id):
-    """(classroom, pupils with their consent, may_edit): for the director and the class's teachers."""
-    classroom = accounts.get_class_for(user, classroom_id)
-    if not can_manage(user, classroom):
-        raise Forbidden(_("Seuls l'équipe de la classe et la direction voient les droits à l'image."))
-    return classroom, class_pupils(classroom), can_set_consent(user, classroom)
-
-
-def can_set_consent(user, classroom):
-    return user.has_role('admin') or (user.has_role('director') and user.school_id == classroom.school_id)
-
-
-def set_consents(user, classroom_id, values):
-    """values: {pupil id: 'granted'|'refused'|'unknown'}; only pupils of the class; applies at once."""
-    classroom = accounts.get_class_for(user, classroom_id)
-    if not can_set_consent(user, classroom):
-        raise Forbidden(_("Seule la direction de l'école modifie les droits à l'image."))
-    pupils = {p.id: p for p in class_pupils(classroom)}
-    changed = []
-    with writing():
-        for pupil_id, value in values.items():
-            if pupil_id not in pupils or value not in CONSENTS:
-                raise ValidationError({'consent': _("Choix de droit à l'image invalide.")})
-            if pupils[pupil_id].image_rights != value:
-                User.update(image_rights=value, image_rights_by=user, image_rights_at=now()) \
-                    .where(User.id == pupil_id).execute()
-                changed.append((pupil_id, value))
-        for pupil_id, value in changed:
-            audit.record(user, 'photos.consent_changed', f'user:{pupil_id}',
-                         school=classroom.school_id, consent=value)
-    return len(changed)
 
 
 # --- the classroom PC's import (CLI) ------------------------------------------------------------
