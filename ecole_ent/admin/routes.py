@@ -12,7 +12,7 @@ from ..i18n import _
 from ..models import NIVEAUX
 from ..web.forms import checked, field, form_fields
 from ..web.guards import require_role
-from ..web.render import flash, render, url
+from ..web.render import add_nav, flash, render, url
 from . import service
 
 LABELS = {'roles': service.ROLE_LABELS, 'relations': service.RELATIONS,
@@ -276,6 +276,7 @@ def audit_log():
 
 
 def register(app):
+    add_nav('/admin', _('Administration'), 'settings', ('director', 'admin'), order=90)
     route = app.route
     route('/admin', 'GET', index, name='admin.index')
     route('/admin/ecoles', 'POST', school_create, name='admin.school_create')

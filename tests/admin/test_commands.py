@@ -63,8 +63,8 @@ def test_class_commands_create_rename_assign_remove_and_archive(run):
     (('users', 'create', 'Ana', '', '--role', 'guardian'), 'Le nom est obligatoire.'),
     (('users', 'create', 'Ana', 'Roux', '--role', 'guardian', '--login', 'julien.roux'), 'déjà pris'),
     (('users', 'create', 'Ana', 'Roux', '--role', 'chef'), 'Type de compte impossible ici : chef'),
-    (('users', 'set-consent', 'lea.bouchard', 'peut-etre'), "Valeur de droit à l'image inconnue : peut-etre"),
-    (('users', 'link', 'julien.roux', 'lea.bouchard'), "n'a pas un compte de responsable"),
+    (('users', 'set-consent', 'zoe.dubois', 'peut-etre'), "Valeur de droit à l'image inconnue : peut-etre"),
+    (('users', 'link', 'julien.roux', 'zoe.dubois'), "n'a pas un compte de responsable"),
     (('users', 'disable', 'personne'), 'Compte introuvable : personne'),
 ])
 def test_bad_input_is_one_french_line_and_exit_1(run, args, message):
@@ -92,13 +92,13 @@ def test_users_edit_disable_enable_link_unlink_consent_and_reissue(run):
     run('users', 'create', 'Odile', 'Grand', '--role', 'guardian')
     run('users', 'edit', 'odile.grand', '--last-name', 'Grand-Mère', '--email', 'o@example.org')
     assert User.get(User.login == 'odile.grand').display_name == 'Odile Grand-Mère'
-    run('users', 'link', 'odile.grand', 'lea.bouchard', '--relation', 'grandparent', '--no-legal-authority')
+    run('users', 'link', 'odile.grand', 'zoe.dubois', '--relation', 'grandparent', '--no-legal-authority')
     link = GuardianLink.get(GuardianLink.guardian == User.get(User.login == 'odile.grand'))
-    assert (link.pupil.login, link.relation, link.legal_authority) == ('lea.bouchard', 'grandparent', False)
-    run('users', 'unlink', 'odile.grand', 'lea.bouchard')
+    assert (link.pupil.login, link.relation, link.legal_authority) == ('zoe.dubois', 'grandparent', False)
+    run('users', 'unlink', 'odile.grand', 'zoe.dubois')
     assert not GuardianLink.select().where(GuardianLink.id == link.id).exists()
-    run('users', 'set-consent', 'lea.bouchard', 'refused')
-    assert User.get(User.login == 'lea.bouchard').image_rights == 'refused'
+    run('users', 'set-consent', 'zoe.dubois', 'refused')
+    assert User.get(User.login == 'zoe.dubois').image_rights == 'refused'
     teacher = User.get(User.login == 'julien.roux')
     accounts.open_session(teacher)
     run('users', 'disable', 'julien.roux')
