@@ -8,10 +8,14 @@ from ..errors import ValidationError
 from ..i18n import _, ngettext
 from ..web.forms import field
 from ..web.guards import require_user
-from ..web.render import flash, render, url
+from ..web.render import add_nav, flash, render, url
 from . import service
 
 CACHE_FOREVER = 'private, max-age=31536000, immutable'   # a file's name is its content's hash
+
+
+def index():
+    return render('photos/index.html', classes=service.overview(require_user()))
 
 
 def albums(class_id):
@@ -129,6 +133,8 @@ def album_zip(album_id):
 
 
 def register(app):
+    add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
+    app.route('/photos', 'GET', index, name='photos.index')
     app.route('/classe/<class_id:int>/photos', 'GET', albums, name='photos.albums')
     app.route('/classe/<class_id:int>/photos', 'POST', album_create, name='photos.album_create')
     app.route('/photos/album/<album_id:int>', 'GET', album, name='photos.album')

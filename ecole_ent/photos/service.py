@@ -111,6 +111,16 @@ def list_albums(user, classroom_id):
     return classroom, albums
 
 
+def overview(user):
+    """[(classroom, albums as in list_albums)] for the user's current classes (a guardian: their
+    children's; a director: the school's): the menu's « Photos » page."""
+    ids = accounts.visible_class_ids(user)
+    classrooms = (Classroom.select().join(SchoolYear)
+                  .where(Classroom.id.in_(list(ids)) & SchoolYear.current & ~Classroom.archived)
+                  .order_by(Classroom.name)) if ids else []
+    return [list_albums(user, classroom.id) for classroom in classrooms]
+
+
 def get_album(user, album_id):
     album = Album.get_or_none(Album.id == album_id)
     if album is None:

@@ -58,6 +58,10 @@ def test_teacher_uploads_three_photos_and_a_guardian_views_them_on_a_phone(brows
     phone.base = page.base
     phone.on('dialog', lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     browser_sign_in(phone, 'aurelie.dubois')             # her child is in CP-CE1
+    phone.get_by_role('link', name='Photos').first.click()   # the main menu
+    phone.wait_for_load_state()
+    no_horizontal_scroll(phone, 375)
+    assert axe_violations(phone) == []
     phone.goto(album_url)
     images = phone.locator('.photo-grid img')
     assert images.count() == 3

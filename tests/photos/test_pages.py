@@ -7,8 +7,10 @@ import markupsafe
 import pytest
 from PIL import Image
 
+from ecole_ent.accounts import service as accounts
 from ecole_ent.models import Album, Photo, PhotoTag
 from ecole_ent.photos import service
+from tests.conftest import Client
 from tests.media import media_samples as samples
 from tests.photos.conftest import jpeg, media_urls
 
@@ -187,3 +189,17 @@ def test_pictures_in_albums_are_clean_jpegs(demo_app, scene):
         assert b'Exif' not in body and b'GPS' not in body
         with Image.open(io.BytesIO(body)) as image:
             assert len(image.getexif()) == 0
+
+
+def test_photos_menu_page_lists_the_albums_of_the_users_own_classes(demo_app, scene, demo):
+    guardian = demo.guardian_with_children_in_two_classes()
+    mine = {c.name for _p, c in accounts.children_of(guardian) if c}
+    client = Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.5'})
+    client.login(guardian.login)
+    page = html.unescape(client.get('/photos').text)
+    assert 'href="/photos"' in client.get('/').text                  # the menu entry
+    shown = {name for name in ('Maternelle PS-MS-GS', 'CP-CE1', 'CE2-CM1-CM2') if f'Classe {name}' in page}
+    assert shown == mine
+    other = scene.client(demo_app, 'other_pupil').get('/photos').text
+    assert scene.album.title not in html.unescape(other)
+    assert scene.album.title in html.unescape(scene.client(demo_app, 'pupil').get('/photos').text)
