@@ -1,6 +1,6 @@
 """Media pipeline figures: our pipeline against a naive Pillow one, and peak memory.
 
-    python bench/bench_media.py [--rounds 5]
+    python -m bench.bench_media [--rounds 5]     (or python bench/bench_media.py)
 
 1. A generated 12-megapixel JPEG (4000x3000, shapes + sensor-like noise, so it weighs what a
    phone photo weighs) through `process_image` (all three sizes) and through a naive pipeline
@@ -8,20 +8,27 @@
    same run, rounds alternating. Target: ours <= 0.5x naive. The same on a 48-megapixel photo
    (8064x6048), where JPEG draft mode applies to the full size too.
 2. Peak RSS of a fresh process that stores five 8 MB uploads at once (five threads through
-   MediaStore.store_image, at most os.cpu_count() decoding at a time). Target: < 150 MB.
+   MediaStore.store_image, within the decode slots), then of the real server (`ecole-ent serve
+   --demo`) while five 8 MB photos are uploaded to it at once over HTTP. Target: < 150 MB.
 Prints figures; asserts nothing (speed is not a test).
 """
 import argparse
+import http.client
 import io
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
+import uuid
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
 
 from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
 
@@ -122,6 +129,74 @@ def memory(tmp):
           f'   (target < 150 MB)')
 
 
+def request(url, cookie, body=None, headers=None):
+    """(status, headers, text) of one request with the session cookie; redirects not followed."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+    connection.request('POST' if body is not None else 'GET', parts.path, body=body,
+                       headers={'Cookie': cookie, **(headers or {})})
+    response = connection.getresponse()
+    result = response.status, dict(response.getheaders()), response.read().decode('utf-8', 'replace')
+    connection.close()
+    return result
+
+
+def multipart(fields, files):
+    boundary = uuid.uuid4().hex
+    out = io.BytesIO()
+    for name, value in fields.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, filename, data in files:
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                  'Content-Type: image/jpeg\r\n\r\n'.encode() + data + b'\r\n')
+    out.write(f'--{boundary}--\r\n'.encode())
+    return out.getvalue(), {'Content-Type': f'multipart/form-data; boundary={boundary}'}
+
+
+def server_memory(tmp):
+    """The real server (`ecole-ent serve --demo`) while five 8 MB photos are uploaded at once."""
+    from bench.common import Server, rss_mb, sign_in_cookie
+    photos = [make_photo(4000, 3000, noise=140, quality=96, seed=10 + i) for i in range(5)]
+    command = [sys.executable, '-m', 'ecole_ent', '--data', os.path.join(tmp, 'server'), 'serve',
+               '--port', '{port}', '--demo']
+    with Server(command, ready_path='/connexion', cwd=ROOT) as server:
+        cookie = sign_in_cookie(server.url, 'julien.roux', 'demo')
+        page = request(server.url + '/photos', cookie)[2]
+        class_path = re.search(r'href="(/classe/\d+/photos)"', page).group(1)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        body, headers = multipart({'csrf_token': token, 'title': 'Banc d’essai'}, [])
+        album = request(server.url + class_path, cookie, body, headers)[1]['Location']
+        before = rss_mb(server.pid)
+        peak, done, statuses = [before], threading.Event(), []
+
+        def sample():
+            while not done.is_set():
+                peak.append(rss_mb(server.pid))
+                time.sleep(0.02)
+
+        def send(index):
+            body, headers = multipart({'csrf_token': token}, [('photos', f'IMG_{index}.jpg', photos[index])])
+            statuses.append(request(album + '/envoi', cookie, body, headers)[0])
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        started = time.perf_counter()
+        senders = [threading.Thread(target=send, args=(i,)) for i in range(5)]
+        for thread in senders:
+            thread.start()
+        for thread in senders:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        listing = request(album, cookie)[2]
+    sizes = ', '.join(f'{len(p) / 1e6:.1f}' for p in photos)
+    print(f'server (ecole-ent serve --demo) while five uploads run at once ({sizes} MB, 4000x3000):')
+    print(f'  RSS before {before:.0f} MB, peak {max(peak):.0f} MB (target < 150 MB); '
+          f'{elapsed:.1f} s for the five; statuses {sorted(statuses)}; '
+          f'{listing.count("/media/")} thumbnails in the album')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--rounds', type=int, default=5, help='rounds per measure (best is kept)')
@@ -130,6 +205,7 @@ def main():
     compare('48 MP JPEG 8064x6048', make_photo(8064, 6048), max(2, args.rounds // 2))
     with tempfile.TemporaryDirectory() as tmp:
         memory(tmp)
+        server_memory(tmp)
 
 
 if __name__ == '__main__':
