@@ -6,7 +6,7 @@ from bottle import HTTPError, redirect, request, response, static_file
 
 from ..errors import ValidationError
 from ..i18n import _, ngettext
-from ..web.forms import field
+from ..web.forms import checked, field
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from . import service
@@ -52,7 +52,11 @@ def album_rename(album_id):
 
 
 def album_delete(album_id):
-    class_id = service.delete_album(require_user(), album_id)
+    try:
+        class_id = service.delete_album(require_user(), album_id, confirmed=checked('confirm'))
+    except ValidationError as exc:
+        flash(str(exc), 'error')
+        redirect(url('photos.album', album_id=album_id), 303)
     flash(_('Album supprimé.'))
     redirect(url('photos.albums', class_id=class_id), 303)
 

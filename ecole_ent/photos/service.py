@@ -161,9 +161,11 @@ def rename_album(user, album_id, title):
     return album
 
 
-def delete_album(user, album_id):
+def delete_album(user, album_id, confirmed=False):
     album = get_album(user, album_id)
     _require_manager(user, album.classroom)
+    if not confirmed:
+        raise ValidationError({'confirm': _("Cochez la case de confirmation pour supprimer l'album.")})
     digests = {d for photo in Photo.in_album(album) for d in photo.digests()}
     with writing():
         album.delete_instance(recursive=True)

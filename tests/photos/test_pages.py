@@ -124,7 +124,7 @@ def test_files_shared_by_two_photos_survive_deleting_one(demo_app, scene):
     data = jpeg((200, 30, 30))                      # the same bytes as the open photo
     (copy,), _refused = service.add_photos(teacher, second, [('copie.jpg', io.BytesIO(data))])
     assert copy.full == scene.open.full
-    service.delete_album(teacher, second.id)
+    service.delete_album(teacher, second.id, confirmed=True)
     assert service.media_store().path(scene.open.full) is not None
 
 
@@ -135,7 +135,10 @@ def test_album_rename_and_delete(demo_app, scene):
     assert Album.get_by_id(scene.album.id).title == 'Sortie au parc'
     client.post(f'/photos/album/{scene.album.id}/titre', {'csrf_token': token, 'title': 'Au parc'})
     assert Album.get_by_id(scene.album.id).title == 'Au parc'
-    response = client.post(f'/photos/album/{scene.album.id}/supprimer', {'csrf_token': token})
+    page = client.post(f'/photos/album/{scene.album.id}/supprimer', {'csrf_token': token}).follow()
+    assert "Cochez la case de confirmation pour supprimer l'album." in html.unescape(page.text)
+    assert Photo.select().where(Photo.album == scene.album.id).count() == 3
+    response = client.post(f'/photos/album/{scene.album.id}/supprimer', {'csrf_token': token, 'confirm': '1'})
     assert response.headers['Location'].endswith(f'/classe/{scene.classroom.id}/photos')
     assert not Photo.select().where(Photo.album == scene.album.id).exists()
 
