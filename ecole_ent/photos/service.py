@@ -74,13 +74,22 @@ def _children_ids(user):
             .where(GuardianLink.guardian == user)]
 
 
-def visible_photos(user, album):
-    """The album's photos this user may see (a query, in album order)."""
+def visibility(user, classroom_id):
+    """The condition on Photo for what user may see in that class (None: everything)."""
+    if is_class_teacher(user, classroom_id):
+        return None
+    return Photo.id.not_in(Photo.hidden_by_consent(restricted_consents(), _children_ids(user)))
+
+
+_COMPUTE = object()
+
+
+def visible_photos(user, album, condition=_COMPUTE):
+    """The album's photos this user may see (a query, in album order); `condition`, when the
+    caller already has visibility(user, class), saves its queries."""
+    condition = visibility(user, album.classroom_id) if condition is _COMPUTE else condition
     query = Photo.in_album(album)
-    if is_class_teacher(user, album.classroom_id):
-        return query
-    hidden = Photo.hidden_by_consent(restricted_consents(), _children_ids(user))
-    return query.where(Photo.id.not_in(hidden))
+    return query if condition is None else query.where(condition)
 
 
 def safe_for_everyone(photo):
@@ -104,9 +113,10 @@ def _require_manager(user, classroom):
 def list_albums(user, classroom_id):
     """(classroom, [{'album', 'count', 'cover'}]) for a class the user may see; Forbidden otherwise."""
     classroom = accounts.get_class_for(user, classroom_id)
+    condition = visibility(user, classroom.id)
     albums = []
     for album in Album.of_class(classroom):
-        photos = visible_photos(user, album)
+        photos = visible_photos(user, album, condition)
         albums.append({'album': album, 'count': photos.count(), 'cover': photos.first()})
     return classroom, albums
 
