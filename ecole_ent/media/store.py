@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass
 
 from .images import Limits, MediaError, process_image
@@ -76,6 +77,19 @@ class MediaStore:
         """The same pipeline for a file already on disk (the `photos import` command)."""
         with open(path, 'rb') as stream:
             return self.store_image(stream, limits)
+
+    def clean_incoming(self, older_than=3600):
+        """Remove uploads and temp files left by a process that stopped mid-way (at start-up)."""
+        limit = time.time() - older_than
+        removed = 0
+        folders = [self.incoming] + [e.path for e in os.scandir(self.root) if e.is_dir() and len(e.name) == 2]
+        for folder in folders:
+            for entry in os.scandir(folder):
+                if entry.name.startswith(('upload-', '.tmp-')) and entry.stat().st_mtime < limit:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+                        removed += 1
+        return removed
 
     # -- stored files ----------------------------------------------------------------------
     def put(self, data, suffix='.jpg'):

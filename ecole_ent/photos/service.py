@@ -46,6 +46,7 @@ def configure(config):
                              max_pixels=get('photos.max_megapixels', 50) * 1_000_000,
                              full_edge=get('photos.full_edge', 2560))
     settings.media_root = Path(config.data_dir) / 'media'
+    media_store().clean_incoming()
     images.configure_decoding(megapixels=get('photos.decode_megapixels', 16))
 
 

@@ -276,3 +276,17 @@ def test_an_image_over_the_pixel_budget_alone_still_goes():
     slots = images.DecodeSlots(2, pixels=10)
     with slots.hold(1000):
         pass
+
+
+def test_leftovers_of_a_stopped_process_are_cleaned(store):
+    stored = store_bytes(store, samples.one_pixel())
+    folder = os.path.dirname(store.path(stored.full))
+    old = [os.path.join(store.incoming, 'upload-abc'), os.path.join(folder, '.tmp-xyz')]
+    fresh = os.path.join(store.incoming, 'upload-now')
+    for path in old + [fresh]:
+        open(path, 'wb').close()
+    for path in old:
+        os.utime(path, (0, 0))
+    assert store.clean_incoming(older_than=3600) == 2
+    assert os.path.exists(fresh) and store.path(stored.full)
+    assert not any(os.path.exists(path) for path in old)
