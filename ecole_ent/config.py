@@ -144,6 +144,8 @@ def load(data_dir, config_file=None, environ=None):
     """defaults < INI (config_file, else DATA/ecole-ent.ini when present) < ECOLE_* env."""
     environ = os.environ if environ is None else environ
     data_dir = Path(data_dir)
+    from . import features
+    features.modules('options')     # features register their options when imported
     raw = {option.name: option.default for option in OPTIONS}
     problems = []
     source = Path(config_file) if config_file else data_dir / 'ecole-ent.ini'

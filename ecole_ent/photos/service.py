@@ -40,14 +40,14 @@ settings = Settings()
 
 
 def configure(config):
-    get = lambda name, default: config.get(name, default)  # noqa: E731 - options may be unregistered
-    settings.unknown_consent_is_refused = get('photos.unknown_consent_is_refused', True)
-    settings.limits = Limits(max_bytes=get('photos.max_upload_mb', 30) * 1024 * 1024,
-                             max_pixels=get('photos.max_megapixels', 50) * 1_000_000,
-                             full_edge=get('photos.full_edge', 2560))
+    """Called by app.configure at start (options: photos/options.py)."""
+    settings.unknown_consent_is_refused = config['photos.unknown_consent_is_refused']
+    settings.limits = Limits(max_bytes=config['photos.max_upload_mb'] * 1024 * 1024,
+                             max_pixels=config['photos.max_megapixels'] * 1_000_000,
+                             full_edge=config['photos.full_edge'])
     settings.media_root = Path(config.data_dir) / 'media'
     media_store().clean_incoming()
-    images.configure_decoding(megapixels=get('photos.decode_megapixels', 16))
+    images.configure_decoding(megapixels=config['photos.decode_megapixels'])
 
 
 def media_store():

@@ -162,3 +162,16 @@ def test_only_photos_without_restricted_pupils_are_safe_for_public_pages(demo_ap
     assert not service.safe_for_everyone(scene.unknown)
     scene.set_consent('refused', 'granted')
     assert service.safe_for_everyone(scene.refused)
+
+
+def test_the_consent_setting_is_read_from_the_configuration(tmp_path):
+    from tests.conftest import make_config
+    config = make_config(tmp_path / 'data', photos_unknown_consent_is_refused='false', photos_full_edge='1200')
+    service.configure(config)
+    try:
+        assert service.restricted_consents() == ('refused',)
+        assert service.settings.limits.full_edge == 1200
+        assert 'photos.unknown_consent_is_refused = false' in config.dump()
+    finally:
+        service.configure(make_config(tmp_path / 'defaults'))
+    assert service.restricted_consents() == ('refused', 'unknown', None)
