@@ -2,9 +2,23 @@
 
 SQLite (the appliance default) gets WAL, foreign keys, a busy timeout and synchronous=NORMAL, and
 every transaction begins IMMEDIATE: deferred transactions fail with "database is locked" under
-concurrent writers even in WAL mode. PostgreSQL (scale-out) gets a connection pool. Engine
+concurrent writers even in WAL mode. PostgreSQL (scale-out) gets a connection pool of
+`database.pool_size` connections per process (waitress threads wait for a free one). Engine
 differences stay in this module.
+
+What is per process, and why several processes (`serve --workers N`, or several hosts) stay right:
+- the connection pool: opened lazily, after fork (the pre-fork parent never touches the database,
+  and close_all() drops any inherited connection);
+- values read from the configuration at start (session length, throttling limits, trusted proxy,
+  the signing key): every process reads the same INI file, environment and DATA/secret.key (several
+  hosts must share that key, or set security.secret_key);
+- nothing read from the database is cached in memory: sessions, login throttling, CSRF (derived
+  from the session or anonymous cookie with the shared key), the scheduler's leases
+  (ecole_ent/scheduler.py) are rows, read on each request or tick. A feature that wants to cache a
+  database value per process must use ttl_cache() below, which bounds staleness to a few seconds.
 """
+import threading
+import time
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -28,21 +42,24 @@ def make_database(url, pool_size=10):
     if scheme in ('postgresql', 'postgres'):
         url = url.replace(scheme + '://', 'postgresql+pool://', 1)
         return connect(url, max_connections=pool_size, stale_timeout=300, timeout=10)
-    raise ValueError(f'base de données non prise en charge : {scheme or url!r}')
+    raise ValueError(f'base de données non prise en charge : {scheme or url!r} '
+                     '(attendu : sqlite:///chemin ou postgresql://utilisateur@hôte/base)')
 
 
 def init_db(url, pool_size=10):
+    if database.obj is not None:
+        close_all()
     db = make_database(url, pool_size)
     database.initialize(db)
     return db
 
 
-def is_sqlite():
-    return isinstance(database.obj, SqliteDatabase)
+def is_sqlite(db=None):
+    return isinstance(db or database.obj, SqliteDatabase)
 
 
-def is_postgres():
-    return isinstance(database.obj, (PostgresqlDatabase, PooledPostgresqlDatabase))
+def is_postgres(db=None):
+    return isinstance(db or database.obj, (PostgresqlDatabase, PooledPostgresqlDatabase))
 
 
 def writing():
@@ -55,5 +72,64 @@ def migrator():
 
 
 def close():
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():
         database.close()
+
+
+def close_all():
+    """Close this thread's connection and every pooled one (after fork, at shutdown, in tests)."""
+    if database.obj is None:
+        return
+    close()
+    if isinstance(database.obj, PooledPostgresqlDatabase):
+        database.obj.close_all()
+
+
+# --- engine-neutral helpers for whole-database work (migrate-data, test resets) ----------------
+
+def tables_in_order(db=None):
+    """Every table except schema_version, parents before children (foreign keys), then by name."""
+    db = db or database
+    tables = sorted(t for t in db.get_tables() if t != 'schema_version')
+    parents = {t: {fk.dest_table for fk in db.get_foreign_keys(t)} & set(tables) - {t}
+               for t in tables}
+    ordered, placed = [], set()
+    while len(ordered) < len(tables):
+        ready = [t for t in tables if t not in placed and parents[t] <= placed]
+        if not ready:
+            raise RuntimeError(f'cycle de clés étrangères entre {sorted(set(tables) - placed)}')
+        for table in ready:
+            ordered.append(table)
+            placed.add(table)
+    return ordered
+
+
+def reset_sequences(db=None):
+    """PostgreSQL: move every serial sequence past the largest id (after rows were copied in)."""
+    db = db or database
+    if not is_postgres(db.obj if isinstance(db, DatabaseProxy) else db):
+        return
+    rows = db.execute_sql(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%%'").fetchall()
+    for table, column in rows:
+        db.execute_sql(
+            f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX("{column}"), 1), '
+            f'MAX("{column}") IS NOT NULL) FROM "{table}"', (f'"{table}"', column))
+
+
+def ttl_cache(seconds=5):
+    """Cache a no-argument function's result in this process for `seconds` (other processes may
+    change the underlying rows: keep the delay short enough that nobody notices)."""
+    def decorate(function):
+        state = {'at': None, 'value': None}
+        lock = threading.Lock()
+
+        def cached():
+            with lock:
+                if state['at'] is None or time.monotonic() - state['at'] > seconds:
+                    state['value'], state['at'] = function(), time.monotonic()
+                return state['value']
+        cached.clear = lambda: state.update(at=None)
+        return cached
+    return decorate
