@@ -133,3 +133,32 @@ def ttl_cache(seconds=5):
         cached.clear = lambda: state.update(at=None)
         return cached
     return decorate
+
+
+def insert_rows(db, table, columns, rows):
+    """Insert many rows at once (psycopg2's execute_values on PostgreSQL, executemany on SQLite)."""
+    if not rows:
+        return
+    names = ', '.join(f'"{c}"' for c in columns)
+    cursor = db.cursor()
+    if is_postgres(db):
+        from psycopg2.extras import execute_values
+        execute_values(cursor, f'INSERT INTO "{table}" ({names}) VALUES %s', rows, page_size=500)
+    else:
+        marks = ', '.join('?' for _c in columns)
+        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def column_kinds(db, table):
+    """{column: 'bool'|'int'|'float'|'datetime'|'date'|'bytes'|'text'} from the engine's catalog."""
+    kinds = {}
+    for column in db.get_columns(table):
+        kind = column.data_type.lower()
+        kinds[column.name] = (
+            'bool' if 'bool' in kind else
+            'datetime' if 'timestamp' in kind or 'datetime' in kind else
+            'date' if kind == 'date' else
+            'int' if 'int' in kind or 'serial' in kind else
+            'float' if any(word in kind for word in ('real', 'double', 'float', 'numeric', 'decimal'))
+            else 'bytes' if 'blob' in kind or 'bytea' in kind else 'text')
+    return kinds

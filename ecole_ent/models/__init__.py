@@ -2,7 +2,8 @@
 from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom, Enrolment,
                        GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
 from .base import BaseModel, now
+from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
-              LoginSession, Throttle, AuditEvent]
+              LoginSession, Throttle, AuditEvent, JobLease, JobRun]
