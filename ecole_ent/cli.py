@@ -132,7 +132,7 @@ def cmd_serve(args, ctx):
     config = ctx.config
     if args.host:
         config['server.host'] = args.host
-    if args.port:
+    if args.port is not None:
         config['server.port'] = args.port
     if args.workers is not None:
         workers = int(args.workers)
