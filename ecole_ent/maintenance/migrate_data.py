@@ -52,6 +52,8 @@ def canonical(value, kind):
         return '1' if value else '0'
     if kind == 'datetime':
         return value.isoformat(' ', 'microseconds')
+    if kind == 'int':
+        return str(int(value))
     if kind == 'float':
         return repr(float(value))
     if kind == 'bytes':
@@ -121,7 +123,7 @@ def _copy(source, target, tables, force, out):
         for table in reversed(tables):
             target.execute_sql(f'DELETE FROM "{table}"')
         for table in tables:
-            kinds = db.column_kinds(target, table)
+            kinds = merged_kinds(source, target, table)
             columns = list(kinds)
             copied = copy_table(source, target, table, columns, kinds)
             src_count, src_sum = table_summary(source, table, columns, kinds)
@@ -135,6 +137,15 @@ def _copy(source, target, tables, force, out):
                 raise EcoleError(f'copie de {table} incomplète : rien n’a été écrit dans la cible')
         db.reset_sequences(target)
     return report
+
+
+def merged_kinds(source, target, table):
+    """Column kinds from both catalogs: SQLite declares booleans INTEGER, PostgreSQL knows better."""
+    kinds = db.column_kinds(target, table)
+    for column, kind in db.column_kinds(source, table).items():
+        if column in kinds and kinds[column] in ('int', 'text') and kind not in ('int', 'text'):
+            kinds[column] = kind
+    return kinds
 
 
 def copy_table(source, target, table, columns, kinds):
