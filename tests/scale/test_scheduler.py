@@ -45,13 +45,15 @@ def test_only_one_of_several_concurrent_claims_wins(calls):
     job = scheduler.JOBS['test.count']
     for round_ in range(2):       # first round: INSERT ... on conflict; second: UPDATE ... WHERE
         barrier = threading.Barrier(4)
-        won = []
+        won, errors = [], []
 
         def contender(name):
             barrier.wait()
             try:
                 if scheduler.claim(job, name):
                     won.append(name)
+            except Exception as exc:   # reported below: a thread's exception must fail the test
+                errors.append(repr(exc))
             finally:
                 db.close()
         threads = [threading.Thread(target=contender, args=(f'host:{i}',)) for i in range(4)]
@@ -59,7 +61,7 @@ def test_only_one_of_several_concurrent_claims_wins(calls):
             thread.start()
         for thread in threads:
             thread.join(30)
-        assert len(won) == 1, (round_, won)
+        assert not errors and len(won) == 1, (round_, won, errors)
         assert JobLease.get_by_id('test.count').holder == won[0]
         JobLease.update(expires_at=now() - timedelta(seconds=1)).execute()
 
