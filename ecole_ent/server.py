@@ -89,8 +89,9 @@ def listening_socket(host, port):
     return sock
 
 
-class Stop(Exception):
-    """Raised by the signal handler to leave a blocking wait."""
+class Stop(SystemExit):
+    """Raised by the SIGTERM/SIGINT handler. A SystemExit, so that waitress's loop, which turns any
+    Exception raised in a request handler into a logged error, lets it through and shuts down."""
 
 
 def _raise_stop(signum, frame):
