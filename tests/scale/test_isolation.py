@@ -44,6 +44,21 @@ def seed_school_b():
     return school
 
 
+def link_a_guardian_to_both_schools():
+    """A parent whose children go to both schools (separated parents, a sibling moved)."""
+    guardian = User.create(login='multi.parent', first_name='Noémie', last_name='Deux-Écoles',
+                           roles='guardian', password_hash=security.hash_password('demo'))
+    for login in ('suzon.ollivier', demo_school_pupil()):
+        GuardianLink.create(guardian=guardian, pupil=User.get(User.login == login))
+    return guardian
+
+
+def demo_school_pupil():
+    school = School.get(School.uai == demo_school.UAI)
+    return (User.select().join(Enrolment, on=Enrolment.pupil)
+            .where(User.school == school).order_by(User.login).first().login)
+
+
 @pytest.fixture
 def two_schools(tmp_path, pg_url):
     config = runtime.open_config(tmp_path / 'data', environ={
@@ -51,6 +66,7 @@ def two_schools(tmp_path, pg_url):
     runtime.open_database(config, auto_migrate=True)
     demo_school.seed()
     seed_school_b()
+    link_a_guardian_to_both_schools()
     from ecole_ent.app import create_app
     application = create_app(config)
     yield application
@@ -116,3 +132,16 @@ def test_school_b_sees_nothing_of_school_a_on_any_page_school_a_reaches(two_scho
         shown = html.unescape(response.text)
         leaked = sorted(marker for marker in markers if marker in shown)
         assert not leaked, f'{ROLES_B[role]} sees {leaked} of school A at {url}'
+
+
+def test_a_guardian_with_children_in_both_schools_sees_both(two_schools):
+    client = signed_in(two_schools, 'multi.parent')
+    home = html.unescape(client.get('/').text)
+    child_a = User.get(User.login == demo_school_pupil())
+    assert 'Suzon' in home and child_a.first_name in home
+    class_pages = sorted(link for link in links(home) if link.startswith('/classe/'))
+    assert len(class_pages) == 2
+    names = {html.unescape(client.get(url).text).count('Tilleuls') > 0 for url in class_pages}
+    assert names == {True, False}         # one class page of each school
+    other_b = Classroom.get(Classroom.name == 'Grande section des Tilleuls')
+    client.get(f'/classe/{other_b.id}', status=403)    # but not the other classes
