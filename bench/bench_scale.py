@@ -237,7 +237,8 @@ def main():
     print(f'Accueil parent (GET /, {len(logins)} parents connectés), {args.connections} connexions '
           f'simultanées, {args.seconds} s, PostgreSQL, charge : {"wrk" if use_wrk else "http.client"}')
     print(f'Cœurs disponibles : {cores}')
-    print(f'{"processus":>10} {"req/s":>9} {"requêtes":>9} {"erreurs":>8} {"p50 ms":>8} {"p95 ms":>8} {"p99 ms":>8}')
+    print(f'{"processus":>10} {"req/s":>9} {"requêtes":>9} {"erreurs":>8} '
+          f'{"p50 ms":>8} {"p95 ms":>8} {"p99 ms":>8}')
     for workers, r in results.items():
         print(f'{workers:>10} {r["rps"]:>9.1f} {r["requests"]:>9} {r["errors"]:>8} '
               f'{r["p50"]:>8.1f} {r["p95"]:>8.1f} {r["p99"]:>8.1f}')

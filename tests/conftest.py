@@ -31,8 +31,9 @@ class PostgresState:
     schema is built once, then emptied with DELETE (children first) and its sequences rewound, for
     each test: measured 5 ms, where TRUNCATE of the same tables took 70 ms and DROP SCHEMA +
     migrations 236 ms. 'demo': the demo school, seeded once, kept in the schema ecole_test_demo and
-    copied back with INSERT ... SELECT for each test: 47 ms, where seeding takes 540 ms. The state is read from the
-    catalog each time, so a test that changes the schema costs a rebuild, never a wrong state.
+    copied back with INSERT ... SELECT for each test: 47 ms, where seeding takes 540 ms. The state
+    is read from the catalog each time, so a test that changes the schema costs a rebuild, never a
+    wrong state.
     """
     TEMPLATE = 'ecole_test_demo'
 

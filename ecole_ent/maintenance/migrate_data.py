@@ -12,6 +12,8 @@ import shutil
 from datetime import date, datetime
 from pathlib import Path
 
+from peewee import DatabaseError, OperationalError
+
 from .. import db, migrations
 from ..errors import EcoleError
 
@@ -88,8 +90,22 @@ def migrate_data(source_url, target_url, force=False, media_from=None, media_to=
         raise EcoleError('la source et la cible sont la même base')
     if source_url.startswith('sqlite:///') and not Path(source_url[len('sqlite:///'):]).is_file():
         raise EcoleError(f'base source introuvable : {source_url}')
-    source = db.make_database(source_url, pool_size=2)
-    target = db.make_database(target_url, pool_size=2)
+    if target_url.startswith('sqlite:///') and not Path(target_url[len('sqlite:///'):]).parent.is_dir():
+        raise EcoleError(f'dossier de la base cible introuvable : {target_url}')
+    try:
+        source = db.make_database(source_url, pool_size=2)
+        target = db.make_database(target_url, pool_size=2)
+    except ValueError as exc:
+        raise EcoleError(str(exc)) from None
+    try:
+        return _migrate(source, target, force, media_from, media_to, out)
+    except OperationalError as exc:
+        raise EcoleError(f'base de données injoignable ou refusée : {str(exc).strip()}') from None
+    except DatabaseError as exc:
+        raise EcoleError(f'copie refusée par la base, rien n’a été écrit : {str(exc).strip()}') from None
+
+
+def _migrate(source, target, force, media_from, media_to, out):
     try:
         _bind(source)
         version = migrations.current()

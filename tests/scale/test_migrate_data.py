@@ -96,3 +96,7 @@ def test_a_filled_target_is_refused_unless_forced_and_the_copy_goes_back_to_sqli
     missing = ecole(tmp_path / 'a', pg_url, 'migrate-data', '--from', 'sqlite:////nulle/part.db',
                     '--to', back, check=False)
     assert missing.returncode == 1 and 'base source introuvable' in missing.stderr
+    unreachable = ecole(tmp_path / 'a', pg_url, 'migrate-data', '--from', source, '--to',
+                        'postgresql://postgres@127.0.0.1:1/nulle', check=False)
+    assert unreachable.returncode == 1 and 'base de données injoignable' in unreachable.stderr
+    assert 'Traceback' not in unreachable.stderr
