@@ -54,12 +54,17 @@ def init_db(url, pool_size=10):
     return db
 
 
+def _engine(db):
+    db = database if db is None else db
+    return db.obj if isinstance(db, DatabaseProxy) else db
+
+
 def is_sqlite(db=None):
-    return isinstance(db or database.obj, SqliteDatabase)
+    return isinstance(_engine(db), SqliteDatabase)
 
 
 def is_postgres(db=None):
-    return isinstance(db or database.obj, (PostgresqlDatabase, PooledPostgresqlDatabase))
+    return isinstance(_engine(db), (PostgresqlDatabase, PooledPostgresqlDatabase))
 
 
 def writing():
@@ -107,7 +112,7 @@ def tables_in_order(db=None):
 def reset_sequences(db=None):
     """PostgreSQL: move every serial sequence past the largest id (after rows were copied in)."""
     db = db or database
-    if not is_postgres(db.obj if isinstance(db, DatabaseProxy) else db):
+    if not is_postgres(db):
         return
     rows = db.execute_sql(
         "SELECT table_name, column_name FROM information_schema.columns "
