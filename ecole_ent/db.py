@@ -93,17 +93,18 @@ def close_all():
 # --- engine-neutral helpers for whole-database work (migrate-data, test resets) ----------------
 
 def tables_in_order(db=None):
-    """Every table except schema_version, parents before children (foreign keys), then by name."""
+    """Every table except schema_version, parents before children (foreign keys), then by name.
+    A cycle of foreign keys is broken at the table with the fewest parents left to place (a copy
+    fills such references afterwards, see maintenance/migrate_data.py)."""
     db = db or database
     tables = sorted(t for t in db.get_tables() if t != 'schema_version')
     parents = {t: {fk.dest_table for fk in db.get_foreign_keys(t)} & set(tables) - {t}
                for t in tables}
     ordered, placed = [], set()
     while len(ordered) < len(tables):
-        ready = [t for t in tables if t not in placed and parents[t] <= placed]
-        if not ready:
-            raise RuntimeError(f'cycle de clés étrangères entre {sorted(set(tables) - placed)}')
-        for table in ready:
+        left = [t for t in tables if t not in placed]
+        ready = [t for t in left if parents[t] <= placed]
+        for table in ready or [min(left, key=lambda t: len(parents[t] - placed))]:
             ordered.append(table)
             placed.add(table)
     return ordered

@@ -138,18 +138,25 @@ def _copy(source, target, tables, force, out):
                              f'{", ".join(filled[:8])}) : ajoutez --force pour les remplacer')
         for table in reversed(tables):
             target.execute_sql(f'DELETE FROM "{table}"')
+        copied, deferred, all_kinds = {}, [], {}
+        for index, table in enumerate(tables):
+            all_kinds[table] = merged_kinds(source, target, table)
+            copied[table], later = copy_table(source, target, table, list(all_kinds[table]),
+                                              all_kinds[table], set(tables[:index]))
+            deferred += later
+        for table, key_column, column, value, key in deferred:
+            target.execute_sql(f'UPDATE "{table}" SET "{column}" = {target.param} '
+                               f'WHERE "{key_column}" = {target.param}', (value, key))
         for table in tables:
-            kinds = merged_kinds(source, target, table)
-            columns = list(kinds)
-            copied = copy_table(source, target, table, columns, kinds)
-            src_count, src_sum = table_summary(source, table, columns, kinds)
-            dst_count, dst_sum = table_summary(target, table, columns, kinds)
+            kinds = all_kinds[table]
+            src_count, src_sum = table_summary(source, table, list(kinds), kinds)
+            dst_count, dst_sum = table_summary(target, table, list(kinds), kinds)
             report[table] = {'source_rows': src_count, 'target_rows': dst_count,
                              'source_sha256': src_sum, 'target_sha256': dst_sum}
+            same = (src_count, src_sum) == (dst_count, dst_sum) and copied[table] == src_count
             out(f'{table:<24} source {src_count:>7} lignes {src_sum[:16]}   '
-                f'cible {dst_count:>7} lignes {dst_sum[:16]}   '
-                f'{"OK" if (src_count, src_sum) == (dst_count, dst_sum) else "DIFFÉRENT"}')
-            if (src_count, src_sum) != (dst_count, dst_sum) or copied != src_count:
+                f'cible {dst_count:>7} lignes {dst_sum[:16]}   {"OK" if same else "DIFFÉRENT"}')
+            if not same:
                 raise EcoleError(f'copie de {table} incomplète : rien n’a été écrit dans la cible')
         db.reset_sequences(target)
     return report
@@ -164,12 +171,14 @@ def merged_kinds(source, target, table):
     return kinds
 
 
-def copy_table(source, target, table, columns, kinds):
-    """Copy one table in batches; self-references are filled in afterwards (ids may point ahead)."""
+def copy_table(source, target, table, columns, kinds, copied_tables=()):
+    """Copy one table in batches. References to rows not copied yet (the table itself, or a table
+    later in a cycle of foreign keys) are written NULL, then filled in once every table is in."""
     keys = target.get_primary_keys(table)
-    later = [fk.column for fk in target.get_foreign_keys(table) if fk.dest_table == table]
+    later = [fk.column for fk in target.get_foreign_keys(table)
+             if fk.dest_table == table or fk.dest_table not in copied_tables]
     if later and len(keys) != 1:
-        raise EcoleError(f'{table} : auto-référence sans clé primaire simple')
+        raise EcoleError(f'{table} : référence circulaire sans clé primaire simple')
     names = ', '.join(f'"{c}"' for c in columns)
     order = ', '.join(f'"{k}"' for k in keys) or names
     cursor = source.execute_sql(f'SELECT {names} FROM "{table}" ORDER BY {order}')
@@ -188,10 +197,7 @@ def copy_table(source, target, table, columns, kinds):
             batch.append(tuple(values[c] for c in columns))
         db.insert_rows(target, table, columns, batch)
         copied += len(batch)
-    for value, column, key in deferred:
-        target.execute_sql(f'UPDATE "{table}" SET "{column}" = {target.param} '
-                           f'WHERE "{keys[0]}" = {target.param}', (value, key))
-    return copied
+    return copied, [(table, keys[0], column, value, key) for value, column, key in deferred]
 
 
 def copy_media(source, target, out=print):

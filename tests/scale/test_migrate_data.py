@@ -100,3 +100,34 @@ def test_a_filled_target_is_refused_unless_forced_and_the_copy_goes_back_to_sqli
                         'postgresql://postgres@127.0.0.1:1/nulle', check=False)
     assert unreachable.returncode == 1 and 'base de données injoignable' in unreachable.stderr
     assert 'Traceback' not in unreachable.stderr
+
+
+def test_a_cycle_of_foreign_keys_is_copied_whole(appliance, pg_url):
+    """Tables that point at each other (a feature may add such a pair): references to rows not yet
+    copied are filled in at the end, inside the same transaction."""
+    from ecole_ent import migrations
+    from ecole_ent.maintenance.migrate_data import migrate_data
+    source = f'sqlite:///{appliance / "ecole.db"}'
+    connection = sqlite3.connect(appliance / 'ecole.db')
+    with connection:
+        connection.executescript(
+            'CREATE TABLE team (id INTEGER PRIMARY KEY, name TEXT, '
+            'captain_id INTEGER REFERENCES player (id));'
+            'CREATE TABLE player (id INTEGER PRIMARY KEY, team_id INTEGER REFERENCES team (id));'
+            "INSERT INTO team VALUES (1, 'Les Mimosas', 2);"
+            'INSERT INTO player VALUES (1, 1); INSERT INTO player VALUES (2, 1);')
+    connection.close()
+    db.init_db(pg_url)
+    migrations.run()
+    db.database.execute_sql('CREATE TABLE team (id SERIAL PRIMARY KEY, name TEXT, captain_id INTEGER)')
+    db.database.execute_sql('CREATE TABLE player (id SERIAL PRIMARY KEY, '
+                            'team_id INTEGER REFERENCES team (id))')
+    db.database.execute_sql('ALTER TABLE team ADD FOREIGN KEY (captain_id) REFERENCES player (id)')
+    db.close_all()
+    report = migrate_data(source, pg_url, out=lambda line: None)
+    assert report['team']['target_rows'] == 1 and report['player']['target_rows'] == 2
+    assert summaries(source, pg_url) == summaries(pg_url)
+    database = db.make_database(pg_url, pool_size=1)
+    assert database.execute_sql('SELECT id, team_id FROM player ORDER BY id').fetchall() == [(1, 1), (2, 1)]
+    assert database.execute_sql("SELECT nextval('player_id_seq')").fetchone()[0] == 3
+    database.close_all()
