@@ -116,12 +116,18 @@ def start_server(data, url, workers):
         if process.poll() is not None:
             break
         time.sleep(0.1)
-    sys.exit('serve ne démarre pas : ' + Path(log.name).read_text()[-2000:])
+    text = Path(log.name).read_text()[-2000:]
+    stop_server(process, log.name)
+    sys.exit('serve ne démarre pas : ' + text)
 
 
 def stop_server(process, log_name):
     process.send_signal(signal.SIGTERM)
-    process.wait(60)
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
     os.unlink(log_name)
 
 
