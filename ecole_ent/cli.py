@@ -112,6 +112,8 @@ def add_core_commands(commands):
     option(p, '--port', type=int, env='ECOLE_SERVER_PORT', help='port HTTP (défaut 8080)')
     option(p, '--demo', action='store_true', env='ECOLE_DEMO',
            help="crée l'école de démonstration au premier démarrage")
+    option(p, '--workers', type=int, env='ECOLE_SERVER_WORKERS',
+           help='processus serveurs sur le même port (défaut 1 ; plus de 1 : PostgreSQL seulement)')
     p = commands.add('init', cmd_init, "première installation : école et compte administrateur")
     p.add_argument('--school-uai', help="code UAI de l'école (ex. 0061234A)")
     p.add_argument('--school-name', help="nom de l'école")
@@ -132,6 +134,24 @@ def add_core_commands(commands):
     p = commands.add('reset-password', cmd_users_reset_password,
                      'donne un mot de passe à usage unique (à changer à la connexion)', parent='users')
     p.add_argument('login', help='identifiant du compte')
+    commands.group('jobs', 'tâches périodiques')
+    commands.add('list', cmd_jobs_list, 'liste les tâches périodiques et leur dernière exécution',
+                 parent='jobs')
+    p = commands.add('run', cmd_jobs_run, 'exécute une tâche maintenant (sauf si elle est en cours)',
+                     parent='jobs')
+    p.add_argument('name', metavar='NOM', help='nom de la tâche (voir « jobs list »)')
+    p = commands.add('migrate-data', cmd_migrate_data,
+                     "copie toutes les données d'une base vers une autre (SQLite ⇄ PostgreSQL) "
+                     'et le dossier des médias')
+    p.add_argument('--from', dest='source', required=True, metavar='URL',
+                   help='base source : sqlite:///chemin/ecole.db ou postgresql://utilisateur@hôte/base')
+    p.add_argument('--to', dest='target', required=True, metavar='URL', help='base cible')
+    p.add_argument('--media-from', metavar='DOSSIER',
+                   help='dossier des médias source (défaut : DONNÉES/media, DONNÉES = --data)')
+    p.add_argument('--media-to', metavar='DOSSIER',
+                   help="dossier des médias cible (défaut : aucune copie s'il est le même que la source)")
+    p.add_argument('--force', action='store_true',
+                   help='vide une base cible qui contient déjà des données avant la copie')
 
 
 def cmd_serve(args, ctx):
@@ -139,8 +159,14 @@ def cmd_serve(args, ctx):
     config = ctx.config
     if args.host:
         config['server.host'] = args.host
-    if args.port:
+    if args.port is not None:
         config['server.port'] = args.port
+    if args.workers is not None:
+        workers = int(args.workers)
+        if workers < 1:
+            say('serve : --workers doit être un entier supérieur ou égal à 1')
+            return 2
+        config['server.workers'] = workers
     return server.serve(config, demo=args.demo)
 
 
@@ -225,6 +251,48 @@ def cmd_users_reset_password(args, ctx):
     print(password)
     say(f'Mot de passe à usage unique de {args.login} ci-dessus : à changer à la première connexion.')
     return 0
+
+
+def cmd_jobs_list(args, ctx):
+    from . import scheduler
+    ctx.database()
+    scheduler.load()
+    scheduler.configure(ctx.config)
+    for row in scheduler.status():
+        last = (f"dernière : {row['last_start']:%d/%m/%Y %H:%M:%S} UTC par {row['holder']}"
+                if row['last_start'] else 'jamais exécutée')
+        failed = f" ; {row['failures']} échec(s) de suite" if row['failures'] else ''
+        print(f"{row['name']}\ttoutes les {row['every']} s\t{last}{failed}\t{row['help']}")
+    return 0
+
+
+def cmd_jobs_run(args, ctx):
+    from . import scheduler
+    ctx.database()
+    scheduler.load()
+    scheduler.configure(ctx.config)
+    scheduler.run_now(args.name)
+    say(f'Tâche {args.name} exécutée.')
+    return 0
+
+
+def cmd_migrate_data(args, ctx):
+    from .maintenance import migrate_data
+    media_from = args.media_from or media_folder(args.source, args.data)
+    media_to = args.media_to or media_folder(args.target, args.data)
+    report = migrate_data.migrate_data(args.source, args.target, force=args.force,
+                                       media_from=media_from, media_to=media_to, out=print)
+    rows = sum(entry['target_rows'] for name, entry in report.items() if name != '_media')
+    say(f'Données copiées : {len(report) - ("_media" in report)} tables, {rows} lignes, '
+        'sommes de contrôle identiques.')
+    return 0
+
+
+def media_folder(url, data_dir):
+    """The media folder that goes with a database: next to a SQLite file, else DATA/media."""
+    if url.startswith('sqlite:///'):
+        return os.path.join(os.path.dirname(os.path.abspath(url[len('sqlite:///'):])), 'media')
+    return os.path.join(os.path.abspath(data_dir), 'media')
 
 
 def main(argv=None):

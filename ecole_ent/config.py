@@ -55,6 +55,16 @@ def port(text):
     return value
 
 
+def job_intervals(text):
+    """'directory.sync=900, sessions.cleanup=3600' -> the same text, checked."""
+    for part in str(text).split(','):
+        if part.strip():
+            name, _sep, seconds = part.partition('=')
+            if not name.strip() or not seconds.strip().isdigit() or int(seconds) < 1:
+                raise ValueError('attendu : nom=secondes, séparés par des virgules')
+    return str(text).strip()
+
+
 def networks(text):
     import ipaddress
     return tuple(ipaddress.ip_network(part.strip(), strict=False)
@@ -65,6 +75,8 @@ OPTIONS = [
     Option('server', 'host', str, '127.0.0.1', "Adresse d'écoute du serveur HTTP"),
     Option('server', 'port', port, 8080, 'Port HTTP'),
     Option('server', 'threads', positive_int, 8, 'Nombre de fils de traitement HTTP (waitress)'),
+    Option('server', 'workers', positive_int, 1,
+           'Processus serveurs partageant le port (plus de 1 : PostgreSQL seulement)'),
     Option('server', 'trusted_proxy', str, '',
            "Adresse du proxy inverse de confiance (HTTPS) dont on lit X-Forwarded-*; vide = aucun"),
     Option('server', 'public_url', str, '', "Adresse publique de l'ENT, imprimée sur les courriers"),
@@ -84,6 +96,11 @@ OPTIONS = [
     Option('security', 'school_networks', networks, '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,127.0.0.0/8,::1/128',
            "Réseaux de l'école (connexion par carte QR des élèves), séparés par des virgules"),
     Option('security', 'activation_days', positive_int, 60, "Validité d'un code d'activation, en jours"),
+    Option('scheduler', 'enabled', boolean, True,
+           'Lancer les tâches périodiques dans le serveur (une seule exécution par période, '
+           'quel que soit le nombre de processus)'),
+    Option('scheduler', 'intervals', job_intervals, '',
+           'Intervalles des tâches périodiques à changer : nom=secondes, séparés par des virgules'),
     Option('app', 'language', ('fr',), 'fr', "Langue de l'interface"),
     Option('app', 'log_level', ('debug', 'info', 'warning', 'error'), 'info', 'Niveau de journalisation'),
 ]

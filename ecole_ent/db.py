@@ -2,9 +2,24 @@
 
 SQLite (the appliance default) gets WAL, foreign keys, a busy timeout and synchronous=NORMAL, and
 every transaction begins IMMEDIATE: deferred transactions fail with "database is locked" under
-concurrent writers even in WAL mode. PostgreSQL (scale-out) gets a connection pool. Engine
+concurrent writers even in WAL mode. PostgreSQL (scale-out) gets a connection pool of
+`database.pool_size` connections per process (waitress threads wait for a free one). Engine
 differences stay in this module.
+
+What is per process, and why several processes (`serve --workers N`, or several hosts) stay right:
+- the connection pool: opened lazily, after fork (the pre-fork parent never touches the database,
+  and close_all() drops any inherited connection);
+- values read from the configuration at start (session length, throttling limits, trusted proxy,
+  the signing key): every process reads the same INI file, environment and DATA/secret.key (several
+  hosts must share that key, or set security.secret_key);
+- sessions, login throttling, CSRF (derived from the session or anonymous cookie with the shared
+  key) and the scheduler's leases (ecole_ent/scheduler.py) are rows, read on each request or tick;
+- the only database values cached in memory are schools' names and colours (School.cached, 30 s)
+  and the SQL text of prepared() queries (not data). A feature that wants to cache a database
+  value per process must bound its staleness the same way (ttl_cache() below).
 """
+import threading
+import time
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -26,21 +41,29 @@ def make_database(url, pool_size=10):
         from playhouse.db_url import connect     # imported here: it loads psycopg2 and more
         url = url.replace(scheme + '://', 'postgresql+pool://', 1)
         return connect(url, max_connections=pool_size, stale_timeout=300, timeout=10)
-    raise ValueError(f'base de données non prise en charge : {scheme or url!r}')
+    raise ValueError(f'base de données non prise en charge : {scheme or url!r} '
+                     '(attendu : sqlite:///chemin ou postgresql://utilisateur@hôte/base)')
 
 
 def init_db(url, pool_size=10):
+    if database.obj is not None:
+        close_all()
     db = make_database(url, pool_size)
     database.initialize(db)
     return db
 
 
-def is_sqlite():
-    return isinstance(database.obj, SqliteDatabase)
+def _engine(db):
+    db = database if db is None else db
+    return db.obj if isinstance(db, DatabaseProxy) else db
 
 
-def is_postgres():
-    return isinstance(database.obj, PostgresqlDatabase)     # the pooled class derives from it
+def is_sqlite(db=None):
+    return isinstance(_engine(db), SqliteDatabase)
+
+
+def is_postgres(db=None):
+    return isinstance(_engine(db), PostgresqlDatabase)      # the pooled class derives from it
 
 
 def writing():
@@ -54,8 +77,97 @@ def migrator():
 
 
 def close():
-    if not database.is_closed():
+    if database.obj is not None and not database.is_closed():
         database.close()
+
+
+def close_all():
+    """Close this thread's connection and every pooled one (after fork, at shutdown, in tests)."""
+    if database.obj is None:
+        return
+    close()
+    if hasattr(database.obj, 'close_all'):                  # the PostgreSQL pool
+        database.obj.close_all()
+
+
+# --- engine-neutral helpers for whole-database work (migrate-data, test resets) ----------------
+
+def tables_in_order(db=None):
+    """Every table except schema_version, parents before children (foreign keys), then by name.
+    A cycle of foreign keys is broken at the table with the fewest parents left to place (a copy
+    fills such references afterwards, see maintenance/migrate_data.py)."""
+    db = db or database
+    tables = sorted(t for t in db.get_tables() if t != 'schema_version')
+    parents = {t: {fk.dest_table for fk in db.get_foreign_keys(t)} & set(tables) - {t}
+               for t in tables}
+    ordered, placed = [], set()
+    while len(ordered) < len(tables):
+        left = [t for t in tables if t not in placed]
+        ready = [t for t in left if parents[t] <= placed]
+        for table in ready or [min(left, key=lambda t: len(parents[t] - placed))]:
+            ordered.append(table)
+            placed.add(table)
+    return ordered
+
+
+def reset_sequences(db=None):
+    """PostgreSQL: move every serial sequence past the largest id (after rows were copied in)."""
+    db = db or database
+    if not is_postgres(db):
+        return
+    rows = db.execute_sql(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%%'").fetchall()
+    for table, column in rows:
+        db.execute_sql(
+            f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX("{column}"), 1), '
+            f'MAX("{column}") IS NOT NULL) FROM "{table}"', (f'"{table}"', column))
+
+
+def ttl_cache(seconds=5):
+    """Cache a no-argument function's result in this process for `seconds` (other processes may
+    change the underlying rows: keep the delay short enough that nobody notices)."""
+    def decorate(function):
+        state = {'at': None, 'value': None}
+        lock = threading.Lock()
+
+        def cached():
+            with lock:
+                if state['at'] is None or time.monotonic() - state['at'] > seconds:
+                    state['value'], state['at'] = function(), time.monotonic()
+                return state['value']
+        cached.clear = lambda: state.update(at=None)
+        return cached
+    return decorate
+
+
+def insert_rows(db, table, columns, rows):
+    """Insert many rows at once (psycopg2's execute_values on PostgreSQL, executemany on SQLite)."""
+    if not rows:
+        return
+    names = ', '.join(f'"{c}"' for c in columns)
+    cursor = db.cursor()
+    if is_postgres(db):
+        from psycopg2.extras import execute_values
+        execute_values(cursor, f'INSERT INTO "{table}" ({names}) VALUES %s', rows, page_size=500)
+    else:
+        marks = ', '.join('?' for _c in columns)
+        cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def column_kinds(db, table):
+    """{column: 'bool'|'int'|'float'|'datetime'|'date'|'bytes'|'text'} from the engine's catalog."""
+    kinds = {}
+    for column in db.get_columns(table):
+        kind = column.data_type.lower()
+        kinds[column.name] = (
+            'bool' if 'bool' in kind else
+            'datetime' if 'timestamp' in kind or 'datetime' in kind else
+            'date' if kind == 'date' else
+            'int' if 'int' in kind or 'serial' in kind else
+            'float' if any(word in kind for word in ('real', 'double', 'float', 'numeric', 'decimal'))
+            else 'bytes' if 'blob' in kind or 'bytea' in kind else 'text')
+    return kinds
 
 
 class Param:

@@ -1,18 +1,35 @@
-"""`ecole-ent serve`: open the installation, seed the demo if asked, serve with waitress."""
+"""`ecole-ent serve`: open the installation, seed the demo if asked, serve with waitress.
+
+With `--workers N` (N > 1, PostgreSQL only) the parent migrates the database, closes every
+connection, binds the listening socket, then forks N children that each serve that same socket with
+their own waitress threads, connection pool and scheduler thread (connections are opened after
+fork). The parent only supervises: it restarts a child that dies and stops them all on SIGTERM or
+SIGINT. SQLite is refused with several processes: it has one writer at a time, so one process with
+several threads serves a school as fast and more simply.
+"""
 import logging
 import logging.handlers
+import os
+import signal
+import socket
+import time
 
-from waitress import serve as waitress_serve
+from waitress.server import create_server
 
-from . import app as webapp, features, runtime
+from . import app as webapp, db, runtime, scheduler
+from .errors import EcoleError
 
 logger = logging.getLogger(__name__)
+
+RESTART_DELAY = 1.0          # seconds to wait before restarting a child that died young
+STOP_TIMEOUT = 15            # seconds a child has to finish its requests after SIGTERM
 
 
 def log_to_file(config):
     handler = logging.handlers.RotatingFileHandler(config.path('logs', 'ecole-ent.log'),
                                                    maxBytes=5 * 2**20, backupCount=5, encoding='utf-8')
-    handler.setFormatter(logging.Formatter('%(asctime)s %(levelname)s %(name)s: %(message)s'))
+    handler.setFormatter(logging.Formatter(
+        '%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s'))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(config['app.log_level'].upper())
 
@@ -28,16 +45,158 @@ def build(config, demo=False):
     return webapp.create_app(config)
 
 
+def waitress_options(config):
+    # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
+    return dict(threads=config['server.threads'], ident='ecole-ent', channel_timeout=60,
+                max_request_body_size=200 * 2**20)
+
+
 def serve(config, demo=False):
     from .maintenance import service
     log_to_file(config)
     with service.holding_data_folder(config):
-        application = build(config, demo)
-        for module in features.modules('schedule'):     # background jobs (backup, directory sync)
-            module.start(config)
-        host, port = config['server.host'], config['server.port']
-        logger.info('ecole-ent écoute sur http://%s:%s/', host, port)
-        # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
-        waitress_serve(application, host=host, port=port, threads=config['server.threads'],
-                       ident='ecole-ent', channel_timeout=60, max_request_body_size=200 * 2**20)
+        return _serve(config, demo)
+
+
+def _serve(config, demo):
+    workers = config['server.workers']
+    if workers > 1 and config.database_url.startswith('sqlite'):
+        raise EcoleError('--workers %d : plusieurs processus demandent PostgreSQL (database.url) ; '
+                         'avec SQLite, un seul processus et ses fils (server.threads) suffisent'
+                         % workers)
+    application = build(config, demo)
+    host, port = config['server.host'], config['server.port']
+    if workers == 1:
+        server = create_server(application, host=host, port=port, **waitress_options(config))
+        logger.info('ecole-ent écoute sur http://%s:%s/', host, server.effective_port)
+        signal.signal(signal.SIGTERM, _raise_stop)
+        runner = scheduler.start(config)
+        try:
+            server.run()
+        except (KeyboardInterrupt, Stop):
+            pass
+        finally:
+            if runner:
+                runner.stop()
+            server.close()
+            db.close_all()
+        return 0
+    db.close_all()               # the children open their own connections, after fork
+    sock = listening_socket(host, port)
+    logger.info('ecole-ent écoute sur http://%s:%s/ avec %d processus', host,
+                sock.getsockname()[1], workers)
+    return Supervisor(config, sock, workers).run()
+
+
+def listening_socket(host, port):
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    sock = socket.create_server((host, port), family=family, backlog=1024)
+    sock.setblocking(False)
+    return sock
+
+
+class Stop(SystemExit):
+    """Raised by the SIGTERM/SIGINT handler. A SystemExit, so that waitress's loop, which turns any
+    Exception raised in a request handler into a logged error, lets it through and shuts down."""
+
+
+def _raise_stop(signum, frame):
+    raise Stop()
+
+
+class Supervisor:
+    """The pre-fork parent: keeps `count` children serving `sock` until told to stop."""
+
+    def __init__(self, config, sock, count):
+        self.config, self.sock, self.count = config, sock, count
+        self.children = {}           # pid -> start time
+
+    def run(self):
+        signal.signal(signal.SIGTERM, _raise_stop)
+        signal.signal(signal.SIGINT, _raise_stop)
+        try:
+            for _ in range(self.count):
+                self.spawn()
+            while True:
+                pid, status = os.wait()
+                started = self.children.pop(pid, None)
+                if started is None:
+                    continue
+                logger.error('processus %d arrêté (%s) : remplacé', pid, describe(status))
+                if time.monotonic() - started < 5:
+                    time.sleep(RESTART_DELAY)       # a child failing at start must not spin
+                self.spawn()
+        except Stop:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            self.stop_children()
+            self.sock.close()
+        logger.info('ecole-ent arrêté')
+        return 0
+
+    def spawn(self):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                code = child(self.config, self.sock)
+            except BaseException:   # a child never returns into the parent's loop
+                logger.exception('processus serveur en échec')
+            finally:
+                logging.shutdown()
+                os._exit(code)
+        self.children[pid] = time.monotonic()
+        return pid
+
+    def stop_children(self):
+        for pid in self.children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while self.children and time.monotonic() < deadline:
+            try:
+                pid, _status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid:
+                self.children.pop(pid, None)
+            else:
+                time.sleep(0.05)
+        for pid in self.children:
+            logger.warning('processus %d toujours là après %d s : tué', pid, STOP_TIMEOUT)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        self.children.clear()
+
+
+def child(config, sock):
+    """One serving process: its own app, pool and scheduler on the inherited socket."""
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    db.close_all()
+    application = webapp.create_app(config)
+    server = create_server(application, sockets=[sock], **waitress_options(config))
+    runner = scheduler.start(config)
+    try:
+        server.run()
+    except Stop:
+        pass
+    finally:
+        if runner:
+            runner.stop()
+        server.close()
+        db.close_all()
     return 0
+
+
+def describe(status):
+    if os.WIFSIGNALED(status):
+        return f'signal {os.WTERMSIG(status)}'
+    return f'code {os.waitstatus_to_exitcode(status)}'

@@ -4,9 +4,11 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import webtest
+from peewee import IntegrityError
 
 from ecole_ent import db, demo as demo_school, runtime
 from ecole_ent.app import create_app
@@ -23,12 +25,121 @@ def make_config(data_dir, **overrides):
     return runtime.open_config(data_dir, environ=environ)
 
 
+class PostgresState:
+    """Brings the PostgreSQL test database to the state a test needs, as cheaply as possible.
+
+    'blank': an empty public schema (what a fresh SQLite file is). 'empty': migrated, no rows: the
+    schema is built once, then emptied with DELETE (children first) and its sequences rewound, for
+    each test: measured 5 ms, where TRUNCATE of the same tables took 70 ms and DROP SCHEMA +
+    migrations 236 ms. 'demo': the demo school, seeded once, kept in the schema ecole_test_demo and
+    copied back with INSERT ... SELECT for each test: 47 ms, where seeding takes 540 ms. The state
+    is read from the catalog each time, so a test that changes the schema costs a rebuild, never a
+    wrong state.
+    """
+    TEMPLATE = 'ecole_test_demo'
+
+    def __init__(self, url):
+        from peewee import PostgresqlDatabase
+        parts = urlparse(url)
+        self.db = PostgresqlDatabase(parts.path.lstrip('/'), user=parts.username,
+                                     password=parts.password, host=parts.hostname,
+                                     port=parts.port or 5432)
+        self.migrated = None        # the table set right after migrating, this session
+        self.order = []             # those tables, parents first
+        self.sequences = []         # (table, column, sequence) of every serial column
+        self.demo_tables = None     # the table set the demo template was taken from
+        self.demo_max = {}          # sequence -> largest id in the demo template
+
+    def sql(self, statement, params=None):
+        return self.db.execute_sql(statement, params)
+
+    def tables(self):
+        return {row[0] for row in self.sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()}
+
+    def blank(self):
+        db.close_all()
+        if self.tables():
+            self.sql('DROP SCHEMA public CASCADE')
+            self.sql('CREATE SCHEMA public')
+
+    def rewind(self, maxima):
+        if self.sequences:
+            self.sql('SELECT ' + ', '.join(
+                f"setval('{seq}', {maxima.get(seq) or 1}, {'true' if maxima.get(seq) else 'false'})"
+                for _table, _column, seq in self.sequences))
+
+    def empty(self):
+        from ecole_ent import migrations
+        db.close_all()
+        tables = self.tables()
+        version = (self.sql('SELECT max(version) FROM schema_version').fetchone()[0]
+                   if 'schema_version' in tables else 0)
+        if tables == self.migrated and version == len(migrations.STEPS):
+            try:
+                self.sql('; '.join(f'DELETE FROM "{t}"' for t in reversed(self.order)))
+            except IntegrityError:      # a cycle of foreign keys: TRUNCATE handles it, slower
+                self.sql('TRUNCATE ' + ', '.join(f'"{t}"' for t in self.order) + ' CASCADE')
+            self.rewind({})
+            return
+        self.blank()
+        db.init_db(PG_URL)
+        migrations.run()
+        db.close_all()
+        self.migrated = self.tables()
+        self.order = db.tables_in_order(self.db)
+        self.sequences = [(table, column, self.sql('SELECT pg_get_serial_sequence(%s, %s)',
+                                                   (f'"{table}"', column)).fetchone()[0])
+                          for table, column in self.sql(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE "
+            "table_schema = 'public' AND column_default LIKE 'nextval(%%'").fetchall()]
+
+    def demo(self, folder):
+        self.empty()
+        if self.demo_tables != self.migrated:
+            config = make_config(folder)
+            runtime.open_database(config, auto_migrate=True)
+            demo_school.seed()
+            db.close_all()
+            self.sql(f'DROP SCHEMA IF EXISTS {self.TEMPLATE} CASCADE')
+            self.sql(f'CREATE SCHEMA {self.TEMPLATE}')
+            for table in self.order:
+                self.sql(f'CREATE TABLE {self.TEMPLATE}."{table}" AS TABLE public."{table}"')
+            self.demo_max = {seq: self.sql(f'SELECT max("{column}") FROM "{table}"').fetchone()[0]
+                             for table, column, seq in self.sequences}
+            self.demo_tables = self.migrated
+            return
+        self.sql('; '.join(f'INSERT INTO public."{t}" SELECT * FROM {self.TEMPLATE}."{t}"'
+                           for t in self.order))
+        self.rewind(self.demo_max)
+
+    def prepare(self, request, tmp_path_factory):
+        names = request.fixturenames
+        if 'demo' in names:
+            self.demo(tmp_path_factory.mktemp('pg-demo'))
+        elif 'database' in names:
+            self.empty()
+        else:
+            self.blank()
+        self.db.close()
+
+
+PG_STATE = PostgresState(PG_URL) if PG_URL else None
+
+
 def reset_postgres():
-    """A clean public schema for the next test (PostgreSQL has no per-test file to throw away)."""
-    database = db.database
-    database.execute_sql('DROP SCHEMA public CASCADE')
-    database.execute_sql('CREATE SCHEMA public')
-    db.close()
+    """A clean public schema for the next step (PostgreSQL has no per-test file to throw away)."""
+    PG_STATE.blank()
+
+
+@pytest.fixture(autouse=True)
+def postgres_state(request, tmp_path_factory):
+    """PostgreSQL: the state this test starts from (see PostgresState); closes the pools after."""
+    if PG_STATE is not None:
+        PG_STATE.prepare(request, tmp_path_factory)
+    yield
+    if PG_STATE is not None:
+        db.close_all()
 
 
 @pytest.fixture(scope='session')
@@ -48,9 +159,7 @@ def demo_template(tmp_path_factory):
 def config(tmp_path):
     config = make_config(tmp_path / 'data')
     yield config
-    if PG_URL:
-        reset_postgres()
-    db.close()
+    db.close_all()
 
 
 @pytest.fixture
@@ -67,8 +176,7 @@ def demo(config, demo_template):
         shutil.copytree(demo_template.parent / 'media', config.data_dir / 'media', dirs_exist_ok=True)
         runtime.open_database(config, auto_migrate=True)
         return DemoView()
-    runtime.open_database(config, auto_migrate=True)
-    demo_school.seed()
+    runtime.open_database(config, auto_migrate=True)     # PostgreSQL: postgres_state seeded it
     return DemoView()
 
 

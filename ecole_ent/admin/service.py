@@ -244,8 +244,25 @@ def get_account(actor, user_id=None, login=None):
                             else (User.login == (login or '').strip().lower()))
     if user is None:
         raise NotFound(_('Compte introuvable : %s') % (login or user_id))
-    require_school_admin(actor, user.school_id)
+    try:
+        require_school_admin(actor, user.school_id)
+    except Forbidden:
+        # A guardian is also administered by the schools of the children they are linked to
+        # (a parent registered by another school, or by none, whose child is here).
+        if not user.has_role('guardian') or not any(
+                _administers(actor, pupil.school_id) for pupil in
+                User.select(User.school).join(GuardianLink, on=(GuardianLink.pupil == User.id))
+                .where(GuardianLink.guardian == user)):
+            raise
     return user
+
+
+def _administers(actor, school_id):
+    try:
+        require_school_admin(actor, school_id)
+        return True
+    except Forbidden:
+        return False
 
 
 def folded(text):
@@ -386,10 +403,14 @@ def account_page(actor, user_id):
                                       .join(User, on=GuardianLink.guardian)
                                       .where(GuardianLink.pupil == user).order_by(User.last_name))
     if user.has_role('guardian'):
-        page['child_links'] = list(GuardianLink.select(GuardianLink, User)
-                                   .join(User, on=GuardianLink.pupil)
-                                   .where(GuardianLink.guardian == user).order_by(User.first_name))
-        page['pupil_choices'] = pupils_by_class(user.school_id) if user.school_id else []
+        # Only the children of schools the actor administers: a parent with a child in another
+        # school shows nothing of that school here.
+        page['child_links'] = [link for link in GuardianLink.select(GuardianLink, User)
+                               .join(User, on=GuardianLink.pupil)
+                               .where(GuardianLink.guardian == user).order_by(User.first_name)
+                               if _administers(actor, link.pupil.school_id)]
+        school_id = user.school_id if _administers(actor, user.school_id) else actor.school_id
+        page['pupil_choices'] = pupils_by_class(school_id) if school_id else []
     if user.image_rights_by_id:
         page['consent_by'] = User.get_or_none(User.id == user.image_rights_by_id)
     return page

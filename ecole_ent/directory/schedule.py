@@ -1,4 +1,8 @@
-"""Running the configured sync unattended: a database lease, back-off, an in-process timer.
+"""Running the configured sync unattended: its own lease (one run at a time), and back-off.
+
+The periodic trigger is the scheduler's job `directory.sync` (directory/jobs.py), which calls
+run_once() when due(); this module's lease makes a scheduled run, a command-line run and an
+admin upload exclude each other.
 
 Only one process runs the job at a time, whatever the number of server processes or a
 cron job started meanwhile: the lease is a row in the database, taken with a conditional
@@ -19,7 +23,7 @@ from peewee import IntegrityError
 from ..db import writing
 from ..i18n import _
 from ..models import now
-from ..models.directory import JobLease
+from ..models.directory import SyncLease
 from . import service
 from .records import FeedError
 
@@ -35,18 +39,18 @@ def acquire(name=JOB, holder=HOLDER, ttl=LEASE, at=None):
     """Take the lease if it is free or expired; True when this holder now has it."""
     at = at or now()
     with writing():
-        taken = (JobLease.update(holder=holder, expires_at=at + ttl)
-                 .where((JobLease.name == name)
-                        & ((JobLease.expires_at <= at) | (JobLease.holder == holder)
-                           | (JobLease.holder == '')))
+        taken = (SyncLease.update(holder=holder, expires_at=at + ttl)
+                 .where((SyncLease.name == name)
+                        & ((SyncLease.expires_at <= at) | (SyncLease.holder == holder)
+                           | (SyncLease.holder == '')))
                  .execute())
         if taken:
             return True
-        if JobLease.select().where(JobLease.name == name).exists():
+        if SyncLease.select().where(SyncLease.name == name).exists():
             return False
         try:
             with writing():              # a savepoint: a concurrent insert must not abort us
-                JobLease.create(name=name, holder=holder, expires_at=at + ttl)
+                SyncLease.create(name=name, holder=holder, expires_at=at + ttl)
             return True
         except IntegrityError:
             return False
@@ -55,13 +59,13 @@ def acquire(name=JOB, holder=HOLDER, ttl=LEASE, at=None):
 def release(name=JOB, holder=HOLDER, error=None, interval=timedelta(hours=6), at=None):
     """Free the lease and set the next run: the interval, or a back-off after a failure."""
     at = at or now()
-    lease = JobLease.get(JobLease.name == name)
+    lease = SyncLease.get(SyncLease.name == name)
     failures = lease.failures + 1 if error else 0
     wait = backoff(failures, interval) if error else interval
     with writing():
-        JobLease.update(holder='', expires_at=at, failures=failures, next_run_at=at + wait,
+        SyncLease.update(holder='', expires_at=at, failures=failures, next_run_at=at + wait,
                         last_error=error or '').where(
-            (JobLease.name == name) & (JobLease.holder == holder)).execute()
+            (SyncLease.name == name) & (SyncLease.holder == holder)).execute()
     return wait
 
 
@@ -87,8 +91,8 @@ def exclusive():
     finally:
         _held.holder = None
         with writing():
-            JobLease.update(holder='', expires_at=now()).where(
-                (JobLease.name == JOB) & (JobLease.holder == holder)).execute()
+            SyncLease.update(holder='', expires_at=now()).where(
+                (SyncLease.name == JOB) & (SyncLease.holder == holder)).execute()
 
 
 def backoff(failures, interval):
@@ -97,12 +101,12 @@ def backoff(failures, interval):
 
 
 def due(at=None):
-    lease = JobLease.get_or_none(JobLease.name == JOB)
+    lease = SyncLease.get_or_none(SyncLease.name == JOB)
     return lease is None or lease.next_run_at is None or lease.next_run_at <= (at or now())
 
 
 def state():
-    return JobLease.get_or_none(JobLease.name == JOB)
+    return SyncLease.get_or_none(SyncLease.name == JOB)
 
 
 def run_once(config, trigger='schedule', actor=None, job=None):
@@ -129,32 +133,3 @@ def run_once(config, trigger='schedule', actor=None, job=None):
         _held.holder = None
         release(holder=holder, error=error, interval=interval)
     return error is None, message
-
-
-class Scheduler(threading.Thread):
-    """Checks every minute whether the configured sync is due, and runs it."""
-
-    def __init__(self, config, tick=60):
-        super().__init__(name='ecole-directory-sync', daemon=True)
-        self.config, self.tick = config, tick
-        self.stopping = threading.Event()
-
-    def run(self):
-        while not self.stopping.wait(self.tick):
-            try:
-                if due():
-                    run_once(self.config)
-            except Exception:
-                logger.exception('planificateur de synchronisation')
-
-    def stop(self):
-        self.stopping.set()
-
-
-def start(config):
-    """Start the in-process scheduler when a source is configured (server processes only)."""
-    if not config['directory.source']:
-        return None
-    scheduler = Scheduler(config)
-    scheduler.start()
-    return scheduler

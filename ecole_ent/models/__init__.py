@@ -2,12 +2,13 @@
 from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom, Enrolment,
                        GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
 from .base import BaseModel, now
-from .directory import (DirectoryRecord, JobLease, PupilCard, SourceStructure, SyncLine,
+from .directory import (DirectoryRecord, PupilCard, SourceStructure, SyncLease, SyncLine,
                         SyncRun)
 from .photos import Album, Photo, PhotoTag
+from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
-              LoginSession, Throttle, AuditEvent,
-              SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, JobLease,
+              LoginSession, Throttle, AuditEvent, JobLease, JobRun,
+              SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, SyncLease,
               Album, Photo, PhotoTag]

@@ -96,8 +96,9 @@ class PupilCard(BaseModel):
     issued_at = DateTimeField(default=now)
 
 
-class JobLease(BaseModel):
-    """A named lease so that only one process runs a job; also its back-off state."""
+class SyncLease(BaseModel):
+    """The directory sync's lease: one run at a time (scheduled, command line or admin upload),
+    and its back-off after a failure. The periodic trigger is the scheduler's job directory.sync."""
     name = CharField(primary_key=True, max_length=100)
     holder = CharField(default='', max_length=200)
     expires_at = DateTimeField(default=now)

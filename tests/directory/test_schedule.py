@@ -8,7 +8,7 @@ from ecole_ent.directory import rollover, schedule, service
 from ecole_ent.directory.records import FeedError
 from ecole_ent.errors import ValidationError
 from ecole_ent.models import Classroom, Enrolment, SchoolYear, User, now
-from ecole_ent.models.directory import JobLease
+from ecole_ent.models.directory import SyncLease
 
 from .conftest import COMPLET, UAI
 
@@ -46,14 +46,14 @@ def test_failures_back_off_then_success_resets(config, database):
     for _attempt in range(3):
         ran, message = schedule.run_once(config, job=failing)
         assert (ran, message) == (False, 'Annuaire LDAP injoignable')
-        lease = JobLease.get(JobLease.name == schedule.JOB)
+        lease = SyncLease.get(SyncLease.name == schedule.JOB)
         waits.append(lease.next_run_at - lease.expires_at)
     assert waits == [timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=20)]
     assert lease.failures == 3 and lease.last_error == 'Annuaire LDAP injoignable'
     assert not schedule.due() and schedule.due(at=now() + timedelta(minutes=21))
     assert schedule.backoff(20, interval) == interval
     schedule.run_once(config, job=lambda *a, **k: [])
-    lease = JobLease.get(JobLease.name == schedule.JOB)
+    lease = SyncLease.get(SyncLease.name == schedule.JOB)
     assert (lease.failures, lease.last_error, lease.holder) == (0, '', '')
     assert lease.next_run_at - lease.expires_at == interval
 
@@ -66,8 +66,12 @@ def test_an_unexpected_crash_is_a_failure_not_a_dead_scheduler(config, database)
     assert schedule.acquire(holder='next')
 
 
-def test_the_scheduler_starts_only_when_a_source_is_configured(config):
-    assert schedule.start(config) is None
+def test_the_job_does_nothing_when_no_source_is_configured(config, database):
+    from ecole_ent import scheduler
+    from ecole_ent.directory import jobs
+    scheduler.configure(config)
+    jobs.sync()
+    assert not SyncLease.select().exists()
 
 
 def test_a_failing_ldap_source_changes_nothing_and_is_reported(config, school):
@@ -113,25 +117,24 @@ def test_a_manual_sync_waits_for_no_one_but_refuses_while_the_schedule_runs(conf
     assert service.sync_aaf1d([COMPLET], config, dry_run=True).plan.count('created') == 23
     schedule.release(holder='scheduler-elsewhere')
     assert service.sync_aaf1d([COMPLET], config).applied
-    assert JobLease.get(JobLease.name == schedule.JOB).holder == ''
+    assert SyncLease.get(SyncLease.name == schedule.JOB).holder == ''
 
 
-def test_the_in_process_scheduler_runs_a_due_job(config, school):
+def test_the_scheduler_thread_runs_the_sync_when_due(config, school):
+    from ecole_ent import scheduler
     config['directory.source'] = 'aaf1d'
     inbox = service.inbox(config)
     inbox.mkdir(parents=True)
     for path in COMPLET.glob('*.xml'):
         (inbox / path.name).write_bytes(path.read_bytes())
-    scheduler = schedule.Scheduler(config, tick=0.05)
-    scheduler.start()
+    runner = scheduler.start(config)
     try:
         for _tick in range(400):               # the thread, not the clock, decides: poll its effect
             if not list(inbox.glob('*.xml')):
                 break
-            scheduler.stopping.wait(0.05)
+            runner.stopping.wait(0.05)
     finally:
-        scheduler.stop()
-        scheduler.join(10)
+        runner.stop()
     assert not list(inbox.glob('*.xml'))
     assert User.select().where(User.source == 'aaf1d').count() == 23
     assert not schedule.due()                   # next run in interval_hours

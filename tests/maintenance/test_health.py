@@ -1,19 +1,22 @@
-"""The backups' state in /healthz, and the nightly backup thread."""
+"""The backups' state in /healthz, and the nightly backup job."""
 import datetime
-import threading
 
 import webtest
 
 from ecole_ent import db, runtime
 from ecole_ent.app import create_app
-from ecole_ent.maintenance import backup, schedule, service
+from ecole_ent import scheduler
+from ecole_ent.maintenance import backup, jobs, service
 
 
-def test_next_run_is_today_before_the_hour_and_tomorrow_after_it():
-    at = (2, 30)
-    assert schedule.next_run(datetime.datetime(2026, 11, 29, 1, 0), at) == datetime.datetime(2026, 11, 29, 2, 30)
-    assert schedule.next_run(datetime.datetime(2026, 11, 29, 2, 30), at) == datetime.datetime(2026, 11, 30, 2, 30)
-    assert schedule.next_run(datetime.datetime(2026, 12, 31, 23, 0), at) == datetime.datetime(2027, 1, 1, 2, 30)
+def test_a_backup_is_due_once_per_night_after_its_hour():
+    at, night = (2, 30), datetime.datetime(2026, 11, 29, 2, 30)
+    assert jobs.last_due(datetime.datetime(2026, 11, 29, 1, 0), at) == night - datetime.timedelta(days=1)
+    assert jobs.last_due(datetime.datetime(2026, 11, 29, 2, 30), at) == night
+    assert jobs.is_due(datetime.datetime(2026, 11, 29, 3, 0), at, None)
+    assert jobs.is_due(datetime.datetime(2026, 11, 29, 3, 0), at, night - datetime.timedelta(hours=1))
+    assert not jobs.is_due(datetime.datetime(2026, 11, 29, 3, 0), at, night + datetime.timedelta(minutes=5))
+    assert not jobs.is_due(datetime.datetime(2026, 11, 30, 2, 0), at, night + datetime.timedelta(minutes=5))
 
 
 def test_healthz_warns_without_a_backup_then_reports_its_age(demo_folder):
@@ -32,32 +35,26 @@ def test_healthz_warns_without_a_backup_then_reports_its_age(demo_folder):
         db.close()
 
 
-def test_the_nightly_thread_takes_a_backup_when_its_hour_comes(demo_folder, monkeypatch):
+def test_the_nightly_job_backs_up_a_folder_never_backed_up_then_waits_for_the_next_night(demo_folder):
     config = runtime.open_config(demo_folder, environ={})
-    taken = threading.Event()
-    real = service.make_backup
-
-    def make_backup(config, reason):
-        result = real(config, reason=reason)
-        taken.set()
-        return result
-
-    due = iter([0.05])     # the first run is due at once, the next one never within the test
-    monkeypatch.setattr(schedule, 'next_run',
-                        lambda now, at: now + datetime.timedelta(seconds=next(due, 3600)))
-    monkeypatch.setattr(service, 'make_backup', make_backup)
-    stop = threading.Event()
-    thread = schedule.start(config, stop)
     try:
-        assert taken.wait(60)
+        runtime.open_database(config)
+        scheduler.configure(config)
+        jobs.nightly()
+        (archive,) = backup.list_archives(str(demo_folder / 'backups'))
+        assert backup.verify_archive(archive)['reason'] == 'nocturne'
+        jobs.nightly()
+        assert len(backup.list_archives(str(demo_folder / 'backups'))) == 1
     finally:
-        stop.set()
-        thread.join(10)
-    (archive,) = backup.list_archives(str(demo_folder / 'backups'))
-    assert backup.verify_archive(archive)['reason'] == 'nocturne'
-    assert not thread.is_alive()
+        db.close()
 
 
-def test_no_nightly_thread_when_the_hour_is_empty(demo_folder):
+def test_no_nightly_backup_when_the_hour_is_empty(demo_folder):
     config = runtime.open_config(demo_folder, environ={'ECOLE_BACKUP_TIME': ''})
-    assert schedule.start(config) is None
+    try:
+        runtime.open_database(config)
+        scheduler.configure(config)
+        jobs.nightly()
+        assert backup.list_archives(str(demo_folder / 'backups')) == []
+    finally:
+        db.close()

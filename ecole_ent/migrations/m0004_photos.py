@@ -1,4 +1,4 @@
-"""m0003: class photo albums, photos and the pupils tagged on them.
+"""m0004: class photo albums, photos and the pupils tagged on them.
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """

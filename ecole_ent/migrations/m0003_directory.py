@@ -1,4 +1,4 @@
-"""m0002: directory sync runs and lines, source records, source structures, QR cards, job leases.
+"""m0003: directory sync runs and lines, source records, source structures, QR cards, sync lease.
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
@@ -79,7 +79,7 @@ def up(migrator, db):
         issued_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
         issued_at = DateTimeField(default=_now)
 
-    class JobLease(Base):
+    class SyncLease(Base):
         name = CharField(primary_key=True, max_length=100)
         holder = CharField(default='', max_length=200)
         expires_at = DateTimeField(default=_now)
@@ -87,4 +87,4 @@ def up(migrator, db):
         next_run_at = DateTimeField(null=True)
         last_error = TextField(default='')
 
-    db.create_tables([SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, JobLease])
+    db.create_tables([SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, SyncLease])

@@ -1,0 +1,48 @@
+"""The engine-neutral helpers of ecole_ent/db.py, on the suite's engine."""
+from ecole_ent import db
+from ecole_ent.models import School, SchoolYear
+
+
+def test_tables_come_parents_first(database):
+    order = db.tables_in_order()
+    assert 'schema_version' not in order
+    for parent, child in (('school', 'school_year'), ('school_year', 'classroom'),
+                          ('user', 'enrolment'), ('classroom', 'enrolment'), ('user', 'login_session')):
+        assert order.index(parent) < order.index(child)
+    assert {'job_lease', 'job_run'} <= set(order)
+
+
+def test_new_rows_get_fresh_ids_after_rows_were_copied_in_with_their_ids(database):
+    db.insert_rows(db.database, 'school', ['id', 'uai', 'name', 'accent', 'created_at'],
+                   [(41, '0060041A', 'École 41', 'blue', '2026-01-01 00:00:00'),
+                    (42, '0060042B', 'École 42', 'blue', '2026-01-01 00:00:00')])
+    db.reset_sequences()
+    school = School.create(uai='0060043C', name='École 43')
+    assert school.id == 43 and School.select().count() == 3
+    assert SchoolYear.create(school=school, label='2026-2027').id == 1
+
+
+def test_ttl_cache_reads_again_once_the_delay_is_over(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(db.time, 'monotonic', lambda: clock[0])
+    reads = []
+
+    @db.ttl_cache(seconds=5)
+    def setting():
+        reads.append(1)
+        return len(reads)
+    assert setting() == 1 and setting() == 1
+    clock[0] += 4.9
+    assert setting() == 1
+    clock[0] += 0.2
+    assert setting() == 2
+    setting.clear()
+    assert setting() == 3
+
+
+def test_column_kinds_are_read_from_the_catalog(database):
+    kinds = db.column_kinds(db.database, 'user')
+    assert kinds['id'] == 'int' and kinds['login'] == 'text'
+    assert kinds['last_login_at'] == 'datetime'
+    assert db.column_kinds(db.database, 'enrolment')['started_on'] == 'date'
+    assert db.column_kinds(db.database, 'classroom')['archived'] == ('bool' if db.is_postgres() else 'int')

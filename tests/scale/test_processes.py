@@ -1,0 +1,145 @@
+"""Several real server processes on one PostgreSQL database: what was process-local must still be
+right. Three `serve` processes on three ports (so each request's process is known), and one
+`serve --workers 3` (pre-fork, one port) for the scheduler and the supervisor."""
+import http.cookiejar
+import os
+import re
+import signal
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+
+import pytest
+
+from tests.scale.conftest import ecole
+
+pytestmark = pytest.mark.slow
+
+
+class Browser:
+    """One person's browser: one cookie jar, shared by every port of 127.0.0.1 (as browsers do)."""
+
+    def __init__(self):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, url):
+        try:
+            with self.opener.open(url, timeout=60) as response:
+                return response.status, response.url, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, url, exc.read().decode()
+
+    def post(self, url, fields, form_page):
+        _status, _url, page = self.get(form_page)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({**fields, 'csrf_token': token}).encode()
+        try:
+            with self.opener.open(url, body, timeout=60) as response:
+                return response.status, response.url, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, url, exc.read().decode()
+
+    def sign_in(self, base, login, password='demo'):
+        return self.post(base + '/connexion', {'login': login, 'password': password},
+                         base + '/connexion')
+
+
+@pytest.fixture
+def three_servers(tmp_path, pg_url, serve_processes):
+    data = tmp_path / 'data'
+    ecole(data, pg_url, 'demo')
+    return [serve_processes(data, pg_url) for _ in range(3)]
+
+
+def test_login_throttling_locks_after_the_same_number_of_failures_across_processes(three_servers):
+    a, b, c = (server.base for server in three_servers)
+    browser = Browser()
+    for attempt, base in enumerate([a, b, c, a]):        # 4 failures, each on another process
+        status, _url, page = browser.sign_in(base, 'julien.roux', f'faux-{attempt}')
+        assert status == 200 and 'Identifiant ou mot de passe incorrect.' in page
+    status, url, page = browser.sign_in(c, 'julien.roux')     # 5th try is right: not locked yet
+    assert url.endswith('/') and 'Bonjour Julien' in page
+    for attempt, base in enumerate([b, c, a, b, c]):     # the count starts again after success
+        status, _url, page = browser.sign_in(base, 'sophie.lefevre-martin', f'faux-{attempt}')
+        assert 'Identifiant ou mot de passe incorrect.' in page
+    for base in (a, b, c):                               # the 5th failure locked it everywhere
+        _status, _url, page = browser.sign_in(base, 'sophie.lefevre-martin')
+        assert 'Trop de tentatives de connexion' in page and 'Bonjour' not in page
+
+
+def test_a_session_made_in_one_process_works_and_ends_in_the_others(three_servers):
+    a, b, c = (server.base for server in three_servers)
+    browser = Browser()
+    status, url, page = browser.sign_in(a, 'julien.roux')
+    assert url == a + '/' and 'Bonjour Julien' in page
+    for base in (b, c):
+        status, url, page = browser.get(base + '/')
+        assert status == 200 and url == base + '/' and 'Bonjour Julien' in page
+    status, url, _page = browser.post(c + '/deconnexion', {}, c + '/')   # CSRF from C, session of A
+    assert status == 200 and '/connexion' in url
+    for base in (a, b):
+        _status, url, page = browser.get(base + '/')
+        assert '/connexion' in url and 'Bonjour' not in page
+
+
+def job_runs(pg_url, name):
+    from ecole_ent import db
+    database = db.make_database(pg_url, pool_size=1)
+    try:
+        return database.execute_sql('SELECT holder, started_at, finished_at, error FROM job_run '
+                                    'WHERE name = %s ORDER BY started_at', (name,)).fetchall()
+    finally:
+        database.close_all()
+
+
+def test_workers_share_one_port_a_periodic_job_runs_once_per_period_and_dead_workers_return(
+        tmp_path, pg_url, serve_processes):
+    data = tmp_path / 'data'
+    served = serve_processes(data, pg_url, '--workers', '3', '--demo',
+                             scheduler_intervals='sessions.cleanup=1')
+    workers = served.children()
+    assert len(workers) == 3
+    deadline = time.monotonic() + 60
+    while len(job_runs(pg_url, 'sessions.cleanup')) < 6 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    runs = job_runs(pg_url, 'sessions.cleanup')
+    assert len(runs) >= 6, runs
+    starts = [started for _holder, started, _finished, _error in runs]
+    # Three processes look every second; the lease lets one run per one-second period.
+    assert all(later - earlier >= timedelta(seconds=1) for earlier, later in zip(starts, starts[1:]))
+    assert all(error is None and finished is not None for _h, _s, finished, error in runs[:-1])
+    holders = {holder.rsplit(':', 1)[1] for holder, *_rest in runs}
+    assert holders <= {str(pid) for pid in workers}
+    # The port answers while a worker is killed, and the supervisor replaces it.
+    os.kill(workers[0], signal.SIGKILL)
+    status, _url, page = Browser().sign_in(served.base, 'julien.roux')
+    assert status == 200 and 'Bonjour Julien' in page
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        now_workers = served.children()
+        if len(now_workers) == 3 and workers[0] not in now_workers:
+            break
+        time.sleep(0.2)
+    assert len(now_workers) == 3 and workers[0] not in now_workers
+    log = served.stop()
+    assert f'processus {workers[0]} arrêté (signal 9) : remplacé' in log
+    assert 'ecole-ent arrêté' in log
+    assert not any(os.path.exists(f'/proc/{pid}') and open(f'/proc/{pid}/stat').read().split()[2] != 'Z'
+                   for pid in now_workers)
+
+
+def test_several_workers_are_refused_on_sqlite_with_a_clear_message(tmp_path):
+    import subprocess
+    import sys
+    from tests.scale.conftest import ROOT, cli_env
+    env = cli_env('')
+    del env['ECOLE_DATABASE_URL']
+    result = subprocess.run([sys.executable, '-m', 'ecole_ent', '--data', str(tmp_path / 'data'),
+                             'serve', '--port', '0', '--workers', '2'], capture_output=True,
+                            text=True, cwd=ROOT, env=env, timeout=60)
+    assert result.returncode == 1
+    assert 'plusieurs processus demandent PostgreSQL' in result.stderr
+    assert 'Traceback' not in result.stderr
