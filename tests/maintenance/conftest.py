@@ -78,7 +78,7 @@ def demo_folder_template(tmp_path_factory):
     data = tmp_path_factory.mktemp('demo-folder') / 'data'
     result = run_cli(data, 'demo')
     assert result.returncode == 0, result.stderr
-    (data / 'media' / 'ab').mkdir(parents=True)
+    (data / 'media' / 'ab').mkdir(parents=True, exist_ok=True)   # the demo's photos may use it
     (data / 'media' / 'ab' / 'ab12cd.jpg').write_bytes(os.urandom(40_000))
     (data / 'media' / 'photo de classe.png').write_bytes(os.urandom(5_000))
     return data

@@ -290,3 +290,26 @@ def test_leftovers_of_a_stopped_process_are_cleaned(store):
     assert store.clean_incoming(older_than=3600) == 2
     assert os.path.exists(fresh) and store.path(stored.full)
     assert not any(os.path.exists(path) for path in old)
+
+
+def test_a_broken_icc_profile_is_dropped_not_fatal(store):
+    out = io.BytesIO()
+    samples.upright_portrait(60, 90).save(out, 'JPEG', icc_profile=b'not a real ICC profile' * 10)
+    stored = store_bytes(store, out.getvalue())
+    assert_clean(store.path(stored.full))
+    assert close(pixel(store.path(stored.full), (0.5, 0.1)), samples.RED)
+
+
+def test_a_png_whose_text_chunk_is_a_zip_bomb_is_refused(store):
+    import struct
+    import zlib
+    bomb = zlib.compress(b'A' * 50_000_000, 9)                # 50 MB of text in ~50 kB
+    chunk = b'zTXt' + b'Comment\x00\x00' + bomb
+    data = samples.one_pixel()
+    iend = data.rindex(b'IEND') - 4
+    data = data[:iend] + struct.pack('>I', len(chunk) - 4) + chunk + \
+        struct.pack('>I', zlib.crc32(chunk)) + data[iend:]
+    with pytest.raises(MediaError) as refused:
+        store_bytes(store, data)
+    assert refused.value.key == 'media.truncated'          # Pillow's text limit (MAX_TEXT_CHUNK)
+    assert_nothing_on_disk(store)
