@@ -18,12 +18,15 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 class User:
+    school_id = None
+
     def __init__(self, name, roles):
         self.display_name = name
-        self.roles = set(roles)
+        self.first_name = name.split()[0]
+        self.roles = ','.join(roles)
 
-    def has_role(self, role):
-        return role in self.roles
+    def has_role(self, *roles):
+        return bool(set(self.roles.split(',')) & set(roles))
 
 
 NAV_TEACHER = [
@@ -127,19 +130,23 @@ SAMPLES = {
 
 
 def make_env():
+    # the same options as ecole_ent.web.render.env, without the application
     env = Environment(loader=ChoiceLoader([FileSystemLoader(str(ROOT / 'templates')), DictLoader(SAMPLES)]),
-                      autoescape=select_autoescape(default=True), undefined=StrictUndefined)
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      extensions=['jinja2.ext.i18n'])
+    env.install_gettext_callables(lambda s: s, lambda s, p, n: s if n == 1 else p, newstyle=True)
     env.globals.update(
-        _=lambda s: s,
         static=lambda path: '/static/' + path + '?v=preview',
         url=lambda name, **kw: '/' + name.replace('.', '/'),
+        version='preview',
     )
     return env
 
 
 PAGES = [
     # (name, template, context)
-    ('login', 'accounts/login.html', dict(user=None, errors={}, login='', next='/')),
+    ('login', 'accounts/login.html', dict(user=None, errors={}, login='', next='/', card_login_url='/carte')),
     ('login-errors', 'accounts/login.html',
      dict(user=None, errors={'form': 'Identifiant ou mot de passe incorrect.', 'password': 'Saisissez votre mot de passe.'},
           login='c.ndiaye', next='/')),
@@ -155,14 +162,15 @@ PAGES = [
           errors={'title': 'Donnez un titre à votre article.', 'attachment': 'Ce fichier n’est ni un PDF ni un enregistrement audio.'},
           flashes=[('error', "L'article n'a pas été enregistré : corrigez les deux champs signalés.")])),
     ('print-cards', 'sample/print_cards.html', dict(user=User('Claire Lefèvre-Durand', ['teacher']), accent='accent-teal')),
-    ('404', 'errors/404.html', dict(user=User('Claire Lefèvre-Durand', ['teacher']))),
-    ('500', 'errors/500.html', dict(user=None)),
+    ('404', 'errors/error.html', dict(user=User('Claire Lefèvre-Durand', ['teacher']), code=404,
+                                      title='Page introuvable', message='')),
+    ('500', 'errors/error.html', dict(user=None, code=500, title='Erreur du serveur', message='')),
 ]
 
 
 def build_app(env):
     app = bottle.Bottle()
-    base = dict(csrf_token='preview-token', flashes=[], request_path='/', accent='accent-blue')
+    base = dict(csrf_token='preview-token', flashes=[], request_path='/', accent='accent-blue', errors={})
 
     @app.route('/static/<path:path>')
     def static(path):
