@@ -1,0 +1,53 @@
+"""Markdown to safe HTML for blog posts: Python-Markdown renders, nh3 keeps only an allow-list.
+
+What is stored is the author's Markdown source and the sanitised HTML made from it, so a page view
+never renders Markdown. No <img> is allowed yet: pictures will come from the class albums (the
+photos feature) through a permission-checked route, never from a third-party address.
+"""
+import html
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {'p', 'br', 'strong', 'em', 'b', 'i', 'del', 's', 'ul', 'ol', 'li', 'h2', 'h3',
+                'h4', 'blockquote', 'a', 'code', 'pre', 'hr'}
+ALLOWED_ATTRIBUTES = {'a': {'href', 'title'}}
+URL_SCHEMES = {'http', 'https', 'mailto'}
+EXCERPT_CHARS = 220
+
+
+class _ShiftHeadings(Treeprocessor):
+    """'# Titre' becomes <h2>: the page already has its <h1> (the post's title)."""
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6'):
+                element.tag = 'h%d' % min(int(element.tag[1]) + 1, 4)
+
+
+class _ShiftHeadingsExtension(markdown.Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_ShiftHeadings(md), 'shift_headings', 5)
+
+
+def sanitize(fragment):
+    """Keep only the allow-listed tags and attributes; links get rel="noopener noreferrer nofollow"."""
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=URL_SCHEMES, link_rel='noopener noreferrer nofollow',
+                     clean_content_tags={'script', 'style'})
+
+
+def render_markdown(source):
+    """The safe HTML of a Markdown text (single line breaks are kept, as people expect)."""
+    md = markdown.Markdown(extensions=['sane_lists', 'nl2br', _ShiftHeadingsExtension()],
+                           output_format='html')
+    return sanitize(md.convert(source or ''))
+
+
+def excerpt(safe_html, limit=EXCERPT_CHARS):
+    """Plain text (to be escaped by the template) of the first `limit` characters."""
+    text = ' '.join(html.unescape(nh3.clean(safe_html, tags=set())).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(' ', 1)[0] + ' …'
