@@ -1,0 +1,83 @@
+"""Sign-in, sign-out, activation and password pages. Public: /connexion, /activation."""
+from bottle import redirect, request, response
+
+from ..errors import ValidationError
+from ..i18n import _
+from ..web.forms import field
+from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, set_cookie
+from ..web.render import flash, render
+from . import service
+
+
+def safe_next(target):
+    """Only local paths: never redirect a signed-in family to another site."""
+    if target and target.startswith('/') and not target.startswith('//') and '\\' not in target:
+        return target
+    return '/'
+
+
+def login_form():
+    if current_user():
+        redirect('/', 303)
+    return render('accounts/login.html', login='', next=safe_next(request.query.getunicode('next')))
+
+
+def login():
+    name, target = field('login'), safe_next(field('next'))
+    try:
+        user = service.authenticate(name, field('password'), client_address())
+    except service.LoginError as exc:
+        return render('accounts/login.html', login=name[:120], next=target, errors={'form': str(exc)})
+    set_cookie(SESSION_COOKIE, service.open_session(user, client_address()),
+               days=service.settings.session_days)
+    redirect('/mot-de-passe' if user.must_change_password else target, 303)
+
+
+def logout():
+    service.close_session(request.get_cookie(SESSION_COOKIE))
+    response.delete_cookie(SESSION_COOKIE, path='/')
+    flash(_('Vous êtes déconnecté.'))
+    redirect('/connexion', 303)
+
+
+def password_form():
+    return render('accounts/password.html', user_must_change=require_user().must_change_password)
+
+
+def password_change():
+    user = require_user()
+    try:
+        service.change_password(user, field('current'), field('password'), field('confirm'),
+                                keep_token=request.get_cookie(SESSION_COOKIE))
+    except ValidationError as exc:
+        return render('accounts/password.html', user_must_change=user.must_change_password,
+                      errors=exc.errors)
+    flash(_('Votre mot de passe a été changé.'), 'success')
+    redirect('/', 303)
+
+
+def activation_form():
+    return render('accounts/activation.html', login='')
+
+
+def activation():
+    name = field('login')
+    try:
+        user = service.activate(name, field('code'), field('password'), field('confirm'),
+                                client_address())
+    except ValidationError as exc:
+        return render('accounts/activation.html', login=name[:120], errors=exc.errors)
+    set_cookie(SESSION_COOKIE, service.open_session(user, client_address()),
+               days=service.settings.session_days)
+    flash(_('Votre compte est activé. Bienvenue !'), 'success')
+    redirect('/', 303)
+
+
+def register(app):
+    app.route('/connexion', 'GET', login_form, name='accounts.login_form')
+    app.route('/connexion', 'POST', login, name='accounts.login')
+    app.route('/deconnexion', 'POST', logout, name='accounts.logout')
+    app.route('/mot-de-passe', 'GET', password_form, name='accounts.password_form')
+    app.route('/mot-de-passe', 'POST', password_change, name='accounts.password_change')
+    app.route('/activation', 'GET', activation_form, name='accounts.activation_form')
+    app.route('/activation', 'POST', activation, name='accounts.activation')

@@ -1,0 +1,351 @@
+"""Accounts: sign-in, sessions, throttling, passwords, activation, and who is linked to whom."""
+import secrets
+from datetime import date, timedelta
+
+from peewee import IntegrityError
+
+from .. import audit, security
+from ..db import writing
+from ..errors import Forbidden, NotFound, ValidationError
+from ..i18n import _
+from ..models import (CONSENTS, ROLES, Classroom, Enrolment, GuardianLink, LoginSession, School,
+                      SchoolYear, Teaching, Throttle, User, now)
+
+SESSION_REFRESH = timedelta(minutes=5)     # sliding expiry written at most this often
+MAX_LOGIN_LENGTH = 120
+MAX_PASSWORD_LENGTH = 1024
+MIN_PASSWORD_LENGTH = 8
+
+
+class LoginError(Exception):
+    """A refused sign-in; str() is the French message shown (never says which part was wrong)."""
+
+
+class Settings:
+    """Values from the configuration that the services need; set once by the app factory."""
+    session_days = 30
+    login_max_failures = 5
+    address_max_failures = 30
+    activation_days = 60
+
+
+settings = Settings()
+
+
+def configure(config):
+    settings.session_days = config['security.session_days']
+    settings.login_max_failures = config['security.login_max_failures']
+    settings.address_max_failures = config['security.address_max_failures']
+    settings.activation_days = config['security.activation_days']
+
+
+# --- sign-in and throttling -------------------------------------------------------------------
+
+def authenticate(login, password, remote_addr):
+    """The user for these credentials, or LoginError. Failures are counted per account and address."""
+    login = (login or '').strip().lower()
+    if not login or not password or len(login) > MAX_LOGIN_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
+        raise LoginError(_('Identifiant ou mot de passe incorrect.'))
+    keys = [('login:' + login, settings.login_max_failures),
+            ('addr:' + (remote_addr or '?'), settings.address_max_failures)]
+    _refuse_if_locked([key for key, _limit in keys])
+    user = User.get_or_none(User.login == login)
+    ok = security.verify_password(user.password_hash if user else None, password)
+    if not ok or user.status != 'active':
+        for key, limit in keys:
+            _count_failure(key, limit, user)
+        raise LoginError(_('Identifiant ou mot de passe incorrect.'))
+    with writing():
+        Throttle.delete().where(Throttle.key == keys[0][0]).execute()
+        User.update(last_login_at=now()).where(User.id == user.id).execute()
+    return user
+
+
+def _refuse_if_locked(keys):
+    locked = (Throttle.select(Throttle.locked_until)
+              .where(Throttle.key.in_(keys) & (Throttle.locked_until > now()))
+              .order_by(Throttle.locked_until.desc()).first())
+    if locked:
+        minutes = max(1, round((locked.locked_until - now()).total_seconds() / 60))
+        raise LoginError(_('Trop de tentatives de connexion. Réessayez dans %d minute(s).') % minutes)
+
+
+def _count_failure(key, limit, user):
+    with writing():
+        Throttle.insert(key=key, failures=1, updated_at=now()).on_conflict(
+            conflict_target=[Throttle.key],
+            update={Throttle.failures: Throttle.failures + 1, Throttle.updated_at: now()}).execute()
+        failures = Throttle.get_by_id(key).failures
+        if failures >= limit:
+            # The lock doubles with each further failure, from 1 minute up to 1 hour.
+            seconds = min(60 * 2 ** (failures - limit), 3600)
+            Throttle.update(locked_until=now() + timedelta(seconds=seconds)).where(
+                Throttle.key == key).execute()
+            audit.record(None, 'login.locked', key, school=user.school_id if user else None,
+                         failures=failures, seconds=seconds)
+
+
+# --- sessions ---------------------------------------------------------------------------------
+
+def open_session(user, remote_addr=None):
+    """A new session for user; returns the raw token for the cookie (only its hash is stored)."""
+    token = security.new_token()
+    with writing():
+        LoginSession.create(token_hash=security.keyed_hash(token, 'session'), user=user,
+                            expires_at=now() + timedelta(days=settings.session_days),
+                            remote_addr=(remote_addr or '')[:64])
+    return token
+
+
+def session_user(token):
+    """The active user of a session token, or None. Refreshes the sliding expiry now and then."""
+    if not token or len(token) > 100:
+        return None
+    token_hash = security.keyed_hash(token, 'session')
+    row = (LoginSession.select(LoginSession, User).join(User)
+           .where(LoginSession.token_hash == token_hash).first())
+    if row is None:
+        return None
+    current = now()
+    if row.expires_at <= current or row.user.status != 'active':
+        with writing():
+            LoginSession.delete().where(LoginSession.token_hash == token_hash).execute()
+        return None
+    if current - row.last_seen_at > SESSION_REFRESH:
+        with writing():
+            LoginSession.update(last_seen_at=current,
+                                expires_at=current + timedelta(days=settings.session_days)).where(
+                LoginSession.token_hash == token_hash).execute()
+    return row.user
+
+
+def close_session(token):
+    if token:
+        with writing():
+            LoginSession.delete().where(
+                LoginSession.token_hash == security.keyed_hash(token, 'session')).execute()
+
+
+def revoke_sessions(user, keep_token=None):
+    """End every session of user (but keep_token's); returns how many ended."""
+    query = LoginSession.delete().where(LoginSession.user == user)
+    if keep_token:
+        query = query.where(LoginSession.token_hash != security.keyed_hash(keep_token, 'session'))
+    with writing():
+        return query.execute()
+
+
+# --- passwords and activation -----------------------------------------------------------------
+
+def check_new_password(password, confirm):
+    errors = {}
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors['password'] = _('Le mot de passe doit compter au moins %d caractères.') % MIN_PASSWORD_LENGTH
+    elif len(password) > MAX_PASSWORD_LENGTH:
+        errors['password'] = _('Le mot de passe est trop long.')
+    elif password != confirm:
+        errors['confirm'] = _('Les deux mots de passe ne sont pas identiques.')
+    if errors:
+        raise ValidationError(errors)
+
+
+def change_password(user, current, password, confirm, keep_token=None):
+    """Check the current password, set the new one, end the user's other sessions."""
+    if not user.must_change_password and not security.verify_password(user.password_hash, current):
+        raise ValidationError({'current': _('Le mot de passe actuel est incorrect.')})
+    check_new_password(password, confirm)
+    with writing():
+        User.update(password_hash=security.hash_password(password), must_change_password=False,
+                    updated_at=now()).where(User.id == user.id).execute()
+        revoke_sessions(user, keep_token=keep_token)
+        audit.record(user, 'password.changed', user.login)
+
+
+def reset_password(user, actor=None):
+    """A one-time password the user must change at first sign-in; ends their sessions."""
+    password = security.new_code(10)
+    with writing():
+        User.update(password_hash=security.hash_password(password), must_change_password=True,
+                    status='active' if user.status == 'pending' else user.status,
+                    updated_at=now()).where(User.id == user.id).execute()
+        revoke_sessions(user)
+        audit.record(actor, 'password.reset', user.login, school=user.school_id)
+    return password
+
+
+def issue_activation_code(user, actor=None):
+    """A new activation code (the previous one stops working); the account waits as 'pending'."""
+    code = security.new_code()
+    with writing():
+        User.update(activation_hash=security.keyed_hash(code, 'activation'),
+                    activation_expires=now() + timedelta(days=settings.activation_days),
+                    status='pending' if user.status != 'disabled' else 'disabled',
+                    updated_at=now()).where(User.id == user.id).execute()
+        audit.record(actor, 'activation.issued', user.login, school=user.school_id)
+    return code
+
+
+def activate(login, code, password, confirm, remote_addr=None):
+    """First sign-in of a pending account: login + code, then the password the person chooses."""
+    login, code = (login or '').strip().lower(), (code or '').strip().lower().replace(' ', '')
+    refused = ValidationError({'code': _("Identifiant ou code d'activation incorrect ou expiré.")})
+    if not login or not code or len(login) > MAX_LOGIN_LENGTH or len(code) > 40:
+        raise refused
+    key = 'login:' + login
+    try:
+        _refuse_if_locked([key, 'addr:' + (remote_addr or '?')])
+    except LoginError as exc:
+        raise ValidationError({'code': str(exc)}) from None
+    user = User.get_or_none(User.login == login)
+    if (user is None or user.status != 'pending' or not user.activation_hash
+            or user.activation_expires < now()
+            or not security.same(user.activation_hash, security.keyed_hash(code, 'activation'))):
+        _count_failure(key, settings.login_max_failures, user)
+        raise refused
+    check_new_password(password, confirm)
+    with writing():
+        User.update(password_hash=security.hash_password(password), status='active',
+                    activation_hash=None, activation_expires=None, must_change_password=False,
+                    updated_at=now()).where(User.id == user.id).execute()
+        audit.record(user, 'account.activated', user.login)
+    return User.get_by_id(user.id)
+
+
+# --- people and their links -------------------------------------------------------------------
+
+def get_user(login):
+    user = User.get_or_none(User.login == (login or '').strip().lower())
+    if user is None:
+        raise NotFound(_('Compte introuvable : %s') % login)
+    return user
+
+
+def create_user(login, first_name, last_name, roles, school=None, status='active', password=None,
+                password_hash=None, source='local', external_id=None, email=None,
+                image_rights=None, must_change_password=False):
+    """Insert a user; raises ValidationError for a taken login or an unknown role."""
+    roles = [roles] if isinstance(roles, str) else list(roles)
+    errors = {}
+    if not all(role in ROLES for role in roles) or not roles:
+        errors['roles'] = _('Rôle inconnu.')
+    if not first_name.strip() or not last_name.strip():
+        errors['name'] = _('Le prénom et le nom sont obligatoires.')
+    if image_rights is not None and image_rights not in CONSENTS:
+        errors['image_rights'] = _("Valeur de droit à l'image inconnue.")
+    if errors:
+        raise ValidationError(errors)
+    if password is not None:
+        password_hash = security.hash_password(password)
+    if 'pupil' in roles and image_rights is None:
+        image_rights = 'unknown'
+    try:
+        with writing():
+            return User.create(login=login.lower(), first_name=first_name.strip(),
+                               last_name=last_name.strip(), roles=','.join(roles), school=school,
+                               status=status, password_hash=password_hash, source=source,
+                               external_id=external_id, email=email, image_rights=image_rights,
+                               must_change_password=must_change_password)
+    except IntegrityError:
+        raise ValidationError({'login': _('Cet identifiant est déjà pris : %s') % login}) from None
+
+
+def current_classes_of(user):
+    """Current-year classes a pupil is enrolled in or a teacher teaches."""
+    if user.has_role('pupil'):
+        query = (Classroom.select().join(Enrolment)
+                 .where((Enrolment.pupil == user) & Enrolment.ended_on.is_null()))
+    elif user.has_role('teacher', 'director'):
+        query = Classroom.select().join(Teaching).where(Teaching.teacher == user)
+    else:
+        return []
+    return list(query.join_from(Classroom, SchoolYear)
+                .where(SchoolYear.current & ~Classroom.archived).order_by(Classroom.name))
+
+
+def children_of(guardian):
+    """Active pupils linked to a guardian, with their current class (or None), any school."""
+    pupils = list(User.select().join(GuardianLink, on=GuardianLink.pupil)
+                  .where((GuardianLink.guardian == guardian) & (User.status != 'disabled'))
+                  .order_by(User.first_name))
+    classes = {}
+    if pupils:
+        rows = (Enrolment.select(Enrolment.pupil, Classroom).join(Classroom).join(SchoolYear)
+                .where(Enrolment.pupil.in_([p.id for p in pupils]) & Enrolment.ended_on.is_null()
+                       & SchoolYear.current))
+        classes = {row.pupil_id: row.classroom for row in rows}
+    return [(pupil, classes.get(pupil.id)) for pupil in pupils]
+
+
+def teachers_of(classrooms):
+    """{classroom id: [teacher, ...]} for these classes."""
+    ids = [c.id for c in classrooms if c is not None]
+    result = {i: [] for i in ids}
+    if ids:
+        for row in (Teaching.select(Teaching.classroom, User).join(User)
+                    .where(Teaching.classroom.in_(ids)).order_by(User.last_name)):
+            result[row.classroom_id].append(row.teacher)
+    return result
+
+
+def pupils_of(classroom):
+    return list(User.select(User, Enrolment.niveau).join(Enrolment, on=Enrolment.pupil)
+                .where((Enrolment.classroom == classroom) & Enrolment.ended_on.is_null()
+                       & (User.status != 'disabled'))
+                .order_by(User.last_name, User.first_name).objects())
+
+
+def ensure_school(uai, name):
+    """The school with this UAI, with a current school year; created if missing."""
+    school = School.get_or_none(School.uai == uai)
+    with writing():
+        if school is None:
+            school = School.create(uai=uai, name=name)
+        if school.current_year() is None:
+            SchoolYear.create(school=school, label=school_year_label(date.today()), current=True)
+    return school
+
+
+def school_year_label(day):
+    start = day.year if day.month >= 8 else day.year - 1
+    return f'{start}-{start + 1}'
+
+
+def random_password():
+    return secrets.token_urlsafe(12)
+
+
+# --- who may see which class (the ownership rule every feature uses) ---------------------------
+
+def visible_class_ids(user):
+    """Ids of the classes (any year) user may see: a pupil their own, a teacher those taught,
+    a guardian their children's, a director every class of their school, the admin all."""
+    if user.has_role('admin'):
+        return {c.id for c in Classroom.select(Classroom.id)}
+    ids = set()
+    if user.has_role('director') and user.school_id:
+        ids |= {c.id for c in Classroom.select(Classroom.id).where(Classroom.school == user.school_id)}
+    if user.has_role('teacher', 'director', 'staff'):
+        ids |= {t.classroom_id for t in Teaching.select(Teaching.classroom).where(Teaching.teacher == user)}
+    if user.has_role('pupil'):
+        ids |= {e.classroom_id for e in Enrolment.select(Enrolment.classroom)
+                .where((Enrolment.pupil == user) & Enrolment.ended_on.is_null())}
+    if user.has_role('guardian'):
+        ids |= {e.classroom_id for e in Enrolment.select(Enrolment.classroom)
+                .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
+                .where((GuardianLink.guardian == user) & Enrolment.ended_on.is_null())}
+    return ids
+
+
+def get_class_for(user, classroom_id):
+    """The class if user may see it; Forbidden otherwise."""
+    classroom = Classroom.get_or_none(Classroom.id == classroom_id)
+    if classroom is None or classroom.id not in visible_class_ids(user):
+        raise Forbidden(_("Cette classe n'est pas accessible avec votre compte."))
+    return classroom
+
+
+def teaches(user, classroom):
+    """Teacher-level rights on a class: its teachers, the director of its school, the admin."""
+    if user.has_role('admin') or (user.has_role('director') and user.school_id == classroom.school_id):
+        return True
+    return Teaching.select().where((Teaching.teacher == user) & (Teaching.classroom == classroom)).exists()

@@ -1,0 +1,133 @@
+"""create_app(config) -> the WSGI application: one Bottle, hooks, error pages, features' routes."""
+import json
+import logging
+import shutil
+
+from bottle import Bottle, abort, request, response, static_file
+
+from . import __version__, db, features, security
+from .accounts import service as accounts
+from .errors import Forbidden, NotFound, ValidationError
+from .i18n import _
+from .paths import resource_dir
+from .web import guards, render as web_render
+
+logger = logging.getLogger(__name__)
+
+SECURITY_HEADERS = [
+    ('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; "
+     "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
+     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    ('X-Content-Type-Options', 'nosniff'),
+    ('X-Frame-Options', 'DENY'),
+    ('Referrer-Policy', 'same-origin'),
+    ('Permissions-Policy', 'geolocation=(), microphone=(), camera=(self)'),
+    ('Cross-Origin-Opener-Policy', 'same-origin'),
+]
+ERROR_TITLES = {400: 'Requête incorrecte', 403: 'Accès refusé', 404: 'Page introuvable',
+                405: 'Action impossible', 413: 'Envoi trop volumineux', 500: 'Erreur du serveur',
+                503: 'Service indisponible'}
+
+
+def configure(config):
+    """Bind the database and hand the configuration to the modules that keep settings."""
+    db.init_db(config.database_url, config['database.pool_size'])
+    security.configure(config['security.secret_key'])
+    accounts.configure(config)
+    guards.configure(config)
+
+
+def domain_errors(callback):
+    """Map domain errors to HTTP once, for every route."""
+    def wrapper(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except NotFound as exc:
+            abort(404, str(exc) or _('Page introuvable.'))
+        except Forbidden as exc:
+            abort(403, str(exc) or _('Accès refusé.'))
+        except ValidationError as exc:
+            abort(400, str(exc))
+    return wrapper
+
+
+def error_page(error):
+    code = error.status_code
+    if code >= 500:
+        logger.error('erreur %s sur %s %s: %s', code, request.method, request.path,
+                     error.traceback or error.body)
+    message = error.body if isinstance(error.body, str) and code < 500 else ''
+    try:
+        return web_render.render('errors/error.html', code=code,
+                                 title=_(ERROR_TITLES.get(code, 'Erreur')), message=message)
+    except Exception:   # the error page must never fail: fall back to plain French text
+        logger.exception('page d’erreur impossible à afficher')
+        return f'<!doctype html><html lang="fr"><title>Erreur {code}</title><p>Erreur {code}.</p></html>'
+
+
+def healthz():
+    """JSON health: 200 whenever the database answers; missing things are warnings."""
+    from . import migrations
+    report = {'status': 'ok', 'version': __version__, 'warnings': []}
+    try:
+        db.database.execute_sql('SELECT 1').fetchone()
+        report['database'] = 'ok'
+        report['schema_version'] = migrations.current()
+    except Exception as exc:  # the health check reports, it does not crash
+        response.status = 503
+        report.update(status='error', database=f'erreur : {exc.__class__.__name__}')
+    for check in HEALTH_CHECKS:
+        check(report)
+    response.content_type = 'application/json'
+    response.set_header('Cache-Control', 'no-store')
+    return json.dumps(report, ensure_ascii=False)
+
+
+def disk_check(report):
+    data_dir = HEALTH_CONTEXT['config'].data_dir
+    free = shutil.disk_usage(data_dir).free
+    report['disk_free_mb'] = free // 2**20
+    if free < 500 * 2**20:
+        report['warnings'].append(_("Moins de 500 Mo libres sur le disque des données."))
+
+
+HEALTH_CHECKS = [disk_check]       # features append fn(report)
+HEALTH_CONTEXT = {}
+
+
+def serve_static(path):
+    resp = static_file(path, root=str(resource_dir('static')))
+    if resp.status_code == 200:
+        resp.set_header('Cache-Control', 'public, max-age=31536000, immutable')
+    return resp
+
+
+def security_headers(wsgi_app):
+    """Add the security headers to every response, error pages included."""
+    def app(environ, start_response):
+        def start(status, headers, exc_info=None):
+            names = {name.lower() for name, _value in headers}
+            headers.extend(h for h in SECURITY_HEADERS if h[0].lower() not in names)
+            return start_response(status, headers, exc_info)
+        return wsgi_app(environ, start)
+    app.bottle = wsgi_app
+    return app
+
+
+def create_app(config):
+    configure(config)
+    HEALTH_CONTEXT['config'] = config
+    app = Bottle(catchall=True)
+    app.config['ecole'] = config
+    web_render.bind(app)
+    app.add_hook('before_request', guards.before_request)
+    if not db.is_sqlite():     # pooled connections go back to the pool after each request
+        app.add_hook('after_request', db.close)
+    app.install(domain_errors)
+    for code in ERROR_TITLES:
+        app.error(code)(error_page)
+    app.route('/static/<path:path>', 'GET', serve_static, name='static')
+    app.route('/healthz', 'GET', healthz, name='healthz')
+    for module in features.modules('routes'):
+        module.register(app)
+    return security_headers(app)

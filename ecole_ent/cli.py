@@ -1,0 +1,217 @@
+"""The command line: `ecole-ent [--data DIR] [--config FILE] COMMAND ...`.
+
+Handlers are short: parse, call one function, print, return 0 (done), 1 (failed) or 2 (usage).
+Commands that print JSON print nothing else on stdout; messages go to stderr.
+"""
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+
+from . import __version__, features, runtime
+from .config import ConfigError
+from .errors import EcoleError
+from .migrations import SchemaError
+
+
+def say(message):
+    print(message, file=sys.stderr)
+
+
+class Context:
+    """What a handler needs: the configuration, loaded on first use, and the database."""
+
+    def __init__(self, args):
+        self.args = args
+        self._config = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            self._config = runtime.open_config(self.args.data, self.args.config)
+        return self._config
+
+    def database(self, auto_migrate=None):
+        return runtime.open_database(self.config, auto_migrate)
+
+
+class Commands:
+    """Builds the argparse tree; features add their commands through add() and group()."""
+
+    def __init__(self, parser):
+        self.sub = parser.add_subparsers(dest='command', metavar='COMMANDE')
+        self.groups = {}
+
+    def add(self, name, handler, help, parent=None):
+        sub = self.groups[parent] if parent else self.sub
+        parser = sub.add_parser(name, help=help, description=help)
+        parser.set_defaults(handler=handler)
+        return parser
+
+    def group(self, name, help):
+        if name not in self.groups:
+            parser = self.sub.add_parser(name, help=help, description=help)
+            parser.set_defaults(handler=lambda args, ctx: parser.print_help(sys.stderr) or 2)
+            self.groups[name] = parser.add_subparsers(dest=f'{name}_command', metavar='ACTION')
+        return self.groups[name]
+
+
+def env_default(name, default=None):
+    return os.environ.get(name, default)
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog='ecole-ent', description="ENT léger pour les écoles primaires : un seul programme.")
+    parser.add_argument('--version', action='version', version=f'ecole-ent {__version__}')
+    parser.add_argument('--data', default=env_default('ECOLE_DATA', './ecole-data'),
+                        help='dossier des données (défaut ./ecole-data ; variable ECOLE_DATA)')
+    parser.add_argument('--config', default=env_default('ECOLE_CONFIG'),
+                        help='fichier INI (défaut DONNÉES/ecole-ent.ini ; variable ECOLE_CONFIG)')
+    commands = Commands(parser)
+    add_core_commands(commands)
+    for module in features.modules('commands'):
+        module.register(commands)
+    return parser
+
+
+def add_core_commands(commands):
+    p = commands.add('serve', cmd_serve, "démarre le serveur web (migre la base si besoin)")
+    p.add_argument('--host', default=env_default('ECOLE_SERVER_HOST'),
+                   help="adresse d'écoute (défaut 127.0.0.1 ; variable ECOLE_SERVER_HOST)")
+    p.add_argument('--port', type=int, default=env_default('ECOLE_SERVER_PORT'),
+                   help='port HTTP (défaut 8080 ; variable ECOLE_SERVER_PORT)')
+    p.add_argument('--demo', action='store_true', default=bool(env_default('ECOLE_DEMO')),
+                   help="crée l'école de démonstration au premier démarrage (variable ECOLE_DEMO)")
+    p = commands.add('init', cmd_init, "première installation : école et compte administrateur")
+    p.add_argument('--school-uai', help="code UAI de l'école (ex. 0061234A)")
+    p.add_argument('--school-name', help="nom de l'école")
+    p.add_argument('--admin', help="identifiant de l'administrateur (mot de passe : ECOLE_ADMIN_PASSWORD ou demandé)")
+    p.add_argument('--from', dest='from_file', metavar='FICHIER.ini',
+                   help='installation sans surveillance depuis un fichier (voir provisioning/)')
+    commands.add('demo', cmd_demo, "crée l'école de démonstration dans le dossier des données")
+    commands.add('migrate', cmd_migrate, 'met à jour le schéma de la base (après une sauvegarde)')
+    commands.add('check', cmd_check, 'vérifie configuration, base, schéma, disque et dossiers')
+    commands.group('config', 'configuration')
+    commands.add('dump', cmd_config_dump, 'affiche la configuration effective (secrets masqués)',
+                 parent='config')
+    commands.group('users', 'comptes')
+    p = commands.add('list', cmd_users_list, 'liste les comptes', parent='users')
+    p.add_argument('--format', choices=('json', 'csv'), default='json', help='format de sortie')
+    p.add_argument('--school', help="seulement les comptes de l'école de ce code UAI")
+    p = commands.add('reset-password', cmd_users_reset_password,
+                     'donne un mot de passe à usage unique (à changer à la connexion)', parent='users')
+    p.add_argument('login', help='identifiant du compte')
+
+
+def cmd_serve(args, ctx):
+    from . import server
+    config = ctx.config
+    if args.host:
+        config['server.host'] = args.host
+    if args.port:
+        config['server.port'] = args.port
+    return server.serve(config, demo=args.demo)
+
+
+def cmd_init(args, ctx):
+    from .accounts import setup
+    ctx.database(auto_migrate=True)
+    if args.from_file:
+        school, admin = setup.provision(args.from_file)
+    else:
+        if not (args.school_uai and args.school_name and args.admin):
+            say('init : indiquez --school-uai, --school-name et --admin, ou --from FICHIER.ini')
+            return 2
+        school, admin = setup.initialise(args.school_uai, args.school_name, args.admin,
+                                         ask_password())
+    say(f'École {school.uai} « {school.name} » prête ; administrateur : {admin.login}')
+    return 0
+
+
+def ask_password():
+    password = os.environ.get('ECOLE_ADMIN_PASSWORD')
+    if password:
+        return password
+    if not sys.stdin.isatty():
+        raise EcoleError("mot de passe administrateur : définissez ECOLE_ADMIN_PASSWORD "
+                         "(pas de terminal pour le demander)")
+    first = getpass.getpass('Mot de passe administrateur : ')
+    if first != getpass.getpass('Confirmez : '):
+        raise EcoleError('les deux mots de passe ne sont pas identiques')
+    return first
+
+
+def cmd_demo(args, ctx):
+    from . import demo
+    ctx.database(auto_migrate=True)
+    if demo.exists():
+        say("L'école de démonstration existe déjà dans ce dossier de données.")
+        return 0
+    school = demo.seed().school
+    say(f'École de démonstration prête : {school.name} ({school.uai}) ; mot de passe des comptes : demo')
+    return 0
+
+
+def cmd_migrate(args, ctx):
+    from . import migrations
+    applied = runtime.migrate(ctx.config)
+    say(f'{applied} migration(s) appliquée(s) ; schéma à la version {migrations.current()}')
+    return 0
+
+
+def cmd_check(args, ctx):
+    from .maintenance.health import problems
+    found = problems(args.data, args.config)
+    for line in found:
+        print(f'PROBLÈME : {line}')
+    if not found:
+        print('OK : configuration, base, schéma, disque et dossiers')
+    return 1 if found else 0
+
+
+def cmd_config_dump(args, ctx):
+    print('\n'.join(ctx.config.dump()))
+    return 0
+
+
+def cmd_users_list(args, ctx):
+    from .accounts import export
+    ctx.database()
+    rows = export.users(school_uai=args.school)
+    if args.format == 'json':
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        export.write_csv(sys.stdout, rows)
+    return 0
+
+
+def cmd_users_reset_password(args, ctx):
+    from .accounts import service
+    ctx.database()
+    password = service.reset_password(service.get_user(args.login))
+    print(password)
+    say(f'Mot de passe à usage unique de {args.login} ci-dessus : à changer à la première connexion.')
+    return 0
+
+
+def main(argv=None):
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, 'handler', None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.handler(args, Context(args))
+    except ConfigError as exc:
+        say(f'Configuration invalide :\n{exc}')
+        return 1
+    except (EcoleError, SchemaError) as exc:
+        say(f'Erreur : {exc}')
+        return 1
+    except Exception:
+        logging.getLogger('ecole_ent').exception('échec inattendu')
+        return 1

@@ -1,0 +1,194 @@
+"""Configuration: one declarative spec, read as defaults < INI file < ECOLE_* environment.
+
+Every option lives in OPTIONS. The environment variable of `section.key` is ECOLE_SECTION_KEY.
+load() validates everything and raises ConfigError with one line per bad option.
+"""
+import configparser
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A bad configuration: str(exc) is one line per problem, each naming the option."""
+
+
+@dataclass(frozen=True)
+class Option:
+    section: str
+    key: str
+    type: object          # a callable that parses a string, or a tuple of allowed strings
+    default: object
+    help: str
+    secret: bool = False
+
+    @property
+    def name(self):
+        return f'{self.section}.{self.key}'
+
+    @property
+    def env(self):
+        return f'ECOLE_{self.section}_{self.key}'.upper()
+
+
+def boolean(text):
+    value = str(text).strip().lower()
+    if value in ('1', 'true', 'yes', 'on', 'oui'):
+        return True
+    if value in ('0', 'false', 'no', 'off', 'non'):
+        return False
+    raise ValueError('attendu : true ou false')
+
+
+def positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise ValueError('attendu : un entier supérieur ou égal à 1')
+    return value
+
+
+def port(text):
+    value = int(text)
+    if not 1 <= value <= 65535:
+        raise ValueError('attendu : un port entre 1 et 65535')
+    return value
+
+
+def networks(text):
+    import ipaddress
+    return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                 for part in str(text).split(',') if part.strip())
+
+
+OPTIONS = [
+    Option('server', 'host', str, '127.0.0.1', "Adresse d'écoute du serveur HTTP"),
+    Option('server', 'port', port, 8080, 'Port HTTP'),
+    Option('server', 'threads', positive_int, 8, 'Nombre de fils de traitement HTTP (waitress)'),
+    Option('server', 'trusted_proxy', str, '',
+           "Adresse du proxy inverse de confiance (HTTPS) dont on lit X-Forwarded-*; vide = aucun"),
+    Option('server', 'public_url', str, '', "Adresse publique de l'ENT, imprimée sur les courriers"),
+    Option('database', 'url', str, '',
+           'URL de la base : vide = sqlite dans le dossier de données; ou postgresql://utilisateur@hôte/base'),
+    Option('database', 'auto_migrate', boolean, True,
+           'Mettre à jour le schéma au démarrage (après une sauvegarde)'),
+    Option('database', 'pool_size', positive_int, 10, 'Connexions PostgreSQL par processus'),
+    Option('security', 'secret_key', str, None,
+           'Clé de signature (générée au premier démarrage dans le dossier de données)', secret=True),
+    Option('security', 'session_days', positive_int, 30,
+           "Durée d'une session sans activité, en jours"),
+    Option('security', 'login_max_failures', positive_int, 5,
+           'Échecs de connexion avant blocage temporaire du compte'),
+    Option('security', 'address_max_failures', positive_int, 30,
+           "Échecs de connexion avant blocage temporaire d'une adresse"),
+    Option('security', 'school_networks', networks, '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,127.0.0.0/8,::1/128',
+           "Réseaux de l'école (connexion par carte QR des élèves), séparés par des virgules"),
+    Option('security', 'activation_days', positive_int, 60, "Validité d'un code d'activation, en jours"),
+    Option('app', 'language', ('fr',), 'fr', "Langue de l'interface"),
+    Option('app', 'log_level', ('debug', 'info', 'warning', 'error'), 'info', 'Niveau de journalisation'),
+]
+BY_NAME = {option.name: option for option in OPTIONS}
+
+
+def register(*options):
+    """Features declare their own options here (at import time, before load())."""
+    for option in options:
+        if option.name not in BY_NAME:
+            OPTIONS.append(option)
+            BY_NAME[option.name] = option
+
+
+class Config(dict):
+    """Parsed options keyed by 'section.key', plus the data folder."""
+
+    def __init__(self, values, data_dir, source_file=None):
+        super().__init__(values)
+        self.data_dir = Path(data_dir)
+        self.source_file = source_file
+
+    @property
+    def database_url(self):
+        return self['database.url'] or f'sqlite:///{self.data_dir / "ecole.db"}'
+
+    def path(self, *parts):
+        return self.data_dir.joinpath(*parts)
+
+    def dump(self):
+        """Lines `section.key = value`, secrets shown as <redacted>."""
+        lines = []
+        for option in OPTIONS:
+            value = self.get(option.name)
+            shown = '<redacted>' if option.secret and value else _text(value)
+            lines.append(f'{option.name} = {shown}')
+        return lines
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, tuple):
+        return ','.join(str(v) for v in value)
+    return '' if value is None else str(value)
+
+
+def _parse(option, raw):
+    if isinstance(option.type, tuple):
+        value = str(raw).strip().lower()
+        if value not in option.type:
+            raise ValueError('valeurs permises : ' + ', '.join(option.type))
+        return value
+    return option.type(raw) if isinstance(raw, str) else raw
+
+
+def load(data_dir, config_file=None, environ=None):
+    """defaults < INI (config_file, else DATA/ecole-ent.ini when present) < ECOLE_* env."""
+    environ = os.environ if environ is None else environ
+    data_dir = Path(data_dir)
+    raw = {option.name: option.default for option in OPTIONS}
+    problems = []
+    source = Path(config_file) if config_file else data_dir / 'ecole-ent.ini'
+    try:
+        present = source.is_file()
+    except OSError as exc:
+        raise ConfigError(f'{source} : illisible ({exc.strerror})') from None
+    if config_file and not present:
+        raise ConfigError(f'fichier de configuration introuvable : {source}')
+    if present:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(source, encoding='utf-8')
+        except (configparser.Error, UnicodeDecodeError, OSError) as exc:
+            raise ConfigError(f'{source} : fichier illisible ({exc})') from None
+        for section in parser.sections():
+            for key, value in parser.items(section):
+                name = f'{section}.{key}'
+                if name not in BY_NAME:
+                    problems.append(f'{name} : option inconnue (dans {source})')
+                else:
+                    raw[name] = value
+    for option in OPTIONS:
+        if option.env in environ:
+            raw[option.name] = environ[option.env]
+    values = {}
+    for option in OPTIONS:
+        try:
+            values[option.name] = None if raw[option.name] is None else _parse(option, raw[option.name])
+        except (ValueError, TypeError) as exc:
+            problems.append(f'{option.name} = {raw[option.name]!r} : {exc} ({option.env})')
+    if problems:
+        raise ConfigError('\n'.join(problems))
+    return Config(values, data_dir, source if present else None)
+
+
+def ensure_secret(config):
+    """Generate the signing secret on first start and keep it in DATA/secret.key (mode 0600)."""
+    if config['security.secret_key']:
+        return config['security.secret_key']
+    path = config.path('secret.key')
+    if not path.exists():
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, 'w') as fh:
+            fh.write(secrets.token_urlsafe(48))
+    config['security.secret_key'] = path.read_text().strip()
+    return config['security.secret_key']

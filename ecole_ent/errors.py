@@ -1,0 +1,21 @@
+"""Domain errors: raised by services, mapped to HTTP once (app.py) and to exit codes once (cli.py)."""
+
+
+class EcoleError(Exception):
+    """Base of every expected error; str() is a French sentence a user can read."""
+
+
+class NotFound(EcoleError):
+    pass
+
+
+class Forbidden(EcoleError):
+    pass
+
+
+class ValidationError(EcoleError):
+    """errors: {field: French message}. Raised before anything is written."""
+
+    def __init__(self, errors):
+        self.errors = dict(errors)
+        super().__init__(' ; '.join(self.errors.values()))

@@ -1,0 +1,17 @@
+"""The feature folders, in order. Each may have routes.register(app), commands.register(cli) and
+demo.seed(demo); adding a feature is one line here."""
+import importlib
+
+FEATURES = ['accounts', 'home']
+
+
+def modules(kind):
+    """The `kind` submodule (routes, commands, demo) of every feature that has one."""
+    found = []
+    for name in FEATURES:
+        try:
+            found.append(importlib.import_module(f'ecole_ent.{name}.{kind}'))
+        except ModuleNotFoundError as exc:
+            if exc.name != f'ecole_ent.{name}.{kind}':
+                raise
+    return found

@@ -1,0 +1,27 @@
+"""Homes. `/`: every signed-in user, their role's home. `/classe/<id>`: members of the class
+(its pupils, their guardians, its teachers), the school's director, the admin; others get 403.
+`/ecole`: directors (their school) and the admin."""
+from ..web.guards import require_role, require_user
+from ..web.render import render
+from . import service
+
+
+def index():
+    user = require_user()
+    return render('home/index.html', **service.home_context(user))
+
+
+def classroom(class_id):
+    return render('home/classroom.html', **service.class_page(require_user(), class_id))
+
+
+def school():
+    user = require_role('director', 'admin')
+    schools = [user.school] if user.school_id else []
+    return render('home/school.html', overviews=[service.school_overview(s) for s in schools])
+
+
+def register(app):
+    app.route('/', 'GET', index, name='home.index')
+    app.route('/classe/<class_id:int>', 'GET', classroom, name='home.classroom')
+    app.route('/ecole', 'GET', school, name='home.school')

@@ -1,0 +1,62 @@
+"""What each role's home shows: the guardian's child cards, the teacher's classes, the school and
+installation at a glance. Features add to a home by appending to SECTIONS."""
+from peewee import fn
+
+from ..accounts import service as accounts
+from ..models import Classroom, Enrolment, School, SchoolYear, User
+
+# Each feature may append fn(user, context) that adds keys to the home context (cheap queries only:
+# the guardian home is the most-viewed page).
+SECTIONS = []
+
+
+def home_context(user):
+    context = {}
+    if user.has_role('guardian'):
+        children = accounts.children_of(user)
+        teachers = accounts.teachers_of([c for _p, c in children])
+        context['cards'] = [{'pupil': pupil, 'classroom': classroom,
+                             'teachers': teachers.get(classroom.id, []) if classroom else []}
+                            for pupil, classroom in children]
+    if user.has_role('pupil', 'teacher', 'staff'):
+        context['classes'] = class_summaries(accounts.current_classes_of(user)) \
+            if not user.has_role('pupil') else accounts.current_classes_of(user)
+    if user.has_role('director') and user.school_id:
+        context['school'] = school_overview(user.school)
+    if user.has_role('admin'):
+        context['schools'] = [school_overview(s) for s in School.select().order_by(School.name)]
+    for section in SECTIONS:
+        section(user, context)
+    return context
+
+
+def class_summaries(classrooms):
+    counts = pupil_counts([c.id for c in classrooms])
+    return [{'classroom': c, 'pupils': counts.get(c.id, 0)} for c in classrooms]
+
+
+def pupil_counts(class_ids):
+    if not class_ids:
+        return {}
+    rows = (Enrolment.select(Enrolment.classroom, fn.COUNT(Enrolment.id).alias('n'))
+            .where(Enrolment.classroom.in_(class_ids) & Enrolment.ended_on.is_null())
+            .group_by(Enrolment.classroom))
+    return {row.classroom_id: row.n for row in rows}
+
+
+def school_overview(school):
+    year = school.current_year()
+    classrooms = list(Classroom.of_year(year)) if year else []
+    statuses = dict(User.select(User.status, fn.COUNT(User.id)).where(User.school == school)
+                    .group_by(User.status).tuples())
+    return {'school': school, 'year': year, 'classes': class_summaries(classrooms),
+            'active': statuses.get('active', 0), 'pending': statuses.get('pending', 0),
+            'disabled': statuses.get('disabled', 0)}
+
+
+def class_page(user, classroom_id):
+    classroom = accounts.get_class_for(user, classroom_id)
+    full_names = accounts.teaches(user, classroom)
+    return {'classroom': classroom, 'year': SchoolYear.get_by_id(classroom.year_id),
+            'teachers': accounts.teachers_of([classroom])[classroom.id],
+            'pupils': accounts.pupils_of(classroom), 'full_names': full_names}

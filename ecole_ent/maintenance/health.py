@@ -1,0 +1,59 @@
+"""`ecole-ent check`: one clear line per problem with the configuration, database, schema,
+free disk and writable folders."""
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .. import config as configuration, migrations
+from ..config import ConfigError
+
+MIN_FREE_BYTES = 500 * 2**20
+
+
+def problems(data_dir, config_file=None):
+    found = []
+    data_dir = Path(data_dir)
+    try:
+        config = configuration.load(data_dir, config_file)
+    except ConfigError as exc:
+        return [f'configuration : {line}' for line in str(exc).splitlines()]
+    for folder in [data_dir] + [data_dir / name for name in ('media', 'backups', 'logs')]:
+        if not folder.exists():
+            found.append(f"{folder} : dossier absent (il est créé au premier démarrage de « serve »)")
+        elif not _writable(folder):
+            found.append(f"{folder} : dossier non modifiable par l'utilisateur {_whoami()}")
+    if data_dir.exists():
+        free = shutil.disk_usage(data_dir).free
+        if free < MIN_FREE_BYTES:
+            found.append(f'disque : {free // 2**20} Mo libres seulement sous {data_dir} (minimum 500 Mo)')
+    if found:
+        return found
+    try:
+        configuration.ensure_secret(config)
+        from .. import app
+        app.configure(config)
+        version = migrations.current()
+        if version != len(migrations.STEPS):
+            found.append(f'schéma : version {version}, ce programme attend {len(migrations.STEPS)} '
+                         '(lancez « ecole-ent migrate »)' if version < len(migrations.STEPS)
+                         else migrations.too_new_message(version))
+    except Exception as exc:  # check reports every failure as a line, it never crashes
+        found.append(f'base de données : {exc.__class__.__name__} : {exc}')
+    return found
+
+
+def _writable(folder):
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _whoami():
+    try:
+        import pwd
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return str(os.geteuid())

@@ -1,0 +1,60 @@
+"""Opening an installation: data folder, configuration, secret, database at the right schema."""
+import logging
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from . import app as webapp, config as configuration, db, migrations
+
+logger = logging.getLogger(__name__)
+DATA_SUBDIRS = ('media', 'backups', 'logs')
+
+
+def prepare_data_dir(data_dir):
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for name in DATA_SUBDIRS:
+        (data_dir / name).mkdir(exist_ok=True)
+    return data_dir
+
+
+def open_config(data_dir, config_file=None, environ=None):
+    config = configuration.load(data_dir, config_file, environ)
+    prepare_data_dir(config.data_dir)
+    configuration.ensure_secret(config)
+    return config
+
+
+def pre_migration_backup(config):
+    """Copy the SQLite database aside before a migration (online backup API, consistent)."""
+    def backup(version):
+        if not db.is_sqlite():
+            logger.warning('PostgreSQL : sauvegardez la base avec pg_dump avant la mise à jour')
+            return
+        target = config.path('backups', f'avant-migration-v{version}-{datetime.now():%Y%m%d-%H%M%S}.db')
+        source = sqlite3.connect(db.database.obj.database)
+        try:
+            with sqlite3.connect(target) as dest:
+                source.backup(dest)
+        finally:
+            source.close()
+        os.chmod(target, 0o600)
+        logger.info('sauvegarde avant migration : %s', target)
+    return backup
+
+
+def open_database(config, auto_migrate=None):
+    """Bind the database; migrate (after a backup) when allowed, else require the current schema."""
+    if config['database.auto_migrate'] if auto_migrate is None else auto_migrate:
+        migrate(config)
+    else:
+        webapp.configure(config)
+        migrations.require_current()
+    return db.database
+
+
+def migrate(config):
+    """Apply pending migration steps after a backup; returns how many were applied."""
+    webapp.configure(config)
+    return migrations.run(backup=pre_migration_backup(config))

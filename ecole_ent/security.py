@@ -1,0 +1,52 @@
+"""Secrets and hashes: memory-hard hashes for chosen passwords, keyed hashes for random tokens.
+
+Passwords people choose get argon2id with OWASP's minimum (19 MiB, 2 passes). Random high-entropy
+secrets (session ids, activation codes, QR tokens) are stored as HMAC-SHA256 keyed with the
+installation's secret: they cannot be brute-forced, so a fast hash is safe and keeps imports fast.
+"""
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+_key = {'secret': None}
+# Verified against when the login is unknown, so that both cases take the same time.
+_DUMMY_HASH = _hasher.hash('ecole-ent-dummy-password')
+
+ACTIVATION_ALPHABET = 'abcdefghjkmnprstvwxyz3456789'   # no i l o q u 0 1 2
+
+
+def configure(secret_key):
+    _key['secret'] = secret_key.encode()
+
+
+def keyed_hash(value, purpose='token'):
+    if _key['secret'] is None:
+        raise RuntimeError('security.configure() was not called')
+    return hmac.new(_key['secret'], f'{purpose}:{value}'.encode(), hashlib.sha256).hexdigest()
+
+
+def new_token():
+    return secrets.token_urlsafe(32)
+
+
+def new_code(length=8, alphabet=ACTIVATION_ALPHABET):
+    return ''.join(secrets.choice(alphabet) for _ in range(length))
+
+
+def hash_password(password):
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash, password):
+    try:
+        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def same(a, b):
+    return hmac.compare_digest(str(a), str(b))

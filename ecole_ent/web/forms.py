@@ -1,0 +1,45 @@
+"""Form input (the only code that touches request.forms) and the CSRF token."""
+from bottle import request
+
+from .. import security
+from ..errors import ValidationError
+from ..i18n import _
+
+ANON_COOKIE = 'ecole_anon'
+MAX_FIELD = 20000
+
+
+def field(name, default=''):
+    """A form field decoded as UTF-8 (bottle 0.13 item access would give latin-1 text).
+
+    Invalid UTF-8 reads as missing; over-long values are refused rather than cut silently.
+    """
+    value = request.forms.getunicode(name, default=None)
+    if value is None:
+        return default
+    if len(value) > MAX_FIELD:
+        raise ValidationError({name: _('Ce champ est trop long.')})
+    return value.replace('\x00', '').strip()
+
+
+def form_fields(*names):
+    return {name: field(name) for name in names}
+
+
+def checked(name):
+    return field(name) in ('1', 'on', 'oui', 'true')
+
+
+def csrf_token():
+    """The token forms carry: bound to the session, or to an anonymous cookie before sign-in."""
+    session = request.environ.get('ecole.session_token')
+    if session:
+        return security.keyed_hash(session, 'csrf')
+    anon = request.environ.get('ecole.anon_token')
+    return security.keyed_hash(anon, 'csrf-anon') if anon else ''
+
+
+def csrf_ok():
+    sent = request.forms.get('csrf_token') or request.headers.get('X-CSRF-Token') or ''
+    expected = csrf_token()
+    return bool(expected) and security.same(sent, expected)

@@ -1,0 +1,110 @@
+"""Who is asking: the session hook, the public allow-list, role guards.
+
+Deny by default: every path needs a signed-in, active user unless it is listed here. This list is
+the one place to review what anonymous visitors can reach.
+"""
+import ipaddress
+from urllib.parse import quote
+
+from bottle import HTTPError, redirect, request, response
+
+from .. import security
+from ..accounts import service as accounts
+from ..errors import Forbidden
+from ..i18n import _
+
+PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico'}
+PUBLIC_PREFIXES = ('/static/', '/public/')
+# Signed-in users who must change their password may reach only these.
+PASSWORD_CHANGE_PATHS = {'/mot-de-passe', '/deconnexion'}
+SESSION_COOKIE = 'ecole_session'
+SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
+
+
+class Trust:
+    proxies = frozenset()
+
+
+trust = Trust()
+
+
+def configure(config):
+    trust.proxies = frozenset(p.strip() for p in config['server.trusted_proxy'].split(',') if p.strip())
+
+
+def is_public(path):
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+
+def client_address():
+    """The client's address; X-Forwarded-For is believed only from the trusted proxy."""
+    remote = request.environ.get('REMOTE_ADDR', '')
+    if remote in trust.proxies:
+        forwarded = request.environ.get('HTTP_X_FORWARDED_FOR', '').split(',')[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            return remote
+    return remote
+
+
+def is_https():
+    if request.environ.get('wsgi.url_scheme') == 'https':
+        return True
+    return (request.environ.get('REMOTE_ADDR', '') in trust.proxies
+            and request.environ.get('HTTP_X_FORWARDED_PROTO', '').lower() == 'https')
+
+
+def current_user():
+    return request.environ.get('ecole.user')
+
+
+def require_user():
+    user = current_user()
+    if user is None:
+        raise Forbidden(_('Connexion requise.'))
+    return user
+
+
+def require_role(*roles):
+    user = require_user()
+    if not user.has_role(*roles):
+        raise Forbidden(_("Cette page n'est pas accessible avec votre compte."))
+    return user
+
+
+def set_cookie(name, value, days=None):
+    options = {'max_age': days * 86400} if days else {}
+    response.set_cookie(name, value, path='/', httponly=True, samesite='lax', secure=is_https(),
+                        **options)
+
+
+def before_request():
+    """Load the session, give anonymous visitors a CSRF cookie, check CSRF, enforce the allow-list."""
+    from .forms import csrf_ok
+    path = request.path
+    if path.startswith('/static/'):
+        return
+    environ = request.environ
+    environ['ecole.https'] = is_https()
+    token = request.get_cookie(SESSION_COOKIE)
+    user = accounts.session_user(token) if token else None
+    if user is not None:
+        environ['ecole.user'] = user
+        environ['ecole.session_token'] = token
+    else:
+        anon = request.get_cookie('ecole_anon')
+        if not anon or len(anon) > 64:
+            anon = security.new_token()
+            set_cookie('ecole_anon', anon)
+        environ['ecole.anon_token'] = anon
+    if request.method not in SAFE_METHODS and not csrf_ok():
+        raise HTTPError(400, _('Le formulaire a expiré ou ne vient pas de ce site. '
+                               'Rechargez la page et recommencez.'))
+    if user is None and not is_public(path):
+        if request.method in SAFE_METHODS:
+            redirect('/connexion?next=' + quote(request.fullpath), 303)
+        raise HTTPError(403, _('Connexion requise.'))
+    if user is not None and user.must_change_password and path not in PASSWORD_CHANGE_PATHS \
+            and not is_public(path):
+        redirect('/mot-de-passe', 303)

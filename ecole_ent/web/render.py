@@ -1,0 +1,93 @@
+"""The one Jinja2 environment (autoescape, StrictUndefined), render(), url(), flash messages."""
+import base64
+import hmac
+import json
+from datetime import datetime
+
+from bottle import request, response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .. import __version__, security
+from ..i18n import _, ngettext
+from ..paths import resource_dir
+
+DAYS = ('lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche')
+MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
+          'octobre', 'novembre', 'décembre')
+FLASH_COOKIE = 'ecole_flash'
+
+_app = {'app': None}
+
+
+def date_fr(value, with_day=True):
+    """'jeudi 3 décembre 2026': dates in full, never 03/12."""
+    if value is None:
+        return ''
+    day = value.date() if isinstance(value, datetime) else value
+    text = f'{day.day} {MONTHS[day.month - 1]} {day.year}'
+    return f'{DAYS[day.weekday()]} {text}' if with_day else text
+
+
+def datetime_fr(value):
+    return f'{date_fr(value)} à {value:%H:%M}' if value else ''
+
+
+env = Environment(loader=FileSystemLoader(str(resource_dir('templates'))),
+                  autoescape=select_autoescape(default=True, default_for_string=True),
+                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                  extensions=['jinja2.ext.i18n'])
+env.install_gettext_callables(_, ngettext, newstyle=True)
+env.filters['date_fr'] = date_fr
+env.filters['datetime_fr'] = datetime_fr
+env.globals['static'] = lambda path: f'/static/{path}?v={__version__}'
+env.globals['version'] = __version__
+
+
+def bind(app):
+    _app['app'] = app
+
+
+def url(name, **params):
+    return _app['app'].get_url(name, **params)
+
+
+env.globals['url'] = url
+
+
+def render(template, **context):
+    from .forms import csrf_token   # late import: forms needs guards which needs render
+    from .guards import current_user
+    user = current_user()
+    context.setdefault('errors', {})
+    values = dict(user=user, csrf_token=csrf_token(), flashes=pop_flashes(),
+                  request_path=request.path,
+                  accent='accent-' + (user.school.accent if user and user.school_id else 'blue'))
+    values.update(context)
+    return env.get_template(template).render(**values)
+
+
+def _sign(payload):
+    return hmac.new(security.keyed_hash('flash', 'flash').encode(), payload, 'sha256').hexdigest()[:32]
+
+
+def flash(message, kind='info'):
+    """A message shown on the next page (kept in a signed cookie: no database write)."""
+    messages = request.environ.setdefault('ecole.new_flashes', [])
+    messages.append((kind, str(message)))
+    payload = base64.urlsafe_b64encode(json.dumps(messages).encode())
+    response.set_cookie(FLASH_COOKIE, payload.decode() + '.' + _sign(payload), path='/',
+                        httponly=True, samesite='lax', secure=request.environ.get('ecole.https', False))
+
+
+def pop_flashes():
+    raw = request.get_cookie(FLASH_COOKIE)
+    if not raw or request.environ.get('ecole.new_flashes'):
+        return []
+    response.delete_cookie(FLASH_COOKIE, path='/')
+    payload, _dot, signature = raw.rpartition('.')
+    if not security.same(signature, _sign(payload.encode())):
+        return []
+    try:
+        return [tuple(item) for item in json.loads(base64.urlsafe_b64decode(payload))][:5]
+    except (ValueError, TypeError):
+        return []

@@ -1,0 +1,191 @@
+"""Sign-in, sign-out, throttling, CSRF, cookies and bad input, through the real app."""
+from datetime import timedelta
+
+from ecole_ent.models import AuditEvent, LoginSession, Throttle, now
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(demo_client):
+    response = demo_client.get('/')
+    assert response.status_int == 303
+    assert response.headers['Location'].endswith('/connexion?next=/')
+
+
+def test_login_page_is_french_and_carries_a_csrf_token(demo_client):
+    page = demo_client.get('/connexion')
+    assert 'lang="fr"' in page.text and 'Identifiant' in page.text and 'Mot de passe' in page.text
+    assert page.forms[0]['csrf_token'].value
+
+
+def test_teacher_signs_in_and_reaches_their_home(demo_client):
+    response = demo_client.login('julien.roux')
+    assert response.status_int == 303 and response.headers['Location'].endswith('/')
+    home = response.follow()
+    assert 'Bonjour Julien' in home.text and 'CP-CE1' in home.text
+
+
+def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(demo_client):
+    page = demo_client.get('/connexion?next=//evil.example/x')
+    form = page.forms[0]
+    form['login'], form['password'] = 'julien.roux', 'demo'
+    location = form.submit().headers['Location']
+    assert location.endswith('/') and 'evil' not in location
+
+
+def test_wrong_password_is_refused_with_a_french_message(demo_client):
+    response = demo_client.login('julien.roux', 'pas-le-bon')
+    assert response.status_int == 200
+    assert 'Identifiant ou mot de passe incorrect.' in response.text
+    assert 'ecole_session' not in demo_client.cookies
+
+
+def test_unknown_login_gets_the_same_message_as_a_wrong_password(demo_client):
+    assert 'Identifiant ou mot de passe incorrect.' in demo_client.login('personne.inconnue', 'x').text
+
+
+def test_account_is_locked_after_repeated_failures_even_with_the_right_password(demo_client, demo):
+    for _ in range(5):
+        demo_client.login('julien.roux', 'mauvais')
+    response = demo_client.login('julien.roux', 'demo')
+    assert 'Trop de tentatives' in response.text
+    assert 'ecole_session' not in demo_client.cookies
+    assert AuditEvent.select().where(AuditEvent.action == 'login.locked').exists()
+
+
+def test_lock_expires_and_success_clears_the_account_counter(demo_client, demo):
+    for _ in range(5):
+        demo_client.login('julien.roux', 'mauvais')
+    Throttle.update(locked_until=now() - timedelta(seconds=1)).execute()
+    assert demo_client.login('julien.roux', 'demo').status_int == 303
+    assert not Throttle.select().where(Throttle.key == 'login:julien.roux').exists()
+
+
+def test_one_address_trying_many_accounts_is_locked(demo, demo_app):
+    from tests.conftest import Client
+    client = Client(demo_app, extra_environ={'REMOTE_ADDR': '203.0.113.9'})
+    for number in range(30):
+        client.login(f'inconnu{number}', 'x')
+    assert 'Trop de tentatives' in client.login('julien.roux', 'demo').text
+    other = Client(demo_app, extra_environ={'REMOTE_ADDR': '203.0.113.10'})
+    assert other.login('julien.roux', 'demo').status_int == 303
+
+
+def test_logout_ends_the_session_on_the_server(demo_client):
+    demo_client.login('julien.roux')
+    token = demo_client.cookies['ecole_session']
+    [form] = [f for f in demo_client.get('/').forms.values() if f.action == '/deconnexion']
+    form.submit()
+    assert LoginSession.select().count() == 0
+    demo_client.set_cookie('ecole_session', token)
+    assert demo_client.get('/').status_int == 303
+
+
+def test_post_without_csrf_token_is_refused(demo_client):
+    response = demo_client.post('/connexion', {'login': 'julien.roux', 'password': 'demo'}, status=400)
+    assert 'Le formulaire a expiré' in response.text
+    assert 'Traceback' not in response.text
+
+
+def test_post_with_a_wrong_csrf_token_is_refused(demo_client):
+    demo_client.login('julien.roux')
+    response = demo_client.post('/deconnexion', {'csrf_token': 'faux'}, status=400)
+    assert 'Le formulaire a expiré' in response.text
+    assert LoginSession.select().count() == 1
+
+
+def test_csrf_token_of_one_session_does_not_work_in_another(demo_app, demo):
+    from tests.conftest import Client
+    alice, bob = Client(demo_app), Client(demo_app)
+    alice.login('julien.roux')
+    bob.login('claire.fontaine')
+    stolen = alice.csrf('/')
+    bob.post('/deconnexion', {'csrf_token': stolen}, status=400)
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(demo_client):
+    response = demo_client.login('julien.roux')
+    cookie = [v for k, v in response.headerlist if k == 'Set-Cookie' and v.startswith('ecole_session=')][0]
+    assert 'HttpOnly' in cookie and 'SameSite=lax' in cookie.replace('Lax', 'lax')
+    assert 'Secure' not in cookie
+
+
+def test_session_cookie_is_secure_behind_the_trusted_https_proxy(tmp_path, demo_template):
+    import re
+    import shutil
+    from ecole_ent import runtime
+    from ecole_ent.app import create_app
+    from tests.conftest import Client, make_config
+    config = make_config(tmp_path / 'proxy', server_trusted_proxy='10.9.9.9')
+    if demo_template:
+        shutil.copy(demo_template, config.data_dir / 'ecole.db')
+    runtime.open_database(config, auto_migrate=True)
+    if not demo_template:
+        from ecole_ent import demo
+        demo.seed()
+    proxied = {'REMOTE_ADDR': '10.9.9.9', 'HTTP_X_FORWARDED_PROTO': 'https',
+               'HTTP_X_FORWARDED_FOR': '192.0.2.4'}
+    client = Client(create_app(config), extra_environ=proxied)
+    page = client.get('/connexion')
+    anon = re.search(r'ecole_anon=([^;]+);', page.headers['Set-Cookie']).group(1)
+    assert 'Secure' in page.headers['Set-Cookie']
+    response = client.post('/connexion', {'login': 'julien.roux', 'password': 'demo',
+                                          'csrf_token': page.forms[0]['csrf_token'].value},
+                           headers={'Cookie': f'ecole_anon={anon}'})
+    cookie = [v for k, v in response.headerlist if k == 'Set-Cookie' and v.startswith('ecole_session=')][0]
+    assert 'Secure' in cookie and 'HttpOnly' in cookie
+    assert LoginSession.get().remote_addr == '192.0.2.4'
+
+
+def test_expired_session_sends_back_to_login(demo_client):
+    demo_client.login('julien.roux')
+    LoginSession.update(expires_at=now() - timedelta(minutes=1)).execute()
+    response = demo_client.get('/')
+    assert response.status_int == 303 and '/connexion' in response.headers['Location']
+    assert LoginSession.select().count() == 0
+
+
+def test_sliding_expiry_is_not_written_on_every_page_view(demo_client):
+    demo_client.login('julien.roux')
+    before = LoginSession.get()
+    demo_client.get('/')
+    demo_client.get('/')
+    assert LoginSession.get().last_seen_at == before.last_seen_at
+    LoginSession.update(last_seen_at=now() - timedelta(minutes=10)).execute()
+    demo_client.get('/')
+    assert LoginSession.get().expires_at > before.expires_at
+
+
+def test_a_10kb_login_gets_a_clear_message(demo_client):
+    response = demo_client.login('a' * 10240, 'x')
+    assert response.status_int == 200
+    assert 'Identifiant ou mot de passe incorrect.' in response.text
+
+
+def test_invalid_utf8_in_a_form_gets_a_clear_message(demo_client):
+    token = demo_client.csrf('/connexion')
+    body = b'csrf_token=' + token.encode() + b'&login=%ff%fe%80&password=%c3%28'
+    response = demo_client.post('/connexion', body,
+                                headers={'Content-Type': 'application/x-www-form-urlencoded'})
+    assert response.status_int == 200
+    assert 'Identifiant ou mot de passe incorrect.' in response.text
+
+
+def test_unknown_url_gets_a_french_404_without_details(demo_client):
+    demo_client.login('julien.roux')
+    response = demo_client.get('/nulle-part', status=404)
+    assert 'Page introuvable' in response.text and 'Traceback' not in response.text
+
+
+def test_security_headers_are_on_every_response(demo_client):
+    for response in (demo_client.get('/connexion'), demo_client.get('/static/css/ecole.css'),
+                     demo_client.post('/connexion', {}, status=400)):
+        csp = response.headers['Content-Security-Policy']
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and 'http' not in csp
+        assert response.headers['X-Content-Type-Options'] == 'nosniff'
+        assert response.headers['Referrer-Policy'] == 'same-origin'
+
+
+def test_pages_load_nothing_from_another_site(demo_client):
+    demo_client.login('julien.roux')
+    for path in ('/connexion', '/', '/mot-de-passe'):
+        text = demo_client.get(path).text
+        assert 'http://' not in text and 'https://' not in text and 'src="//' not in text

@@ -1,0 +1,99 @@
+"""Password change, forced change after a reset, activation codes."""
+import html
+
+import pytest
+
+from ecole_ent import security
+from ecole_ent.accounts import service
+from ecole_ent.errors import ValidationError
+from ecole_ent.models import AuditEvent, LoginSession, User
+from tests.conftest import Client
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_cost(demo):
+    service.reset_password(demo.teacher)
+    stored = User.get_by_id(demo.teacher.id).password_hash
+    assert stored.startswith('$argon2id$') and 'm=19456,t=2' in stored
+
+
+def test_session_tokens_are_stored_as_keyed_hashes(demo_client):
+    demo_client.login('julien.roux')
+    token = demo_client.cookies['ecole_session']
+    row = LoginSession.get()
+    assert row.token_hash != token and row.token_hash == security.keyed_hash(token, 'session')
+
+
+def test_password_change_keeps_this_session_and_ends_the_others(demo_app, demo):
+    phone, laptop = Client(demo_app), Client(demo_app)
+    phone.login('julien.roux')
+    laptop.login('julien.roux')
+    form = laptop.get('/mot-de-passe').forms[1]
+    form['current'], form['password'], form['confirm'] = 'demo', 'nouveau-secret-42', 'nouveau-secret-42'
+    assert form.submit().status_int == 303
+    assert laptop.get('/').status_int == 200
+    assert phone.get('/').status_int == 303
+    assert Client(demo_app).login('julien.roux', 'nouveau-secret-42').status_int == 303
+
+
+def test_password_change_refuses_a_wrong_current_password_or_a_short_one(demo_client):
+    demo_client.login('julien.roux')
+    form = demo_client.get('/mot-de-passe').forms[1]
+    form['current'], form['password'], form['confirm'] = 'faux', 'nouveau-secret-42', 'nouveau-secret-42'
+    assert 'Le mot de passe actuel est incorrect.' in form.submit().text
+    form['current'], form['password'], form['confirm'] = 'demo', 'court', 'court'
+    assert 'au moins 8 caractères' in form.submit().text
+
+
+def test_reset_password_forces_a_change_at_first_sign_in(demo_app, demo):
+    one_time = service.reset_password(demo.teacher)
+    client = Client(demo_app)
+    response = client.login('julien.roux', one_time)
+    assert response.headers['Location'].endswith('/mot-de-passe')
+    assert client.get('/').headers['Location'].endswith('/mot-de-passe')
+    form = client.get('/mot-de-passe').forms[1]
+    assert 'current' not in form.fields
+    form['password'] = form['confirm'] = 'mon-choix-2026'
+    form.submit()
+    assert client.get('/').status_int == 200
+
+
+def test_activation_code_lets_a_guardian_choose_a_password_once(demo_app, demo):
+    guardian = service.create_user('marie.test', 'Marie', 'Test', 'guardian', school=demo.teacher.school,
+                                   status='pending')
+    code = service.issue_activation_code(guardian)
+    client = Client(demo_app)
+    form = client.get('/activation').forms[0]
+    form['login'], form['code'] = 'marie.test', code.upper()
+    form['password'] = form['confirm'] = 'famille-test-1'
+    assert form.submit().status_int == 303
+    assert client.get('/').status_int == 200
+    assert User.get_by_id(guardian.id).status == 'active'
+    again = Client(demo_app).get('/activation').forms[0]
+    again['login'], again['code'] = 'marie.test', code
+    again['password'] = again['confirm'] = 'autre-secret-1'
+    assert "code d'activation incorrect" in html.unescape(again.submit().text)
+
+
+def test_a_reissued_activation_code_makes_the_old_one_useless(demo):
+    guardian = service.create_user('paul.test', 'Paul', 'Test', 'guardian', status='pending')
+    old = service.issue_activation_code(guardian)
+    new = service.issue_activation_code(guardian)
+    with pytest.raises(ValidationError):
+        service.activate('paul.test', old, 'secret-choisi-1', 'secret-choisi-1')
+    assert service.activate('paul.test', new, 'secret-choisi-1', 'secret-choisi-1').status == 'active'
+    assert AuditEvent.select().where(AuditEvent.action == 'activation.issued').count() == 2
+
+
+def test_a_pending_account_cannot_sign_in_with_a_password(demo):
+    service.create_user('lea.attente', 'Léa', 'Attente', 'guardian', status='pending',
+                               password='mot-de-passe-1')
+    with pytest.raises(service.LoginError):
+        service.authenticate('lea.attente', 'mot-de-passe-1', '10.0.0.1')
+
+
+def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(demo_app, demo):
+    client = Client(demo_app)
+    client.login('julien.roux')
+    User.update(status='disabled').where(User.login == 'julien.roux').execute()
+    assert client.get('/').status_int == 303
+    assert Client(demo_app).login('julien.roux').status_int == 200

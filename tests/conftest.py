@@ -1,0 +1,145 @@
+"""Fixtures: a real database per test (SQLite file, or PostgreSQL when ECOLE_TEST_DATABASE_URL is
+set), built by the real migrations; the real app through WebTest; the demo school."""
+import os
+import re
+import shutil
+
+import pytest
+import webtest
+
+from ecole_ent import db, demo as demo_school, runtime
+from ecole_ent.app import create_app
+from ecole_ent.models import User
+
+PG_URL = os.environ.get('ECOLE_TEST_DATABASE_URL')
+
+
+def make_config(data_dir, **overrides):
+    environ = {'ECOLE_SECURITY_SECRET_KEY': 'test-secret-key-for-this-run'}
+    if PG_URL:
+        environ['ECOLE_DATABASE_URL'] = PG_URL
+    environ.update({f'ECOLE_{k.upper()}': str(v) for k, v in overrides.items()})
+    return runtime.open_config(data_dir, environ=environ)
+
+
+def reset_postgres():
+    """A clean public schema for the next test (PostgreSQL has no per-test file to throw away)."""
+    database = db.database
+    database.execute_sql('DROP SCHEMA public CASCADE')
+    database.execute_sql('CREATE SCHEMA public')
+    db.close()
+
+
+@pytest.fixture(scope='session')
+def demo_template(tmp_path_factory):
+    """SQLite only: the migrated demo database built once, copied for each test that wants it."""
+    if PG_URL:
+        return None
+    folder = tmp_path_factory.mktemp('demo-template')
+    config = make_config(folder)
+    runtime.open_database(config, auto_migrate=True)
+    demo_school.seed()
+    db.close()
+    return folder / 'ecole.db'
+
+
+@pytest.fixture
+def config(tmp_path):
+    config = make_config(tmp_path / 'data')
+    yield config
+    if PG_URL:
+        reset_postgres()
+    db.close()
+
+
+@pytest.fixture
+def database(config):
+    runtime.open_database(config, auto_migrate=True)
+    return db.database
+
+
+@pytest.fixture
+def demo(config, demo_template):
+    """The demo school, seeded into this test's database; returns the DemoSchool object."""
+    if demo_template is not None:
+        shutil.copy(demo_template, config.data_dir / 'ecole.db')
+        runtime.open_database(config, auto_migrate=True)
+        return DemoView()
+    runtime.open_database(config, auto_migrate=True)
+    demo_school.seed()
+    return DemoView()
+
+
+class DemoView:
+    """Named demo people, looked up in the test's own database."""
+
+    def user(self, login):
+        return User.get(User.login == login)
+
+    def first(self, role):
+        return User.with_role(role).order_by(User.login).first()
+
+    @property
+    def teacher(self):
+        return self.user('julien.roux')
+
+    @property
+    def director(self):
+        return self.user('sophie.lefevre-martin')
+
+    @property
+    def admin(self):
+        return self.user('admin')
+
+    @property
+    def staff(self):
+        return self.user('nadia.belkacem')
+
+    def guardian_with_children_in_two_classes(self):
+        from ecole_ent.accounts import service
+        for guardian in User.with_role('guardian').order_by(User.login):
+            classes = {c.id for _p, c in service.children_of(guardian) if c}
+            if len(classes) >= 2:
+                return guardian
+        raise AssertionError('the demo has no guardian with children in two classes')
+
+
+class Client(webtest.TestApp):
+    """WebTest client with a sign-in helper that goes through the real login form."""
+
+    def login(self, login, password='demo'):
+        page = self.get('/connexion')
+        form = page.forms[0]
+        form['login'] = login
+        form['password'] = password
+        return form.submit()
+
+    def csrf(self, path='/'):
+        """The CSRF token shown in a page's forms."""
+        match = re.search(r'name="csrf_token" value="([^"]+)"', self.get(path).text)
+        assert match, 'no CSRF token in the page'
+        return match.group(1)
+
+
+@pytest.fixture
+def app(config, database):
+    return create_app(config)
+
+
+@pytest.fixture
+def demo_app(config, demo):
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app):
+    return Client(app, extra_environ={'REMOTE_ADDR': '10.0.0.5'})
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.5'})
+
+
+def pytest_report_header(config):
+    return f'database: {"PostgreSQL " + PG_URL if PG_URL else "SQLite (a file per test)"}'

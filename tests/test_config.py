@@ -1,0 +1,52 @@
+"""Configuration: defaults < INI < environment; a bad value names the option; secrets redacted."""
+import os
+import stat
+
+import pytest
+
+from ecole_ent import config as configuration
+from ecole_ent.config import ConfigError
+
+
+def test_defaults_then_ini_then_environment(tmp_path):
+    (tmp_path / 'ecole-ent.ini').write_text('[server]\nport = 9000\nthreads = 3\n', encoding='utf-8')
+    config = configuration.load(tmp_path, environ={'ECOLE_SERVER_PORT': '9100'})
+    assert config['server.port'] == 9100 and config['server.threads'] == 3
+    assert config['server.host'] == '127.0.0.1'
+
+
+def test_a_bad_value_stops_with_a_line_naming_the_option(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        configuration.load(tmp_path, environ={'ECOLE_SERVER_PORT': 'huit-mille'})
+    assert 'server.port' in str(error.value) and 'ECOLE_SERVER_PORT' in str(error.value)
+
+
+def test_an_unknown_option_in_the_ini_file_is_named(tmp_path):
+    (tmp_path / 'ecole-ent.ini').write_text('[server]\nprot = 80\n', encoding='utf-8')
+    with pytest.raises(ConfigError, match='server.prot : option inconnue'):
+        configuration.load(tmp_path, environ={})
+
+
+def test_a_choice_option_lists_what_is_allowed(tmp_path):
+    with pytest.raises(ConfigError, match='valeurs permises : debug, info, warning, error'):
+        configuration.load(tmp_path, environ={'ECOLE_APP_LOG_LEVEL': 'bavard'})
+
+
+def test_the_secret_is_generated_once_in_the_data_folder_with_mode_0600(tmp_path):
+    config = configuration.load(tmp_path, environ={})
+    secret = configuration.ensure_secret(config)
+    path = tmp_path / 'secret.key'
+    assert len(secret) > 40 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    again = configuration.load(tmp_path, environ={})
+    assert configuration.ensure_secret(again) == secret
+
+
+def test_dump_redacts_secrets(tmp_path):
+    config = configuration.load(tmp_path, environ={'ECOLE_SECURITY_SECRET_KEY': 'tres-secret'})
+    dump = '\n'.join(config.dump())
+    assert 'security.secret_key = <redacted>' in dump and 'tres-secret' not in dump
+
+
+def test_every_option_has_help_text():
+    for option in configuration.OPTIONS:
+        assert option.help.strip(), option.name
