@@ -61,6 +61,15 @@ def networks(text):
                  for part in str(text).split(',') if part.strip())
 
 
+def time_zone(text):
+    import zoneinfo
+    try:
+        zoneinfo.ZoneInfo(str(text).strip())
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ValueError('attendu : un fuseau horaire comme Europe/Paris') from None
+    return str(text).strip()
+
+
 OPTIONS = [
     Option('server', 'host', str, '127.0.0.1', "Adresse d'écoute du serveur HTTP"),
     Option('server', 'port', port, 8080, 'Port HTTP'),
@@ -86,6 +95,10 @@ OPTIONS = [
     Option('security', 'activation_days', positive_int, 60, "Validité d'un code d'activation, en jours"),
     Option('app', 'language', ('fr',), 'fr', "Langue de l'interface"),
     Option('app', 'log_level', ('debug', 'info', 'warning', 'error'), 'info', 'Niveau de journalisation'),
+    Option('app', 'timezone', time_zone, 'Europe/Paris',
+           "Fuseau horaire de l'école (heures affichées, publications programmées)"),
+    Option('blog', 'attachment_max_mb', positive_int, 20,
+           "Taille maximale d'une pièce jointe du blog (PDF, audio), en Mo"),
 ]
 BY_NAME = {option.name: option for option in OPTIONS}
 

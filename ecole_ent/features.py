@@ -2,7 +2,7 @@
 demo.seed(demo); adding a feature is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home']
+FEATURES = ['accounts', 'home', 'blog']
 
 
 def modules(kind):

@@ -18,12 +18,14 @@ EXCERPT_CHARS = 220
 
 
 class _ShiftHeadings(Treeprocessor):
-    """'# Titre' becomes <h2>: the page already has its <h1> (the post's title)."""
+    """Headings start at <h2> (the page's <h1> is the post's title) and skip no level: the
+    levels used, whatever they are, become h2, h3, h4 in order."""
 
     def run(self, root):
-        for element in root.iter():
-            if element.tag in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6'):
-                element.tag = 'h%d' % min(int(element.tag[1]) + 1, 4)
+        headings = [e for e in root.iter() if e.tag in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6')]
+        levels = sorted({int(e.tag[1]) for e in headings})
+        for element in headings:
+            element.tag = 'h%d' % min(2 + levels.index(int(element.tag[1])), 4)
 
 
 class _ShiftHeadingsExtension(markdown.Extension):

@@ -2,7 +2,9 @@
 from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom, Enrolment,
                        GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
 from .base import BaseModel, now
+from .blog import Attachment, Blog, BlogVisit, Comment, Post
 from .schema import SchemaVersion
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
               LoginSession, Throttle, AuditEvent]
+ALL_MODELS += [Blog, Post, Comment, Attachment, BlogVisit]
