@@ -4,8 +4,6 @@ What is stored is the author's Markdown source and the sanitised HTML made from 
 never renders Markdown. No <img> is allowed yet: pictures will come from the class albums (the
 photos feature) through a permission-checked route, never from a third-party address.
 """
-import html
-
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
@@ -14,7 +12,6 @@ ALLOWED_TAGS = {'p', 'br', 'strong', 'em', 'b', 'i', 'del', 's', 'ul', 'ol', 'li
                 'h4', 'blockquote', 'a', 'code', 'pre', 'hr'}
 ALLOWED_ATTRIBUTES = {'a': {'href', 'title'}}
 URL_SCHEMES = {'http', 'https', 'mailto'}
-EXCERPT_CHARS = 220
 
 
 class _ShiftHeadings(Treeprocessor):
@@ -45,11 +42,3 @@ def render_markdown(source):
     md = markdown.Markdown(extensions=['sane_lists', 'nl2br', _ShiftHeadingsExtension()],
                            output_format='html')
     return sanitize(md.convert(source or ''))
-
-
-def excerpt(safe_html, limit=EXCERPT_CHARS):
-    """Plain text (to be escaped by the template) of the first `limit` characters."""
-    text = ' '.join(html.unescape(nh3.clean(safe_html, tags=set())).split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(' ', 1)[0] + ' …'

@@ -58,3 +58,20 @@ def text(response):
 
 def csrf_of(response):
     return re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+
+
+def send(client, path, fields=None, files=(), status=None):
+    """POST a form with the session's CSRF token; files: [(field, name, bytes)]; status '*' = any."""
+    params = dict(fields or {})
+    if not hasattr(client, 'token'):
+        client.token = client.csrf('/')
+    params['csrf_token'] = client.token
+    return client.post(path, params, upload_files=list(files) or None, status=status,
+                       expect_errors=status == '*' or (isinstance(status, int) and status >= 400))
+
+
+PDF = (b'%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>'
+       b'endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+MP3 = b'ID3\x03\x00\x00\x00\x00\x00\x0f' + b'\x00' * 15 + b'\xff\xfb\x90\x64' + b'\x00' * 400
+OGG = b'OggS\x00\x02' + b'\x00' * 200
+M4A = b'\x00\x00\x00\x20ftypM4A \x00\x00\x02\x00M4A mp42isom' + b'\x00' * 200
