@@ -104,16 +104,18 @@ def _seed_people(rng, password_hash):
 def _seed_families(demo, person, rng):
     """About 60 pupils in 45 families; some siblings in two classes, some separated parents."""
     today = date.today()
-    surnames = rng.sample(LAST_NAMES, 40) + rng.sample(LAST_NAMES, 5)
+    # The first family is fixed: the README shows its logins (aurelie.dubois, zoe.dubois).
+    surnames = ['Dubois'] + rng.sample([n for n in LAST_NAMES if n != 'Dubois'], 39) \
+        + rng.sample(LAST_NAMES, 5)
     consents = ['granted'] * 17 + ['refused', 'unknown']
     count = 0
     for index, surname in enumerate(surnames):
         children = 2 if index % 3 == 0 else 1
         family = []
         for child in range(children):
-            classroom = demo.classes[(index + child) % 3]
+            classroom = demo.classes[count % 3]      # siblings land in different classes
             niveau = rng.choice(classroom.niveau_list)
-            first = FIRST_NAMES[count % len(FIRST_NAMES)]
+            first = ('Zoé', 'Noé')[child] if index == 0 else FIRST_NAMES[count % len(FIRST_NAMES)]
             count += 1
             pupil = person(first, surname, 'pupil', image_rights=rng.choice(consents))
             Enrolment.create(pupil=pupil, classroom=classroom, niveau=niveau,
@@ -125,7 +127,9 @@ def _seed_families(demo, person, rng):
         if index % 4 != 3:
             guardians.append(('father', surname))
         for relation, last in guardians:
-            guardian = person(rng.choice(ADULT_FIRST[relation]), last, 'guardian',
+            first = {'mother': 'Aurélie', 'father': 'Thomas'}[relation] if index == 0 \
+                else rng.choice(ADULT_FIRST[relation])
+            guardian = person(first, last, 'guardian',
                               email=None if index % 6 == 5 else f'famille{index}@example.org')
             for pupil in family:
                 GuardianLink.create(guardian=guardian, pupil=pupil, relation=relation,

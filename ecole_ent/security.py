@@ -12,9 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
-_key = {'secret': None}
-# Verified against when the login is unknown, so that both cases take the same time.
-_DUMMY_HASH = _hasher.hash('ecole-ent-dummy-password')
+_key = {'secret': None, 'dummy': None}
 
 ACTIVATION_ALPHABET = 'abcdefghjkmnprstvwxyz3456789'   # no i l o q u 0 1 2
 
@@ -42,8 +40,11 @@ def hash_password(password):
 
 
 def verify_password(stored_hash, password):
+    if stored_hash is None:
+        # Verify against a dummy hash when the login is unknown: both cases take the same time.
+        _key['dummy'] = _key['dummy'] or _hasher.hash('ecole-ent-dummy-password')
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _hasher.verify(stored_hash or _key['dummy'], password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -3,6 +3,7 @@ set), built by the real migrations; the real app through WebTest; the demo schoo
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import webtest
@@ -143,3 +144,68 @@ def demo_client(demo_app):
 
 def pytest_report_header(config):
     return f'database: {"PostgreSQL " + PG_URL if PG_URL else "SQLite (a file per test)"}'
+
+
+# --- a real browser: Debian's Chromium driven by Playwright ------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / 'node_modules' / 'axe-core' / 'axe.min.js'
+CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
+
+
+@pytest.fixture
+def live_server(demo_app):
+    """The demo app on a real waitress, on a free loopback port; yields its base URL."""
+    import threading
+    from waitress.server import create_server
+    server = create_server(demo_app, host='127.0.0.1', port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f'http://127.0.0.1:{server.effective_port}'
+    server.close()
+    thread.join(5)
+
+
+@pytest.fixture(scope='session')
+def chromium():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+                  '--disable-background-networking', '--disable-component-update'])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    """A fresh browser context (no cookies) at desktop size; page.base is the server's URL.
+    Every request the page makes to another host fails the test (no third-party requests)."""
+    # bypass_csp lets the test inject axe-core; the CSP itself is checked on the headers.
+    context = chromium.new_context(viewport={'width': 1280, 'height': 800}, locale='fr-FR',
+                                   bypass_csp=True)
+    page = context.new_page()
+    page.base = live_server
+    foreign = []
+    page.on('request', lambda request: foreign.append(request.url)
+            if not request.url.startswith((live_server, 'data:', 'blob:')) else None)
+    yield page
+    context.close()
+    assert not foreign, f'requests to other hosts: {foreign}'
+
+
+def browser_sign_in(page, login, password='demo'):
+    page.goto(page.base + '/connexion')
+    page.get_by_label('Identifiant').fill(login)
+    page.get_by_label('Mot de passe').fill(password)
+    page.get_by_role('button', name='Se connecter').click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page):
+    """axe-core's violations on the current page, as (rule id, impact, node count)."""
+    assert AXE.exists(), f'{AXE} is missing: run `npm ci` (tests/run.sh does)'
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [(v['id'], v['impact'], len(v['nodes'])) for v in result['violations']]

@@ -1,11 +1,11 @@
 """Accounts: sign-in, sessions, throttling, passwords, activation, and who is linked to whom."""
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from .. import audit, security
-from ..db import writing
+from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError
 from ..i18n import _
 from ..models import (CONSENTS, ROLES, Classroom, Enrolment, GuardianLink, LoginSession, School,
@@ -97,26 +97,41 @@ def open_session(user, remote_addr=None):
     return token
 
 
+_session_lookup = prepared(lambda token_hash: (
+    User.select(User, LoginSession.expires_at.alias('session_expires'),
+                LoginSession.last_seen_at.alias('session_seen'))
+    .join(LoginSession, on=(LoginSession.user == User.id))
+    .where(LoginSession.token_hash == token_hash)), 1)
+
+
 def session_user(token):
-    """The active user of a session token, or None. Refreshes the sliding expiry now and then."""
+    """The active user of a session token, or None. Refreshes the sliding expiry now and then.
+
+    Runs on every request: one prepared query, no write unless the expiry is due a refresh."""
     if not token or len(token) > 100:
         return None
     token_hash = security.keyed_hash(token, 'session')
-    row = (LoginSession.select(LoginSession, User).join(User)
-           .where(LoginSession.token_hash == token_hash).first())
-    if row is None:
+    user = next(iter(_session_lookup(token_hash)), None)
+    if user is None:
         return None
     current = now()
-    if row.expires_at <= current or row.user.status != 'active':
+    if as_datetime(user.session_expires) <= current or user.status != 'active':
         with writing():
             LoginSession.delete().where(LoginSession.token_hash == token_hash).execute()
         return None
-    if current - row.last_seen_at > SESSION_REFRESH:
+    if current - as_datetime(user.session_seen) > SESSION_REFRESH:
         with writing():
             LoginSession.update(last_seen_at=current,
                                 expires_at=current + timedelta(days=settings.session_days)).where(
                 LoginSession.token_hash == token_hash).execute()
-    return row.user
+    if user.school_id:
+        user.school = School.cached(user.school_id)
+    return user
+
+
+def as_datetime(value):
+    """Raw rows give SQLite datetimes as text and PostgreSQL ones as datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 def close_session(token):
@@ -262,18 +277,57 @@ def current_classes_of(user):
                 .where(SchoolYear.current & ~Classroom.archived).order_by(Classroom.name))
 
 
+
+_children_lookup = prepared(lambda guardian_id: (
+    User.select(User, Classroom.id.alias('class_id'), Classroom.name.alias('class_name'),
+                Classroom.niveaux.alias('class_niveaux'), Classroom.school.alias('class_school'),
+                SchoolYear.current.alias('year_current'))
+    .join(GuardianLink, on=(GuardianLink.pupil == User.id))
+    .join_from(User, Enrolment, JOIN.LEFT_OUTER,
+               on=((Enrolment.pupil == User.id) & Enrolment.ended_on.is_null()))
+    .join_from(Enrolment, Classroom, JOIN.LEFT_OUTER)
+    .join_from(Classroom, SchoolYear, JOIN.LEFT_OUTER)
+    .where((GuardianLink.guardian == guardian_id) & (User.status != 'disabled'))
+    .order_by(User.first_name, User.id)), 1)
+
+_children_teachers_lookup = prepared(lambda guardian_id: (
+    User.select(User, Teaching.classroom.alias('class_id'))
+    .join(Teaching, on=(Teaching.teacher == User.id))
+    .join(Enrolment, on=((Enrolment.classroom == Teaching.classroom) & Enrolment.ended_on.is_null()))
+    .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
+    .where(GuardianLink.guardian == guardian_id)
+    .order_by(User.last_name)), 1)
+
+
 def children_of(guardian):
-    """Active pupils linked to a guardian, with their current class (or None), any school."""
-    pupils = list(User.select().join(GuardianLink, on=GuardianLink.pupil)
-                  .where((GuardianLink.guardian == guardian) & (User.status != 'disabled'))
-                  .order_by(User.first_name))
-    classes = {}
-    if pupils:
-        rows = (Enrolment.select(Enrolment.pupil, Classroom).join(Classroom).join(SchoolYear)
-                .where(Enrolment.pupil.in_([p.id for p in pupils]) & Enrolment.ended_on.is_null()
-                       & SchoolYear.current))
-        classes = {row.pupil_id: row.classroom for row in rows}
-    return [(pupil, classes.get(pupil.id)) for pupil in pupils]
+    """Active pupils linked to a guardian with their current class (or None), in any school.
+
+    The guardian home runs this on every visit: one prepared query (see db.prepared)."""
+    children, seen = [], {}
+    for row in _children_lookup(guardian.id):
+        current = bool(row.year_current) if row.class_id else False
+        classroom = Classroom(id=row.class_id, name=row.class_name, niveaux=row.class_niveaux,
+                              school=row.class_school) if current else None
+        if row.id in seen:
+            if classroom is not None:
+                children[seen[row.id]] = (children[seen[row.id]][0], classroom)
+            continue
+        seen[row.id] = len(children)
+        children.append((row, classroom))
+    return children
+
+
+def teachers_of_children(guardian):
+    """{classroom id: [teacher, ...]} for the current classes of a guardian's children
+    (staff such as an ATSEM may work in a class, but families are shown its teachers)."""
+    result = {}
+    for teacher in _children_teachers_lookup(guardian.id):
+        if not teacher.has_role('teacher'):
+            continue
+        names = result.setdefault(teacher.class_id, [])
+        if all(t.id != teacher.id for t in names):
+            names.append(teacher)
+    return result
 
 
 def teachers_of(classrooms):

@@ -14,7 +14,7 @@ def home_context(user):
     context = {}
     if user.has_role('guardian'):
         children = accounts.children_of(user)
-        teachers = accounts.teachers_of([c for _p, c in children])
+        teachers = accounts.teachers_of_children(user)
         context['cards'] = [{'pupil': pupil, 'classroom': classroom,
                              'teachers': teachers.get(classroom.id, []) if classroom else []}
                             for pupil, classroom in children]

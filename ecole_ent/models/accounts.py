@@ -1,4 +1,6 @@
 """Schools, school years, classes, people, their links, sessions, login throttling, audit."""
+from time import monotonic
+
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
                     TextField, Value)
 
@@ -14,6 +16,18 @@ class School(BaseModel):
     uai = CharField(unique=True, max_length=8)
     name = CharField(max_length=200)
     accent = CharField(default='blue', max_length=20)
+
+    _cache = {}
+    CACHE_SECONDS = 30   # a renamed school shows within 30 s in every process
+
+    @classmethod
+    def cached(cls, school_id):
+        """The school, from a short per-process cache: every page shows its name and colour."""
+        key = (id(cls._meta.database.obj), school_id)    # a new database (tests) starts afresh
+        hit = cls._cache.get(key)
+        if hit is None or monotonic() - hit[0] > cls.CACHE_SECONDS:
+            hit = cls._cache[key] = (monotonic(), cls.get_by_id(school_id))
+        return hit[1]
 
     def current_year(self):
         return (SchoolYear.select().where((SchoolYear.school == self) & SchoolYear.current)

@@ -1,0 +1,44 @@
+"""Web pages under load: the guardian home and the login page at 10 and 50 connections, with a
+bare waitress "hello" app started the same way, measured in the same run; ratios and memory.
+
+    .venv/bin/python -m bench.bench_web [--seconds 10]
+
+Targets (issue 2, 2-core machine): guardian home >= 20 % of the bare-waitress requests/s and
+p99 <= 150 ms at 50 connections; server resident memory <= 60 MB after the run.
+"""
+import argparse
+import os
+import sys
+import tempfile
+
+from bench.common import Server, hello_command, load, rss_mb, sign_in_cookie
+
+GUARDIAN = 'aurelie.dubois'     # the demo's guardian with two children in two classes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
+    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
+    args = parser.parse_args()
+    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
+    with tempfile.TemporaryDirectory() as data:
+        env = dict(os.environ, ECOLE_SERVER_THREADS=str(args.threads))
+        app = Server([sys.executable, '-m', 'ecole_ent', '--data', data, 'serve', '--demo',
+                      '--port', '{port}'], ready_path='/connexion', env=env)
+        hello = Server(hello_command(args.threads))
+        with app, hello:
+            cookie = sign_in_cookie(app.url, GUARDIAN, 'demo')
+            load(app.url + '/', 2, 10, cookie)          # warm up caches and connections
+            for connections in (10, 50):
+                base = load(hello.url + '/', args.seconds, connections)
+                print(base.line('bare waitress'))
+                for label, url, with_cookie in (('guardian home', '/', cookie),
+                                                ('login page', '/connexion', None)):
+                    result = load(app.url + url, args.seconds, connections, with_cookie)
+                    print(result.line(label) + f'  ratio {result.rps / base.rps:5.1%}')
+            print(f'ecole-ent resident memory after the run: {rss_mb(app.pid):.1f} MB')
+
+
+if __name__ == '__main__':
+    main()

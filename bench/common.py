@@ -1,0 +1,245 @@
+"""Shared bench harness: start a server, load it from loopback for a bounded time, read its memory.
+
+    from bench.common import Server, load, hello_command, rss_mb
+    with Server(['ecole-ent', '--data', tmp, 'serve', '--port', '{port}', '--demo']) as srv:
+        print(load(srv.url + '/connexion', seconds=10, connections=50))
+
+`load` uses wrk (Debian package `wrk`) when it is installed, else a Python load generator
+(threads + http.client, keep-alive). The Python one shares the 2 cores with the server and
+saturates sooner: compare figures only within one run and one generator (the report says which).
+"""
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A server process started from a command line on a free loopback port.
+
+    `{port}` in the command is replaced by the port. Starting waits until `ready_path` answers 200
+    and records `start_seconds`, the time from the process start to that first 200 (cold start).
+    Stopped by PID (SIGTERM, then SIGKILL after 10 s).
+    """
+
+    def __init__(self, command, ready_path='/', env=None, cwd=None, timeout=120, log=None):
+        self.port = free_port()
+        self.url = 'http://127.0.0.1:%d' % self.port
+        self.command = [str(part).replace('{port}', str(self.port)) for part in command]
+        self.ready_path, self.env, self.cwd, self.timeout = ready_path, env, cwd, timeout
+        self.log = log or tempfile.TemporaryFile()
+        self.process = None
+        self.start_seconds = None
+
+    def start(self):
+        began = time.perf_counter()
+        self.process = subprocess.Popen(self.command, env=self.env, cwd=self.cwd,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        while time.perf_counter() - began < self.timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError('server exited with %s: %s' % (self.process.returncode, self.output()))
+            try:
+                with urllib.request.urlopen(self.url + self.ready_path, timeout=2) as response:
+                    if response.status == 200:
+                        self.start_seconds = time.perf_counter() - began
+                        return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.005)
+        self.stop()
+        raise RuntimeError('server not ready after %s s: %s' % (self.timeout, self.output()))
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode('utf-8', 'replace')[-3000:]
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def hello_command(threads=4):
+    """Command line of the reference: a bare WSGI "hello" app on waitress, started like ecole-ent."""
+    return [sys.executable, os.path.join(HERE, 'hello_app.py'), '--port', '{port}', '--threads', str(threads)]
+
+
+@dataclass
+class Result:
+    url: str
+    connections: int
+    seconds: float
+    requests: int
+    errors: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    tool: str
+
+    def line(self, label=''):
+        return ('%-28s %4d conn  %8.0f req/s  p50 %7.1f ms  p99 %7.1f ms  errors %d  (%s)'
+                % (label or self.url, self.connections, self.rps, self.p50_ms, self.p99_ms,
+                   self.errors, self.tool))
+
+
+def load(url, seconds=10, connections=10, cookie=None, tool=None):
+    """Loads `url` with `connections` keep-alive connections for `seconds`; returns a Result.
+
+    Requests that fail or answer anything but 2xx/3xx count as errors (and not in requests/s).
+    """
+    tool = tool or ('wrk' if shutil.which('wrk') else 'python')
+    run = _load_wrk if tool == 'wrk' else _load_python
+    return run(url, seconds, connections, cookie)
+
+
+def _load_wrk(url, seconds, connections, cookie):
+    command = ['wrk', '--latency', '-t', str(min(connections, os.cpu_count() or 1)),
+               '-c', str(connections), '-d', '%ds' % seconds, '--timeout', '5s']
+    if cookie:
+        command += ['-H', 'Cookie: ' + cookie]
+    out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    total = int(re.search(r'(\d+) requests in', out).group(1))
+    bad = re.search(r'Non-2xx or 3xx responses: (\d+)', out)
+    socket_errors = re.search(r'Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)', out)
+    errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
+    return Result(url, connections, seconds, total - (int(bad.group(1)) if bad else 0), errors,
+                  (total - (int(bad.group(1)) if bad else 0)) / seconds,
+                  _wrk_ms(out, '50%'), _wrk_ms(out, '99%'), 'wrk')
+
+
+def _wrk_ms(out, percentile):
+    value, unit = re.search(r'^\s*%s\s+([\d.]+)(us|ms|s)\s*$' % re.escape(percentile), out, re.M).groups()
+    return float(value) * {'us': 0.001, 'ms': 1.0, 's': 1000.0}[unit]
+
+
+def _load_python(url, seconds, connections, cookie):
+    parsed = urllib.parse.urlparse(url)
+    path = parsed.path or '/'
+    if parsed.query:
+        path += '?' + parsed.query
+    headers = {'Cookie': cookie} if cookie else {}
+    deadline = time.perf_counter() + seconds
+    latencies, errors, lock = [], [0], threading.Lock()
+
+    def worker():
+        mine, failed = [], 0
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=5)
+        while time.perf_counter() < deadline:
+            began = time.perf_counter()
+            try:
+                conn.request('GET', path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status < 400
+                if response.getheader('Connection', '').lower() == 'close':
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+            if ok:
+                mine.append(time.perf_counter() - began)
+            else:
+                failed += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return Result(url, connections, elapsed, len(latencies), errors[0], len(latencies) / elapsed,
+                  _percentile(latencies, 50), _percentile(latencies, 99), 'python')
+
+
+def _percentile(sorted_seconds, percent):
+    if not sorted_seconds:
+        return float('nan')
+    index = min(len(sorted_seconds) - 1, int(round(percent / 100 * (len(sorted_seconds) - 1))))
+    return sorted_seconds[index] * 1000
+
+
+def process_tree(pid):
+    """The PID and all its descendants (a one-file binary runs as a bootloader and its child)."""
+    pids, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        pids.append(current)
+        for task in _listdir('/proc/%d/task' % current):
+            try:
+                with open('/proc/%d/task/%s/children' % (current, task)) as f:
+                    queue.extend(int(child) for child in f.read().split())
+            except OSError:
+                pass
+    return pids
+
+
+def _listdir(path):
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+def rss_mb(pid, tree=True):
+    """Resident memory in MB of a process (and by default of its descendants), from /proc."""
+    total_kb = 0
+    for current in (process_tree(pid) if tree else [pid]):
+        try:
+            with open('/proc/%d/status' % current) as f:
+                total_kb += next(int(line.split()[1]) for line in f if line.startswith('VmRSS:'))
+        except (OSError, StopIteration):
+            pass
+    return total_kb / 1024
+
+
+def sign_in_cookie(base_url, login, password, login_path='/connexion'):
+    """Signs in through the login form (with its CSRF token); returns the Cookie header to send."""
+    import http.cookiejar
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base_url + login_path) as response:
+        page = response.read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page).group(1)
+    body = urllib.parse.urlencode({'login': login, 'password': password, 'csrf_token': token}).encode()
+    with opener.open(base_url + login_path, data=body) as response:
+        response.read()
+    return '; '.join('%s=%s' % (c.name, c.value) for c in jar)

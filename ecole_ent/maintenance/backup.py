@@ -1,0 +1,217 @@
+"""Backups of a SQLite data folder: one archive file with a manifest of checksums.
+
+create_backup() snapshots the database with SQLite's online backup API (safe while the server
+runs), adds the media files and the data folder's own top-level files, writes the manifest last,
+then renames the finished archive into place (a half-written archive never has the final name).
+It keeps the last N archives and can copy the archive to a second destination (a USB disk, a
+network share), where the copy is read back and verified.
+"""
+import datetime
+import io
+import json
+import os
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+from ecole_ent import __version__
+from ecole_ent.maintenance import archive
+from ecole_ent.maintenance.errors import BackupError, _
+
+STATUS_FILE = 'last-backup.json'
+# Never put in an archive: the live database files (the snapshot replaces them), and folders that
+# are not data (backups, logs) or are transient.
+SKIPPED_TOP_LEVEL = {'ecole.db', 'ecole.db-wal', 'ecole.db-shm', 'ecole.db-journal', 'backups', 'logs',
+                     'media', 'tmp', STATUS_FILE}
+
+
+@dataclass
+class BackupResult:
+    path: str
+    size: int
+    files: int
+    schema_version: int = None
+    copies: list = field(default_factory=list)
+
+
+def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'):
+    """Writes a new archive of `data_dir` (database `db_path`) into `dest`; returns a BackupResult."""
+    if not os.path.isfile(db_path):
+        raise BackupError(_('Pas de base de données à sauvegarder : %s') % db_path)
+    os.makedirs(dest, exist_ok=True)
+    name = _archive_name(dest)
+    final = os.path.join(dest, name)
+    partial = os.path.join(dest, '.' + name + '.partial')
+    with tempfile.TemporaryDirectory(prefix='.snapshot-', dir=dest) as scratch:
+        snapshot = os.path.join(scratch, archive.DATABASE)
+        _snapshot_database(db_path, snapshot)
+        version = archive.database_check(snapshot)
+        try:
+            files = _write_archive(partial, data_dir, snapshot, version, reason)
+            os.replace(partial, final)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+    _fsync_dir(dest)
+    result = BackupResult(final, os.path.getsize(final), files, version)
+    prune(dest, keep)
+    if copy_to:
+        result.copies.append(copy_and_verify(final, copy_to, keep))
+    write_status(data_dir, result)
+    return result
+
+
+def _archive_name(dest):
+    """A new name that sorts after every archive already there (even several in one second)."""
+    stamp = datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
+    same_second = [_archive_order(os.path.basename(p))[1] for p in list_archives(dest)
+                   if os.path.basename(p).startswith(archive.PREFIX + stamp)]
+    if not same_second:
+        return archive.PREFIX + stamp + archive.SUFFIX
+    return '%s%s-%d%s' % (archive.PREFIX, stamp, max(same_second) + 1, archive.SUFFIX)
+
+
+def _snapshot_database(db_path, target):
+    source = sqlite3.connect('file:%s?mode=ro' % db_path, uri=True, timeout=30)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+        # A self-contained file: no WAL beside it once restored.
+        copy.execute('PRAGMA journal_mode=DELETE')
+    finally:
+        copy.close()
+        source.close()
+
+
+def _write_archive(path, data_dir, snapshot, version, reason):
+    files = {}
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # children's data and secrets
+    with os.fdopen(fd, 'wb') as raw:
+        with tarfile.open(fileobj=raw, mode='w:', format=tarfile.PAX_FORMAT) as tar:
+            _add_file(tar, snapshot, archive.DATABASE, files)
+            media = os.path.join(data_dir, 'media')
+            for folder, dirs, names in os.walk(media):
+                dirs.sort()
+                for filename in sorted(names):
+                    full = os.path.join(folder, filename)
+                    if os.path.isfile(full) and not os.path.islink(full):
+                        relative = os.path.relpath(full, data_dir).replace(os.sep, '/')
+                        _add_file(tar, full, relative, files)
+            for filename in sorted(os.listdir(data_dir)):
+                full = os.path.join(data_dir, filename)
+                if filename not in SKIPPED_TOP_LEVEL and not filename.startswith('.') \
+                        and os.path.isfile(full) and not os.path.islink(full):
+                    _add_file(tar, full, 'files/' + filename, files)
+            manifest = {
+                'format': archive.FORMAT,
+                'created_at': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+                'app_version': __version__,
+                'schema_version': version,
+                'reason': reason,
+                'files': files,
+            }
+            body = json.dumps(manifest, indent=1, sort_keys=True).encode()
+            info = tarfile.TarInfo(archive.MANIFEST)
+            info.size, info.mtime, info.mode = len(body), time.time(), 0o600
+            tar.addfile(info, io.BytesIO(body))
+        raw.flush()
+        os.fsync(raw.fileno())
+    return len(files)
+
+
+def _add_file(tar, path, name, files):
+    info = tar.gettarinfo(path, arcname=name)
+    info.uid = info.gid = 0
+    info.uname = info.gname = ''
+    with open(path, 'rb') as f:
+        reader = archive.HashingReader(f)
+        tar.addfile(info, reader)
+    if reader.size != info.size:
+        raise BackupError(_('Le fichier « %s » a changé pendant la sauvegarde ; relancez-la.') % name)
+    files[name] = {'size': reader.size, 'sha256': reader.sha256.hexdigest()}
+
+
+def _fsync_dir(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def list_archives(folder):
+    """The archives in `folder`, oldest first."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    names = [n for n in names if n.startswith(archive.PREFIX) and n.endswith(archive.SUFFIX)]
+    return [os.path.join(folder, n) for n in sorted(names, key=_archive_order)]
+
+
+def _archive_order(name):
+    """ecole-ent-20261129-130940.tar < ecole-ent-20261129-130940-2.tar < ...-130941.tar"""
+    parts = name[len(archive.PREFIX):-len(archive.SUFFIX)].split('-')
+    counter = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 1
+    return parts[:2], counter, name
+
+
+def prune(folder, keep):
+    """Deletes the oldest archives of `folder` beyond the last `keep`."""
+    archives = list_archives(folder)
+    for old in archives[:max(0, len(archives) - max(1, keep))]:
+        os.remove(old)
+
+
+def verify_archive(path):
+    """Reads a whole archive and checks it (manifest, checksums, database); returns its manifest."""
+    with archive.open_archive(path) as tar:
+        manifest = archive.read_manifest(tar)
+        archive.verify_members(tar, manifest)
+        with tempfile.TemporaryDirectory(prefix='ecole-verify-') as scratch:
+            database = os.path.join(scratch, archive.DATABASE)
+            with open(database, 'wb') as out:
+                shutil.copyfileobj(tar.extractfile(archive.DATABASE), out)
+            archive.database_check(database)
+    return manifest
+
+
+def copy_and_verify(path, folder, keep):
+    """Copies an archive into a second folder, reads the copy back and verifies it."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, os.path.basename(path))
+        partial = os.path.join(folder, '.' + os.path.basename(path) + '.partial')
+        shutil.copyfile(path, partial)
+        with open(partial, 'rb') as f:
+            os.fsync(f.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        raise BackupError(_('La copie vers la seconde destination %s a échoué : %s') % (folder, exc)) from None
+    if archive.file_sha256(target) != archive.file_sha256(path):
+        raise BackupError(_('La copie dans %s diffère de l’original : support défectueux ?') % folder)
+    verify_archive(target)
+    prune(folder, keep)
+    return target
+
+
+def write_status(data_dir, result):
+    """Records the last successful backup in the data folder (read by /healthz and check)."""
+    status = {'path': result.path, 'size': result.size, 'files': result.files,
+              'at': time.time(), 'copies': result.copies}
+    tmp = os.path.join(data_dir, '.' + STATUS_FILE + '.tmp')
+    with open(tmp, 'w') as f:
+        json.dump(status, f)
+    os.replace(tmp, os.path.join(data_dir, STATUS_FILE))
+
+
+def last_backup(data_dir):
+    """The status of the last successful backup ({'path', 'at', ...}), or None."""
+    try:
+        with open(os.path.join(data_dir, STATUS_FILE)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,77 @@
+"""Restoring a backup archive into a stopped instance or a new data folder.
+
+Everything is checked before anything is changed: the archive is extracted into a staging folder
+inside the data folder, every checksum and the database are verified there, and only then are the
+current database and media moved aside (into replaced-DATE/, kept until the IT person deletes it)
+and the restored ones renamed into place. A corrupt or incomplete archive changes nothing.
+"""
+import datetime
+import fcntl
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+
+from ecole_ent.maintenance import archive
+from ecole_ent.maintenance.errors import BackupError, _
+
+@contextmanager
+def instance_lock(data_dir, purpose):
+    """Holds the data folder's lock (an flock on the folder itself, so no file is left behind):
+    `serve` holds it while it runs; restore needs it free."""
+    os.makedirs(data_dir, exist_ok=True)
+    fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BackupError(_('Un serveur ecole-ent utilise ce dossier de données (%s) : arrêtez-le '
+                                '(systemctl stop ecole-ent) avant de %s.') % (data_dir, purpose)) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def restore_archive(path, data_dir, db_name='ecole.db', confirm=None, max_schema=None):
+    """Restores archive `path` into `data_dir`. `confirm(manifest)` is asked before any change and
+    may refuse by returning False. Returns (manifest, folder holding the replaced data or None)."""
+    path = os.path.abspath(path)
+    with instance_lock(data_dir, _('restaurer')):
+        with tempfile.TemporaryDirectory(prefix='.restore-', dir=data_dir) as staging:
+            with archive.open_archive(path) as tar:
+                manifest = archive.read_manifest(tar)
+                archive.verify_members(tar, manifest, extract_to=staging)
+            version = archive.database_check(os.path.join(staging, archive.DATABASE))
+            if max_schema is not None and version is not None and version > max_schema:
+                raise BackupError(_('Cette sauvegarde vient d’une version plus récente d’ecole-ent '
+                                    '(schéma %s, celle-ci connaît %s) : installez au moins cette version-là '
+                                    'pour la restaurer.') % (version, max_schema))
+            if confirm is not None and not confirm(manifest):
+                raise BackupError(_('Restauration annulée : rien n’a été modifié.'))
+            replaced = _swap_in(staging, data_dir, db_name)
+    return manifest, replaced
+
+
+def _swap_in(staging, data_dir, db_name):
+    """Moves the current data aside, then the staged data into place (renames on one disk)."""
+    incoming = [(os.path.join(staging, archive.DATABASE), db_name)]
+    if os.path.isdir(os.path.join(staging, 'media')):
+        incoming.append((os.path.join(staging, 'media'), 'media'))
+    files = os.path.join(staging, 'files')
+    for name in sorted(os.listdir(files)) if os.path.isdir(files) else []:
+        incoming.append((os.path.join(files, name), name))
+    current = {target for _source, target in incoming}
+    current.update({db_name + '-wal', db_name + '-shm', db_name + '-journal', 'media'})
+    present = sorted(name for name in current if os.path.lexists(os.path.join(data_dir, name)))
+    replaced = None
+    if present:
+        stamp = datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
+        replaced = os.path.join(data_dir, 'replaced-' + stamp)
+        os.makedirs(replaced)
+        for name in present:
+            os.rename(os.path.join(data_dir, name), os.path.join(replaced, name))
+    for source, target in incoming:
+        os.rename(source, os.path.join(data_dir, target))
+    os.makedirs(os.path.join(data_dir, 'media'), exist_ok=True)
+    archive.database_check(os.path.join(data_dir, db_name))
+    return replaced

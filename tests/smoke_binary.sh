@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Smoke test of the built one-file binary (run by .ci/run after the build):
+#   bash tests/smoke_binary.sh dist/ecole-ent
+# Serves the demo school from a temporary data folder on a free loopback port, then checks the login
+# page, a static file, /healthz and a sign-in as the demo teacher (CSRF token, cookie jar); stops
+# the server by PID. Needs curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tests/services.sh
+bin=$(realpath "${1:-dist/ecole-ent}")
+teacher=${SMOKE_TEACHER:-julien.roux}   # a demo teacher (README); password "demo"
+login_path=/connexion
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ecole-smoke.XXXXXX")
+pid=
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && tail -40 "$work/serve.log" >&2; exit 1; }
+ok() { echo "ok - $*"; }
+
+"$bin" --version | grep -Eq '[0-9]+\.[0-9]+' || fail "--version prints no version"
+ok "version: $("$bin" --version)"
+
+port=$(free_port)
+base="http://127.0.0.1:$port"
+"$bin" --data "$work/data" serve --host 127.0.0.1 --port "$port" --demo >"$work/serve.log" 2>&1 &
+pid=$!
+wait_http "$base/healthz" 120 "$pid" || fail "the server did not answer /healthz"
+ok "serving the demo school on $base"
+
+jar="$work/cookies"
+page=$(curl -sf -c "$jar" -b "$jar" "$base$login_path") || fail "GET $login_path"
+grep -q 'name="csrf_token"' <<<"$page" || fail "no CSRF token on the login page"
+ok "login page"
+
+asset=$(grep -o '/static/[^"?#]*' <<<"$page" | head -1)
+[ -n "$asset" ] || fail "the login page links no static file"
+curl -sf -o "$work/asset" "$base$asset" || fail "GET $asset"
+[ -s "$work/asset" ] || fail "$asset is empty"
+ok "static file $asset ($(stat -c %s "$work/asset") bytes)"
+
+health=$(curl -sf "$base/healthz") || fail "GET /healthz"
+python3 -c 'import json, sys; h = json.loads(sys.argv[1]); sys.exit(0 if h.get("database", {}).get("ok", h.get("ok")) else 1)' \
+  "$health" || fail "/healthz does not report a working database: $health"
+ok "/healthz: $health"
+
+token=$(grep -o 'name="csrf_token" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//; s/"$//')
+code=$(curl -s -o "$work/login.html" -w '%{http_code}' -c "$jar" -b "$jar" \
+  --data-urlencode "login=$teacher" --data-urlencode "password=demo" --data-urlencode "csrf_token=$token" \
+  "$base$login_path")
+[ "$code" = 303 ] || [ "$code" = 302 ] || fail "sign-in as $teacher answered $code, not a redirect"
+home=$(curl -sf -L -c "$jar" -b "$jar" "$base/") || fail "GET / after sign-in"
+grep -qi 'déconnexion\|logout' <<<"$home" || fail "the home page after sign-in shows no sign-out"
+ok "signed in as the demo teacher $teacher"
+
+kill "$pid"; rc=0; wait "$pid" || rc=$?; pid=
+[ $rc -eq 0 ] || [ $rc -eq 143 ] || fail "the server exited with $rc on SIGTERM"
+ok "stopped by PID (exit $rc)"
+echo "binary smoke test: 6 passed, 0 failed"
