@@ -5,7 +5,6 @@ A look check for designers, not a test: it needs no database and no app.
 Prints one line per page and viewport with the axe violations, and writes PNGs into --out.
 """
 import argparse
-import datetime
 import os
 import pathlib
 import threading

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from bottle import redirect, request, response, static_file
 
 from ..errors import ValidationError
+from ..home import service as home
 from ..i18n import _
 from ..web.forms import field, form_fields
 from ..web.guards import require_user
@@ -229,7 +230,7 @@ def public_index(uai):
     school = service.public_school(uai)
     posts = service.public_posts(school, _page())
     return render('blog/public_index.html', **_context(
-        school=school, posts=posts, classes=service.classroom_names(posts.items)))
+        school=school, posts=posts))
 
 
 def public_post(uai, post_id):
@@ -246,8 +247,7 @@ def public_feed(uai):
     posts = service.public_feed(school)
     response.content_type = 'application/atom+xml; charset=utf-8'
     base = request.urlparts.scheme + '://' + request.urlparts.netloc
-    return render('blog/atom.xml', **_context(school=school, posts=posts, base=base,
-                                              classes=service.classroom_names(posts)))
+    return render('blog/atom.xml', **_context(school=school, posts=posts, base=base))
 
 
 def public_attachment(uai, attachment_id):
@@ -257,6 +257,8 @@ def public_attachment(uai, attachment_id):
 
 def register(app):
     service.configure(app.config['ecole'])
+    if service.home_section not in home.SECTIONS:
+        home.SECTIONS.append(service.home_section)
     app.route('/blog', 'GET', index, name='blog.index')
     app.route('/blog/classe/<class_id:int>', 'GET', classroom, name='blog.classroom')
     app.route('/blog/classe/<class_id:int>/nouveau', 'GET', new, name='blog.new')

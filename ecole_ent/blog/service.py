@@ -12,14 +12,14 @@ A post a user may not read is reported as missing (NotFound), so its existence d
 import math
 import os
 from dataclasses import dataclass
-from datetime import datetime, time as dtime, timezone
+from datetime import datetime, time as dtime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 from peewee import JOIN, fn
 
 from ..accounts import service as accounts
-from ..db import writing
+from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError
 from ..i18n import _
 from ..models import Classroom, Enrolment, GuardianLink, School, Teaching, User, now
@@ -68,28 +68,46 @@ def from_local(moment):
 
 # --- who may do what ----------------------------------------------------------------------------
 
+# Hot path (every blog page): prepared queries, see db.prepared.
+_teaches = prepared(lambda user_id, class_id: (
+    Teaching.select(Teaching.id).where((Teaching.teacher == user_id)
+                                       & (Teaching.classroom == class_id)).limit(1)), 2)
+_enrolled = prepared(lambda user_id, class_id: (
+    Enrolment.select(Enrolment.id).where((Enrolment.pupil == user_id) & (Enrolment.classroom == class_id)
+                                         & Enrolment.ended_on.is_null()).limit(1)), 2)
+_guardian_in = prepared(lambda user_id, class_id: (
+    Enrolment.select(Enrolment.id).join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
+    .where((GuardianLink.guardian == user_id) & (Enrolment.classroom == class_id)
+           & Enrolment.ended_on.is_null()).limit(1)), 2)
+_classroom = prepared(lambda class_id: Classroom.select().where(Classroom.id == class_id), 1)
+
+
 def access(user, classroom):
-    """The user's role on this class's blog ('manager', 'pupil', 'guardian', 'staff') or None."""
+    """The user's role on this class's blog ('manager', 'pupil', 'guardian', 'staff') or None.
+
+    Managers are those of accounts.teaches(): the class's teachers, the school's director, the
+    installation admin."""
     if user is None or not user.is_active:
         return None
-    if accounts.teaches(user, classroom):
+    if user.has_role('admin') or (user.has_role('director') and user.school_id == classroom.school_id):
         return 'manager'
-    if user.has_role('pupil') and Enrolment.current().where(
-            (Enrolment.pupil == user) & (Enrolment.classroom == classroom)).exists():
+    taught = user.has_role('teacher', 'director', 'staff') and _exists(_teaches(user.id, classroom.id))
+    if taught and user.has_role('teacher', 'director'):
+        return 'manager'
+    if user.has_role('pupil') and _exists(_enrolled(user.id, classroom.id)):
         return 'pupil'
-    if user.has_role('guardian') and Enrolment.current().join(
-            GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil)).where(
-            (GuardianLink.guardian == user) & (Enrolment.classroom == classroom)).exists():
+    if user.has_role('guardian') and _exists(_guardian_in(user.id, classroom.id)):
         return 'guardian'
-    if user.has_role('staff') and Teaching.select().where(
-            (Teaching.teacher == user) & (Teaching.classroom == classroom)).exists():
-        return 'staff'
-    return None
+    return 'staff' if taught else None
+
+
+def _exists(rows):
+    return next(iter(rows), None) is not None
 
 
 def get_class_blog(user, classroom_id):
     """(classroom, role) if the user may read this class's blog; Forbidden otherwise."""
-    classroom = Classroom.get_or_none(Classroom.id == classroom_id)
+    classroom = next(iter(_classroom(classroom_id)), None)
     role = access(user, classroom) if classroom else None
     if role is None:
         raise Forbidden(_("Le blog de cette classe n'est pas accessible avec votre compte."))
@@ -108,9 +126,11 @@ def blog_classes(user):
     return [(c, role) for c, role in found if role]
 
 
+_settings = prepared(lambda class_id: Blog.select().where(Blog.classroom == class_id), 1)
+
+
 def settings_of(classroom):
-    blog = Blog.get_or_none(Blog.classroom == classroom)
-    return blog or Blog(classroom=classroom)
+    return next(iter(_settings(classroom.id)), None) or Blog(classroom=classroom)
 
 
 def can_read(user, role, post):
@@ -158,23 +178,64 @@ class Page:
     total: int
 
 
-def paginate(query, page):
-    total = query.count()
-    pages = max(1, math.ceil(total / PER_PAGE))
+def _listing(where):
+    """Prepared (count, rows) for a list of posts: where(query, *params) adds the conditions.
+    Rows carry their author's names and the number of published comments (no query per post)."""
+    def rows(a, b, c, limit, offset):
+        comments = (Comment.select(fn.COUNT(Comment.id)).where(
+            (Comment.post == Post.id) & (Comment.status == 'published')))
+        query = (Post.select(Post.id, Post.classroom, Post.author, Post.title, Post.body_html,
+                             Post.status, Post.visibility, Post.publish_at,
+                             User.first_name.alias('author_first'), User.last_name.alias('author_last'),
+                             User.roles.alias('author_roles'), Classroom.name.alias('class_name'),
+                             comments.alias('comment_count'))
+                 .join(User, JOIN.LEFT_OUTER, on=(Post.author == User.id))
+                 .join_from(Post, Classroom))
+        return where(query, a, b, c).order_by(Post.publish_at.desc(), Post.id.desc()) \
+            .limit(limit).offset(offset)
+
+    def count(a, b, c):
+        return where(Post.select(fn.COUNT(Post.id).alias('n')).join(Classroom), a, b, c)
+    return prepared(count, 3), prepared(rows, 5)
+
+
+def _live(query, visibilities, at):
+    return query.where((Post.status == 'published') & (Post.publish_at <= at)
+                       & Post.visibility.in_(visibilities))
+
+
+_LISTS = {
+    # a class's posts as its teachers see them: published ones, scheduled included
+    'manager': _listing(lambda q, class_id, _b, _c: q.where(
+        (Post.classroom == class_id) & (Post.status == 'published'))),
+    # a class's live posts for readers (two shapes: everything, or what families may see)
+    'all': _listing(lambda q, class_id, at, _c: _live(q, VISIBILITIES, at).where(Post.classroom == class_id)),
+    'families': _listing(lambda q, class_id, at, _c: _live(q, READS['guardian'], at).where(
+        Post.classroom == class_id)),
+    # a school's public page
+    'public': _listing(lambda q, school_id, at, _c: _live(q, ('public',), at).where(
+        Classroom.school == school_id)),
+}
+
+
+def _run_list(kind, key, page, size=PER_PAGE):
+    count, rows = _LISTS[kind]
+    at = now()
+    total = next(iter(count(key, at, None))).n
+    pages = max(1, math.ceil(total / size))
     number = min(max(1, page), pages)
-    return Page(list(query.paginate(number, PER_PAGE)), number, pages, total)
+    posts = list(rows(key, at, None, size, (number - 1) * size))
+    for post in posts:
+        post.publish_at = accounts.as_datetime(post.publish_at)
+        post.author = User(id=post.author_id, first_name=post.author_first, last_name=post.author_last,
+                           roles=post.author_roles or '') if post.author_id else None
+    return Page(posts, number, pages, total)
 
 
 def list_posts(user, classroom, role, page=1):
     """The class's posts this reader sees, newest first; teachers also see scheduled ones."""
-    if role == 'manager':
-        query = (Post.select().where((Post.classroom == classroom) & (Post.status == 'published'))
-                 .order_by(Post.publish_at.desc(), Post.id.desc()))
-    else:
-        query = Post.of_class(classroom, READS[role])
-    result = paginate(query, page)
-    _attach_counts(result.items)
-    return result
+    kind = 'manager' if role == 'manager' else 'all' if 'class' in READS[role] else 'families'
+    return _run_list(kind, classroom.id, page)
 
 
 def _attach_counts(posts):
@@ -224,9 +285,13 @@ def waiting_count(classroom):
 
 # --- "new since your last visit" ------------------------------------------------------------------
 
+_visit = prepared(lambda user_id, class_id: BlogVisit.select(BlogVisit.seen_at).where(
+    (BlogVisit.user == user_id) & (BlogVisit.classroom == class_id)), 2)
+
+
 def last_visit(user, classroom):
-    visit = BlogVisit.get_or_none((BlogVisit.user == user) & (BlogVisit.classroom == classroom))
-    return visit.seen_at if visit else None
+    visit = next(iter(_visit(user.id, classroom.id)), None)
+    return accounts.as_datetime(visit.seen_at) if visit else None
 
 
 def note_visit(user, classroom, newest):
@@ -249,6 +314,42 @@ def count_new_posts(user, classroom, role=None):
     query = Post.of_class(classroom, READS[role])
     seen = last_visit(user, classroom)
     return query.where(Post.publish_at > seen).count() if seen else query.count()
+
+
+NEW_WINDOW = timedelta(days=14)
+
+
+_new_for_guardian = prepared(lambda guardian_id, at, since: (
+    Post.select(Post.classroom, fn.COUNT(Post.id.distinct()).alias('n'))
+    .join(Enrolment, on=((Enrolment.classroom == Post.classroom) & Enrolment.ended_on.is_null()))
+    .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
+    .join_from(Post, BlogVisit, JOIN.LEFT_OUTER,
+               on=((BlogVisit.classroom == Post.classroom) & (BlogVisit.user == guardian_id)))
+    .where((GuardianLink.guardian == guardian_id) & (Post.status == 'published')
+           & Post.visibility.in_(READS['guardian']) & (Post.publish_at <= at)
+           & (Post.publish_at > fn.COALESCE(BlogVisit.seen_at, since)))
+    .group_by(Post.classroom)), 3)
+
+
+def new_posts_by_class(user, classrooms=None):
+    """{class id: live posts a guardian has not seen} for their children's classes: since the
+    last visit, else the last two weeks. One prepared query (the guardian home is hot)."""
+    at = now()
+    return {row.classroom_id: row.n for row in _new_for_guardian(user.id, at, at - NEW_WINDOW)}
+
+
+def home_section(user, context):
+    """What the blog adds to the home: new posts on each child's card, the teacher's posts and
+    comments to moderate, the pupil's tiles. A few cheap queries (the guardian home is hot)."""
+    blog = {'new_posts': {}, 'to_moderate': [], 'pupil_classes': []}
+    if context.get('cards'):
+        blog['new_posts'] = new_posts_by_class(user)
+    if user.has_role('teacher', 'director'):
+        blog['to_moderate'] = [(c, n) for c in accounts.current_classes_of(user)
+                               if (n := waiting_count(c))]
+    if user.has_role('pupil'):
+        blog['pupil_classes'] = accounts.current_classes_of(user)
+    context['blog'] = blog
 
 
 # --- writing posts ----------------------------------------------------------------------------------
@@ -549,15 +650,11 @@ def public_school(uai):
 
 
 def public_posts(school, page=1):
-    result = paginate(Post.public_of_school(school), page)
-    _attach_counts(result.items)
-    return result
+    return _run_list('public', school.id, page)
 
 
 def public_feed(school):
-    posts = list(Post.public_of_school(school).limit(FEED_SIZE))
-    _attach_counts(posts)
-    return posts
+    return _run_list('public', school.id, 1, FEED_SIZE).items
 
 
 def get_public_post(school, post_id):

@@ -3,7 +3,7 @@ visit of each reader (for "new since your last visit")."""
 from markupsafe import Markup
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from .accounts import Classroom, School, User
+from .accounts import Classroom, User
 from .base import BaseModel, now
 
 COMMENT_POLICIES = ('off', 'moderated', 'immediate')
@@ -107,5 +107,5 @@ class BlogVisit(BaseModel):
         indexes = ((('user', 'classroom'), True),)
 
 
-__all__ = ['Blog', 'Post', 'Comment', 'Attachment', 'BlogVisit', 'School', 'COMMENT_POLICIES',
-           'VISIBILITIES', 'STATES']
+__all__ = ['Blog', 'Post', 'Comment', 'Attachment', 'BlogVisit', 'COMMENT_POLICIES', 'VISIBILITIES',
+           'STATES']

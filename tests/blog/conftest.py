@@ -5,7 +5,7 @@ import re
 import pytest
 
 from ecole_ent.accounts import service as accounts
-from ecole_ent.models import Classroom, Enrolment, GuardianLink, Teaching, User
+from ecole_ent.models import Classroom, GuardianLink, User
 from tests.conftest import Client
 
 UAI = '0061234A'

@@ -329,3 +329,27 @@ def test_demo_blog_is_lived_in(people):
     assert len(weeks) >= 4 and any(p.is_scheduled for p in posts)
     assert Comment.select().where(Comment.status == 'published').count() >= 5
     assert Comment.select().where(Comment.status == 'pending').exists()
+
+
+# --- homes ------------------------------------------------------------------------------------------
+
+def test_homes_show_the_blog_news_and_the_teacher_to_do(people, as_user):
+    BlogVisit.update(seen_at=now() - timedelta(days=5)).where(BlogVisit.user == people.guardian).execute()
+    fresh = service.count_new_posts(people.guardian, people.cp)
+    guardian_home = text(as_user(people.guardian).get('/'))
+    expected = f'{fresh} nouvel article sur le blog' if fresh == 1 else f'{fresh} nouveaux articles sur le blog'
+    assert fresh >= 1 and expected in guardian_home
+    waiting = service.waiting_count(people.cp)
+    teacher_home = text(as_user(people.teacher).get('/'))
+    assert 'À faire' in teacher_home and f'{waiting} articles ou commentaires à modérer · CP-CE1' in teacher_home
+    pupil_home = text(as_user(people.pupil).get('/'))
+    assert 'Le blog de la classe' in pupil_home and 'J’écris un article' in pupil_home
+
+
+def test_a_teacher_with_nothing_to_moderate_gets_no_badge(people, as_user):
+    for post in Post.waiting(people.cp):
+        service.approve_post(people.teacher, post.id)
+    for comment in Comment.waiting(people.cp):
+        service.approve_comment(people.teacher, comment.id)
+    page = as_user(people.teacher).get('/').text
+    assert 'À faire' not in page and 'class="badge"' not in page
