@@ -58,37 +58,65 @@ class Commands:
         return self.groups[name]
 
 
-def env_default(name, default=None):
-    return os.environ.get(name, default)
+TRUE_WORDS = ('1', 'true', 'yes', 'on', 'oui')
+
+
+def apply_environment(parser, path=(), environ=None):
+    """Give every option an environment variable: ECOLE_<COMMAND>_<OPTION> (for example
+    ECOLE_USERS_LIST_FORMAT), or the name set on the action as `env`. The variable sets the
+    option's default and is named in its help."""
+    environ = os.environ if environ is None else environ
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                apply_environment(sub, path + (name,), environ)
+            continue
+        if not action.option_strings or action.dest in ('help', 'version') \
+                or action.help == argparse.SUPPRESS:
+            continue
+        name = getattr(action, 'env', None) or \
+            'ECOLE_' + '_'.join(path + (action.dest,)).upper().replace('-', '_')
+        action.help = f'{action.help} (variable {name})'
+        if name in environ:
+            value = environ[name]
+            if isinstance(action, argparse._StoreTrueAction):
+                action.default = value.strip().lower() in TRUE_WORDS
+            else:
+                action.default = action.type(value) if action.type else value
+
+
+def option(parser, *flags, env=None, **kwargs):
+    """parser.add_argument, with an explicit environment variable name."""
+    action = parser.add_argument(*flags, **kwargs)
+    action.env = env
+    return action
 
 
 def build_parser():
     parser = argparse.ArgumentParser(
         prog='ecole-ent', description="ENT léger pour les écoles primaires : un seul programme.")
     parser.add_argument('--version', action='version', version=f'ecole-ent {__version__}')
-    parser.add_argument('--data', default=env_default('ECOLE_DATA', './ecole-data'),
-                        help='dossier des données (défaut ./ecole-data ; variable ECOLE_DATA)')
-    parser.add_argument('--config', default=env_default('ECOLE_CONFIG'),
-                        help='fichier INI (défaut DONNÉES/ecole-ent.ini ; variable ECOLE_CONFIG)')
+    parser.add_argument('--data', default='./ecole-data', help='dossier des données (défaut ./ecole-data)')
+    parser.add_argument('--config', help='fichier INI (défaut DONNÉES/ecole-ent.ini)')
     commands = Commands(parser)
     add_core_commands(commands)
     for module in features.modules('commands'):
         module.register(commands)
+    apply_environment(parser)
     return parser
 
 
 def add_core_commands(commands):
     p = commands.add('serve', cmd_serve, "démarre le serveur web (migre la base si besoin)")
-    p.add_argument('--host', default=env_default('ECOLE_SERVER_HOST'),
-                   help="adresse d'écoute (défaut 127.0.0.1 ; variable ECOLE_SERVER_HOST)")
-    p.add_argument('--port', type=int, default=env_default('ECOLE_SERVER_PORT'),
-                   help='port HTTP (défaut 8080 ; variable ECOLE_SERVER_PORT)')
-    p.add_argument('--demo', action='store_true', default=bool(env_default('ECOLE_DEMO')),
-                   help="crée l'école de démonstration au premier démarrage (variable ECOLE_DEMO)")
+    option(p, '--host', env='ECOLE_SERVER_HOST', help="adresse d'écoute (défaut 127.0.0.1)")
+    option(p, '--port', type=int, env='ECOLE_SERVER_PORT', help='port HTTP (défaut 8080)')
+    option(p, '--demo', action='store_true', env='ECOLE_DEMO',
+           help="crée l'école de démonstration au premier démarrage")
     p = commands.add('init', cmd_init, "première installation : école et compte administrateur")
     p.add_argument('--school-uai', help="code UAI de l'école (ex. 0061234A)")
     p.add_argument('--school-name', help="nom de l'école")
-    p.add_argument('--admin', help="identifiant de l'administrateur (mot de passe : ECOLE_ADMIN_PASSWORD ou demandé)")
+    p.add_argument('--admin', help="identifiant de l'administrateur (mot de passe lu dans "
+                   "ECOLE_ADMIN_PASSWORD ou demandé)")
     p.add_argument('--from', dest='from_file', metavar='FICHIER.ini',
                    help='installation sans surveillance depuis un fichier (voir provisioning/)')
     commands.add('demo', cmd_demo, "crée l'école de démonstration dans le dossier des données")

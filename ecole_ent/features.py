@@ -2,7 +2,7 @@
 demo.seed(demo); adding a feature is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home', 'blog']
+FEATURES = ['accounts', 'home', 'admin', 'blog']
 
 
 def modules(kind):

@@ -157,3 +157,26 @@ def test_commands_fail_with_exit_2_on_usage_errors(tmp_path):
     result = subprocess.run([sys.executable, '-m', 'ecole_ent', 'users', 'list', '--format', 'xml'],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2
+
+
+def test_every_option_names_its_environment_variable():
+    import argparse
+    from ecole_ent.cli import build_parser
+
+    def walk(parser, path):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    yield from walk(sub, path + [name])
+            elif action.option_strings and action.dest not in ('help', 'version'):
+                yield path, action
+
+    options = list(walk(build_parser(), []))
+    assert len(options) > 5
+    for path, action in options:
+        assert action.help and '(variable ECOLE_' in action.help, (path, action.option_strings)
+
+
+def test_an_environment_variable_sets_an_option(seeded):
+    out = ecole(seeded, 'users', 'list', env={'ECOLE_USERS_LIST_FORMAT': 'csv'}).stdout
+    assert out.startswith('login;roles;')

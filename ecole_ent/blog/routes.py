@@ -10,7 +10,7 @@ from ..home import service as home
 from ..i18n import _
 from ..web.forms import field, form_fields
 from ..web.guards import require_user
-from ..web.render import flash, render, url
+from ..web.render import add_nav, flash, render, url
 from . import service
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
@@ -259,6 +259,7 @@ def register(app):
     service.configure(app.config['ecole'])
     if service.home_section not in home.SECTIONS:
         home.SECTIONS.append(service.home_section)
+    add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
     app.route('/blog', 'GET', index, name='blog.index')
     app.route('/blog/classe/<class_id:int>', 'GET', classroom, name='blog.classroom')
     app.route('/blog/classe/<class_id:int>/nouveau', 'GET', new, name='blog.new')

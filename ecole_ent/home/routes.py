@@ -2,7 +2,9 @@
 (its pupils, their guardians, its teachers), the school's director, the admin; others get 403.
 `/ecole`: directors (their school) and the admin."""
 from ..web.guards import require_role, require_user
-from ..web.render import render
+from ..i18n import _
+from ..models import ROLES
+from ..web.render import add_nav, render
 from . import service
 
 
@@ -22,6 +24,7 @@ def school():
 
 
 def register(app):
+    add_nav('/', _('Accueil'), 'home', ROLES, order=0)
     app.route('/', 'GET', index, name='home.index')
     app.route('/classe/<class_id:int>', 'GET', classroom, name='home.classroom')
     app.route('/ecole', 'GET', school, name='home.school')

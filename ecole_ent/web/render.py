@@ -18,6 +18,22 @@ FLASH_COOKIE = 'ecole_flash'
 
 _app = {'app': None}
 
+# The main menu: features add their entry in their register(app) with add_nav(). Each entry shows
+# to users holding one of its roles.
+NAV = []
+
+
+def add_nav(url, label, icon, roles, order=50):
+    if all(item['url'] != url for item in NAV):
+        NAV.append({'url': url, 'label': label, 'icon': icon, 'roles': tuple(roles), 'order': order})
+        NAV.sort(key=lambda item: item['order'])
+
+
+def nav_for(user):
+    if user is None:
+        return []
+    return [item for item in NAV if user.has_role(*item['roles'])]
+
 
 def date_fr(value, with_day=True):
     """'jeudi 3 décembre 2026': dates in full, never 03/12."""
@@ -60,7 +76,7 @@ def render(template, **context):
     user = current_user()
     context.setdefault('errors', {})
     values = dict(user=user, csrf_token=csrf_token(), flashes=pop_flashes(),
-                  request_path=request.path,
+                  request_path=request.path, nav_items=nav_for(user),
                   accent='accent-' + (user.school.accent if user and user.school_id else 'blue'))
     values.update(context)
     return env.get_template(template).render(**values)

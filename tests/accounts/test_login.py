@@ -189,3 +189,14 @@ def test_pages_load_nothing_from_another_site(demo_client):
     for path in ('/connexion', '/', '/mot-de-passe'):
         text = demo_client.get(path).text
         assert 'http://' not in text and 'https://' not in text and 'src="//' not in text
+
+
+def test_a_crash_gives_a_french_500_page_without_a_traceback(demo_client, demo_app):
+    def boom():
+        raise ZeroDivisionError('secret internals')
+    demo_app.bottle.route('/boom', 'GET', boom)
+    demo_client.login('julien.roux')
+    response = demo_client.get('/boom', status=500, expect_errors=True)
+    assert 'Erreur du serveur' in response.text
+    assert 'ZeroDivisionError' not in response.text and 'secret internals' not in response.text
+    assert response.headers['Content-Security-Policy']

@@ -1,0 +1,305 @@
+"""Administration pages, all under /admin/.
+
+Who: a director administers their own school, the installation's admin every school (and alone
+creates schools). Every other role (teacher, staff, guardian, pupil) gets 403 on every page and
+action here: admin() below refuses them, and the service refuses a director anything of another
+school (require_school_admin).
+"""
+from bottle import redirect, request, response
+
+from ..errors import ValidationError
+from ..i18n import _
+from ..models import NIVEAUX
+from ..web.forms import checked, field, form_fields
+from ..web.guards import require_role
+from ..web.render import add_nav, flash, render, url
+from . import service
+
+LABELS = {'roles': service.ROLE_LABELS, 'relations': service.RELATIONS,
+          'consents': service.CONSENT_LABELS, 'statuses': service.STATUS_LABELS,
+          'actions': service.ACTION_LABELS}
+
+
+def admin():
+    return require_role('director', 'admin')
+
+
+def page(template, **context):
+    return render(template, labels=LABELS, niveaux=NIVEAUX, **context)
+
+
+def secret_page(template, **context):
+    """A page showing a code or password once: kept out of every cache."""
+    response.set_header('Cache-Control', 'no-store')
+    return page(template, public_url=public_url(), **context)
+
+
+def done(message, target):
+    flash(message, 'success')
+    redirect(target, 303)
+
+
+def ticked_niveaux():
+    return [n for n in NIVEAUX if checked(f'niveau-{n}')]
+
+
+def public_url():
+    """The ENT's address for letters: server.public_url, else the address this page came from."""
+    configured = request.app.config['ecole']['server.public_url'].rstrip('/')
+    return configured or f'{request.urlparts.scheme}://{request.urlparts.netloc}'
+
+
+# --- schools ----------------------------------------------------------------------------------
+
+def index():
+    """Director: straight to their school. Admin: every school and the form to add one."""
+    actor = admin()
+    schools = service.schools_for(actor)
+    if not actor.has_role('admin') and len(schools) == 1:
+        redirect(url('admin.school', school_id=schools[0].id), 303)
+    return page('admin/index.html', schools=schools, form={})
+
+
+def school_create():
+    """Admin only (the service refuses directors): a new school with its current year."""
+    actor = admin()
+    try:
+        school = service.create_school(actor, field('uai'), field('name'))
+    except ValidationError as exc:
+        return page('admin/index.html', schools=service.schools_for(actor), errors=exc.errors,
+                    form=form_fields('uai', 'name'))
+    done(_('École créée.'), url('admin.school', school_id=school.id))
+
+
+def school_page(school_id, errors=None, form=None):
+    """Director of this school, admin: its classes this year and the form to add one."""
+    school = service.get_school(admin(), school_id)
+    return page('admin/school.html', school=school, classes=service.list_classes(school),
+                archived=service.list_classes(school, archived=True), errors=errors or {},
+                form=form or {'niveaux': []})
+
+
+def class_create(school_id):
+    """Director of this school, admin: create a class of the current year."""
+    actor = admin()
+    try:
+        classroom = service.create_class(actor, service.get_school(actor, school_id), field('name'),
+                                         ticked_niveaux())
+    except ValidationError as exc:
+        return school_page(school_id, exc.errors, {'name': field('name'), 'niveaux': ticked_niveaux()})
+    done(_('Classe « %s » créée.') % classroom.name, url('admin.classroom', class_id=classroom.id))
+
+
+# --- classes ----------------------------------------------------------------------------------
+
+def class_page(class_id, errors=None):
+    """Director of the class's school, admin: rename, niveaux, teachers, consent checklist."""
+    return page('admin/classroom.html', errors=errors or {}, **service.class_page(admin(), class_id))
+
+
+def class_action(class_id, action, message):
+    """Run action(actor, classroom) and go back to the class page, or show the page with errors.
+    message: the flash text, or a function of the action's result."""
+    actor = admin()
+    try:
+        result = action(actor, service.get_class(actor, class_id))
+    except ValidationError as exc:
+        return class_page(class_id, exc.errors)
+    done(message(result) if callable(message) else message, url('admin.classroom', class_id=class_id))
+
+
+def class_update(class_id):
+    """Director of the class's school, admin: rename the class and set its niveaux."""
+    name, niveaux = field('name'), ticked_niveaux()
+    return class_action(class_id, lambda a, c: service.update_class(a, c, name, niveaux),
+                        _('Classe enregistrée.'))
+
+
+def class_archive(class_id):
+    """Director of the class's school, admin: archive the class (it leaves every home page)."""
+    confirmed = checked('confirm')
+    return class_action(class_id, lambda a, c: service.archive_class(a, c, confirmed),
+                        _('Classe archivée.'))
+
+
+def teacher_assign(class_id):
+    """Director of the class's school, admin: give the class one more teacher."""
+    teacher = field('teacher')
+    return class_action(class_id, lambda a, c: service.assign_teacher(
+        a, c, service.account_by_login(a, teacher, 'teacher')), _('Enseignant·e affecté·e.'))
+
+
+def teacher_remove(class_id):
+    """Director of the class's school, admin: take a teacher off the class."""
+    teacher = field('teacher')
+    return class_action(class_id, lambda a, c: service.remove_teacher(
+        a, c, service.account_by_login(a, teacher, 'teacher')), _('Enseignant·e retiré·e de la classe.'))
+
+
+def class_consent(class_id):
+    """Director of the class's school, admin: one image-rights answer for the ticked pupils."""
+    value = field('consent')
+    return class_action(class_id, lambda a, c: service.set_class_consent(
+        a, c, [p.id for p in service.class_pupils(c) if checked(f'eleve-{p.id}')], value),
+        lambda count: _("Droit à l'image enregistré pour %d élève(s).") % count)
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+def accounts(school_id):
+    """Director of this school, admin: search the school's accounts (accents and case ignored)."""
+    school = service.get_school(admin(), school_id)
+    query, role = request.query.getunicode('q', ''), request.query.getunicode('role', '')
+    found, total = service.search_accounts(school, query, role)
+    return page('admin/accounts.html', school=school, found=found, total=total, q=query, role=role)
+
+
+def account_new(school_id, errors=None, form=None):
+    """Director of this school, admin: the form for a local account (a person no directory has)."""
+    actor = admin()
+    school = service.get_school(actor, school_id)
+    return page('admin/account_new.html', school=school, errors=errors or {}, form=form or {},
+                role_options=[(r, LABELS['roles'][r]) for r in service.creatable_roles(actor)],
+                class_options=[(str(c.id), c.name) for c in service.list_classes(school)])
+
+
+def account_create(school_id):
+    """Director of this school, admin: create the local account, then show its page."""
+    actor = admin()
+    data = form_fields('first_name', 'last_name', 'role', 'email', 'login', 'class_id', 'niveau')
+    try:
+        user = service.create_account(actor, service.get_school(actor, school_id), data)
+    except ValidationError as exc:
+        return account_new(school_id, exc.errors, data)
+    done(_('Compte créé : %s. Imprimez son courrier d’activation.') % user.login,
+         url('admin.account', user_id=user.id))
+
+
+def account_page(user_id, errors=None, form=None):
+    """Director of the account's school, admin: the account, its links, consent and recovery."""
+    return page('admin/account.html', errors=errors or {}, form=form or {},
+                **service.account_page(admin(), user_id))
+
+
+def account_action(user_id, action, message, form=None):
+    """Run action(actor, account) and go back to the account page, or show it with errors
+    (and the form as it was sent)."""
+    actor = admin()
+    try:
+        action(actor, service.get_account(actor, user_id))
+    except ValidationError as exc:
+        return account_page(user_id, exc.errors, form)
+    done(message, url('admin.account', user_id=user_id))
+
+
+def account_edit(user_id):
+    """Director of the account's school, admin: name and e-mail of a local account."""
+    data = form_fields('first_name', 'last_name', 'email')
+    return account_action(user_id, lambda a, u: service.edit_account(a, u, data),
+                          _('Compte enregistré.'), data)
+
+
+def account_disable(user_id):
+    """Director of the account's school, admin: no more sign-in; open sessions end now."""
+    return account_action(user_id, service.disable_account,
+                          _('Compte désactivé ; ses sessions ouvertes sont fermées.'))
+
+
+def account_enable(user_id):
+    """Director of the account's school, admin: the account may sign in again."""
+    return account_action(user_id, service.enable_account, _('Compte réactivé.'))
+
+
+def link_add(user_id):
+    """Director of the school, admin: link this guardian to a pupil, or this pupil to a guardian."""
+    other, relation, legal = field('other'), field('relation'), checked('legal_authority')
+    return account_action(user_id, lambda a, u: service.link_accounts(a, u, other, relation, legal),
+                          _('Lien enregistré.'), {'other': other, 'relation': relation})
+
+
+def link_remove(user_id):
+    """Director of the school, admin: remove a guardian–pupil link."""
+    other = field('other')
+    return account_action(user_id, lambda a, u: service.unlink_accounts(a, u, other),
+                          _('Lien retiré.'))
+
+
+def account_consent(user_id):
+    """Director of the pupil's school, admin: the family's image-rights answer for this pupil."""
+    value = field('consent')
+    return account_action(user_id, lambda a, u: service.set_consent(a, u, value),
+                          _("Droit à l'image enregistré."))
+
+
+def letter(user_id):
+    """Director of the account's school, admin: a new activation code on a letter to print
+    (shown once: only its hash is kept, so this page is the POST's answer)."""
+    actor = admin()
+    user = service.get_account(actor, user_id)
+    try:
+        code = service.reissue_code(actor, user)
+    except ValidationError as exc:
+        return account_page(user_id, exc.errors)
+    return secret_page('admin/letter.html', account=service.get_account(actor, user_id), code=code)
+
+
+def password(user_id):
+    """Director of the account's school, admin: a one-time password, shown once."""
+    actor = admin()
+    user = service.get_account(actor, user_id)
+    try:
+        secret = service.one_time_password(actor, user)
+    except ValidationError as exc:
+        return account_page(user_id, exc.errors)
+    return secret_page('admin/password.html', account=user, password=secret)
+
+
+def sessions_revoke(user_id):
+    """Director of the account's school, admin: sign the account out everywhere."""
+    return account_action(user_id, service.revoke_all_sessions,
+                          _('Toutes les sessions de ce compte sont fermées.'))
+
+
+# --- audit log --------------------------------------------------------------------------------
+
+def audit_log():
+    """Director (events of their school), admin (every event): the audit log, filtered."""
+    actor = admin()
+    filters = {name: request.query.getunicode(name, '').strip()
+               for name in ('action', 'person', 'start', 'end')}
+    try:
+        events, errors = service.audit_log(actor, **filters), {}
+    except ValidationError as exc:
+        events, errors = [], exc.errors
+    return page('admin/audit.html', events=events, filters=filters, errors=errors,
+                limit=service.AUDIT_LIMIT)
+
+
+def register(app):
+    add_nav('/admin', _('Administration'), 'settings', ('director', 'admin'), order=90)
+    route = app.route
+    route('/admin', 'GET', index, name='admin.index')
+    route('/admin/ecoles', 'POST', school_create, name='admin.school_create')
+    route('/admin/ecoles/<school_id:int>', 'GET', school_page, name='admin.school')
+    route('/admin/ecoles/<school_id:int>/classes', 'POST', class_create, name='admin.class_create')
+    route('/admin/ecoles/<school_id:int>/comptes', 'GET', accounts, name='admin.accounts')
+    route('/admin/ecoles/<school_id:int>/comptes/nouveau', 'GET', account_new, name='admin.account_new')
+    route('/admin/ecoles/<school_id:int>/comptes', 'POST', account_create, name='admin.account_create')
+    route('/admin/classes/<class_id:int>', 'GET', class_page, name='admin.classroom')
+    route('/admin/classes/<class_id:int>', 'POST', class_update, name='admin.class_update')
+    route('/admin/classes/<class_id:int>/archiver', 'POST', class_archive, name='admin.class_archive')
+    route('/admin/classes/<class_id:int>/enseignants', 'POST', teacher_assign, name='admin.teacher_assign')
+    route('/admin/classes/<class_id:int>/enseignants/retirer', 'POST', teacher_remove,
+          name='admin.teacher_remove')
+    route('/admin/classes/<class_id:int>/droit-image', 'POST', class_consent, name='admin.class_consent')
+    route('/admin/comptes/<user_id:int>', 'GET', account_page, name='admin.account')
+    route('/admin/comptes/<user_id:int>', 'POST', account_edit, name='admin.account_edit')
+    route('/admin/comptes/<user_id:int>/desactiver', 'POST', account_disable, name='admin.account_disable')
+    route('/admin/comptes/<user_id:int>/reactiver', 'POST', account_enable, name='admin.account_enable')
+    route('/admin/comptes/<user_id:int>/liens', 'POST', link_add, name='admin.link_add')
+    route('/admin/comptes/<user_id:int>/liens/retirer', 'POST', link_remove, name='admin.link_remove')
+    route('/admin/comptes/<user_id:int>/droit-image', 'POST', account_consent, name='admin.account_consent')
+    route('/admin/comptes/<user_id:int>/courrier', 'POST', letter, name='admin.letter')
+    route('/admin/comptes/<user_id:int>/mot-de-passe', 'POST', password, name='admin.password')
+    route('/admin/comptes/<user_id:int>/sessions', 'POST', sessions_revoke, name='admin.sessions_revoke')
+    route('/admin/journal', 'GET', audit_log, name='admin.audit')
