@@ -5,7 +5,7 @@ import re
 import pytest
 
 from ecole_ent.accounts import service as accounts
-from ecole_ent.models import Classroom, GuardianLink, User
+from ecole_ent.models import Classroom, GuardianLink, Teaching, User
 from tests.conftest import Client
 
 UAI = '0061234A'
@@ -30,6 +30,7 @@ class People:
             g for g in User.with_role('guardian').order_by(User.login)
             if not {p.id for p, _c in accounts.children_of(g)} & cp_ids)
         self.staff = User.get(User.login == 'nadia.belkacem')
+        self.staff_class = Classroom.select().join(Teaching).where(Teaching.teacher == self.staff).get()
 
 
 @pytest.fixture

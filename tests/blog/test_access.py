@@ -155,3 +155,33 @@ def test_a_pupil_who_left_the_class_loses_access(people, as_user, cp_blog):
     Enrolment.update(ended_on=date.today()).where(Enrolment.pupil == people.pupil2).execute()
     client.get(f'/blog/article/{familles.id}', status=404)
     client.get(f'/blog/classe/{people.cp.id}', status=403)
+
+
+def test_a_pupil_surname_never_reaches_the_public_page_nor_the_feed(people, demo_app, as_user, config):
+    service.configure(config)
+    post = service.create_post(people.pupil, people.cp.id, {'title': 'Notre potager', 'body': 'Des radis.'})
+    service.update_post(people.teacher, post.id, {'title': 'Notre potager', 'body': 'Des radis.',
+                                                  'visibility': 'public', 'when': 'now'})
+    service.approve_post(people.teacher, post.id)
+    anonymous = Client(demo_app)
+    pages = [anonymous.get(f'/public/{UAI}/'), anonymous.get(f'/public/{UAI}/article/{post.id}'),
+             anonymous.get(f'/public/{UAI}/atom.xml')]
+    for page in pages:
+        assert 'Notre potager' in page.text and people.pupil.first_name in page.text
+        assert people.pupil.last_name not in page.text, page.request.path
+        assert people.teacher.last_name not in page.text               # adults are not named either
+    assert 'Classe CP-CE1' in pages[1].text
+
+
+def test_staff_of_a_class_read_its_blog_but_do_not_write(people, as_user, config):
+    service.configure(config)
+    nursery = people.staff_class
+    post = service.create_post(people.other_teacher, nursery.id, {'title': 'Les bulbes', 'body': 'x',
+                                                                  'visibility': 'class'})
+    staff = as_user(people.staff)
+    staff.get(f'/blog/article/{post.id}', status=200)
+    page = staff.get(f'/blog/classe/{nursery.id}')
+    assert 'Les bulbes' in page.text and 'Publier un article' not in page.text
+    send(staff, f'/blog/classe/{nursery.id}/nouveau', {'title': 'ATSEM', 'body': 'x'}, status=403)
+    send(staff, f'/blog/article/{post.id}/commentaires', {'comment': 'Bravo'}, status=403)
+    send(staff, f'/blog/article/{post.id}/valider', {}, status=403)
