@@ -1,7 +1,7 @@
 """Render the base templates with sample data, screenshot them in Debian's Chromium, run axe-core.
 
 A look check for designers, not a test: it needs no database and no app.
-    python bench/preview.py [--out /tmp/ecole-preview] [--axe /tmp/axe/node_modules/axe-core/axe.min.js]
+    python bench/preview.py [--out /tmp/ecole-preview] [--axe node_modules/axe-core/axe.min.js]
 Prints one line per page and viewport with the axe violations, and writes PNGs into --out.
 """
 import argparse
@@ -188,7 +188,7 @@ def build_app(env):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--out', default='/tmp/ecole-preview', help='folder for the PNG files')
-    parser.add_argument('--axe', default='/tmp/axe/node_modules/axe-core/axe.min.js', help='axe.min.js path')
+    parser.add_argument('--axe', default=str(ROOT / 'node_modules' / 'axe-core' / 'axe.min.js'), help='axe.min.js path')
     parser.add_argument('--chromium', default=os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'))
     parser.add_argument('--only', help='render only this page')
     parser.add_argument('--print', action='store_true', help='also print pages to PDF')

@@ -1,6 +1,6 @@
 """Screenshots and axe-core checks of the real app on the demo school, as each role sees it.
 
-    python bench/screens.py [--out /tmp/ecole-screens] [--axe /tmp/axe/node_modules/axe-core/axe.min.js]
+    python bench/screens.py [--out /tmp/ecole-screens] [--axe node_modules/axe-core/axe.min.js]
 
 Builds a throw-away data folder, seeds the demo school, serves it on 127.0.0.1 (waitress, in a
 thread), signs in through the real login form in Debian's Chromium, and for each page prints the
@@ -13,7 +13,8 @@ import sys
 import tempfile
 import threading
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from waitress.server import create_server  # noqa: E402
 
@@ -57,7 +58,7 @@ def logins():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--out', default='/tmp/ecole-screens', help='folder for the PNG files')
-    parser.add_argument('--axe', default='/tmp/axe/node_modules/axe-core/axe.min.js', help='axe.min.js path')
+    parser.add_argument('--axe', default=str(ROOT / 'node_modules' / 'axe-core' / 'axe.min.js'), help='axe.min.js path')
     parser.add_argument('--chromium', default=os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium'))
     parser.add_argument('--only', help='only pages whose name contains this')
     args = parser.parse_args()
