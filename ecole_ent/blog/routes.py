@@ -119,7 +119,7 @@ def create(class_id):
     except ValidationError as exc:
         return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
                                                    values=values, errors=exc.errors))
-    flash(_('Votre article attend la validation de l’enseignant.') if post.status == 'pending'
+    flash(_('Ton article est envoyé : l’enseignant va le lire avant de le publier.') if post.status == 'pending'
           else _('Article programmé.') if post.is_scheduled else _('Article publié.'), 'success')
     redirect(url('blog.post', post_id=post.id), 303)
 
@@ -147,7 +147,7 @@ def update(post_id):
     except ValidationError as exc:
         return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
                                                    values=values, errors=exc.errors))
-    flash(_('Article envoyé à l’enseignant pour validation.') if post.status == 'pending'
+    flash(_('Article envoyé à l’enseignant : il le lira avant de le publier.') if post.status == 'pending'
           else _('Article enregistré.'), 'success')
     redirect(url('blog.post', post_id=post.id), 303)
 
@@ -166,7 +166,7 @@ def comment(post_id):
         post, role = service.get_post_for(user, post_id)
         return _show(user, post, role, errors=exc.errors, comment=field('comment'))
     flash(_('Commentaire publié.') if added.status == 'published'
-          else _('Merci ! Votre commentaire sera visible après validation par l’enseignant.'), 'success')
+          else _('Merci ! Le commentaire sera visible après validation par l’enseignant.'), 'success')
     redirect(url('blog.post', post_id=post_id) + '#commentaires', 303)
 
 
