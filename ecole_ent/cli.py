@@ -191,12 +191,14 @@ def cmd_migrate(args, ctx):
 
 
 def cmd_check(args, ctx):
-    from .maintenance.health import problems
+    from .maintenance.health import problems, warnings
     found = problems(args.data, args.config)
     for line in found:
         print(f'PROBLÈME : {line}')
     if not found:
         print('OK : configuration, base, schéma, disque et dossiers')
+    for line in warnings(args.data, args.config):
+        print(f'ATTENTION : {line}')
     return 1 if found else 0
 
 

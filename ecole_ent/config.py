@@ -97,8 +97,6 @@ OPTIONS = [
     Option('app', 'log_level', ('debug', 'info', 'warning', 'error'), 'info', 'Niveau de journalisation'),
     Option('app', 'timezone', time_zone, 'Europe/Paris',
            "Fuseau horaire de l'école (heures affichées, publications programmées)"),
-    Option('blog', 'attachment_max_mb', positive_int, 20,
-           "Taille maximale d'une pièce jointe du blog (PDF, audio), en Mo"),
 ]
 BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -157,6 +155,8 @@ def load(data_dir, config_file=None, environ=None):
     """defaults < INI (config_file, else DATA/ecole-ent.ini when present) < ECOLE_* env."""
     environ = os.environ if environ is None else environ
     data_dir = Path(data_dir)
+    from . import features
+    features.modules('options')     # features register their options when imported
     raw = {option.name: option.default for option in OPTIONS}
     problems = []
     source = Path(config_file) if config_file else data_dir / 'ecole-ent.ini'

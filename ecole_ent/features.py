@@ -1,8 +1,9 @@
-"""The feature folders, in order. Each may have routes.register(app), commands.register(cli) and
-demo.seed(demo); adding a feature is one line here."""
+"""The feature folders, in order. Each may have routes.register(app), commands.register(cli),
+demo.seed(demo) and an options module that registers its configuration options; adding a feature
+is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home', 'admin', 'blog']
+FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'blog']
 
 
 def modules(kind):

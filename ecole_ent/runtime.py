@@ -1,8 +1,5 @@
 """Opening an installation: data folder, configuration, secret, database at the right schema."""
 import logging
-import os
-import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 from . import app as webapp, config as configuration, db, migrations
@@ -27,20 +24,15 @@ def open_config(data_dir, config_file=None, environ=None):
 
 
 def pre_migration_backup(config):
-    """Copy the SQLite database aside before a migration (online backup API, consistent)."""
+    """A full backup archive (database and media) before a migration; PostgreSQL is backed up with
+    pg_dump by its administrator."""
+    from .maintenance import service
+
     def backup(version):
         if not db.is_sqlite():
             logger.warning('PostgreSQL : sauvegardez la base avec pg_dump avant la mise à jour')
             return
-        target = config.path('backups', f'avant-migration-v{version}-{datetime.now():%Y%m%d-%H%M%S}.db')
-        source = sqlite3.connect(db.database.obj.database)
-        try:
-            with sqlite3.connect(target) as dest:
-                source.backup(dest)
-        finally:
-            source.close()
-        os.chmod(target, 0o600)
-        logger.info('sauvegarde avant migration : %s', target)
+        service.pre_migration_backup(config)(version)
     return backup
 
 

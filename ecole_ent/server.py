@@ -29,11 +29,14 @@ def build(config, demo=False):
 
 
 def serve(config, demo=False):
+    from .maintenance import schedule, service
     log_to_file(config)
-    application = build(config, demo)
-    host, port = config['server.host'], config['server.port']
-    logger.info('ecole-ent écoute sur http://%s:%s/', host, port)
-    # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
-    waitress_serve(application, host=host, port=port, threads=config['server.threads'],
-                   ident='ecole-ent', channel_timeout=60, max_request_body_size=200 * 2**20)
+    with service.holding_data_folder(config):
+        application = build(config, demo)
+        schedule.start(config)
+        host, port = config['server.host'], config['server.port']
+        logger.info('ecole-ent écoute sur http://%s:%s/', host, port)
+        # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
+        waitress_serve(application, host=host, port=port, threads=config['server.threads'],
+                       ident='ecole-ent', channel_timeout=60, max_request_body_size=200 * 2**20)
     return 0

@@ -14,6 +14,7 @@
 #   /var/lib/ecole-ent                  the data folder (database, media, backups, logs)
 #   /etc/systemd/system/ecole-ent.service
 set -euo pipefail
+umask 022
 
 usage() {
   cat <<'USAGE'
@@ -67,14 +68,14 @@ fi
 as_service_user() {
   if [ "$scratch" = 1 ]; then "$@"; else runuser -u "$user" -- "$@"; fi
 }
-run_ecole() { as_service_user "$opt/ecole-ent" --data "$data" --config "$etc/ecole-ent.ini" "$@"; }
+run_ecole() { (umask 027; as_service_user "$opt/ecole-ent" --data "$data" --config "$etc/ecole-ent.ini" "$@"); }
 
 find_file() {  # find_file NAME REPO_PATH: next to this script (release archive), else in the repository
   if [ -e "$here/$1" ]; then echo "$here/$1"; elif [ -e "$here/../$2" ]; then echo "$here/../$2"; else
     die "fichier introuvable : $1 (ni à côté de install.sh, ni $2 dans le dépôt)"; fi
 }
 
-uninstall() {
+do_uninstall() {
   if [ "$systemd" = 1 ] && systemctl list-unit-files ecole-ent.service >/dev/null 2>&1; then
     say "Arrêt du service"
     systemctl disable --now ecole-ent.service || true
@@ -105,6 +106,8 @@ write_wrapper() {
   cat >"$wrapper.tmp" <<WRAPPER
 #!/bin/sh
 # Written by ecole-ent's install.sh: runs ecole-ent on this installation's data and configuration.
+# Files it creates are private to the service's user and group, like the service's own (UMask).
+umask 027
 WRAPPER
   if [ "$scratch" = 1 ]; then
     echo "exec \"$opt/ecole-ent\" --data \"$data\" --config \"$etc/ecole-ent.ini\" \"\$@\"" >>"$wrapper.tmp"
@@ -124,7 +127,7 @@ WRAPPER
   mv "$wrapper.tmp" "$wrapper"
 }
 
-install() {
+do_install() {
   if [ -z "$binary" ]; then
     if [ -f "$here/ecole-ent" ]; then binary=$here/ecole-ent; else binary=$here/../dist/ecole-ent; fi
   fi
@@ -186,6 +189,6 @@ install() {
 }
 
 case $action in
-  install) install ;;
-  uninstall|purge) uninstall ;;
+  install) do_install ;;
+  uninstall|purge) do_uninstall ;;
 esac

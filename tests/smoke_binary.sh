@@ -43,7 +43,7 @@ curl -sf -o "$work/asset" "$base$asset" || fail "GET $asset"
 ok "static file $asset ($(stat -c %s "$work/asset") bytes)"
 
 health=$(curl -sf "$base/healthz") || fail "GET /healthz"
-python3 -c 'import json, sys; h = json.loads(sys.argv[1]); sys.exit(0 if h.get("database", {}).get("ok", h.get("ok")) else 1)' \
+python3 -c 'import json, sys; sys.exit(0 if json.loads(sys.argv[1]).get("database") == "ok" else 1)' \
   "$health" || fail "/healthz does not report a working database: $health"
 ok "/healthz: $health"
 
@@ -59,4 +59,10 @@ ok "signed in as the demo teacher $teacher"
 kill "$pid"; rc=0; wait "$pid" || rc=$?; pid=
 [ $rc -eq 0 ] || [ $rc -eq 143 ] || fail "the server exited with $rc on SIGTERM"
 ok "stopped by PID (exit $rc)"
-echo "binary smoke test: 6 passed, 0 failed"
+
+archive=$("$bin" --data "$work/data" backup 2>"$work/backup.log") || { cat "$work/backup.log" >&2; fail "backup"; }
+"$bin" --data "$work/restored" restore "$archive" --yes 2>"$work/restore.log" || { cat "$work/restore.log" >&2; fail "restore"; }
+count() { "$bin" --data "$1" users list | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
+[ "$(count "$work/data")" = "$(count "$work/restored")" ] || fail "the restored folder has other users"
+ok "backup, then restore into a new data folder: $(count "$work/restored") users"
+echo "smoke: 7 passed, 0 failed"

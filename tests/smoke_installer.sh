@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Tests installer/install.sh in a scratch root (run by .ci/run after the build):
+# Tests the release archive and its install.sh in a scratch root, as the guide tells commune IT to
+# use them (run by .ci/run after the build):
 #   bash tests/smoke_installer.sh dist/ecole-ent
 # Install: files in place, configuration valid (ecole-ent check); re-run: an upgrade that keeps the
 # configuration and the data; --uninstall keeps the data; --purge removes everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(realpath "${1:-dist/ecole-ent}")
 root=$(mktemp -d "${TMPDIR:-/tmp}/ecole-install.XXXXXX")
-trap 'rm -rf "$root"' EXIT
+unpacked=$(mktemp -d "${TMPDIR:-/tmp}/ecole-release.XXXXXX")
+trap 'rm -rf "$root" "$unpacked"' EXIT
+tarball=$(bash installer/release.sh "${1:-dist/ecole-ent}")
+tar -C "$unpacked" -xzf "$tarball"
+release=$(echo "$unpacked"/ecole-ent-*)
 passed=0
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok - $*"; passed=$((passed + 1)); }
-install_sh() { bash installer/install.sh --binary "$bin" --prefix "$root" --no-systemd "$@" >"$root.log" 2>&1 \
+install_sh() { "$release/install.sh" --prefix "$root" --no-systemd "$@" >"$root.log" 2>&1 \
   || { cat "$root.log" >&2; fail "install.sh $* failed"; }; cat "$root.log"; rm -f "$root.log"; }
 wrapper=$root/usr/local/bin/ecole-ent
 
@@ -22,6 +26,11 @@ for f in etc/ecole-ent/ecole-ent.ini etc/ecole-ent/ecole-ent.ini.example etc/sys
 grep -q "ExecStart=$root/opt/ecole-ent/ecole-ent --data $root/var/lib/ecole-ent" "$root/etc/systemd/system/ecole-ent.service" \
   || fail "the unit does not start the installed binary on the installed data"
 ok "fresh install: binary, wrapper, configuration, unit and database in place"
+if command -v systemd-analyze >/dev/null; then
+  complaints=$(systemd-analyze verify "$root/etc/systemd/system/ecole-ent.service" 2>&1) \
+    && [ -z "$complaints" ] || fail "systemd-analyze verify: $complaints"
+  ok "systemd accepts every setting of the unit"
+fi
 "$wrapper" check || fail "ecole-ent check refuses the installed configuration"
 ok "ecole-ent check accepts the installed configuration"
 
@@ -51,4 +60,4 @@ ok "reinstalling after --uninstall finds the kept data"
 install_sh --purge >/dev/null
 [ -z "$(find "$root" -mindepth 1 -not -type d)" ] || fail "--purge left files: $(find "$root" -mindepth 1 -not -type d)"
 ok "--purge removes everything"
-echo "installer test: $passed passed, 0 failed"
+echo "installer: $passed passed, 0 failed"

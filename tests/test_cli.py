@@ -148,6 +148,11 @@ def test_check_fails_clearly_on_an_unwritable_data_folder(tmp_path):
         result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     finally:
         shutil.rmtree(data, ignore_errors=True)
+        if PG_URL:      # `demo` seeded the shared database
+            from ecole_ent import db
+            from tests.conftest import reset_postgres
+            db.init_db(PG_URL)
+            reset_postgres()
     assert result.returncode == 1, result.stderr
     assert 'media : dossier non modifiable' in result.stdout
     assert 'Traceback' not in result.stdout + result.stderr

@@ -3,6 +3,7 @@ refused, and an out-of-date schema stops `serve` unless auto-migration is on."""
 import pytest
 
 from ecole_ent import db, migrations, runtime
+from ecole_ent.maintenance import backup
 from ecole_ent.models import ALL_MODELS, SchemaVersion
 from tests.conftest import PG_URL, make_config
 
@@ -43,5 +44,7 @@ def test_a_backup_is_taken_before_migrating_existing_data(config, monkeypatch):
     db.close()
     monkeypatch.setattr(migrations, 'STEPS', migrations.STEPS + [lambda migrator, database: None])
     assert runtime.migrate(config) == 1
-    backups = list((config.data_dir / 'backups').glob('avant-migration-v*.db'))
-    assert len(backups) == 1 and backups[0].stat().st_size > 0
+    backups = list((config.data_dir / 'backups').glob('ecole-ent-*.tar'))
+    assert len(backups) == 1
+    manifest = backup.verify_archive(str(backups[0]))
+    assert manifest['schema_version'] == len(migrations.STEPS) - 1 and manifest['reason'].startswith('avant migration')

@@ -15,7 +15,8 @@ import posixpath
 import sqlite3
 import tarfile
 
-from ecole_ent.maintenance.errors import BackupError, _
+from ecole_ent.i18n import _
+from ecole_ent.maintenance.errors import BackupError
 
 FORMAT = 1
 MANIFEST = 'MANIFEST.json'
@@ -51,6 +52,21 @@ def safe_member_name(name):
     normal = posixpath.normpath(name)
     return (name == normal and not name.startswith('/') and normal != '..'
             and not normal.startswith('../') and '\\' not in name and '\x00' not in name)
+
+
+# Names a restore puts in the data folder itself: an archive may not smuggle one in as files/NAME.
+RESERVED = {DATABASE, 'media', 'backups', 'logs', 'tmp'}
+
+
+def allowed_member(name):
+    """ecole.db, media/..., or files/NAME (one top-level file of the data folder)."""
+    if not safe_member_name(name):
+        return False
+    if name == DATABASE or name.startswith('media/'):
+        return True
+    top = name[len('files/'):] if name.startswith('files/') else ''
+    return bool(top) and '/' not in top and top not in RESERVED \
+        and not top.startswith(('.', 'replaced-', DATABASE))
 
 
 def database_check(path):
@@ -116,7 +132,7 @@ def verify_members(tar, manifest, extract_to=None):
             name = member.name
             if name == MANIFEST:
                 continue
-            if not safe_member_name(name) or not member.isfile():
+            if not allowed_member(name) or not member.isfile():
                 raise BackupError(_('Archive refusée : élément suspect « %s ».') % name)
             if name not in expected:
                 raise BackupError(_('Archive refusée : « %s » n’est pas dans le manifeste.') % name)
@@ -140,7 +156,7 @@ def _check_member(tar, member, entry, extract_to):
     if extract_to is not None:
         target = os.path.join(extract_to, *member.name.split('/'))
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        out = open(target, 'wb')
+        out = os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'wb')  # private data
     try:
         for chunk in iter(lambda: source.read(CHUNK), b''):
             digest.update(chunk)

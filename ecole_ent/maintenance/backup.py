@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from ecole_ent import __version__
 from ecole_ent.maintenance import archive
-from ecole_ent.maintenance.errors import BackupError, _
+from ecole_ent.i18n import _
+from ecole_ent.maintenance.errors import BackupError
 
 STATUS_FILE = 'last-backup.json'
 # Never put in an archive: the live database files (the snapshot replaces them), and folders that
@@ -35,6 +36,7 @@ class BackupResult:
     files: int
     schema_version: int = None
     copies: list = field(default_factory=list)
+    copy_error: str = None
 
 
 def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'):
@@ -56,10 +58,14 @@ def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'
             if os.path.exists(partial):
                 os.remove(partial)
     _fsync_dir(dest)
+    verify_archive(final)   # read back: a backup is only as good as its restore
     result = BackupResult(final, os.path.getsize(final), files, version)
     prune(dest, keep)
     if copy_to:
-        result.copies.append(copy_and_verify(final, copy_to, keep))
+        try:
+            result.copies.append(copy_and_verify(final, copy_to, keep))
+        except BackupError as exc:   # the archive itself is good: say so, and what failed
+            result.copy_error = str(exc)
     write_status(data_dir, result)
     return result
 
@@ -201,7 +207,7 @@ def copy_and_verify(path, folder, keep):
 def write_status(data_dir, result):
     """Records the last successful backup in the data folder (read by /healthz and check)."""
     status = {'path': result.path, 'size': result.size, 'files': result.files,
-              'at': time.time(), 'copies': result.copies}
+              'at': time.time(), 'copies': result.copies, 'copy_error': result.copy_error}
     tmp = os.path.join(data_dir, '.' + STATUS_FILE + '.tmp')
     with open(tmp, 'w') as f:
         json.dump(status, f)

@@ -1,12 +1,14 @@
 """`ecole-ent check`: one clear line per problem with the configuration, database, schema,
-free disk and writable folders."""
+free disk and writable folders; warnings (not failures) about backups, also shown by /healthz."""
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from .. import config as configuration, migrations
 from ..config import ConfigError
+from ..i18n import _
 
 MIN_FREE_BYTES = 500 * 2**20
 
@@ -57,3 +59,37 @@ def _whoami():
         return pwd.getpwuid(os.geteuid()).pw_name
     except (ImportError, KeyError):
         return str(os.geteuid())
+
+
+# A nightly backup older than this means the scheduler or its destination has a problem.
+MAX_BACKUP_AGE_HOURS = 36
+
+
+def backup_status(config, now=None):
+    """({'last', 'age_hours', 'copies'} or None, [warnings]) about the last successful backup."""
+    from . import backup, service
+    try:
+        service.sqlite_path(config)
+    except service.BackupError:
+        return None, []     # PostgreSQL: backed up by pg_dump, outside ecole-ent
+    status = backup.last_backup(str(config.data_dir))
+    if status is None:
+        return None, [_('Aucune sauvegarde encore faite (ecole-ent backup).')]
+    age_hours = round(((now or time.time()) - status['at']) / 3600, 1)
+    report = {'last': os.path.basename(status['path']), 'age_hours': age_hours,
+              'copies': len(status.get('copies') or [])}
+    found = []
+    if age_hours > MAX_BACKUP_AGE_HOURS:
+        found.append(_('La dernière sauvegarde date de %d heures.') % age_hours)
+    if status.get('copy_error'):
+        found.append(_('La dernière copie vers la seconde destination a échoué : %s') % status['copy_error'])
+    return report, found
+
+
+def warnings(data_dir, config_file=None):
+    """What `check` shows as a warning without failing: the state of the backups."""
+    try:
+        config = configuration.load(data_dir, config_file)
+    except ConfigError:
+        return []   # problems() reports it
+    return backup_status(config)[1]

@@ -8,15 +8,15 @@ and the restored ones renamed into place. A corrupt or incomplete archive change
 import datetime
 import fcntl
 import os
-import shutil
 import tempfile
 from contextlib import contextmanager
 
 from ecole_ent.maintenance import archive
-from ecole_ent.maintenance.errors import BackupError, _
+from ecole_ent.i18n import _
+from ecole_ent.maintenance.errors import BackupError
 
 @contextmanager
-def instance_lock(data_dir, purpose):
+def instance_lock(data_dir, before):
     """Holds the data folder's lock (an flock on the folder itself, so no file is left behind):
     `serve` holds it while it runs; restore needs it free."""
     os.makedirs(data_dir, exist_ok=True)
@@ -26,7 +26,7 @@ def instance_lock(data_dir, purpose):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BackupError(_('Un serveur ecole-ent utilise ce dossier de données (%s) : arrêtez-le '
-                                '(systemctl stop ecole-ent) avant de %s.') % (data_dir, purpose)) from None
+                                '(systemctl stop ecole-ent) %s.') % (data_dir, before)) from None
         yield
     finally:
         os.close(fd)
@@ -36,7 +36,7 @@ def restore_archive(path, data_dir, db_name='ecole.db', confirm=None, max_schema
     """Restores archive `path` into `data_dir`. `confirm(manifest)` is asked before any change and
     may refuse by returning False. Returns (manifest, folder holding the replaced data or None)."""
     path = os.path.abspath(path)
-    with instance_lock(data_dir, _('restaurer')):
+    with instance_lock(data_dir, _('avant de restaurer')):
         with tempfile.TemporaryDirectory(prefix='.restore-', dir=data_dir) as staging:
             with archive.open_archive(path) as tar:
                 manifest = archive.read_manifest(tar)
@@ -62,6 +62,9 @@ def _swap_in(staging, data_dir, db_name):
         incoming.append((os.path.join(files, name), name))
     current = {target for _source, target in incoming}
     current.update({db_name + '-wal', db_name + '-shm', db_name + '-journal', 'media'})
+    media = os.path.join(data_dir, 'media')
+    if os.path.isdir(media) and not os.listdir(media):
+        os.rmdir(media)     # an empty media folder is not data worth keeping aside
     present = sorted(name for name in current if os.path.lexists(os.path.join(data_dir, name)))
     replaced = None
     if present:

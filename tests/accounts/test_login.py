@@ -109,7 +109,6 @@ def test_session_cookie_is_httponly_and_samesite_lax(demo_client):
 
 
 def test_session_cookie_is_secure_behind_the_trusted_https_proxy(tmp_path, demo_template):
-    import re
     import shutil
     from ecole_ent import runtime
     from ecole_ent.app import create_app
@@ -124,6 +123,16 @@ def test_session_cookie_is_secure_behind_the_trusted_https_proxy(tmp_path, demo_
     proxied = {'REMOTE_ADDR': '10.9.9.9', 'HTTP_X_FORWARDED_PROTO': 'https',
                'HTTP_X_FORWARDED_FOR': '192.0.2.4'}
     client = Client(create_app(config), extra_environ=proxied)
+    try:
+        check_secure_cookies_behind_proxy(client)
+    finally:
+        from tests.conftest import PG_URL, reset_postgres
+        if PG_URL:      # no `config` fixture here to clean the shared database up
+            reset_postgres()
+
+
+def check_secure_cookies_behind_proxy(client):
+    import re
     page = client.get('/connexion')
     anon = re.search(r'ecole_anon=([^;]+);', page.headers['Set-Cookie']).group(1)
     assert 'Secure' in page.headers['Set-Cookie']

@@ -10,26 +10,7 @@ import pytest
 
 from ecole_ent.maintenance import backup, restore
 from ecole_ent.maintenance.errors import BackupError
-
-
-def tree_digest(folder):
-    """Path -> SHA-256 of every file under `folder` (what "changes nothing" is checked against)."""
-    digests = {}
-    for root, _dirs, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(root, name)
-            with open(path, 'rb') as f:
-                digests[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
-    return digests
-
-
-def table_rows(db_path):
-    conn = sqlite3.connect(db_path)
-    try:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return {t: conn.execute('SELECT * FROM "%s" ORDER BY 1' % t).fetchall() for t in tables}
-    finally:
-        conn.close()
+from tests.maintenance.conftest import table_rows, tree_digest
 
 
 @pytest.fixture
@@ -159,6 +140,14 @@ def test_an_archive_escaping_the_data_folder_is_refused(tmp_path):
     assert not (tmp_path / 'etc').exists()
 
 
+@pytest.mark.parametrize('name', ['files/ecole.db', 'files/media', 'files/sub/x', 'other/x', 'files/ecole.db-wal'])
+def test_an_archive_cannot_smuggle_files_over_the_database_or_folders(tmp_path, name):
+    archive_path = tmp_path / 'smuggle.tar'
+    craft_archive(archive_path, [('ecole.db', b'x'), (name, b'boom')])
+    with pytest.raises(BackupError, match='élément suspect'):
+        restore.restore_archive(str(archive_path), str(tmp_path / 'data'))
+
+
 def test_an_archive_with_a_valid_manifest_but_a_broken_database_is_refused(tmp_path):
     archive_path = tmp_path / 'bad-db.tar'
     craft_archive(archive_path, [('ecole.db', b'SQLite format 3\x00' + b'\x00' * 200)])
@@ -169,7 +158,7 @@ def test_an_archive_with_a_valid_manifest_but_a_broken_database_is_refused(tmp_p
 
 def test_restore_refuses_while_a_server_holds_the_data_folder(data_dir, tmp_path):
     result = make_backup(data_dir, tmp_path / 'b')
-    with restore.instance_lock(str(data_dir), 'servir'):
+    with restore.instance_lock(str(data_dir), 'avant'):
         with pytest.raises(BackupError, match='arrêtez-le'):
             restore.restore_archive(result.path, str(data_dir))
 
@@ -208,8 +197,10 @@ def test_the_second_destination_gets_a_verified_copy(data_dir, tmp_path):
 def test_an_unwritable_second_destination_is_reported(data_dir, tmp_path):
     blocker = tmp_path / 'not-a-folder'
     blocker.write_text('')
-    with pytest.raises(BackupError, match='seconde destination'):
-        make_backup(data_dir, tmp_path / 'b', copy_to=str(blocker / 'sub'))
+    result = make_backup(data_dir, tmp_path / 'b', copy_to=str(blocker / 'sub'))
+    assert 'seconde destination' in result.copy_error and result.copies == []
+    backup.verify_archive(result.path)
+    assert backup.last_backup(str(data_dir))['copy_error'] == result.copy_error
 
 
 def test_backing_up_a_missing_database_says_so(tmp_path):

@@ -1,0 +1,15 @@
+"""The maintenance feature has no page of its own: it adds the backups' state to /healthz."""
+from ecole_ent import app as webapp
+from ecole_ent.maintenance import health
+
+
+def backup_check(report):
+    status, warnings = health.backup_status(webapp.HEALTH_CONTEXT['config'])
+    if status is not None:
+        report['backup'] = status
+    report['warnings'].extend(warnings)
+
+
+def register(app):
+    if backup_check not in webapp.HEALTH_CHECKS:
+        webapp.HEALTH_CHECKS.append(backup_check)

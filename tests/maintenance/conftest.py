@@ -1,0 +1,112 @@
+"""Fixtures for the appliance tests: the real command line in a subprocess, on SQLite data folders
+(backups, restores, crashes and upgrades are about the SQLite appliance, whatever engine the rest
+of the suite runs on)."""
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / 'fixtures'
+
+
+def cli_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith('ECOLE_')}
+    env.update(extra)
+    return env
+
+
+def run_cli(data, *args, stdin=subprocess.DEVNULL, **env):
+    """Runs `ecole-ent --data DATA ARGS` (this checkout) and returns the CompletedProcess."""
+    return subprocess.run([sys.executable, '-m', 'ecole_ent', '--data', str(data), *map(str, args)],
+                          cwd=ROOT, env=cli_env(**env), stdin=stdin, capture_output=True, text=True,
+                          timeout=120)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """`ecole-ent serve` in a subprocess on a free loopback port, stopped by PID."""
+
+    def __init__(self, data, *args):
+        self.port = free_port()
+        self.base = f'http://127.0.0.1:{self.port}'
+        self.log = open(Path(data).parent / f'serve-{self.port}.log', 'w+')
+        self.process = subprocess.Popen(
+            [sys.executable, '-m', 'ecole_ent', '--data', str(data), 'serve', '--port', str(self.port), *args],
+            cwd=ROOT, env=cli_env(), stdout=self.log, stderr=subprocess.STDOUT)
+        self.wait_ready()
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f'serve exited with {self.process.returncode}: {self.output()}')
+            try:
+                with urllib.request.urlopen(self.base + '/healthz', timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f'serve not ready: {self.output()}')
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+        self.log.close()
+
+
+@pytest.fixture(scope='session')
+def demo_folder_template(tmp_path_factory):
+    """A data folder with the demo school and a few media files, made once by the real CLI."""
+    data = tmp_path_factory.mktemp('demo-folder') / 'data'
+    result = run_cli(data, 'demo')
+    assert result.returncode == 0, result.stderr
+    (data / 'media' / 'ab').mkdir(parents=True)
+    (data / 'media' / 'ab' / 'ab12cd.jpg').write_bytes(os.urandom(40_000))
+    (data / 'media' / 'photo de classe.png').write_bytes(os.urandom(5_000))
+    return data
+
+
+@pytest.fixture
+def demo_folder(demo_folder_template, tmp_path):
+    data = tmp_path / 'data'
+    shutil.copytree(demo_folder_template, data)
+    return data
+
+
+def table_rows(db_path):
+    """Every row of every table, for before/after comparisons."""
+    conn = sqlite3.connect(db_path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+def tree_digest(folder):
+    import hashlib
+    digests = {}
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            with open(path, 'rb') as f:
+                digests[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
+    return digests
