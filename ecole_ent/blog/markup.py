@@ -6,6 +6,8 @@ photos feature) through a permission-checked route, never from a third-party add
 """
 import markdown
 import nh3
+from markdown.extensions.nl2br import Nl2BrExtension
+from markdown.extensions.sane_lists import SaneListExtension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {'p', 'br', 'strong', 'em', 'b', 'i', 'del', 's', 'ul', 'ol', 'li', 'h2', 'h3',
@@ -39,6 +41,7 @@ def sanitize(fragment):
 
 def render_markdown(source):
     """The safe HTML of a Markdown text (single line breaks are kept, as people expect)."""
-    md = markdown.Markdown(extensions=['sane_lists', 'nl2br', _ShiftHeadingsExtension()],
+    # extension objects, not names: names are looked up at run time, which a frozen binary hides
+    md = markdown.Markdown(extensions=[SaneListExtension(), Nl2BrExtension(), _ShiftHeadingsExtension()],
                            output_format='html')
     return sanitize(md.convert(source or ''))
