@@ -3,8 +3,13 @@ from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom
                        GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
 from .base import BaseModel, now
 from .blog import Attachment, Blog, BlogVisit, Comment, Post
+from .directory import (DirectoryRecord, JobLease, PupilCard, SourceStructure, SyncLine,
+                        SyncRun)
+from .photos import Album, Photo, PhotoTag
 from .schema import SchemaVersion
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
-              LoginSession, Throttle, AuditEvent]
-ALL_MODELS += [Blog, Post, Comment, Attachment, BlogVisit]
+              LoginSession, Throttle, AuditEvent,
+              SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, JobLease,
+              Album, Photo, PhotoTag,
+              Blog, Post, Comment, Attachment, BlogVisit]
