@@ -1,8 +1,14 @@
 """Markdown to safe HTML for blog posts: Python-Markdown renders, nh3 keeps only an allow-list.
 
 What is stored is the author's Markdown source and the sanitised HTML made from it, so a page view
-never renders Markdown. No <img> is allowed yet: pictures will come from the class albums (the
-photos feature) through a permission-checked route, never from a third-party address.
+never renders Markdown. No <img> is allowed, so no post can load anything from a third-party address.
+
+Not done yet, photos inline (issue 5): pictures must come from the class albums through the photos
+feature's permission-checked /media/ route, and a photo tagged with a pupil without image-rights
+consent must be absent for readers who may not see it. That decision depends on the reader, so it
+cannot live in the stored HTML: the plan is a reference such as ![texte](photo:123) kept in the
+source, resolved at view time with photos.service.visible_photos() (class pages) and
+photos.service.safe_for_everyone() (public page and feed), dropping what the reader may not see.
 """
 import markdown
 import nh3
