@@ -71,6 +71,15 @@ def networks(text):
                  for part in str(text).split(',') if part.strip())
 
 
+def time_zone(text):
+    import zoneinfo
+    try:
+        zoneinfo.ZoneInfo(str(text).strip())
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ValueError('attendu : un fuseau horaire comme Europe/Paris') from None
+    return str(text).strip()
+
+
 OPTIONS = [
     Option('server', 'host', str, '127.0.0.1', "Adresse d'écoute du serveur HTTP"),
     Option('server', 'port', port, 8080, 'Port HTTP'),
@@ -103,6 +112,8 @@ OPTIONS = [
            'Intervalles des tâches périodiques à changer : nom=secondes, séparés par des virgules'),
     Option('app', 'language', ('fr',), 'fr', "Langue de l'interface"),
     Option('app', 'log_level', ('debug', 'info', 'warning', 'error'), 'info', 'Niveau de journalisation'),
+    Option('app', 'timezone', time_zone, 'Europe/Paris',
+           "Fuseau horaire de l'école (heures affichées, publications programmées)"),
 ]
 BY_NAME = {option.name: option for option in OPTIONS}
 

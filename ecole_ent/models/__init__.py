@@ -2,6 +2,7 @@
 from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom, Enrolment,
                        GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
 from .base import BaseModel, now
+from .blog import Attachment, Blog, BlogVisit, Comment, Post
 from .directory import (DirectoryRecord, PupilCard, SourceStructure, SyncLease, SyncLine,
                         SyncRun)
 from .photos import Album, Photo, PhotoTag
@@ -11,4 +12,5 @@ from .schema import SchemaVersion
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
               LoginSession, Throttle, AuditEvent, JobLease, JobRun,
               SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, SyncLease,
-              Album, Photo, PhotoTag]
+              Album, Photo, PhotoTag,
+              Blog, Post, Comment, Attachment, BlogVisit]

@@ -1,0 +1,54 @@
+"""The class blog under load: the guardian home (with its blog news), a class blog page and the
+school's public page, at 50 connections, against a bare waitress "hello" app in the same run.
+
+    .venv/bin/python -m bench.bench_blog [--seconds 10]
+
+Targets (issue 5, 2-core machine): guardian home and class blog page >= 15 % of the
+bare-waitress requests/s with p99 <= 150 ms at 50 connections.
+"""
+import argparse
+import os
+import re
+import sys
+import tempfile
+import urllib.request
+
+from bench.common import Server, hello_command, load, rss_mb, sign_in_cookie
+
+GUARDIAN = 'aurelie.dubois'     # the demo's guardian with two children in two classes
+
+
+def first_class_blog(base, cookie):
+    request = urllib.request.Request(base + '/blog', headers={'Cookie': cookie})
+    with urllib.request.urlopen(request) as response:
+        return re.search(r'href="(/blog/classe/\d+)"', response.read().decode()).group(1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
+    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
+    parser.add_argument('--connections', type=int, default=50, help='concurrent connections')
+    args = parser.parse_args()
+    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
+    with tempfile.TemporaryDirectory() as data:
+        env = dict(os.environ, ECOLE_SERVER_THREADS=str(args.threads))
+        app = Server([sys.executable, '-m', 'ecole_ent', '--data', data, 'serve', '--demo',
+                      '--port', '{port}'], ready_path='/connexion', env=env)
+        hello = Server(hello_command(args.threads))
+        with app, hello:
+            cookie = sign_in_cookie(app.url, GUARDIAN, 'demo')
+            blog = first_class_blog(app.url, cookie)
+            load(app.url + blog, 2, 10, cookie)          # warm up
+            base = load(hello.url + '/', args.seconds, args.connections)
+            print(base.line('bare waitress'))
+            for label, url, with_cookie in (('guardian home', '/', cookie),
+                                            ('class blog page', blog, cookie),
+                                            ('public page', '/public/0061234A/', None)):
+                result = load(app.url + url, args.seconds, args.connections, with_cookie)
+                print(result.line(label) + f'  ratio {result.rps / base.rps:5.1%}')
+            print(f'ecole-ent resident memory after the run: {rss_mb(app.pid):.1f} MB')
+
+
+if __name__ == '__main__':
+    main()

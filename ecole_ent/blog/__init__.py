@@ -1,0 +1,1 @@
+"""Class blogs: posts, comments, moderation, attachments, the public page and its Atom feed."""

@@ -1,0 +1,93 @@
+"""Blog attachments on disk: recognise PDF and audio by their bytes, store them by content hash.
+
+The name and the type the browser sends are never trusted: the first bytes decide the kind, and the
+stored name is the SHA-256 of the content (an identical file is stored once). Files are streamed to
+a temporary file in the destination folder with a size bound, then renamed into place.
+"""
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+
+KINDS = {   # kind: (extension, content type, is audio)
+    'pdf': ('pdf', 'application/pdf', False),
+    'mp3': ('mp3', 'audio/mpeg', True),
+    'm4a': ('m4a', 'audio/mp4', True),
+    'ogg': ('ogg', 'audio/ogg', True),
+}
+M4A_BRANDS = {b'M4A ', b'M4B ', b'mp42', b'mp41', b'isom', b'iso2', b'dash'}
+CHUNK = 64 * 1024
+
+
+class TooLarge(Exception):
+    pass
+
+
+class UnknownType(Exception):
+    pass
+
+
+def sniff(head):
+    """The kind ('pdf', 'mp3', 'm4a', 'ogg') of a file from its first bytes, else None."""
+    if head.startswith(b'%PDF-'):
+        return 'pdf'
+    if head.startswith(b'OggS'):
+        return 'ogg'
+    if head[4:8] == b'ftyp' and head[8:12] in M4A_BRANDS:
+        return 'm4a'
+    if head.startswith(b'ID3') or (len(head) > 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+                                   and head[1] & 0x06 != 0):   # MPEG audio frame, layer set
+        return 'mp3'
+    return None
+
+
+def clean_name(name, kind):
+    """A display name without folders or control characters, with the extension of its real kind."""
+    name = unicodedata.normalize('NFC', (name or '').replace('\\', '/').rsplit('/', 1)[-1])
+    name = ''.join(ch for ch in name if unicodedata.category(ch)[0] != 'C').strip(' .')
+    stem = re.sub(r'\.[A-Za-z0-9]{1,5}$', '', name)[:100].strip() or 'piece-jointe'
+    return f'{stem}.{KINDS[kind][0]}'
+
+
+def store(stream, folder, max_bytes):
+    """Copy `stream` into `folder`; returns (kind, sha256, size). Raises TooLarge or UnknownType.
+
+    Nothing is left on disk when the file is refused.
+    """
+    os.makedirs(folder, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.upload-')
+    try:
+        with os.fdopen(fd, 'wb') as out:
+            head = stream.read(CHUNK)
+            kind = sniff(head)
+            if kind is None:
+                raise UnknownType()
+            chunk = head
+            while chunk:
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLarge()
+                digest.update(chunk)
+                out.write(chunk)
+                chunk = stream.read(CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        sha = digest.hexdigest()
+        final = path_of(folder, sha, kind)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        if os.path.exists(final):
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, final)
+        return kind, sha, size
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def path_of(folder, sha, kind):
+    return os.path.join(folder, sha[:2], f'{sha}.{KINDS[kind][0]}')

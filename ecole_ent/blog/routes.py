@@ -1,0 +1,288 @@
+"""Class blog pages, moderation, attachments, and the school's public page and Atom feed."""
+import os
+import unicodedata
+from urllib.parse import quote
+
+from bottle import redirect, request, response, static_file
+
+from ..errors import ValidationError
+from ..home import service as home
+from ..i18n import _
+from ..web.forms import field, form_fields
+from ..web.guards import require_user
+from ..web.render import add_nav, flash, render, url
+from . import service
+
+POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
+
+
+def _page():
+    try:
+        return max(1, int(request.query.get('page', '1')))
+    except ValueError:
+        return 1
+
+
+def _uploads(name='attachments'):
+    """(stream, file name) for each file sent; bottle gives the name latin-1 decoded."""
+    found = []
+    for upload in request.files.getall(name):
+        raw = upload.raw_filename or ''
+        try:
+            raw = raw.encode('latin-1').decode('utf-8')
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+        found.append((upload.file, raw))
+    return found
+
+
+def _send(file, cache):
+    """A stored file with its real type; the name goes in an RFC 6266 header (any language)."""
+    resp = static_file(os.path.basename(file['path']), root=os.path.dirname(file['path']),
+                       mimetype=file['content_type'], etag=os.path.basename(file['path']))
+    ascii_name = unicodedata.normalize('NFKD', file['name']).encode('ascii', 'ignore').decode()
+    ascii_name = ascii_name.replace('"', '').replace('\\', '') or 'fichier'
+    disposition = 'inline' if file['inline'] else 'attachment'
+    resp.set_header('Content-Disposition', f'{disposition}; filename="{ascii_name}"; '
+                    f"filename*=UTF-8''{quote(file['name'])}")
+    resp.set_header('Cache-Control', cache)
+    return resp
+
+
+def _page_url(base):
+    return lambda number: f'{base}?page={number}'
+
+
+def _context(**extra):
+    return dict(local=service.to_local, author_name=service.author_name, page_url=_page_url,
+                max_mb=service.settings.max_bytes // 2**20, **extra)
+
+
+# --- reading ----------------------------------------------------------------------------------------
+
+def index():
+    classes = service.blog_classes(require_user())
+    if len(classes) == 1:
+        redirect(url('blog.classroom', class_id=classes[0][0].id), 303)
+    return render('blog/choose.html', classes=classes)
+
+
+def classroom(class_id):
+    user = require_user()
+    room, role = service.get_class_blog(user, class_id)
+    posts = service.list_posts(user, room, role, _page())
+    newest = posts.items[0].publish_at if posts.items and posts.number == 1 and role != 'manager' else None
+    seen = service.note_visit(user, room, newest) if newest else service.last_visit(user, room)
+    return render('blog/classroom.html', **_context(
+        classroom=room, role=role, posts=posts, seen=seen,
+        mine=service.my_posts(user, room) if role == 'pupil' else [],
+        waiting=service.waiting_count(room) if role == 'manager' else 0,
+        policy=service.settings_of(room).comment_policy))
+
+
+def show(post_id):
+    user = require_user()
+    post, role = service.get_post_for(user, post_id)
+    return _show(user, post, role)
+
+
+def _show(user, post, role, errors=None, comment=''):
+    policy = service.settings_of(post.classroom).comment_policy
+    return render('blog/post.html', **_context(
+        post=post, role=role, classroom=post.classroom, comments=service.comments_for(user, role, post),
+        can_comment=service.can_comment(user, role, post, policy), policy=policy,
+        attachments=list(post.attachments), errors=errors or {}, comment=comment,
+        attachment_url=lambda a: url('blog.attachment', attachment_id=a.id)))
+
+
+def attachment(attachment_id):
+    return _send(service.get_attachment_for(require_user(), attachment_id), 'private, max-age=86400')
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+def new(class_id):
+    room, role = service.get_class_blog(require_user(), class_id)
+    return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
+                                               values={'visibility': 'families', 'when': 'now'}))
+
+
+def create(class_id):
+    user = require_user()
+    room, role = service.get_class_blog(user, class_id)
+    values = form_fields(*POST_FIELDS)
+    if field('action') == 'preview':
+        return render('blog/edit.html', **_context(classroom=room, role=role, post=None, values=values,
+                                                   preview=service.preview(values)))
+    try:
+        post = service.create_post(user, class_id, values, _uploads())
+    except ValidationError as exc:
+        return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
+                                                   values=values, errors=exc.errors))
+    flash(_('Ton article est envoyé : l’enseignant va le lire avant de le publier.') if post.status == 'pending'
+          else _('Article programmé.') if post.is_scheduled else _('Article publié.'), 'success')
+    redirect(url('blog.post', post_id=post.id), 303)
+
+
+def edit(post_id):
+    post, role = service.get_post_to_edit(require_user(), post_id)
+    local = service.to_local(post.publish_at) if post.is_scheduled else None
+    values = {'title': post.title, 'body': post.body_source, 'visibility': post.visibility,
+              'when': 'later' if local else 'now',
+              'publish_date': f'{local:%Y-%m-%d}' if local else '',
+              'publish_time': f'{local:%H:%M}' if local else ''}
+    return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
+                                               values=values))
+
+
+def update(post_id):
+    user = require_user()
+    post, role = service.get_post_to_edit(user, post_id)
+    values = form_fields(*POST_FIELDS)
+    if field('action') == 'preview':
+        return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
+                                                   values=values, preview=service.preview(values)))
+    try:
+        post = service.update_post(user, post_id, values, _uploads(), request.forms.getall('remove'))
+    except ValidationError as exc:
+        return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
+                                                   values=values, errors=exc.errors))
+    flash(_('Article envoyé à l’enseignant : il le lira avant de le publier.') if post.status == 'pending'
+          else _('Article enregistré.'), 'success')
+    redirect(url('blog.post', post_id=post.id), 303)
+
+
+def delete(post_id):
+    post = service.delete_post(require_user(), post_id)
+    flash(_('Article supprimé.'), 'success')
+    redirect(url('blog.classroom', class_id=post.classroom_id), 303)
+
+
+def comment(post_id):
+    user = require_user()
+    try:
+        added = service.add_comment(user, post_id, field('comment'))
+    except ValidationError as exc:
+        post, role = service.get_post_for(user, post_id)
+        return _show(user, post, role, errors=exc.errors, comment=field('comment'))
+    flash(_('Commentaire publié.') if added.status == 'published'
+          else _('Merci ! Le commentaire sera visible après validation par l’enseignant.'), 'success')
+    redirect(url('blog.post', post_id=post_id) + '#commentaires', 303)
+
+
+# --- moderation -------------------------------------------------------------------------------------
+
+def moderation(class_id):
+    user = require_user()
+    room, _role = service.get_class_blog(user, class_id)
+    return render('blog/moderation.html', **_context(
+        classroom=room, policy=service.settings_of(room).comment_policy,
+        **service.moderation_queue(user, room)))
+
+
+def _back(message, kind='success'):
+    """Moderation forms come from the queue or a post page and carry `back`: return there."""
+    flash(message, kind)
+    back = field('back')
+    redirect(back if back.startswith('/blog/') else url('blog.index'), 303)
+
+
+def approve_post(post_id):
+    service.approve_post(require_user(), post_id)
+    _back(_('Article publié.'))
+
+
+def reject_post(post_id):
+    try:
+        service.reject_post(require_user(), post_id, field('reason'))
+    except ValidationError as exc:
+        _back(exc.errors['reason'], 'error')
+    _back(_('Article refusé : son auteur voit la raison.'))
+
+
+def approve_comment(comment_id):
+    service.approve_comment(require_user(), comment_id)
+    _back(_('Commentaire publié.'))
+
+
+def reject_comment(comment_id):
+    try:
+        service.reject_comment(require_user(), comment_id, field('reason'))
+    except ValidationError as exc:
+        _back(exc.errors['reason'], 'error')
+    _back(_('Commentaire refusé : son auteur voit la raison.'))
+
+
+def delete_comment(comment_id):
+    service.delete_comment(require_user(), comment_id)
+    _back(_('Commentaire supprimé.'))
+
+
+def blog_settings(class_id):
+    service.set_comment_policy(require_user(), class_id, field('comment_policy'))
+    flash(_('Règle des commentaires enregistrée.'), 'success')
+    redirect(url('blog.moderation', class_id=class_id), 303)
+
+
+# --- public -----------------------------------------------------------------------------------------
+
+def public_index(uai):
+    school = service.public_school(uai)
+    posts = service.public_posts(school, _page())
+    return render('blog/public_index.html', **_context(
+        school=school, posts=posts))
+
+
+def public_post(uai, post_id):
+    school = service.public_school(uai)
+    post = service.get_public_post(school, post_id)
+    return render('blog/public_post.html', **_context(
+        school=school, post=post, attachments=list(post.attachments),
+        classes=service.classroom_names([post]),
+        attachment_url=lambda a: url('blog.public_attachment', uai=school.uai, attachment_id=a.id)))
+
+
+def public_feed(uai):
+    school = service.public_school(uai)
+    posts = service.public_feed(school)
+    response.content_type = 'application/atom+xml; charset=utf-8'
+    base = request.urlparts.scheme + '://' + request.urlparts.netloc
+    return render('blog/atom.xml', **_context(school=school, posts=posts, base=base))
+
+
+def public_attachment(uai, attachment_id):
+    school = service.public_school(uai)
+    return _send(service.get_public_attachment(school, attachment_id), 'public, max-age=86400')
+
+
+def register(app):
+    service.configure(app.config['ecole'])
+    if service.home_section not in home.SECTIONS:
+        home.SECTIONS.append(service.home_section)
+    add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
+    app.route('/blog', 'GET', index, name='blog.index')
+    app.route('/blog/classe/<class_id:int>', 'GET', classroom, name='blog.classroom')
+    app.route('/blog/classe/<class_id:int>/nouveau', 'GET', new, name='blog.new')
+    app.route('/blog/classe/<class_id:int>/nouveau', 'POST', create, name='blog.create')
+    app.route('/blog/classe/<class_id:int>/moderation', 'GET', moderation, name='blog.moderation')
+    app.route('/blog/classe/<class_id:int>/reglages', 'POST', blog_settings, name='blog.settings')
+    app.route('/blog/article/<post_id:int>', 'GET', show, name='blog.post')
+    app.route('/blog/article/<post_id:int>/modifier', 'GET', edit, name='blog.edit')
+    app.route('/blog/article/<post_id:int>/modifier', 'POST', update, name='blog.update')
+    app.route('/blog/article/<post_id:int>/supprimer', 'POST', delete, name='blog.delete')
+    app.route('/blog/article/<post_id:int>/commentaires', 'POST', comment, name='blog.comment')
+    app.route('/blog/article/<post_id:int>/valider', 'POST', approve_post, name='blog.approve')
+    app.route('/blog/article/<post_id:int>/refuser', 'POST', reject_post, name='blog.reject')
+    app.route('/blog/commentaire/<comment_id:int>/valider', 'POST', approve_comment,
+              name='blog.approve_comment')
+    app.route('/blog/commentaire/<comment_id:int>/refuser', 'POST', reject_comment,
+              name='blog.reject_comment')
+    app.route('/blog/commentaire/<comment_id:int>/supprimer', 'POST', delete_comment,
+              name='blog.delete_comment')
+    app.route('/blog/fichier/<attachment_id:int>', 'GET', attachment, name='blog.attachment')
+    app.route('/public/<uai>/', 'GET', public_index, name='blog.public_index')
+    app.route('/public/<uai>', 'GET', lambda uai: redirect(url('blog.public_index', uai=uai), 301))
+    app.route('/public/<uai>/article/<post_id:int>', 'GET', public_post, name='blog.public_post')
+    app.route('/public/<uai>/atom.xml', 'GET', public_feed, name='blog.public_feed')
+    app.route('/public/<uai>/fichier/<attachment_id:int>', 'GET', public_attachment,
+              name='blog.public_attachment')
