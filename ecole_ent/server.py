@@ -48,7 +48,7 @@ def build(config, demo=False):
 def waitress_options(config):
     # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
     return dict(threads=config['server.threads'], ident='ecole-ent', channel_timeout=60,
-                max_request_body_size=200 * 2**20)
+                max_request_body_size=300 * 2**20)   # ten photos at the per-photo limit
 
 
 def serve(config, demo=False):

@@ -19,7 +19,8 @@ def safe_next(target):
 def login_form():
     if current_user():
         redirect('/', 303)
-    return render('accounts/login.html', login='', next=safe_next(request.query.getunicode('next')))
+    return render('accounts/login.html', login='', next=safe_next(request.query.getunicode('next')),
+                  card_login_url='/carte')
 
 
 def login():
@@ -27,7 +28,8 @@ def login():
     try:
         user = service.authenticate(name, field('password'), client_address())
     except service.LoginError as exc:
-        return render('accounts/login.html', login=name[:120], next=target, errors={'form': str(exc)})
+        return render('accounts/login.html', login=name[:120], next=target, errors={'form': str(exc)},
+                      card_login_url='/carte')
     set_cookie(SESSION_COOKIE, service.open_session(user, client_address()),
                days=service.settings.session_days)
     redirect('/mot-de-passe' if user.must_change_password else target, 303)

@@ -209,3 +209,14 @@ def test_a_crash_gives_a_french_500_page_without_a_traceback(demo_client, demo_a
     assert 'Erreur du serveur' in response.text
     assert 'ZeroDivisionError' not in response.text and 'secret internals' not in response.text
     assert response.headers['Content-Security-Policy']
+
+
+def test_a_crafted_multipart_body_is_refused_not_a_crash(demo_client):
+    demo_client.login('julien.roux')
+    token = demo_client.csrf('/')
+    body = (b'--XX\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + token.encode()
+            + b'\r\n--XX\r\nContent-Disposition: form-data; name="photos"; filename=""><script>x.jpg"'
+            b'\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff\xe0 not really\r\n--XX--\r\n')
+    response = demo_client.post('/deconnexion', body, expect_errors=True,
+                                headers={'Content-Type': 'multipart/form-data; boundary=XX'})
+    assert response.status_int in (303, 400) and 'Traceback' not in response.text
