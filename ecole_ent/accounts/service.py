@@ -48,12 +48,12 @@ def authenticate(login, password, remote_addr):
         raise LoginError(_('Identifiant ou mot de passe incorrect.'))
     keys = [('login:' + login, settings.login_max_failures),
             ('addr:' + (remote_addr or '?'), settings.address_max_failures)]
-    _refuse_if_locked([key for key, _limit in keys])
+    refuse_if_locked([key for key, _limit in keys])
     user = User.get_or_none(User.login == login)
     ok = security.verify_password(user.password_hash if user else None, password)
     if not ok or user.status != 'active':
         for key, limit in keys:
-            _count_failure(key, limit, user)
+            count_failure(key, limit, user)
         raise LoginError(_('Identifiant ou mot de passe incorrect.'))
     with writing():
         Throttle.delete().where(Throttle.key == keys[0][0]).execute()
@@ -61,7 +61,7 @@ def authenticate(login, password, remote_addr):
     return user
 
 
-def _refuse_if_locked(keys):
+def refuse_if_locked(keys):
     locked = (Throttle.select(Throttle.locked_until)
               .where(Throttle.key.in_(keys) & (Throttle.locked_until > now()))
               .order_by(Throttle.locked_until.desc()).first())
@@ -70,7 +70,9 @@ def _refuse_if_locked(keys):
         raise LoginError(_('Trop de tentatives de connexion. Réessayez dans %d minute(s).') % minutes)
 
 
-def _count_failure(key, limit, user):
+def count_failure(key, limit, user=None):
+    """Count a failed attempt under `key`; from `limit` failures on, lock it (1 minute, doubling
+    up to an hour) and write an audit event. The one throttling rule (passwords, codes, cards)."""
     with writing():
         Throttle.insert(key=key, failures=1, updated_at=now()).on_conflict(
             conflict_target=[Throttle.key],
@@ -208,14 +210,14 @@ def activate(login, code, password, confirm, remote_addr=None):
         raise refused
     key = 'login:' + login
     try:
-        _refuse_if_locked([key, 'addr:' + (remote_addr or '?')])
+        refuse_if_locked([key, 'addr:' + (remote_addr or '?')])
     except LoginError as exc:
         raise ValidationError({'code': str(exc)}) from None
     user = User.get_or_none(User.login == login)
     if (user is None or user.status != 'pending' or not user.activation_hash
             or user.activation_expires < now()
             or not security.same(user.activation_hash, security.keyed_hash(code, 'activation'))):
-        _count_failure(key, settings.login_max_failures, user)
+        count_failure(key, settings.login_max_failures, user)
         raise refused
     check_new_password(password, confirm)
     with writing():

@@ -7,7 +7,6 @@ school's networks (``security.school_networks``). Activation letters issue a fre
 through the accounts service for each adult who has not activated yet.
 """
 import ipaddress
-from datetime import timedelta
 
 import segno
 
@@ -16,7 +15,7 @@ from ..accounts import service as accounts
 from ..db import writing
 from ..errors import Forbidden
 from ..i18n import _
-from ..models import Enrolment, GuardianLink, Throttle, User, now
+from ..models import Enrolment, GuardianLink, User, now
 from ..models.directory import PupilCard
 
 TOKEN_LENGTH = 8
@@ -75,33 +74,22 @@ def card_user(token, address, networks):
     if not in_networks(address, networks):
         raise Forbidden(_('La connexion par carte ne fonctionne que depuis le réseau de l\'école.'))
     key = 'card:' + address
-    locked = Throttle.get_or_none((Throttle.key == key) & (Throttle.locked_until > now()))
-    if locked:
-        raise Forbidden(_('Trop de codes faux. Attends un peu, puis réessaie.'))
+    try:
+        accounts.refuse_if_locked([key])
+    except accounts.LoginError:
+        raise Forbidden(_('Trop de codes faux. Attends un peu, puis réessaie.')) from None
     token = (token or '').strip().lower().replace(' ', '').replace('-', '')
     card = PupilCard.get_or_none(PupilCard.token_hash == security.keyed_hash(token, 'card')) \
         if 0 < len(token) <= 40 else None
     pupil = User.get_or_none(User.id == card.pupil_id) if card else None
     if pupil is None or not pupil.has_role('pupil') or pupil.status != 'active' \
             or pupil.role_set - {'pupil'}:
-        _count_failure(key)
+        accounts.count_failure(key, MAX_FAILURES)
         raise Forbidden(_('Cette carte ne fonctionne pas. Demande une nouvelle carte à ton '
                           'enseignant·e.'))
     with writing():
         User.update(last_login_at=now()).where(User.id == pupil.id).execute()
     return pupil
-
-
-def _count_failure(key):
-    with writing():
-        Throttle.insert(key=key, failures=1, updated_at=now()).on_conflict(
-            conflict_target=[Throttle.key],
-            update={Throttle.failures: Throttle.failures + 1, Throttle.updated_at: now()}).execute()
-        failures = Throttle.get_by_id(key).failures
-        if failures >= MAX_FAILURES:
-            seconds = min(60 * 2 ** (failures - MAX_FAILURES), 3600)
-            Throttle.update(locked_until=now() + timedelta(seconds=seconds)).where(
-                Throttle.key == key).execute()
 
 
 def issue_letters(classroom, actor):
