@@ -9,7 +9,6 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
-from ..i18n import _
 
 ROLES = ('pupil', 'guardian', 'teacher', 'director', 'staff')
 SOURCES = ('aaf1d', 'onde', 'ldap')
