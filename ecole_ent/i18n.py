@@ -4,8 +4,26 @@ Catalogs would live in ecole_ent/locale/<lang>/LC_MESSAGES/ecole_ent.mo; with no
 gettext falls back to the French source text.
 """
 import gettext
+from datetime import datetime
 from pathlib import Path
 
 _translation = gettext.translation('ecole_ent', Path(__file__).parent / 'locale', fallback=True)
 _ = _translation.gettext
 ngettext = _translation.ngettext
+
+DAYS = ('lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche')
+MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
+          'octobre', 'novembre', 'décembre')
+
+
+def date_fr(value, with_day=True):
+    """'jeudi 3 décembre 2026': dates in full, never 03/12."""
+    if value is None:
+        return ''
+    day = value.date() if isinstance(value, datetime) else value
+    text = f'{day.day} {MONTHS[day.month - 1]} {day.year}'
+    return f'{DAYS[day.weekday()]} {text}' if with_day else text
+
+
+def datetime_fr(value):
+    return f'{date_fr(value)} à {value:%H:%M}' if value else ''

@@ -259,6 +259,9 @@ def register(app):
     service.configure(app.config['ecole'])
     if service.home_section not in home.SECTIONS:
         home.SECTIONS.append(service.home_section)
+    from ..directory import archive          # the guardian's year archive holds the blog
+    if service.archive_section not in archive.SECTIONS:
+        archive.SECTIONS.append(service.archive_section)
     add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
     app.route('/blog', 'GET', index, name='blog.index')
     app.route('/blog/classe/<class_id:int>', 'GET', classroom, name='blog.classroom')

@@ -21,7 +21,7 @@ from peewee import JOIN, fn
 from ..accounts import service as accounts
 from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError
-from ..i18n import _
+from ..i18n import _, date_fr
 from ..models import Classroom, Enrolment, GuardianLink, School, Teaching, User, now
 from ..models.blog import (COMMENT_POLICIES, VISIBILITIES, Attachment, Blog, BlogVisit, Comment,
                            Post)
@@ -678,3 +678,28 @@ def classroom_names(posts):
     ids = {p.classroom_id for p in posts}
     return dict(Classroom.select(Classroom.id, Classroom.name).where(Classroom.id.in_(ids)).tuples()) \
         if ids else {}
+
+
+# --- the guardian's year archive (directory/archive.py) ----------------------------------------
+
+def archive_section(guardian, pupil, classroom):
+    """('blog.html', bytes): the class blog's posts this guardian may read, as one page."""
+    role = access(guardian, classroom) if classroom is not None else None
+    if role is None:
+        return
+    posts, page = [], 1
+    while True:
+        listing = list_posts(guardian, classroom, role, page)
+        posts += listing.items
+        if page >= listing.pages:
+            break
+        page += 1
+    if not posts:
+        return
+    esc = Markup.escape
+    title = esc(_('Le blog de la classe %(name)s') % {'name': classroom.name})
+    articles = ''.join(
+        f'<article><h2>{esc(post.title)}</h2><p><small>{esc(date_fr(to_local(post.publish_at)))}'
+        f'</small></p>{post.body_html}</article>' for post in posts)   # body_html: sanitised by nh3
+    yield 'blog.html', (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}'
+                        f'</title></head><body><h1>{title}</h1>{articles}</body></html>').encode()

@@ -17,8 +17,9 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml import ElementTree as SafeET
 
+from ..i18n import _
 from .records import (ClassRef, Feed, FeedError, GuardianLink, Issue, Person, Request,
-                      School, _)
+                      School)
 from .text import (clean, decode_strict, html_entities_to_xml, parse_date, repair_order,
                    xml_encoding)
 

@@ -17,7 +17,8 @@ import ldap3
 from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 
-from .records import ClassRef, Feed, FeedError, GuardianLink, Issue, Person, School, _
+from ..i18n import _
+from .records import ClassRef, Feed, FeedError, GuardianLink, Issue, Person, School
 from .text import clean, parse_date
 
 SOURCE = 'ldap'

@@ -25,7 +25,8 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from .records import ClassRef, Feed, FeedError, GuardianLink, Issue, Person, _
+from ..i18n import _
+from .records import ClassRef, Feed, FeedError, GuardianLink, Issue, Person
 from .text import clean, csv_encoding, decode_strict, parse_date
 
 SOURCE = 'onde'

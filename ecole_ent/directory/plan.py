@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, replace
 
 from ..accounts.logins import allocate_login, base_login
-from .records import ACTIONS, Change, ClassChange, Plan, _
+from ..i18n import _
+from .records import ACTIONS, Change, ClassChange, Plan
 
 UAI = re.compile(r'^[0-9]{7}[A-Z]$')
 

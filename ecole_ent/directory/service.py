@@ -12,7 +12,8 @@ from ..errors import Forbidden, NotFound
 from ..models import Classroom, School, User
 from ..models.directory import SyncLine, SyncRun
 from . import aaf1d, apply, cards, ldap, onde
-from .records import FeedError, _
+from ..i18n import _
+from .records import FeedError
 
 
 def _options(config):

@@ -10,7 +10,8 @@ import datetime
 import html.entities
 import re
 
-from .records import FeedError, _
+from ..i18n import _
+from .records import FeedError
 
 _XML_DECL = re.compile(rb'^\s*<\?xml[^>]*?encoding\s*=\s*["\']([A-Za-z0-9._-]+)["\']')
 _XML_ENTITIES = {'amp', 'lt', 'gt', 'quot', 'apos'}

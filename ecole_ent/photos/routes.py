@@ -137,6 +137,9 @@ def album_zip(album_id):
 
 
 def register(app):
+    from ..directory import archive          # the guardian's year archive holds their photos
+    if service.archive_section not in archive.SECTIONS:
+        archive.SECTIONS.append(service.archive_section)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
     app.route('/photos', 'GET', index, name='photos.index')
     app.route('/classe/<class_id:int>/photos', 'GET', albums, name='photos.albums')

@@ -395,3 +395,20 @@ def import_files(classroom, album, paths, report):
             skipped += 1
             report(_('%(name)s : ignorée (%(reason)s)') % {'name': path, 'reason': refused[0][1]})
     return imported, skipped
+
+
+# --- the guardian's year archive (directory/archive.py) ----------------------------------------
+
+def archive_section(guardian, pupil, classroom):
+    """(path, bytes) of every photo of the class's albums that this guardian may see, full size,
+    for the zip of the child's year: the same consent rule as the pages."""
+    if classroom is None:
+        return
+    store = media_store()
+    condition = visibility(guardian, classroom.id)
+    for album in Album.select().where(Album.classroom == classroom.id).order_by(Album.id):
+        folder = f'photos/{album.id:03d}{_slug(album.title, "-")}'
+        for number, photo in enumerate(visible_photos(guardian, album, condition), 1):
+            path = store.path(photo.full)
+            if path:
+                yield f'{folder}/{number:03d}{_slug(photo.caption, "-")}.jpg', Path(path).read_bytes()

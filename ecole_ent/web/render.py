@@ -2,18 +2,14 @@
 import base64
 import hmac
 import json
-from datetime import datetime
 
 from bottle import request, response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .. import __version__, security
-from ..i18n import _, ngettext
+from ..i18n import _, date_fr, datetime_fr, ngettext
 from ..paths import resource_dir
 
-DAYS = ('lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche')
-MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
-          'octobre', 'novembre', 'décembre')
 FLASH_COOKIE = 'ecole_flash'
 
 _app = {'app': None}
@@ -33,19 +29,6 @@ def nav_for(user):
     if user is None:
         return []
     return [item for item in NAV if user.has_role(*item['roles'])]
-
-
-def date_fr(value, with_day=True):
-    """'jeudi 3 décembre 2026': dates in full, never 03/12."""
-    if value is None:
-        return ''
-    day = value.date() if isinstance(value, datetime) else value
-    text = f'{day.day} {MONTHS[day.month - 1]} {day.year}'
-    return f'{DAYS[day.weekday()]} {text}' if with_day else text
-
-
-def datetime_fr(value):
-    return f'{date_fr(value)} à {value:%H:%M}' if value else ''
 
 
 env = Environment(loader=FileSystemLoader(str(resource_dir('templates'))),

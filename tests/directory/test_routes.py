@@ -232,3 +232,25 @@ def test_a_bad_onde_upload_is_explained_and_changes_nothing(client, imported):
     upload['eleves'] = ['e.csv', (ONDE / 'CSVExtraction-eleves.csv').read_bytes()]
     page = upload.submit('mode', value='importer')
     assert 'Il faut le fichier des élèves et celui des responsables.' in page.text
+
+
+def test_the_year_archive_holds_the_blog_and_only_the_photos_the_guardian_may_see(demo_client, demo):
+    import io
+    import zipfile
+    from ecole_ent.accounts import service as accounts
+    from ecole_ent.models import Album, Photo, User
+    from ecole_ent.photos import service as photos
+    guardian = User.get(User.login == 'aurelie.dubois')
+    children = [(p, c) for p, c in accounts.children_of(guardian) if c]
+    demo_client.login('aurelie.dubois')
+    checked_a_hidden_photo = False
+    for pupil, classroom in children:
+        visible = [p for album in Album.select().where(Album.classroom == classroom.id)
+                   for p in photos.visible_photos(guardian, album)]
+        total = Photo.select().join(Album).where(Album.classroom == classroom.id).count()
+        download = demo_client.get(f'/annuaire/archives/{pupil.id}')
+        names = zipfile.ZipFile(io.BytesIO(download.body)).namelist()
+        assert 'index.html' in names and 'blog.html' in names
+        assert len([n for n in names if n.startswith('photos/')]) == len(visible)
+        checked_a_hidden_photo |= len(visible) < total
+    assert checked_a_hidden_photo, 'no photo of these classes is hidden from this guardian: the demo proves nothing'
