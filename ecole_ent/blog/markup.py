@@ -3,13 +3,14 @@
 What is stored is the author's Markdown source and the sanitised HTML made from it, so a page view
 never renders Markdown. No <img> is allowed, so no post can load anything from a third-party address.
 
-Not done yet, photos inline (issue 5): pictures must come from the class albums through the photos
-feature's permission-checked /media/ route, and a photo tagged with a pupil without image-rights
-consent must be absent for readers who may not see it. That decision depends on the reader, so it
-cannot live in the stored HTML: the plan is a reference such as ![texte](photo:123) kept in the
-source, resolved at view time with photos.service.visible_photos() (class pages) and
-photos.service.safe_for_everyone() (public page and feed), dropping what the reader may not see.
+Photos inline come from the class albums: `![texte](photo:123)` in the source is stored as a
+reference (<span data-photo="123">texte</span>), and resolve_photos() turns it into the picture at
+view time, for the reader at hand: a photo tagged with a pupil without image-rights consent must be
+absent for readers who may not see it, so the decision cannot live in the stored HTML.
 """
+import html
+import re
+
 import markdown
 import nh3
 from markdown.extensions.nl2br import Nl2BrExtension
@@ -17,8 +18,9 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {'p', 'br', 'strong', 'em', 'b', 'i', 'del', 's', 'ul', 'ol', 'li', 'h2', 'h3',
-                'h4', 'blockquote', 'a', 'code', 'pre', 'hr'}
-ALLOWED_ATTRIBUTES = {'a': {'href', 'title'}}
+                'h4', 'blockquote', 'a', 'code', 'pre', 'hr', 'span'}
+ALLOWED_ATTRIBUTES = {'a': {'href', 'title'}, 'span': {'data-photo'}}
+PHOTO_REF = re.compile(r'<span data-photo="(\d{1,12})">(.*?)</span>', re.S)
 URL_SCHEMES = {'http', 'https', 'mailto'}
 
 
@@ -33,9 +35,30 @@ class _ShiftHeadings(Treeprocessor):
             element.tag = 'h%d' % min(2 + levels.index(int(element.tag[1])), 4)
 
 
+class _PhotoReferences(Treeprocessor):
+    """![texte](photo:123) -> <span data-photo="123">texte</span>; any other image is dropped."""
+
+    def run(self, root):
+        for element in root.iter():
+            if element.tag == 'img':
+                match = re.fullmatch(r'photo:(\d{1,12})', element.get('src', ''))
+                alt = element.get('alt', '')
+                element.attrib.clear()
+                element.tag = 'span'
+                element.text = alt
+                if match:
+                    element.set('data-photo', match.group(1))
+
+
 class _ShiftHeadingsExtension(markdown.Extension):
     def extendMarkdown(self, md):
         md.treeprocessors.register(_ShiftHeadings(md), 'shift_headings', 5)
+        md.treeprocessors.register(_PhotoReferences(md), 'photo_references', 4)
+
+
+def resolve_photos(fragment, figure):
+    """Replace each photo reference by figure(photo_id, alt_text), '' when the reader may not see it."""
+    return PHOTO_REF.sub(lambda m: figure(int(m.group(1)), html.unescape(m.group(2))), fragment)
 
 
 def sanitize(fragment):

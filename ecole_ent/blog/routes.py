@@ -10,7 +10,7 @@ from ..home import service as home
 from ..i18n import _
 from ..web.forms import field, form_fields
 from ..web.guards import require_user
-from ..web.render import add_nav, flash, render, url
+from ..web.render import add_nav, env, flash, render, url
 from . import service
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
@@ -257,6 +257,7 @@ def public_attachment(uai, attachment_id):
 
 def register(app):
     service.configure(app.config['ecole'])
+    env.filters['post_body'] = lambda post, reader: service.post_body(reader, post)
     if service.home_section not in home.SECTIONS:
         home.SECTIONS.append(service.home_section)
     from ..directory import archive          # the guardian's year archive holds the blog

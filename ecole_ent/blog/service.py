@@ -703,3 +703,18 @@ def archive_section(guardian, pupil, classroom):
         f'</small></p>{post.body_html}</article>' for post in posts)   # body_html: sanitised by nh3
     yield 'blog.html', (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}'
                         f'</title></head><body><h1>{title}</h1>{articles}</body></html>').encode()
+
+
+def post_body(user, post):
+    """The post's HTML for this reader. Album photos it references appear only when the reader may
+    see them (image rights); on the public page and feed (user None) they are left out."""
+    from ..photos import service as photos
+
+    def figure(photo_id, alt):
+        photo = photos.photo_in_class(user, post.classroom_id, photo_id) if user else None
+        if photo is None:
+            return ''
+        alt = Markup.escape(alt or photo.caption)
+        return (f'<figure class="post-photo"><img src="/media/{photo.display}.jpg" alt="{alt}" '
+                f'loading="lazy"><figcaption>{alt}</figcaption></figure>')
+    return Markup(markup.resolve_photos(post.body_html, figure))

@@ -397,6 +397,16 @@ def import_files(classroom, album, paths, report):
     return imported, skipped
 
 
+def photo_in_class(user, classroom_id, photo_id):
+    """The photo if it belongs to this class's albums and this user may see it, else None
+    (a blog post shows it inline: the same rule as the album pages)."""
+    photo = Photo.select(Photo, Album).join(Album).where(
+        (Photo.id == photo_id) & (Album.classroom == classroom_id)).first()
+    if photo is None or not visible_photos(user, photo.album).where(Photo.id == photo.id).exists():
+        return None
+    return photo
+
+
 # --- the guardian's year archive (directory/archive.py) ----------------------------------------
 
 def archive_section(guardian, pupil, classroom):

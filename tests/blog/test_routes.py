@@ -353,3 +353,25 @@ def test_a_teacher_with_nothing_to_moderate_gets_no_badge(people, as_user):
         service.approve_comment(people.teacher, comment.id)
     page = as_user(people.teacher).get('/').text
     assert 'À faire' not in page and 'class="badge"' not in page
+
+
+def test_an_album_photo_inline_shows_only_to_readers_who_may_see_it(people, as_user):
+    from ecole_ent.models import Album, Photo, PhotoTag
+    album = Album.select().where(Album.classroom == people.cp).first()
+    photo = Photo.select().where(Photo.album == album).first()
+    assert photo is not None, 'the demo CP-CE1 class has no album photo'
+    post = publish(as_user(people.teacher), people, 'Notre sortie',
+                   f'Regardez !\n\n![La classe au parc](photo:{photo.id})\n\n![x](https://evil.example/a.png)')
+    assert 'evil.example' not in post.body_html and f'data-photo="{photo.id}"' in post.body_html
+    PhotoTag.delete().where(PhotoTag.photo == photo).execute()
+    page = as_user(people.guardian).get(f'/blog/article/{post.id}')
+    assert f'src="/media/{photo.display}.jpg"' in page.text and 'La classe au parc' in page.text
+    assert as_user(people.guardian).get(f'/media/{photo.display}.jpg').status_int == 200
+    # A pupil of the class whose guardians refused image rights is tagged: other families lose it.
+    refused = next(p for p in (people.pupil2,) if p.id != people.pupil.id)
+    refused.image_rights = 'refused'
+    refused.save()
+    PhotoTag.create(photo=photo, pupil=refused)
+    page = as_user(people.guardian).get(f'/blog/article/{post.id}')
+    assert f'/media/{photo.display}.jpg' not in page.text and 'Regardez' in page.text
+    assert f'/media/{photo.display}.jpg' in as_user(people.teacher).get(f'/blog/article/{post.id}').text
