@@ -74,3 +74,14 @@ def tree_digest(folder):
             with open(path, 'rb') as f:
                 digests[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
     return digests
+
+
+def pytest_collection_modifyitems(config, items):
+    """These tests never use the suite's engine (the appliance is SQLite in a data folder), so the
+    PostgreSQL run of the suite skips them instead of running them a second time."""
+    if not os.environ.get('ECOLE_TEST_DATABASE_URL'):
+        return
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.skip(reason='SQLite appliance test: run once, in the SQLite run'))
