@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, field
 
 from ecole_ent import __version__
-from ecole_ent.maintenance import archive
 from ecole_ent.i18n import _
+from ecole_ent.maintenance import archive
 from ecole_ent.maintenance.errors import BackupError
 
 STATUS_FILE = 'last-backup.json'
@@ -58,7 +58,12 @@ def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'
             if os.path.exists(partial):
                 os.remove(partial)
     _fsync_dir(dest)
-    verify_archive(final)   # read back: a backup is only as good as its restore
+    try:
+        verify_archive(final)   # read back: a backup is only as good as its restore
+    except BackupError as exc:
+        os.remove(final)        # never leave an unreadable archive looking like the latest one
+        raise BackupError(_('La sauvegarde relue dans %s est illisible (disque défectueux ?) : %s')
+                          % (dest, exc)) from None
     result = BackupResult(final, os.path.getsize(final), files, version)
     prune(dest, keep)
     if copy_to:

@@ -11,8 +11,8 @@ import os
 import tempfile
 from contextlib import contextmanager
 
-from ecole_ent.maintenance import archive
 from ecole_ent.i18n import _
+from ecole_ent.maintenance import archive
 from ecole_ent.maintenance.errors import BackupError
 
 @contextmanager
