@@ -176,7 +176,7 @@ do_install() {
     if [ "$upgrade" = 1 ]; then
       mv "$opt/ecole-ent.previous" "$opt/ecole-ent"
       [ "$was_active" = 1 ] && systemctl start ecole-ent.service
-      die "la migration a échoué ; l'ancienne version est remise en place et relancée (données inchangées)"
+      die "la migration a échoué ; l'ancienne version est remise en place. Si elle refuse la base, restaurez la sauvegarde prise juste avant (dossier backups/, voir GUIDE.md)"
     fi
     die "la création de la base de données a échoué"
   fi
