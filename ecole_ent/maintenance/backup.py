@@ -43,21 +43,12 @@ def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'
     """Writes a new archive of `data_dir` (database `db_path`) into `dest`; returns a BackupResult."""
     if not os.path.isfile(db_path):
         raise BackupError(_('Pas de base de données à sauvegarder : %s') % db_path)
-    os.makedirs(dest, exist_ok=True)
-    name = _archive_name(dest)
-    final = os.path.join(dest, name)
-    partial = os.path.join(dest, '.' + name + '.partial')
-    with tempfile.TemporaryDirectory(prefix='.snapshot-', dir=dest) as scratch:
-        snapshot = os.path.join(scratch, archive.DATABASE)
-        _snapshot_database(db_path, snapshot)
-        version = archive.database_check(snapshot)
-        try:
-            files = _write_archive(partial, data_dir, snapshot, version, reason)
-            os.replace(partial, final)
-        finally:
-            if os.path.exists(partial):
-                os.remove(partial)
-    _fsync_dir(dest)
+    try:
+        final, files, version = _write_new_archive(data_dir, db_path, dest, reason)
+    except OSError as exc:      # full disk, unwritable or missing destination...
+        raise BackupError(_('Impossible d’écrire la sauvegarde dans %s : %s') % (dest, exc.strerror or exc)) from None
+    except sqlite3.Error as exc:
+        raise BackupError(_('La base de données n’a pas pu être copiée : %s') % exc) from None
     try:
         verify_archive(final)   # read back: a backup is only as good as its restore
     except BackupError as exc:
@@ -73,6 +64,25 @@ def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'
             result.copy_error = str(exc)
     write_status(data_dir, result)
     return result
+
+
+def _write_new_archive(data_dir, db_path, dest, reason):
+    os.makedirs(dest, exist_ok=True)
+    name = _archive_name(dest)
+    final = os.path.join(dest, name)
+    partial = os.path.join(dest, '.' + name + '.partial')
+    with tempfile.TemporaryDirectory(prefix='.snapshot-', dir=dest) as scratch:
+        snapshot = os.path.join(scratch, archive.DATABASE)
+        _snapshot_database(db_path, snapshot)
+        version = archive.database_check(snapshot)
+        try:
+            files = _write_archive(partial, data_dir, snapshot, version, reason)
+            os.replace(partial, final)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)
+    _fsync_dir(dest)
+    return final, files, version
 
 
 def _archive_name(dest):

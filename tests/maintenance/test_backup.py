@@ -206,3 +206,10 @@ def test_an_unwritable_second_destination_is_reported(data_dir, tmp_path):
 def test_backing_up_a_missing_database_says_so(tmp_path):
     with pytest.raises(BackupError, match='Pas de base de données'):
         backup.create_backup(str(tmp_path), str(tmp_path / 'ecole.db'), str(tmp_path / 'b'))
+
+
+def test_an_unwritable_destination_is_reported_clearly(data_dir, tmp_path):
+    blocker = tmp_path / 'a-file'
+    blocker.write_text('')
+    with pytest.raises(BackupError, match='Impossible d’écrire la sauvegarde'):
+        make_backup(data_dir, blocker / 'backups')
