@@ -4,7 +4,7 @@ import logging.handlers
 
 from waitress import serve as waitress_serve
 
-from . import app as webapp, runtime
+from . import app as webapp, features, runtime
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +29,12 @@ def build(config, demo=False):
 
 
 def serve(config, demo=False):
-    from .maintenance import schedule, service
+    from .maintenance import service
     log_to_file(config)
     with service.holding_data_folder(config):
         application = build(config, demo)
-        schedule.start(config)
+        for module in features.modules('schedule'):     # background jobs (backup, directory sync)
+            module.start(config)
         host, port = config['server.host'], config['server.port']
         logger.info('ecole-ent écoute sur http://%s:%s/', host, port)
         # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.

@@ -9,9 +9,9 @@ import logging
 
 from ..db import database, is_sqlite, migrator
 from ..models.schema import SchemaVersion
-from . import m0001_initial
+from . import m0001_initial, m0002_directory
 
-STEPS = [m0001_initial.up]
+STEPS = [m0001_initial.up, m0002_directory.up]
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,10 @@
 from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom, Enrolment,
                        GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
 from .base import BaseModel, now
+from .directory import (DirectoryRecord, JobLease, PupilCard, SourceStructure, SyncLine,
+                        SyncRun)
 from .schema import SchemaVersion
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
-              LoginSession, Throttle, AuditEvent]
+              LoginSession, Throttle, AuditEvent,
+              SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, JobLease]

@@ -1,0 +1,191 @@
+"""Directory pages: sync reports and ONDE upload (director, admin), login cards and letters
+(the class's teachers, the director), and the pupils' card sign-in (public, school networks)."""
+import tempfile
+
+from bottle import redirect, request, response
+
+from ..accounts import service as accounts
+from ..home import service as home
+from ..errors import Forbidden, NotFound
+from ..i18n import _
+from ..models import User
+from ..web.forms import field
+from ..web.guards import (SESSION_COOKIE, client_address, current_user, require_role, set_cookie)
+from ..web.render import add_nav, flash, render
+from . import archive, cards, schedule, service
+
+ACTIONS = ('created', 'updated', 'moved', 'deactivated', 'reactivated', 'skipped', 'purged')
+
+
+def _config():
+    return request.app.config['ecole']
+
+
+def _school(user):
+    school = user.school or service.default_school()
+    if school is None:
+        raise NotFound(_('Aucune école.'))
+    return school
+
+
+def _base_url():
+    return _config()['server.public_url'].rstrip('/') or '{0}://{1}'.format(*request.urlparts[:2])
+
+
+def index():
+    school = _school(require_role('director', 'admin'))
+    return render('directory/index.html', **service.overview(school, _config()))
+
+
+def run_detail(run_id):
+    school = _school(require_role('director', 'admin'))
+    run = service.get_run(school, run_id)
+    action, search = request.query.getunicode('action', ''), request.query.getunicode('q', '')
+    return render('directory/run.html', run=run, lines=service.run_lines(run, action, search),
+                  action=action if action in ACTIONS else '', search=search, actions=ACTIONS)
+
+
+def sync_now():
+    user = require_role('director', 'admin')
+    ran, message = schedule.run_once(_config(), trigger='admin', actor=user)
+    flash(message, 'success' if ran else 'error')
+    redirect('/annuaire', 303)
+
+
+def onde_upload():
+    user = require_role('director', 'admin')
+    school = _school(user)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = service.save_uploads(folder, {name: request.files.get(name) for name in
+                                              ('eleves', 'responsables', 'enseignants')})
+        outcome = service.sync_onde(*paths, _config(), school=school.uai, trigger='admin',
+                                    actor=user, dry_run=field('mode') != 'importer')
+    return render('directory/result.html', outcome=outcome, school=school)
+
+
+def card_classes():
+    user = require_role('teacher', 'director', 'admin')
+    return render('directory/card_classes.html', classes=service.card_classes(user))
+
+
+def classroom(class_id):
+    user = require_role('teacher', 'director', 'admin')
+    return render('directory/classroom.html', **service.class_cards(user, class_id))
+
+
+def _secret():
+    """Cards and letters show codes once: keep them out of every cache."""
+    response.set_header('Cache-Control', 'no-store')
+
+
+def print_cards(class_id):
+    user = require_role('teacher', 'director', 'admin')
+    _secret()
+    page = service.class_cards(user, class_id)
+    issued = cards.issue_cards(page['classroom'], user)
+    return render('directory/cards.html', classroom=page['classroom'], base_url=_base_url(),
+                  cards=[(p, printable(t), cards.qr_svg(f'{_base_url()}/carte?jeton={t}'))
+                         for p, t in issued])
+
+
+def print_letters(class_id):
+    user = require_role('teacher', 'director', 'admin')
+    page = service.class_cards(user, class_id)
+    _secret()
+    return render('directory/letters.html', public_url=_base_url(), title=page['classroom'].name,
+                  letters=cards.issue_letters(page['classroom'], user))
+
+
+def print_staff_letters():
+    user = require_role('director', 'admin')
+    _secret()
+    return render('directory/letters.html', public_url=_base_url(), title=_('Personnel'),
+                  letters=cards.issue_staff_letters(_school(user), user))
+
+
+def revoke(pupil_id, class_id):
+    user = require_role('teacher', 'director', 'admin')
+    page = service.class_cards(user, class_id)
+    pupil = User.get_or_none(User.id == pupil_id)
+    if pupil is None or not cards.enrolled_in(pupil, page['classroom']):
+        raise NotFound(_('Élève introuvable dans cette classe.'))
+    cards.revoke_card(pupil, user)
+    flash(_('Carte de {name} révoquée.').format(name=pupil.first_name), 'success')
+    redirect(f'/annuaire/classe/{class_id}', 303)
+
+
+def archives():
+    user = require_role('guardian')
+    return render('directory/archives.html', children=archive.children(user))
+
+
+def archive_download(pupil_id):
+    name, data = archive.build(require_role('guardian'), pupil_id)
+    response.set_header('Content-Type', 'application/zip')
+    response.set_header('Content-Disposition', f'attachment; filename="{name}"')
+    return data
+
+
+def card_form():
+    token = request.query.getunicode('jeton', '')
+    if token:
+        return _card_sign_in(token)
+    return render('directory/card_login.html', errors={})
+
+
+def card_submit():
+    return _card_sign_in(field('code'))
+
+
+def _card_sign_in(token):
+    if current_user() is not None:
+        redirect('/', 303)
+    try:
+        pupil = cards.card_user(token, client_address(), _config()['security.school_networks'])
+    except Forbidden as exc:
+        response.status = 403
+        return render('directory/card_login.html', errors={'code': str(exc)})
+    set_cookie(SESSION_COOKIE, accounts.open_session(pupil, client_address()),
+               days=accounts.settings.session_days)
+    redirect('/', 303)
+
+
+def printable(token):
+    return cards.printable(token)
+
+
+def home_section(user, context):
+    """The admin home shows a sync that did not apply until one does (home.service.SECTIONS)."""
+    if user.has_role('director', 'admin'):
+        school = user.school or service.default_school()
+        failure = service.last_failure(school) if school else None
+        if failure:
+            context['directory_failure'] = failure
+
+
+def register(app):
+    if home_section not in home.SECTIONS:
+        home.SECTIONS.append(home_section)
+    add_nav('/annuaire/cartes', _('Cartes de connexion'), 'card', ('teacher', 'director', 'admin'),
+            order=80)
+    add_nav('/annuaire', _('Annuaire'), 'printer', ('director', 'admin'), order=85)
+    add_nav('/annuaire/archives', _('Archives de l’année'), 'photos', ('guardian',), order=88)
+    app.route('/annuaire/cartes', 'GET', card_classes, name='directory.card_classes')
+    app.route('/annuaire/archives', 'GET', archives, name='directory.archives')
+    app.route('/annuaire/archives/<pupil_id:int>', 'GET', archive_download,
+              name='directory.archive')
+    app.route('/annuaire', 'GET', index, name='directory.index')
+    app.route('/annuaire/import/<run_id:int>', 'GET', run_detail, name='directory.run')
+    app.route('/annuaire/synchroniser', 'POST', sync_now, name='directory.sync_now')
+    app.route('/annuaire/onde', 'POST', onde_upload, name='directory.onde')
+    app.route('/annuaire/classe/<class_id:int>', 'GET', classroom, name='directory.classroom')
+    app.route('/annuaire/classe/<class_id:int>/cartes', 'POST', print_cards, name='directory.cards')
+    app.route('/annuaire/classe/<class_id:int>/lettres', 'POST', print_letters,
+              name='directory.letters')
+    app.route('/annuaire/classe/<class_id:int>/eleve/<pupil_id:int>/revoquer', 'POST', revoke,
+              name='directory.revoke')
+    app.route('/annuaire/personnel/lettres', 'POST', print_staff_letters,
+              name='directory.staff_letters')
+    app.route('/carte', 'GET', card_form, name='directory.card_form')
+    app.route('/carte', 'POST', card_submit, name='directory.card_submit')
+

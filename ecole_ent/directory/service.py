@@ -1,0 +1,195 @@
+"""Directory sync entry points for the command line, the admin pages and the scheduler.
+
+Each function reads one source with the installation's settings, then hands over to
+apply.sync() (plan, then apply or refuse). No bottle here.
+"""
+import json
+from pathlib import Path
+
+from ..accounts import service as accounts
+from ..db import writing
+from ..errors import Forbidden, NotFound
+from ..models import Classroom, School, User
+from ..models.directory import SyncLine, SyncRun
+from . import aaf1d, apply, cards, ldap, onde
+from .records import FeedError, _
+
+
+def _options(config):
+    return dict(threshold=config['directory.threshold'] / 100,
+                grace_days=config['directory.grace_days'])
+
+
+def _fail(message):
+    def read():
+        raise FeedError(message)
+    return read
+
+
+def sync_aaf1d(paths, config, school=None, **kw):
+    """Import one AAF1D set (Complet or Delta) from files or a folder."""
+    return apply.sync(lambda: aaf1d.read_paths(paths, apply.structures('aaf1d')), 'aaf1d', school,
+                      **kw, **_options(config))
+
+
+def sync_onde(pupils, guardians, teachers, config, school=None, **kw):
+    """Import the ONDE exports of one school (the school must be given or be the only one)."""
+    uai = (school or apply.only_school() or '').upper()
+    if pupils is None or guardians is None:
+        return apply.sync(_fail(_('Il faut le fichier des élèves et celui des responsables.')),
+                          'onde', uai or None, **kw, **_options(config))
+    if not uai:
+        return apply.sync(_fail(_('Précisez l\'école avec --school UAI.')), 'onde', **kw,
+                          **_options(config))
+    return apply.sync(lambda: onde.read_files(pupils, guardians, teachers, school_uai=uai),
+                      'onde', uai, **kw, **_options(config))
+
+
+def ldap_settings(config):
+    pairs = [p.split('=', 1) for p in config['directory.ldap_attributes'].split(',')
+             if '=' in p]
+    return ldap.Settings(url=config['directory.ldap_url'],
+                         base_dn=config['directory.ldap_base_dn'],
+                         bind_dn=config['directory.ldap_bind_dn'],
+                         password=config['directory.ldap_password'] or '',
+                         people_filter=config['directory.ldap_people_filter'],
+                         write_back=config['directory.ldap_write_back'],
+                         attributes={k.strip(): v.strip() for k, v in pairs})
+
+
+def sync_ldap(config, school=None, **kw):
+    """Pull one school from the LDAP directory, then write logins and states back if allowed."""
+    settings = ldap_settings(config)
+    uai = (school or config['directory.school'] or apply.only_school() or '').upper()
+    if not settings.url or not uai:
+        message = _('LDAP non configuré (directory.ldap_url) ou école non précisée.')
+        return apply.sync(_fail(message), 'ldap', uai or None, **kw, **_options(config))
+    outcome = apply.sync(lambda: ldap.read(settings, uai), 'ldap', uai, **kw, **_options(config))
+    if outcome.applied and settings.write_back:
+        outcome.errors.extend(_write_back(settings, outcome.run))
+    return outcome
+
+
+def _write_back(settings, run):
+    """Logins and states of this school's LDAP accounts to the directory; errors kept on the run."""
+    rows = User.select(User.external_id, User.login, User.status).where(
+        (User.source == 'ldap') & (User.school == run.school_id)
+        & User.external_id.is_null(False)).tuples()
+    try:
+        _modified, errors = ldap.write_back(settings, list(rows))
+    except FeedError as exc:
+        errors = [str(exc)]
+    if errors:
+        with writing():
+            SyncRun.update(errors=json.dumps(run.error_list + errors, ensure_ascii=False)).where(
+                SyncRun.id == run.id).execute()
+    return errors
+
+
+def inbox(config):
+    folder = config['directory.aaf_inbox']
+    return Path(folder) if folder else config.path('annuaire', 'aaf')
+
+
+def sync_inbox(config, **kw):
+    """Import the AAF sets waiting in the drop folder, oldest first; done sets move to done/."""
+    folder = inbox(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    outcomes = []
+    for feed_set in aaf1d.find_sets(folder):
+        outcome = apply.sync(lambda fs=feed_set: aaf1d.read_set(fs, apply.structures('aaf1d')),
+                             'aaf1d', config['directory.school'] or None, **kw,
+                             **_options(config))
+        outcomes.append(outcome)
+        if not outcome.applied:
+            break                  # later deltas must wait for this set to be fixed
+        done = folder / 'done'
+        done.mkdir(exist_ok=True)
+        for path in feed_set.paths():
+            path.replace(done / path.name)
+    return outcomes
+
+
+def run_configured(config, trigger='schedule', actor=None):
+    """The scheduled job: the configured source, once. Raises FeedError on failure."""
+    source = config['directory.source']
+    if source == 'ldap':
+        outcomes = [sync_ldap(config, trigger=trigger, actor=actor)]
+    elif source == 'aaf1d':
+        outcomes = sync_inbox(config, trigger=trigger, actor=actor)
+    else:
+        return []
+    failed = [o for o in outcomes if not o.applied]
+    if failed:
+        raise FeedError(failed[0].message)
+    return outcomes
+
+
+def last_failure(school):
+    return SyncRun.last_failure(school)
+
+
+def runs(school, limit=30):
+    return list(SyncRun.latest(school, limit))
+
+
+def get_run(school, run_id):
+    run = SyncRun.get_or_none((SyncRun.id == run_id) & (SyncRun.school == school))
+    if run is None:
+        raise NotFound(_('Synchronisation introuvable.'))
+    return run
+
+
+def run_lines(run, action='', search=''):
+    return list(SyncLine.of_run(run, action or None, search))
+
+
+def default_school():
+    """The school shown to an account without one (the installation admin): the only one."""
+    uai = apply.only_school()
+    return School.get(School.uai == uai) if uai else None
+
+
+def overview(school, config):
+    """What the directory page shows: configured source, lease state, last runs."""
+    from . import schedule            # schedule imports this module
+    return {'school': school, 'runs': runs(school), 'failure': SyncRun.last_failure(school),
+            'source': config['directory.source'], 'job': schedule.state(),
+            'interval': config['directory.interval_hours']}
+
+
+UPLOAD_NAMES = {'eleves': 'eleves.csv', 'responsables': 'responsables.csv',
+                'enseignants': 'enseignants.csv'}
+
+
+def save_uploads(folder, uploads):
+    """Write the uploaded CSV files under fixed names; returns (pupils, guardians, teachers|None)."""
+    paths = []
+    for name, target in UPLOAD_NAMES.items():
+        upload = uploads.get(name)
+        if upload is None or not getattr(upload, 'filename', ''):
+            paths.append(None)
+            continue
+        path = Path(folder) / target          # never the browser's file name
+        upload.save(str(path))
+        paths.append(path)
+    return paths
+
+
+def card_classes(user):
+    """The current classes whose cards the user may print: taught ones, or the whole school."""
+    if user.has_role('director', 'admin'):
+        school = user.school or default_school()
+        year = school.current_year() if school else None
+        return list(Classroom.of_year(year)) if year else []
+    return accounts.current_classes_of(user)
+
+
+def class_cards(user, class_id):
+    """A class the user teaches (or directs), with its pupils and whether each has a card."""
+    classroom = accounts.get_class_for(user, class_id)
+    if not accounts.teaches(user, classroom):
+        raise Forbidden(_('Seuls les enseignants de la classe et la direction y ont accès.'))
+    pupils = accounts.pupils_of(classroom)
+    return {'classroom': classroom,
+            'pupils': [(p, cards.has_card(p)) for p in pupils]}

@@ -1,0 +1,90 @@
+"""m0002: directory sync runs and lines, source records, source structures, QR cards, job leases.
+
+Frozen copies of the models as they were at this step: never import the application's models.
+"""
+from datetime import datetime, timezone
+
+from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model,
+                    TextField)
+
+
+def _now():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def up(migrator, db):
+    class Base(Model):
+        created_at = DateTimeField(default=_now)
+
+        class Meta:
+            database = db
+            legacy_table_names = False
+
+    class School(Base):          # existing table, referenced only
+        class Meta:
+            table_name = 'school'
+
+    class User(Base):            # existing table, referenced only
+        class Meta:
+            table_name = 'user'
+
+    class SyncRun(Base):
+        school = ForeignKeyField(School, null=True, on_delete='CASCADE')
+        source = CharField(max_length=10)
+        kind = CharField(default='complete', max_length=10)
+        trigger = CharField(default='cli', max_length=10)
+        status = CharField(max_length=10, index=True)
+        forced = BooleanField(default=False)
+        actor = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        finished_at = DateTimeField(default=_now)
+        created = IntegerField(default=0)
+        updated = IntegerField(default=0)
+        moved = IntegerField(default=0)
+        deactivated = IntegerField(default=0)
+        reactivated = IntegerField(default=0)
+        unchanged = IntegerField(default=0)
+        skipped = IntegerField(default=0)
+        purged = IntegerField(default=0)
+        message = TextField(default='')
+        errors = TextField(default='[]')
+        files = TextField(default='')
+
+    class SyncLine(Base):
+        run = ForeignKeyField(SyncRun, on_delete='CASCADE')
+        external_id = CharField(null=True, max_length=200)
+        user = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        name = CharField(default='', max_length=200)
+        login = CharField(default='', max_length=120)
+        action = CharField(max_length=12, index=True)
+        detail = TextField(default='')
+
+    class DirectoryRecord(Base):
+        user = ForeignKeyField(User, unique=True, on_delete='CASCADE')
+        source = CharField(max_length=10)
+        external_id = CharField(max_length=200)
+        data = TextField()
+        absent = BooleanField(default=False)
+
+    class SourceStructure(Base):
+        source = CharField(max_length=10)
+        external_id = CharField(max_length=200)
+        school = ForeignKeyField(School, on_delete='CASCADE')
+
+        class Meta:
+            indexes = ((('source', 'external_id'), True),)
+
+    class PupilCard(Base):
+        pupil = ForeignKeyField(User, unique=True, on_delete='CASCADE')
+        token_hash = CharField(unique=True, max_length=64)
+        issued_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        issued_at = DateTimeField(default=_now)
+
+    class JobLease(Base):
+        name = CharField(primary_key=True, max_length=100)
+        holder = CharField(default='', max_length=200)
+        expires_at = DateTimeField(default=_now)
+        failures = IntegerField(default=0)
+        next_run_at = DateTimeField(null=True)
+        last_error = TextField(default='')
+
+    db.create_tables([SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, JobLease])

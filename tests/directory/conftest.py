@@ -1,0 +1,69 @@
+"""Fixtures for the directory sync tests: sample feeds copied into tmp_path to be damaged."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ecole_ent.directory.records import Account, Snapshot
+
+DATA = Path(__file__).parent / 'data'
+UAI = '0061234A'
+COMPLET = DATA / 'aaf1d' / 'complet'
+DELTA = DATA / 'aaf1d' / 'delta'
+ONDE = DATA / 'onde'
+STRUCTURES = {'610042': UAI}
+
+
+def feed_file(folder, category, kind='Complet', date='20241105', chunk=0):
+    return Path(folder) / f'ENT_{UAI}_{kind}_{date}_{category}_{chunk:04d}.xml'
+
+
+@pytest.fixture
+def complet(tmp_path):
+    """A writable copy of the sample Complet set."""
+    folder = tmp_path / 'complet'
+    shutil.copytree(COMPLET, folder)
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    return folder
+
+
+@pytest.fixture
+def onde_files(tmp_path):
+    folder = tmp_path / 'onde'
+    shutil.copytree(ONDE, folder)
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    return folder
+
+
+def snapshot_from(plan, previous=None, status=None):
+    """The snapshot the database would hold once ``plan`` is applied (no database needed)."""
+    accounts = {a.external_id: a for a in (previous.accounts if previous else [])}
+    for change in plan.changes:
+        if change.action in ('created', 'updated', 'moved', 'reactivated', 'unchanged'):
+            accounts[change.external_id] = Account(change.external_id, plan.source, change.login,
+                                                   'active', change.person)
+        elif change.action == 'deactivated':
+            old = accounts[change.external_id]
+            accounts[change.external_id] = Account(old.external_id, old.source, old.login,
+                                                   'disabled', old.person, absent=True)
+    classes = dict(previous.classes) if previous else {}
+    classes.update({c.external_id: c.label for c in plan.classes})
+    logins = {a.login for a in accounts.values()} | (previous.taken_logins if previous else set())
+    return Snapshot(UAI, frozenset({UAI}), list(accounts.values()), classes, logins)
+
+
+def empty_snapshot(*logins):
+    return Snapshot(UAI, frozenset({UAI}), taken_logins=set(logins))
+
+
+@pytest.fixture
+def slapd(tmp_path):
+    """A real OpenLDAP server loaded with the sample school, on a free loopback port."""
+    from . import slapd as server
+    if not server.available():
+        pytest.skip('slapd (paquet Debian slapd) non installé : tests LDAP sautés')
+    instance = server.Slapd(tmp_path / 'slapd').start()
+    yield instance
+    instance.stop()

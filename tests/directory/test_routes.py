@@ -1,0 +1,234 @@
+"""Directory pages through the real app: reports, ONDE upload, cards, letters, QR sign-in."""
+import re
+import shutil
+
+import pytest
+
+from ecole_ent import security
+from ecole_ent.accounts import service as accounts
+from ecole_ent.directory import service
+from ecole_ent.models import Classroom, Teaching, User
+from ecole_ent.models.directory import PupilCard, SyncRun
+from tests.conftest import Client
+
+from .conftest import COMPLET, DELTA, ONDE, UAI, feed_file
+
+PASSWORD = 'un mot de passe solide'
+
+
+@pytest.fixture
+def school(database):
+    return accounts.ensure_school(UAI, 'École des Mimosas')
+
+
+@pytest.fixture
+def imported(config, school):
+    service.sync_aaf1d([COMPLET], config)
+    service.sync_aaf1d([DELTA], config)
+    for login in ('olivier.ndiaye', 'claire.lefevre-dubois', 'sophie.rousseau'):
+        User.update(password_hash=security.hash_password(PASSWORD), status='active').where(
+            User.login == login).execute()
+    # AAF1D has no teacher-class link: the director assigns classes (a manual link).
+    Teaching.create(teacher=User.get(User.login == 'claire.lefevre-dubois'),
+                    classroom=Classroom.get(Classroom.external_id == 'aaf1d:CL10001'))
+    return school
+
+
+def form(page, action):
+    """The page's form posting to an address containing ``action`` (the logout form comes first)."""
+    (found,) = [f for f in page.forms.values() if action in (f.action or '')]
+    return found
+
+
+def signed_in(client, login):
+    client.login(login, PASSWORD)
+    return client
+
+
+def class_id(external_id):
+    return Classroom.get(Classroom.external_id == external_id).id
+
+
+def test_director_sees_runs_and_filters_a_report(client, imported):
+    page = signed_in(client, 'olivier.ndiaye').get('/annuaire')
+    assert page.status_int == 200 and 'aaf1d (delta)' in page.text
+    delta = SyncRun.select().where(SyncRun.kind == 'delta').get()
+    moved = client.get(f'/annuaire/import/{delta.id}?action=moved')
+    assert 'Lucas' in moved.text and 'CP-CE1 Mme Lefèvre-Dubois → CE1-CE2-CM1' in moved.text
+    assert 'Chloé' not in moved.text
+    found = client.get(f'/annuaire/import/{delta.id}?q=dalmeida')
+    assert 'Chloé' in found.text and 'Inès' in found.text and 'Yanis' not in found.text
+
+
+def test_teachers_and_guardians_cannot_open_the_directory(client, imported):
+    signed_in(client, 'claire.lefevre-dubois').get('/annuaire', status=403)
+    other = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.6'})
+    signed_in(other, 'sophie.rousseau').get('/annuaire', status=403)
+
+
+def test_a_failed_sync_is_shown_on_the_director_home(config, client, imported, complet):
+    path = feed_file(complet, 'Eleve')
+    path.write_bytes(path.read_bytes()[:1500])
+    service.sync_aaf1d([complet], config)
+    home = signed_in(client, 'olivier.ndiaye').get('/')
+    assert 'Synchronisation de l’annuaire non appliquée' in home.text and 'tronqué' in home.text
+    service.sync_aaf1d([COMPLET], config, force=True)
+    assert 'non appliquée' not in client.get('/').text
+
+
+def test_onde_upload_simulates_then_imports(client, imported):
+    signed_in(client, 'olivier.ndiaye')
+    page = client.get('/annuaire')
+    upload = form(page, '/annuaire/onde')
+    files = {name: (f, (ONDE / f).read_bytes()) for name, f in (
+        ('eleves', 'CSVExtraction-eleves.csv'), ('responsables', 'CSVExtraction-responsables.csv'))}
+    for name, value in files.items():
+        upload[name] = [value[0], value[1]]
+    before = User.select().count()
+    simulated = upload.submit('mode', value='simuler')
+    assert 'rien n’a été écrit' in simulated.text and User.select().count() == before
+    imported_page = upload.submit('mode', value='importer')
+    assert 'Import appliqué' in imported_page.text
+    assert User.select().where(User.source == 'onde').count() == 19
+
+
+def test_cards_sign_a_pupil_in_from_the_school_network_only(client, imported):
+    signed_in(client, 'claire.lefevre-dubois')
+    cid = class_id('aaf1d:CL10001')
+    listing = client.get(f'/annuaire/classe/{cid}')
+    cards = form(listing, '/cartes').submit()
+    assert cards.text.count('class="segno"') == 3 and 'timeo.faure' in cards.text   # after the delta
+    code = re.search(r'Mon code :<br><strong>([a-z0-9 ]+)</strong>', cards.text).group(1)
+    pupil_client = Client(client.app, extra_environ={'REMOTE_ADDR': '192.168.1.20'})
+    home = pupil_client.get('/carte?jeton=' + code.replace(' ', '')).follow()
+    assert 'Bonjour' in home.text and home.status_int == 200
+    outside = Client(client.app, extra_environ={'REMOTE_ADDR': '203.0.113.9'})
+    refused = outside.get('/carte?jeton=' + code.replace(' ', ''), status=403)
+    assert 'réseau de l' in refused.text
+    assert 'ecole_session' not in outside.cookies
+
+
+def test_the_short_code_can_be_typed(client, imported):
+    signed_in(client, 'claire.lefevre-dubois')
+    cards = form(client.get(f'/annuaire/classe/{class_id("aaf1d:CL10001")}'), '/cartes').submit()
+    code = re.search(r'Mon code :<br><strong>([a-z0-9 ]+)</strong>', cards.text).group(1)
+    pupil_client = Client(client.app, extra_environ={'REMOTE_ADDR': '10.1.2.3'})
+    typed = form(pupil_client.get('/carte'), '/carte')
+    typed['code'] = code.upper()
+    assert typed.submit().status_int == 303
+
+
+def codes_by_login(page):
+    return {login: code.replace(' ', '') for code, login in re.findall(
+        r'Mon code :<br><strong>([a-z0-9 ]+)</strong></p>\s*'
+        r'<p class="login-card-school meta">([a-z0-9.-]+) ·', page.text)}
+
+
+def test_revoked_card_and_non_pupil_card_are_refused(client, imported):
+    teacher = User.get(User.login == 'claire.lefevre-dubois')
+    PupilCard.create(pupil=teacher, token_hash=security.keyed_hash('teachercd', 'card'))
+    pupil_client = Client(client.app, extra_environ={'REMOTE_ADDR': '10.1.2.3'})
+    assert 'ne fonctionne pas' in pupil_client.get('/carte?jeton=teachercd', status=403).text
+    signed_in(client, 'claire.lefevre-dubois')
+    cid = class_id('aaf1d:CL10001')
+    codes = codes_by_login(form(client.get(f'/annuaire/classe/{cid}'), '/cartes').submit())
+    assert len(codes) == 3
+    listing = client.get(f'/annuaire/classe/{cid}')
+    [f for f in listing.forms.values() if '/revoquer' in f.action][0].submit()
+    with_card = {c.pupil.login for c in PupilCard.select() if c.pupil_id != teacher.id}
+    (revoked,) = set(codes) - with_card
+    assert 'ne fonctionne pas' in pupil_client.get('/carte?jeton=' + codes[revoked],
+                                                   status=403).text
+    kept = sorted(with_card)[0]
+    assert pupil_client.get('/carte?jeton=' + codes[kept]).status_int == 303
+
+
+def test_another_class_teacher_cannot_print_cards(client, imported):
+    signed_in(client, 'claire.lefevre-dubois')
+    client.get(f'/annuaire/classe/{class_id("aaf1d:CL10002")}', status=403)
+
+
+def test_activation_letters_carry_codes_that_work(client, imported):
+    signed_in(client, 'olivier.ndiaye')
+    cid = class_id('aaf1d:CL10002')
+    letters = form(client.get(f'/annuaire/classe/{cid}'), '/lettres').submit()
+    assert letters.headers['Cache-Control'] == 'no-store'
+    karim = User.get(User.login == 'karim.martin')
+    assert letters.html.find(id=f'letter-login-{karim.id}').get_text() == 'karim.martin'
+    code = letters.html.find(id=f'letter-code-{karim.id}').get_text().replace(' ', '')
+    user = accounts.activate('karim.martin', code, PASSWORD, PASSWORD)
+    assert user.status == 'active'
+
+
+def test_sync_now_runs_the_configured_inbox(config, client, imported):
+    config['directory.source'] = 'aaf1d'
+    inbox = service.inbox(config)
+    inbox.mkdir(parents=True, exist_ok=True)
+    for path in COMPLET.glob('*.xml'):
+        shutil.copy(path, inbox / path.name)
+    signed_in(client, 'olivier.ndiaye')
+    page = form(client.get('/annuaire'), '/synchroniser').submit().follow()
+    assert 'Synchronisation terminée' in page.text
+    assert SyncRun.select().where(SyncRun.trigger == 'admin').count() == 1
+
+
+def test_wrong_card_codes_lock_the_address_for_a_while(client, imported):
+    pupil_client = Client(client.app, extra_environ={'REMOTE_ADDR': '10.9.9.9'})
+    for _attempt in range(20):
+        assert 'ne fonctionne pas' in pupil_client.get('/carte?jeton=zzzzzzzz', status=403).text
+    signed_in(client, 'claire.lefevre-dubois')
+    cards = form(client.get(f'/annuaire/classe/{class_id("aaf1d:CL10001")}'), '/cartes').submit()
+    code = re.search(r'Mon code :<br><strong>([a-z0-9 ]+)</strong>', cards.text).group(1)
+    locked = pupil_client.get('/carte?jeton=' + code.replace(' ', ''), status=403)
+    assert 'Trop de codes faux' in locked.text
+    other = Client(client.app, extra_environ={'REMOTE_ADDR': '10.9.9.10'})
+    assert other.get('/carte?jeton=' + code.replace(' ', '')).status_int == 303
+
+
+def test_menu_entries_lead_teachers_to_their_classes_and_directors_to_the_directory(client, imported):
+    page = signed_in(client, 'claire.lefevre-dubois').get('/annuaire/cartes')
+    assert 'href="/annuaire"' not in page.text
+    (link,) = [a for a in page.html.select('a.tile')]
+    assert link['href'] == f'/annuaire/classe/{class_id("aaf1d:CL10001")}'
+    director = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.7'})
+    page = signed_in(director, 'olivier.ndiaye').get('/annuaire/cartes')
+    assert len(page.html.select('a.tile')) == 2 and 'href="/annuaire"' in page.text
+
+
+def test_a_guardian_downloads_their_childs_year_and_only_theirs(client, imported):
+    import io
+    import zipfile
+    from ecole_ent.directory import archive
+    archive.SECTIONS.append(lambda guardian, pupil, classroom: [('blog/index.html', b'<p>blog</p>')])
+    try:
+        signed_in(client, 'sophie.rousseau')
+        page = client.get('/annuaire/archives')
+        assert 'Télécharger l’année de Léa' in page.text and 'Noé' in page.text
+        lea = User.get(User.login == 'lea.martin-rousseau')
+        download = client.get(f'/annuaire/archives/{lea.id}')
+        assert download.content_type == 'application/zip'
+        with zipfile.ZipFile(io.BytesIO(download.body)) as zipped:
+            assert sorted(zipped.namelist()) == ['blog/index.html', 'index.html']
+            index = zipped.read('index.html').decode()
+        assert 'Léa MARTIN-ROUSSEAU' in index and 'CP-CE1 Mme Lefèvre-Dubois' in index
+        assert 'Claire LEFÈVRE-DUBOIS' in index and 'blog/index.html' in index
+        other = User.get(User.login == 'timeo.faure')
+        client.get(f'/annuaire/archives/{other.id}', status=403)
+    finally:
+        archive.SECTIONS.pop()
+    teacher = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.8'})
+    signed_in(teacher, 'claire.lefevre-dubois').get('/annuaire/archives', status=403)
+
+
+def test_a_bad_onde_upload_is_explained_and_changes_nothing(client, imported):
+    signed_in(client, 'olivier.ndiaye')
+    upload = form(client.get('/annuaire'), '/annuaire/onde')
+    upload['eleves'] = ['photo.jpg', b'\xff\xd8\xff\xe0 not a csv']
+    upload['responsables'] = ['r.csv', (ONDE / 'CSVExtraction-responsables.csv').read_bytes()]
+    before = User.select().count()
+    page = upload.submit('mode', value='importer')
+    assert 'eleves.csv : colonne(s)' in page.text and User.select().count() == before
+    upload = form(client.get('/annuaire'), '/annuaire/onde')
+    upload['eleves'] = ['e.csv', (ONDE / 'CSVExtraction-eleves.csv').read_bytes()]
+    page = upload.submit('mode', value='importer')
+    assert 'Il faut le fichier des élèves et celui des responsables.' in page.text
