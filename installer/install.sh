@@ -47,7 +47,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-root=${prefix%/}
+root=$(realpath -m "$prefix")
+root=${root%/}
 opt=$root/opt/ecole-ent
 etc=$root/etc/ecole-ent
 data=$root/var/lib/ecole-ent
