@@ -35,6 +35,9 @@ def configure(config):
     security.configure(config['security.secret_key'])
     accounts.configure(config)
     guards.configure(config)
+    for module in features.modules('service'):    # each feature's own settings, e.g. photos
+        if module is not accounts and hasattr(module, 'configure'):
+            module.configure(config)
 
 
 def domain_errors(callback):

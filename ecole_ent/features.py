@@ -3,7 +3,7 @@ demo.seed(demo), an options module that registers its configuration options, and
 module whose start(config) runs its background jobs in `serve`; adding a feature is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory']
+FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory', 'photos']
 
 
 def modules(kind):

@@ -64,6 +64,7 @@ def demo(config, demo_template):
     """The demo school, seeded into this test's database; returns the DemoSchool object."""
     if demo_template is not None:
         shutil.copy(demo_template, config.data_dir / 'ecole.db')
+        shutil.copytree(demo_template.parent / 'media', config.data_dir / 'media', dirs_exist_ok=True)
         runtime.open_database(config, auto_migrate=True)
         return DemoView()
     runtime.open_database(config, auto_migrate=True)

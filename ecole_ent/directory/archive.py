@@ -13,7 +13,7 @@ from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
 from ..models import Classroom, SchoolYear
-from .logins import fold
+from ..accounts.logins import fold
 
 SECTIONS = []
 

@@ -19,7 +19,7 @@ apply.py builds the snapshot from the database and carries the plan out. Rules:
 import re
 from dataclasses import dataclass, replace
 
-from .logins import allocate_login, base_login
+from ..accounts.logins import allocate_login, base_login
 from .records import ACTIONS, Change, ClassChange, Plan, _
 
 UAI = re.compile(r'^[0-9]{7}[A-Z]$')

@@ -9,9 +9,9 @@ import logging
 
 from ..db import database, is_sqlite, migrator
 from ..models.schema import SchemaVersion
-from . import m0001_initial, m0002_directory
+from . import m0001_initial, m0002_directory, m0003_photos
 
-STEPS = [m0001_initial.up, m0002_directory.up]
+STEPS = [m0001_initial.up, m0002_directory.up, m0003_photos.up]
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Login folding and homonym numbering (issue 6, "Accounts")."""
-from ecole_ent.directory.logins import allocate_login, base_login, fold
+from ecole_ent.accounts.logins import allocate_login, base_login, fold
 
 
 def test_the_issue_example_folds_accents_apostrophe_and_ligature():
@@ -19,7 +19,8 @@ def test_typographic_apostrophes_spaces_and_dashes_are_handled():
 
 def test_a_name_with_no_latin_letter_still_gets_a_login():
     assert base_login('李', 'MARTIN') == 'martin'
-    assert base_login('李', '王') == 'utilisateur'
+    assert base_login('李', '王') == ''
+    assert allocate_login('李', '王', set()) == 'utilisateur'
 
 
 def test_homonyms_are_numbered_in_call_order_and_skip_taken_logins():

@@ -1,0 +1,152 @@
+"""Photo albums of a class. Every page checks the class (service.get_album / accounts), every
+photo and media file the image-rights rule (service.visible_photos); files are served only here."""
+import os
+
+from bottle import HTTPError, redirect, request, response, static_file
+
+from ..errors import ValidationError
+from ..i18n import _, ngettext
+from ..web.forms import checked, field
+from ..web.guards import require_user
+from ..web.render import add_nav, flash, render, url
+from . import service
+
+CACHE_FOREVER = 'private, max-age=31536000, immutable'   # a file's name is its content's hash
+
+
+def index():
+    return render('photos/index.html', classes=service.overview(require_user()))
+
+
+def albums(class_id):
+    user = require_user()
+    classroom, items = service.list_albums(user, class_id)
+    return render('photos/albums.html', classroom=classroom, albums=items,
+                  can_manage=service.can_manage(user, classroom))
+
+
+def album_create(class_id):
+    user = require_user()
+    try:
+        album = service.create_album(user, class_id, field('title'))
+    except ValidationError as exc:
+        classroom, items = service.list_albums(user, class_id)
+        return render('photos/albums.html', classroom=classroom, albums=items, can_manage=True,
+                      errors=exc.errors, title=field('title'))
+    redirect(url('photos.album', album_id=album.id), 303)
+
+
+def album(album_id):
+    user = require_user()
+    album = service.get_album(user, album_id)
+    return render('photos/album.html', album=album, photos=list(service.visible_photos(user, album)),
+                  can_manage=service.can_manage(user, album.classroom))
+
+
+def album_rename(album_id):
+    try:
+        service.rename_album(require_user(), album_id, field('title'))
+    except ValidationError as exc:
+        flash(str(exc), 'error')
+    redirect(url('photos.album', album_id=album_id), 303)
+
+
+def album_delete(album_id):
+    try:
+        class_id = service.delete_album(require_user(), album_id, confirmed=checked('confirm'))
+    except ValidationError as exc:
+        flash(str(exc), 'error')
+        redirect(url('photos.album', album_id=album_id), 303)
+    flash(_('Album supprimé.'))
+    redirect(url('photos.albums', class_id=class_id), 303)
+
+
+def upload(album_id):
+    user = require_user()
+    album = service.get_album(user, album_id)
+    if request.content_length > service.settings.limits.max_bytes * SEND_BOUND_IN_PHOTOS:
+        raise HTTPError(413, _('Envoi trop volumineux : envoyez les photos en plusieurs fois.'))
+    added, refused = service.add_photos(user, album, uploaded_files('photos'))
+    report = {'added': len(added), 'refused': [{'name': n, 'reason': r} for n, r in refused]}
+    if request.headers.get('Accept', '').startswith('application/json'):   # the enhanced form
+        return report
+    if added:
+        flash(ngettext('%(num)d photo ajoutée.', '%(num)d photos ajoutées.', len(added))
+              % {'num': len(added)})
+    for name, reason in refused:
+        flash(_('« %(name)s » refusée : %(reason)s') % {'name': name, 'reason': reason}, 'error')
+    if not added and not refused:
+        flash(_('Choisissez au moins une photo.'), 'error')
+    redirect(url('photos.album', album_id=album.id), 303)
+
+
+SEND_BOUND_IN_PHOTOS = 10     # one send weighs at most ten maximal photos (many phone photos fit)
+
+
+def uploaded_files(name):
+    """(original file name, stream) of each file sent in `name`; bottle 0.13 decodes the file
+    name as latin-1, so it is turned back into UTF-8 when it was."""
+    for upload in request.files.getall(name):
+        raw = upload.raw_filename or ''
+        try:
+            raw = raw.encode('latin-1').decode('utf-8')
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+        yield raw, upload.file
+
+
+def photo(photo_id):
+    user = require_user()
+    item = service.get_photo(user, photo_id)
+    manage = service.can_manage(user, item.album.classroom)
+    previous, following = service.neighbours(user, item)
+    return render('photos/photo.html', photo=item, album=item.album, can_manage=manage,
+                  previous=previous, following=following,
+                  pupils=service.class_pupils(item.album.classroom) if manage else [],
+                  tagged=service.tagged_pupil_ids(item) if manage else set())
+
+
+def photo_update(photo_id):
+    try:
+        service.update_photo(require_user(), photo_id, field('caption'),
+                             request.forms.getall('pupils'))
+        flash(_('Photo enregistrée.'))
+    except ValidationError as exc:
+        flash(str(exc), 'error')
+    redirect(url('photos.photo', photo_id=photo_id), 303)
+
+
+def photo_delete(photo_id):
+    album_id = service.delete_photo(require_user(), photo_id)
+    flash(_('Photo supprimée.'))
+    redirect(url('photos.album', album_id=album_id), 303)
+
+
+def media(digest):
+    path = service.media_path(require_user(), digest)
+    return static_file(os.path.basename(path), root=os.path.dirname(path), mimetype='image/jpeg',
+                       etag=f'"{digest}"', headers={'Cache-Control': CACHE_FOREVER})
+
+
+def album_zip(album_id):
+    album, archive = service.album_zip(require_user(), album_id)
+    response.content_type = 'application/zip'
+    response.set_header('Content-Disposition', f'attachment; filename="{service.zip_name(album)}"')
+    response.set_header('Cache-Control', 'no-store')
+    return archive
+
+
+def register(app):
+    add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
+    app.route('/photos', 'GET', index, name='photos.index')
+    app.route('/classe/<class_id:int>/photos', 'GET', albums, name='photos.albums')
+    app.route('/classe/<class_id:int>/photos', 'POST', album_create, name='photos.album_create')
+    app.route('/photos/album/<album_id:int>', 'GET', album, name='photos.album')
+    app.route('/photos/album/<album_id:int>/titre', 'POST', album_rename, name='photos.album_rename')
+    app.route('/photos/album/<album_id:int>/supprimer', 'POST', album_delete, name='photos.album_delete')
+    app.route('/photos/album/<album_id:int>/envoi', 'POST', upload, name='photos.upload')
+    app.route('/photos/album/<album_id:int>/album.zip', 'GET', album_zip, name='photos.zip')
+    app.route('/photos/<photo_id:int>', 'GET', photo, name='photos.photo')
+    app.route('/photos/<photo_id:int>', 'POST', photo_update, name='photos.photo_update')
+    app.route('/photos/<photo_id:int>/supprimer', 'POST', photo_delete, name='photos.photo_delete')
+    app.route('/media/<digest:re:[0-9a-f]{64}>.jpg', 'GET', media, name='photos.media')

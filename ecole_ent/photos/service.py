@@ -1,0 +1,397 @@
+"""Albums and photos of a class, and who may see which photo.
+
+Who sees a class's albums: whoever may see the class (accounts.visible_class_ids). Who sees a
+photo tagged with a pupil whose image-rights consent is not granted: only the class's teachers
+(a Teaching row for that class) and guardians of every such pupil on it; for anyone else the
+photo does not exist (absent from pages, the zip and the media route). The rule is evaluated on
+every request from the pupils' current consent, so a change applies at once. Teachers of the
+class, its school's director and the admin manage albums (accounts.teaches).
+"""
+import contextlib
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+from peewee import IntegrityError, fn
+
+from .. import audit
+from ..accounts import service as accounts
+from ..db import writing
+from ..errors import Forbidden, NotFound, ValidationError
+from ..i18n import _
+from ..media import Limits, MediaError, MediaStore, images
+from ..models import (Album, Classroom, GuardianLink, Photo, PhotoTag, School,
+                      SchoolYear, Teaching, now)
+
+MAX_TITLE = 200
+MAX_CAPTION = 500
+
+
+class Settings:
+    """Set once from the configuration (configure); defaults match the options' defaults."""
+    unknown_consent_is_refused = True
+    limits = Limits()
+    media_root = None
+
+
+settings = Settings()
+
+
+def configure(config):
+    """Called by app.configure at start (options: photos/options.py)."""
+    settings.unknown_consent_is_refused = config['photos.unknown_consent_is_refused']
+    settings.limits = Limits(max_bytes=config['photos.max_upload_mb'] * 1024 * 1024,
+                             max_pixels=config['photos.max_megapixels'] * 1_000_000,
+                             full_edge=config['photos.full_edge'])
+    settings.media_root = Path(config.data_dir) / 'media'
+    media_store().clean_incoming()
+    images.configure_decoding(megapixels=config['photos.decode_megapixels'])
+
+
+def media_store():
+    if settings.media_root is None:
+        raise RuntimeError('photos.service.configure(config) was not called')
+    return MediaStore(settings.media_root)
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+def restricted_consents():
+    """Consent values that hide a photo from families (None: never set, counted as unknown)."""
+    return ('refused', 'unknown', None) if settings.unknown_consent_is_refused else ('refused',)
+
+
+def is_class_teacher(user, classroom):
+    return Teaching.select().where((Teaching.teacher == user)
+                                   & (Teaching.classroom == classroom)).exists()
+
+
+def _children_ids(user):
+    if not user.has_role('guardian'):
+        return []
+    return [link.pupil_id for link in GuardianLink.select(GuardianLink.pupil)
+            .where(GuardianLink.guardian == user)]
+
+
+def visibility(user, classroom_id):
+    """The condition on Photo for what user may see in that class (None: everything)."""
+    if is_class_teacher(user, classroom_id):
+        return None
+    return Photo.id.not_in(Photo.hidden_by_consent(restricted_consents(), _children_ids(user)))
+
+
+_COMPUTE = object()
+
+
+def visible_photos(user, album, condition=_COMPUTE):
+    """The album's photos this user may see (a query, in album order); `condition`, when the
+    caller already has visibility(user, class), saves its queries."""
+    condition = visibility(user, album.classroom_id) if condition is _COMPUTE else condition
+    query = Photo.in_album(album)
+    return query if condition is None else query.where(condition)
+
+
+def safe_for_everyone(photo):
+    """True when no pupil on the photo restricts it: the only photos a public page, a feed or any
+    page beyond the class may show (for the blog's public posts)."""
+    hidden = Photo.hidden_by_consent(restricted_consents())
+    return not hidden.where(PhotoTag.photo == photo).exists()
+
+
+def can_manage(user, classroom):
+    return accounts.teaches(user, classroom)
+
+
+def _require_manager(user, classroom):
+    if not can_manage(user, classroom):
+        raise Forbidden(_('Seuls les enseignants de la classe peuvent modifier ses albums.'))
+
+
+# --- albums -------------------------------------------------------------------------------------
+
+def list_albums(user, classroom_id):
+    """(classroom, [{'album', 'count', 'cover'}]) for a class the user may see; Forbidden otherwise."""
+    classroom = accounts.get_class_for(user, classroom_id)
+    condition = visibility(user, classroom.id)
+    albums = []
+    for album in Album.of_class(classroom):
+        photos = visible_photos(user, album, condition)
+        albums.append({'album': album, 'count': photos.count(), 'cover': photos.first()})
+    return classroom, albums
+
+
+def overview(user):
+    """[(classroom, albums as in list_albums)] for the user's current classes (a guardian: their
+    children's; a director: the school's): the menu's « Photos » page."""
+    ids = accounts.visible_class_ids(user)
+    classrooms = (Classroom.select().join(SchoolYear)
+                  .where(Classroom.id.in_(list(ids)) & SchoolYear.current & ~Classroom.archived)
+                  .order_by(Classroom.name)) if ids else []
+    return [list_albums(user, classroom.id) for classroom in classrooms]
+
+
+def get_album(user, album_id):
+    album = Album.get_or_none(Album.id == album_id)
+    if album is None:
+        raise NotFound(_('Cet album n’existe pas.'))
+    accounts.get_class_for(user, album.classroom_id)     # Forbidden outside the class
+    return album
+
+
+def _clean_title(title):
+    title = (title or '').strip()
+    if not title:
+        raise ValidationError({'title': _("Donnez un titre à l'album.")})
+    if len(title) > MAX_TITLE:
+        raise ValidationError({'title': _('Le titre est trop long (%d caractères au plus).') % MAX_TITLE})
+    return title
+
+
+def create_album(user, classroom_id, title, quiet=False):
+    classroom = accounts.get_class_for(user, classroom_id) if user else Classroom.get_by_id(classroom_id)
+    if user:
+        _require_manager(user, classroom)
+    title = _clean_title(title)
+    with writing():
+        album = Album.create(classroom=classroom, title=title, created_by=user)
+    if not quiet:
+        audit.record(user, 'photos.album_created', f'album:{album.id}', school=classroom.school_id,
+                     title=title)
+    return album
+
+
+def rename_album(user, album_id, title):
+    album = get_album(user, album_id)
+    _require_manager(user, album.classroom)
+    album.title = _clean_title(title)
+    album.updated_at = now()
+    with writing():
+        album.save()
+    return album
+
+
+def delete_album(user, album_id, confirmed=False):
+    album = get_album(user, album_id)
+    _require_manager(user, album.classroom)
+    if not confirmed:
+        raise ValidationError({'confirm': _("Cochez la case de confirmation pour supprimer l'album.")})
+    digests = {d for photo in Photo.in_album(album) for d in photo.digests()}
+    with writing():
+        album.delete_instance(recursive=True)
+    _remove_unreferenced(digests)
+    audit.record(user, 'photos.album_deleted', f'album:{album.id}', school=album.classroom.school_id,
+                 title=album.title)
+    return album.classroom_id
+
+
+# --- photos -------------------------------------------------------------------------------------
+
+def add_photos(user, album, uploads):
+    """Run each (file name, binary stream) through the media pipeline into the album.
+
+    Returns (added photos, [(file name, French reason)]): one bad file never stops the others.
+    An identical file already in the album is skipped (reported as such).
+    """
+    if user is not None:
+        _require_manager(user, album.classroom)
+    store = media_store()
+    added, refused = [], []
+    for name, stream in uploads:
+        name = _clean_name(name)
+        try:
+            stored = store.store_image(stream, settings.limits)
+        except MediaError as error:
+            refused.append((name, str(error)))
+            continue
+        try:
+            with writing():
+                added.append(Photo.create(
+                    album=album, original_name=name, full=stored.full, display=stored.display,
+                    thumb=stored.thumb, width=stored.width, height=stored.height,
+                    source_sha256=stored.source_sha256, uploaded_by=user))
+        except IntegrityError:
+            refused.append((name, _('Cette photo est déjà dans l’album.')))
+    if added:
+        with writing():
+            Album.update(updated_at=now()).where(Album.id == album.id).execute()
+    return added, refused
+
+
+def _clean_name(name):
+    """The uploaded file's own name, for display only (never used as a path)."""
+    name = re.split(r'[\\/]', name or '')[-1]
+    name = ''.join(ch for ch in name if ch.isprintable()).strip()
+    return name[:255] or _('(sans nom)')
+
+
+def get_photo(user, photo_id):
+    """A photo the user may see; NotFound when hidden by consent, Forbidden outside the class."""
+    photo = Photo.get_or_none(Photo.id == photo_id)
+    if photo is None:
+        raise NotFound(_('Cette photo n’existe pas.'))
+    album = get_album(user, photo.album_id)
+    if not visible_photos(user, album).where(Photo.id == photo.id).exists():
+        raise NotFound(_('Cette photo n’existe pas.'))
+    return photo
+
+
+def neighbours(user, photo):
+    """(previous, next) photo of the album the user may see, or None."""
+    ids = [p.id for p in visible_photos(user, photo.album).select(Photo.id)]
+    i = ids.index(photo.id)
+    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
+
+
+def tagged_pupil_ids(photo):
+    return {tag.pupil_id for tag in PhotoTag.select(PhotoTag.pupil).where(PhotoTag.photo == photo)}
+
+
+def class_pupils(classroom):
+    return accounts.pupils_of(classroom)
+
+
+def update_photo(user, photo_id, caption, pupil_ids):
+    """Set the caption (alt text) and the pupils tagged, from the class's current pupils."""
+    photo = get_photo(user, photo_id)
+    classroom = photo.album.classroom
+    _require_manager(user, classroom)
+    caption = (caption or '').strip()
+    if len(caption) > MAX_CAPTION:
+        raise ValidationError({'caption': _('La description est trop longue (%d caractères au plus).')
+                               % MAX_CAPTION})
+    allowed = {p.id for p in class_pupils(classroom)}
+    wanted = set()
+    for value in pupil_ids:
+        try:
+            wanted.add(int(value))
+        except (TypeError, ValueError):
+            raise ValidationError({'tags': _('Élève inconnu.')}) from None
+    if not wanted <= allowed:
+        raise ValidationError({'tags': _("On ne peut identifier que des élèves de la classe.")})
+    with writing():
+        photo.caption = caption
+        photo.save()
+        PhotoTag.delete().where(PhotoTag.photo == photo).execute()
+        for pupil_id in sorted(wanted):
+            PhotoTag.create(photo=photo, pupil=pupil_id)
+    return photo
+
+
+def delete_photo(user, photo_id):
+    photo = get_photo(user, photo_id)
+    _require_manager(user, photo.album.classroom)
+    with writing():
+        photo.delete_instance(recursive=True)
+    _remove_unreferenced(set(photo.digests()))
+    return photo.album_id
+
+
+def _remove_unreferenced(digests):
+    """Delete stored files no photo points to any more (identical files are shared)."""
+    store = media_store()
+    for digest in digests:
+        if not Photo.with_digest(digest).exists():
+            store.remove(digest)
+
+
+# --- files --------------------------------------------------------------------------------------
+
+def media_path(user, digest):
+    """The stored file for a digest, if some photo using it is visible to user; NotFound otherwise."""
+    path = media_store().path(digest)
+    if path is None:
+        raise NotFound(_('Ce fichier n’existe pas.'))
+    visible = set(accounts.visible_class_ids(user))
+    for photo in Photo.with_digest(digest).join(Album):
+        if photo.album.classroom_id in visible and \
+                visible_photos(user, photo.album).where(Photo.id == photo.id).exists():
+            return path
+    raise NotFound(_('Ce fichier n’existe pas.'))
+
+
+def album_zip(user, album_id):
+    """(album, a temporary file holding a zip of the full-size photos the user may see)."""
+    album = get_album(user, album_id)
+    store = media_store()
+    archive = tempfile.TemporaryFile(dir=store.incoming)   # on the data disk, gone once sent
+    with zipfile.ZipFile(archive, 'w', zipfile.ZIP_STORED) as zf:    # JPEGs do not compress
+        for number, photo in enumerate(visible_photos(user, album), 1):
+            path = store.path(photo.full)
+            if path:
+                zf.write(path, f'{number:03d}{_slug(photo.caption, "-")}.jpg')
+    archive.seek(0)
+    return album, archive
+
+
+def zip_name(album):
+    return f'album{_slug(album.title, "-") or "-photos"}.zip'
+
+
+def _slug(text, prefix):
+    """ASCII letters, digits and dashes only: a safe name inside a zip and in a header."""
+    import unicodedata
+    ascii_text = unicodedata.normalize('NFKD', text or '').encode('ascii', 'ignore').decode()
+    slug = re.sub(r'[^A-Za-z0-9]+', '-', ascii_text).strip('-').lower()[:40].strip('-')
+    return prefix + slug if slug else ''
+
+
+# --- the classroom PC's import (CLI) ------------------------------------------------------------
+
+IMAGE_SUFFIXES = {'.jpg', '.jpeg', '.png', '.gif', '.webp', '.heic', '.heif'}
+
+
+def find_class(name, school_uai=None):
+    """The current-year class of that name; ValidationError when unknown or ambiguous."""
+    query = (Classroom.select().join(SchoolYear).switch(Classroom).join(School)
+             .where((fn.LOWER(Classroom.name) == name.strip().lower()) & SchoolYear.current
+                    & ~Classroom.archived))
+    if school_uai:
+        query = query.where(School.uai == school_uai.strip().upper())
+    found = list(query)
+    if not found:
+        raise ValidationError({'class': _('Classe inconnue : %s') % name})
+    if len(found) > 1:
+        raise ValidationError({'class': _('Plusieurs écoles ont une classe « %s » : précisez --school UAI.')
+                               % name})
+    return found[0]
+
+
+def find_or_create_album(classroom, title):
+    title = _clean_title(title)
+    album = Album.get_or_none((Album.classroom == classroom) & (Album.title == title))
+    return album or create_album(None, classroom.id, title, quiet=True)
+
+
+def expand_paths(paths):
+    """Files given, and the image files inside folders given (recursively, in name order)."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob('*')
+                              if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                              and not p.name.startswith('.'))
+        else:
+            yield path
+
+
+def import_files(classroom, album, paths, report):
+    """Import files through the pipeline; report(line) once per file. Returns (imported, skipped)."""
+    imported = skipped = 0
+    for path in expand_paths(paths):
+        try:
+            stream = open(path, 'rb')
+        except OSError:
+            report(_('%(name)s : ignoré (fichier introuvable ou illisible)') % {'name': path})
+            skipped += 1
+            continue
+        with contextlib.closing(stream):
+            added, refused = add_photos(None, album, [(os.path.basename(path), stream)])
+        if added:
+            imported += 1
+            report(_('%(name)s : importée') % {'name': path})
+        else:
+            skipped += 1
+            report(_('%(name)s : ignorée (%(reason)s)') % {'name': path, 'reason': refused[0][1]})
+    return imported, skipped
