@@ -47,7 +47,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-root=${prefix%/}
+root=$(realpath -m "$prefix")
+root=${root%/}
 opt=$root/opt/ecole-ent
 etc=$root/etc/ecole-ent
 data=$root/var/lib/ecole-ent
@@ -158,9 +159,11 @@ do_install() {
   # The example of this version stays beside it, to compare after an upgrade.
   install -m 644 "$example" "$etc/ecole-ent.ini.example"
 
+  was_active=0
   if [ "$systemd" = 1 ] && systemctl is-active --quiet ecole-ent.service; then
     say "Arrêt du service pour la mise à jour"
     systemctl stop ecole-ent.service
+    was_active=1
   fi
   # Replace the binary atomically; the previous one stays for a rollback.
   install -m 755 "$binary" "$opt/ecole-ent.new"
@@ -173,7 +176,8 @@ do_install() {
   if ! run_ecole migrate; then
     if [ "$upgrade" = 1 ]; then
       mv "$opt/ecole-ent.previous" "$opt/ecole-ent"
-      die "la migration a échoué ; l'ancienne version est remise en place (données inchangées)"
+      [ "$was_active" = 1 ] && systemctl start ecole-ent.service
+      die "la migration a échoué ; l'ancienne version est remise en place. Si elle refuse la base, restaurez la sauvegarde prise juste avant (dossier backups/, voir GUIDE.md)"
     fi
     die "la création de la base de données a échoué"
   fi

@@ -152,18 +152,34 @@ def verify_members(tar, manifest, extract_to=None):
 def _check_member(tar, member, entry, extract_to):
     source = tar.extractfile(member)
     digest = hashlib.sha256()
-    out = None
-    if extract_to is not None:
-        target = os.path.join(extract_to, *member.name.split('/'))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        out = os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'wb')  # private data
+    out = _open_target(extract_to, member.name) if extract_to is not None else None
     try:
         for chunk in iter(lambda: source.read(CHUNK), b''):
             digest.update(chunk)
             if out:
-                out.write(chunk)
+                _write(out, chunk, extract_to)
     finally:
         if out:
             out.close()
     if member.size != entry.get('size') or digest.hexdigest() != entry.get('sha256'):
         raise BackupError(_('Archive endommagée : la somme de contrôle de « %s » ne correspond pas.') % member.name)
+
+
+def _open_target(folder, name):
+    target = os.path.join(folder, *name.split('/'))
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        return os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'wb', buffering=0)  # private
+    except OSError as exc:
+        raise _cannot_write(folder, exc) from None
+
+
+def _write(out, chunk, folder):
+    try:
+        out.write(chunk)
+    except OSError as exc:      # a full disk is not a damaged archive
+        raise _cannot_write(folder, exc) from None
+
+
+def _cannot_write(folder, exc):
+    return BackupError(_('Impossible d’écrire dans %s (%s) : rien n’a été modifié.') % (folder, exc.strerror or exc))

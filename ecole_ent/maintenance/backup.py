@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, field
 
 from ecole_ent import __version__
-from ecole_ent.maintenance import archive
 from ecole_ent.i18n import _
+from ecole_ent.maintenance import archive
 from ecole_ent.maintenance.errors import BackupError
 
 STATUS_FILE = 'last-backup.json'
@@ -43,6 +43,30 @@ def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'
     """Writes a new archive of `data_dir` (database `db_path`) into `dest`; returns a BackupResult."""
     if not os.path.isfile(db_path):
         raise BackupError(_('Pas de base de données à sauvegarder : %s') % db_path)
+    try:
+        final, files, version = _write_new_archive(data_dir, db_path, dest, reason)
+    except OSError as exc:      # full disk, unwritable or missing destination...
+        raise BackupError(_('Impossible d’écrire la sauvegarde dans %s : %s') % (dest, exc.strerror or exc)) from None
+    except sqlite3.Error as exc:
+        raise BackupError(_('La base de données n’a pas pu être copiée : %s') % exc) from None
+    try:
+        verify_archive(final)   # read back: a backup is only as good as its restore
+    except BackupError as exc:
+        os.remove(final)        # never leave an unreadable archive looking like the latest one
+        raise BackupError(_('La sauvegarde relue dans %s est illisible (disque défectueux ?) : %s')
+                          % (dest, exc)) from None
+    result = BackupResult(final, os.path.getsize(final), files, version)
+    prune(dest, keep)
+    if copy_to:
+        try:
+            result.copies.append(copy_and_verify(final, copy_to, keep))
+        except BackupError as exc:   # the archive itself is good: say so, and what failed
+            result.copy_error = str(exc)
+    write_status(data_dir, result)
+    return result
+
+
+def _write_new_archive(data_dir, db_path, dest, reason):
     os.makedirs(dest, exist_ok=True)
     name = _archive_name(dest)
     final = os.path.join(dest, name)
@@ -58,16 +82,7 @@ def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'
             if os.path.exists(partial):
                 os.remove(partial)
     _fsync_dir(dest)
-    verify_archive(final)   # read back: a backup is only as good as its restore
-    result = BackupResult(final, os.path.getsize(final), files, version)
-    prune(dest, keep)
-    if copy_to:
-        try:
-            result.copies.append(copy_and_verify(final, copy_to, keep))
-        except BackupError as exc:   # the archive itself is good: say so, and what failed
-            result.copy_error = str(exc)
-    write_status(data_dir, result)
-    return result
+    return final, files, version
 
 
 def _archive_name(dest):

@@ -11,8 +11,8 @@ import os
 import tempfile
 from contextlib import contextmanager
 
-from ecole_ent.maintenance import archive
 from ecole_ent.i18n import _
+from ecole_ent.maintenance import archive
 from ecole_ent.maintenance.errors import BackupError
 
 @contextmanager
@@ -53,28 +53,31 @@ def restore_archive(path, data_dir, db_name='ecole.db', confirm=None, max_schema
 
 
 def _swap_in(staging, data_dir, db_name):
-    """Moves the current data aside, then the staged data into place (renames on one disk)."""
-    incoming = [(os.path.join(staging, archive.DATABASE), db_name)]
+    """Moves the current data aside, then the staged data into place (renames on one disk). The
+    database's -wal and -shm files go aside with it: a stale WAL beside the restored database
+    would be replayed into it."""
+    db_path = os.path.join(data_dir, db_name)      # db_name may be absolute
+    incoming = [(os.path.join(staging, archive.DATABASE), db_path)]
     if os.path.isdir(os.path.join(staging, 'media')):
-        incoming.append((os.path.join(staging, 'media'), 'media'))
+        incoming.append((os.path.join(staging, 'media'), os.path.join(data_dir, 'media')))
     files = os.path.join(staging, 'files')
     for name in sorted(os.listdir(files)) if os.path.isdir(files) else []:
-        incoming.append((os.path.join(files, name), name))
-    current = {target for _source, target in incoming}
-    current.update({db_name + '-wal', db_name + '-shm', db_name + '-journal', 'media'})
+        incoming.append((os.path.join(files, name), os.path.join(data_dir, name)))
     media = os.path.join(data_dir, 'media')
     if os.path.isdir(media) and not os.listdir(media):
         os.rmdir(media)     # an empty media folder is not data worth keeping aside
-    present = sorted(name for name in current if os.path.lexists(os.path.join(data_dir, name)))
+    current = [target for _source, target in incoming] + [media] + \
+              [db_path + suffix for suffix in ('-wal', '-shm', '-journal')]
+    present = sorted({path for path in current if os.path.lexists(path)})
     replaced = None
     if present:
         stamp = datetime.datetime.now().strftime('%Y%m%d-%H%M%S')
         replaced = os.path.join(data_dir, 'replaced-' + stamp)
         os.makedirs(replaced)
-        for name in present:
-            os.rename(os.path.join(data_dir, name), os.path.join(replaced, name))
+        for path in present:
+            os.rename(path, os.path.join(replaced, os.path.basename(path)))
     for source, target in incoming:
-        os.rename(source, os.path.join(data_dir, target))
-    os.makedirs(os.path.join(data_dir, 'media'), exist_ok=True)
-    archive.database_check(os.path.join(data_dir, db_name))
+        os.rename(source, target)
+    os.makedirs(media, exist_ok=True)
+    archive.database_check(db_path)
     return replaced

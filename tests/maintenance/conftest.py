@@ -3,15 +3,14 @@
 of the suite runs on)."""
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bench.common import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / 'fixtures'
@@ -30,46 +29,11 @@ def run_cli(data, *args, stdin=subprocess.DEVNULL, **env):
                           timeout=120)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
-
-class ServerProcess:
-    """`ecole-ent serve` in a subprocess on a free loopback port, stopped by PID."""
-
-    def __init__(self, data, *args):
-        self.port = free_port()
-        self.base = f'http://127.0.0.1:{self.port}'
-        self.log = open(Path(data).parent / f'serve-{self.port}.log', 'w+')
-        self.process = subprocess.Popen(
-            [sys.executable, '-m', 'ecole_ent', '--data', str(data), 'serve', '--port', str(self.port), *args],
-            cwd=ROOT, env=cli_env(), stdout=self.log, stderr=subprocess.STDOUT)
-        self.wait_ready()
-
-    def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f'serve exited with {self.process.returncode}: {self.output()}')
-            try:
-                with urllib.request.urlopen(self.base + '/healthz', timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f'serve not ready: {self.output()}')
-
-    def output(self):
-        self.log.seek(0)
-        return self.log.read()
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(20)
-        self.log.close()
+def serve(data, *args):
+    """`ecole-ent serve` of this checkout in a subprocess on a free loopback port, ready (HTTP 200 on
+    /healthz); .port, .process, .output(), .stop() by PID (the bench harness's Server)."""
+    command = [sys.executable, '-m', 'ecole_ent', '--data', str(data), 'serve', '--port', '{port}', *args]
+    return Server(command, ready_path='/healthz', env=cli_env(), cwd=ROOT, timeout=60).start()
 
 
 @pytest.fixture(scope='session')
@@ -110,3 +74,14 @@ def tree_digest(folder):
             with open(path, 'rb') as f:
                 digests[os.path.relpath(path, folder)] = hashlib.sha256(f.read()).hexdigest()
     return digests
+
+
+def pytest_collection_modifyitems(config, items):
+    """These tests never use the suite's engine (the appliance is SQLite in a data folder), so the
+    PostgreSQL run of the suite skips them instead of running them a second time."""
+    if not os.environ.get('ECOLE_TEST_DATABASE_URL'):
+        return
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.skip(reason='SQLite appliance test: run once, in the SQLite run'))

@@ -88,6 +88,25 @@ def member_offset(path, member_name):
         return tar.getmember(member_name).offset
 
 
+@pytest.mark.parametrize('db_name', ['ecole.db', 'ABSOLUTE'])
+def test_a_stale_wal_of_the_replaced_database_goes_aside_with_it(data_dir, tmp_path, db_name):
+    result = make_backup(data_dir, tmp_path / 'b')
+    rows = table_rows(data_dir / 'ecole.db')
+    writer = sqlite3.connect(data_dir / 'ecole.db')     # a server killed with its WAL not checkpointed
+    writer.execute('PRAGMA wal_autocheckpoint=0')
+    writer.execute('DELETE FROM post')
+    writer.commit()
+    wal = (data_dir / 'ecole.db-wal').read_bytes()
+    writer.close()
+    (data_dir / 'ecole.db-wal').write_bytes(wal)
+    name = str(data_dir / 'ecole.db') if db_name == 'ABSOLUTE' else db_name
+
+    _manifest, replaced = restore.restore_archive(result.path, str(data_dir), db_name=name)
+    assert not (data_dir / 'ecole.db-wal').exists()
+    assert os.path.exists(os.path.join(replaced, 'ecole.db-wal'))
+    assert table_rows(data_dir / 'ecole.db') == rows
+
+
 def corrupt_byte(path, member_name):
     """Flips one byte inside the data of one archive member."""
     with tarfile.open(path) as tar:
@@ -206,3 +225,10 @@ def test_an_unwritable_second_destination_is_reported(data_dir, tmp_path):
 def test_backing_up_a_missing_database_says_so(tmp_path):
     with pytest.raises(BackupError, match='Pas de base de données'):
         backup.create_backup(str(tmp_path), str(tmp_path / 'ecole.db'), str(tmp_path / 'b'))
+
+
+def test_an_unwritable_destination_is_reported_clearly(data_dir, tmp_path):
+    blocker = tmp_path / 'a-file'
+    blocker.write_text('')
+    with pytest.raises(BackupError, match='Impossible d’écrire la sauvegarde'):
+        make_backup(data_dir, blocker / 'backups')

@@ -4,6 +4,8 @@ import pty
 import subprocess
 import sys
 
+import pytest
+
 from ecole_ent.maintenance import backup
 from tests.maintenance.conftest import ROOT, cli_env, run_cli, table_rows, tree_digest
 
@@ -112,3 +114,28 @@ def test_backup_on_postgresql_is_refused_with_a_pointer_to_pg_dump(tmp_path):
 def test_a_bad_backup_time_names_the_option(tmp_path):
     result = run_cli(tmp_path / 'data', 'backup', ECOLE_BACKUP_TIME='25:00')
     assert result.returncode == 1 and 'backup.time' in result.stderr and 'HH:MM' in result.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 128 kB tmpfs: a disk that fills up for real (needs the right to mount; skipped without)."""
+    folder = tmp_path / 'petit-disque'
+    folder.mkdir()
+    if subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=128k', 'tmpfs', str(folder)],
+                      capture_output=True).returncode != 0:
+        pytest.skip('mounting a tmpfs is not allowed here')
+    yield folder
+    subprocess.run(['umount', str(folder)], check=True)
+
+
+def test_a_full_disk_gives_a_clear_error_and_leaves_nothing_behind(demo_folder, small_disk):
+    result = run_cli(demo_folder, 'backup', '--dest', small_disk / 'sauvegardes')
+    assert result.returncode == 1 and 'Traceback' not in result.stderr
+    assert 'Erreur : ' in result.stderr and ('disk is full' in result.stderr or 'Impossible d’écrire' in result.stderr)
+    assert list((small_disk / 'sauvegardes').iterdir()) == []
+
+    archive = run_cli(demo_folder, 'backup').stdout.strip()
+    result = run_cli(small_disk / 'donnees', 'restore', archive, '--yes')
+    assert result.returncode == 1 and 'Traceback' not in result.stderr
+    assert 'Impossible d’écrire' in result.stderr and 'rien n’a été modifié' in result.stderr
+    assert list((small_disk / 'donnees').iterdir()) == []
