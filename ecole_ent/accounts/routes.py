@@ -3,10 +3,10 @@ from bottle import redirect, request, response
 
 from ..errors import ValidationError
 from ..i18n import _
-from ..web.forms import field
+from ..web.forms import field, form_fields
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, set_cookie
 from ..web.render import flash, render
-from . import service
+from . import service, setup
 
 
 def safe_next(target):
@@ -19,6 +19,8 @@ def safe_next(target):
 def login_form():
     if current_user():
         redirect('/', 303)
+    if setup.needs_setup():
+        redirect('/premiere-installation', 303)
     return render('accounts/login.html', login='', next=safe_next(request.query.getunicode('next')),
                   card_login_url='/carte')
 
@@ -75,7 +77,33 @@ def activation():
     redirect('/', 303)
 
 
+def first_run_form():
+    """Public while nothing is installed; from the school's networks only (setup.first_run)."""
+    if not setup.needs_setup():
+        redirect('/connexion', 303)
+    return render('accounts/first_run.html', form={})
+
+
+def first_run():
+    form = form_fields('uai', 'name', 'login', 'password', 'confirm')
+    try:
+        admin = setup.first_run(form, client_address(), _networks())
+    except ValidationError as exc:
+        return render('accounts/first_run.html', form=form, errors=exc.errors)
+    set_cookie(SESSION_COOKIE, service.open_session(admin, client_address()),
+               days=service.settings.session_days)
+    flash(_("L'ENT est installé. Bienvenue !"), 'success')
+    redirect('/', 303)
+
+
+def _networks():
+    from bottle import request as current
+    return current.app.config['ecole']['security.school_networks']
+
+
 def register(app):
+    app.route('/premiere-installation', 'GET', first_run_form, name='accounts.first_run_form')
+    app.route('/premiere-installation', 'POST', first_run, name='accounts.first_run')
     app.route('/connexion', 'GET', login_form, name='accounts.login_form')
     app.route('/connexion', 'POST', login, name='accounts.login')
     app.route('/deconnexion', 'POST', logout, name='accounts.logout')

@@ -1,11 +1,13 @@
 """First installation: a school and the installation's administrator, by hand or from a file."""
 import configparser
+import ipaddress
 import re
 
 from .. import audit
-from ..errors import ValidationError
+from ..db import writing
+from ..errors import Forbidden, ValidationError
 from ..i18n import _
-from ..models import User
+from ..models import School, User
 from . import service
 
 UAI_PATTERN = re.compile(r'^[0-9]{7}[A-Z]$')   # the check letter is not verified (sources disagree)
@@ -23,12 +25,13 @@ def initialise(uai, name, admin_login, password):
     if not (name or '').strip():
         raise ValidationError({'name': _("Le nom de l'école est obligatoire.")})
     service.check_new_password(password, password)
-    school = service.ensure_school(uai, name.strip())
-    admin = User.get_or_none(User.login == admin_login.lower())
-    if admin is None:
-        admin = service.create_user(admin_login, 'Administrateur', name.strip(), ['admin'],
-                                    password=password)
-        audit.record(admin, 'install.initialised', school.uai)
+    with writing():
+        school = service.ensure_school(uai, name.strip())
+        admin = User.get_or_none(User.login == admin_login.lower())
+        if admin is None:
+            admin = service.create_user(admin_login, 'Administrateur', name.strip(), ['admin'],
+                                        password=password)
+            audit.record(admin, 'install.initialised', school.uai)
     return school, admin
 
 
@@ -44,3 +47,41 @@ def provision(path):
     except (KeyError, configparser.Error) as exc:
         raise ValidationError({'file': _('%(path)s : section ou clé manquante (%(error)s)')
                                % {'path': path, 'error': exc}}) from None
+
+
+def needs_setup():
+    """True on a fresh installation: no school and no administrator yet."""
+    return not School.select().exists() and not User.with_role('admin').exists()
+
+
+def first_run(form, remote_addr, networks):
+    """The web form of the first run (when nothing was provisioned): only from the school's
+    networks, only while nothing is installed. Returns the new administrator."""
+    if not needs_setup():
+        raise Forbidden(_("L'ENT est déjà installé."))
+    if not _in_networks(remote_addr, networks):
+        raise Forbidden(_("La première installation se fait depuis le réseau de l'école."))
+    errors = {}
+    for check in (lambda: check_uai(form['uai'].upper()),
+                  lambda: service.check_new_password(form['password'], form['confirm'])):
+        try:
+            check()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    if not form['name'].strip():
+        errors['name'] = _("Le nom de l'école est obligatoire.")
+    if form['password'] != form['confirm']:
+        errors['confirm'] = _('Les deux mots de passe ne sont pas identiques.')
+    if not form['login'] or not re.fullmatch(r'[a-z0-9][a-z0-9._-]{1,60}', form['login'].lower()):
+        errors['login'] = _('Identifiant : des lettres sans accent, chiffres, points ou tirets.')
+    if errors:
+        raise ValidationError(errors)
+    return initialise(form['uai'].upper(), form['name'], form['login'], form['password'])[1]
+
+
+def _in_networks(address, networks):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)

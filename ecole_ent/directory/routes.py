@@ -164,8 +164,11 @@ def home_section(user, context):
 
 
 def register(app):
+    from .. import app as webapp
     if home_section not in home.SECTIONS:
         home.SECTIONS.append(home_section)
+    if service.health not in webapp.HEALTH_CHECKS:
+        webapp.HEALTH_CHECKS.append(service.health)
     add_nav('/annuaire/cartes', _('Cartes de connexion'), 'card', ('teacher', 'director', 'admin'),
             order=80)
     add_nav('/annuaire', _('Annuaire'), 'printer', ('director', 'admin'), order=85)

@@ -194,3 +194,16 @@ def class_cards(user, class_id):
     pupils = accounts.pupils_of(classroom)
     return {'classroom': classroom,
             'pupils': [(p, cards.has_card(p)) for p in pupils]}
+
+
+def health(report):
+    """/healthz: the last directory sync (when, how it ended); a failed last run is a warning."""
+    from ..models.directory import SyncRun
+    last = SyncRun.select().order_by(SyncRun.finished_at.desc()).first()
+    if last is None:
+        return
+    report['directory_sync'] = {'source': last.source, 'status': last.status,
+                                'finished_at': last.finished_at.isoformat(timespec='seconds')}
+    if last.status != 'applied':
+        report['warnings'].append(_('Dernière synchronisation de l’annuaire non appliquée : %s')
+                                  % (last.message or last.status))

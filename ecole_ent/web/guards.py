@@ -13,7 +13,7 @@ from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
 
-PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico',
+PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
                 '/carte'}      # pupils' QR cards, school networks only (directory/cards.py)
 PUBLIC_PREFIXES = ('/static/', '/public/')
 # Signed-in users who must change their password may reach only these.

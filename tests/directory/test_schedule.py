@@ -138,3 +138,20 @@ def test_the_scheduler_thread_runs_the_sync_when_due(config, school):
     assert not list(inbox.glob('*.xml'))
     assert User.select().where(User.source == 'aaf1d').count() == 23
     assert not schedule.due()                   # next run in interval_hours
+
+
+def test_healthz_reports_the_last_sync_and_warns_when_it_failed(config, school):
+    import webtest
+    from ecole_ent.app import create_app
+    client = webtest.TestApp(create_app(config))
+    assert 'directory_sync' not in client.get('/healthz').json
+    service.sync_aaf1d([COMPLET], config)
+    health = client.get('/healthz').json
+    assert health['directory_sync']['status'] == 'applied' and health['directory_sync']['source'] == 'aaf1d'
+    config['directory.source'] = 'ldap'
+    config['directory.ldap_url'] = 'ldap://127.0.0.1:9'
+    config['directory.ldap_base_dn'] = 'dc=ent-test,dc=example'
+    schedule.run_once(config)
+    health = client.get('/healthz').json
+    assert health['directory_sync']['status'] != 'applied' and health['status'] == 'ok'
+    assert any('synchronisation' in warning for warning in health['warnings'])
