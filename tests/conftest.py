@@ -101,6 +101,7 @@ class PostgresState:
             runtime.open_database(config, auto_migrate=True)
             demo_school.seed()
             db.close_all()
+            self.demo_media = folder / 'media'       # the demo's photos, copied for each test
             self.sql(f'DROP SCHEMA IF EXISTS {self.TEMPLATE} CASCADE')
             self.sql(f'CREATE SCHEMA {self.TEMPLATE}')
             for table in self.order:
@@ -176,7 +177,9 @@ def demo(config, demo_template):
         shutil.copytree(demo_template.parent / 'media', config.data_dir / 'media', dirs_exist_ok=True)
         runtime.open_database(config, auto_migrate=True)
         return DemoView()
-    runtime.open_database(config, auto_migrate=True)     # PostgreSQL: postgres_state seeded it
+    # PostgreSQL: postgres_state put the demo rows in; its photos live in the seeding folder.
+    shutil.copytree(PG_STATE.demo_media, config.data_dir / 'media', dirs_exist_ok=True)
+    runtime.open_database(config, auto_migrate=True)
     return DemoView()
 
 
