@@ -16,3 +16,10 @@ def modules(kind):
             if exc.name != f'ecole_ent.{name}.{kind}':
                 raise
     return found
+
+
+def hook(registry, function):
+    """Add `function` to a hook list (home.SECTIONS, archive.SECTIONS, app.HEALTH_CHECKS) once:
+    register(app) runs for every app built, and a process may build several (tests, workers)."""
+    if function not in registry:
+        registry.append(function)

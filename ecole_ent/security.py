@@ -5,6 +5,7 @@ secrets (session ids, activation codes, QR tokens) are stored as HMAC-SHA256 key
 installation's secret: they cannot be brute-forced, so a fast hash is safe and keeps imports fast.
 """
 import hashlib
+import ipaddress
 import hmac
 import secrets
 
@@ -51,3 +52,12 @@ def verify_password(stored_hash, password):
 
 def same(a, b):
     return hmac.compare_digest(str(a), str(b))
+
+
+def in_networks(address, networks):
+    """True when the address (text) lies in one of the networks (config security.school_networks)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)

@@ -1,5 +1,4 @@
 """Accounts: sign-in, sessions, throttling, passwords, activation, and who is linked to whom."""
-import secrets
 from datetime import date, datetime, timedelta
 
 from peewee import JOIN, IntegrityError
@@ -364,10 +363,6 @@ def ensure_school(uai, name):
 def school_year_label(day):
     start = day.year if day.month >= 8 else day.year - 1
     return f'{start}-{start + 1}'
-
-
-def random_password():
-    return secrets.token_urlsafe(12)
 
 
 # --- who may see which class (the ownership rule every feature uses) ---------------------------

@@ -1,9 +1,8 @@
 """First installation: a school and the installation's administrator, by hand or from a file."""
 import configparser
-import ipaddress
 import re
 
-from .. import audit
+from .. import audit, security
 from ..db import writing
 from ..errors import Forbidden, ValidationError
 from ..i18n import _
@@ -59,7 +58,7 @@ def first_run(form, remote_addr, networks):
     networks, only while nothing is installed. Returns the new administrator."""
     if not needs_setup():
         raise Forbidden(_("L'ENT est déjà installé."))
-    if not _in_networks(remote_addr, networks):
+    if not security.in_networks(remote_addr, networks):
         raise Forbidden(_("La première installation se fait depuis le réseau de l'école."))
     errors = {}
     for check in (lambda: check_uai(form['uai'].upper()),
@@ -77,11 +76,3 @@ def first_run(form, remote_addr, networks):
     if errors:
         raise ValidationError(errors)
     return initialise(form['uai'].upper(), form['name'], form['login'], form['password'])[1]
-
-
-def _in_networks(address, networks):
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from bottle import redirect, request, response, static_file
 
 from ..errors import ValidationError
+from ..features import hook
 from ..home import service as home
 from ..i18n import _
 from ..web.forms import field, form_fields
@@ -258,11 +259,9 @@ def public_attachment(uai, attachment_id):
 def register(app):
     service.configure(app.config['ecole'])
     env.filters['post_body'] = lambda post, reader: service.post_body(reader, post)
-    if service.home_section not in home.SECTIONS:
-        home.SECTIONS.append(service.home_section)
-    from ..directory import archive          # the guardian's year archive holds the blog
-    if service.archive_section not in archive.SECTIONS:
-        archive.SECTIONS.append(service.archive_section)
+    from ..directory import archive  # the guardian's year archive holds the blog
+    hook(home.SECTIONS, service.home_section)
+    hook(archive.SECTIONS, service.archive_section)
     add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
     app.route('/blog', 'GET', index, name='blog.index')
     app.route('/blog/classe/<class_id:int>', 'GET', classroom, name='blog.classroom')

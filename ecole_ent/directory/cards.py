@@ -6,7 +6,6 @@ revoke one card. QR sign-in works only for active pupil accounts and only from t
 school's networks (``security.school_networks``). Activation letters issue a fresh code
 through the accounts service for each adult who has not activated yet.
 """
-import ipaddress
 
 import segno
 
@@ -57,21 +56,13 @@ def has_card(pupil):
     return PupilCard.select().where(PupilCard.pupil == pupil).exists()
 
 
-def in_networks(address, networks):
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
-
-
 def card_user(token, address, networks):
     """The pupil a card signs in, or Forbidden (outside school networks, unknown, not a pupil).
 
     Wrong codes are counted per address: after MAX_FAILURES the address waits, one minute
     at first, doubling up to an hour (codes are short so that young pupils can type them).
     """
-    if not in_networks(address, networks):
+    if not security.in_networks(address, networks):
         raise Forbidden(_('La connexion par carte ne fonctionne que depuis le réseau de l\'école.'))
     key = 'card:' + address
     try:

@@ -5,12 +5,19 @@ import tempfile
 from bottle import redirect, request, response
 
 from ..accounts import service as accounts
-from ..home import service as home
 from ..errors import Forbidden, NotFound
+from ..features import hook
+from ..home import service as home
 from ..i18n import _
 from ..models import User
 from ..web.forms import field
-from ..web.guards import (SESSION_COOKIE, client_address, current_user, require_role, set_cookie)
+from ..web.guards import (
+    SESSION_COOKIE,
+    client_address,
+    current_user,
+    require_role,
+    set_cookie,
+)
 from ..web.render import add_nav, flash, render
 from . import archive, cards, schedule, service
 
@@ -165,10 +172,8 @@ def home_section(user, context):
 
 def register(app):
     from .. import app as webapp
-    if home_section not in home.SECTIONS:
-        home.SECTIONS.append(home_section)
-    if service.health not in webapp.HEALTH_CHECKS:
-        webapp.HEALTH_CHECKS.append(service.health)
+    hook(home.SECTIONS, home_section)
+    hook(webapp.HEALTH_CHECKS, service.health)
     add_nav('/annuaire/cartes', _('Cartes de connexion'), 'card', ('teacher', 'director', 'admin'),
             order=80)
     add_nav('/annuaire', _('Annuaire'), 'printer', ('director', 'admin'), order=85)

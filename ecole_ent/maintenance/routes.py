@@ -1,5 +1,6 @@
 """The maintenance feature has no page of its own: it adds the backups' state to /healthz."""
 from ecole_ent import app as webapp
+from ecole_ent.features import hook
 from ecole_ent.maintenance import health
 
 
@@ -11,5 +12,4 @@ def backup_check(report):
 
 
 def register(app):
-    if backup_check not in webapp.HEALTH_CHECKS:
-        webapp.HEALTH_CHECKS.append(backup_check)
+    hook(webapp.HEALTH_CHECKS, backup_check)

@@ -5,6 +5,7 @@ import os
 from bottle import HTTPError, redirect, request, response, static_file
 
 from ..errors import ValidationError
+from ..features import hook
 from ..i18n import _, ngettext
 from ..web.forms import checked, field
 from ..web.guards import require_user
@@ -137,9 +138,8 @@ def album_zip(album_id):
 
 
 def register(app):
-    from ..directory import archive          # the guardian's year archive holds their photos
-    if service.archive_section not in archive.SECTIONS:
-        archive.SECTIONS.append(service.archive_section)
+    from ..directory import archive  # the guardian's year archive holds their photos
+    hook(archive.SECTIONS, service.archive_section)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
     app.route('/photos', 'GET', index, name='photos.index')
     app.route('/classe/<class_id:int>/photos', 'GET', albums, name='photos.albums')
