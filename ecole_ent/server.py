@@ -32,6 +32,22 @@ def log_to_file(config):
         '%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s'))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(config['app.log_level'].upper())
+    logging.getLogger('waitress.queue').addFilter(OncePerMinute())
+
+
+class OncePerMinute(logging.Filter):
+    """Waitress warns of its task queue depth on every request while it is deep: under a burst
+    that is thousands of lines a minute, and the logging itself slows the server (profiled)."""
+
+    def __init__(self):
+        super().__init__()
+        self.last = 0.0
+
+    def filter(self, record):
+        if record.created - self.last < 60:
+            return False
+        self.last = record.created
+        return True
 
 
 def build(config, demo=False):

@@ -34,6 +34,7 @@ def nav_for(user):
 env = Environment(loader=FileSystemLoader(str(resource_dir('templates'))),
                   autoescape=select_autoescape(default=True, default_for_string=True),
                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                  auto_reload=False,      # templates ship with the release: no stat() per page
                   extensions=['jinja2.ext.i18n'])
 env.install_gettext_callables(_, ngettext, newstyle=True)
 env.filters['date_fr'] = date_fr
