@@ -42,10 +42,10 @@ SAMPLES = {
 {% block main %}
 <h1>Bonjour Léa !</h1>
 <ul class="tiles">
-  <li><a class="tile" href="/devoirs">{{ m.icon('homework') }}<span>Mes devoirs</span><span class="badge">2 à faire</span></a></li>
-  <li><a class="tile" href="/blog">{{ m.icon('blog') }}<span>Le blog de la classe</span></a></li>
-  <li><a class="tile" href="/photos">{{ m.icon('photos') }}<span>Les photos</span></a></li>
-  <li><a class="tile" href="/blog/nouveau">{{ m.icon('pencil') }}<span>J'écris un article</span></a></li>
+  <li><a class="tile" href="/devoirs">{{ icon('homework') }}<span>Mes devoirs</span><span class="badge">2 à faire</span></a></li>
+  <li><a class="tile" href="/blog">{{ icon('blog') }}<span>Le blog de la classe</span></a></li>
+  <li><a class="tile" href="/photos">{{ icon('photos') }}<span>Les photos</span></a></li>
+  <li><a class="tile" href="/blog/nouveau">{{ icon('pencil') }}<span>J'écris un article</span></a></li>
 </ul>
 <h2>Pour demain</h2>
 <ul class="item-list">
@@ -59,34 +59,34 @@ SAMPLES = {
 <div class="cards">
   <section class="card card-accent" aria-labelledby="c1">
     <div class="card-header"><h2 id="c1">Inès</h2><p class="card-meta">CP-CE1 · Mme Lefèvre-Durand</p></div>
-    <div class="card-section"><h3>{{ m.icon('note') }} Mots à signer</h3>
+    <div class="card-section"><h3>{{ icon('note') }} Mots à signer</h3>
       <ul class="link-list"><li><a href="#"><span class="link-list-main">Sortie au musée de Nice</span><span class="badge">à signer avant le vendredi 4 décembre</span></a></li></ul></div>
-    <div class="card-section"><h3>{{ m.icon('homework') }} Devoirs pour lundi 30 novembre</h3>
-      <ul><li>Lecture p. 12 {{ m.icon('check', alt='fait') }}</li><li>Poésie : apprendre la 1<sup>re</sup> strophe</li></ul></div>
-    <div class="card-section"><h3>{{ m.icon('blog') }} Nouveau sur le blog</h3>
+    <div class="card-section"><h3>{{ icon('homework') }} Devoirs pour lundi 30 novembre</h3>
+      <ul><li>Lecture p. 12 {{ icon('check', alt='fait') }}</li><li>Poésie : apprendre la 1<sup>re</sup> strophe</li></ul></div>
+    <div class="card-section"><h3>{{ icon('blog') }} Nouveau sur le blog</h3>
       <ul class="link-list"><li><a href="#"><span class="link-list-main">Notre visite à la ferme pédagogique</span><span class="new-marker">nouveau</span></a></li></ul></div>
-    <p class="button-row"><a class="button" href="#">{{ m.icon('message') }}<span>Écrire à l'enseignant</span></a></p>
+    <p class="button-row"><a class="button" href="#">{{ icon('message') }}<span>Écrire à l'enseignant</span></a></p>
   </section>
   <section class="card card-accent" aria-labelledby="c2">
     <div class="card-header"><h2 id="c2">Noah</h2><p class="card-meta">CE2-CM1-CM2 · M. Benali</p></div>
     <p class="muted">Rien de nouveau depuis votre dernière visite.</p>
-    <p class="button-row"><a class="button" href="#">{{ m.icon('message') }}<span>Écrire à l'enseignant</span></a></p>
+    <p class="button-row"><a class="button" href="#">{{ icon('message') }}<span>Écrire à l'enseignant</span></a></p>
   </section>
 </div>
 {% endblock %}""",
     'sample/teacher_home.html': """{% extends "base.html" %}{% import "_macros.html" as m with context %}
 {% block main %}
-<div class="page-header"><h1>CP-CE1</h1><a class="button" href="#">{{ m.icon('plus') }}<span>Publier</span></a></div>
+<div class="page-header"><h1>CP-CE1</h1><a class="button" href="#">{{ icon('plus') }}<span>Publier</span></a></div>
 <section class="todo-band" aria-labelledby="todo"><h2 id="todo">À faire</h2><ul>
  <li><a href="#"><span class="badge">3</span> articles et commentaires à modérer</a></li>
  <li><a href="#"><span class="badge">1</span> message non lu</a></li>
  <li><a href="#"><span class="badge">4</span> signatures manquantes : sortie au musée</a></li></ul></section>
 <ul class="tiles">
- <li><a class="tile" href="#">{{ m.icon('pencil') }}<span>Publier</span></a></li>
- <li><a class="tile" href="#">{{ m.icon('homework') }}<span>Devoirs</span></a></li>
- <li><a class="tile" href="#">{{ m.icon('note') }}<span>Mot aux familles</span></a></li>
- <li><a class="tile" href="#">{{ m.icon('photos') }}<span>Photos</span></a></li>
- <li><a class="tile" href="#">{{ m.icon('card') }}<span>Cartes de connexion</span></a></li>
+ <li><a class="tile" href="#">{{ icon('pencil') }}<span>Publier</span></a></li>
+ <li><a class="tile" href="#">{{ icon('homework') }}<span>Devoirs</span></a></li>
+ <li><a class="tile" href="#">{{ icon('note') }}<span>Mot aux familles</span></a></li>
+ <li><a class="tile" href="#">{{ icon('photos') }}<span>Photos</span></a></li>
+ <li><a class="tile" href="#">{{ icon('card') }}<span>Cartes de connexion</span></a></li>
 </ul>
 <h2>Élèves</h2>
 {% call m.table_region('Élèves') %}<table><caption>Élèves de la classe (24)</caption>
@@ -119,10 +119,10 @@ SAMPLES = {
 {% block title %}Cartes de connexion{% endblock %}
 {% block main %}
 <div class="page-header"><h1>Cartes de connexion · CP-CE1</h1></div>
-<p class="print-actions"><a class="button" href="#">{{ m.icon('printer') }}<span>Imprimer</span></a></p>
+<p class="print-actions"><a class="button" href="#">{{ icon('printer') }}<span>Imprimer</span></a></p>
 <div class="print-sheet"><div class="card-grid">
 {% for name in ['Léa', 'Noah', 'Inès', 'Jules', 'Zoé', 'Anaïs', 'Maël', 'Chloé'] %}
-<div class="login-card">{{ m.icon('card', cls='icon-big') }}<div><p class="login-card-name">{{ name }}</p><p class="login-card-code">lea.m{{ loop.index }}</p><p class="login-card-school">École des Mimosas</p></div></div>
+<div class="login-card">{{ icon('card', cls='icon-big') }}<div><p class="login-card-name">{{ name }}</p><p class="login-card-code">lea.m{{ loop.index }}</p><p class="login-card-school">École des Mimosas</p></div></div>
 {% endfor %}</div></div>
 {% endblock %}""",
 }
@@ -130,17 +130,22 @@ SAMPLES = {
 
 def make_env():
     # the same options as ecole_ent.web.render.env, without the application
+    from ecole_ent.web import render
     env = Environment(loader=ChoiceLoader([FileSystemLoader(str(ROOT / 'templates')), DictLoader(SAMPLES)]),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      extensions=['jinja2.ext.i18n'])
-    env.install_gettext_callables(lambda s: s, lambda s, p, n: s if n == 1 else p, newstyle=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(render.env.globals)
     env.globals.update(
         static=lambda path: '/static/' + path + '?v=preview',
         url=lambda name, **kw: '/' + name.replace('.', '/'),
         version='preview',
     )
     return env
+
+
+def nav(items, path='/'):
+    from ecole_ent.web import render
+    return render.nav_html(items, path)
 
 
 PAGES = [
@@ -152,12 +157,12 @@ PAGES = [
     ('pupil-home', 'sample/pupil_home.html', dict(user=User('Léa', ['pupil']), accent='accent-green')),
     ('guardian-home', 'sample/guardian_home.html',
      dict(user=User("Aminata N'Diaye", ['guardian']),
-          flashes=[('success', 'Votre signature est enregistrée.')], nav_items=NAV_TEACHER[:1] + NAV_TEACHER[2:])),
+          flashes=[('success', 'Votre signature est enregistrée.')], nav_html=nav(NAV_TEACHER[:1] + NAV_TEACHER[2:]))),
     ('teacher-home', 'sample/teacher_home.html',
-     dict(user=User('Claire Lefèvre-Durand', ['teacher', 'director']), nav_items=NAV_TEACHER, accent='accent-purple',
+     dict(user=User('Claire Lefèvre-Durand', ['teacher', 'director']), nav_html=nav(NAV_TEACHER), accent='accent-purple',
           page_url=lambda n: '/eleves?page=%d' % n)),
     ('form', 'sample/form.html',
-     dict(user=User('Claire Lefèvre-Durand', ['teacher']), nav_items=NAV_TEACHER, request_path='/blog/nouveau',
+     dict(user=User('Claire Lefèvre-Durand', ['teacher']), nav_html=nav(NAV_TEACHER, '/blog/nouveau'), request_path='/blog/nouveau',
           errors={'title': 'Donnez un titre à votre article.', 'attachment': 'Ce fichier n’est ni un PDF ni un enregistrement audio.'},
           flashes=[('error', "L'article n'a pas été enregistré : corrigez les deux champs signalés.")])),
     ('print-cards', 'sample/print_cards.html', dict(user=User('Claire Lefèvre-Durand', ['teacher']), accent='accent-teal')),

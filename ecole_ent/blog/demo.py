@@ -3,7 +3,8 @@ comments, a pupil's post waiting for approval, one refused with its reason, fami
 from datetime import timedelta
 
 from ..models import GuardianLink, Teaching, now
-from ..models.blog import Blog, BlogVisit, Comment, Post
+from ..models.blog import Blog, Comment, Post
+from ..models.visits import Visit
 from .markup import render_markdown
 
 # class index: [(days ago (negative = scheduled), visibility, title, Markdown)]
@@ -128,4 +129,4 @@ def _visits(demo, classroom, guardians, class_pupils, seen_at):
         guardian = guardians.get(pupil.id)
         if guardian is not None and guardian.id not in seen:
             seen.add(guardian.id)
-            BlogVisit.create(user=guardian, classroom=classroom, seen_at=seen_at)
+            Visit.create(user=guardian, classroom=classroom, area='blog', seen_at=seen_at)

@@ -5,10 +5,11 @@ from urllib.parse import quote
 
 from bottle import redirect, request, response, static_file
 
+from ..accounts import service as accounts
 from ..errors import ValidationError
 from ..features import hook
-from ..home import service as home
-from ..i18n import _
+from ..home import service as home, visits
+from ..i18n import _, ngettext
 from ..web.forms import field, form_fields
 from ..web.guards import require_user
 from ..web.render import add_nav, env, flash, render, url
@@ -73,7 +74,7 @@ def classroom(class_id):
     room, role = service.get_class_blog(user, class_id)
     posts = service.list_posts(user, room, role, _page())
     newest = posts.items[0].publish_at if posts.items and posts.number == 1 and role != 'manager' else None
-    seen = service.note_visit(user, room, newest) if newest else service.last_visit(user, room)
+    seen = visits.note_visit(user, room, 'blog', newest)
     return render('blog/classroom.html', **_context(
         classroom=room, role=role, posts=posts, seen=seen,
         mine=service.my_posts(user, room) if role == 'pupil' else [],
@@ -256,11 +257,34 @@ def public_attachment(uai, attachment_id):
     return _send(service.get_public_attachment(school, attachment_id), 'public, max-age=86400')
 
 
+def home_section(user, context):
+    """What the blog adds to the home: new posts on each child's card, the teacher's posts and
+    comments to moderate, the pupil's tiles. A few cheap queries (the guardian home is hot)."""
+    if context.get('cards'):
+        fresh = service.new_posts_by_class(user)
+        for card in context['cards']:
+            if card.classroom:
+                n = fresh.get(card.classroom.id, 0)
+                label = (ngettext('%(num)d nouvel article sur le blog',
+                                  '%(num)d nouveaux articles sur le blog', n) % {'num': n}
+                         if n else _('Le blog de la classe'))
+                card.links.append(home.Link(url('blog.classroom', class_id=card.classroom.id),
+                                            'blog', label))
+    blog = {'to_moderate': [], 'pupil_classes': []}
+    if user.has_role('teacher', 'director'):
+        blog['to_moderate'] = [(c, n) for c in accounts.current_classes_of(user)
+                               if (n := service.waiting_count(c))]
+    if user.has_role('pupil'):
+        blog['pupil_classes'] = accounts.current_classes_of(user)
+    if blog['to_moderate'] or blog['pupil_classes']:
+        context['blog'] = blog
+
+
 def register(app):
     service.configure(app.config['ecole'])
     env.filters['post_body'] = lambda post, reader: service.post_body(reader, post)
     from ..directory import archive  # the guardian's year archive holds the blog
-    hook(home.SECTIONS, service.home_section)
+    hook(home.SECTIONS, home_section)
     hook(archive.SECTIONS, service.archive_section)
     add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
     app.route('/blog', 'GET', index, name='blog.index')

@@ -12,7 +12,7 @@ A post a user may not read is reported as missing (NotFound), so its existence d
 import math
 import os
 from dataclasses import dataclass
-from datetime import datetime, time as dtime, timedelta, timezone
+from datetime import datetime, time as dtime, timezone
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -21,9 +21,10 @@ from peewee import JOIN, fn
 from ..accounts import service as accounts
 from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError
+from ..home import visits
 from ..i18n import _, date_fr
-from ..models import Classroom, Enrolment, GuardianLink, School, Teaching, User, now
-from ..models.blog import (COMMENT_POLICIES, VISIBILITIES, Attachment, Blog, BlogVisit, Comment,
+from ..models import Classroom, Enrolment, GuardianLink, School, Teaching, User, Visit, now
+from ..models.blog import (COMMENT_POLICIES, VISIBILITIES, Attachment, Blog, Comment,
                            Post)
 from . import files, markup
 
@@ -285,71 +286,35 @@ def waiting_count(classroom):
 
 # --- "new since your last visit" ------------------------------------------------------------------
 
-_visit = prepared(lambda user_id, class_id: BlogVisit.select(BlogVisit.seen_at).where(
-    (BlogVisit.user == user_id) & (BlogVisit.classroom == class_id)), 2)
-
-
-def last_visit(user, classroom):
-    visit = next(iter(_visit(user.id, classroom.id)), None)
-    return accounts.as_datetime(visit.seen_at) if visit else None
-
-
-def note_visit(user, classroom, newest):
-    """Remember this visit, but only when there was something new: no write per page view."""
-    previous = last_visit(user, classroom)
-    if newest is not None and (previous is None or newest > previous):
-        with writing():
-            updated = (BlogVisit.update(seen_at=now())
-                       .where((BlogVisit.user == user) & (BlogVisit.classroom == classroom)).execute())
-            if not updated:
-                BlogVisit.create(user=user, classroom=classroom, seen_at=now())
-    return previous
-
-
 def count_new_posts(user, classroom, role=None):
     """Live posts this reader has not seen yet on this class's blog."""
     role = role or access(user, classroom)
     if role is None:
         return 0
     query = Post.of_class(classroom, READS[role])
-    seen = last_visit(user, classroom)
+    seen = visits.last_visit(user, classroom, 'blog')
     return query.where(Post.publish_at > seen).count() if seen else query.count()
-
-
-NEW_WINDOW = timedelta(days=14)
 
 
 _new_for_guardian = prepared(lambda guardian_id, at, since: (
     Post.select(Post.classroom, fn.COUNT(Post.id.distinct()).alias('n'))
     .join(Enrolment, on=((Enrolment.classroom == Post.classroom) & Enrolment.ended_on.is_null()))
     .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
-    .join_from(Post, BlogVisit, JOIN.LEFT_OUTER,
-               on=((BlogVisit.classroom == Post.classroom) & (BlogVisit.user == guardian_id)))
+    .join_from(Post, Visit, JOIN.LEFT_OUTER,
+               on=((Visit.classroom == Post.classroom) & (Visit.user == guardian_id)
+                   & (Visit.area == 'blog')))
     .where((GuardianLink.guardian == guardian_id) & (Post.status == 'published')
            & Post.visibility.in_(READS['guardian']) & (Post.publish_at <= at)
-           & (Post.publish_at > fn.COALESCE(BlogVisit.seen_at, since)))
+           & (Post.publish_at > fn.COALESCE(Visit.seen_at, since)))
     .group_by(Post.classroom)), 3)
 
 
-def new_posts_by_class(user, classrooms=None):
+def new_posts_by_class(user):
     """{class id: live posts a guardian has not seen} for their children's classes: since the
     last visit, else the last two weeks. One prepared query (the guardian home is hot)."""
     at = now()
-    return {row.classroom_id: row.n for row in _new_for_guardian(user.id, at, at - NEW_WINDOW)}
-
-
-def home_section(user, context):
-    """What the blog adds to the home: new posts on each child's card, the teacher's posts and
-    comments to moderate, the pupil's tiles. A few cheap queries (the guardian home is hot)."""
-    blog = {'new_posts': {}, 'to_moderate': [], 'pupil_classes': []}
-    if context.get('cards'):
-        blog['new_posts'] = new_posts_by_class(user)
-    if user.has_role('teacher', 'director'):
-        blog['to_moderate'] = [(c, n) for c in accounts.current_classes_of(user)
-                               if (n := waiting_count(c))]
-    if user.has_role('pupil'):
-        blog['pupil_classes'] = accounts.current_classes_of(user)
-    context['blog'] = blog
+    return {row.classroom_id: row.n
+            for row in _new_for_guardian(user.id, at, visits.seen_since(None, at))}
 
 
 # --- writing posts ----------------------------------------------------------------------------------

@@ -1,13 +1,31 @@
 """What each role's home shows: the guardian's child cards, the teacher's classes, the school and
 installation at a glance. Features add to a home by appending to SECTIONS."""
+from typing import NamedTuple
+
 from peewee import fn
 
 from ..accounts import service as accounts
 from ..models import Classroom, Enrolment, School, SchoolYear, User
 
-# Each feature may append fn(user, context) that adds keys to the home context (cheap queries only:
-# the guardian home is the most-viewed page).
+# Each feature may append fn(user, context) that adds keys to the home context or links to the
+# guardian's child cards (cheap queries only: the guardian home is the most-viewed page).
 SECTIONS = []
+
+
+class Link(NamedTuple):
+    """A line of a child card that leads to a feature's page: « 3 nouvelles photos »."""
+    url: str
+    icon: str
+    label: str
+
+
+class Card:
+    """A guardian's child: the pupil, their current class (or None), its teachers, and the links
+    features add (new posts, new photos)."""
+    __slots__ = ('pupil', 'classroom', 'teachers', 'links')
+
+    def __init__(self, pupil, classroom, teachers):
+        self.pupil, self.classroom, self.teachers, self.links = pupil, classroom, teachers, []
 
 
 def home_context(user):
@@ -15,8 +33,7 @@ def home_context(user):
     if user.has_role('guardian'):
         children = accounts.children_of(user)
         teachers = accounts.teachers_of_children(user)
-        context['cards'] = [{'pupil': pupil, 'classroom': classroom,
-                             'teachers': teachers.get(classroom.id, []) if classroom else []}
+        context['cards'] = [Card(pupil, classroom, teachers.get(classroom.id, []) if classroom else [])
                             for pupil, classroom in children]
     if user.has_role('pupil', 'teacher', 'staff'):
         context['classes'] = class_summaries(accounts.current_classes_of(user)) \

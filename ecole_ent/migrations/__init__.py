@@ -9,9 +9,11 @@ import logging
 
 from ..db import database, is_sqlite, migrator
 from ..models.schema import SchemaVersion
-from . import m0001_initial, m0002_scheduler, m0003_directory, m0004_photos, m0005_blog
+from . import m0001_initial, m0002_scheduler, m0003_directory, m0004_photos, m0005_blog, \
+    m0006_visits
 
-STEPS = [m0001_initial.up, m0002_scheduler.up, m0003_directory.up, m0004_photos.up, m0005_blog.up]
+STEPS = [m0001_initial.up, m0002_scheduler.up, m0003_directory.up, m0004_photos.up, m0005_blog.up,
+         m0006_visits.up]
 
 logger = logging.getLogger(__name__)
 

@@ -2,15 +2,16 @@
 from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom, Enrolment,
                        GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
 from .base import BaseModel, now
-from .blog import Attachment, Blog, BlogVisit, Comment, Post
+from .blog import Attachment, Blog, Comment, Post
 from .directory import (DirectoryRecord, PupilCard, SourceStructure, SyncLease, SyncLine,
                         SyncRun)
 from .photos import Album, Photo, PhotoTag
 from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
+from .visits import Visit
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
               LoginSession, Throttle, AuditEvent, JobLease, JobRun,
               SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, SyncLease,
               Album, Photo, PhotoTag,
-              Blog, Post, Comment, Attachment, BlogVisit]
+              Blog, Post, Comment, Attachment, Visit]

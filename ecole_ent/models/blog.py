@@ -1,5 +1,4 @@
-"""Class blogs: one Blog (settings) per class, its posts, comments, attachments, and the last
-visit of each reader (for "new since your last visit")."""
+"""Class blogs: one Blog (settings) per class, its posts, comments, attachments."""
 from markupsafe import Markup
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
@@ -97,15 +96,5 @@ class Attachment(BaseModel):
     size = IntegerField()
 
 
-class BlogVisit(BaseModel):
-    """When a reader last opened a class blog (written only when something new was there)."""
-    user = ForeignKeyField(User, backref='+', on_delete='CASCADE')
-    classroom = ForeignKeyField(Classroom, backref='+', on_delete='CASCADE')
-    seen_at = DateTimeField(default=now)
-
-    class Meta:
-        indexes = ((('user', 'classroom'), True),)
-
-
-__all__ = ['Blog', 'Post', 'Comment', 'Attachment', 'BlogVisit', 'COMMENT_POLICIES', 'VISIBILITIES',
+__all__ = ['Blog', 'Post', 'Comment', 'Attachment', 'COMMENT_POLICIES', 'VISIBILITIES',
            'STATES']

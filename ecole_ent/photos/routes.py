@@ -6,6 +6,7 @@ from bottle import HTTPError, redirect, request, response, static_file
 
 from ..errors import ValidationError
 from ..features import hook
+from ..home import service as home
 from ..i18n import _, ngettext
 from ..web.forms import checked, field
 from ..web.guards import require_user
@@ -16,12 +17,17 @@ CACHE_FOREVER = 'private, max-age=31536000, immutable'   # a file's name is its 
 
 
 def index():
-    return render('photos/index.html', classes=service.overview(require_user()))
+    user = require_user()
+    classes = service.overview(user)
+    for classroom, _albums in classes:
+        service.note_visit(user, classroom)
+    return render('photos/index.html', classes=classes)
 
 
 def albums(class_id):
     user = require_user()
     classroom, items = service.list_albums(user, class_id)
+    service.note_visit(user, classroom)
     return render('photos/albums.html', classroom=classroom, albums=items,
                   can_manage=service.can_manage(user, classroom))
 
@@ -137,9 +143,23 @@ def album_zip(album_id):
     return archive
 
 
+def home_section(user, context):
+    """On each child card of the guardian's home: the class's photos, and how many are new."""
+    if context.get('cards'):
+        fresh = service.new_photos_by_class(user)
+        for card in context['cards']:
+            if card.classroom:
+                n = fresh.get(card.classroom.id, 0)
+                label = (ngettext('%(num)d nouvelle photo', '%(num)d nouvelles photos', n) % {'num': n}
+                         if n else _('Les photos de la classe'))
+                card.links.append(home.Link(url('photos.albums', class_id=card.classroom.id),
+                                            'photos', label))
+
+
 def register(app):
     from ..directory import archive  # the guardian's year archive holds their photos
     hook(archive.SECTIONS, service.archive_section)
+    hook(home.SECTIONS, home_section)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
     app.route('/photos', 'GET', index, name='photos.index')
     app.route('/classe/<class_id:int>/photos', 'GET', albums, name='photos.albums')

@@ -14,16 +14,17 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from peewee import IntegrityError, fn
+from peewee import JOIN, IntegrityError, Value, fn
 
 from .. import audit
 from ..accounts import service as accounts
-from ..db import writing
+from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError
+from ..home import visits
 from ..i18n import _
 from ..media import Limits, MediaError, MediaStore, images
-from ..models import (Album, Classroom, GuardianLink, Photo, PhotoTag, School,
-                      SchoolYear, Teaching, now)
+from ..models import (Album, Classroom, Enrolment, GuardianLink, Photo, PhotoTag, School,
+                      SchoolYear, Teaching, User, Visit, now)
 
 MAX_TITLE = 200
 MAX_CAPTION = 500
@@ -107,6 +108,51 @@ def can_manage(user, classroom):
 def _require_manager(user, classroom):
     if not can_manage(user, classroom):
         raise Forbidden(_('Seuls les enseignants de la classe peuvent modifier ses albums.'))
+
+
+# --- "new since your last visit" ------------------------------------------------------------------
+
+def _new_for_guardian(guardian_id, since, refused, unknown, hide_never_set):
+    """Per class of a guardian's children: photos added since their last visit of its albums
+    (else since `since`) that this guardian may see (the consent rule of visibility(), with the
+    restricted consents as parameters: the SQL is prepared once, the setting may change)."""
+    own_children = GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id)
+    hidden = (PhotoTag.select(PhotoTag.photo).join(User, on=(PhotoTag.pupil == User.id))
+              .where((User.image_rights.in_([refused, unknown])
+                      | (User.image_rights.is_null() & (Value(hide_never_set) == 1)))
+                     & User.id.not_in(own_children)))
+    return (Photo.select(Album.classroom.alias('class_id'), fn.COUNT(Photo.id.distinct()).alias('n'))
+            .join(Album)
+            .join(Enrolment, on=((Enrolment.classroom == Album.classroom) & Enrolment.ended_on.is_null()))
+            .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
+            .join_from(Album, Visit, JOIN.LEFT_OUTER,
+                       on=((Visit.classroom == Album.classroom) & (Visit.user == guardian_id)
+                           & (Visit.area == 'photos')))
+            .where((GuardianLink.guardian == guardian_id)
+                   & (Photo.created_at > fn.COALESCE(Visit.seen_at, since))
+                   & Photo.id.not_in(hidden))
+            .group_by(Album.classroom))
+
+
+_new_photos = prepared(_new_for_guardian, 5)
+
+
+def new_photos_by_class(user):
+    """{class id: photos a guardian may see and has not seen} for their children's classes: one
+    prepared query (the guardian home is hot)."""
+    restricted = restricted_consents()
+    refused, unknown = 'refused', 'unknown' if 'unknown' in restricted else 'refused'
+    since = visits.seen_since(None, now())
+    return {row.class_id: row.n
+            for row in _new_photos(user.id, since, refused, unknown, 1 if None in restricted else 0)}
+
+
+def note_visit(user, classroom):
+    """A reader opened the class's albums: what was added so far is no longer new to them."""
+    if not is_class_teacher(user, classroom.id):
+        newest = (Photo.select(fn.MAX(Photo.created_at)).join(Album)
+                  .where(Album.classroom == classroom.id).scalar())
+        visits.note_visit(user, classroom, 'photos', newest)
 
 
 # --- albums -------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ import pytest
 
 from ecole_ent.blog import service
 from ecole_ent.models import Post, now
-from ecole_ent.models.blog import Attachment, Blog, BlogVisit, Comment
+from ecole_ent.models.blog import Attachment, Blog, Comment
+from ecole_ent.home import visits
+from ecole_ent.models.visits import Visit
 from tests.blog.conftest import MP3, PDF, send, text
 
 
@@ -291,12 +293,12 @@ def test_the_class_blog_is_paginated(people, as_user):
 
 def test_a_guardian_sees_what_is_new_since_the_last_visit(people, as_user):
     guardian = as_user(people.guardian)
-    BlogVisit.delete().where(BlogVisit.user == people.guardian).execute()
+    Visit.delete().where(Visit.user == people.guardian).execute()
     guardian.get(blog_url(people))                                # first visit: nothing marked
-    seen = service.last_visit(people.guardian, people.cp)
+    seen = visits.last_visit(people.guardian, people.cp, 'blog')
     assert seen is not None
     assert service.count_new_posts(people.guardian, people.cp) == 0
-    BlogVisit.update(seen_at=seen - timedelta(seconds=5)).execute()
+    Visit.update(seen_at=seen - timedelta(seconds=5)).execute()
     publish(as_user(people.teacher), people, 'Tout nouveau')
     assert service.count_new_posts(people.guardian, people.cp) == 1
     page = guardian.get(blog_url(people)).text
@@ -309,9 +311,11 @@ def test_a_guardian_sees_what_is_new_since_the_last_visit(people, as_user):
 def test_reading_the_blog_writes_nothing_when_nothing_is_new(people, as_user):
     guardian = as_user(people.guardian)
     guardian.get(blog_url(people))
-    before = BlogVisit.get((BlogVisit.user == people.guardian) & (BlogVisit.classroom == people.cp)).seen_at
+    before = Visit.get((Visit.user == people.guardian) & (Visit.classroom == people.cp)
+                       & (Visit.area == 'blog')).seen_at
     guardian.get(blog_url(people))
-    after = BlogVisit.get((BlogVisit.user == people.guardian) & (BlogVisit.classroom == people.cp)).seen_at
+    after = Visit.get((Visit.user == people.guardian) & (Visit.classroom == people.cp)
+                       & (Visit.area == 'blog')).seen_at
     assert before == after
 
 
@@ -334,7 +338,7 @@ def test_demo_blog_is_lived_in(people):
 # --- homes ------------------------------------------------------------------------------------------
 
 def test_homes_show_the_blog_news_and_the_teacher_to_do(people, as_user):
-    BlogVisit.update(seen_at=now() - timedelta(days=5)).where(BlogVisit.user == people.guardian).execute()
+    Visit.update(seen_at=now() - timedelta(days=5)).where(Visit.user == people.guardian).execute()
     fresh = service.count_new_posts(people.guardian, people.cp)
     guardian_home = text(as_user(people.guardian).get('/'))
     expected = f'{fresh} nouvel article sur le blog' if fresh == 1 else f'{fresh} nouveaux articles sur le blog'
