@@ -297,13 +297,10 @@ def count_new_posts(user, classroom, role=None):
 
 
 _new_for_guardian = prepared(lambda guardian_id, at, since: (
-    Post.select(Post.classroom, fn.COUNT(Post.id.distinct()).alias('n'))
-    .join(Enrolment, on=((Enrolment.classroom == Post.classroom) & Enrolment.ended_on.is_null()))
-    .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
-    .join_from(Post, Visit, JOIN.LEFT_OUTER,
-               on=((Visit.classroom == Post.classroom) & (Visit.user == guardian_id)
-                   & (Visit.area == 'blog')))
-    .where((GuardianLink.guardian == guardian_id) & (Post.status == 'published')
+    Post.select(Post.classroom, fn.COUNT(Post.id).alias('n'))
+    .join(Visit, JOIN.LEFT_OUTER,
+          on=((Visit.classroom == Post.classroom) & (Visit.user == guardian_id) & (Visit.area == 'blog')))
+    .where(Post.classroom.in_(accounts.children_classes(guardian_id)) & (Post.status == 'published')
            & Post.visibility.in_(READS['guardian']) & (Post.publish_at <= at)
            & (Post.publish_at > fn.COALESCE(Visit.seen_at, since)))
     .group_by(Post.classroom)), 3)

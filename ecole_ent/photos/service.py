@@ -117,20 +117,19 @@ def _new_for_guardian(guardian_id, since, refused, unknown, hide_never_set):
     (else since `since`) that this guardian may see (the consent rule of visibility(), with the
     restricted consents as parameters: the SQL is prepared once, the setting may change)."""
     own_children = GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id)
-    hidden = (PhotoTag.select(PhotoTag.photo).join(User, on=(PhotoTag.pupil == User.id))
-              .where((User.image_rights.in_([refused, unknown])
-                      | (User.image_rights.is_null() & (Value(hide_never_set) == 1)))
+    hidden = (PhotoTag.select(PhotoTag.id).join(User, on=(PhotoTag.pupil == User.id))
+              .where((PhotoTag.photo == Photo.id)
+                     & (User.image_rights.in_([refused, unknown])
+                        | (User.image_rights.is_null() & (Value(hide_never_set) == 1)))
                      & User.id.not_in(own_children)))
-    return (Photo.select(Album.classroom.alias('class_id'), fn.COUNT(Photo.id.distinct()).alias('n'))
+    return (Photo.select(Album.classroom.alias('class_id'), fn.COUNT(Photo.id).alias('n'))
             .join(Album)
-            .join(Enrolment, on=((Enrolment.classroom == Album.classroom) & Enrolment.ended_on.is_null()))
-            .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
             .join_from(Album, Visit, JOIN.LEFT_OUTER,
                        on=((Visit.classroom == Album.classroom) & (Visit.user == guardian_id)
                            & (Visit.area == 'photos')))
-            .where((GuardianLink.guardian == guardian_id)
+            .where(Album.classroom.in_(accounts.children_classes(guardian_id))
                    & (Photo.created_at > fn.COALESCE(Visit.seen_at, since))
-                   & Photo.id.not_in(hidden))
+                   & ~fn.EXISTS(hidden))
             .group_by(Album.classroom))
 
 
