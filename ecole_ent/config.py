@@ -45,15 +45,22 @@ def boolean(text):
     raise ValueError('attendu : true ou false')
 
 
+def _int(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError('attendu : un nombre entier') from None
+
+
 def positive_int(text):
-    value = int(text)
+    value = _int(text)
     if value < 1:
         raise ValueError('attendu : un entier supérieur ou égal à 1')
     return value
 
 
 def port(text):
-    value = int(text)
+    value = _int(text)
     if not 1 <= value <= 65535:
         raise ValueError('attendu : un port entre 1 et 65535')
     return value
