@@ -132,6 +132,8 @@ def _session(relay):
 def _explain(exc, stage, relay):
     """One French sentence naming what failed; never the password."""
     where = relay.where
+    if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(exc.__context__, OSError):
+        exc = exc.__context__            # smtplib wraps a read timeout as a disconnection
     if isinstance(exc, ConnectionRefusedError):
         return _('Connexion refusée par le relais SMTP {where} : serveur arrêté ou mauvais '
                  'port.').format(where=where)
