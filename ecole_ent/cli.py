@@ -174,7 +174,9 @@ def cmd_init(args, ctx):
     from .accounts import setup
     ctx.database(auto_migrate=True)
     if args.from_file:
-        school, admin = setup.provision(args.from_file)
+        school, admin, saved = setup.provision(args.from_file, ctx.config)
+        if saved:
+            say(f'Réglages [smtp] et [directory] du fichier enregistrés dans {saved}')
     else:
         if not (args.school_uai and args.school_name and args.admin):
             say('init : indiquez --school-uai, --school-name et --admin, ou --from FICHIER.ini')

@@ -1,11 +1,15 @@
-"""Configuration: one declarative spec, read as defaults < INI file < ECOLE_* environment.
+"""Configuration: one declarative spec, read as defaults < DATA/ecole-ent.ini < --config file <
+ECOLE_* environment.
 
 Every option lives in OPTIONS. The environment variable of `section.key` is ECOLE_SECTION_KEY.
-load() validates everything and raises ConfigError with one line per bad option.
+load() validates everything and raises ConfigError with one line per bad option. save() writes
+settings chosen at installation (first-run page, `init --from`) into DATA/ecole-ent.ini.
 """
 import configparser
 import os
+import re
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,15 +45,22 @@ def boolean(text):
     raise ValueError('attendu : true ou false')
 
 
+def _int(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError('attendu : un nombre entier') from None
+
+
 def positive_int(text):
-    value = int(text)
+    value = _int(text)
     if value < 1:
         raise ValueError('attendu : un entier supérieur ou égal à 1')
     return value
 
 
 def port(text):
-    value = int(text)
+    value = _int(text)
     if not 1 <= value <= 65535:
         raise ValueError('attendu : un port entre 1 et 65535')
     return value
@@ -116,6 +127,7 @@ OPTIONS = [
            "Fuseau horaire de l'école (heures affichées, publications programmées)"),
 ]
 BY_NAME = {option.name: option for option in OPTIONS}
+DATA_FILE = 'ecole-ent.ini'     # in the data folder; always read, written by save()
 
 
 def register(*options):
@@ -169,33 +181,31 @@ def _parse(option, raw):
 
 
 def load(data_dir, config_file=None, environ=None):
-    """defaults < INI (config_file, else DATA/ecole-ent.ini when present) < ECOLE_* env."""
+    """defaults < DATA/ecole-ent.ini (when present) < config_file < ECOLE_* env.
+
+    The data folder's file is read even when --config names another one: it holds what the
+    installation itself wrote (save()), and the service may write there, not in /etc."""
     environ = os.environ if environ is None else environ
     data_dir = Path(data_dir)
     from . import features
     features.modules('options')     # features register their options when imported
     raw = {option.name: option.default for option in OPTIONS}
     problems = []
-    source = Path(config_file) if config_file else data_dir / 'ecole-ent.ini'
-    try:
-        present = source.is_file()
-    except OSError as exc:
-        raise ConfigError(f'{source} : illisible ({exc.strerror})') from None
-    if config_file and not present:
-        raise ConfigError(f'fichier de configuration introuvable : {source}')
-    if present:
-        parser = configparser.ConfigParser(interpolation=None)
+    explicit = Path(config_file) if config_file else None
+    sources = [data_dir / DATA_FILE]
+    if explicit and explicit.resolve() != sources[0].resolve():
+        sources.append(explicit)
+    read = []
+    for source in sources:
         try:
-            parser.read(source, encoding='utf-8')
-        except (configparser.Error, UnicodeDecodeError, OSError) as exc:
-            raise ConfigError(f'{source} : fichier illisible ({exc})') from None
-        for section in parser.sections():
-            for key, value in parser.items(section):
-                name = f'{section}.{key}'
-                if name not in BY_NAME:
-                    problems.append(f'{name} : option inconnue (dans {source})')
-                else:
-                    raw[name] = value
+            present = source.is_file()
+        except OSError as exc:
+            raise ConfigError(f'{source} : illisible ({exc.strerror})') from None
+        if not present and explicit and source.resolve() == explicit.resolve():
+            raise ConfigError(f'fichier de configuration introuvable : {source}')
+        if present:
+            read.append(source)
+            problems.extend(_read_ini(source, raw))
     for option in OPTIONS:
         if option.env in environ:
             raw[option.name] = environ[option.env]
@@ -207,7 +217,98 @@ def load(data_dir, config_file=None, environ=None):
             problems.append(f'{option.name} = {raw[option.name]!r} : {exc} ({option.env})')
     if problems:
         raise ConfigError('\n'.join(problems))
-    return Config(values, data_dir, source if present else None)
+    return Config(values, data_dir, read[-1] if read else None)
+
+
+def _read_ini(source, raw):
+    """Put the values of one INI file into `raw`; returns the problems (unknown options)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(source, encoding='utf-8')
+    except (configparser.Error, UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f'{source} : fichier illisible ({exc})') from None
+    problems = []
+    for section in parser.sections():
+        for key, value in parser.items(section):
+            name = f'{section}.{key}'
+            if name not in BY_NAME:
+                problems.append(f'{name} : option inconnue (dans {source})')
+            else:
+                raw[name] = value
+    return problems
+
+
+def parse_options(texts):
+    """{'section.key': text} -> ({'section.key': value} for EVERY option, the others at their
+    defaults; {'section.key': one line naming the option}) -- the same checks as load()."""
+    from . import features
+    features.modules('options')
+    values, problems = {}, {}
+    for option in OPTIONS:
+        text = texts.get(option.name, option.default)
+        try:
+            values[option.name] = None if text is None else _parse(option, text)
+        except (ValueError, TypeError) as exc:
+            shown = '<redacted>' if option.secret else repr(text)
+            problems[option.name] = f'{option.name} = {shown} : {exc}'
+    problems.update({name: f'{name} : option inconnue' for name in texts if name not in BY_NAME})
+    return values, problems
+
+
+def save(data_dir, texts):
+    """Set options in DATA/ecole-ent.ini, keeping the rest of the file (comments included).
+
+    `texts` is {'section.key': text}, checked first (ConfigError naming the option, nothing
+    written). The file is replaced atomically with mode 0600: it may hold passwords."""
+    _values, problems = parse_options(texts)
+    problems = [problems[name] for name in texts if name in problems]
+    problems += [f'{name} : une seule ligne attendue' for name, text in texts.items()
+                 if '\n' in str(text) or '\r' in str(text)]
+    if problems:
+        raise ConfigError('\n'.join(problems))
+    path = Path(data_dir) / DATA_FILE
+    old = path.read_text(encoding='utf-8') if path.exists() else ''
+    text = _with_values(old, {name: str(text).strip() for name, text in texts.items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix='.ecole-ent.ini.')   # mode 0600
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _with_values(text, values):
+    """`text` (an INI file) with each 'section.key' set: an existing `key = ...` line of the
+    section is replaced in place, a new key goes at the end of its section (added if missing)."""
+    lines, section, ends = text.splitlines(), None, {}
+    pending = dict(values)
+    for number, line in enumerate(lines):
+        if match := re.fullmatch(r'\s*\[([^\]]+)\]\s*', line):
+            section = match.group(1).strip()
+        elif section:
+            match = re.match(r'\s*([^;#\s][^=:]*?)\s*[=:]', line)
+            name = f'{section}.{match.group(1).lower()}' if match else None
+            if name in pending:
+                lines[number] = f'{match.group(1)} = {pending.pop(name)}'.rstrip()
+        if section and line.strip() and not line.lstrip().startswith((';', '#')):
+            ends[section] = number
+    for name, value in pending.items():
+        section, key = name.split('.', 1)
+        if section in ends:
+            ends_at = ends[section]
+            lines.insert(ends_at + 1, f'{key} = {value}'.rstrip())
+            ends = {s: n + 1 if n > ends_at else n for s, n in ends.items()}
+            ends[section] = ends_at + 1
+        else:
+            lines += ([''] if lines and lines[-1].strip() else []) + [f'[{section}]', f'{key} = {value}'.rstrip()]
+            ends[section] = len(lines) - 1
+    return '\n'.join(lines) + '\n'
 
 
 def ensure_secret(config):

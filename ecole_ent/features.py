@@ -3,7 +3,7 @@ demo.seed(demo), an options module that registers its configuration options, and
 whose @job functions the scheduler runs (ecole_ent/scheduler.py); adding a feature is one line here."""
 import importlib
 
-FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory', 'photos', 'blog']
+FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory', 'photos', 'blog', 'mail']
 
 
 def modules(kind):

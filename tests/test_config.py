@@ -50,3 +50,37 @@ def test_dump_redacts_secrets(tmp_path):
 def test_every_option_has_help_text():
     for option in configuration.OPTIONS:
         assert option.help.strip(), option.name
+
+
+def test_save_changes_only_the_options_given_and_keeps_comments(tmp_path):
+    path = tmp_path / 'ecole-ent.ini'
+    path.write_text('; réglages de la commune\n[server]\nport = 9000\n\n[smtp]\n;host =\nport = 25\n'
+                    '\n[app]\nlog_level = debug\n', encoding='utf-8')
+    configuration.save(tmp_path, {'smtp.host': 'smtp.exemple.fr', 'smtp.port': '465',
+                                  'smtp.password': 's3cret', 'directory.source': 'aaf1d'})
+    assert path.read_text(encoding='utf-8') == (
+        '; réglages de la commune\n[server]\nport = 9000\n\n[smtp]\n;host =\nport = 465\n'
+        'host = smtp.exemple.fr\npassword = s3cret\n\n[app]\nlog_level = debug\n\n'
+        '[directory]\nsource = aaf1d\n')
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    config = configuration.load(tmp_path, environ={})
+    assert (config['smtp.host'], config['smtp.port'], config['server.port']) == (
+        'smtp.exemple.fr', 465, 9000)
+
+
+def test_save_refuses_a_bad_value_naming_the_option_and_writes_nothing(tmp_path):
+    with pytest.raises(ConfigError, match="smtp.security = 'ssl' : valeurs permises"):
+        configuration.save(tmp_path, {'smtp.host': 'smtp.exemple.fr', 'smtp.security': 'ssl'})
+    with pytest.raises(ConfigError, match='smtp.password : une seule ligne'):
+        configuration.save(tmp_path, {'smtp.password': 'a\nb'})
+    assert not (tmp_path / 'ecole-ent.ini').exists()
+
+
+def test_the_data_folder_file_is_read_under_an_explicit_config_file_which_wins(tmp_path):
+    (tmp_path / 'ecole-ent.ini').write_text('[smtp]\nhost = smtp.donnees.fr\nport = 25\n',
+                                            encoding='utf-8')
+    etc = tmp_path / 'etc.ini'
+    etc.write_text('[smtp]\nport = 2525\n', encoding='utf-8')
+    config = configuration.load(tmp_path, etc, environ={})
+    assert (config['smtp.host'], config['smtp.port']) == ('smtp.donnees.fr', 2525)
+    assert config.source_file == etc

@@ -85,20 +85,25 @@ def first_run_form():
 
 
 def first_run():
-    form = form_fields('uai', 'name', 'login', 'password', 'confirm')
+    """Installs, or runs one of the "Tester" buttons and shows the form again (no passwords)."""
+    form = form_fields(*setup.FORM_FIELDS)
+    test = next((name for name in setup.TESTS if field(name)), None)
     try:
-        admin = setup.first_run(form, client_address(), _networks())
+        if test:
+            return render('accounts/first_run.html', form=setup.shown(form), tested=test,
+                          result=setup.first_run_test(test, form, client_address(), _config()))
+        admin = setup.first_run(form, client_address(), _config())
     except ValidationError as exc:
-        return render('accounts/first_run.html', form=form, errors=exc.errors)
+        return render('accounts/first_run.html', form=setup.shown(form), errors=exc.errors)
     set_cookie(SESSION_COOKIE, service.open_session(admin, client_address()),
                days=service.settings.session_days)
     flash(_("L'ENT est installé. Bienvenue !"), 'success')
     redirect('/', 303)
 
 
-def _networks():
+def _config():
     from bottle import request as current
-    return current.app.config['ecole']['security.school_networks']
+    return current.app.config['ecole']
 
 
 def register(app):

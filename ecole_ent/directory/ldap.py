@@ -72,7 +72,7 @@ def connect(settings):
                         .format(url=settings.url, error=exc)) from None
 
 
-def _search(conn, base, query, attributes):
+def search(conn, base, query, attributes):
     try:
         return conn.extend.standard.paged_search(base, query, ldap3.SUBTREE, attributes=attributes,
                                                  paged_size=500, generator=False)
@@ -117,7 +117,7 @@ class _Reader:
         query = f'(&{self.s.people_filter}({attr("school")}={escape_filter_chars(school_dn)}))'
         wanted = sorted({attr(k) for k in DEFAULT_ATTRIBUTES
                          if not k.startswith(('school_', 'group_'))} | {'objectClass'})
-        entries = [e for e in _search(self.conn, self.s.base_dn, query, wanted)
+        entries = [e for e in search(self.conn, self.s.base_dn, query, wanted)
                    if e.get('type') == 'searchResEntry']
         ids = {e['dn'].lower(): self._external_id(e) for e in entries}
         for entry in entries:
@@ -129,7 +129,7 @@ class _Reader:
     def _school(self):
         attr = self.s.attr
         query = f'(&{self.s.school_filter}({attr("school_uai")}={escape_filter_chars(self.uai)}))'
-        found = [e for e in _search(self.conn, self.s.base_dn, query,
+        found = [e for e in search(self.conn, self.s.base_dn, query,
                                     [attr('school_uai'), attr('school_name')])
                  if e.get('type') == 'searchResEntry']
         if not found:
@@ -143,7 +143,7 @@ class _Reader:
         """Class and group entries under the school: cn (lowercase) -> ClassRef."""
         attr = self.s.attr
         groups = {}
-        for entry in _search(self.conn, school_dn, self.s.class_filter,
+        for entry in search(self.conn, school_dn, self.s.class_filter,
                              ['cn', attr('group_join'), attr('group_label')]):
             if entry.get('type') != 'searchResEntry':
                 continue
@@ -225,7 +225,7 @@ def write_back(settings, accounts):
     conn = connect(settings)
     modified, errors = 0, []
     try:
-        entries = _search(conn, settings.base_dn, settings.people_filter,
+        entries = search(conn, settings.base_dn, settings.people_filter,
                           [attr('join'), attr('login'), attr('state')])
         for entry in entries:
             if entry.get('type') != 'searchResEntry':

@@ -207,3 +207,70 @@ def health(report):
     if last.status != 'applied':
         report['warnings'].append(_('Dernière synchronisation de l’annuaire non appliquée : %s')
                                   % (last.message or last.status))
+
+
+def check_link(config, school_uai=None, path=None):
+    """Try the directory source described by `config` (directory.* options) without writing
+    anything: LDAP connect, bind and search; AAF1D or ONDE files parsed by their readers.
+    `path` replaces directory.aaf_inbox, and names the ONDE folder or files. Returns a French
+    summary; raises FeedError saying what failed."""
+    source = config['directory.source']
+    uai = (school_uai or config['directory.school'] or '').upper()
+    if source == 'ldap':
+        return _check_ldap(ldap_settings(config), uai)
+    if source == 'aaf1d':
+        folder = Path(path) if path else inbox(config)
+        sets = aaf1d.find_sets(folder)
+        if not sets:
+            raise FeedError(_('{path} : aucun fichier AAF reconnu (nom attendu : '
+                              'PREFIXE_Complet_AAAAMMJJ_Eleve_0000.xml).').format(path=folder))
+        return ' '.join(_('Jeu AAF {label} lisible : {counts}.').format(
+            label=feed_set.label, counts=_counts(aaf1d.read_set(feed_set)))
+            for feed_set in sets)
+    if source == 'onde':
+        files = _onde_files(path)
+        feed = onde.read_files(*files, school_uai=uai or '0000000A')   # ids only, not counts
+        return _('Fichiers ONDE lisibles : {counts}.').format(counts=_counts(feed))
+    raise FeedError(_('Aucune source d’annuaire choisie (directory.source).'))
+
+
+def _check_ldap(settings, uai):
+    if not settings.url or not settings.base_dn:
+        raise FeedError(_("Indiquez l'adresse de l'annuaire LDAP et sa base de recherche."))
+    if uai:
+        feed = ldap.read(settings, uai)
+        return _('Annuaire LDAP {url} joint : école {uai} « {name} », {counts}.').format(
+            url=settings.url, uai=uai, name=feed.schools[0].name, counts=_counts(feed))
+    conn = ldap.connect(settings)
+    try:
+        found = [e for e in ldap.search(conn, settings.base_dn, settings.people_filter, [])
+                 if e.get('type') == 'searchResEntry']
+    finally:
+        conn.unbind()
+    return _('Annuaire LDAP {url} joint : {count} personne(s) sous {base}.').format(
+        url=settings.url, count=len(found), base=settings.base_dn)
+
+
+def _counts(feed):
+    people = feed.people or [r.person for r in feed.requests if r.person]
+    classes = {c.external_id for p in people for c in p.classes}
+    changes = len(feed.requests) - len(people) if feed.requests else 0
+    text = _('{people} personne(s), {classes} classe(s)').format(people=len(people),
+                                                                classes=len(classes))
+    return text + (_(', {n} autre(s) modification(s)').format(n=changes) if changes else '')
+
+
+ONDE_KINDS = ('eleves', 'responsables', 'enseignants')
+
+
+def _onde_files(path):
+    """(pupils, guardians, teachers|None) from a folder whose CSV names say which is which."""
+    folder = Path(path or '')
+    if not path or not folder.is_dir():
+        raise FeedError(_('{path} : dossier des exports ONDE introuvable.').format(path=path))
+    found = {kind: sorted(p for p in folder.glob('*.csv') if kind in p.name.lower())
+             for kind in ONDE_KINDS}
+    if not found['eleves'] or not found['responsables']:
+        raise FeedError(_('{path} : il faut un fichier CSV des élèves (nom contenant « eleves ») '
+                          'et un des responsables (« responsables »).').format(path=folder))
+    return tuple(found[kind][0] if found[kind] else None for kind in ONDE_KINDS)

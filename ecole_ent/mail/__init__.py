@@ -1,0 +1,1 @@
+"""E-mail through the school's SMTP relay: settings ([smtp]), sending, and the relay test."""
