@@ -6,6 +6,8 @@ import json
 
 from bottle import request, response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.ext import Extension
+from jinja2.lexer import Token
 from markupsafe import Markup, escape
 
 from .. import __version__, security
@@ -50,10 +52,40 @@ def _nav_html(key, current):
     return Markup(env.get_template('_nav.html').render(nav_items=items, current=current))
 
 
+class TranslateConstants(Extension):
+    """Translates `_('text')` (one literal, no variables) when a template is compiled: the
+    translation then costs nothing per page (a dozen such calls were a fifth of the layout's
+    time, profiled). The result is the same markup template_gettext() returns at run time; this
+    holds because a process serves one language (the catalog is loaded at start)."""
+
+    def filter_stream(self, stream):
+        tokens = list(stream)
+        i = 0
+        while i < len(tokens):
+            window = tokens[i:i + 4]
+            if (len(window) == 4 and window[0].test('name:_') and window[1].test('lparen')
+                    and window[2].test('string') and window[3].test('rparen')
+                    and (i == 0 or not tokens[i - 1].test('dot'))):
+                try:
+                    text = str(template_gettext(window[2].value))
+                except (ValueError, TypeError):     # a stray %: let it fail at run time as before
+                    text = None
+                if text is not None:
+                    line = window[0].lineno
+                    yield Token(line, 'string', text)
+                    yield Token(line, 'pipe', '|')
+                    yield Token(line, 'name', 'safe')
+                    i += 4
+                    continue
+            yield tokens[i]
+            i += 1
+
+
 env = Environment(loader=FileSystemLoader(str(resource_dir('templates'))),
                   autoescape=select_autoescape(default=True, default_for_string=True),
                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                  auto_reload=False)      # templates ship with the release: no stat() per page
+                  auto_reload=False,      # templates ship with the release: no stat() per page
+                  extensions=[TranslateConstants])
 
 
 def template_gettext(message, **variables):
