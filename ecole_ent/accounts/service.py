@@ -291,8 +291,9 @@ _children_lookup = prepared(lambda guardian_id: (
     .where((GuardianLink.guardian == guardian_id) & (User.status != 'disabled'))
     .order_by(User.first_name, User.id)), 1)
 
-_children_teachers_lookup = prepared(lambda guardian_id: (
-    User.select(User, Teaching.classroom.alias('class_id'))
+_children_teachers_lookup = prepared(lambda guardian_id: (     # only what a card shows
+    User.select(User.id, User.first_name, User.last_name, User.roles,
+                Teaching.classroom.alias('class_id'))
     .join(Teaching, on=(Teaching.teacher == User.id))
     .join(Enrolment, on=((Enrolment.classroom == Teaching.classroom) & Enrolment.ended_on.is_null()))
     .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))

@@ -1,4 +1,5 @@
 """Schools, school years, classes, people, their links, sessions, login throttling, audit."""
+import functools
 from time import monotonic
 
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
@@ -86,7 +87,8 @@ class User(BaseModel):
 
     @property
     def role_set(self):
-        return frozenset(self.roles.split(','))
+        """The roles as a set, parsed once per roles text (has_role runs a dozen times a page)."""
+        return _role_sets(self.roles)
 
     def has_role(self, *roles):
         return not self.role_set.isdisjoint(roles)
@@ -104,6 +106,11 @@ class User(BaseModel):
         """Users holding `role`; roles are stored as 'teacher,director' (portable, no array type)."""
         padded = Value(',').concat(cls.roles).concat(',')
         return cls.select().where(padded.contains(f',{role},'))
+
+
+@functools.lru_cache(maxsize=64)
+def _role_sets(roles):
+    return frozenset(roles.split(','))
 
 
 class Enrolment(BaseModel):
