@@ -420,7 +420,9 @@ def public_caption(photo, text):
     """`text` (a photo's title or caption) for a public page: without the surname of any pupil of
     the photo's class or tagged on it, since anyone outside the school names a pupil by first name
     only. Matched as whole words, ignoring case and accents; each part of a compound name too."""
-    text = unicodedata.normalize('NFC', text or '')
+    text = unicodedata.normalize('NFC', text or '').strip()
+    if not text:
+        return text
     pupils = list(User.select(User.last_name).join(PhotoTag, on=(PhotoTag.pupil == User.id))
                   .where(PhotoTag.photo == photo)) + class_pupils(photo.album.classroom)
     names = set()
@@ -429,8 +431,8 @@ def public_caption(photo, text):
         if surname:
             names.add(surname)
             names.update(part for part in re.split(r"[\s'’-]+", surname) if len(part) >= 3)
-    if not names or not text:
-        return text.strip()
+    if not names:
+        return text
     pattern = re.compile(r'(?<!\w)(?:%s)(?!\w)' % '|'.join(
         re.escape(name) for name in sorted(names, key=len, reverse=True)))
     folded = _fold(text)            # same length as text: spans found there are cut from text
