@@ -61,6 +61,16 @@ def resolve_photos(fragment, figure):
     return PHOTO_REF.sub(lambda m: figure(int(m.group(1)), html.unescape(m.group(2))), fragment)
 
 
+def photo_ids(fragment):
+    """The ids of the album photos a stored post body references."""
+    return {int(match.group(1)) for match in PHOTO_REF.finditer(fragment or '')}
+
+
+def without_photos(fragment):
+    """The body with its photo references (and their titles) taken out: for excerpts."""
+    return resolve_photos(fragment, lambda _photo_id, _alt: '')
+
+
 def sanitize(fragment):
     """Keep only the allow-listed tags and attributes; links get rel="noopener noreferrer nofollow"."""
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,

@@ -10,10 +10,11 @@ from ..errors import ValidationError
 from ..features import hook
 from ..home import service as home, visits
 from ..i18n import _, ngettext
+from ..web.files import send_jpeg
 from ..web.forms import field, form_fields
 from ..web.guards import require_user
 from ..web.render import add_nav, env, flash, render, url
-from . import service
+from . import markup, service
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
 
@@ -252,6 +253,24 @@ def public_feed(uai):
     return render('blog/atom.xml', **_context(school=school, posts=posts, base=base))
 
 
+# Public photos are revalidated on every view (no-cache: a browser or proxy may keep the bytes but
+# must ask again, with If-None-Match, before using them): the check of the post and of every
+# tagged pupil's consent runs each time, a 304 costs a few queries and no bytes, and a consent
+# withdrawn or a post taken down hides the photo at the next view, even for a visitor or a proxy
+# that saw it before. A long max-age, let alone `public, immutable`, would keep showing it.
+PUBLIC_PHOTO_CACHE = 'no-cache'
+
+
+def public_photo(uai, photo_id, size):
+    path, digest = service.get_public_photo_file(service.public_school(uai), photo_id, size)
+    return send_jpeg(path, digest, PUBLIC_PHOTO_CACHE)
+
+
+def _public_photo_url(school, base=''):
+    return lambda photo_id: base + url('blog.public_photo', uai=school.uai, photo_id=photo_id,
+                                       size='display')
+
+
 def public_attachment(uai, attachment_id):
     school = service.public_school(uai)
     return _send(service.get_public_attachment(school, attachment_id), 'public, max-age=86400')
@@ -283,6 +302,10 @@ def home_section(user, context):
 def register(app):
     service.configure(app.config['ecole'])
     env.filters['post_body'] = lambda post, reader: service.post_body(reader, post)
+    env.filters['public_body'] = lambda post, school, base='': service.public_body(
+        post, _public_photo_url(school, base))
+    env.filters['feed_html'] = str     # Markup to plain text: the feed escapes it into <content>
+    env.filters['without_photos'] = markup.without_photos
     from ..directory import archive  # the guardian's year archive holds the blog
     hook(home.SECTIONS, home_section)
     hook(archive.SECTIONS, service.archive_section)
@@ -313,3 +336,5 @@ def register(app):
     app.route('/public/<uai>/atom.xml', 'GET', public_feed, name='blog.public_feed')
     app.route('/public/<uai>/fichier/<attachment_id:int>', 'GET', public_attachment,
               name='blog.public_attachment')
+    app.route('/public/<uai>/photo/<photo_id:int>/<size:re:display|thumb>.jpg', 'GET', public_photo,
+              name='blog.public_photo')

@@ -1,14 +1,13 @@
 """Photo albums of a class. Every page checks the class (service.get_album / accounts), every
 photo and media file the image-rights rule (service.visible_photos); files are served only here."""
-import os
-
-from bottle import HTTPError, redirect, request, response, static_file
+from bottle import HTTPError, redirect, request, response
 
 from ..errors import ValidationError
 from ..features import hook
 from ..home import service as home
 from ..i18n import _, ngettext
 from ..web.forms import checked, field
+from ..web.files import send_jpeg
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from . import service
@@ -130,9 +129,7 @@ def photo_delete(photo_id):
 
 
 def media(digest):
-    path = service.media_path(require_user(), digest)
-    return static_file(os.path.basename(path), root=os.path.dirname(path), mimetype='image/jpeg',
-                       etag=f'"{digest}"', headers={'Cache-Control': CACHE_FOREVER})
+    return send_jpeg(service.media_path(require_user(), digest), digest, CACHE_FOREVER)
 
 
 def album_zip(album_id):

@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -450,6 +451,47 @@ def photo_in_class(user, classroom_id, photo_id):
     if photo is None or not visible_photos(user, photo.album).where(Photo.id == photo.id).exists():
         return None
     return photo
+
+
+def public_photo_in_class(classroom_id, photo_id):
+    """The photo if it belongs to this class's albums and is safe_for_everyone, else None: what a
+    public post of the class may show to anyone (decided now, from the pupils' current consent)."""
+    photo = Photo.select(Photo, Album).join(Album).where(
+        (Photo.id == photo_id) & (Album.classroom == classroom_id)).first()
+    return photo if photo is not None and safe_for_everyone(photo) else None
+
+
+def public_caption(photo, text):
+    """`text` (a photo's title or caption) for a public page: without the surname of any pupil of
+    the photo's class or tagged on it, since anyone outside the school names a pupil by first name
+    only. Matched as whole words, ignoring case and accents; each part of a compound name too."""
+    text = unicodedata.normalize('NFC', text or '').strip()
+    if not text:
+        return text
+    pupils = list(User.select(User.last_name).join(PhotoTag, on=(PhotoTag.pupil == User.id))
+                  .where(PhotoTag.photo == photo)) + class_pupils(photo.album.classroom)
+    names = set()
+    for pupil in pupils:
+        surname = _fold(unicodedata.normalize('NFC', pupil.last_name or '').strip())
+        if surname:
+            names.add(surname)
+            names.update(part for part in re.split(r"[\s'’-]+", surname) if len(part) >= 3)
+    if not names:
+        return text
+    pattern = re.compile(r'(?<!\w)(?:%s)(?!\w)' % '|'.join(
+        re.escape(name) for name in sorted(names, key=len, reverse=True)))
+    folded = _fold(text)            # same length as text: spans found there are cut from text
+    kept, start = [], 0
+    for match in pattern.finditer(folded):
+        kept.append(text[start:match.start()])
+        start = match.end()
+    kept.append(text[start:])
+    return re.sub(r'\s+([,.)])', r'\1', ' '.join(''.join(kept).split()))
+
+
+def _fold(text):
+    """Lower case without accents, one character for one (so positions match the original)."""
+    return ''.join((unicodedata.normalize('NFKD', ch)[:1] or ch).lower()[:1] or ch for ch in text)
 
 
 # --- the guardian's year archive (directory/archive.py) ----------------------------------------

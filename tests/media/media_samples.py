@@ -38,10 +38,31 @@ def gps_exif(orientation=1):
 def jpeg_orientation_6_with_gps():
     """What a phone held upright writes: pixels stored turned, EXIF orientation 6, GPS, XMP, ICC."""
     raw = upright_portrait().transpose(Image.Transpose.ROTATE_90)   # 600x400, sideways
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB')).tobytes()
+    icc = srgb_profile()
     out = io.BytesIO()
     raw.save(out, 'JPEG', quality=92, exif=gps_exif(orientation=6), icc_profile=icc,
              comment=b'Sortie au parc, 43.70N 7.26E', xmp=XMP)
+    return out.getvalue()
+
+
+def srgb_profile():
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB')).tobytes()
+
+
+def swapped_primaries_profile():
+    """A valid RGB profile still called "sRGB built-in" whose red and blue primaries are swapped
+    (its tag table points rXYZ at bXYZ's data and back): converting from it turns red into blue."""
+    data = bytearray(srgb_profile())
+    count = struct.unpack('>I', data[128:132])[0]
+    entries = {bytes(data[132 + 12 * i:136 + 12 * i]): 132 + 12 * i for i in range(count)}
+    red, blue = entries[b'rXYZ'], entries[b'bXYZ']
+    data[red + 4:red + 12], data[blue + 4:blue + 12] = data[blue + 4:blue + 12], data[red + 4:red + 12]
+    return bytes(data)
+
+
+def jpeg_with_profile(icc, color=RED, size=(64, 48)):
+    out = io.BytesIO()
+    Image.new('RGB', size, color).save(out, 'JPEG', quality=95, icc_profile=icc)
     return out.getvalue()
 
 

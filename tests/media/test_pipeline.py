@@ -4,7 +4,7 @@ import os
 import threading
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms
 
 from ecole_ent.media import Limits, MediaError, MediaStore, images
 from tests.media import media_samples as samples
@@ -298,6 +298,34 @@ def test_a_broken_icc_profile_is_dropped_not_fatal(store):
     stored = store_bytes(store, out.getvalue())
     assert_clean(store.path(stored.full))
     assert close(pixel(store.path(stored.full), (0.5, 0.1)), samples.RED)
+
+
+def test_an_srgb_profile_is_recognised_and_a_different_one_still_converts(store):
+    """Converting through an sRGB profile is skipped (it changes nothing); a profile that only
+    bears the name is judged by what it does: this one swaps red and blue, and so does the output."""
+    assert images._is_srgb(samples.srgb_profile(), ImageCms.ImageCmsProfile(
+        io.BytesIO(samples.srgb_profile())))
+    swapped = samples.swapped_primaries_profile()
+    assert not images._is_srgb(swapped, ImageCms.ImageCmsProfile(io.BytesIO(swapped)))
+    kept = store_bytes(store, samples.jpeg_with_profile(samples.srgb_profile()))
+    assert close(pixel(store.path(kept.full), (0.5, 0.5)), samples.RED, tolerance=8)
+    converted = store_bytes(store, samples.jpeg_with_profile(swapped))
+    assert close(pixel(store.path(converted.full), (0.5, 0.5)), samples.BLUE, tolerance=8)
+    assert_clean(store.path(converted.full))
+
+
+def test_image_blocks_are_reused_during_work_and_given_back_after():
+    """Pillow's block cache is on only while images are processed (no page faults for each
+    buffer), then emptied: an idle server keeps no image memory."""
+    assert Image.core.get_blocks_max() == 0
+    slots = images.DecodeSlots(2, pixels=100)
+    with slots.hold(10):
+        assert Image.core.get_blocks_max() > 0
+        Image.new('RGB', (1000, 1000)).close()
+        with slots.hold(10):
+            pass
+        assert Image.core.get_blocks_max() > 0          # the other image is still at work
+    assert Image.core.get_blocks_max() == 0 and Image.core.get_stats()['blocks_cached'] == 0
 
 
 def test_a_png_whose_text_chunk_is_a_zip_bomb_is_refused(store):

@@ -1,0 +1,15 @@
+"""Sending stored media files: the one place that turns a path checked by a service into a response.
+
+Routes call a service that decides whether the reader may have the file (NotFound otherwise), then
+send_jpeg(): never a static folder, always a check first.
+"""
+import os
+
+from bottle import static_file
+
+
+def send_jpeg(path, digest, cache):
+    """A stored JPEG named by its content hash: the hash is its ETag (a revalidation with
+    If-None-Match gets a 304 after the caller's check passed), `cache` its Cache-Control."""
+    return static_file(os.path.basename(path), root=os.path.dirname(path), mimetype='image/jpeg',
+                       etag=f'"{digest}"', headers={'Cache-Control': cache})
