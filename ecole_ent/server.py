@@ -18,6 +18,7 @@ from waitress.server import create_server
 
 from . import app as webapp, db, runtime, scheduler
 from .errors import EcoleError
+from .lanes import Lanes
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +62,10 @@ def build(config, demo=False):
     return webapp.create_app(config)
 
 
-def waitress_options(config):
+def waitress_options(config, application):
     # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
-    return dict(threads=config['server.threads'], ident='ecole-ent', channel_timeout=60,
+    return dict(_dispatcher=Lanes(application.bottle, config['server.threads']),
+                threads=config['server.threads'], ident='ecole-ent', channel_timeout=60,
                 max_request_body_size=300 * 2**20)   # ten photos at the per-photo limit
 
 
@@ -83,7 +85,7 @@ def _serve(config, demo):
     application = build(config, demo)
     host, port = config['server.host'], config['server.port']
     if workers == 1:
-        server = create_server(application, host=host, port=port, **waitress_options(config))
+        server = create_server(application, host=host, port=port, **waitress_options(config, application))
         logger.info('ecole-ent écoute sur http://%s:%s/', host, server.effective_port)
         signal.signal(signal.SIGTERM, _raise_stop)
         runner = scheduler.start(config)
@@ -198,7 +200,7 @@ def child(config, sock):
     signal.signal(signal.SIGINT, _raise_stop)
     db.close_all()
     application = webapp.create_app(config)
-    server = create_server(application, sockets=[sock], **waitress_options(config))
+    server = create_server(application, sockets=[sock], **waitress_options(config, application))
     runner = scheduler.start(config)
     try:
         server.run()

@@ -181,7 +181,7 @@ def register(app):
     app.route('/annuaire/cartes', 'GET', card_classes, name='directory.card_classes')
     app.route('/annuaire/archives', 'GET', archives, name='directory.archives')
     app.route('/annuaire/archives/<pupil_id:int>', 'GET', archive_download,
-              name='directory.archive')
+              name='directory.archive', slow=True)    # builds a zip (see ecole_ent.lanes)
     app.route('/annuaire', 'GET', index, name='directory.index')
     app.route('/annuaire/import/<run_id:int>', 'GET', run_detail, name='directory.run')
     app.route('/annuaire/synchroniser', 'POST', sync_now, name='directory.sync_now')

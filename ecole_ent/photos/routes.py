@@ -165,7 +165,8 @@ def register(app):
     app.route('/photos/album/<album_id:int>/titre', 'POST', album_rename, name='photos.album_rename')
     app.route('/photos/album/<album_id:int>/supprimer', 'POST', album_delete, name='photos.album_delete')
     app.route('/photos/album/<album_id:int>/envoi', 'POST', upload, name='photos.upload')
-    app.route('/photos/album/<album_id:int>/album.zip', 'GET', album_zip, name='photos.zip')
+    app.route('/photos/album/<album_id:int>/album.zip', 'GET', album_zip, name='photos.zip',
+              slow=True)                                # builds a zip (see ecole_ent.lanes)
     app.route('/photos/<photo_id:int>', 'GET', photo, name='photos.photo')
     app.route('/photos/<photo_id:int>', 'POST', photo_update, name='photos.photo_update')
     app.route('/photos/<photo_id:int>/supprimer', 'POST', photo_delete, name='photos.photo_delete')
