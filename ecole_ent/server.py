@@ -16,9 +16,8 @@ import time
 
 from waitress.server import create_server
 
-from . import app as webapp, db, runtime, scheduler
+from . import app as webapp, db, lanes, runtime, scheduler
 from .errors import EcoleError
-from .lanes import Lanes
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def build(config, demo=False):
 
 def waitress_options(config, application):
     # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
-    return dict(_dispatcher=Lanes(application.bottle, config['server.threads']),
+    return dict(_dispatcher=lanes.dispatcher(application.bottle, config['server.threads']),
                 threads=config['server.threads'], ident='ecole-ent', channel_timeout=60,
                 max_request_body_size=300 * 2**20)   # ten photos at the per-photo limit
 
