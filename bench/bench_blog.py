@@ -13,7 +13,7 @@ import sys
 import tempfile
 import urllib.request
 
-from bench.common import Server, hello_command, load, rss_mb, sign_in_cookie
+from bench.common import Server, demo_server, hello_command, load, rss_mb, sign_in_cookie
 
 GUARDIAN = 'aurelie.dubois'     # the demo's guardian with two children in two classes
 
@@ -32,9 +32,7 @@ def main():
     args = parser.parse_args()
     print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
     with tempfile.TemporaryDirectory() as data:
-        env = dict(os.environ, ECOLE_SERVER_THREADS=str(args.threads))
-        app = Server([sys.executable, '-m', 'ecole_ent', '--data', data, 'serve', '--demo',
-                      '--port', '{port}'], ready_path='/connexion', env=env)
+        app = demo_server(data, args.threads)
         hello = Server(hello_command(args.threads))
         with app, hello:
             cookie = sign_in_cookie(app.url, GUARDIAN, 'demo')

@@ -92,6 +92,17 @@ class Server:
         self.stop()
 
 
+def demo_server(data, threads=8):
+    """ecole-ent serving the demo school from `data`, seeded first by `ecole-ent demo` in its own
+    process: a school's server starts on a data folder seeded long before, so the memory measured
+    after a run is the serving process's alone (seeding draws the demo photos with Pillow)."""
+    subprocess.run([sys.executable, '-m', 'ecole_ent', '--data', data, 'demo'], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(os.environ, ECOLE_SERVER_THREADS=str(threads))
+    return Server([sys.executable, '-m', 'ecole_ent', '--data', data, 'serve', '--port', '{port}'],
+                  ready_path='/connexion', env=env)
+
+
 def hello_command(threads=4):
     """Command line of the reference: a bare WSGI "hello" app on waitress, started like ecole-ent."""
     return [sys.executable, os.path.join(HERE, 'hello_app.py'), '--port', '{port}', '--threads', str(threads)]

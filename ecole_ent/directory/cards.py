@@ -7,7 +7,6 @@ school's networks (``security.school_networks``). Activation letters issue a fre
 through the accounts service for each adult who has not activated yet.
 """
 
-import segno
 
 from .. import audit, security
 from ..accounts import service as accounts
@@ -27,6 +26,7 @@ def printable(token):
 
 def qr_svg(text):
     """An inline SVG QR code (segno), scaled for a printed card."""
+    import segno    # loaded when cards are printed, not by every server start (1.2 MB)
     return segno.make(text, error='m').svg_inline(scale=4, dark='#000', light='#fff')
 
 

@@ -11,7 +11,7 @@ from ..db import writing
 from ..errors import Forbidden, NotFound
 from ..models import Classroom, School, User
 from ..models.directory import SyncLine, SyncRun
-from . import aaf1d, apply, cards, ldap, onde
+from . import aaf1d, apply, cards, onde
 from ..i18n import _
 from .records import FeedError
 
@@ -46,10 +46,17 @@ def sync_onde(pupils, guardians, teachers, config, school=None, **kw):
                       'onde', uai, **kw, **_options(config))
 
 
+def _ldap():
+    """The LDAP source, imported when a directory server is used: ldap3 weighs 5.5 MB of memory
+    that schools fed by AAF1D or ONDE files never need."""
+    from . import ldap
+    return ldap
+
+
 def ldap_settings(config):
     pairs = [p.split('=', 1) for p in config['directory.ldap_attributes'].split(',')
              if '=' in p]
-    return ldap.Settings(url=config['directory.ldap_url'],
+    return _ldap().Settings(url=config['directory.ldap_url'],
                          base_dn=config['directory.ldap_base_dn'],
                          bind_dn=config['directory.ldap_bind_dn'],
                          password=config['directory.ldap_password'] or '',
@@ -65,7 +72,7 @@ def sync_ldap(config, school=None, **kw):
     if not settings.url or not uai:
         message = _('LDAP non configuré (directory.ldap_url) ou école non précisée.')
         return apply.sync(_fail(message), 'ldap', uai or None, **kw, **_options(config))
-    outcome = apply.sync(lambda: ldap.read(settings, uai), 'ldap', uai, **kw, **_options(config))
+    outcome = apply.sync(lambda: _ldap().read(settings, uai), 'ldap', uai, **kw, **_options(config))
     if outcome.applied and settings.write_back:
         outcome.errors.extend(_write_back(settings, outcome.run))
     return outcome
@@ -77,7 +84,7 @@ def _write_back(settings, run):
         (User.source == 'ldap') & (User.school == run.school_id)
         & User.external_id.is_null(False)).tuples()
     try:
-        _modified, errors = ldap.write_back(settings, list(rows))
+        _modified, errors = _ldap().write_back(settings, list(rows))
     except FeedError as exc:
         errors = [str(exc)]
     if errors:
@@ -238,12 +245,12 @@ def _check_ldap(settings, uai):
     if not settings.url or not settings.base_dn:
         raise FeedError(_("Indiquez l'adresse de l'annuaire LDAP et sa base de recherche."))
     if uai:
-        feed = ldap.read(settings, uai)
+        feed = _ldap().read(settings, uai)
         return _('Annuaire LDAP {url} joint : école {uai} « {name} », {counts}.').format(
             url=settings.url, uai=uai, name=feed.schools[0].name, counts=_counts(feed))
-    conn = ldap.connect(settings)
+    conn = _ldap().connect(settings)
     try:
-        found = [e for e in ldap.search(conn, settings.base_dn, settings.people_filter, [])
+        found = [e for e in _ldap().search(conn, settings.base_dn, settings.people_filter, [])
                  if e.get('type') == 'searchResEntry']
     finally:
         conn.unbind()

@@ -11,7 +11,9 @@ further callers wait their turn.
 """
 import contextlib
 import ctypes
+import functools
 import hashlib
+import importlib.util
 import io
 import os
 import threading
@@ -20,22 +22,12 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-try:  # HEIC photos from iPhones; optional: without the plugin they get a clear message.
-    import pillow_heif
-except ImportError:  # pragma: no cover - depends on the installation
-    pillow_heif = None
-else:
-    pillow_heif.register_heif_opener()
-    # One thread per image: the decode slots, not libheif, decide how many cores decode at once;
-    # no thumbnails, depth or auxiliary images are read; libheif's security limits stay on.
-    pillow_heif.options.DECODE_THREADS = 1
-    pillow_heif.options.THUMBNAILS = pillow_heif.options.DEPTH_IMAGES = False
-    pillow_heif.options.AUX_IMAGES = False
-    pillow_heif.options.DISABLE_SECURITY_LIMITS = False
-
 from ..i18n import _
 
-ALLOWED_FORMATS = ('JPEG', 'PNG', 'GIF', 'WEBP') + (('HEIF',) if pillow_heif else ())
+# HEIC photos from iPhones need the optional pillow-heif plugin; without it they get a clear message.
+HEIF_PLUGIN = importlib.util.find_spec('pillow_heif') is not None
+COMMON_FORMATS = ('JPEG', 'PNG', 'GIF', 'WEBP')
+ALLOWED_FORMATS = COMMON_FORMATS + (('HEIF',) if HEIF_PLUGIN else ())
 # Full and display are mild reductions (1.56x then 1.6x for a 12-megapixel photo, where JPEG
 # draft mode cannot help: 1/2 would fall below 2560 px). There BOX, i.e. area averaging (OpenCV's
 # INTER_AREA), is sharp enough and costs 2/3 of BICUBIC; phones downscale the display size again
@@ -173,15 +165,32 @@ def configure_decoding(slots=None, megapixels=None):
                                pixels=int((megapixels or 16) * 1_000_000))
 
 
+@functools.lru_cache(maxsize=1)
+def _load_heif_plugin():
+    """pillow-heif is loaded the first time a HEIF photo comes: it weighs 4.5 MB of memory, and
+    most days bring none. One thread per image (the decode slots, not libheif, decide how many
+    cores decode at once); no thumbnails, depth or auxiliary images; libheif's limits stay on."""
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+    pillow_heif.options.DECODE_THREADS = 1
+    pillow_heif.options.THUMBNAILS = pillow_heif.options.DEPTH_IMAGES = False
+    pillow_heif.options.AUX_IMAGES = False
+    pillow_heif.options.DISABLE_SECURITY_LIMITS = False
+
+
 def _open(source, limits):
     """Parse only the header, with the allow-list of formats, and refuse bombs before decoding."""
     head = _peek(source, 32)
     if not head:
         raise MediaError('media.empty')
+    formats = COMMON_FORMATS
+    if 'HEIF' in ALLOWED_FORMATS and head[4:8] == b'ftyp' and head[8:12] in _HEIF_BRANDS:
+        _load_heif_plugin()
+        formats = ALLOWED_FORMATS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('error', Image.DecompressionBombWarning)
-            image = Image.open(source, formats=ALLOWED_FORMATS)
+            image = Image.open(source, formats=formats)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise MediaError('media.too_many_pixels', max_megapixels=limits.max_pixels // 1_000_000) from None
     except UnidentifiedImageError:
@@ -208,7 +217,7 @@ def _peek(source, size):
 
 def _not_allowed(head):
     if head[4:8] == b'ftyp' and head[8:12] in _HEIF_BRANDS:
-        if head[8:12] != b'avif' and pillow_heif is None:
+        if head[8:12] != b'avif' and not HEIF_PLUGIN:
             return MediaError('media.heic_unavailable')
         return MediaError('media.unsupported_format', format='AVIF' if head[8:12] == b'avif' else 'HEIF')
     for magic, name in _KNOWN_OTHER_FORMATS:

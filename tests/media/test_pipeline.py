@@ -211,7 +211,7 @@ def test_heic_without_the_plugin_gets_its_own_message(store, monkeypatch):
     data = samples.heic_with_gps()
     if data is None:
         pytest.skip('needs pillow-heif to make the sample')
-    monkeypatch.setattr(images, 'pillow_heif', None)
+    monkeypatch.setattr(images, 'HEIF_PLUGIN', False)
     monkeypatch.setattr(images, 'ALLOWED_FORMATS', ('JPEG', 'PNG', 'GIF', 'WEBP'))
     with pytest.raises(MediaError) as refused:
         store_bytes(store, data)
