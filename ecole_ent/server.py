@@ -7,6 +7,7 @@ fork). The parent only supervises: it restarts a child that dies and stops them 
 SIGINT. SQLite is refused with several processes: it has one writer at a time, so one process with
 several threads serves a school as fast and more simply.
 """
+import gc
 import logging
 import logging.handlers
 import os
@@ -58,7 +59,12 @@ def build(config, demo=False):
         if not demo_school.exists():
             demo_school.seed()
             logger.info('école de démonstration créée (mot de passe des comptes : demo)')
-    return webapp.create_app(config)
+    application = webapp.create_app(config)
+    # What start-up made (modules, templates, routes) lives as long as the server: moved out of
+    # the collector's reach, the full collections that pages trigger walk only their own objects.
+    gc.collect()
+    gc.freeze()
+    return application
 
 
 def waitress_options(config, application):

@@ -279,26 +279,24 @@ def current_classes_of(user):
 
 
 
-_children_lookup = prepared(lambda guardian_id: (
-    User.select(User, Classroom.id.alias('class_id'), Classroom.name.alias('class_name'),
-                Classroom.niveaux.alias('class_niveaux'), Classroom.school.alias('class_school'),
-                SchoolYear.current.alias('year_current'))
+_Teacher = User.alias('teacher')
+
+_children_lookup = prepared(lambda guardian_id: (     # what the cards and the archive use
+    User.select(User.id, User.login, User.first_name, User.last_name, User.roles, User.status,
+                User.school, User.image_rights, Classroom.id.alias('class_id'),
+                Classroom.name.alias('class_name'), Classroom.niveaux.alias('class_niveaux'),
+                Classroom.school.alias('class_school'), SchoolYear.current.alias('year_current'),
+                _Teacher.id.alias('teacher_id'), _Teacher.first_name.alias('teacher_first'),
+                _Teacher.last_name.alias('teacher_last'), _Teacher.roles.alias('teacher_roles'))
     .join(GuardianLink, on=(GuardianLink.pupil == User.id))
     .join_from(User, Enrolment, JOIN.LEFT_OUTER,
                on=((Enrolment.pupil == User.id) & Enrolment.ended_on.is_null()))
     .join_from(Enrolment, Classroom, JOIN.LEFT_OUTER)
     .join_from(Classroom, SchoolYear, JOIN.LEFT_OUTER)
+    .join_from(Classroom, Teaching, JOIN.LEFT_OUTER, on=(Teaching.classroom == Classroom.id))
+    .join_from(Teaching, _Teacher, JOIN.LEFT_OUTER, on=(Teaching.teacher == _Teacher.id))
     .where((GuardianLink.guardian == guardian_id) & (User.status != 'disabled'))
-    .order_by(User.first_name, User.id)), 1)
-
-_children_teachers_lookup = prepared(lambda guardian_id: (     # only what a card shows
-    User.select(User.id, User.first_name, User.last_name, User.roles,
-                Teaching.classroom.alias('class_id'))
-    .join(Teaching, on=(Teaching.teacher == User.id))
-    .join(Enrolment, on=((Enrolment.classroom == Teaching.classroom) & Enrolment.ended_on.is_null()))
-    .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
-    .where(GuardianLink.guardian == guardian_id)
-    .order_by(User.last_name)), 1)
+    .order_by(User.first_name, User.id, _Teacher.last_name)), 1)
 
 
 def children_classes(guardian_id):
@@ -307,35 +305,31 @@ def children_classes(guardian_id):
             .where((GuardianLink.guardian == guardian_id) & Enrolment.ended_on.is_null()))
 
 
-def children_of(guardian):
-    """Active pupils linked to a guardian with their current class (or None), in any school.
+def children_with_teachers(guardian):
+    """[(pupil, current class or None, [its teachers])] for a guardian's active children, in any
+    school. Staff such as an ATSEM may work in a class, but families are shown its teachers.
 
     The guardian home runs this on every visit: one prepared query (see db.prepared)."""
-    children, seen = [], {}
+    children = {}
     for row in _children_lookup(guardian.id):
-        current = bool(row.year_current) if row.class_id else False
-        classroom = Classroom(id=row.class_id, name=row.class_name, niveaux=row.class_niveaux,
-                              school=row.class_school) if current else None
-        if row.id in seen:
-            if classroom is not None:
-                children[seen[row.id]] = (children[seen[row.id]][0], classroom)
+        child = children.setdefault(row.id, [row, None, []])
+        if not (row.class_id and row.year_current):
             continue
-        seen[row.id] = len(children)
-        children.append((row, classroom))
-    return children
+        if child[1] is None or child[1].id != row.class_id:
+            child[1] = Classroom(id=row.class_id, name=row.class_name, niveaux=row.class_niveaux,
+                                 school=row.class_school)
+            child[2] = []
+        teachers = child[2]
+        if row.teacher_id and 'teacher' in row.teacher_roles.split(',') \
+                and all(t.id != row.teacher_id for t in teachers):
+            teachers.append(User(id=row.teacher_id, first_name=row.teacher_first,
+                                 last_name=row.teacher_last, roles=row.teacher_roles))
+    return [tuple(child) for child in children.values()]
 
 
-def teachers_of_children(guardian):
-    """{classroom id: [teacher, ...]} for the current classes of a guardian's children
-    (staff such as an ATSEM may work in a class, but families are shown its teachers)."""
-    result = {}
-    for teacher in _children_teachers_lookup(guardian.id):
-        if not teacher.has_role('teacher'):
-            continue
-        names = result.setdefault(teacher.class_id, [])
-        if all(t.id != teacher.id for t in names):
-            names.append(teacher)
-    return result
+def children_of(guardian):
+    """[(pupil, current class or None)] for a guardian's active children, in any school."""
+    return [(pupil, classroom) for pupil, classroom, _teachers in children_with_teachers(guardian)]
 
 
 def teachers_of(classrooms):

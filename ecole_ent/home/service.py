@@ -31,10 +31,8 @@ class Card:
 def home_context(user):
     context = {}
     if user.has_role('guardian'):
-        children = accounts.children_of(user)
-        teachers = accounts.teachers_of_children(user)
-        context['cards'] = [Card(pupil, classroom, teachers.get(classroom.id, []) if classroom else [])
-                            for pupil, classroom in children]
+        context['cards'] = [Card(pupil, classroom, teachers)
+                            for pupil, classroom, teachers in accounts.children_with_teachers(user)]
     if user.has_role('pupil', 'teacher', 'staff'):
         context['classes'] = class_summaries(accounts.current_classes_of(user)) \
             if not user.has_role('pupil') else accounts.current_classes_of(user)
