@@ -27,12 +27,18 @@ def add_nav(url, label, icon, roles, order=50):
     if all(item['url'] != url for item in NAV):
         NAV.append({'url': url, 'label': label, 'icon': icon, 'roles': tuple(roles), 'order': order})
         NAV.sort(key=lambda item: item['order'])
+        _nav_for_roles.cache_clear()
 
 
 def nav_for(user):
-    if user is None:
-        return []
-    return [item for item in NAV if user.has_role(*item['roles'])]
+    return _nav_for_roles(user.roles) if user is not None else []
+
+
+@functools.lru_cache(maxsize=64)
+def _nav_for_roles(roles):
+    """The menu entries of a set of roles (as User.roles stores them): the same for every page."""
+    held = set(roles.split(','))
+    return [item for item in NAV if held.intersection(item['roles'])]
 
 
 def nav_html(items, path):
