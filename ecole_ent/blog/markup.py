@@ -8,6 +8,7 @@ reference (<span data-photo="123">texte</span>), and resolve_photos() turns it i
 view time, for the reader at hand: a photo tagged with a pupil without image-rights consent must be
 absent for readers who may not see it, so the decision cannot live in the stored HTML.
 """
+import functools
 import html
 import re
 
@@ -16,6 +17,7 @@ import nh3
 from markdown.extensions.nl2br import Nl2BrExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 
 ALLOWED_TAGS = {'p', 'br', 'strong', 'em', 'b', 'i', 'del', 's', 'ul', 'ol', 'li', 'h2', 'h3',
                 'h4', 'blockquote', 'a', 'code', 'pre', 'hr', 'span'}
@@ -69,6 +71,17 @@ def photo_ids(fragment):
 def without_photos(fragment):
     """The body with its photo references (and their titles) taken out: for excerpts."""
     return resolve_photos(fragment, lambda _photo_id, _alt: '')
+
+
+@functools.lru_cache(maxsize=1024)
+def excerpt(fragment, length=220):
+    """The plain text of a post's start for lists: no photo titles (the reader may not be allowed
+    the photo), no tags, cut at a word. Cached by content: a list page shows the same few posts
+    to every reader, and stripping tags was a tenth of the class blog page (profiled)."""
+    text = Markup(without_photos(fragment or '')).striptags()
+    if len(text) <= length + 5:
+        return text
+    return text[:length - 1].rsplit(' ', 1)[0] + '…'
 
 
 def sanitize(fragment):

@@ -305,7 +305,7 @@ def register(app):
     env.filters['public_body'] = lambda post, school, base='': service.public_body(
         post, _public_photo_url(school, base))
     env.filters['feed_html'] = str     # Markup to plain text: the feed escapes it into <content>
-    env.filters['without_photos'] = markup.without_photos
+    env.filters['excerpt'] = markup.excerpt
     from ..directory import archive  # the guardian's year archive holds the blog
     hook(home.SECTIONS, home_section)
     hook(archive.SECTIONS, service.archive_section)

@@ -165,3 +165,13 @@ def _jpeg():
     out = io.BytesIO()
     Image.new('RGB', (64, 48), (10, 120, 200)).save(out, 'JPEG')
     return out.getvalue()
+
+
+def test_lists_of_posts_show_no_photo_title_in_their_excerpts(scene, demo_app, anonymous):
+    post(scene, f'Le parc.\n\n![Lucie au toboggan](photo:{scene.refused.id})\n\nPuis le goûter.')
+    guardian = scene.client(demo_app, 'guardian')          # may not see the refused photo
+    class_list = guardian.get(f'/blog/classe/{scene.classroom.id}').text
+    public_list = anonymous.get(f'/public/{UAI}/').text
+    for page in (class_list, public_list):
+        assert 'Le parc.' in page and 'Puis le goûter.' in page
+        assert 'Lucie au toboggan' not in page
