@@ -9,8 +9,9 @@ from ecole_ent.mail import service as mail
 from ecole_ent.models import School, User
 from tests.conftest import Client
 from tests.directory import slapd as ldap_server
-from tests.directory.conftest import COMPLET
+from tests.directory.conftest import COMPLET, slapd  # noqa: F401 (fixture: a real OpenLDAP)
 from tests.mail import relay
+from tests.mail.conftest import smtpd  # noqa: F401 (fixture: a real SMTP relay)
 
 
 def test_a_fresh_installation_asks_for_the_school_and_the_admin(app):
@@ -52,24 +53,6 @@ def test_the_first_run_is_refused_from_outside_the_school_networks(app):
 
 
 # --- the optional SMTP relay and directory source, their "Tester" buttons, and saving them ---
-
-
-@pytest.fixture
-def smtpd():
-    inbox = relay.Inbox()
-    controller = relay.start(inbox)
-    inbox.port = controller.port
-    yield inbox
-    controller.stop()
-
-
-@pytest.fixture
-def slapd(tmp_path):
-    if not ldap_server.available():
-        pytest.skip('slapd (paquet Debian slapd) non installé : tests LDAP sautés')
-    instance = ldap_server.Slapd(tmp_path / 'slapd').start()
-    yield instance
-    instance.stop()
 
 
 def smtp_form(client, port, password=relay.PASSWORD):
