@@ -181,7 +181,8 @@ class Page:
 
 def _listing(where):
     """Prepared (count, rows) for a list of posts: where(query, *params) adds the conditions.
-    Rows carry their author's names and the number of published comments (no query per post)."""
+    Rows carry their author's names, the number of published comments (no query per post) and
+    the number of posts in the whole list (`total`, a window function: no count query to page)."""
     def rows(a, b, c, limit, offset):
         comments = (Comment.select(fn.COUNT(Comment.id)).where(
             (Comment.post == Post.id) & (Comment.status == 'published')))
@@ -189,7 +190,7 @@ def _listing(where):
                              Post.status, Post.visibility, Post.publish_at,
                              User.first_name.alias('author_first'), User.last_name.alias('author_last'),
                              User.roles.alias('author_roles'), Classroom.name.alias('class_name'),
-                             comments.alias('comment_count'))
+                             comments.alias('comment_count'), fn.COUNT(Post.id).over().alias('total'))
                  .join(User, JOIN.LEFT_OUTER, on=(Post.author == User.id))
                  .join_from(Post, Classroom))
         return where(query, a, b, c).order_by(Post.publish_at.desc(), Post.id.desc()) \
@@ -222,10 +223,13 @@ _LISTS = {
 def _run_list(kind, key, page, size=PER_PAGE):
     count, rows = _LISTS[kind]
     at = now()
-    total = next(iter(count(key, at, None))).n
+    number = max(1, page)
+    posts = rows(key, at, None, size, (number - 1) * size)
+    total = posts[0].total if posts else next(iter(count(key, at, None))).n
     pages = max(1, math.ceil(total / size))
-    number = min(max(1, page), pages)
-    posts = list(rows(key, at, None, size, (number - 1) * size))
+    if number > pages:               # past the last page: show the last one
+        number = pages
+        posts = rows(key, at, None, size, (number - 1) * size)
     for post in posts:
         post.publish_at = accounts.as_datetime(post.publish_at)
         post.author = User(id=post.author_id, first_name=post.author_first, last_name=post.author_last,
