@@ -26,14 +26,24 @@ RESTART_DELAY = 1.0          # seconds to wait before restarting a child that di
 STOP_TIMEOUT = 15            # seconds a child has to finish its requests after SIGTERM
 
 
-def log_to_file(config):
-    handler = logging.handlers.RotatingFileHandler(config.path('logs', 'ecole-ent.log'),
+def log_to_file(config, name='ecole-ent.log'):
+    """Log into DATA/logs/<name>, rotated. One file per process: a rotating file shared by several
+    processes loses lines (each rotates it on its own), so each worker of `serve --workers N`
+    writes ecole-ent.<slot>.log and the supervisor keeps ecole-ent.log."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, 'ecole_log', False)]:
+        root.removeHandler(handler)
+        handler.close()
+    handler = logging.handlers.RotatingFileHandler(config.path('logs', name),
                                                    maxBytes=5 * 2**20, backupCount=5, encoding='utf-8')
+    handler.ecole_log = True
     handler.setFormatter(logging.Formatter(
         '%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s'))
-    logging.getLogger().addHandler(handler)
-    logging.getLogger().setLevel(config['app.log_level'].upper())
-    logging.getLogger('waitress.queue').addFilter(OncePerMinute())
+    root.addHandler(handler)
+    root.setLevel(config['app.log_level'].upper())
+    queue = logging.getLogger('waitress.queue')
+    if not any(isinstance(f, OncePerMinute) for f in queue.filters):
+        queue.addFilter(OncePerMinute())
 
 
 class OncePerMinute(logging.Filter):
@@ -132,23 +142,24 @@ class Supervisor:
 
     def __init__(self, config, sock, count):
         self.config, self.sock, self.count = config, sock, count
-        self.children = {}           # pid -> start time
+        self.children = {}           # pid -> (start time, slot: 1..count, names its log file)
 
     def run(self):
         signal.signal(signal.SIGTERM, _raise_stop)
         signal.signal(signal.SIGINT, _raise_stop)
         try:
-            for _ in range(self.count):
-                self.spawn()
+            for slot in range(1, self.count + 1):
+                self.spawn(slot)
             while True:
                 pid, status = os.wait()
-                started = self.children.pop(pid, None)
-                if started is None:
+                child_of = self.children.pop(pid, None)
+                if child_of is None:
                     continue
+                started, slot = child_of
                 logger.error('processus %d arrêté (%s) : remplacé', pid, describe(status))
                 if time.monotonic() - started < 5:
                     time.sleep(RESTART_DELAY)       # a child failing at start must not spin
-                self.spawn()
+                self.spawn(slot)
         except Stop:
             pass
         finally:
@@ -159,18 +170,20 @@ class Supervisor:
         logger.info('ecole-ent arrêté')
         return 0
 
-    def spawn(self):
+    def spawn(self, slot):
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
+                log_to_file(self.config, f'ecole-ent.{slot}.log')
+                logger.info('processus serveur %d démarré (journal ecole-ent.%d.log)', os.getpid(), slot)
                 code = child(self.config, self.sock)
             except BaseException:   # a child never returns into the parent's loop
                 logger.exception('processus serveur en échec')
             finally:
                 logging.shutdown()
                 os._exit(code)
-        self.children[pid] = time.monotonic()
+        self.children[pid] = (time.monotonic(), slot)
         return pid
 
     def stop_children(self):

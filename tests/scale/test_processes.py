@@ -127,6 +127,12 @@ def test_workers_share_one_port_a_periodic_job_runs_once_per_period_and_dead_wor
     log = served.stop()
     assert f'processus {workers[0]} arrêté (signal 9) : remplacé' in log
     assert 'ecole-ent arrêté' in log
+    # One log file per worker slot (a shared rotating file loses lines), the replacement included.
+    logs = {name: (data / 'logs' / name).read_text(encoding='utf-8')
+            for name in ('ecole-ent.1.log', 'ecole-ent.2.log', 'ecole-ent.3.log')}
+    for pid in now_workers:
+        assert sum(f'[{pid}]' in text for text in logs.values()) == 1, pid
+    assert f'[{workers[0]}]' not in (data / 'logs' / 'ecole-ent.log').read_text(encoding='utf-8')
     assert not any(os.path.exists(f'/proc/{pid}') and open(f'/proc/{pid}/stat').read().split()[2] != 'Z'
                    for pid in now_workers)
 
