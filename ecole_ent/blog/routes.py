@@ -11,7 +11,7 @@ from ..features import hook
 from ..home import service as home, visits
 from ..i18n import _, ngettext
 from ..web.files import send_jpeg
-from ..web.forms import field, form_fields
+from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, env, flash, render, url
 from . import markup, service
@@ -24,19 +24,6 @@ def _page():
         return max(1, int(request.query.get('page', '1')))
     except ValueError:
         return 1
-
-
-def _uploads(name='attachments'):
-    """(stream, file name) for each file sent; bottle gives the name latin-1 decoded."""
-    found = []
-    for upload in request.files.getall(name):
-        raw = upload.raw_filename or ''
-        try:
-            raw = raw.encode('latin-1').decode('utf-8')
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-        found.append((upload.file, raw))
-    return found
 
 
 def _send(file, cache):
@@ -118,7 +105,7 @@ def create(class_id):
         return render('blog/edit.html', **_context(classroom=room, role=role, post=None, values=values,
                                                    preview=service.preview(values)))
     try:
-        post = service.create_post(user, class_id, values, _uploads())
+        post = service.create_post(user, class_id, values, uploaded_files('attachments'))
     except ValidationError as exc:
         return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
                                                    values=values, errors=exc.errors))
@@ -146,7 +133,7 @@ def update(post_id):
         return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
                                                    values=values, preview=service.preview(values)))
     try:
-        post = service.update_post(user, post_id, values, _uploads(), request.forms.getall('remove'))
+        post = service.update_post(user, post_id, values, uploaded_files('attachments'), request.forms.getall('remove'))
     except ValidationError as exc:
         return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
                                                    values=values, errors=exc.errors))

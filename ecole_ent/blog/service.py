@@ -556,12 +556,12 @@ def delete_comment(user, comment_id):
 # --- attachments ------------------------------------------------------------------------------------
 
 def _store_uploads(uploads):
-    """Store (stream, filename) pairs; one ValidationError names every refused file and why.
+    """Store (file name, stream) pairs; one ValidationError names every refused file and why.
     On refusal nothing new stays on disk."""
     if len(uploads) > MAX_FILES:
         raise ValidationError({'attachments': _('Cinq pièces jointes au plus par article.')})
     stored, problems = [], []
-    for stream, filename in uploads:
+    for filename, stream in uploads:
         try:
             kind, sha, size = files.store(stream, settings.media_dir, settings.max_bytes)
         except files.UnknownType:

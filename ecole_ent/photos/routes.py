@@ -6,13 +6,14 @@ from ..errors import ValidationError
 from ..features import hook
 from ..home import service as home
 from ..i18n import _, ngettext
-from ..web.forms import checked, field
+from ..web.forms import checked, field, uploaded_files
 from ..web.files import send_jpeg
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from . import service
 
 CACHE_FOREVER = 'private, max-age=31536000, immutable'   # a file's name is its content's hash
+SEND_BOUND_IN_PHOTOS = 10     # one send weighs at most ten maximal photos (many phone photos fit)
 
 
 def index():
@@ -84,21 +85,6 @@ def upload(album_id):
     if not added and not refused:
         flash(_('Choisissez au moins une photo.'), 'error')
     redirect(url('photos.album', album_id=album.id), 303)
-
-
-SEND_BOUND_IN_PHOTOS = 10     # one send weighs at most ten maximal photos (many phone photos fit)
-
-
-def uploaded_files(name):
-    """(original file name, stream) of each file sent in `name`; bottle 0.13 decodes the file
-    name as latin-1, so it is turned back into UTF-8 when it was."""
-    for upload in request.files.getall(name):
-        raw = upload.raw_filename or ''
-        try:
-            raw = raw.encode('latin-1').decode('utf-8')
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-        yield raw, upload.file
 
 
 def photo(photo_id):

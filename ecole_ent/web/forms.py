@@ -1,4 +1,4 @@
-"""Form input (the only code that touches request.forms) and the CSRF token."""
+"""Form input (the only code that touches request.forms and request.files) and the CSRF token."""
 from bottle import request
 
 from .. import security
@@ -20,6 +20,20 @@ def field(name, default=''):
     if len(value) > MAX_FIELD:
         raise ValidationError({name: _('Ce champ est trop long.')})
     return value.replace('\x00', '').strip()
+
+
+def uploaded_files(name):
+    """[(file name, binary stream)] of the files sent in `name`; bottle 0.13 decodes file names
+    as latin-1, so a name that was UTF-8 is turned back into it."""
+    found = []
+    for upload in request.files.getall(name):
+        raw = upload.raw_filename or ''
+        try:
+            raw = raw.encode('latin-1').decode('utf-8')
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+        found.append((raw, upload.file))
+    return found
 
 
 def form_fields(*names):

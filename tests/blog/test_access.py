@@ -23,7 +23,7 @@ def cp_blog(people, config):
                                       ('Élève en attente', 'families', people.pupil)]:
         post = service.create_post(author, people.cp.id, {'title': title, 'body': 'x',
                                                           'visibility': visibility},
-                                   [(io.BytesIO(PDF + title.encode()), f'{title}.pdf')])
+                                   [(f'{title}.pdf', io.BytesIO(PDF + title.encode()))])
         if post.status == 'published':
             service.add_comment(people.pupil, post.id, f'Commentaire sur {title}')
         made.append(post)

@@ -86,7 +86,7 @@ def hostile(people, config):
     for number, payload in enumerate(PAYLOADS):
         post = service.create_post(people.teacher, people.cp.id, {
             'title': f'T{number} {payload}', 'body': f'B{number} {payload}', 'visibility': 'public'},
-            [(io.BytesIO(PDF + bytes([number])), f'{payload}.pdf')])
+            [(f'{payload}.pdf', io.BytesIO(PDF + bytes([number])))])
         service.add_comment(people.teacher, post.id, f'C{number} {payload}')
         service.add_comment(people.pupil, post.id, f'P{number} {payload}')
         waiting = service.create_post(people.pupil, people.cp.id, {
