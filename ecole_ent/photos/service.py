@@ -66,8 +66,10 @@ def restricted_consents():
 
 
 def is_class_teacher(user, classroom):
-    return Teaching.select().where((Teaching.teacher == user)
-                                   & (Teaching.classroom == classroom)).exists()
+    """A teacher of the class (staff such as an ATSEM may work in it, but are not its teachers:
+    they see what families see)."""
+    return user.has_role('teacher') and Teaching.select().where(
+        (Teaching.teacher == user) & (Teaching.classroom == classroom)).exists()
 
 
 def _children_ids(user):
@@ -319,7 +321,9 @@ def update_photo(user, photo_id, caption, pupil_ids):
     with writing():
         photo.caption = caption
         photo.save()
-        PhotoTag.delete().where(PhotoTag.photo == photo).execute()
+        # Only the class's current pupils are offered on the form: a tag of a pupil who has left
+        # the class stays (removing it would show the photo against that pupil's consent).
+        PhotoTag.delete().where((PhotoTag.photo == photo) & PhotoTag.pupil.in_(allowed)).execute()
         for pupil_id in sorted(wanted):
             PhotoTag.create(photo=photo, pupil=pupil_id)
     return photo

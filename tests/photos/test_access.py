@@ -2,9 +2,11 @@
 including right after a consent change. Through the real app and its real sign-in."""
 import io
 import zipfile
+from datetime import date
 
 import pytest
 
+from ecole_ent.models import Enrolment, PhotoTag, Teaching
 from ecole_ent.photos import service
 from tests.photos.conftest import media_urls
 
@@ -175,3 +177,24 @@ def test_the_consent_setting_is_read_from_the_configuration(tmp_path):
     finally:
         service.configure(make_config(tmp_path / 'defaults'))
     assert service.restricted_consents() == ('refused', 'unknown', None)
+
+
+def test_staff_working_in_the_class_see_what_families_see(demo_app, scene, demo):
+    atsem = demo.staff                           # an ATSEM: staff, not a teacher of the class
+    Teaching.get_or_create(teacher=atsem, classroom=scene.classroom)
+    scene.people['staff'] = atsem
+    client = scene.client(demo_app, 'staff')
+    assert visible_in_album(scene, album_view(scene, client)) == {'open'}
+    client.get(f'/photos/{scene.refused.id}', status=404)
+
+
+def test_editing_a_caption_keeps_the_tag_of_a_pupil_who_left_the_class(demo_app, scene):
+    refused = scene.pupils['refused']
+    Enrolment.update(ended_on=date.today()).where(
+        (Enrolment.pupil == refused) & (Enrolment.classroom == scene.classroom)).execute()
+    granted = scene.pupils['granted'].id
+    service.update_photo(scene.people['teacher'], scene.refused.id, 'Le toboggan, encore', [granted])
+    assert PhotoTag.select().where(PhotoTag.photo == scene.refused.id).count() == 2
+    assert not service.safe_for_everyone(scene.refused)
+    guardian = scene.client(demo_app, 'guardian')
+    assert 'refused' not in visible_in_album(scene, album_view(scene, guardian))
