@@ -45,7 +45,7 @@ def boolean(text):
     raise ValueError('attendu : true ou false')
 
 
-def _int(text):
+def integer(text):
     try:
         return int(text)
     except ValueError:
@@ -53,14 +53,14 @@ def _int(text):
 
 
 def positive_int(text):
-    value = _int(text)
+    value = integer(text)
     if value < 1:
         raise ValueError('attendu : un entier supérieur ou égal à 1')
     return value
 
 
 def port(text):
-    value = _int(text)
+    value = integer(text)
     if not 1 <= value <= 65535:
         raise ValueError('attendu : un port entre 1 et 65535')
     return value
@@ -159,9 +159,14 @@ class Config(dict):
         lines = []
         for option in OPTIONS:
             value = self.get(option.name)
-            shown = '<redacted>' if option.secret and value else _text(value)
+            shown = '<redacted>' if option.secret and value else _without_password(_text(value))
             lines.append(f'{option.name} = {shown}')
         return lines
+
+
+def _without_password(text):
+    """A URL's password (postgresql://ecole:secret@host/db, ldaps://...) shown as <redacted>."""
+    return re.sub(r'^([a-z][a-z0-9+.-]*://[^:/@\s]*):[^@/\s]+@', r'\1:<redacted>@', text)
 
 
 def _text(value):

@@ -47,6 +47,20 @@ def test_dump_redacts_secrets(tmp_path):
     assert 'security.secret_key = <redacted>' in dump and 'tres-secret' not in dump
 
 
+def test_dump_redacts_the_password_of_the_database_url(tmp_path):
+    config = configuration.load(tmp_path, environ={
+        'ECOLE_DATABASE_URL': 'postgresql://ecole:S3cret@127.0.0.1/ecole'})
+    dump = '\n'.join(config.dump())
+    assert 'database.url = postgresql://ecole:<redacted>@127.0.0.1/ecole' in dump
+    assert 'S3cret' not in dump
+
+
+def test_a_bad_directory_threshold_is_explained_in_french(tmp_path):
+    with pytest.raises(configuration.ConfigError) as error:
+        configuration.load(tmp_path, environ={'ECOLE_DIRECTORY_THRESHOLD': 'abc'})
+    assert 'directory.threshold' in str(error.value) and 'attendu : un nombre entier' in str(error.value)
+
+
 def test_every_option_has_help_text():
     for option in configuration.OPTIONS:
         assert option.help.strip(), option.name

@@ -12,7 +12,7 @@ from ..i18n import _
 from ..models import NIVEAUX
 from ..web.forms import checked, field, form_fields
 from ..web.guards import require_role
-from ..web.render import add_nav, flash, render, url
+from ..web.render import add_nav, flash, public_url, render, url
 from . import service
 
 LABELS = {'roles': service.ROLE_LABELS, 'relations': service.RELATIONS,
@@ -41,12 +41,6 @@ def done(message, target):
 
 def ticked_niveaux():
     return [n for n in NIVEAUX if checked(f'niveau-{n}')]
-
-
-def public_url():
-    """The ENT's address for letters: server.public_url, else the address this page came from."""
-    configured = request.app.config['ecole']['server.public_url'].rstrip('/')
-    return configured or f'{request.urlparts.scheme}://{request.urlparts.netloc}'
 
 
 # --- schools ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ..i18n import _, ngettext
 from ..web.files import send_jpeg
 from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
-from ..web.render import add_nav, env, flash, render, url
+from ..web.render import add_nav, env, flash, public_url, render, url
 from . import markup, service
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
@@ -66,8 +66,7 @@ def classroom(class_id):
     return render('blog/classroom.html', **_context(
         classroom=room, role=role, posts=posts, seen=seen,
         mine=service.my_posts(user, room) if role == 'pupil' else [],
-        waiting=service.waiting_count(room) if role == 'manager' else 0,
-        policy=service.settings_of(room).comment_policy))
+        waiting=service.waiting_count(room) if role == 'manager' else 0))
 
 
 def show(post_id):
@@ -236,21 +235,20 @@ def public_feed(uai):
     school = service.public_school(uai)
     posts = service.public_feed(school)
     response.content_type = 'application/atom+xml; charset=utf-8'
-    base = request.urlparts.scheme + '://' + request.urlparts.netloc
-    return render('blog/atom.xml', **_context(school=school, posts=posts, base=base))
+    return render('blog/atom.xml', **_context(school=school, posts=posts, base=public_url()))
 
 
-# Public photos are revalidated on every view (no-cache: a browser or proxy may keep the bytes but
-# must ask again, with If-None-Match, before using them): the check of the post and of every
-# tagged pupil's consent runs each time, a 304 costs a few queries and no bytes, and a consent
-# withdrawn or a post taken down hides the photo at the next view, even for a visitor or a proxy
-# that saw it before. A long max-age, let alone `public, immutable`, would keep showing it.
-PUBLIC_PHOTO_CACHE = 'no-cache'
+# Public photos and attachments (a pupil's voice) are revalidated on every view (no-cache: a
+# browser or proxy may keep the bytes but must ask again, with If-None-Match, before using them):
+# the check of the post and of every tagged pupil's consent runs each time, a 304 costs a few
+# queries and no bytes, and a consent withdrawn or a post taken down hides the file at the next
+# view, even for a visitor or a proxy that saw it before. A long max-age would keep showing it.
+PUBLIC_CACHE = 'no-cache'
 
 
 def public_photo(uai, photo_id, size):
     path, digest = service.get_public_photo_file(service.public_school(uai), photo_id, size)
-    return send_jpeg(path, digest, PUBLIC_PHOTO_CACHE)
+    return send_jpeg(path, digest, PUBLIC_CACHE)
 
 
 def _public_photo_url(school, base=''):
@@ -260,7 +258,7 @@ def _public_photo_url(school, base=''):
 
 def public_attachment(uai, attachment_id):
     school = service.public_school(uai)
-    return _send(service.get_public_attachment(school, attachment_id), 'public, max-age=86400')
+    return _send(service.get_public_attachment(school, attachment_id), PUBLIC_CACHE)
 
 
 def home_section(user, context):

@@ -375,7 +375,7 @@ def create_post(user, classroom_id, data, uploads=()):
     classroom, role = get_class_blog(user, classroom_id)
     if role not in ('manager', 'pupil'):
         raise Forbidden(_('Vous ne pouvez pas écrire sur ce blog.'))
-    uploads = [u for u in uploads if u[1]]
+    uploads = [u for u in uploads if u[0]]      # (file name, stream): an empty field has no name
     clean = _clean_post(role, data, bool(uploads))
     stored = _store_uploads(uploads)
     with writing():
@@ -408,7 +408,7 @@ def get_post_to_edit(user, post_id):
 def update_post(user, post_id, data, uploads=(), remove=()):
     """Edit a post. A pupil's edit sends it back to the teacher; a teacher may also reschedule."""
     post, role = get_post_to_edit(user, post_id)
-    uploads = [u for u in uploads if u[1]]
+    uploads = [u for u in uploads if u[0]]
     kept = [a for a in post.attachments if str(a.id) not in set(map(str, remove))]
     clean = _clean_post(role, data, bool(uploads or kept))
     if len(kept) + len(uploads) > MAX_FILES:

@@ -14,7 +14,7 @@ values differ are modified, so a second write-back changes nothing.
 from dataclasses import dataclass, field
 
 import ldap3
-from ldap3.core.exceptions import LDAPException
+from ldap3.core.exceptions import LDAPBindError, LDAPException, LDAPInvalidCredentialsResult
 from ldap3.utils.conv import escape_filter_chars
 
 from ..i18n import _
@@ -67,6 +67,10 @@ def connect(settings):
         return ldap3.Connection(server, settings.bind_dn or None, settings.password or None,
                                 auto_bind=True, receive_timeout=settings.timeout,
                                 raise_exceptions=True)
+    except (LDAPBindError, LDAPInvalidCredentialsResult):
+        raise FeedError(_('Annuaire LDAP {url} : compte ou mot de passe refusé ({dn}). Rien n\'a '
+                          'été modifié.').format(url=settings.url, dn=settings.bind_dn or _('anonyme'))
+                        ) from None
     except LDAPException as exc:
         raise FeedError(_('Annuaire LDAP injoignable ({url}) : {error}. Rien n\'a été modifié.')
                         .format(url=settings.url, error=exc)) from None

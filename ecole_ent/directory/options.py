@@ -1,9 +1,9 @@
 """The directory feature's options (section [directory]), registered before the configuration loads."""
-from ..config import Option, boolean, positive_int, register
+from ..config import Option, boolean, integer, positive_int, register
 
 
 def percent(text):
-    value = int(text)
+    value = integer(text)
     if not 0 <= value <= 100:
         raise ValueError('attendu : un pourcentage entre 0 et 100')
     return value

@@ -18,7 +18,7 @@ from ..web.guards import (
     require_role,
     set_cookie,
 )
-from ..web.render import add_nav, flash, render
+from ..web.render import add_nav, flash, public_url, render
 from . import archive, cards, schedule, service
 
 ACTIONS = ('created', 'updated', 'moved', 'deactivated', 'reactivated', 'skipped', 'purged')
@@ -33,10 +33,6 @@ def _school(user):
     if school is None:
         raise NotFound(_('Aucune école.'))
     return school
-
-
-def _base_url():
-    return _config()['server.public_url'].rstrip('/') or '{0}://{1}'.format(*request.urlparts[:2])
 
 
 def index():
@@ -90,8 +86,8 @@ def print_cards(class_id):
     _secret()
     page = service.class_cards(user, class_id)
     issued = cards.issue_cards(page['classroom'], user)
-    return render('directory/cards.html', classroom=page['classroom'], base_url=_base_url(),
-                  cards=[(p, printable(t), cards.qr_svg(f'{_base_url()}/carte?jeton={t}'))
+    return render('directory/cards.html', classroom=page['classroom'], base_url=public_url(),
+                  cards=[(p, printable(t), cards.qr_svg(f'{public_url()}/carte?jeton={t}'))
                          for p, t in issued])
 
 
@@ -99,14 +95,14 @@ def print_letters(class_id):
     user = require_role('teacher', 'director', 'admin')
     page = service.class_cards(user, class_id)
     _secret()
-    return render('directory/letters.html', public_url=_base_url(), title=page['classroom'].name,
+    return render('directory/letters.html', public_url=public_url(), title=page['classroom'].name,
                   letters=cards.issue_letters(page['classroom'], user))
 
 
 def print_staff_letters():
     user = require_role('director', 'admin')
     _secret()
-    return render('directory/letters.html', public_url=_base_url(), title=_('Personnel'),
+    return render('directory/letters.html', public_url=public_url(), title=_('Personnel'),
                   letters=cards.issue_staff_letters(_school(user), user))
 
 

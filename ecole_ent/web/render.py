@@ -159,6 +159,13 @@ _urls = {}
 env.globals['url'] = url
 
 
+def public_url():
+    """The ENT's address for links that leave the page (letters, QR cards, the Atom feed):
+    server.public_url, else the address this request came to (see provisioning/GUIDE.md)."""
+    configured = request.app.config['ecole']['server.public_url'].rstrip('/')
+    return configured or f'{request.urlparts.scheme}://{request.urlparts.netloc}'
+
+
 def render(template, **context):
     from .forms import csrf_token   # late import: forms needs guards which needs render
     from .guards import current_user

@@ -81,7 +81,7 @@ def test_an_attribute_map_override_is_used_and_a_typo_refused(slapd):
 
 def test_wrong_password_is_reported(slapd):
     bad = dataclasses.replace(settings(slapd), password='wrong')
-    with pytest.raises(FeedError, match='injoignable'):
+    with pytest.raises(FeedError, match='compte ou mot de passe refusé'):
         ldap.read(bad, UAI)
 
 

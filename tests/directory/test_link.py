@@ -55,7 +55,7 @@ def test_ldap_binds_and_counts_the_school_or_the_whole_base(tmp_path, slapd):
 def test_a_refused_bind_or_a_dead_server_is_explained(tmp_path, slapd):
     wrong = described(tmp_path, source='ldap', ldap_url=slapd.url, ldap_base_dn=server.SUFFIX,
                       ldap_bind_dn=server.ADMIN_DN, ldap_password='pas-le-bon')
-    with pytest.raises(FeedError, match='Annuaire LDAP injoignable') as error:
+    with pytest.raises(FeedError, match='compte ou mot de passe refusé') as error:
         service.check_link(wrong, UAI)
     assert 'pas-le-bon' not in str(error.value)
     dead = described(tmp_path, source='ldap', ldap_url=f'ldap://127.0.0.1:{server.free_port()}',
