@@ -52,9 +52,6 @@ class Lanes:
     def add_task(self, channel):
         (self.quick if self.is_quick(channel) else self.slow).add_task(channel)
 
-    def set_thread_count(self, count):
-        self.slow.set_thread_count(max(1, count - 1))
-
     def shutdown(self, cancel_pending=True, timeout=5):
         quick = self.quick.shutdown(cancel_pending, timeout)
         slow = self.slow.shutdown(cancel_pending, timeout)

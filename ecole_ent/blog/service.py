@@ -231,7 +231,6 @@ def _run_list(kind, key, page, size=PER_PAGE):
         number = pages
         posts = rows(key, at, None, size, (number - 1) * size)
     for post in posts:
-        post.publish_at = accounts.as_datetime(post.publish_at)
         post.author = User(id=post.author_id, first_name=post.author_first, last_name=post.author_last,
                            roles=post.author_roles or '') if post.author_id else None
     return Page(posts, number, pages, total)

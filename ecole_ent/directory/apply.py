@@ -111,8 +111,9 @@ def infer_school(feed, requested):
         for uai in p.schools}
     if len(named) == 1:
         return named.pop()
-    if not named and only_school():
-        return only_school()
+    single = None if named else only_school()
+    if single:
+        return single
     raise FeedError(_('Précisez l\'école avec --school UAI (le flux en nomme {n}).')
                     .format(n=len(named)))
 

@@ -73,11 +73,6 @@ class MediaStore:
         return StoredImage(source_sha256, digests['full'], digests['display'], digests['thumb'],
                            *sizes['full'], sizes=sizes)
 
-    def store_file(self, path, limits=Limits()):
-        """The same pipeline for a file already on disk (the `photos import` command)."""
-        with open(path, 'rb') as stream:
-            return self.store_image(stream, limits)
-
     def clean_incoming(self, older_than=3600):
         """Remove uploads and temp files left by a process that stopped mid-way (at start-up)."""
         limit = time.time() - older_than

@@ -1,5 +1,4 @@
 """Class blogs: one Blog (settings) per class, its posts, comments, attachments."""
-from markupsafe import Markup
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .accounts import Classroom, User
@@ -57,11 +56,6 @@ class Post(BaseModel):
     def waiting(cls, classroom):
         return cls.select().where((cls.classroom == classroom) & (cls.status == 'pending')) \
             .order_by(cls.created_at)
-
-    @property
-    def body_safe(self):
-        """The body for templates: body_html is only ever written by blog.markup (nh3 allow-list)."""
-        return Markup(self.body_html)
 
     @property
     def is_scheduled(self):

@@ -2,6 +2,7 @@
 photo and media file the image-rights rule (service.visible_photos); files are served only here."""
 from bottle import HTTPError, redirect, request, response
 
+from ..accounts import service as accounts
 from ..errors import ValidationError
 from ..features import hook
 from ..home import service as home
@@ -94,7 +95,7 @@ def photo(photo_id):
     previous, following = service.neighbours(user, item)
     return render('photos/photo.html', photo=item, album=item.album, can_manage=manage,
                   previous=previous, following=following,
-                  pupils=service.class_pupils(item.album.classroom) if manage else [],
+                  pupils=accounts.pupils_of(item.album.classroom) if manage else [],
                   tagged=service.tagged_pupil_ids(item) if manage else set())
 
 

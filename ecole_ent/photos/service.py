@@ -296,10 +296,6 @@ def tagged_pupil_ids(photo):
     return {tag.pupil_id for tag in PhotoTag.select(PhotoTag.pupil).where(PhotoTag.photo == photo)}
 
 
-def class_pupils(classroom):
-    return accounts.pupils_of(classroom)
-
-
 def update_photo(user, photo_id, caption, pupil_ids):
     """Set the caption (alt text) and the pupils tagged, from the class's current pupils."""
     photo = get_photo(user, photo_id)
@@ -309,7 +305,7 @@ def update_photo(user, photo_id, caption, pupil_ids):
     if len(caption) > MAX_CAPTION:
         raise ValidationError({'caption': _('La description est trop longue (%d caractères au plus).')
                                % MAX_CAPTION})
-    allowed = {p.id for p in class_pupils(classroom)}
+    allowed = {p.id for p in accounts.pupils_of(classroom)}
     wanted = set()
     for value in pupil_ids:
         try:
@@ -473,7 +469,7 @@ def public_caption(photo, text):
     if not text:
         return text
     pupils = list(User.select(User.last_name).join(PhotoTag, on=(PhotoTag.pupil == User.id))
-                  .where(PhotoTag.photo == photo)) + class_pupils(photo.album.classroom)
+                  .where(PhotoTag.photo == photo)) + accounts.pupils_of(photo.album.classroom)
     names = set()
     for pupil in pupils:
         surname = _fold(unicodedata.normalize('NFC', pupil.last_name or '').strip())
