@@ -350,7 +350,7 @@ def media_path(user, digest):
     if path is None:
         raise NotFound(_('Ce fichier n’existe pas.'))
     visible = set(accounts.visible_class_ids(user))
-    for photo in Photo.with_digest(digest).join(Album):
+    for photo in Photo.with_digest(digest).select(Photo, Album).join(Album):   # album loaded too
         if photo.album.classroom_id in visible and \
                 visible_photos(user, photo.album).where(Photo.id == photo.id).exists():
             return path
