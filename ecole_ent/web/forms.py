@@ -6,7 +6,10 @@ from ..errors import ValidationError
 from ..i18n import _
 
 ANON_COOKIE = 'ecole_anon'
-MAX_FIELD = 20000
+# A guard against absurd input only, well above every content limit (a post body: 20,000
+# characters), so that a text a little too long reaches its form's own check and comes back in
+# the form with a French message instead of being lost on an error page.
+MAX_FIELD = 100_000
 
 
 def field(name, default=''):

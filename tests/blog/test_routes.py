@@ -203,6 +203,16 @@ def test_immediate_policy_publishes_and_off_closes_comments(people, as_user):
     send(guardian, blog_url(people) + '/reglages', {'comment_policy': 'immediate'}, status=403)
 
 
+def test_a_post_a_little_too_long_comes_back_in_the_form(people, as_user):
+    teacher = as_user(people.teacher)
+    body = 'Une ligne de plus.\r\n' * 1100          # 22,000 characters sent, line breaks included
+    page = text(send(teacher, blog_url(people) + '/nouveau',
+                     {'title': 'Très long', 'body': body, 'visibility': 'families', 'when': 'now'},
+                     status=200))
+    assert 'trop long' in page and page.count('Une ligne de plus.') >= 1000
+    assert not Post.select().where(Post.title == 'Très long').exists()
+
+
 def test_an_empty_or_huge_comment_is_refused_and_kept_in_the_form(people, as_user):
     post = publish(as_user(people.teacher), people, 'Le cross')
     guardian = as_user(people.guardian)
