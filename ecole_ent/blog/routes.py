@@ -91,14 +91,14 @@ def attachment(attachment_id):
 # --- writing ----------------------------------------------------------------------------------------
 
 def new(class_id):
-    room, role = service.get_class_blog(require_user(), class_id)
+    room, role = service.get_class_blog_to_write(require_user(), class_id)
     return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
                                                values={'visibility': 'families', 'when': 'now'}))
 
 
 def create(class_id):
     user = require_user()
-    room, role = service.get_class_blog(user, class_id)
+    room, role = service.get_class_blog_to_write(user, class_id)
     values = form_fields(*POST_FIELDS)
     if field('action') == 'preview':
         return render('blog/edit.html', **_context(classroom=room, role=role, post=None, values=values,

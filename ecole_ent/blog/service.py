@@ -115,6 +115,15 @@ def get_class_blog(user, classroom_id):
     return classroom, role
 
 
+def get_class_blog_to_write(user, classroom_id):
+    """(classroom, role) if the user may write on this class's blog (its teachers, its pupils);
+    Forbidden otherwise: families and staff read it."""
+    classroom, role = get_class_blog(user, classroom_id)
+    if role not in ('manager', 'pupil'):
+        raise Forbidden(_('Vous ne pouvez pas écrire sur ce blog.'))
+    return classroom, role
+
+
 def blog_classes(user):
     """The current classes whose blog the user reads, with the role: [(classroom, role)]."""
     classes = {c.id: c for c in accounts.current_classes_of(user)}
@@ -371,9 +380,7 @@ def preview(data):
 
 def create_post(user, classroom_id, data, uploads=()):
     """A teacher's post is published (now or at its date); a pupil's waits for approval."""
-    classroom, role = get_class_blog(user, classroom_id)
-    if role not in ('manager', 'pupil'):
-        raise Forbidden(_('Vous ne pouvez pas écrire sur ce blog.'))
+    classroom, role = get_class_blog_to_write(user, classroom_id)
     uploads = [u for u in uploads if u[0]]      # (file name, stream): an empty field has no name
     clean = _clean_post(role, data, bool(uploads))
     stored = _store_uploads(uploads)

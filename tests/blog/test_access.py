@@ -132,6 +132,9 @@ def test_inside_the_class_each_role_gets_only_its_rights(people, as_user, cp_blo
         send(client, f'/blog/classe/{people.cp.id}/reglages', {'comment_policy': 'off'}, status=403)
         client.get(f'/blog/classe/{people.cp.id}/moderation', status=403)
     send(guardian, f'/blog/classe/{people.cp.id}/nouveau', {'title': 'Parent', 'body': 'x'}, status=403)
+    guardian.get(f'/blog/classe/{people.cp.id}/nouveau', status=403)       # no form to fill in vain
+    send(guardian, f'/blog/classe/{people.cp.id}/nouveau',
+         {'title': 'Parent', 'body': 'x', 'action': 'preview'}, status=403)
     attachment = Attachment.get(Attachment.post == pending)
     guardian.get(f'/blog/fichier/{attachment.id}', status=404)
     as_user(people.pupil).get(f'/blog/fichier/{attachment.id}', status=200)     # its author
@@ -183,5 +186,6 @@ def test_staff_of_a_class_read_its_blog_but_do_not_write(people, as_user, config
     page = staff.get(f'/blog/classe/{nursery.id}')
     assert 'Les bulbes' in page.text and 'Publier un article' not in page.text
     send(staff, f'/blog/classe/{nursery.id}/nouveau', {'title': 'ATSEM', 'body': 'x'}, status=403)
+    staff.get(f'/blog/classe/{nursery.id}/nouveau', status=403)
     send(staff, f'/blog/article/{post.id}/commentaires', {'comment': 'Bravo'}, status=403)
     send(staff, f'/blog/article/{post.id}/valider', {}, status=403)
