@@ -94,8 +94,9 @@ def time_zone(text):
 OPTIONS = [
     Option('server', 'host', str, '127.0.0.1', "Adresse d'écoute du serveur HTTP"),
     Option('server', 'port', port, 8080, 'Port HTTP'),
-    Option('server', 'threads', positive_int, 8, 'Fils de traitement HTTP (waitress) : un sert les '
-           'pages, les autres les envois et les téléchargements longs (voir ecole_ent/lanes.py)'),
+    Option('server', 'threads', positive_int, 8, 'Fils de traitement HTTP (waitress) : celui des '
+           'connexions sert les pages, les autres les envois et les téléchargements longs '
+           '(voir ecole_ent/lanes.py)'),
     Option('server', 'workers', positive_int, 1,
            'Processus serveurs partageant le port (plus de 1 : PostgreSQL seulement)'),
     Option('server', 'trusted_proxy', str, '',

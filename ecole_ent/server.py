@@ -15,8 +15,6 @@ import signal
 import socket
 import time
 
-from waitress.server import create_server
-
 from . import app as webapp, db, lanes, runtime, scheduler
 from .errors import EcoleError
 
@@ -77,11 +75,30 @@ def build(config, demo=False):
     return application
 
 
-def waitress_options(config, application):
+def listen(config, application, **where):
+    """Waitress on host/port or on sockets=[...], its requests in two lanes (see ecole_ent.lanes)."""
     # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
-    return dict(_dispatcher=lanes.dispatcher(application.bottle, config['server.threads']),
-                threads=config['server.threads'], ident='ecole-ent', channel_timeout=60,
-                max_request_body_size=300 * 2**20)   # ten photos at the per-photo limit
+    return lanes.create_server(application, config['server.threads'], ident='ecole-ent',
+                               channel_timeout=60,
+                               max_request_body_size=300 * 2**20,   # ten photos at the per-photo limit
+                               **where)
+
+
+def run(config, server):
+    """Serve until SIGTERM or SIGINT, with this process's scheduler thread; then close up."""
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    runner = scheduler.start(config)
+    try:
+        server.run()
+    except (KeyboardInterrupt, Stop):
+        pass
+    finally:
+        if runner:
+            runner.stop()
+        server.close()
+        db.close_all()
+    return 0
 
 
 def serve(config, demo=False):
@@ -100,20 +117,9 @@ def _serve(config, demo):
     application = build(config, demo)
     host, port = config['server.host'], config['server.port']
     if workers == 1:
-        server = create_server(application, host=host, port=port, **waitress_options(config, application))
+        server = listen(config, application, host=host, port=port)
         logger.info('ecole-ent écoute sur http://%s:%s/', host, server.effective_port)
-        signal.signal(signal.SIGTERM, _raise_stop)
-        runner = scheduler.start(config)
-        try:
-            server.run()
-        except (KeyboardInterrupt, Stop):
-            pass
-        finally:
-            if runner:
-                runner.stop()
-            server.close()
-            db.close_all()
-        return 0
+        return run(config, server)
     db.close_all()               # the children open their own connections, after fork
     sock = listening_socket(host, port)
     logger.info('ecole-ent écoute sur http://%s:%s/ avec %d processus', host,
@@ -214,22 +220,8 @@ class Supervisor:
 
 def child(config, sock):
     """One serving process: its own app, pool and scheduler on the inherited socket."""
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGINT, _raise_stop)
     db.close_all()
-    application = webapp.create_app(config)
-    server = create_server(application, sockets=[sock], **waitress_options(config, application))
-    runner = scheduler.start(config)
-    try:
-        server.run()
-    except Stop:
-        pass
-    finally:
-        if runner:
-            runner.stop()
-        server.close()
-        db.close_all()
-    return 0
+    return run(config, listen(config, webapp.create_app(config), sockets=[sock]))
 
 
 def describe(status):

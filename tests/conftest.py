@@ -267,10 +267,11 @@ CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
 
 @pytest.fixture
 def live_server(demo_app):
-    """The demo app on a real waitress, on a free loopback port; yields its base URL."""
+    """The demo app on a real waitress in two lanes (as `serve` runs it), on a free loopback port;
+    yields its base URL."""
     import threading
-    from waitress.server import create_server
-    server = create_server(demo_app, host='127.0.0.1', port=0, threads=4)
+    from ecole_ent import lanes
+    server = lanes.create_server(demo_app, 4, host='127.0.0.1', port=0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f'http://127.0.0.1:{server.effective_port}'

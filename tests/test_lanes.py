@@ -1,13 +1,17 @@
-"""The two lanes of worker threads (ecole_ent.lanes) on a real waitress: a long request in the
-slow lane (a POST, or a GET route marked slow=True) never holds up the quick pages."""
+"""The two lanes (ecole_ent.lanes) on a real waitress: pages are served on the socket thread, a
+long request in the slow lane (a POST, or a GET route marked slow=True) never holds them up, and
+the socket thread never waits for itself (big answers, pipelined requests)."""
 import http.client
+import socket
 import threading
+import time
 
 import bottle
 import pytest
-from waitress.server import create_server
 
-from ecole_ent.lanes import Lanes
+from ecole_ent import lanes
+
+BIG = 64 * 2**16      # bytes: 64 chunks of 64 kB, far above the watermark set below
 
 
 @pytest.fixture
@@ -21,17 +25,25 @@ def served():
         release.wait(10)
         return 'fini'
 
+    def big():                                    # in pieces, as a generated file would come
+        bottle.response.content_length = BIG
+        return (b'x' * 2**16 for _ in range(BIG // 2**16))
+
+    def fail():
+        raise RuntimeError('boom')
+
     app.route('/page', 'GET', lambda: 'vite')
+    app.route('/gros', 'GET', big)
+    app.route('/panne', 'GET', fail)
     app.route('/envoi', 'POST', hold)
     app.route('/album.zip', 'GET', hold, slow=True)
-    lanes = Lanes(app, threads=3)
-    server = create_server(app, host='127.0.0.1', port=0, _dispatcher=lanes, threads=3)
+    server = lanes.create_server(app, 3, host='127.0.0.1', port=0, outbuf_high_watermark=2**17)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield server.effective_port, started, release, lanes
+    yield server.effective_port, started, release, server.task_dispatcher
     release.set()
     server.close()
-    lanes.shutdown()
+    server.task_dispatcher.shutdown()
 
 
 def fetch(port, method, path):
@@ -46,12 +58,12 @@ def test_a_long_request_does_not_hold_up_the_pages(served, method, path):
     port, started, release, _lanes = served
     results = []
     holders = [threading.Thread(target=lambda: results.append(fetch(port, method, path)))
-               for _ in range(3)]                 # as many as the server has threads
+               for _ in range(3)]                 # one more than the slow lane's two threads
     for holder in holders:
         holder.start()
     assert started.acquire(timeout=5) and started.acquire(timeout=5)   # the slow lane is full...
     assert not started.acquire(timeout=0.3)       # ...so the third waits its turn there
-    assert fetch(port, 'GET', '/page') == (200, 'vite')               # the quick lane still answers
+    assert fetch(port, 'GET', '/page') == (200, 'vite')               # the pages still answer
     assert fetch(port, 'GET', '/inconnue')[0] == 404
     release.set()
     for holder in holders:
@@ -59,8 +71,66 @@ def test_a_long_request_does_not_hold_up_the_pages(served, method, path):
     assert results == [(200, 'fini')] * 3
 
 
+def test_pages_are_served_on_the_socket_thread(served):
+    port, _started, _release, lanes_ = served
+    threads = []
+    app = lanes_.bottle_app
+    app.route('/fil', 'GET', lambda: threads.append(threading.get_ident()) or 'ok')
+    assert fetch(port, 'GET', '/fil') == (200, 'ok')
+    assert threads == [lanes_.loop_thread]
+
+
+def test_a_big_answer_to_a_slow_reader_does_not_block_the_server(served):
+    """Waitress makes a thread wait while a connection has more unsent output than the watermark;
+    on the socket thread, that wait would never end (nothing else sends)."""
+    port, _started, _release, _lanes = served
+    reader = socket.create_connection(('127.0.0.1', port), timeout=5)
+    reader.sendall(b'GET /gros HTTP/1.1\r\nHost: x\r\n\r\n')
+    time.sleep(0.3)                               # the answer piles up unread
+    assert fetch(port, 'GET', '/page') == (200, 'vite')
+    received = b''
+    while len(received.partition(b'\r\n\r\n')[2]) < BIG:
+        chunk = reader.recv(2**20)
+        assert chunk, 'connection closed early'
+        received += chunk
+    reader.close()
+    assert received.partition(b'\r\n\r\n')[2] == b'x' * BIG
+
+
+def test_pipelined_requests_are_answered_in_order(served):
+    port, _started, _release, _lanes = served
+    with socket.create_connection(('127.0.0.1', port), timeout=5) as client:
+        client.sendall(b'GET /gros HTTP/1.1\r\nHost: x\r\n\r\nGET /page HTTP/1.1\r\nHost: x\r\n\r\n')
+        received = b''
+        while not received.endswith(b'vite'):
+            chunk = client.recv(2**20)
+            assert chunk, 'connection closed early'
+            received += chunk
+    first, second = received.split(b'HTTP/1.1 200 OK')[1:]
+    assert first.endswith(b'\r\n\r\n' + b'x' * BIG) and second.endswith(b'vite')
+
+
+def test_an_error_in_a_page_is_a_500_and_the_server_goes_on(served):
+    port = served[0]
+    assert fetch(port, 'GET', '/panne')[0] == 500
+    assert fetch(port, 'GET', '/page') == (200, 'vite')
+
+
+def test_a_burst_of_connections_is_all_answered(served):
+    port = served[0]
+    clients = [socket.create_connection(('127.0.0.1', port), timeout=5) for _ in range(60)]
+    for client in clients:
+        client.sendall(b'GET /page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    for client in clients:
+        answer = b''
+        while chunk := client.recv(4096):
+            answer += chunk
+        client.close()
+        assert answer.startswith(b'HTTP/1.1 200') and answer.endswith(b'vite')
+
+
 def test_pages_go_to_the_quick_lane_and_the_rest_to_the_slow_one(served):
-    _port, _started, _release, lanes = served
+    _port, _started, _release, lanes_ = served
 
     class Request:
         error = None
@@ -72,9 +142,9 @@ def test_pages_go_to_the_quick_lane_and_the_rest_to_the_slow_one(served):
         def __init__(self, command, path):
             self.requests = [Request(command, path)]
 
-    assert lanes.is_quick(Channel('GET', '/page'))
-    assert lanes.is_quick(Channel('HEAD', '/page'))
-    assert lanes.is_quick(Channel('GET', '/nulle-part'))
-    assert not lanes.is_quick(Channel('GET', '/album.zip'))
-    assert not lanes.is_quick(Channel('POST', '/envoi'))
-    assert not lanes.is_quick(Channel('POST', '/page'))          # a 405 is not worth a page's turn
+    assert lanes_.is_quick(Channel('GET', '/page'))
+    assert lanes_.is_quick(Channel('HEAD', '/page'))
+    assert lanes_.is_quick(Channel('GET', '/nulle-part'))
+    assert not lanes_.is_quick(Channel('GET', '/album.zip'))
+    assert not lanes_.is_quick(Channel('POST', '/envoi'))
+    assert not lanes_.is_quick(Channel('POST', '/page'))          # a 405 is not worth a page's turn
