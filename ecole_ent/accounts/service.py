@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from peewee import JOIN, IntegrityError
 
 from .. import audit, security
-from ..db import prepared, writing
+from ..db import instance, prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError
 from ..i18n import _
 from ..models import (CONSENTS, ROLES, Classroom, Enrolment, GuardianLink, LoginSession, School,
@@ -316,14 +316,14 @@ def children_with_teachers(guardian):
         if not (row.class_id and row.year_current):
             continue
         if child[1] is None or child[1].id != row.class_id:
-            child[1] = Classroom(id=row.class_id, name=row.class_name, niveaux=row.class_niveaux,
-                                 school=row.class_school)
+            child[1] = instance(Classroom, id=row.class_id, name=row.class_name,
+                                niveaux=row.class_niveaux, school=row.class_school)
             child[2] = []
         teachers = child[2]
         if row.teacher_id and 'teacher' in row.teacher_roles.split(',') \
                 and all(t.id != row.teacher_id for t in teachers):
-            teachers.append(User(id=row.teacher_id, first_name=row.teacher_first,
-                                 last_name=row.teacher_last, roles=row.teacher_roles))
+            teachers.append(instance(User, id=row.teacher_id, first_name=row.teacher_first,
+                                     last_name=row.teacher_last, roles=row.teacher_roles))
     return [tuple(child) for child in children.values()]
 
 

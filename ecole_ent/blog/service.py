@@ -19,7 +19,7 @@ from markupsafe import Markup
 from peewee import JOIN, fn
 
 from ..accounts import service as accounts
-from ..db import prepared, writing
+from ..db import instance, prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError
 from ..home import visits
 from ..i18n import _, date_fr
@@ -240,8 +240,9 @@ def _run_list(kind, key, page, size=PER_PAGE):
         number = pages
         posts = rows(key, at, None, size, (number - 1) * size)
     for post in posts:
-        post.author = User(id=post.author_id, first_name=post.author_first, last_name=post.author_last,
-                           roles=post.author_roles or '') if post.author_id else None
+        post.author = instance(User, id=post.author_id, first_name=post.author_first,
+                               last_name=post.author_last, roles=post.author_roles or '') \
+            if post.author_id else None
     return Page(posts, number, pages, total)
 
 
