@@ -12,6 +12,8 @@
 2. Peak RSS of a fresh process that stores five 8 MB uploads at once (five threads through
    MediaStore.store_image, within the decode slots), then of the real server (`ecole-ent serve
    --demo`) while five 8 MB photos are uploaded to it at once over HTTP. Target: < 150 MB.
+   Meanwhile a parent opens their home again and again: its latency against an idle server
+   (uploads run in the slow lane, pages on the socket thread: see ecole_ent/lanes.py).
 Prints figures; asserts nothing (speed is not a test).
 """
 import argparse
@@ -142,6 +144,9 @@ def memory(tmp):
           f'   (target < 150 MB)')
 
 
+GUARDIAN = 'aurelie.dubois'     # a parent of the demo school
+
+
 def request(url, cookie, body=None, headers=None):
     """(status, headers, text) of one request with the session cookie; redirects not followed."""
     parts = urllib.parse.urlsplit(url)
@@ -179,20 +184,27 @@ def server_memory(tmp):
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         body, headers = multipart({'csrf_token': token, 'title': 'Banc d’essai'}, [])
         album = request(server.url + class_path, cookie, body, headers)[1]['Location']
+        family = sign_in_cookie(server.url, GUARDIAN, 'demo')
+        idle = [home_seconds(server.url, family) for _ in range(50)]
         before = rss_mb(server.pid)
-        peak, done, statuses = [before], threading.Event(), []
+        peak, done, statuses, busy = [before], threading.Event(), [], []
 
         def sample():
             while not done.is_set():
                 peak.append(rss_mb(server.pid))
                 time.sleep(0.02)
 
+        def browse():               # a parent opens their home again and again meanwhile
+            while not done.is_set():
+                busy.append(home_seconds(server.url, family))
+
         def send(index):
             body, headers = multipart({'csrf_token': token}, [('photos', f'IMG_{index}.jpg', photos[index])])
             statuses.append(request(album + '/envoi', cookie, body, headers)[0])
 
-        sampler = threading.Thread(target=sample)
+        sampler, browser = threading.Thread(target=sample), threading.Thread(target=browse)
         sampler.start()
+        browser.start()
         started = time.perf_counter()
         senders = [threading.Thread(target=send, args=(i,)) for i in range(5)]
         for thread in senders:
@@ -202,12 +214,27 @@ def server_memory(tmp):
         elapsed = time.perf_counter() - started
         done.set()
         sampler.join()
+        browser.join()
         listing = request(album, cookie)[2]
     sizes = ', '.join(f'{len(p) / 1e6:.1f}' for p in photos)
     print(f'server (ecole-ent serve --demo) while five uploads run at once ({sizes} MB, 4000x3000):')
     print(f'  RSS before {before:.0f} MB, peak {max(peak):.0f} MB (target < 150 MB); '
           f'{elapsed:.1f} s for the five; statuses {sorted(statuses)}; '
           f'{listing.count("/media/")} thumbnails in the album')
+    print(f'  a parent\'s home meanwhile: {len(busy)} loads, median {median_ms(busy):.1f} ms, '
+          f'slowest {max(busy) * 1000:.0f} ms (idle server: median {median_ms(idle):.1f} ms, '
+          f'slowest {max(idle) * 1000:.0f} ms)')
+
+
+def home_seconds(base_url, cookie):
+    started = time.perf_counter()
+    status = request(base_url + '/', cookie)[0]
+    assert status == 200, status
+    return time.perf_counter() - started
+
+
+def median_ms(seconds):
+    return statistics.median(seconds) * 1000
 
 
 def main():
