@@ -16,10 +16,8 @@ What is per process, and why several processes (`serve --workers N`, or several 
   key) and the scheduler's leases (ecole_ent/scheduler.py) are rows, read on each request or tick;
 - the only database values cached in memory are schools' names and colours (School.cached, 30 s)
   and the SQL text of prepared() queries (not data). A feature that wants to cache a database
-  value per process must bound its staleness the same way (ttl_cache() below).
+  value per process must bound its staleness the same way.
 """
-import threading
-import time
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
@@ -122,23 +120,6 @@ def reset_sequences(db=None):
         db.execute_sql(
             f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX("{column}"), 1), '
             f'MAX("{column}") IS NOT NULL) FROM "{table}"', (f'"{table}"', column))
-
-
-def ttl_cache(seconds=5):
-    """Cache a no-argument function's result in this process for `seconds` (other processes may
-    change the underlying rows: keep the delay short enough that nobody notices)."""
-    def decorate(function):
-        state = {'at': None, 'value': None}
-        lock = threading.Lock()
-
-        def cached():
-            with lock:
-                if state['at'] is None or time.monotonic() - state['at'] > seconds:
-                    state['value'], state['at'] = function(), time.monotonic()
-                return state['value']
-        cached.clear = lambda: state.update(at=None)
-        return cached
-    return decorate
 
 
 def insert_rows(db, table, columns, rows):

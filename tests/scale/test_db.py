@@ -22,24 +22,6 @@ def test_new_rows_get_fresh_ids_after_rows_were_copied_in_with_their_ids(databas
     assert SchoolYear.create(school=school, label='2026-2027').id == 1
 
 
-def test_ttl_cache_reads_again_once_the_delay_is_over(monkeypatch):
-    clock = [100.0]
-    monkeypatch.setattr(db.time, 'monotonic', lambda: clock[0])
-    reads = []
-
-    @db.ttl_cache(seconds=5)
-    def setting():
-        reads.append(1)
-        return len(reads)
-    assert setting() == 1 and setting() == 1
-    clock[0] += 4.9
-    assert setting() == 1
-    clock[0] += 0.2
-    assert setting() == 2
-    setting.clear()
-    assert setting() == 3
-
-
 def test_column_kinds_are_read_from_the_catalog(database):
     kinds = db.column_kinds(db.database, 'user')
     assert kinds['id'] == 'int' and kinds['login'] == 'text'
