@@ -1,4 +1,5 @@
-"""The real app behind a real waitress on a free loopback port: pages, health, concurrent writes."""
+"""The real app behind a real waitress in two lanes (as `serve` runs it) on a free loopback port:
+pages, health, concurrent writes."""
 import http.cookiejar
 import json
 import re
@@ -8,14 +9,13 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from waitress.server import create_server
-
+from ecole_ent import lanes
 from ecole_ent.models import LoginSession, User
 
 
 @pytest.fixture
 def server(demo_app):
-    srv = create_server(demo_app, host='127.0.0.1', port=0, threads=8)
+    srv = lanes.create_server(demo_app, 8, host='127.0.0.1', port=0)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     yield f'http://127.0.0.1:{srv.effective_port}'
