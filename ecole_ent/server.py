@@ -1,9 +1,9 @@
 """`ecole-ent serve`: open the installation, seed the demo if asked, serve with waitress.
 
-With `--workers N` (N > 1, PostgreSQL only) the parent migrates the database, closes every
-connection, binds the listening socket, then forks N children that each serve that same socket with
-their own waitress threads, connection pool and scheduler thread (connections are opened after
-fork). The parent only supervises: it restarts a child that dies and stops them all on SIGTERM or
+With `--workers N` (N > 1, PostgreSQL only) the parent migrates the database, builds the app,
+closes every connection, binds the listening socket, then forks N children that each serve that
+same socket with the parent's app and their own waitress threads, connection pool and scheduler
+thread (connections are opened after fork). The parent only supervises: it restarts a child that dies and stops them all on SIGTERM or
 SIGINT. SQLite is refused with several processes: it has one writer at a time, so one process with
 several threads serves a school as fast and more simply.
 """
@@ -124,7 +124,7 @@ def _serve(config, demo):
     sock = listening_socket(host, port)
     logger.info('ecole-ent écoute sur http://%s:%s/ avec %d processus', host,
                 sock.getsockname()[1], workers)
-    return Supervisor(config, sock, workers).run()
+    return Supervisor(config, sock, workers, application).run()
 
 
 def listening_socket(host, port):
@@ -146,8 +146,8 @@ def _raise_stop(signum, frame):
 class Supervisor:
     """The pre-fork parent: keeps `count` children serving `sock` until told to stop."""
 
-    def __init__(self, config, sock, count):
-        self.config, self.sock, self.count = config, sock, count
+    def __init__(self, config, sock, count, application):
+        self.config, self.sock, self.count, self.application = config, sock, count, application
         self.children = {}           # pid -> (start time, slot: 1..count, names its log file)
 
     def run(self):
@@ -183,7 +183,7 @@ class Supervisor:
             try:
                 log_to_file(self.config, f'ecole-ent.{slot}.log')
                 logger.info('processus serveur %d démarré (journal ecole-ent.%d.log)', os.getpid(), slot)
-                code = child(self.config, self.sock)
+                code = child(self.config, self.sock, self.application)
             except BaseException:   # a child never returns into the parent's loop
                 logger.exception('processus serveur en échec')
             finally:
@@ -218,10 +218,11 @@ class Supervisor:
         self.children.clear()
 
 
-def child(config, sock):
-    """One serving process: its own app, pool and scheduler on the inherited socket."""
+def child(config, sock, application):
+    """One serving process on the inherited socket, with the app the parent built (shared
+    copy-on-write: built and frozen before the fork), its own connections and scheduler."""
     db.close_all()
-    return run(config, listen(config, webapp.create_app(config), sockets=[sock]))
+    return run(config, listen(config, application, sockets=[sock]))
 
 
 def describe(status):
