@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import ldap3
 from ldap3.core.exceptions import LDAPBindError, LDAPException, LDAPInvalidCredentialsResult
+from ldap3.core.results import RESULT_SIZE_LIMIT_EXCEEDED
 from ldap3.utils.conv import escape_filter_chars
 
 from ..i18n import _
@@ -83,6 +84,22 @@ def search(conn, base, query, attributes):
     except LDAPException as exc:
         raise FeedError(_('Recherche LDAP impossible ({base}) : {error}. Rien n\'a été modifié.')
                         .format(base=base, error=exc)) from None
+
+
+def count(settings, query, limit):
+    """(people found, True if there are more): at most `limit` entries are asked for, no
+    attributes, so a test of an academy's whole directory stays quick."""
+    conn = connect(settings)
+    try:
+        conn.search(settings.base_dn, query, ldap3.SUBTREE, attributes=[ldap3.NO_ATTRIBUTES],
+                    size_limit=limit)
+        more = conn.result['result'] == RESULT_SIZE_LIMIT_EXCEEDED   # not raised by ldap3
+        return sum(1 for e in conn.response or [] if e.get('type') == 'searchResEntry'), more
+    except LDAPException as exc:
+        raise FeedError(_('Recherche LDAP impossible ({base}) : {error}. Rien n\'a été modifié.')
+                        .format(base=settings.base_dn, error=exc)) from None
+    finally:
+        conn.unbind()
 
 
 def _values(entry, name, where):

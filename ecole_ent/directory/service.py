@@ -241,6 +241,9 @@ def check_link(config, school_uai=None, path=None):
     raise FeedError(_('Aucune source d’annuaire choisie (directory.source).'))
 
 
+LDAP_PROBE_LIMIT = 1000     # people counted at most when testing a directory without a UAI
+
+
 def _check_ldap(settings, uai):
     if not settings.url or not settings.base_dn:
         raise FeedError(_("Indiquez l'adresse de l'annuaire LDAP et sa base de recherche."))
@@ -248,14 +251,13 @@ def _check_ldap(settings, uai):
         feed = _ldap().read(settings, uai)
         return _('Annuaire LDAP {url} joint : école {uai} « {name} », {counts}.').format(
             url=settings.url, uai=uai, name=feed.schools[0].name, counts=_counts(feed))
-    conn = _ldap().connect(settings)
-    try:
-        found = [e for e in _ldap().search(conn, settings.base_dn, settings.people_filter, [])
-                 if e.get('type') == 'searchResEntry']
-    finally:
-        conn.unbind()
+    found, more = _ldap().count(settings, settings.people_filter, LDAP_PROBE_LIMIT)
+    if more:
+        return _('Annuaire LDAP {url} joint : plus de {count} personnes sous {base} (le test '
+                 's’arrête là ; donnez l’UAI de l’école pour compter les siens).').format(
+            url=settings.url, count=found, base=settings.base_dn)
     return _('Annuaire LDAP {url} joint : {count} personne(s) sous {base}.').format(
-        url=settings.url, count=len(found), base=settings.base_dn)
+        url=settings.url, count=found, base=settings.base_dn)
 
 
 def _counts(feed):

@@ -52,6 +52,17 @@ def test_ldap_binds_and_counts_the_school_or_the_whole_base(tmp_path, slapd):
 
 
 @pytest.mark.ldap
+def test_without_a_uai_the_test_stops_counting_at_its_limit(tmp_path, slapd, monkeypatch):
+    """An academy's directory holds a hundred thousand people: the test asks for a few."""
+    link = described(tmp_path, source='ldap', ldap_url=slapd.url, ldap_base_dn=server.SUFFIX,
+                     ldap_bind_dn=server.ADMIN_DN, ldap_password=server.ADMIN_PASSWORD)
+    whole = int(service.check_link(link).split(' joint : ')[1].split(' ')[0])
+    monkeypatch.setattr(service, 'LDAP_PROBE_LIMIT', 5)
+    summary = service.check_link(link)
+    assert whole > 5 and 'plus de 5 personnes sous dc=ent-test,dc=example' in summary
+
+
+@pytest.mark.ldap
 def test_a_refused_bind_or_a_dead_server_is_explained(tmp_path, slapd):
     wrong = described(tmp_path, source='ldap', ldap_url=slapd.url, ldap_base_dn=server.SUFFIX,
                       ldap_bind_dn=server.ADMIN_DN, ldap_password='pas-le-bon')
