@@ -15,7 +15,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from peewee import JOIN, IntegrityError, Value, fn
+from peewee import JOIN, SQL, IntegrityError, Value, fn
 
 from .. import audit
 from ..accounts import service as accounts
@@ -24,7 +24,7 @@ from ..errors import Forbidden, NotFound, ValidationError
 from ..home import visits
 from ..i18n import _
 from ..media import Limits, MediaError, MediaStore, images
-from ..models import (Album, Classroom, Enrolment, GuardianLink, Photo, PhotoTag, School,
+from ..models import (Album, Classroom, GuardianLink, Photo, PhotoTag, School,
                       SchoolYear, Teaching, User, Visit, now)
 
 MAX_TITLE = 200
@@ -160,14 +160,26 @@ def note_visit(user, classroom):
 # --- albums -------------------------------------------------------------------------------------
 
 def list_albums(user, classroom_id):
-    """(classroom, [{'album', 'count', 'cover'}]) for a class the user may see; Forbidden otherwise."""
+    """(classroom, [{'album', 'count', 'cover'}]) for a class the user may see; Forbidden otherwise.
+    count and cover are of the photos this user may see."""
     classroom = accounts.get_class_for(user, classroom_id)
-    condition = visibility(user, classroom.id)
-    albums = []
-    for album in Album.of_class(classroom):
-        photos = visible_photos(user, album, condition)
-        albums.append({'album': album, 'count': photos.count(), 'cover': photos.first()})
-    return classroom, albums
+    albums = list(Album.of_class(classroom))
+    covers = {photo.album_id: photo for photo in _covers(albums, visibility(user, classroom.id))}
+    return classroom, [{'album': album, 'count': covers[album.id].visible if album.id in covers else 0,
+                        'cover': covers.get(album.id)} for album in albums]
+
+
+def _covers(albums, condition):
+    """Each album's first photo under `condition`, with the album's count of such photos as
+    .visible: one query for the whole list (window functions), not two per album."""
+    if not albums:
+        return []
+    place = fn.ROW_NUMBER().over(partition_by=[Photo.album], order_by=[Photo.created_at, Photo.id])
+    visible = fn.COUNT(Photo.id).over(partition_by=[Photo.album])
+    ranked = Photo.select(Photo, place.alias('place'), visible.alias('visible')).where(
+        Photo.album.in_([album.id for album in albums]))
+    ranked = (ranked if condition is None else ranked.where(condition)).alias('ranked')
+    return Photo.select(SQL('ranked.*')).from_(ranked).where(ranked.c.place == 1)
 
 
 def overview(user):

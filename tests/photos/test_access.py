@@ -198,3 +198,20 @@ def test_editing_a_caption_keeps_the_tag_of_a_pupil_who_left_the_class(demo_app,
     assert not service.safe_for_everyone(scene.refused)
     guardian = scene.client(demo_app, 'guardian')
     assert 'refused' not in visible_in_album(scene, album_view(scene, guardian))
+
+
+@pytest.mark.parametrize('who', sorted(SEES))
+def test_album_list_counts_and_covers_only_what_each_may_see(scene, who):
+    """The albums page: each album's number of photos and its cover follow the consent rule."""
+    from tests.photos.conftest import jpeg
+    teacher, user = scene.people['teacher'], scene.people[who]
+    pool = service.create_album(teacher, scene.classroom.id, 'Piscine')
+    (only,), _refused = service.add_photos(teacher, pool, [('bassin.jpg', io.BytesIO(jpeg((9, 9, 9))))])
+    service.update_photo(teacher, only.id, 'Le bassin', [scene.pupils['refused'].id])
+    _classroom, albums = service.list_albums(user, scene.classroom.id)
+    listed = {entry['album'].id: entry for entry in albums}
+    park, pool_entry = listed[scene.album.id], listed[pool.id]
+    assert park['count'] == len(SEES[who]) and park['cover'].id == scene.open.id
+    pool_seen = who in ('teacher', 'guardian_of_refused')
+    assert pool_entry['count'] == (1 if pool_seen else 0)
+    assert (pool_entry['cover'].id if pool_entry['cover'] else None) == (only.id if pool_seen else None)
