@@ -3,8 +3,8 @@
 With `--workers N` (N > 1, PostgreSQL only) the parent migrates the database, builds the app,
 closes every connection, binds the listening socket, then forks N children that each serve that
 same socket with the parent's app and their own waitress threads, connection pool and scheduler
-thread (connections are opened after fork). The parent only supervises: it restarts a child that dies and stops them all on SIGTERM or
-SIGINT. SQLite is refused with several processes: it has one writer at a time, so one process with
+thread (connections are opened after fork). The parent only supervises: it restarts a child that
+dies and stops them all on SIGTERM or SIGINT. SQLite is refused with several processes: it has one writer at a time, so one process with
 several threads serves a school as fast and more simply.
 """
 import gc
@@ -76,8 +76,8 @@ def build(config, demo=False):
 
 
 def listen(config, application, **where):
-    """Waitress on host/port or on sockets=[...], its requests in two lanes (see ecole_ent.lanes)."""
-    # X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests.
+    """Waitress on host/port or on sockets=[...], its requests in two lanes (see ecole_ent.lanes).
+    X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests."""
     return lanes.create_server(application, config['server.threads'], ident='ecole-ent',
                                channel_timeout=60,
                                max_request_body_size=300 * 2**20,   # ten photos at the per-photo limit
