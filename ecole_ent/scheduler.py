@@ -4,33 +4,42 @@ The whole API, for a feature (put it in the feature's jobs.py, found through fea
 
     from ..scheduler import job
 
-    @job('directory.sync', every=3600, help="Synchronise les comptes avec l'annuaire")
-    def sync():
+    @job('sessions.cleanup', every=3600, help='Supprime les sessions expirées')
+    def cleanup():
         ...     # the database is bound; raise to report a failure (retried with back-off)
 
+`every` is seconds, or a function of the configuration (`every=lambda config:
+config['directory.interval_hours'] * 3600`); `backoff=` is the first retry delay after a failure
+(default 30 s, doubling, at most the interval); `timeout=` how long a run may take before it is
+presumed dead (default one hour). Manual work that must not overlap a job (an uploaded directory
+file while the directory sync may run) goes in `with hold(name):`, which takes the job's lease
+without touching its schedule and raises Busy when the job runs elsewhere; re-entrant in a thread
+(the job itself may call code that holds its lease).
+
 `ecole-ent jobs list` shows every job and its last run; `ecole-ent jobs run NAME` runs one now.
-Options: `scheduler.intervals = directory.sync=900,...` changes intervals; `scheduler.enabled =
+Options: `scheduler.intervals = sessions.cleanup=900,...` changes intervals; `scheduler.enabled =
 false` keeps the thread from starting (jobs then run only from the command line, e.g. from cron).
 
 How one process wins: every `serve` process starts one thread (start()) that wakes each second and,
 for a job whose lease looks expired, tries to claim it with a single atomic statement:
-    UPDATE job_lease SET holder = me, expires_at = start + max(interval, timeout)
+    UPDATE job_lease SET holder = me, expires_at = start + timeout
      WHERE name = job AND expires_at < now
 (or, the first time, INSERT ... ON CONFLICT DO NOTHING). On PostgreSQL a concurrent UPDATE waits
 for the row lock then re-checks the WHERE on the new row, so only one statement changes the row;
 on SQLite writes are serialised (BEGIN IMMEDIATE). The winner runs the job, then sets
-expires_at = start + interval (success) or now + back-off (failure: 30 s doubling, at most the
-interval). A process that dies mid-run holds the lease at most `timeout` (default one hour). Times
-are naive UTC from each host's clock: hosts sharing a database must keep their clocks in sync.
+expires_at = start + interval (success) or now + back-off (failure: `backoff` seconds doubling, at
+most the interval). A process that dies mid-run holds the lease at most `timeout`. Times are naive
+UTC from each host's clock: hosts sharing a database must keep their clocks in sync.
 """
 import logging
 import os
 import socket
 import threading
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
+from typing import Callable, Union
 
 from . import db, features
 from .errors import EcoleError, NotFound
@@ -40,22 +49,28 @@ from .models import JobLease, JobRun, now
 logger = logging.getLogger(__name__)
 
 TICK = 1.0                       # seconds between two looks at the leases
-BACKOFF_START = 30               # seconds before the first retry of a failed job
+BACKOFF_START = 30               # seconds before the first retry of a failed job (default)
 HISTORY_DAYS = 30
 
 
 @dataclass
 class Job:
     name: str
-    every: int                   # seconds
+    every: Union[int, Callable]  # seconds, or a function of the configuration returning seconds
     function: Callable
     help: str = ''
     timeout: int = 3600          # a run older than this is presumed dead
+    backoff: int = BACKOFF_START     # seconds before the first retry after a failure
+
+
+class Busy(EcoleError):
+    """The job is running (scheduled elsewhere, or held by a manual run)."""
 
 
 JOBS = {}
 _overrides = {}
 _config = {}
+_held = threading.local()        # .names: the jobs whose lease this thread holds (run or hold())
 
 
 def current_config():
@@ -63,10 +78,12 @@ def current_config():
     return _config['value']
 
 
-def job(name, every, help='', timeout=3600):
-    """Decorator registering `function` as the periodic job `name` (every `every` seconds)."""
+def job(name, every, help='', timeout=3600, backoff=BACKOFF_START):
+    """Decorator registering `function` as the periodic job `name` (every `every` seconds, or
+    every `every(config)` seconds when `every` is a function)."""
     def register(function):
-        JOBS[name] = Job(name, int(every), function, help, int(timeout))
+        JOBS[name] = Job(name, every if callable(every) else int(every), function, help,
+                         int(timeout), int(backoff))
         return function
     return register
 
@@ -87,8 +104,21 @@ def configure(config):
             _overrides[name.strip()] = int(seconds)
 
 
-def interval(job_):
-    return _overrides.get(job_.name, job_.every)
+def interval(job_, config=None):
+    """Seconds between two runs: `scheduler.intervals`, else the job's `every` (evaluated with
+    `config`, by default this process's configuration, when it is a function)."""
+    if job_.name in _overrides:
+        return _overrides[job_.name]
+    if callable(job_.every):
+        return int(job_.every(current_config() if config is None else config))
+    return job_.every
+
+
+def get(name):
+    job_ = JOBS.get(name)
+    if job_ is None:
+        raise NotFound(_('Tâche inconnue : %s (tâches : %s)') % (name, ', '.join(sorted(JOBS)) or '-'))
+    return job_
 
 
 def holder_name():
@@ -100,7 +130,7 @@ def holder_name():
 def claim(job_, holder, force=False):
     """Take the lease of job_ if it is due (or, with force, if it is not running); True if taken."""
     moment = now()
-    hold_until = moment + timedelta(seconds=max(interval(job_), job_.timeout))
+    hold_until = moment + timedelta(seconds=job_.timeout)
     with db.writing():
         due = JobLease.expires_at < moment
         if force:
@@ -114,26 +144,28 @@ def claim(job_, holder, force=False):
     return bool(taken)
 
 
-def run_claimed(job_, holder):
-    """Run a job whose lease this process holds; record the outcome; True if it succeeded."""
+def run_claimed(job_, holder, function=None, config=None):
+    """Run a job whose lease this process holds (or `function` in its place); record the outcome;
+    True if it succeeded. `config` is for an interval that depends on it (see interval())."""
     started = JobLease.get_by_id(job_.name).started_at
     with db.writing():
         run = JobRun.create(name=job_.name, holder=holder, started_at=started)
     error = None
     try:
-        job_.function()
+        with _holding(job_.name):
+            (function or job_.function)()
     except Exception:   # a job failure is logged and retried, it never stops the scheduler
         error = traceback.format_exc(limit=8)
         logger.exception('tâche périodique %s en échec', job_.name)
     finished = now()
+    every = interval(job_, config)
     with db.writing():
         lease = JobLease.get_by_id(job_.name)
         if error is None:
-            failures, expires = 0, started + timedelta(seconds=interval(job_))
+            failures, expires = 0, started + timedelta(seconds=every)
         else:
             failures = lease.failures + 1
-            expires = finished + timedelta(
-                seconds=min(interval(job_), BACKOFF_START * 2 ** (failures - 1)))
+            expires = finished + timedelta(seconds=min(every, job_.backoff * 2 ** (failures - 1)))
         JobLease.update(finished_at=finished, failures=failures, last_error=error,
                         expires_at=expires).where(
             (JobLease.name == job_.name) & (JobLease.holder == holder)).execute()
@@ -158,19 +190,68 @@ def run_due(holder=None):
     return ran
 
 
-def run_now(name):
-    """`ecole-ent jobs run NAME`: run one job now unless another process is running it."""
-    job_ = JOBS.get(name)
-    if job_ is None:
-        raise NotFound(_('Tâche inconnue : %s (tâches : %s)') % (name, ', '.join(sorted(JOBS)) or '-'))
+def _busy(name):
+    lease = JobLease.get_or_none(JobLease.name == name)
+    if lease is None or lease.started_at is None:
+        return Busy(_('La tâche %s est en cours : réessayez plus tard.') % name)
+    return Busy(_('La tâche %s est en cours dans %s depuis %s (UTC) : réessayez plus tard.')
+                % (name, lease.holder, f'{lease.started_at:%d/%m/%Y %H:%M:%S}'))
+
+
+def run_now(name, function=None, config=None):
+    """`ecole-ent jobs run NAME`: run one job now unless it is running (Busy), as a scheduled run
+    would (the next run and the back-off follow from it); EcoleError when it fails.
+    `function` replaces the job's own for this run (to say who asked for it, for instance)."""
+    job_ = get(name)
     holder = holder_name()
     if not claim(job_, holder, force=True):
-        lease = JobLease.get_by_id(name)
-        raise EcoleError(_('La tâche %s est en cours dans %s depuis %s (UTC) : réessayez plus tard.')
-                         % (name, lease.holder, f'{lease.started_at:%d/%m/%Y %H:%M:%S}'))
-    if not run_claimed(job_, holder):
+        raise _busy(name)
+    if not run_claimed(job_, holder, function, config):
         raise EcoleError(_('La tâche %s a échoué : %s')
                          % (name, JobLease.get_by_id(name).last_error.strip().splitlines()[-1]))
+
+
+@contextmanager
+def _holding(name):
+    names = _held.__dict__.setdefault('names', set())
+    names.add(name)
+    try:
+        yield
+    finally:
+        names.discard(name)
+
+
+@contextmanager
+def hold(name, busy_message=None):
+    """Hold job `name`'s lease around manual work that must not overlap a run of it.
+
+    Raises Busy (with `busy_message` if given) when the job runs or another holder has it. Does
+    not change the schedule: the lease gets its previous holder and times back, so the next run
+    and the failure count stay as they were. Re-entrant in a thread, and free inside the job itself.
+    """
+    if name in getattr(_held, 'names', ()):
+        yield
+        return
+    job_ = get(name)
+    holder = holder_name()
+    with db.writing():
+        query = JobLease.select().where(JobLease.name == name)
+        before = (query if db.is_sqlite() else query.for_update()).first()  # SQLite: BEGIN IMMEDIATE
+        if not claim(job_, holder, force=True):
+            raise Busy(busy_message) if busy_message else _busy(name)
+        mine = JobLease.get_by_id(name).started_at
+    try:
+        with _holding(name):
+            yield
+    finally:
+        with db.writing():
+            ours = (JobLease.name == name) & (JobLease.holder == holder) & (JobLease.started_at == mine)
+            if before is None:
+                JobLease.delete().where(ours).execute()
+            else:
+                JobLease.update(holder=before.holder, expires_at=before.expires_at,
+                                started_at=before.started_at, finished_at=before.finished_at
+                                ).where(ours).execute()
 
 
 def status():

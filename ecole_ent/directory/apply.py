@@ -57,12 +57,13 @@ def sync(read, source, school_uai=None, *, dry_run=False, force=False, trigger='
     if dry_run:
         return _sync(read, source, school_uai, dry_run, force, trigger, actor, threshold,
                      grace_days)
+    from ..scheduler import Busy
     from .schedule import exclusive
     try:
         with exclusive():          # one run at a time, whoever starts it
             return _sync(read, source, school_uai, dry_run, force, trigger, actor, threshold,
                          grace_days)
-    except FeedError as exc:       # another run holds the lease
+    except Busy as exc:            # another run holds the lease
         return Outcome(message=str(exc))
 
 

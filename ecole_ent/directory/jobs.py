@@ -1,20 +1,22 @@
 """The directory sync as a periodic job of the scheduler (ecole_ent/scheduler.py).
 
-The job looks every 10 minutes; the sync itself runs when schedule.due() says so: every
-`directory.interval_hours`, or sooner after a failure with back-off (5 minutes, 10, 20...).
+Every `directory.interval_hours`, or sooner after a failure (5 minutes, 10, 20... at most the
+interval), the configured source is read and applied. The job's lease also keeps a manual import
+(command line, uploaded file: directory/apply.py) from overlapping a run (directory/schedule.py).
 """
 import logging
 
 from ..scheduler import current_config, job
-from . import schedule
+from . import service
 
 logger = logging.getLogger(__name__)
+NAME = 'directory.sync'
 
 
-@job('directory.sync', every=600, help="Synchronise les comptes avec l'annuaire configuré, à l'heure prévue")
+@job(NAME, every=lambda config: config['directory.interval_hours'] * 3600, backoff=300,
+     help="Synchronise les comptes avec l'annuaire configuré, à l'heure prévue")
 def sync():
     config = current_config()
-    if not config['directory.source'] or not schedule.due():
-        return
-    ran, message = schedule.run_once(config)
-    logger.info('synchronisation planifiée : %s', message)
+    if config['directory.source']:
+        outcomes = service.run_configured(config)       # raises FeedError: the scheduler backs off
+        logger.info('synchronisation planifiée : %d import(s)', len(outcomes))

@@ -1,135 +1,70 @@
-"""Running the configured sync unattended: its own lease (one run at a time), and back-off.
+"""The directory sync on demand, and the lock that keeps manual imports and runs apart.
 
-The periodic trigger is the scheduler's job `directory.sync` (directory/jobs.py), which calls
-run_once() when due(); this module's lease makes a scheduled run, a command-line run and an
-admin upload exclude each other.
-
-Only one process runs the job at a time, whatever the number of server processes or a
-cron job started meanwhile: the lease is a row in the database, taken with a conditional
-UPDATE (or INSERT) inside a write transaction. A failed run (directory unreachable, bad
-feed) changes no account; the next attempt waits 5 minutes, then 10, 20... up to the
-normal interval. ``run_once`` is what cron, the systemd timer and the admin button call.
+The periodic run is the scheduler's job `directory.sync` (directory/jobs.py): its lease is the
+job's row in job_lease, so one run at a time whatever the number of processes, and after a failure
+(directory unreachable, bad feed: no account changes) the next attempt waits 5 minutes, then 10,
+20... up to `directory.interval_hours`. This module adds:
+- run_once(): the command line (`directory sync-scheduled`, cron) and the admin button run the job
+  now, unless it is running, and its outcome sets the next run as a scheduled run's would;
+- exclusive(): a manual import (command line, uploaded AAF or ONDE file) holds the job's lease,
+  so that it and a run exclude each other, without moving the next scheduled run;
+- state(): the job's lease, for the directory page.
 """
-import logging
-import os
-import socket
-import threading
-import uuid
-from contextlib import contextmanager
-from datetime import timedelta
-
-from peewee import IntegrityError
-
-from ..db import writing
+from .. import scheduler
+from ..errors import EcoleError
 from ..i18n import _
-from ..models import now
-from ..models.directory import SyncLease
-from . import service
+from ..models import JobLease
+from . import jobs, service
 from .records import FeedError
 
-logger = logging.getLogger(__name__)
-JOB = 'directory-sync'
-LEASE = timedelta(minutes=30)        # a run that crashed without releasing frees the job after this
-FIRST_RETRY = timedelta(minutes=5)
-HOLDER = f'{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}'
-_held = threading.local()            # the lease this thread holds, so nested calls do not wait
+JOB = jobs.NAME
 
 
-def acquire(name=JOB, holder=HOLDER, ttl=LEASE, at=None):
-    """Take the lease if it is free or expired; True when this holder now has it."""
-    at = at or now()
-    with writing():
-        taken = (SyncLease.update(holder=holder, expires_at=at + ttl)
-                 .where((SyncLease.name == name)
-                        & ((SyncLease.expires_at <= at) | (SyncLease.holder == holder)
-                           | (SyncLease.holder == '')))
-                 .execute())
-        if taken:
-            return True
-        if SyncLease.select().where(SyncLease.name == name).exists():
-            return False
-        try:
-            with writing():              # a savepoint: a concurrent insert must not abort us
-                SyncLease.create(name=name, holder=holder, expires_at=at + ttl)
-            return True
-        except IntegrityError:
-            return False
+def busy_message():
+    return _('Une synchronisation est déjà en cours.')
 
 
-def release(name=JOB, holder=HOLDER, error=None, interval=timedelta(hours=6), at=None):
-    """Free the lease and set the next run: the interval, or a back-off after a failure."""
-    at = at or now()
-    lease = SyncLease.get(SyncLease.name == name)
-    failures = lease.failures + 1 if error else 0
-    wait = backoff(failures, interval) if error else interval
-    with writing():
-        SyncLease.update(holder='', expires_at=at, failures=failures, next_run_at=at + wait,
-                        last_error=error or '').where(
-            (SyncLease.name == name) & (SyncLease.holder == holder)).execute()
-    return wait
-
-
-def _new_holder():
-    return f'{HOLDER}:{uuid.uuid4().hex[:8]}'     # per run: two threads are two holders
-
-
-@contextmanager
 def exclusive():
-    """Hold the sync lease around a manual run (command line, admin upload); re-entrant.
+    """Hold the sync's lease around a manual import; re-entrant (a run already holds it).
 
-    Raises FeedError when another run holds it; leaves the schedule's back-off untouched.
+    Raises scheduler.Busy while another run or import holds it; leaves the schedule untouched.
     """
-    if getattr(_held, 'holder', None):
-        yield
-        return
-    holder = _new_holder()
-    if not acquire(holder=holder):
-        raise FeedError(_('Une synchronisation est déjà en cours.'))
-    _held.holder = holder
-    try:
-        yield
-    finally:
-        _held.holder = None
-        with writing():
-            SyncLease.update(holder='', expires_at=now()).where(
-                (SyncLease.name == JOB) & (SyncLease.holder == holder)).execute()
-
-
-def backoff(failures, interval):
-    """5 min, 10, 20, 40... never longer than the normal interval."""
-    return min(interval, FIRST_RETRY * (2 ** max(failures - 1, 0)))
-
-
-def due(at=None):
-    lease = SyncLease.get_or_none(SyncLease.name == JOB)
-    return lease is None or lease.next_run_at is None or lease.next_run_at <= (at or now())
+    return scheduler.hold(JOB, busy_message())
 
 
 def state():
-    return SyncLease.get_or_none(SyncLease.name == JOB)
+    """The job's lease for the directory page, None before its first run: {'running',
+    'next_run_at' (None while running), 'failures' (consecutive), 'last_error' (a trace)}."""
+    lease = JobLease.get_or_none(JobLease.name == JOB)
+    if lease is None:
+        return None
+    running = lease.started_at is not None and (lease.finished_at is None
+                                                or lease.finished_at < lease.started_at)
+    return {'running': running, 'next_run_at': None if running else lease.expires_at,
+            'failures': lease.failures, 'last_error': lease.last_error}
 
 
 def run_once(config, trigger='schedule', actor=None, job=None):
-    """Run the configured sync if nobody else is: (True|False|None, French message).
+    """Run the configured sync now if nobody else is: (True|False|None, French message).
 
-    True: applied; False: failed (and back-off set); None: another run holds the lease.
+    True: applied; False: failed (back-off set); None: a run or an import holds the lease.
+    `job(config, trigger=, actor=)` replaces service.run_configured (tests).
     """
-    interval = timedelta(hours=config['directory.interval_hours'])
-    holder = _new_holder()
-    if not acquire(holder=holder):
-        return None, _('Une synchronisation est déjà en cours.')
-    error = None
-    _held.holder = holder
+    outcomes, errors = [], []
+
+    def run():
+        try:
+            outcomes.extend((job or service.run_configured)(config, trigger=trigger, actor=actor))
+        except FeedError as exc:
+            errors.append(str(exc))
+            raise                      # the scheduler records the failure and backs off
+        except Exception as exc:       # logged with its trace by the scheduler, which survives it
+            errors.append(_('Échec inattendu : {error}').format(error=exc))
+            raise
     try:
-        outcomes = (job or service.run_configured)(config, trigger=trigger, actor=actor)
-        message = _('Synchronisation terminée ({n} import(s)).').format(n=len(outcomes))
-    except FeedError as exc:
-        error = message = str(exc)
-        logger.warning('synchronisation planifiée non appliquée : %s', message)
-    except Exception as exc:          # the scheduler must survive anything; the log has the trace
-        logger.exception('échec de la synchronisation planifiée')
-        error = message = _('Échec inattendu : {error}').format(error=exc)
-    finally:
-        _held.holder = None
-        release(holder=holder, error=error, interval=interval)
-    return error is None, message
+        scheduler.run_now(JOB, run, config)
+    except scheduler.Busy:
+        return None, busy_message()
+    except EcoleError as exc:
+        return False, errors[0] if errors else str(exc)
+    return True, _('Synchronisation terminée ({n} import(s)).').format(n=len(outcomes))

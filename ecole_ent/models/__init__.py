@@ -3,8 +3,7 @@ from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom
                        GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
 from .base import BaseModel, now
 from .blog import Attachment, Blog, Comment, Post
-from .directory import (DirectoryRecord, PupilCard, SourceStructure, SyncLease, SyncLine,
-                        SyncRun)
+from .directory import DirectoryRecord, PupilCard, SourceStructure, SyncLine, SyncRun
 from .photos import Album, Photo, PhotoTag
 from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
@@ -12,6 +11,6 @@ from .visits import Visit
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
               LoginSession, Throttle, AuditEvent, JobLease, JobRun,
-              SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard, SyncLease,
+              SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard,
               Album, Photo, PhotoTag,
               Blog, Post, Comment, Attachment, Visit]

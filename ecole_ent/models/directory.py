@@ -1,5 +1,5 @@
 """Directory sync: runs and their per-person lines, what each source last said about each
-account, structure ids learnt from feeds, pupils' QR sign-in cards, and the scheduler's lease."""
+account, structure ids learnt from feeds, pupils' QR sign-in cards."""
 import json
 
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
@@ -95,13 +95,3 @@ class PupilCard(BaseModel):
     issued_by = ForeignKeyField(User, null=True, backref='+', on_delete='SET NULL')
     issued_at = DateTimeField(default=now)
 
-
-class SyncLease(BaseModel):
-    """The directory sync's lease: one run at a time (scheduled, command line or admin upload),
-    and its back-off after a failure. The periodic trigger is the scheduler's job directory.sync."""
-    name = CharField(primary_key=True, max_length=100)
-    holder = CharField(default='', max_length=200)
-    expires_at = DateTimeField(default=now)
-    failures = IntegerField(default=0)
-    next_run_at = DateTimeField(null=True)
-    last_error = TextField(default='')

@@ -1,14 +1,16 @@
-"""The scheduler's database lease, back-off, and the yearly rollover."""
+"""The directory sync on the scheduler's lease (one run or import at a time), its back-off, and
+the yearly rollover."""
+import threading
 from datetime import timedelta
 
 import pytest
 
+from ecole_ent import db, scheduler
 from ecole_ent.accounts import service as accounts
 from ecole_ent.directory import rollover, schedule, service
 from ecole_ent.directory.records import FeedError
 from ecole_ent.errors import ValidationError
-from ecole_ent.models import Classroom, Enrolment, SchoolYear, User, now
-from ecole_ent.models.directory import SyncLease
+from ecole_ent.models import Classroom, Enrolment, JobLease, SchoolYear, SyncRun, User, now
 
 from .conftest import COMPLET, UAI
 
@@ -18,14 +20,48 @@ def school(database):
     return accounts.ensure_school(UAI, 'École des Mimosas')
 
 
-def test_only_one_holder_gets_the_lease_until_it_expires_or_is_released(database):
-    assert schedule.acquire(holder='a')
-    assert not schedule.acquire(holder='b')
-    assert schedule.acquire(holder='a')                      # the holder may renew
-    later = now() + schedule.LEASE + timedelta(seconds=1)
-    assert schedule.acquire(holder='b', at=later)            # a crashed holder frees the job
-    schedule.release(holder='b')
-    assert schedule.acquire(holder='c')
+def lease():
+    return JobLease.get_by_id(schedule.JOB)
+
+
+def in_another_thread(function):
+    """function()'s result, or the exception it raised, from a thread with its own connection."""
+    result = []
+
+    def target():
+        try:
+            result.append(function())
+        except Exception as exc:
+            result.append(exc)
+        finally:
+            db.close()
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    return result[0]
+
+
+def hold_briefly():
+    with schedule.exclusive():
+        return 'held'
+
+
+def test_only_one_holder_at_a_time_and_holding_leaves_the_schedule_as_it_was(config, database):
+    with schedule.exclusive():
+        with schedule.exclusive():                               # re-entrant in the thread
+            assert lease().holder == scheduler.holder_name()
+        refused = in_another_thread(hold_briefly)
+        assert isinstance(refused, scheduler.Busy)
+        assert str(refused) == 'Une synchronisation est déjà en cours.'
+        assert schedule.run_once(config, job=lambda *a, **k: [])[0] is None
+    assert not JobLease.select().exists()                        # no run yet: still none
+    assert in_another_thread(hold_briefly) == 'held'
+    assert scheduler.claim(scheduler.JOBS[schedule.JOB], 'elsewhere:1')    # a run elsewhere
+    with pytest.raises(scheduler.Busy, match='déjà en cours'):
+        hold_briefly()
+    JobLease.update(expires_at=now() - timedelta(seconds=1)).execute()      # ...presumed dead
+    assert hold_briefly() == 'held'
+    assert lease().holder == 'elsewhere:1' and lease().expires_at < now()   # still due
 
 
 def test_a_run_that_holds_the_lease_blocks_a_second_one(config, database):
@@ -46,32 +82,34 @@ def test_failures_back_off_then_success_resets(config, database):
     for _attempt in range(3):
         ran, message = schedule.run_once(config, job=failing)
         assert (ran, message) == (False, 'Annuaire LDAP injoignable')
-        lease = SyncLease.get(SyncLease.name == schedule.JOB)
-        waits.append(lease.next_run_at - lease.expires_at)
+        row = lease()
+        waits.append(row.expires_at - row.finished_at)
     assert waits == [timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=20)]
-    assert lease.failures == 3 and lease.last_error == 'Annuaire LDAP injoignable'
-    assert not schedule.due() and schedule.due(at=now() + timedelta(minutes=21))
-    assert schedule.backoff(20, interval) == interval
-    schedule.run_once(config, job=lambda *a, **k: [])
-    lease = SyncLease.get(SyncLease.name == schedule.JOB)
-    assert (lease.failures, lease.last_error, lease.holder) == (0, '', '')
-    assert lease.next_run_at - lease.expires_at == interval
+    assert row.failures == 3 and 'Annuaire LDAP injoignable' in row.last_error
+    assert schedule.state() == {'running': False, 'next_run_at': row.expires_at, 'failures': 3,
+                                'last_error': row.last_error}
+    JobLease.update(failures=20).execute()
+    schedule.run_once(config, job=failing)
+    assert lease().expires_at - lease().finished_at == interval        # never longer
+    assert schedule.run_once(config, job=lambda *a, **k: [])[0] is True
+    row = lease()
+    assert (row.failures, row.last_error) == (0, None)
+    assert row.expires_at - row.started_at == interval
 
 
 def test_an_unexpected_crash_is_a_failure_not_a_dead_scheduler(config, database):
     def crashing(config, trigger, actor):
         raise RuntimeError('boom')
     ran, message = schedule.run_once(config, job=crashing)
-    assert ran is False and 'boom' in message
-    assert schedule.acquire(holder='next')
+    assert ran is False and message == 'Échec inattendu : boom'
+    assert lease().failures == 1 and not schedule.state()['running']
+    assert schedule.run_once(config, job=lambda *a, **k: [])[0] is True
 
 
 def test_the_job_does_nothing_when_no_source_is_configured(config, database):
-    from ecole_ent import scheduler
-    from ecole_ent.directory import jobs
     scheduler.configure(config)
-    jobs.sync()
-    assert not SyncLease.select().exists()
+    scheduler.run_now(schedule.JOB)
+    assert not SyncRun.select().exists() and lease().failures == 0
 
 
 def test_a_failing_ldap_source_changes_nothing_and_is_reported(config, school):
@@ -110,14 +148,15 @@ def test_rollover_refuses_a_bad_or_past_year(config, school):
 
 
 def test_a_manual_sync_waits_for_no_one_but_refuses_while_the_schedule_runs(config, school):
-    assert schedule.acquire(holder='scheduler-elsewhere')
+    assert scheduler.claim(scheduler.JOBS[schedule.JOB], 'scheduler-elsewhere')
     busy = service.sync_aaf1d([COMPLET], config)
     assert not busy.applied and 'déjà en cours' in busy.message
     assert User.select().where(User.source == 'aaf1d').count() == 0
     assert service.sync_aaf1d([COMPLET], config, dry_run=True).plan.count('created') == 23
-    schedule.release(holder='scheduler-elsewhere')
+    JobLease.update(finished_at=now(), expires_at=now() + timedelta(hours=6)).execute()  # it ends
+    before = lease().__data__
     assert service.sync_aaf1d([COMPLET], config).applied
-    assert SyncLease.get(SyncLease.name == schedule.JOB).holder == ''
+    assert lease().__data__ == before           # the next scheduled run has not moved
 
 
 def test_the_scheduler_thread_runs_the_sync_when_due(config, school):
@@ -137,7 +176,10 @@ def test_the_scheduler_thread_runs_the_sync_when_due(config, school):
         runner.stop()
     assert not list(inbox.glob('*.xml'))
     assert User.select().where(User.source == 'aaf1d').count() == 23
-    assert not schedule.due()                   # next run in interval_hours
+    row = lease()                               # next run in interval_hours
+    assert row.failures == 0 and row.expires_at - row.started_at == timedelta(
+        hours=config['directory.interval_hours'])
+    assert schedule.state()['next_run_at'] > now()
 
 
 def test_healthz_reports_the_last_sync_and_warns_when_it_failed(config, school):

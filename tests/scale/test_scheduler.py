@@ -115,6 +115,72 @@ def test_intervals_can_be_changed_by_configuration(calls, config):
         scheduler.configure(config)
 
 
+def test_every_may_be_a_function_of_the_configuration_and_back_off_is_per_job(database, config,
+                                                                             monkeypatch):
+    monkeypatch.setattr(scheduler, 'JOBS', {})
+    outcomes = [RuntimeError('annuaire injoignable'), None]
+
+    @scheduler.job('test.daily', every=lambda config: config['directory.interval_hours'] * 3600,
+                   backoff=300)
+    def daily():
+        error = outcomes.pop(0)
+        if error:
+            raise error
+    scheduler.configure(config)
+    every = config['directory.interval_hours'] * 3600
+    assert scheduler.status()[0]['every'] == every
+    assert scheduler.run_due('host:1') == ['test.daily']
+    lease = JobLease.get_by_id('test.daily')
+    assert lease.failures == 1 and lease.expires_at - lease.finished_at == timedelta(seconds=300)
+    assert lease.expires_at - lease.started_at < timedelta(seconds=every)
+    JobLease.update(expires_at=now() - timedelta(seconds=1)).execute()
+    assert scheduler.run_due('host:1') == ['test.daily']
+    lease = JobLease.get_by_id('test.daily')
+    assert lease.failures == 0 and lease.expires_at - lease.started_at == timedelta(seconds=every)
+
+
+def test_hold_keeps_the_job_out_without_moving_its_schedule(calls):
+    scheduler.run_due('host:1')
+    JobLease.update(expires_at=now() - timedelta(seconds=1)).execute()     # due again
+    before = JobLease.get_by_id('test.count').__data__
+    with scheduler.hold('test.count'):
+        with scheduler.hold('test.count'):                                 # re-entrant
+            assert scheduler.run_due('host:2') == []
+        with pytest.raises(scheduler.Busy, match='en cours dans'):
+            scheduler.run_now('test.count')
+        with pytest.raises(scheduler.Busy, match='^Occupé$'):
+            in_thread(lambda: scheduler.hold('test.count', 'Occupé').__enter__())
+    assert JobLease.get_by_id('test.count').__data__ == before
+    assert scheduler.run_due('host:2') == ['test.count'] and len(calls) == 2
+
+
+def test_a_job_may_hold_its_own_lease(calls):
+    def nested():
+        with scheduler.hold('test.count'):
+            calls.append('nested')
+    scheduler.JOBS['test.count'] = scheduler.Job('test.count', 60, nested)
+    scheduler.run_now('test.count')
+    assert calls == ['nested'] and JobLease.get_by_id('test.count').failures == 0
+
+
+def in_thread(function):
+    """Run function in another thread (its own connection); re-raise what it raised."""
+    errors = []
+
+    def target():
+        try:
+            function()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            db.close()
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    if errors:
+        raise errors[0]
+
+
 def test_the_session_cleanup_job_removes_only_what_expired(demo):
     from ecole_ent.accounts import jobs
     teacher = demo.teacher
