@@ -17,6 +17,6 @@ NAME = 'directory.sync'
      help="Synchronise les comptes avec l'annuaire configuré, à l'heure prévue")
 def sync():
     config = current_config()
-    if config['directory.source']:
+    if config['directory.source'] in service.FETCHED:
         outcomes = service.run_configured(config)       # raises FeedError: the scheduler backs off
         logger.info('synchronisation planifiée : %d import(s)', len(outcomes))

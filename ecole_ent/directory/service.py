@@ -118,6 +118,9 @@ def sync_inbox(config, **kw):
     return outcomes
 
 
+FETCHED = ('ldap', 'aaf1d')     # sources the appliance reads by itself; ONDE files are uploaded
+
+
 def run_configured(config, trigger='schedule', actor=None):
     """The scheduled job: the configured source, once. Raises FeedError on failure."""
     source = config['directory.source']
@@ -161,9 +164,10 @@ def default_school():
 def overview(school, config):
     """What the directory page shows: configured source, lease state, last runs."""
     from . import schedule            # schedule imports this module
+    source = config['directory.source']
     return {'school': school, 'runs': runs(school), 'failure': SyncRun.last_failure(school),
-            'source': config['directory.source'], 'job': schedule.state(),
-            'interval': config['directory.interval_hours']}
+            'source': source if source in FETCHED else None, 'onde': source == 'onde',
+            'job': schedule.state(), 'interval': config['directory.interval_hours']}
 
 
 UPLOAD_NAMES = {'eleves': 'eleves.csv', 'responsables': 'responsables.csv',

@@ -254,3 +254,12 @@ def test_the_year_archive_holds_the_blog_and_only_the_photos_the_guardian_may_se
         assert len([n for n in names if n.startswith('photos/')]) == len(visible)
         checked_a_hidden_photo |= len(visible) < total
     assert checked_a_hidden_photo, 'no photo of these classes is hidden from this guardian: the demo proves nothing'
+
+
+def test_with_onde_as_source_the_page_says_to_upload_rather_than_promise_a_schedule(config, client,
+                                                                                   imported):
+    """ONDE exports come from the director's hands: no 'every 6 hours', no 'sync now' button."""
+    config['directory.source'] = 'onde'
+    page = signed_in(client, 'olivier.ndiaye').get('/annuaire')
+    assert 'déposez-les ci-dessous' in page.text and 'toutes les' not in page.text
+    assert 'Synchroniser maintenant' not in page.text
