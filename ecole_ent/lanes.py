@@ -53,7 +53,8 @@ def create_server(application, threads, **adjustments):
                                            threads=threads, **adjustments)
     for listener in lanes.listeners():
         listener.channel_class = Channel
-    server.run = functools.partial(lanes.run, server)
+    lanes.wake = server.pull_trigger
+    server.run, server.close = functools.partial(lanes.run, server), lanes.close
     return server
 
 
@@ -74,6 +75,8 @@ class Lanes:
         self.socket_map = {}
         self.pending = collections.deque()
         self.loop_thread = None
+        self.running = self.stopping = False
+        self.wake = None
         self.slow = ThreadedTaskDispatcher()
         self.slow.set_thread_count(max(1, threads - 1))
 
@@ -92,18 +95,40 @@ class Lanes:
         (self.pending.append if self.is_quick(channel) else self.slow.add_task)(channel)
 
     def run(self, server):
-        """Waitress's main loop (server.run()), serving the quick lane between polls."""
-        self.loop_thread = threading.get_ident()
+        """Waitress's main loop (server.run()), serving the quick lane between polls, until
+        close(), SIGTERM or Ctrl-C; then the worker threads stop and every socket is closed."""
+        self.loop_thread, self.running = threading.get_ident(), True
         listeners = self.listeners()
         poll = wasyncore.poll2 if server.adj.asyncore_use_poll else wasyncore.poll
         try:
-            while self.socket_map:
+            while self.socket_map and not self.stopping:
                 poll(0 if self.pending else server.adj.asyncore_loop_timeout, self.socket_map)
                 for listener in listeners:
                     self.accept_more(listener, server.adj.connection_limit)
                 self.serve_quick()
         except (SystemExit, KeyboardInterrupt):
+            pass
+        finally:
+            self.running = False
             self.shutdown()
+            self.close_sockets()
+
+    def close(self):
+        """server.close(): from another thread, the loop is asked to stop (closing a socket under
+        its poll would break it); otherwise the sockets are closed at once."""
+        if self.running and threading.get_ident() != self.loop_thread:
+            self.stopping = True
+            self.wake()
+        else:
+            self.shutdown()
+            self.close_sockets()
+
+    def close_sockets(self):
+        """Close the listening sockets, the connections and the wake-up pipe (as waitress's
+        close_all, without calling server.close, which is close() here)."""
+        for dispatcher in list(self.socket_map.values()):
+            type(dispatcher).close(dispatcher)
+        self.socket_map.clear()
 
     def listeners(self):
         return [dispatcher for dispatcher in self.socket_map.values() if dispatcher.accepting]

@@ -148,3 +148,18 @@ def test_pages_go_to_the_quick_lane_and_the_rest_to_the_slow_one(served):
     assert not lanes_.is_quick(Channel('GET', '/album.zip'))
     assert not lanes_.is_quick(Channel('POST', '/envoi'))
     assert not lanes_.is_quick(Channel('POST', '/page'))          # a 405 is not worth a page's turn
+
+
+def test_close_from_another_thread_ends_the_loop_and_frees_the_port():
+    app = bottle.Bottle()
+    app.route('/page', 'GET', lambda: 'vite')
+    server = lanes.create_server(app, 2, host='127.0.0.1', port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    port = server.effective_port
+    assert fetch(port, 'GET', '/page') == (200, 'vite')
+    server.close()
+    thread.join(5)
+    assert not thread.is_alive() and server.task_dispatcher.socket_map == {}
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(('127.0.0.1', port), timeout=5)
