@@ -13,9 +13,7 @@ import sys
 import tempfile
 import urllib.request
 
-from bench.common import Server, demo_server, hello_command, load, rss_mb, sign_in_cookie
-
-GUARDIAN = 'aurelie.dubois'     # the demo's guardian with two children in two classes
+from bench.common import GUARDIAN, Server, demo_server, hello_command, load, rss_mb, sign_in_cookie
 
 
 def first_class_blog(base, cookie):

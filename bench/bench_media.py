@@ -144,9 +144,6 @@ def memory(tmp):
           f'   (target < 150 MB)')
 
 
-GUARDIAN = 'aurelie.dubois'     # a parent of the demo school
-
-
 def request(url, cookie, body=None, headers=None):
     """(status, headers, text) of one request with the session cookie; redirects not followed."""
     parts = urllib.parse.urlsplit(url)
@@ -173,7 +170,7 @@ def multipart(fields, files):
 
 def server_memory(tmp):
     """The real server (`ecole-ent serve --demo`) while five 8 MB photos are uploaded at once."""
-    from bench.common import Server, rss_mb, sign_in_cookie
+    from bench.common import GUARDIAN, Server, rss_mb, sign_in_cookie
     photos = [make_photo(4000, 3000, noise=140, quality=96, seed=10 + i) for i in range(5)]
     command = [sys.executable, '-m', 'ecole_ent', '--data', os.path.join(tmp, 'server'), 'serve',
                '--port', '{port}', '--demo']

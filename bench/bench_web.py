@@ -11,9 +11,7 @@ import os
 import sys
 import tempfile
 
-from bench.common import Server, demo_server, hello_command, load, rss_mb, sign_in_cookie
-
-GUARDIAN = 'aurelie.dubois'     # the demo's guardian with two children in two classes
+from bench.common import GUARDIAN, Server, demo_server, hello_command, load, rss_mb, sign_in_cookie
 
 
 def main():

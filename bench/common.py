@@ -92,6 +92,9 @@ class Server:
         self.stop()
 
 
+GUARDIAN = 'aurelie.dubois'     # the demo's guardian with two children in two classes
+
+
 def demo_server(data, threads=8):
     """ecole-ent serving the demo school from `data`, seeded first by `ecole-ent demo` in its own
     process: a school's server starts on a data folder seeded long before, so the memory measured

@@ -204,27 +204,31 @@ def hydration_plan(model, description):
 
 
 def instance(model, **data):
-    """A model instance from known column values, as hydrate() builds them: Model(**data) also
-    fills every default (now() for timestamps), which cost the guardian home a fifth of its
-    context (profiled). For instances read from a query, never for ones to save."""
+    """A model instance from known column values, as peewee builds query rows (__no_default__:
+    no defaults, nothing dirty). Model(**data) also fills every default (now() for timestamps),
+    which cost the guardian home a fifth of its context (profiled). For instances read from a
+    query, never for ones to save."""
+    return _built(model, data)
+
+
+def _built(model, data):
     obj = model.__new__(model)
     obj.__data__, obj._dirty, obj.__rel__ = data, set(), {}
     return obj
 
 
 def hydrate(model, plan, rows):
-    """Model instances from raw rows, as peewee builds them with __no_default__ (no defaults,
-    nothing dirty), without its per-query column resolution."""
+    """Model instances (see instance()) from raw rows, without peewee's per-query column
+    resolution; the plan's extra columns become plain attributes."""
     objects = []
-    new = model.__new__
     for row in rows:
-        obj = new(model)
-        data = {}
+        data, extra = {}, {}
         for (is_field, name, convert), value in zip(plan, row):
             if is_field:
                 data[name] = convert(value) if value is not None else None
             else:
-                obj.__dict__[name] = value
-        obj.__data__, obj._dirty, obj.__rel__ = data, set(), {}
+                extra[name] = value
+        obj = _built(model, data)
+        obj.__dict__.update(extra)
         objects.append(obj)
     return objects

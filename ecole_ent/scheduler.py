@@ -104,13 +104,13 @@ def configure(config):
             _overrides[name.strip()] = int(seconds)
 
 
-def interval(job_, config=None):
+def interval(job_):
     """Seconds between two runs: `scheduler.intervals`, else the job's `every` (evaluated with
-    `config`, by default this process's configuration, when it is a function)."""
+    this process's configuration when it is a function)."""
     if job_.name in _overrides:
         return _overrides[job_.name]
     if callable(job_.every):
-        return int(job_.every(current_config() if config is None else config))
+        return int(job_.every(current_config()))
     return job_.every
 
 
@@ -126,6 +126,12 @@ def holder_name():
 
 
 # --- the lease --------------------------------------------------------------------------------
+
+def running(lease):
+    """True while a run (or a hold()) has the lease: the opposite of what claim() may take."""
+    return (lease.started_at is not None and lease.expires_at >= now()
+            and (lease.finished_at is None or lease.finished_at < lease.started_at))
+
 
 def claim(job_, holder, force=False):
     """Take the lease of job_ if it is due (or, with force, if it is not running); True if taken."""
@@ -144,9 +150,9 @@ def claim(job_, holder, force=False):
     return bool(taken)
 
 
-def run_claimed(job_, holder, function=None, config=None):
+def run_claimed(job_, holder, function=None):
     """Run a job whose lease this process holds (or `function` in its place); record the outcome;
-    True if it succeeded. `config` is for an interval that depends on it (see interval())."""
+    True if it succeeded."""
     started = JobLease.get_by_id(job_.name).started_at
     with db.writing():
         run = JobRun.create(name=job_.name, holder=holder, started_at=started)
@@ -158,7 +164,7 @@ def run_claimed(job_, holder, function=None, config=None):
         error = traceback.format_exc(limit=8)
         logger.exception('tâche périodique %s en échec', job_.name)
     finished = now()
-    every = interval(job_, config)
+    every = interval(job_)
     with db.writing():
         lease = JobLease.get_by_id(job_.name)
         if error is None:
@@ -198,7 +204,7 @@ def _busy(name):
                 % (name, lease.holder, f'{lease.started_at:%d/%m/%Y %H:%M:%S}'))
 
 
-def run_now(name, function=None, config=None):
+def run_now(name, function=None):
     """`ecole-ent jobs run NAME`: run one job now unless it is running (Busy), as a scheduled run
     would (the next run and the back-off follow from it); EcoleError when it fails.
     `function` replaces the job's own for this run (to say who asked for it, for instance)."""
@@ -206,7 +212,7 @@ def run_now(name, function=None, config=None):
     holder = holder_name()
     if not claim(job_, holder, force=True):
         raise _busy(name)
-    if not run_claimed(job_, holder, function, config):
+    if not run_claimed(job_, holder, function):
         raise EcoleError(_('La tâche %s a échoué : %s')
                          % (name, JobLease.get_by_id(name).last_error.strip().splitlines()[-1]))
 

@@ -4,8 +4,8 @@ With `--workers N` (N > 1, PostgreSQL only) the parent migrates the database, bu
 closes every connection, binds the listening socket, then forks N children that each serve that
 same socket with the parent's app and their own waitress threads, connection pool and scheduler
 thread (connections are opened after fork). The parent only supervises: it restarts a child that
-dies and stops them all on SIGTERM or SIGINT. SQLite is refused with several processes: it has one writer at a time, so one process with
-several threads serves a school as fast and more simply.
+dies and stops them all on SIGTERM or SIGINT. SQLite is refused with several processes: it has one
+writer at a time, so one process with several threads serves a school as fast and more simply.
 """
 import gc
 import logging

@@ -217,6 +217,28 @@ class DemoView:
         raise AssertionError('the demo has no guardian with children in two classes')
 
 
+def in_another_thread(function):
+    """function()'s result from another thread, which has its own database connection (as
+    another request or process would); re-raises what it raised."""
+    import threading
+    outcome = []
+
+    def target():
+        try:
+            outcome.append((True, function()))
+        except Exception as exc:
+            outcome.append((False, exc))
+        finally:
+            db.close()
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(30)
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value
+
+
 class Client(webtest.TestApp):
     """WebTest client with a sign-in helper that goes through the real login form."""
 

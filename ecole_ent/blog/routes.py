@@ -132,7 +132,8 @@ def update(post_id):
         return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
                                                    values=values, preview=service.preview(values)))
     try:
-        post = service.update_post(user, post_id, values, uploaded_files('attachments'), request.forms.getall('remove'))
+        post = service.update_post(user, post_id, values, uploaded_files('attachments'),
+                                   request.forms.getall('remove'))
     except ValidationError as exc:
         return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
                                                    values=values, errors=exc.errors))

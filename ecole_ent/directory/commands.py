@@ -61,8 +61,8 @@ def cmd_sync_ldap(args, ctx):
 
 
 def cmd_sync_scheduled(args, ctx):
-    from . import schedule
-    if not ctx.config['directory.source']:
+    from . import schedule, service
+    if ctx.config['directory.source'] not in service.FETCHED:
         print(_('Aucune source automatique configurée (option directory.source).'), file=sys.stderr)
         return 0
     ctx.database()

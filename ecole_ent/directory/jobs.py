@@ -16,7 +16,6 @@ NAME = 'directory.sync'
 @job(NAME, every=lambda config: config['directory.interval_hours'] * 3600, backoff=300,
      help="Synchronise les comptes avec l'annuaire configuré, à l'heure prévue")
 def sync():
-    config = current_config()
-    if config['directory.source'] in service.FETCHED:
-        outcomes = service.run_configured(config)       # raises FeedError: the scheduler backs off
+    outcomes = service.run_configured(current_config())   # FeedError: the scheduler backs off
+    if outcomes:
         logger.info('synchronisation planifiée : %d import(s)', len(outcomes))

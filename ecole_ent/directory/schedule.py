@@ -33,15 +33,13 @@ def exclusive():
 
 
 def state():
-    """The job's lease for the directory page, None before its first run: {'running',
-    'next_run_at' (None while running), 'failures' (consecutive), 'last_error' (a trace)}."""
+    """What the directory page says of the job, None before its first run: {'running',
+    'next_run_at' (None while running)}."""
     lease = JobLease.get_or_none(JobLease.name == JOB)
     if lease is None:
         return None
-    running = lease.started_at is not None and (lease.finished_at is None
-                                                or lease.finished_at < lease.started_at)
-    return {'running': running, 'next_run_at': None if running else lease.expires_at,
-            'failures': lease.failures, 'last_error': lease.last_error}
+    busy = scheduler.running(lease)
+    return {'running': busy, 'next_run_at': None if busy else lease.expires_at}
 
 
 def run_once(config, trigger='schedule', actor=None, job=None):
@@ -62,7 +60,8 @@ def run_once(config, trigger='schedule', actor=None, job=None):
             errors.append(_('Échec inattendu : {error}').format(error=exc))
             raise
     try:
-        scheduler.run_now(JOB, run, config)
+        scheduler.configure(config)     # the job's interval comes from it (as `jobs run` does)
+        scheduler.run_now(JOB, run)
     except scheduler.Busy:
         return None, busy_message()
     except EcoleError as exc:

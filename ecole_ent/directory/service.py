@@ -57,9 +57,9 @@ def ldap_settings(config):
     pairs = [p.split('=', 1) for p in config['directory.ldap_attributes'].split(',')
              if '=' in p]
     return _ldap().Settings(url=config['directory.ldap_url'],
-                         base_dn=config['directory.ldap_base_dn'],
-                         bind_dn=config['directory.ldap_bind_dn'],
-                         password=config['directory.ldap_password'] or '',
+                            base_dn=config['directory.ldap_base_dn'],
+                            bind_dn=config['directory.ldap_bind_dn'],
+                            password=config['directory.ldap_password'] or '',
                          people_filter=config['directory.ldap_people_filter'],
                          write_back=config['directory.ldap_write_back'],
                          attributes={k.strip(): v.strip() for k, v in pairs})
@@ -122,14 +122,13 @@ FETCHED = ('ldap', 'aaf1d')     # sources the appliance reads by itself; ONDE fi
 
 
 def run_configured(config, trigger='schedule', actor=None):
-    """The scheduled job: the configured source, once. Raises FeedError on failure."""
+    """The scheduled job: the configured source, once, if it is one the appliance fetches (else
+    nothing to do). Raises FeedError on failure."""
     source = config['directory.source']
-    if source == 'ldap':
-        outcomes = [sync_ldap(config, trigger=trigger, actor=actor)]
-    elif source == 'aaf1d':
-        outcomes = sync_inbox(config, trigger=trigger, actor=actor)
-    else:
+    if source not in FETCHED:
         return []
+    outcomes = ([sync_ldap(config, trigger=trigger, actor=actor)] if source == 'ldap'
+                else sync_inbox(config, trigger=trigger, actor=actor))
     failed = [o for o in outcomes if not o.applied]
     if failed:
         raise FeedError(failed[0].message)

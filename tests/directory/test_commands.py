@@ -84,6 +84,8 @@ def test_onde_command(installed):
 
 def test_scheduled_command_imports_the_inbox_and_reports_failures(installed, complet):
     assert 'Aucune source' in ecole(installed, 'sync', 'planifiee').stderr
+    onde = ecole(installed, 'sync', 'planifiee', env={'ECOLE_DIRECTORY_SOURCE': 'onde'})
+    assert 'Aucune source automatique' in onde.stderr      # ONDE files are uploaded, not fetched
     env = {'ECOLE_DIRECTORY_SOURCE': 'aaf1d'}
     inbox = installed / 'annuaire' / 'aaf'
     inbox.mkdir(parents=True)

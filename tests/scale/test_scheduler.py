@@ -8,6 +8,7 @@ import pytest
 from ecole_ent import db, scheduler
 from ecole_ent.errors import EcoleError, NotFound
 from ecole_ent.models import JobLease, JobRun, LoginSession, Throttle, User, now
+from tests.conftest import in_another_thread
 from tests.test_cli import ecole
 
 
@@ -149,9 +150,20 @@ def test_hold_keeps_the_job_out_without_moving_its_schedule(calls):
         with pytest.raises(scheduler.Busy, match='en cours dans'):
             scheduler.run_now('test.count')
         with pytest.raises(scheduler.Busy, match='^Occupé$'):
-            in_thread(lambda: scheduler.hold('test.count', 'Occupé').__enter__())
+            in_another_thread(lambda: scheduler.hold('test.count', 'Occupé').__enter__())
     assert JobLease.get_by_id('test.count').__data__ == before
     assert scheduler.run_due('host:2') == ['test.count'] and len(calls) == 2
+
+
+def test_a_lease_is_running_until_its_run_ends_or_its_timeout_passes(calls):
+    scheduler.run_due('host:1')
+    assert not scheduler.running(JobLease.get_by_id('test.count'))          # finished
+    moment = now()
+    JobLease.update(started_at=moment, finished_at=None,
+                    expires_at=moment + timedelta(seconds=60)).execute()
+    assert scheduler.running(JobLease.get_by_id('test.count'))
+    JobLease.update(expires_at=moment - timedelta(seconds=1)).execute()     # a dead process
+    assert not scheduler.running(JobLease.get_by_id('test.count'))
 
 
 def test_a_job_may_hold_its_own_lease(calls):
@@ -161,24 +173,6 @@ def test_a_job_may_hold_its_own_lease(calls):
     scheduler.JOBS['test.count'] = scheduler.Job('test.count', 60, nested)
     scheduler.run_now('test.count')
     assert calls == ['nested'] and JobLease.get_by_id('test.count').failures == 0
-
-
-def in_thread(function):
-    """Run function in another thread (its own connection); re-raise what it raised."""
-    errors = []
-
-    def target():
-        try:
-            function()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            db.close()
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(30)
-    if errors:
-        raise errors[0]
 
 
 def test_the_session_cleanup_job_removes_only_what_expired(demo):
