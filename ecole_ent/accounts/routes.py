@@ -1,4 +1,8 @@
 """Sign-in, sign-out, activation and password pages. Public: /connexion, /activation."""
+import re
+import unicodedata
+from urllib.parse import quote, unquote
+
 from bottle import redirect, request, response
 
 from ..errors import ValidationError
@@ -10,10 +14,23 @@ from . import service, setup
 
 
 def safe_next(target):
-    """Only local paths: never redirect a signed-in family to another site."""
-    if target and target.startswith('/') and not target.startswith('//') and '\\' not in target:
-        return target
-    return '/'
+    r"""Where to go after sign-in: a path of this site, or the home page; never another site.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so '/\t/x' or
+    '/\x' would lead to the site x. The target, as sent and once percent-decoded, must have no
+    control character and no backslash, and be a plain path: it starts with one slash (so no
+    scheme and no host) and has no empty or dot segment ('//x', '/..//x', '/%2F/x')."""
+    if not target or not all(_plain_path(form) for form in (target, unquote(target))):
+        return '/'
+    return quote(target, safe="/%?#&=+;:@!$'()*,~")      # Location is ASCII: é becomes %C3%A9
+
+
+def _plain_path(target):
+    if '\\' in target or any(unicodedata.category(char) == 'Cc' for char in target):
+        return False
+    segments = re.split('[?#]', target, maxsplit=1)[0].split('/')
+    return (len(segments) > 1 and segments[0] == '' and '' not in segments[1:-1]
+            and '.' not in segments and '..' not in segments)
 
 
 def login_form():

@@ -1,6 +1,10 @@
 """Sign-in, sign-out, throttling, CSRF, cookies and bad input, through the real app."""
 from datetime import timedelta
+from urllib.parse import quote, urlsplit
 
+import pytest
+
+from ecole_ent.accounts.routes import safe_next
 from ecole_ent.models import AuditEvent, LoginSession, Throttle, now
 
 
@@ -29,6 +33,51 @@ def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(demo_client)
     form['login'], form['password'] = 'julien.roux', 'demo'
     location = form.submit().headers['Location']
     assert location.endswith('/') and 'evil' not in location
+
+
+# Each of these led off-site (or to a path other than home) before next was checked once decoded.
+HOSTILE_NEXT = ['/\t/evil.example', '/\n/evil.example', '/\r/evil.example', '/\t\t/evil.example/x',
+                '/\x0b/evil.example', '/\x01/evil.example', '/\x7f/evil.example', '/%09/evil.example',
+                '/%0a/evil.example', '/..//evil.example', '/%2F/evil.example']
+
+
+def lands_on(response):
+    """(host, path and query) of a redirect, as a browser reads its Location."""
+    assert response.status_int == 303
+    parts = urlsplit(response.headers['Location'])
+    return parts.hostname, parts.path + ('?' + parts.query if parts.query else '')
+
+
+@pytest.mark.parametrize('target', HOSTILE_NEXT)
+def test_sign_in_falls_back_to_home_on_a_hostile_next(demo_client, target):
+    page = demo_client.get('/connexion?next=' + quote(target, safe=''))
+    form = page.forms[0]
+    form['login'], form['password'] = 'julien.roux', 'demo'
+    assert lands_on(form.submit()) == ('localhost', '/')
+
+
+@pytest.mark.parametrize('target', HOSTILE_NEXT)
+def test_a_posted_hostile_next_falls_back_to_home(demo_client, target):
+    response = demo_client.post('/connexion', {'login': 'julien.roux', 'password': 'demo', 'next': target,
+                                               'csrf_token': demo_client.csrf('/connexion')})
+    assert lands_on(response) == ('localhost', '/')
+
+
+@pytest.mark.parametrize('target', ['//evil.example', '/\\evil.example', '/\t\\evil.example',
+                                    'https:evil.example', 'https://evil.example/', 'evil.example',
+                                    '\t//evil.example', '/./x', '/%5Cevil.example', '/\x85x', '', None])
+def test_next_is_only_ever_a_plain_path_of_this_site(target):
+    assert safe_next(target) == '/'
+
+
+def test_next_keeps_a_page_of_this_site(demo_client):
+    assert safe_next('/blog/classe/3?page=2') == '/blog/classe/3?page=2'
+    assert safe_next('/blog/été') == '/blog/%C3%A9t%C3%A9'
+    page = demo_client.get('/connexion?next=' + quote('/photos/album/1?x=1', safe=''))
+    assert set(page.forms[0].fields) - {None} == {'login', 'password', 'csrf_token', 'next'}
+    form = page.forms[0]
+    form['login'], form['password'] = 'julien.roux', 'demo'
+    assert lands_on(form.submit()) == ('localhost', '/photos/album/1?x=1')
 
 
 def test_wrong_password_is_refused_with_a_french_message(demo_client):
