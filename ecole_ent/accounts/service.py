@@ -45,8 +45,7 @@ def authenticate(login, password, remote_addr):
     login = (login or '').strip().lower()
     if not login or not password or len(login) > MAX_LOGIN_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
         raise LoginError(_('Identifiant ou mot de passe incorrect.'))
-    keys = [('login:' + login, settings.login_max_failures),
-            ('addr:' + (remote_addr or '?'), settings.address_max_failures)]
+    keys = throttle_keys(login, remote_addr)
     refuse_if_locked([key for key, _limit in keys])
     user = User.get_or_none(User.login == login)
     ok = security.verify_password(user.password_hash if user else None, password)
@@ -58,6 +57,15 @@ def authenticate(login, password, remote_addr):
         Throttle.delete().where(Throttle.key == keys[0][0]).execute()
         User.update(last_login_at=now()).where(User.id == user.id).execute()
     return user
+
+
+def throttle_keys(login, remote_addr):
+    """[(key, limit)] a failed sign-in counts under: this account from this address, so that
+    failures from one address lock the account for that address only (anyone could otherwise
+    keep anyone out), and this address whatever the account (one client trying many)."""
+    address = (remote_addr or '?')[:64]
+    return [(f'login:{login}@{address}', settings.login_max_failures),
+            ('addr:' + address, settings.address_max_failures)]
 
 
 def refuse_if_locked(keys):
@@ -207,16 +215,17 @@ def activate(login, code, password, confirm, remote_addr=None):
     refused = ValidationError({'code': _("Identifiant ou code d'activation incorrect ou expiré.")})
     if not login or not code or len(login) > MAX_LOGIN_LENGTH or len(code) > 40:
         raise refused
-    key = 'login:' + login
+    keys = throttle_keys(login, remote_addr)
     try:
-        refuse_if_locked([key, 'addr:' + (remote_addr or '?')])
+        refuse_if_locked([key for key, _limit in keys])
     except LoginError as exc:
         raise ValidationError({'code': str(exc)}) from None
     user = User.get_or_none(User.login == login)
     if (user is None or user.status != 'pending' or not user.activation_hash
             or user.activation_expires < now()
             or not security.same(user.activation_hash, security.keyed_hash(code, 'activation'))):
-        count_failure(key, settings.login_max_failures, user)
+        for key, limit in keys:
+            count_failure(key, limit, user)
         raise refused
     check_new_password(password, confirm)
     with writing():

@@ -157,7 +157,8 @@ class LoginSession(BaseModel):
 
 
 class Throttle(BaseModel):
-    """Failed sign-ins per account ('login:<login>') and per address ('addr:<ip>')."""
+    """Failed sign-ins per account and address ('login:<login>@<ip>'), per address
+    ('addr:<ip>'), wrong card codes per address ('card:<ip>'). See accounts.service."""
     key = CharField(primary_key=True, max_length=200)
     failures = IntegerField(default=0)
     locked_until = DateTimeField(null=True)

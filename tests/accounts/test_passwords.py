@@ -84,6 +84,19 @@ def test_a_reissued_activation_code_makes_the_old_one_useless(demo):
     assert AuditEvent.select().where(AuditEvent.action == 'activation.issued').count() == 2
 
 
+def test_wrong_activation_codes_from_one_address_lock_that_address_only(demo):
+    guardian = service.create_user('zoe.test', 'Zoé', 'Test', 'guardian', status='pending')
+    code = service.issue_activation_code(guardian)
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            service.activate('zoe.test', 'mauvais', 'secret-choisi-1', 'secret-choisi-1', '203.0.113.7')
+    with pytest.raises(ValidationError) as refused:
+        service.activate('zoe.test', code, 'secret-choisi-1', 'secret-choisi-1', '203.0.113.7')
+    assert 'Trop de tentatives' in refused.value.errors['code']
+    assert service.activate('zoe.test', code, 'secret-choisi-1', 'secret-choisi-1',
+                            '192.0.2.44').status == 'active'
+
+
 def test_a_pending_account_cannot_sign_in_with_a_password(demo):
     service.create_user('lea.attente', 'Léa', 'Attente', 'guardian', status='pending',
                                password='mot-de-passe-1')
