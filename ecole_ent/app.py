@@ -10,7 +10,7 @@ from .accounts import service as accounts
 from .errors import Forbidden, NotFound, ValidationError
 from .i18n import _
 from .paths import resource_dir
-from .web import guards, render as web_render
+from .web import guards, numbers, render as web_render
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,7 @@ def create_app(config):
     configure(config)
     HEALTH_CONTEXT['config'] = config
     app = Bottle(catchall=True)
+    app.router.add_filter('int', numbers.id_filter)     # before any route: ids too long get a 404
     app.config['ecole'] = config
     web_render.bind(app)
     app.add_hook('before_request', guards.before_request)

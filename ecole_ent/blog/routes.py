@@ -13,6 +13,7 @@ from ..i18n import _, ngettext
 from ..web.files import send_jpeg
 from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
+from ..web.numbers import query_int
 from ..web.render import add_nav, env, flash, public_url, render, url
 from . import markup, service
 
@@ -20,10 +21,7 @@ POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_t
 
 
 def _page():
-    try:
-        return max(1, int(request.query.get('page', '1')))
-    except ValueError:
-        return 1
+    return max(1, query_int('page'))
 
 
 def _send(file, cache):
