@@ -5,12 +5,12 @@ import shutil
 
 from bottle import Bottle, abort, request, response, static_file
 
-from . import __version__, db, features, security
+from . import __version__, db, features, numbers, security
 from .accounts import service as accounts
 from .errors import Forbidden, NotFound, ValidationError
 from .i18n import _
 from .paths import resource_dir
-from .web import guards, numbers, render as web_render
+from .web import guards, render as web_render
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ SECURITY_HEADERS = [
     ('Permissions-Policy', 'geolocation=(), microphone=(), camera=(self)'),
     ('Cross-Origin-Opener-Policy', 'same-origin'),
 ]
+HSTS = [('Strict-Transport-Security', 'max-age=31536000')]     # one year
 ERROR_TITLES = {400: 'Requête incorrecte', 403: 'Accès refusé', 404: 'Page introuvable',
                 405: 'Action impossible', 413: 'Envoi trop volumineux', 500: 'Erreur du serveur',
                 503: 'Service indisponible'}
@@ -106,11 +107,14 @@ def serve_static(path):
 
 
 def security_headers(wsgi_app):
-    """Add the security headers to every response, error pages included."""
+    """Add the security headers to every response, error pages included; over HTTPS (through the
+    trusted proxy), HSTS too: the browser will then refuse plain HTTP for this site."""
     def app(environ, start_response):
+        extra = SECURITY_HEADERS + HSTS if environ.get('wsgi.url_scheme') == 'https' else SECURITY_HEADERS
+
         def start(status, headers, exc_info=None):
             names = {name.lower() for name, _value in headers}
-            headers.extend(h for h in SECURITY_HEADERS if h[0].lower() not in names)
+            headers.extend(h for h in extra if h[0].lower() not in names)
             return start_response(status, headers, exc_info)
         return wsgi_app(environ, start)
     app.bottle = wsgi_app

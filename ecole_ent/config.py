@@ -6,6 +6,7 @@ load() validates everything and raises ConfigError with one line per bad option.
 settings chosen at installation (first-run page, `init --from`) into DATA/ecole-ent.ini.
 """
 import configparser
+import ipaddress
 import os
 import re
 import secrets
@@ -66,6 +67,18 @@ def port(text):
     return value
 
 
+def proxy_address(text):
+    """One IP address (waitress trusts one proxy), or empty for none."""
+    text = str(text).strip()
+    if not text:
+        return ''
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise ValueError("attendu : l'adresse IP du proxy inverse (une seule), "
+                         'par exemple 127.0.0.1') from None
+
+
 def job_intervals(text):
     """'directory.sync=900, sessions.cleanup=3600' -> the same text, checked."""
     for part in str(text).split(','):
@@ -94,13 +107,14 @@ def time_zone(text):
 OPTIONS = [
     Option('server', 'host', str, '127.0.0.1', "Adresse d'écoute du serveur HTTP"),
     Option('server', 'port', port, 8080, 'Port HTTP'),
-    Option('server', 'threads', positive_int, 8, 'Fils de traitement HTTP (waitress) : celui des '
-           'connexions sert les pages, les autres les envois et les téléchargements longs '
-           '(voir ecole_ent/lanes.py)'),
-    Option('server', 'workers', positive_int, 1,
-           'Processus serveurs partageant le port (plus de 1 : PostgreSQL seulement)'),
-    Option('server', 'trusted_proxy', str, '',
-           "Adresse du proxy inverse de confiance (HTTPS) dont on lit X-Forwarded-*; vide = aucun"),
+    Option('server', 'threads', positive_int, 8, 'Fils de traitement HTTP par processus pour les '
+           'pages, et autant pour les envois et les téléchargements longs (voir ecole_ent/lanes.py)'),
+    Option('server', 'workers', positive_int, 2,
+           'Processus serveurs partageant le port, avec SQLite comme avec PostgreSQL : '
+           'un par cœur du processeur'),
+    Option('server', 'trusted_proxy', proxy_address, '',
+           "Adresse IP du proxy inverse de confiance (HTTPS), le seul dont on croit "
+           "X-Forwarded-For et X-Forwarded-Proto ; vide = aucun"),
     Option('server', 'public_url', str, '', "Adresse publique de l'ENT, imprimée sur les courriers"),
     Option('database', 'url', str, '',
            'URL de la base : vide = sqlite dans le dossier de données; ou postgresql://utilisateur@hôte/base'),

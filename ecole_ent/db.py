@@ -18,9 +18,15 @@ What is per process, and why several processes (`serve --workers N`, or several 
   and the SQL text of prepared() queries (not data). A feature that wants to cache a database
   value per process must bound its staleness the same way.
 """
+import logging
+import os
+import queue
+import threading
 from urllib.parse import urlparse
 
-from peewee import DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, OperationalError, PostgresqlDatabase, SqliteDatabase
+
+logger = logging.getLogger(__name__)
 
 database = DatabaseProxy()
 
@@ -67,6 +73,75 @@ def is_postgres(db=None):
 def writing():
     """A write transaction (BEGIN IMMEDIATE on SQLite, see lock_type above)."""
     return database.atomic()
+
+
+def write_soon(work):
+    """Run work() (a write that a page view needs: a visit, a session's sliding expiry) in a
+    write transaction, without making the page wait for SQLite's write lock: now if the lock is
+    free, else soon, in this process's background writer. PostgreSQL writers do not wait for one
+    another (row locks only), so there it runs now."""
+    if is_sqlite():
+        if not _now_if_free(work):
+            _background.put(work)
+        return
+    with writing():
+        work()
+
+
+def _now_if_free(work):
+    connection = database.connection()
+    connection.execute('PRAGMA busy_timeout = 0')
+    try:
+        with writing():
+            work()
+        return True
+    except OperationalError as exc:
+        if 'locked' not in str(exc) and 'busy' not in str(exc):
+            raise
+        return False
+    finally:
+        connection.execute('PRAGMA busy_timeout = %d' % SQLITE_PRAGMAS['busy_timeout'])
+
+
+class BackgroundWriter:
+    """One thread per process that runs the deferred writes of write_soon() in order, each
+    waiting for the write lock as any write does. Started on first use (after fork, in each
+    process); a full queue (the lock held for minutes) drops the write: visits and session
+    refreshes are worth no more than that."""
+    LIMIT = 10_000
+
+    def __init__(self):
+        self.queue, self.pid, self.lock = None, None, threading.Lock()
+
+    def put(self, work):
+        with self.lock:
+            if self.pid != os.getpid():
+                self.queue, self.pid = queue.Queue(self.LIMIT), os.getpid()
+                threading.Thread(target=self.run, args=(self.queue,), name='ecole-writes-soon',
+                                 daemon=True).start()
+        try:
+            self.queue.put_nowait(work)
+        except queue.Full:
+            logger.warning('écriture différée abandonnée : la base est verrouillée depuis longtemps')
+
+    def run(self, works):
+        while True:
+            work = works.get()
+            try:
+                with writing():
+                    work()
+            except Exception:
+                logger.exception('écriture différée en échec')
+            finally:
+                works.task_done()
+
+    def join(self):
+        """Wait until every deferred write is done (tests, shutdown)."""
+        if self.queue is not None and self.pid == os.getpid():
+            self.queue.join()
+
+
+_background = BackgroundWriter()
 
 
 def migrator():

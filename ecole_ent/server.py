@@ -1,12 +1,16 @@
 """`ecole-ent serve`: open the installation, seed the demo if asked, serve with waitress.
 
-With `--workers N` (N > 1, PostgreSQL only) the parent migrates the database, builds the app,
+With `server.workers` N > 1 (the default: 2) the parent migrates the database, builds the app,
 closes every connection, binds the listening socket, then forks N children that each serve that
-same socket with the parent's app and their own waitress threads, connection pool and scheduler
-thread (connections are opened after fork). The parent only supervises: it restarts a child that
-dies and stops them all on SIGTERM or SIGINT. SQLite is refused with several processes: it has one
-writer at a time, so one process with several threads serves a school as fast and more simply.
+same socket with the parent's app and their own waitress threads (ecole_ent/lanes.py), database
+connections and scheduler thread (connections are opened after fork). The parent only supervises:
+it restarts a child that dies and stops them all on SIGTERM or SIGINT; a child whose parent dies,
+even by kill -9, is stopped by the kernel (PR_SET_PDEATHSIG). Several processes are how the
+server uses more than one core (Python runs one thread at a time); SQLite serves them all: WAL lets
+readers run beside the one writer, every write transaction begins IMMEDIATE and waits its turn, and
+what processes share (sessions, throttling, the scheduler's leases) lives in the database.
 """
+import ctypes
 import gc
 import logging
 import logging.handlers
@@ -16,11 +20,12 @@ import socket
 import time
 
 from . import app as webapp, db, lanes, runtime, scheduler
-from .errors import EcoleError
 
 logger = logging.getLogger(__name__)
 
+CONNECTION_LIMIT = 500       # per process: far above a school's use (slow clients: see lanes.py)
 RESTART_DELAY = 1.0          # seconds to wait before restarting a child that died young
+PR_SET_PDEATHSIG = 1         # linux/prctl.h
 STOP_TIMEOUT = 15            # seconds a child has to finish its requests after SIGTERM
 
 
@@ -77,11 +82,18 @@ def build(config, demo=False):
 
 def listen(config, application, **where):
     """Waitress on host/port or on sockets=[...], its requests in two lanes (see ecole_ent.lanes).
-    X-Forwarded-* from the trusted proxy are read by web.guards, so the same rule holds in tests."""
+
+    Only the trusted proxy (server.trusted_proxy) may tell, by X-Forwarded-For and
+    X-Forwarded-Proto, the client's address and that it came over HTTPS: waitress then gives the
+    app that address as REMOTE_ADDR and the scheme as wsgi.url_scheme, and drops those headers
+    from anyone else."""
+    proxy = config['server.trusted_proxy']
+    trust = {'trusted_proxy': proxy, 'trusted_proxy_count': 1,
+             'trusted_proxy_headers': {'x-forwarded-for', 'x-forwarded-proto'}} if proxy else {}
     return lanes.create_server(application, config['server.threads'], ident='ecole-ent',
-                               channel_timeout=60,
+                               channel_timeout=60, connection_limit=CONNECTION_LIMIT,
                                max_request_body_size=300 * 2**20,   # ten photos at the per-photo limit
-                               **where)
+                               clear_untrusted_proxy_headers=True, **trust, **where)
 
 
 def run(config, server):
@@ -110,10 +122,6 @@ def serve(config, demo=False):
 
 def _serve(config, demo):
     workers = config['server.workers']
-    if workers > 1 and config.database_url.startswith('sqlite'):
-        raise EcoleError('--workers %d : plusieurs processus demandent PostgreSQL (database.url) ; '
-                         'avec SQLite, un seul processus et ses fils (server.threads) suffisent'
-                         % workers)
     application = build(config, demo)
     host, port = config['server.host'], config['server.port']
     if workers == 1:
@@ -149,6 +157,7 @@ class Supervisor:
     def __init__(self, config, sock, count, application):
         self.config, self.sock, self.count, self.application = config, sock, count, application
         self.children = {}           # pid -> (start time, slot: 1..count, names its log file)
+        self.parent = os.getpid()
 
     def run(self):
         signal.signal(signal.SIGTERM, _raise_stop)
@@ -181,6 +190,7 @@ class Supervisor:
         if pid == 0:
             code = 1
             try:
+                stop_with_parent(self.parent)
                 log_to_file(self.config, f'ecole-ent.{slot}.log')
                 logger.info('processus serveur %d démarré (journal ecole-ent.%d.log)', os.getpid(), slot)
                 code = child(self.config, self.sock, self.application)
@@ -223,6 +233,18 @@ def child(config, sock, application):
     copy-on-write: built and frozen before the fork), its own connections and scheduler."""
     db.close_all()
     return run(config, listen(config, application, sockets=[sock]))
+
+
+def stop_with_parent(parent):
+    """Have the kernel send SIGTERM to this child when its parent dies, however it dies (Linux's
+    PR_SET_PDEATHSIG); a parent already gone before that was set stops the child at once."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):      # not Linux: the supervisor still stops its children
+        logger.warning('arrêt des processus avec leur parent non pris en charge ici')
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def describe(status):

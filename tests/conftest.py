@@ -1,5 +1,6 @@
 """Fixtures: a real database per test (SQLite file, or PostgreSQL when ECOLE_TEST_DATABASE_URL is
 set), built by the real migrations; the real app through WebTest; the demo school."""
+import contextlib
 import os
 import re
 import shutil
@@ -287,18 +288,28 @@ AXE = ROOT / 'node_modules' / 'axe-core' / 'axe.min.js'
 CHROMIUM = os.environ.get('CHROMIUM_PATH', '/usr/bin/chromium')
 
 
-@pytest.fixture
-def live_server(demo_app):
-    """The demo app on a real waitress in two lanes (as `serve` runs it), on a free loopback port;
-    yields its base URL."""
+@contextlib.contextmanager
+def real_server(config, application):
+    """`application` on a real waitress on a free loopback port, built by server.listen as
+    `serve` builds it (lanes, trusted proxy, limits); yields its base URL, then stops it."""
     import threading
-    from ecole_ent import lanes
-    server = lanes.create_server(demo_app, 4, host='127.0.0.1', port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
+    from ecole_ent import server as ecole_server
+    srv = ecole_server.listen(config, application, host='127.0.0.1', port=0)
+    thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    yield f'http://127.0.0.1:{server.effective_port}'
-    server.close()
-    thread.join(5)
+    try:
+        yield f'http://127.0.0.1:{srv.effective_port}'
+    finally:
+        srv.close()
+        thread.join(5)
+
+
+@pytest.fixture
+def live_server(config, demo_app):
+    """The demo app on a real waitress (as `serve` runs it), on a free loopback port; yields its
+    base URL."""
+    with real_server(config, demo_app) as url:
+        yield url
 
 
 @pytest.fixture(scope='session')

@@ -1,6 +1,6 @@
-"""The two lanes (ecole_ent.lanes) on a real waitress: pages are served on the socket thread, a
-long request in the slow lane (a POST, or a GET route marked slow=True) never holds them up, and
-the socket thread never waits for itself (big answers, pipelined requests)."""
+"""The two lanes (ecole_ent.lanes) on a real waitress: pages and writes have their own worker
+threads, nothing runs on the socket thread, so a request that waits (a POST, a GET route marked
+slow=True, or a page) never holds up the others; slow clients are closed."""
 import http.client
 import socket
 import threading
@@ -9,7 +9,7 @@ import time
 import bottle
 import pytest
 
-from ecole_ent import lanes
+from ecole_ent import lanes, server as server_module
 
 BIG = 64 * 2**16      # bytes: 64 chunks of 64 kB, far above the watermark set below
 
@@ -37,7 +37,9 @@ def served():
     app.route('/panne', 'GET', fail)
     app.route('/envoi', 'POST', hold)
     app.route('/album.zip', 'GET', hold, slow=True)
-    server = lanes.create_server(app, 3, host='127.0.0.1', port=0, outbuf_high_watermark=2**17)
+    app.route('/attente', 'GET', hold)
+    server = lanes.create_server(app, 2, host='127.0.0.1', port=0, outbuf_high_watermark=2**17,
+                                 header_timeout=1, connection_limit=server_module.CONNECTION_LIMIT)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield server.effective_port, started, release, server.task_dispatcher
@@ -61,7 +63,7 @@ def test_a_long_request_does_not_hold_up_the_pages(served, method, path):
                for _ in range(3)]                 # one more than the slow lane's two threads
     for holder in holders:
         holder.start()
-    assert started.acquire(timeout=5) and started.acquire(timeout=5)   # the slow lane is full...
+    assert started.acquire(timeout=5) and started.acquire(timeout=5)   # the writes' lane is full...
     assert not started.acquire(timeout=0.3)       # ...so the third waits its turn there
     assert fetch(port, 'GET', '/page') == (200, 'vite')               # the pages still answer
     assert fetch(port, 'GET', '/inconnue')[0] == 404
@@ -71,18 +73,49 @@ def test_a_long_request_does_not_hold_up_the_pages(served, method, path):
     assert results == [(200, 'fini')] * 3
 
 
-def test_pages_are_served_on_the_socket_thread(served):
-    port, _started, _release, lanes_ = served
-    threads = []
-    app = lanes_.bottle_app
-    app.route('/fil', 'GET', lambda: threads.append(threading.get_ident()) or 'ok')
-    assert fetch(port, 'GET', '/fil') == (200, 'ok')
-    assert threads == [lanes_.loop_thread]
+def test_a_waiting_page_holds_up_neither_the_other_pages_nor_the_server(served):
+    port, started, release, lanes_ = served
+    threads, results = [], []
+    lanes_.bottle_app.route('/fil', 'GET', lambda: threads.append(threading.get_ident()) or 'ok')
+    waiting = threading.Thread(target=lambda: results.append(fetch(port, 'GET', '/attente')))
+    waiting.start()
+    assert started.acquire(timeout=5)                     # a page waits (a lock, a slow query)
+    began = time.monotonic()
+    assert fetch(port, 'GET', '/fil') == (200, 'ok')       # another page answers meanwhile
+    assert fetch(port, 'POST', '/page')[0] == 405          # and so does a write
+    assert time.monotonic() - began < 2
+    assert threads and threads[0] != lanes_.loop_thread    # pages run on worker threads
+    release.set()
+    waiting.join(5)
+    assert results == [(200, 'fini')]
+
+
+def test_a_client_trickling_its_headers_is_closed_and_keeps_nobody_out(served):
+    port = served[0]
+    tricklers = [socket.create_connection(('127.0.0.1', port), timeout=10) for _ in range(110)]
+    for trickler in tricklers:
+        trickler.sendall(b'GET /page HTTP/1.1\r\nHo')
+    began = time.monotonic()
+    assert fetch(port, 'GET', '/page') == (200, 'vite')    # the 111th connection gets its page...
+    assert time.monotonic() - began < 0.5                  # ...at once, before any is closed
+    deadline = time.monotonic() + 8                        # header_timeout=1, checked every 2 s
+    closed = 0
+    for trickler in tricklers:
+        try:
+            trickler.sendall(b's')                         # one byte now and then: never idle
+            trickler.settimeout(max(0.1, deadline - time.monotonic()))
+            closed += trickler.recv(100) == b''
+        except (ConnectionResetError, BrokenPipeError):    # closed by the server, too
+            closed += 1
+        except socket.timeout:
+            pass
+        trickler.close()
+    assert closed == len(tricklers)
 
 
 def test_a_big_answer_to_a_slow_reader_does_not_block_the_server(served):
-    """Waitress makes a thread wait while a connection has more unsent output than the watermark;
-    on the socket thread, that wait would never end (nothing else sends)."""
+    """Waitress makes a thread wait while a connection has more unsent output than the watermark:
+    only that request's thread waits."""
     port, _started, _release, _lanes = served
     reader = socket.create_connection(('127.0.0.1', port), timeout=5)
     reader.sendall(b'GET /gros HTTP/1.1\r\nHost: x\r\n\r\n')
@@ -129,7 +162,7 @@ def test_a_burst_of_connections_is_all_answered(served):
         assert answer.startswith(b'HTTP/1.1 200') and answer.endswith(b'vite')
 
 
-def test_pages_go_to_the_quick_lane_and_the_rest_to_the_slow_one(served):
+def test_pages_go_to_the_pages_lane_and_the_rest_to_the_writes_lane(served):
     _port, _started, _release, lanes_ = served
 
     class Request:
@@ -142,12 +175,12 @@ def test_pages_go_to_the_quick_lane_and_the_rest_to_the_slow_one(served):
         def __init__(self, command, path):
             self.requests = [Request(command, path)]
 
-    assert lanes_.is_quick(Channel('GET', '/page'))
-    assert lanes_.is_quick(Channel('HEAD', '/page'))
-    assert lanes_.is_quick(Channel('GET', '/nulle-part'))
-    assert not lanes_.is_quick(Channel('GET', '/album.zip'))
-    assert not lanes_.is_quick(Channel('POST', '/envoi'))
-    assert not lanes_.is_quick(Channel('POST', '/page'))          # a 405 is not worth a page's turn
+    assert lanes_.is_page(Channel('GET', '/page'))
+    assert lanes_.is_page(Channel('HEAD', '/page'))
+    assert lanes_.is_page(Channel('GET', '/nulle-part'))
+    assert not lanes_.is_page(Channel('GET', '/album.zip'))
+    assert not lanes_.is_page(Channel('POST', '/envoi'))
+    assert not lanes_.is_page(Channel('POST', '/page'))          # a 405 is not a page
 
 
 def test_close_from_another_thread_ends_the_loop_and_frees_the_port():

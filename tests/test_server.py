@@ -1,4 +1,4 @@
-"""The real app behind a real waitress in two lanes (as `serve` runs it) on a free loopback port:
+"""The real app behind a real waitress (as `serve` runs it) on a free loopback port:
 pages, health, concurrent writes."""
 import http.cookiejar
 import json
@@ -9,18 +9,12 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from ecole_ent import lanes
 from ecole_ent.models import LoginSession, User
 
 
 @pytest.fixture
-def server(demo_app):
-    srv = lanes.create_server(demo_app, 8, host='127.0.0.1', port=0)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    yield f'http://127.0.0.1:{srv.effective_port}'
-    srv.close()
-    thread.join(5)
+def server(live_server):
+    return live_server
 
 
 class Browser:

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from peewee import JOIN, IntegrityError
 
 from .. import audit, security
-from ..db import instance, prepared, writing
+from ..db import instance, prepared, write_soon, writing
 from ..errors import Forbidden, NotFound, ValidationError
 from ..i18n import _
 from ..models import (CONSENTS, ROLES, Classroom, Enrolment, GuardianLink, LoginSession, School,
@@ -116,7 +116,8 @@ _session_lookup = prepared(lambda token_hash: (
 def session_user(token):
     """The active user of a session token, or None. Refreshes the sliding expiry now and then.
 
-    Runs on every request: one prepared query, no write unless the expiry is due a refresh."""
+    Runs on every request: one prepared query, no write unless the expiry is due a refresh, and
+    that write never makes the request wait for the write lock (db.write_soon)."""
     if not token or len(token) > 100:
         return None
     token_hash = security.keyed_hash(token, 'session')
@@ -125,14 +126,12 @@ def session_user(token):
         return None
     current = now()
     if as_datetime(user.session_expires) <= current or user.status != 'active':
-        with writing():
-            LoginSession.delete().where(LoginSession.token_hash == token_hash).execute()
+        write_soon(lambda: LoginSession.delete().where(LoginSession.token_hash == token_hash).execute())
         return None
     if current - as_datetime(user.session_seen) > SESSION_REFRESH:
-        with writing():
-            LoginSession.update(last_seen_at=current,
-                                expires_at=current + timedelta(days=settings.session_days)).where(
-                LoginSession.token_hash == token_hash).execute()
+        expires = current + timedelta(days=settings.session_days)
+        write_soon(lambda: LoginSession.update(last_seen_at=current, expires_at=expires).where(
+            LoginSession.token_hash == token_hash).execute())
     if user.school_id:
         user.school = School.cached(user.school_id)
     return user

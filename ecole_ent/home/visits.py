@@ -1,10 +1,10 @@
 """"New since your last visit": when a reader last opened an area of a class (its blog, its
 albums). Read on every visit with one prepared query; written only when something new was there,
-never on a plain page view."""
+never on a plain page view, and without making the page wait for the write lock (db.write_soon)."""
 from datetime import timedelta
 
 from ..accounts.service import as_datetime
-from ..db import prepared, writing
+from ..db import prepared, write_soon
 from ..models import now
 from ..models.visits import AREAS, Visit
 
@@ -26,13 +26,15 @@ def note_visit(user, classroom, area, newest):
     one; returns the previous visit (None for a first one)."""
     previous = last_visit(user, classroom, area)
     if newest is not None and (previous is None or newest > previous):
-        with writing():
-            updated = (Visit.update(seen_at=now())
-                       .where((Visit.user == user) & (Visit.classroom == classroom)
-                              & (Visit.area == area)).execute())
-            if not updated:
-                Visit.create(user=user, classroom=classroom, area=area, seen_at=now())
+        write_soon(lambda: _record_visit(user.id, classroom.id, area, now()))
     return previous
+
+
+def _record_visit(user_id, class_id, area, at):
+    updated = (Visit.update(seen_at=at).where((Visit.user == user_id) & (Visit.classroom == class_id)
+                                              & (Visit.area == area)).execute())
+    if not updated:
+        Visit.create(user=user_id, classroom=class_id, area=area, seen_at=at)
 
 
 def seen_since(visit_at, at):

@@ -171,42 +171,6 @@ def test_session_cookie_is_httponly_and_samesite_lax(demo_client):
     assert 'Secure' not in cookie
 
 
-def test_session_cookie_is_secure_behind_the_trusted_https_proxy(tmp_path, demo_template):
-    import shutil
-    from ecole_ent import runtime
-    from ecole_ent.app import create_app
-    from tests.conftest import Client, make_config
-    config = make_config(tmp_path / 'proxy', server_trusted_proxy='10.9.9.9')
-    if demo_template:
-        shutil.copy(demo_template, config.data_dir / 'ecole.db')
-    runtime.open_database(config, auto_migrate=True)
-    if not demo_template:
-        from ecole_ent import demo
-        demo.seed()
-    proxied = {'REMOTE_ADDR': '10.9.9.9', 'HTTP_X_FORWARDED_PROTO': 'https',
-               'HTTP_X_FORWARDED_FOR': '192.0.2.4'}
-    client = Client(create_app(config), extra_environ=proxied)
-    try:
-        check_secure_cookies_behind_proxy(client)
-    finally:
-        from tests.conftest import PG_URL, reset_postgres
-        if PG_URL:      # no `config` fixture here to clean the shared database up
-            reset_postgres()
-
-
-def check_secure_cookies_behind_proxy(client):
-    import re
-    page = client.get('/connexion')
-    anon = re.search(r'ecole_anon=([^;]+);', page.headers['Set-Cookie']).group(1)
-    assert 'Secure' in page.headers['Set-Cookie']
-    response = client.post('/connexion', {'login': 'julien.roux', 'password': 'demo',
-                                          'csrf_token': page.forms[0]['csrf_token'].value},
-                           headers={'Cookie': f'ecole_anon={anon}'})
-    cookie = [v for k, v in response.headerlist if k == 'Set-Cookie' and v.startswith('ecole_session=')][0]
-    assert 'Secure' in cookie and 'HttpOnly' in cookie
-    assert LoginSession.get().remote_addr == '192.0.2.4'
-
-
 def test_expired_session_sends_back_to_login(demo_client):
     demo_client.login('julien.roux')
     LoginSession.update(expires_at=now() - timedelta(minutes=1)).execute()

@@ -137,15 +137,31 @@ def test_workers_share_one_port_a_periodic_job_runs_once_per_period_and_dead_wor
                    for pid in now_workers)
 
 
-def test_several_workers_are_refused_on_sqlite_with_a_clear_message(tmp_path):
-    import subprocess
-    import sys
-    from tests.scale.conftest import ROOT, cli_env
-    env = cli_env('')
-    del env['ECOLE_DATABASE_URL']
-    result = subprocess.run([sys.executable, '-m', 'ecole_ent', '--data', str(tmp_path / 'data'),
-                             'serve', '--port', '0', '--workers', '2'], capture_output=True,
-                            text=True, cwd=ROOT, env=env, timeout=60)
-    assert result.returncode == 1
-    assert 'plusieurs processus demandent PostgreSQL' in result.stderr
-    assert 'Traceback' not in result.stderr
+def test_sqlite_is_served_by_several_workers_that_stop_when_their_parent_dies(tmp_path,
+                                                                            serve_processes):
+    """The default: two processes on SQLite. A session opened in one is good in the other, and
+    when the supervisor is killed (-9: no chance to stop its children), they stop too."""
+    served = serve_processes(tmp_path / 'data', '', '--workers', '2', '--demo')
+    workers = served.children()
+    assert len(workers) == 2
+    browsers = [Browser() for _ in range(6)]          # new connections: both workers serve some
+    for browser in browsers:
+        status, _url, page = browser.sign_in(served.base, 'julien.roux')
+        assert status == 200 and 'Bonjour Julien' in page
+    logs = [(tmp_path / 'data' / 'logs' / f'ecole-ent.{slot}.log').read_text(encoding='utf-8')
+            for slot in (1, 2)]
+    assert all('démarré' in text for text in logs)
+    os.kill(served.process.pid, signal.SIGKILL)
+    served.process.wait(10)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)
+
+
+def alive(pid):
+    try:
+        with open(f'/proc/{pid}/stat') as stat:
+            return stat.read().split()[2] != 'Z'
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,89 @@
+"""No page waits behind another request's wait, through the real server: while another process's
+connection holds SQLite's write lock (as a directory sync, a backup or a CLI command does), pages
+answer at once, those that would write (a visit, a session's sliding expiry) included; their
+writes land once the lock is free."""
+import sqlite3
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from ecole_ent import db
+from ecole_ent.models import LoginSession, Photo, Visit, now
+from tests.conftest import PG_URL
+from tests.test_server import Browser
+
+pytestmark = pytest.mark.skipif(bool(PG_URL), reason="SQLite's write lock (PostgreSQL locks rows)")
+
+HOLD = 3.0       # seconds the lock is held
+QUICK = 0.2      # seconds a page may take meanwhile
+
+
+@pytest.fixture
+def write_lock(config):
+    """hold(): another connection (as another process would) takes the write lock for HOLD s."""
+    threads = []
+
+    def hold():
+        taken = threading.Event()
+
+        def run():
+            connection = sqlite3.connect(config.data_dir / 'ecole.db', isolation_level=None)
+            connection.execute('BEGIN IMMEDIATE')
+            taken.set()
+            time.sleep(HOLD)
+            connection.execute('COMMIT')
+            connection.close()
+        thread = threading.Thread(target=run)
+        thread.start()
+        threads.append(thread)
+        assert taken.wait(5)
+    yield hold
+    for thread in threads:
+        thread.join(HOLD + 5)
+
+
+def timed(browser, path):
+    began = time.monotonic()
+    status, page = browser.get(path)
+    return status, time.monotonic() - began
+
+
+def test_pages_answer_at_once_while_another_process_holds_the_write_lock(live_server, demo,
+                                                                        write_lock):
+    guardian = demo.guardian_with_children_in_two_classes()
+    parent = Browser(live_server)
+    parent.sign_in(guardian.login)
+    from ecole_ent.accounts import service
+    classroom = next(c for _p, c in service.children_of(guardian) if c)
+    Visit.delete().where(Visit.user == guardian.id).execute()          # every photo is new...
+    LoginSession.update(last_seen_at=now() - timedelta(hours=1)).execute()  # ...the session due
+    assert Photo.select().count() > 0
+
+    write_lock()
+    began = time.monotonic()
+    status, seconds = timed(Browser(live_server), '/connexion')         # writes nothing
+    assert status == 200 and seconds < QUICK
+    status, seconds = timed(parent, f'/classe/{classroom.id}/photos')   # records a visit
+    assert status == 200 and seconds < QUICK
+    status, seconds = timed(parent, '/')                                # refreshes the session
+    assert status == 200 and seconds < QUICK
+    assert time.monotonic() - began < HOLD                              # all within the hold
+
+    deadline = time.monotonic() + HOLD + 10                             # then the writes land
+    while time.monotonic() < deadline and not Visit.select().where(Visit.user == guardian.id).count():
+        time.sleep(0.1)
+    db.close()
+    assert Visit.select().where((Visit.user == guardian.id) & (Visit.area == 'photos')).count() == 1
+    assert LoginSession.get(LoginSession.user == guardian.id).last_seen_at > now() - timedelta(minutes=1)
+
+
+def test_a_page_view_writes_at_once_when_the_lock_is_free(demo_client, demo):
+    guardian = demo.guardian_with_children_in_two_classes()
+    demo_client.login(guardian.login)
+    from ecole_ent.accounts import service
+    classroom = next(c for _p, c in service.children_of(guardian) if c)
+    Visit.delete().where(Visit.user == guardian.id).execute()
+    demo_client.get(f'/classe/{classroom.id}/photos')
+    assert Visit.select().where((Visit.user == guardian.id) & (Visit.area == 'photos')).count() == 1
