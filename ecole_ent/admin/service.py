@@ -20,6 +20,7 @@ from ..errors import Forbidden, NotFound, ValidationError
 from ..i18n import _
 from ..models import (CONSENTS, NIVEAUX, AuditEvent, Classroom, Enrolment, GuardianLink, School,
                       SchoolYear, Teaching, User, now)
+from ..numbers import as_id
 
 ROLE_LABELS = {'guardian': _('Responsable (parent, famille)'), 'teacher': _('Enseignant·e'),
                'staff': _('Personnel (ATSEM, AESH…)'), 'pupil': _('Élève'),
@@ -341,8 +342,8 @@ def create_account(actor, school, data):
 def _pupil_class(school, role, data, errors):
     if role != 'pupil' or not data.get('class_id'):
         return None, None
-    class_id = data['class_id']
-    classroom = Classroom.get_or_none(Classroom.id == int(class_id)) if class_id.isdigit() else None
+    class_id = as_id(data['class_id'])
+    classroom = Classroom.get_or_none(Classroom.id == class_id) if class_id else None
     if classroom is None or classroom.school_id != school.id or classroom.archived:
         errors['class_id'] = _("Cette classe n'existe pas dans cette école.")
         return None, None
@@ -532,7 +533,7 @@ def set_class_consent(actor, classroom, pupil_ids, value):
     require_school_admin(actor, classroom.school_id)
     _check_consent(value)
     pupils = {p.id: p for p in accounts.pupils_of(classroom)}
-    wanted = {int(i) for i in pupil_ids if str(i).isdigit()}
+    wanted = {as_id(str(i)) for i in pupil_ids} - {None}
     if not wanted:
         raise ValidationError({'pupils': _('Cochez au moins un élève.')})
     if not wanted <= set(pupils):

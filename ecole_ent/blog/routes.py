@@ -10,10 +10,10 @@ from ..errors import ValidationError
 from ..features import hook
 from ..home import service as home, visits
 from ..i18n import _, ngettext
+from ..numbers import page_number
 from ..web.files import send_jpeg
 from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
-from ..web.numbers import query_int
 from ..web.render import add_nav, env, flash, public_url, render, url
 from . import markup, service
 
@@ -21,7 +21,7 @@ POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_t
 
 
 def _page():
-    return max(1, query_int('page'))
+    return page_number(request.query.get('page'))
 
 
 def _send(file, cache):

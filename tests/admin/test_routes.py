@@ -193,6 +193,17 @@ def test_a_taken_login_or_an_empty_name_is_refused_and_nothing_is_saved(demo, di
     assert 'value="Ana"' in page and User.select().count() == before
 
 
+@pytest.mark.parametrize('class_id', [str(2**63), '99999999999999999999', '²', '-1'])
+def test_a_class_number_no_class_can_have_gets_the_french_message(demo, director, class_id):
+    before = User.select().count()
+    form = form_for(director.get(f'/admin/ecoles/{demo.director.school_id}/comptes/nouveau'),
+                    f'/admin/ecoles/{demo.director.school_id}/comptes')
+    form['role'], form['first_name'], form['last_name'] = 'pupil', 'Léo', 'Petit'
+    form['class_id'].force_value(class_id)
+    page = text_of(form.submit())
+    assert "Cette classe n'existe pas dans cette école." in page and User.select().count() == before
+
+
 def test_edit_then_disable_ends_sessions_then_enable(demo, director, signed_in):
     teacher_client = signed_in(demo.teacher)
     page = director.get(f'/admin/comptes/{demo.teacher.id}')
