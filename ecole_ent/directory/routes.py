@@ -123,9 +123,18 @@ def archives():
 
 
 def archive_download(pupil_id):
-    name, data = archive.build(require_role('guardian'), pupil_id)
+    """The zip, sent from its temporary file in chunks (bottle hands a file to waitress's
+    file_wrapper, which closes it once sent); too many builds at once: a 503 to retry later."""
+    try:
+        name, data, size = archive.build(require_role('guardian'), pupil_id, _config().data_dir)
+    except archive.Busy as exc:
+        response.status = 503
+        response.set_header('Retry-After', str(archive.RETRY_AFTER))
+        return render('errors/error.html', code=503, title=_('Service indisponible'),
+                      message=str(exc))
     response.set_header('Content-Type', 'application/zip')
     response.set_header('Content-Disposition', f'attachment; filename="{name}"')
+    response.set_header('Content-Length', str(size))
     return data
 
 

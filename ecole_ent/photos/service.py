@@ -509,8 +509,9 @@ def _fold(text):
 # --- the guardian's year archive (directory/archive.py) ----------------------------------------
 
 def archive_section(guardian, pupil, classroom):
-    """(path, bytes) of every photo of the class's albums that this guardian may see, full size,
-    for the zip of the child's year: the same consent rule as the pages."""
+    """(path in the zip, file on disk) of every photo of the class's albums that this guardian may
+    see, full size, for the zip of the child's year: the same consent rule as the pages. The
+    archive copies each file in chunks (never a whole year of photos in memory)."""
     if classroom is None:
         return
     store = media_store()
@@ -520,4 +521,4 @@ def archive_section(guardian, pupil, classroom):
         for number, photo in enumerate(visible_photos(guardian, album, condition), 1):
             path = store.path(photo.full)
             if path:
-                yield f'{folder}/{number:03d}{_slug(photo.caption, "-")}.jpg', Path(path).read_bytes()
+                yield f'{folder}/{number:03d}{_slug(photo.caption, "-")}.jpg', Path(path)

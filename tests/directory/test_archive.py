@@ -1,0 +1,155 @@
+"""The guardian's year archive: complete, built through a temporary file with bounded memory
+whatever its size, sent in chunks over the real server, and only a few built at once."""
+import hashlib
+import html
+import http.cookiejar
+import io
+import os
+import re
+import threading
+import tracemalloc
+import urllib.parse
+import urllib.request
+import zipfile
+
+import pytest
+
+from ecole_ent import db
+from ecole_ent.accounts import service as accounts
+from ecole_ent.directory import archive
+from ecole_ent.models import Album, Photo, User
+from ecole_ent.photos import service as photos
+
+GUARDIAN = 'aurelie.dubois'     # her child is in CP-CE1
+PHOTO_BYTES = 1024 * 1024
+PHOTOS = 24                     # 24 MB of photo files in the year
+
+
+def child_in_a_class(guardian):
+    return next((p, c) for p, c in accounts.children_of(guardian) if c)
+
+
+@pytest.fixture
+def big_year(demo, demo_app):
+    """An album of PHOTOS untagged 1 MB photo files (visible to every family of the class) in the
+    guardian's child's class; returns (guardian, pupil, {sha256 of each file})."""
+    guardian = User.get(User.login == GUARDIAN)
+    pupil, classroom = child_in_a_class(guardian)
+    album = Album.create(classroom=classroom.id, title='La classe de neige')
+    store = photos.media_store()
+    digests = set()
+    for _n in range(PHOTOS):
+        digest = store.put(os.urandom(PHOTO_BYTES))   # random: no compression could shrink it
+        Photo.create(album=album, full=digest, display=digest, thumb=digest, width=1, height=1,
+                     source_sha256=digest)
+        digests.add(digest)
+    return guardian, pupil, digests
+
+
+def test_a_year_bigger_than_20_mb_is_built_without_holding_it_in_memory(big_year):
+    guardian, pupil, digests = big_year
+    tracemalloc.start()
+    try:
+        built = archive.build(guardian, pupil.id)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20, f'{peak / 2**20:.1f} MB allocated while building a 24 MB archive'
+    name, out, size = built
+    with out, zipfile.ZipFile(out) as zipped:
+        assert size > 20 * 2**20 and name.endswith('.zip')
+        entries = {i.filename: i for i in zipped.infolist()}
+        jpegs = [i for n, i in entries.items() if n.startswith('photos/')]
+        assert {hashlib.sha256(zipped.read(i)).hexdigest() for i in jpegs} >= digests
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in jpegs)       # JPEGs stored
+        assert entries['index.html'].compress_type == zipfile.ZIP_DEFLATED      # text deflated
+        index = zipped.read('index.html').decode()
+        assert all(n in index for n in entries if n != 'index.html')
+        assert zipped.testzip() is None
+
+
+class Browser:
+    """A cookie-keeping HTTP client over a real socket."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def open(self, path, body=None):
+        return self.opener.open(self.base + path, body, timeout=60)
+
+    def sign_in(self, login, password='demo'):
+        with self.open('/connexion') as response:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
+        body = urllib.parse.urlencode({'login': login, 'password': password, 'csrf_token': token})
+        with self.open('/connexion', body.encode()) as response:
+            assert response.status == 200 and response.url.endswith('/')
+        return self
+
+
+def test_the_archive_is_sent_in_chunks_with_its_length_over_the_real_server(big_year, live_server):
+    guardian, pupil, digests = big_year
+    with Browser(live_server).sign_in(GUARDIAN).open(f'/annuaire/archives/{pupil.id}') as response:
+        length = int(response.headers['Content-Length'])
+        assert response.headers['Content-Type'] == 'application/zip'
+        assert response.headers['Content-Disposition'].startswith('attachment; filename="')
+        body = response.read()
+    assert len(body) == length > 20 * 2**20
+    with zipfile.ZipFile(io.BytesIO(body)) as zipped:
+        found = {hashlib.sha256(zipped.read(n)).hexdigest() for n in zipped.namelist()
+                 if n.startswith('photos/')}
+    assert found >= digests
+
+
+def test_a_third_archive_at_once_is_refused_in_french_until_a_build_ends(demo, demo_client):
+    guardian = User.get(User.login == GUARDIAN)
+    pupil, _classroom = child_in_a_class(guardian)
+    entered, release = threading.Semaphore(0), threading.Event()
+
+    def slow_section(_guardian, _pupil, _classroom):
+        entered.release()
+        release.wait(30)
+        yield 'lent.txt', b'fini'
+
+    results = []
+
+    def download():
+        try:
+            name, out, size = archive.build(guardian, pupil.id)
+            with out, zipfile.ZipFile(out) as zipped:
+                results.append(zipped.read('lent.txt'))
+        finally:
+            db.close()
+
+    archive.SECTIONS.append(slow_section)
+    threads = [threading.Thread(target=download) for _n in range(archive.BUILDS_AT_ONCE)]
+    try:
+        for thread in threads:
+            thread.start()
+        for _thread in threads:
+            assert entered.acquire(timeout=30), 'a build never started'
+        demo_client.login(GUARDIAN)
+        refused = demo_client.get(f'/annuaire/archives/{pupil.id}', status=503)
+        assert refused.headers['Retry-After'] == str(archive.RETRY_AFTER)
+        assert "Trop d'archives en préparation, réessayez dans une minute." in html.unescape(refused.text)
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(30)
+        archive.SECTIONS.remove(slow_section)
+    assert results == [b'fini'] * archive.BUILDS_AT_ONCE
+    served = demo_client.get(f'/annuaire/archives/{pupil.id}')       # the slots were given back
+    assert served.content_type == 'application/zip'
+    assert int(served.headers['Content-Length']) == len(served.body)
+
+
+def test_someone_elses_child_takes_no_build_slot(demo, demo_client):
+    guardian = User.get(User.login == GUARDIAN)
+    own = {p.id for p, _c in accounts.children_of(guardian)}
+    other = User.with_role('pupil').where(User.id.not_in(list(own))).first()
+    demo_client.login(GUARDIAN)
+    for _n in range(archive.BUILDS_AT_ONCE + 1):
+        demo_client.get(f'/annuaire/archives/{other.id}', status=403)
+    pupil, _classroom = child_in_a_class(guardian)
+    assert demo_client.get(f'/annuaire/archives/{pupil.id}').content_type == 'application/zip'
