@@ -95,13 +95,15 @@ class Server:
 GUARDIAN = 'aurelie.dubois'     # the demo's guardian with two children in two classes
 
 
-def demo_server(data, threads=8):
+def demo_server(data, threads=8, workers=None):
     """ecole-ent serving the demo school from `data`, seeded first by `ecole-ent demo` in its own
     process: a school's server starts on a data folder seeded long before, so the memory measured
     after a run is the serving process's alone (seeding draws the demo photos with Pillow)."""
     subprocess.run([sys.executable, '-m', 'ecole_ent', '--data', data, 'demo'], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = dict(os.environ, ECOLE_SERVER_THREADS=str(threads))
+    if workers:
+        env['ECOLE_SERVER_WORKERS'] = str(workers)
     return Server([sys.executable, '-m', 'ecole_ent', '--data', data, 'serve', '--port', '{port}'],
                   ready_path='/connexion', env=env)
 
@@ -243,6 +245,13 @@ def rss_mb(pid, tree=True):
         except (OSError, StopIteration):
             pass
     return total_kb / 1024
+
+
+def serving_rss_mb(pid):
+    """Resident memory in MB of each serving process: the children of a supervisor (serve with
+    several workers), else the process itself."""
+    children = [child for child in process_tree(pid) if child != pid]
+    return [rss_mb(child, tree=False) for child in children] or [rss_mb(pid, tree=False)]
 
 
 def sign_in_cookie(base_url, login, password, login_path='/connexion'):
