@@ -126,7 +126,8 @@ OPTIONS = [
     Option('security', 'session_days', positive_int, 30,
            "Durée d'une session sans activité, en jours"),
     Option('security', 'login_max_failures', positive_int, 5,
-           'Échecs de connexion avant blocage temporaire du compte'),
+           "Échecs de connexion à un compte depuis une même adresse avant que cette adresse soit "
+           "bloquée un temps pour ce compte (les autres adresses s'y connectent normalement)"),
     Option('security', 'address_max_failures', positive_int, 30,
            "Échecs de connexion avant blocage temporaire d'une adresse"),
     Option('security', 'school_networks', networks, '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,127.0.0.0/8,::1/128',
