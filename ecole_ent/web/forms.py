@@ -1,5 +1,14 @@
-"""Form input (the only code that touches request.forms and request.files) and the CSRF token."""
-from bottle import request
+"""Form input (the only code that touches request.forms and request.files) and the CSRF token.
+
+A multipart body (a form with files) is parsed here, not by bottle's BaseRequest.POST: bottle
+0.13.4 keeps every part under MEMFILE_MAX (100 KB) in memory and caps their total at the same
+100 KB, so two 50 KB photos in one send were refused ("MultipartError: Memory limit reached").
+Here bottle's own parser runs with other limits: a part over PART_IN_MEMORY bytes goes to a
+temporary file, so any number of small files fits (up to MAX_PARTS parts and the size limits of
+the server and of each route) while the parts kept in memory stay under about 1.6 MB.
+"""
+import bottle
+from bottle import FileUpload, FormsDict, HTTPError, MultipartError, request, tonat
 
 from .. import security
 from ..errors import ValidationError
@@ -11,13 +20,27 @@ ANON_COOKIE = 'ecole_anon'
 # the form with a French message instead of being lost on an error page.
 MAX_FIELD = 100_000
 
+# Private names of bottle 0.13.4 this module relies on (tests/test_forms.py checks them): the
+# multipart parser and its parts (.name, .filename, .file, .headerlist, .size, .value, .close()),
+# its header parser, and the environ key under which BaseRequest.POST keeps what it parsed
+# (request.forms and request.files are built from it).
+BOTTLE_PRIVATE_NAMES = ('_MultipartParser', '_MultipartPart', '_parse_http_header')
+POST_KEY = 'bottle.request.post'
+# Form fields are small and files go to disk: a part over 8 KB becomes a temporary file (a long
+# text too, read back below). Each such part holds a file descriptor until the request ends,
+# hence MAX_PARTS (the process also serves hundreds of connections).
+PART_IN_MEMORY = 8 * 1024
+MAX_PARTS = 200
+MEMORY_FOR_PARTS = (MAX_PARTS + 1) * PART_IN_MEMORY   # never reached before MAX_PARTS
+MAX_TEXT_BYTES = 2**20                                # every text field of a form, in UTF-8
+
 
 def field(name, default=''):
     """A form field decoded as UTF-8 (bottle 0.13 item access would give latin-1 text).
 
     Invalid UTF-8 reads as missing; over-long values are refused rather than cut silently.
     """
-    value = request.forms.getunicode(name, default=None)
+    value = _forms().getunicode(name, default=None)
     if value is None:
         return default
     if len(value) > MAX_FIELD:
@@ -29,6 +52,7 @@ def uploaded_files(name):
     """[(file name, binary stream)] of the files sent in `name`; bottle 0.13 decodes file names
     as latin-1, so a name that was UTF-8 is turned back into it."""
     found = []
+    _parse_multipart()
     for upload in request.files.getall(name):
         raw = upload.raw_filename or ''
         try:
@@ -57,6 +81,54 @@ def csrf_token():
 
 
 def csrf_ok():
-    sent = request.forms.get('csrf_token') or request.headers.get('X-CSRF-Token') or ''
+    sent = _forms().get('csrf_token') or request.headers.get('X-CSRF-Token') or ''
     expected = csrf_token()
     return bool(expected) and security.same(sent, expected)
+
+
+def _forms():
+    _parse_multipart()
+    return request.forms
+
+
+def _parse_multipart():
+    """Parse a multipart body once, before bottle would (the CSRF check reads the form first, in
+    web.guards.before_request), and leave the result where BaseRequest.POST keeps its own."""
+    environ = request.environ
+    if POST_KEY in environ or not request.content_type.startswith('multipart/'):
+        return
+    environ[POST_KEY] = FormsDict()     # what the form reads as if the body is refused below
+    try:
+        environ[POST_KEY] = _read_parts()
+    except MultipartError as exc:       # a body cut short or malformed: say so in French
+        raise HTTPError(400, _("L'envoi est arrivé incomplet ou illisible. Réessayez."),
+                        exception=exc) from None
+
+
+def _read_parts():
+    _type, options = bottle._parse_http_header(request.environ.get('CONTENT_TYPE', ''))[0]
+    boundary = options.get('boundary')
+    if not boundary:
+        raise MultipartError('Invalid content type header, missing boundary')
+    parser = bottle._MultipartParser(request.body, boundary, request.content_length,
+                                     mem_limit=MEMORY_FOR_PARTS, memfile_limit=PART_IN_MEMORY,
+                                     charset=options.get('charset', 'utf8'))
+    post = FormsDict()
+    post.recode_unicode = False       # text is decoded below, as BaseRequest.POST does
+    count = text_bytes = 0
+    for part in parser.parse():
+        count += 1
+        if count > MAX_PARTS:
+            part.close()
+            raise HTTPError(413, _('Trop de fichiers en un seul envoi : %(max)d au plus. '
+                                   'Envoyez-les en plusieurs fois.') % {'max': MAX_PARTS})
+        if part.filename:
+            post[part.name] = FileUpload(part.file, part.name, part.filename, part.headerlist)
+            continue
+        text_bytes += part.size
+        if text_bytes > MAX_TEXT_BYTES:
+            part.close()
+            raise HTTPError(413, _('Le formulaire envoyé est trop long.'))
+        post[part.name] = tonat(part.value, 'utf8')
+        part.close()                    # a long text's temporary file goes at once
+    return post
