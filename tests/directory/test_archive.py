@@ -2,14 +2,10 @@
 whatever its size, sent in chunks over the real server, and only a few built at once."""
 import hashlib
 import html
-import http.cookiejar
 import io
 import os
-import re
 import threading
 import tracemalloc
-import urllib.parse
-import urllib.request
 import zipfile
 
 import pytest
@@ -19,6 +15,7 @@ from ecole_ent.accounts import service as accounts
 from ecole_ent.directory import archive
 from ecole_ent.models import Album, Photo, User
 from ecole_ent.photos import service as photos
+from tests.real_http import Browser
 
 GUARDIAN = 'aurelie.dubois'     # her child is in CP-CE1
 PHOTO_BYTES = 1024 * 1024
@@ -68,26 +65,6 @@ def test_a_year_bigger_than_20_mb_is_built_without_holding_it_in_memory(big_year
         assert zipped.testzip() is None
 
 
-class Browser:
-    """A cookie-keeping HTTP client over a real socket."""
-
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-    def open(self, path, body=None):
-        return self.opener.open(self.base + path, body, timeout=60)
-
-    def sign_in(self, login, password='demo'):
-        with self.open('/connexion') as response:
-            token = re.search(r'name="csrf_token" value="([^"]+)"', response.read().decode()).group(1)
-        body = urllib.parse.urlencode({'login': login, 'password': password, 'csrf_token': token})
-        with self.open('/connexion', body.encode()) as response:
-            assert response.status == 200 and response.url.endswith('/')
-        return self
-
-
 def test_the_archive_is_sent_in_chunks_with_its_length_over_the_real_server(big_year, live_server):
     guardian, pupil, digests = big_year
     with Browser(live_server).sign_in(GUARDIAN).open(f'/annuaire/archives/{pupil.id}') as response:
@@ -132,7 +109,8 @@ def test_a_third_archive_at_once_is_refused_in_french_until_a_build_ends(demo, d
         demo_client.login(GUARDIAN)
         refused = demo_client.get(f'/annuaire/archives/{pupil.id}', status=503)
         assert refused.headers['Retry-After'] == str(archive.RETRY_AFTER)
-        assert "Trop d'archives en préparation, réessayez dans une minute." in html.unescape(refused.text)
+        assert ("Trop d'archives en préparation, réessayez dans une minute."
+                in html.unescape(refused.text))
     finally:
         release.set()
         for thread in threads:
