@@ -10,7 +10,7 @@ from .accounts import service as accounts
 from .errors import Forbidden, NotFound, ValidationError
 from .i18n import _
 from .paths import resource_dir
-from .web import guards, render as web_render
+from .web import access_log, guards, render as web_render
 
 logger = logging.getLogger(__name__)
 
@@ -138,4 +138,5 @@ def create_app(config):
     app.route('/healthz', 'GET', healthz, name='healthz')
     for module in features.modules('routes'):
         module.register(app)
-    return security_headers(app)
+    application = security_headers(app)
+    return access_log.wrap(application) if config['server.access_log'] else application

@@ -116,6 +116,9 @@ OPTIONS = [
            "Adresse IP du proxy inverse de confiance (HTTPS), le seul dont on croit "
            "X-Forwarded-For et X-Forwarded-Proto ; vide = aucun"),
     Option('server', 'public_url', str, '', "Adresse publique de l'ENT, imprimée sur les courriers"),
+    Option('server', 'access_log', boolean, True,
+           'Journal des requêtes (logs/access.log) : adresse, méthode, chemin sans paramètres, '
+           'code de réponse, octets, durée'),
     Option('database', 'url', str, '',
            'URL de la base : vide = sqlite dans le dossier de données; ou postgresql://utilisateur@hôte/base'),
     Option('database', 'auto_migrate', boolean, True,

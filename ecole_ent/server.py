@@ -20,6 +20,7 @@ import socket
 import time
 
 from . import app as webapp, db, lanes, runtime, scheduler
+from .web import access_log
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +33,32 @@ STOP_TIMEOUT = 15            # seconds a child has to finish its requests after 
 def log_to_file(config, name='ecole-ent.log'):
     """Log into DATA/logs/<name>, rotated. One file per process: a rotating file shared by several
     processes loses lines (each rotates it on its own), so each worker of `serve --workers N`
-    writes ecole-ent.<slot>.log and the supervisor keeps ecole-ent.log."""
+    writes ecole-ent.<slot>.log and the supervisor keeps ecole-ent.log. The access log
+    (ecole_ent/web/access_log.py, unless server.access_log is false) goes the same way into
+    access.log or access.<slot>.log, and only there: its lines do not flood the error log."""
+    def rotating(logger, filename, formatter, handler_class=logging.handlers.RotatingFileHandler,
+                 **options):
+        for old in [h for h in logger.handlers if getattr(h, 'ecole_log', False)]:
+            logger.removeHandler(old)
+            old.close()
+        if filename:
+            handler = handler_class(config.path('logs', filename), maxBytes=5 * 2**20,
+                                    backupCount=5, encoding='utf-8', **options)
+            handler.ecole_log = True
+            handler.setFormatter(formatter)
+            logger.addHandler(handler)
+
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if getattr(h, 'ecole_log', False)]:
-        root.removeHandler(handler)
-        handler.close()
-    handler = logging.handlers.RotatingFileHandler(config.path('logs', name),
-                                                   maxBytes=5 * 2**20, backupCount=5, encoding='utf-8')
-    handler.ecole_log = True
-    handler.setFormatter(logging.Formatter(
+    rotating(root, name, logging.Formatter(
         '%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s'))
-    root.addHandler(handler)
     root.setLevel(config['app.log_level'].upper())
+    access = access_log.logger
+    access.propagate = False
+    access.setLevel(logging.INFO)
+    access_file = 'access.' + name.partition('.')[2] if config['server.access_log'] else None
+    # delay: the supervisor, which serves nothing, leaves no empty access.log beside the workers'
+    rotating(access, access_file, access_log.Formatter(), access_log.RotatingFileHandler,
+             delay=True)
     queue = logging.getLogger('waitress.queue')
     if not any(isinstance(f, OncePerMinute) for f in queue.filters):
         queue.addFilter(OncePerMinute())
