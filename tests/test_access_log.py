@@ -158,6 +158,23 @@ def test_a_path_that_could_forge_a_line_is_escaped(logs, live_server):
     assert match and match.group(4) == forged and match.group(5) == '404'
 
 
+def test_a_file_goes_to_the_server_untouched_and_is_counted_whole(logs, live_server, monkeypatch):
+    """Waitress sends a file handed to its wsgi.file_wrapper from its socket thread and frees the
+    worker thread at once: the access log must not wrap it (a worker would then be busy for the
+    whole download), yet count all its bytes."""
+    handed = []
+    follow = access_log.Exchange.follow
+
+    def spy(exchange, body):
+        sent = follow(exchange, body)
+        handed.append(sent is body)
+        return sent
+    monkeypatch.setattr(access_log.Exchange, 'follow', spy)
+    content = urllib.request.urlopen(live_server + '/static/css/ecole.css', timeout=30).read()
+    (line,) = access_lines(logs, 1)
+    assert handed == [True] and LINE.fullmatch(line).group(6) == str(len(content))
+
+
 def test_no_route_carries_a_secret_in_its_path(demo_app):
     """The access log writes paths as they are (without their query string). A route whose path
     held a secret (a token, a code) would put it in the log: it must be masked in access_log.py
