@@ -19,3 +19,11 @@ class ValidationError(EcoleError):
     def __init__(self, errors):
         self.errors = dict(errors)
         super().__init__(' ; '.join(self.errors.values()))
+
+
+def found(value, message):
+    """`value`, unless it is None (a row that does not exist, or that this user may not see):
+    then NotFound(message). Services write `post = found(Post.get_or_none(...), _('...'))`."""
+    if value is None:
+        raise NotFound(message)
+    return value
