@@ -5,7 +5,7 @@ import shutil
 
 from bottle import Bottle, abort, request, response, static_file
 
-from . import __version__, db, features, numbers, security
+from . import __version__, db, features, hooks, numbers, security
 from .accounts import service as accounts
 from .errors import Forbidden, NotFound, ValidationError
 from .i18n import _
@@ -80,7 +80,7 @@ def healthz():
     except Exception as exc:  # the health check reports, it does not crash
         response.status = 503
         report.update(status='error', database=f'erreur : {exc.__class__.__name__}')
-    for check in HEALTH_CHECKS:
+    for check in hooks.HEALTH_CHECK:
         check(report)
     response.content_type = 'application/json'
     response.set_header('Cache-Control', 'no-store')
@@ -95,7 +95,6 @@ def disk_check(report):
         report['warnings'].append(_("Moins de 500 Mo libres sur le disque des données."))
 
 
-HEALTH_CHECKS = [disk_check]       # features append fn(report)
 HEALTH_CONTEXT = {}
 
 
@@ -136,7 +135,8 @@ def create_app(config):
         app.error(code)(error_page)
     app.route('/static/<path:path>', 'GET', serve_static, name='static')
     app.route('/healthz', 'GET', healthz, name='healthz')
-    for module in features.modules('routes'):
-        module.register(app)
+    hooks.HEALTH_CHECK.add(disk_check)
+    features.register(app)
+    web_render.env.filters.update(dict(hooks.TEMPLATE_FILTER))
     application = security_headers(app)
     return access_log.wrap(application) if config['server.access_log'] else application

@@ -1,13 +1,16 @@
-"""The feature folders, in order. Each may have routes.register(app), commands.register(cli),
-demo.seed(demo), an options module that registers its configuration options, and a jobs module
-whose @job functions the scheduler runs (ecole_ent/scheduler.py); adding a feature is one line here."""
+"""The feature folders, in order; adding a feature is one line here. What a feature folder may
+hold (routes, commands, options, jobs, demo, service) and the hooks it may plug into are declared
+in ecole_ent/hooks.py."""
 import importlib
+
+from . import hooks
 
 FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory', 'photos', 'blog', 'mail']
 
 
 def modules(kind):
-    """The `kind` submodule (routes, commands, demo) of every feature that has one."""
+    """The `kind` submodule (one of hooks.FEATURE_MODULES) of every feature that has one."""
+    assert kind in hooks.FEATURE_MODULES, f'undeclared feature module: {kind}'
     found = []
     for name in FEATURES:
         try:
@@ -18,8 +21,7 @@ def modules(kind):
     return found
 
 
-def hook(registry, function):
-    """Add `function` to a hook list (home.SECTIONS, archive.SECTIONS, app.HEALTH_CHECKS) once:
-    register(app) runs for every app built, and a process may build several (tests, workers)."""
-    if function not in registry:
-        registry.append(function)
+def register(app):
+    """Every feature's routes.register(app): routes, and what it plugs into the hooks."""
+    for module in modules('routes'):
+        module.register(app)

@@ -7,14 +7,14 @@ from bottle import redirect, request, response, static_file
 
 from ..accounts import service as accounts
 from ..errors import ValidationError
-from ..features import hook
+from .. import hooks
 from ..home import service as home, visits
 from ..i18n import _, ngettext
 from ..numbers import page_number
 from ..web.files import send_jpeg
 from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
-from ..web.render import add_nav, env, flash, public_url, render, url
+from ..web.render import add_nav, flash, public_url, render, url
 from . import markup, service
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
@@ -285,14 +285,13 @@ def home_section(user, context):
 
 def register(app):
     service.configure(app.config['ecole'])
-    env.filters['post_body'] = lambda post, reader: service.post_body(reader, post)
-    env.filters['public_body'] = lambda post, school, base='': service.public_body(
-        post, _public_photo_url(school, base))
-    env.filters['feed_html'] = str     # Markup to plain text: the feed escapes it into <content>
-    env.filters['excerpt'] = markup.excerpt
-    from ..directory import archive  # the guardian's year archive holds the blog
-    hook(home.SECTIONS, home_section)
-    hook(archive.SECTIONS, service.archive_section)
+    hooks.TEMPLATE_FILTER.add(('post_body', lambda post, reader: service.post_body(reader, post)))
+    hooks.TEMPLATE_FILTER.add(('public_body', lambda post, school, base='': service.public_body(
+        post, _public_photo_url(school, base))))
+    hooks.TEMPLATE_FILTER.add(('feed_html', str))    # Markup to text: the feed escapes it into <content>
+    hooks.TEMPLATE_FILTER.add(('excerpt', markup.excerpt))
+    hooks.HOME_SECTION.add(home_section)
+    hooks.ARCHIVE_SECTION.add(service.archive_section)
     add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
     app.route('/blog', 'GET', index, name='blog.index')
     app.route('/blog/classe/<class_id:int>', 'GET', classroom, name='blog.classroom')

@@ -1,7 +1,7 @@
 """A guardian's download of their child's school year, before the rollover archives it.
 
 The zip holds an index page (child, class, teachers, year) and whatever the content
-features add: each appends to SECTIONS a function (guardian, pupil, classroom) that yields
+features add through hooks.ARCHIVE_SECTION: functions (guardian, pupil, classroom) that yield
 (path inside the zip, content) for what that guardian may see (blog pages, photos...); the
 content is bytes (a page) or the path of a file on disk (a photo), which is copied in chunks.
 The guardian's own rights are the features' rules, so each section filters its own content.
@@ -16,13 +16,13 @@ import tempfile
 import threading
 import zipfile
 
+from .. import hooks
 from ..accounts import service as accounts
 from ..errors import EcoleError, Forbidden
 from ..i18n import _
 from ..models import Classroom, SchoolYear
 from ..accounts.logins import fold
 
-SECTIONS = []
 # Already compressed: deflating them again costs CPU for nothing, so they are stored as they are.
 STORED_SUFFIXES = ('.jpg', '.jpeg', '.png', '.gif', '.webp', '.pdf', '.mp3', '.m4a', '.ogg',
                    '.zip')
@@ -74,7 +74,7 @@ def _write(out, guardian, pupil, classroom, year):
     which lists the parts, is written last (a zip's order is only its listing's)."""
     paths = []
     with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as archive:
-        for section in SECTIONS:
+        for section in hooks.ARCHIVE_SECTION:
             for path, content in section(guardian, pupil, classroom):
                 kind = zipfile.ZIP_STORED if path.lower().endswith(STORED_SUFFIXES) \
                     else zipfile.ZIP_DEFLATED

@@ -6,7 +6,7 @@ from bottle import redirect, request, response
 
 from ..accounts import service as accounts
 from ..errors import Forbidden, NotFound
-from ..features import hook
+from .. import hooks
 from ..home import service as home
 from ..i18n import _
 from ..models import User
@@ -167,7 +167,7 @@ def printable(token):
 
 
 def home_section(user, context):
-    """The admin home shows a sync that did not apply until one does (home.service.SECTIONS)."""
+    """The admin home shows a sync that did not apply until one does (hooks.HOME_SECTION)."""
     if user.has_role('director', 'admin'):
         school = user.school or service.default_school()
         failure = service.last_failure(school) if school else None
@@ -176,9 +176,8 @@ def home_section(user, context):
 
 
 def register(app):
-    from .. import app as webapp
-    hook(home.SECTIONS, home_section)
-    hook(webapp.HEALTH_CHECKS, service.health)
+    hooks.HOME_SECTION.add(home_section)
+    hooks.HEALTH_CHECK.add(service.health)
     add_nav('/annuaire/cartes', _('Cartes de connexion'), 'card', ('teacher', 'director', 'admin'),
             order=80)
     add_nav('/annuaire', _('Annuaire'), 'printer', ('director', 'admin'), order=85)

@@ -1,15 +1,13 @@
 """What each role's home shows: the guardian's child cards, the teacher's classes, the school and
-installation at a glance. Features add to a home by appending to SECTIONS."""
+installation at a glance. Features add to a home through hooks.HOME_SECTION."""
 from typing import NamedTuple
 
 from peewee import fn
 
+from .. import hooks
 from ..accounts import service as accounts
 from ..models import Classroom, Enrolment, School, SchoolYear, User
 
-# Each feature may append fn(user, context) that adds keys to the home context or links to the
-# guardian's child cards (cheap queries only: the guardian home is the most-viewed page).
-SECTIONS = []
 
 
 class Link(NamedTuple):
@@ -40,7 +38,7 @@ def home_context(user):
         context['school'] = school_overview(user.school)
     if user.has_role('admin'):
         context['schools'] = [school_overview(s) for s in School.select().order_by(School.name)]
-    for section in SECTIONS:
+    for section in hooks.HOME_SECTION:
         section(user, context)
     return context
 

@@ -1,6 +1,5 @@
 """The maintenance feature has no page of its own: it adds the backups' state to /healthz."""
-from ecole_ent import app as webapp
-from ecole_ent.features import hook
+from ecole_ent import app as webapp, hooks
 from ecole_ent.maintenance import health
 
 
@@ -12,4 +11,4 @@ def backup_check(report):
 
 
 def register(app):
-    hook(webapp.HEALTH_CHECKS, backup_check)
+    hooks.HEALTH_CHECK.add(backup_check)

@@ -4,7 +4,7 @@ from bottle import HTTPError, redirect, request, response
 
 from ..accounts import service as accounts
 from ..errors import ValidationError
-from ..features import hook
+from .. import hooks
 from ..home import service as home
 from ..i18n import _, ngettext
 from ..web.forms import checked, field, uploaded_files
@@ -142,8 +142,8 @@ def home_section(user, context):
 
 def register(app):
     from ..directory import archive  # the guardian's year archive holds their photos
-    hook(archive.SECTIONS, service.archive_section)
-    hook(home.SECTIONS, home_section)
+    hooks.ARCHIVE_SECTION.add(service.archive_section)
+    hooks.HOME_SECTION.add(home_section)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
     app.route('/photos', 'GET', index, name='photos.index')
     app.route('/classe/<class_id:int>/photos', 'GET', albums, name='photos.albums')

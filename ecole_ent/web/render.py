@@ -10,7 +10,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token
 from markupsafe import Markup, escape
 
-from .. import __version__, security
+from .. import __version__, hooks, security
 from ..i18n import _, date_fr, datetime_fr, ngettext
 from ..paths import resource_dir
 
@@ -18,16 +18,11 @@ FLASH_COOKIE = 'ecole_flash'
 
 _app = {'app': None}
 
-# The main menu: features add their entry in their register(app) with add_nav(). Each entry shows
-# to users holding one of its roles.
-NAV = []
-
 
 def add_nav(url, label, icon, roles, order=50):
-    if all(item['url'] != url for item in NAV):
-        NAV.append({'url': url, 'label': label, 'icon': icon, 'roles': tuple(roles), 'order': order})
-        NAV.sort(key=lambda item: item['order'])
-        _nav_for_roles.cache_clear()
+    """Add an entry to the main menu (hooks.MENU), from a feature's register(app)."""
+    hooks.MENU.add({'url': url, 'label': label, 'icon': icon, 'roles': tuple(roles), 'order': order})
+    _nav_for_roles.cache_clear()
 
 
 def nav_for(user):
@@ -38,7 +33,8 @@ def nav_for(user):
 def _nav_for_roles(roles):
     """The menu entries of a set of roles (as User.roles stores them): the same for every page."""
     held = set(roles.split(','))
-    return [item for item in NAV if held.intersection(item['roles'])]
+    return [item for item in sorted(hooks.MENU, key=lambda item: item['order'])
+            if held.intersection(item['roles'])]
 
 
 def nav_html(items, path):

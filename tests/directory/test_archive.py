@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from ecole_ent import db
+from ecole_ent import db, hooks
 from ecole_ent.accounts import service as accounts
 from ecole_ent.directory import archive
 from ecole_ent.models import Album, Photo, User
@@ -112,7 +112,7 @@ def test_a_third_archive_at_once_is_refused_in_french_until_a_build_ends(demo, d
         finally:
             db.close()
 
-    archive.SECTIONS.append(slow_section)
+    hooks.ARCHIVE_SECTION.add(slow_section)
     threads = [threading.Thread(target=download) for _n in range(archive.BUILDS_AT_ONCE)]
     try:
         for thread in threads:
@@ -128,7 +128,7 @@ def test_a_third_archive_at_once_is_refused_in_french_until_a_build_ends(demo, d
         release.set()
         for thread in threads:
             thread.join(30)
-        archive.SECTIONS.remove(slow_section)
+        hooks.ARCHIVE_SECTION.remove(slow_section)
     assert results == [b'fini'] * archive.BUILDS_AT_ONCE
     served = demo_client.get(f'/annuaire/archives/{pupil.id}')       # the slots were given back
     assert served.content_type == 'application/zip'

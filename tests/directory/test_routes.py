@@ -198,8 +198,9 @@ def test_menu_entries_lead_teachers_to_their_classes_and_directors_to_the_direct
 def test_a_guardian_downloads_their_childs_year_and_only_theirs(client, imported):
     import io
     import zipfile
-    from ecole_ent.directory import archive
-    archive.SECTIONS.append(lambda guardian, pupil, classroom: [('blog/index.html', b'<p>blog</p>')])
+    from ecole_ent import hooks
+    section = hooks.ARCHIVE_SECTION.add(
+        lambda guardian, pupil, classroom: [('blog/index.html', b'<p>blog</p>')])
     try:
         signed_in(client, 'sophie.rousseau')
         page = client.get('/annuaire/archives')
@@ -215,7 +216,7 @@ def test_a_guardian_downloads_their_childs_year_and_only_theirs(client, imported
         other = User.get(User.login == 'timeo.faure')
         client.get(f'/annuaire/archives/{other.id}', status=403)
     finally:
-        archive.SECTIONS.pop()
+        hooks.ARCHIVE_SECTION.remove(section)
     teacher = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.8'})
     signed_in(teacher, 'claire.lefevre-dubois').get('/annuaire/archives', status=403)
 

@@ -1,0 +1,92 @@
+"""Every extension point of ecole-ent, declared once: what a feature may plug in, with which
+signature, when it is called and what it may do (as Datasette's hookspecs.py).
+
+A feature is a folder listed in features.py. It may have these submodules (FEATURE_MODULES), and
+its routes.register(app) plugs functions into the hooks below with `hooks.NAME.add(function)`.
+Nothing else is appended to from outside its own module: a test (tests/test_hooks.py) fails on a
+feature that appends to another module's list.
+
+Adding an extension point: declare it here, with its documentation, and call it where it belongs.
+"""
+
+# The submodules a feature folder may have, and what each gives (features.modules(kind)).
+FEATURE_MODULES = {
+    'routes': 'register(app): adds the feature\'s routes (app.route(..., name="feature.action"); '
+              'a long GET joins the writes lane with slow=True, see lanes.py) and plugs into the '
+              'hooks below. Runs for every app built (tests, workers): adding twice is harmless.',
+    'commands': 'register(commands): adds the feature\'s CLI commands with commands.add() and '
+                'commands.group() (ecole_ent/cli.py); each handler calls one service function.',
+    'options': 'imported for its side effect: config.register(Option(...), ...) adds the '
+               'feature\'s configuration options (documented in provisioning/ecole-ent.ini.example).',
+    'jobs': '@scheduler.job functions that the scheduler runs (ecole_ent/scheduler.py).',
+    'demo': 'seed(demo): adds the feature\'s content to the demo school, with its own random '
+            'generator (ecole_ent/demo.py).',
+    'service': 'the feature\'s rules, plain functions without bottle; configure(config), if '
+               'present, reads the feature\'s options at start.',
+}
+
+
+class Hook:
+    """An ordered set of plug-ins of one kind; iterating gives them in the order added."""
+
+    def __init__(self, name, signature, doc, key=None):
+        self.name, self.signature, self.doc, self.key = name, signature, doc, key
+        self._items = []
+
+    def add(self, item):
+        """Plug `item` in, once: register(app) runs for every app a process builds. With a `key`,
+        an item of the same key is replaced (a filter's name, a menu entry's address)."""
+        if self.key is not None:
+            self._items = [old for old in self._items if self.key(old) != self.key(item)]
+        if item not in self._items:
+            self._items.append(item)
+        return item
+
+    def remove(self, item):
+        """Unplug `item` (tests that plug a section in for one test)."""
+        self._items.remove(item)
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def __repr__(self):
+        return f'<hook {self.name}: {self.signature}>'
+
+
+HOME_SECTION = Hook(
+    'home_section', 'fn(user, context) -> None',
+    'Called on every view of a home page (home/service.home_context) with the signed-in user and '
+    'the page\'s context: adds keys to the context, or home.service.Link lines to the guardian\'s '
+    'child cards (context["cards"]). The guardian home is the most-viewed page: cheap queries '
+    'only (db.prepared, one query for all children), and no writes.')
+
+ARCHIVE_SECTION = Hook(
+    'archive_section', 'fn(guardian, pupil, classroom) -> iterable of (path in zip, bytes or file path)',
+    'Called when a guardian downloads their child\'s year (directory/archive.py): yields what '
+    'that guardian may see of the class in this feature, each part as bytes (a page) or the path '
+    'of a file on disk (copied in chunks: never read a photo into memory). Each section applies '
+    'its feature\'s own access rules.')
+
+HEALTH_CHECK = Hook(
+    'health_check', 'fn(report) -> None',
+    'Called by /healthz (app.healthz) with the JSON report being built: adds keys, and French '
+    'sentences to report["warnings"] for what commune IT should look at. Must be quick and must '
+    'not raise (/healthz answers 200 while the database answers).')
+
+MENU = Hook(
+    'menu', "{'url', 'label', 'icon', 'roles', 'order'}",
+    'An entry of the main menu, shown to the users holding one of `roles`, ordered by `order` '
+    '(0: home; admin pages last). Added from register(app) with web.render.add_nav().',
+    key=lambda entry: entry['url'])
+
+TEMPLATE_FILTER = Hook(
+    'template_filter', '(name, fn)',
+    'A Jinja filter for the feature\'s templates, available to every template once the app is '
+    'built (web.render.bind). User text never goes through |safe: a filter that returns Markup '
+    'sanitises first.',
+    key=lambda pair: pair[0])
+
+ALL = [HOME_SECTION, ARCHIVE_SECTION, HEALTH_CHECK, MENU, TEMPLATE_FILTER]
