@@ -6,17 +6,9 @@ computed once, when the account is created, and never recomputed: homonyms get 2
 in the order the caller allocates them.
 """
 import re
-import unicodedata
 
-# Letters that NFKD does not decompose into a base letter plus accents: without this
-# table "Lætitia" would become "ltitia" (entcore's bug).
-_TRANSLITERATE = str.maketrans({
-    'æ': 'ae', 'Æ': 'ae', 'œ': 'oe', 'Œ': 'oe', 'ø': 'o', 'Ø': 'o', 'ł': 'l', 'Ł': 'l',
-    'ß': 'ss', 'ẞ': 'ss', 'đ': 'd', 'Đ': 'd', 'ð': 'd', 'Ð': 'd', 'þ': 'th', 'Þ': 'th',
-    'ı': 'i', 'ŀ': 'l', 'Ŀ': 'l', 'ħ': 'h', 'Ħ': 'h',
-    # every dash looks like a hyphen to the person reading their name
-    '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2212': '-',
-})
+from ..text import strip_accents
+
 _NOT_KEPT = re.compile(r'[^a-z0-9-]+')
 _HYPHENS = re.compile(r'-{2,}')
 PART_MAX = 30
@@ -24,8 +16,7 @@ PART_MAX = 30
 
 def fold(text):
     """Fold one name to the characters a login keeps: a-z, 0-9 and inner hyphens."""
-    text = unicodedata.normalize('NFKD', (text or '').translate(_TRANSLITERATE))
-    text = ''.join(c for c in text if not unicodedata.combining(c)).lower()
+    text = strip_accents(text).lower()
     text = _HYPHENS.sub('-', _NOT_KEPT.sub('', text)).strip('-')
     return text[:PART_MAX].strip('-')
 

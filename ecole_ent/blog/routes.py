@@ -1,6 +1,5 @@
 """Class blog pages, moderation, attachments, and the school's public page and Atom feed."""
 import os
-import unicodedata
 from urllib.parse import quote
 
 from bottle import redirect, request, response, static_file
@@ -11,6 +10,7 @@ from .. import hooks
 from ..home import service as home, visits
 from ..i18n import _, ngettext
 from ..numbers import page_number
+from ..text import strip_accents
 from ..web.files import send_jpeg
 from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
@@ -28,7 +28,7 @@ def _send(file, cache):
     """A stored file with its real type; the name goes in an RFC 6266 header (any language)."""
     resp = static_file(os.path.basename(file['path']), root=os.path.dirname(file['path']),
                        mimetype=file['content_type'], etag=os.path.basename(file['path']))
-    ascii_name = unicodedata.normalize('NFKD', file['name']).encode('ascii', 'ignore').decode()
+    ascii_name = strip_accents(file['name'], transliterate=False).encode('ascii', 'ignore').decode()
     ascii_name = ascii_name.replace('"', '').replace('\\', '') or 'fichier'
     disposition = 'inline' if file['inline'] else 'attachment'
     resp.set_header('Content-Disposition', f'{disposition}; filename="{ascii_name}"; '

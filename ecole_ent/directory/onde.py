@@ -21,11 +21,11 @@ import csv
 import hashlib
 import io
 import re
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 from ..i18n import _
+from ..text import strip_accents
 from .records import ClassRef, Feed, FeedError, GuardianLink, Issue, Person
 from .text import clean, csv_encoding, decode_strict, parse_date
 
@@ -94,9 +94,8 @@ TRAILER_FIRST_COLUMNS = ('intitule',)
 
 def key(text):
     """Fold text for comparisons and ids: lowercase ASCII letters and digits only."""
-    text = unicodedata.normalize('NFKD', text or '')
-    return re.sub(r'[^a-z0-9]', '', ''.join(c for c in text if not unicodedata.combining(c))
-                  .lower())
+    # Without the transliteration table: ids derived before it existed must not change.
+    return re.sub(r'[^a-z0-9]', '', strip_accents(text, transliterate=False).lower())
 
 
 def derived_id(kind, uai, *parts):

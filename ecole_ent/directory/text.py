@@ -4,6 +4,12 @@ Files are decoded strictly (bytes that are invalid in the file's encoding refuse
 file, with its name and the byte offset), then every value is checked for the classic
 damage of UTF-8 read as Latin-1 ("Ã©"): it is repaired when a clean reading exists and
 refused otherwise, never imported as is.
+
+Why not ftfy (fix_encoding), checked with ftfy 6.3: it has no notion of the file's declared
+encoding, so a UTF-8 file declared ISO-8859-15 comes out wrong ('LefÃšvre' gives 'LefÚvre', not
+'Lefèvre'), and it repairs a value whose damage is only partial ('LÃ©a Noël' gives 'Léa Noël')
+where we refuse it: a value we cannot read one way is not guessed at. What we need is twenty
+lines; ftfy would be one more dependency (with wcwidth) for a different rule.
 """
 import codecs
 import datetime

@@ -26,6 +26,7 @@ from ..i18n import _
 from ..media import Limits, MediaError, MediaStore, images
 from ..models import (Album, Classroom, GuardianLink, Photo, PhotoTag, School,
                       SchoolYear, Teaching, User, Visit, now)
+from ..text import strip_accents
 
 MAX_TITLE = 200
 MAX_CAPTION = 500
@@ -389,8 +390,7 @@ def zip_name(album):
 
 def _slug(text, prefix):
     """ASCII letters, digits and dashes only: a safe name inside a zip and in a header."""
-    import unicodedata
-    ascii_text = unicodedata.normalize('NFKD', text or '').encode('ascii', 'ignore').decode()
+    ascii_text = strip_accents(text, transliterate=False).encode('ascii', 'ignore').decode()
     slug = re.sub(r'[^A-Za-z0-9]+', '-', ascii_text).strip('-').lower()[:40].strip('-')
     return prefix + slug if slug else ''
 
@@ -502,8 +502,10 @@ def public_caption(photo, text):
 
 
 def _fold(text):
-    """Lower case without accents, one character for one (so positions match the original)."""
-    return ''.join((unicodedata.normalize('NFKD', ch)[:1] or ch).lower()[:1] or ch for ch in text)
+    """Lower case without accents, one character for one (so positions match the original); a
+    lone combining mark gives the first of its decomposition."""
+    return ''.join((strip_accents(ch, transliterate=False) or unicodedata.normalize('NFKD', ch))[:1]
+                   .lower()[:1] or ch for ch in text)
 
 
 # --- the guardian's year archive (directory/archive.py) ----------------------------------------
