@@ -5,8 +5,7 @@ import shutil
 
 from bottle import Bottle, abort, request, response, static_file
 
-from . import __version__, db, features, hooks, numbers, security
-from .accounts import service as accounts
+from . import __version__, db, features, hooks, numbers, runtime
 from .errors import Forbidden, NotFound, ValidationError
 from .i18n import _
 from .paths import resource_dir
@@ -28,17 +27,6 @@ HSTS = [('Strict-Transport-Security', 'max-age=31536000')]     # one year
 ERROR_TITLES = {400: 'Requête incorrecte', 403: 'Accès refusé', 404: 'Page introuvable',
                 405: 'Action impossible', 413: 'Envoi trop volumineux', 500: 'Erreur du serveur',
                 503: 'Service indisponible'}
-
-
-def configure(config):
-    """Bind the database and hand the configuration to the modules that keep settings."""
-    db.init_db(config.database_url, config['database.pool_size'])
-    security.configure(config['security.secret_key'])
-    accounts.configure(config)
-    guards.configure(config)
-    for module in features.modules('service'):    # each feature's own settings, e.g. photos
-        if module is not accounts and hasattr(module, 'configure'):
-            module.configure(config)
 
 
 def domain_errors(callback):
@@ -121,7 +109,8 @@ def security_headers(wsgi_app):
 
 
 def create_app(config):
-    configure(config)
+    runtime.configure(config)
+    guards.configure(config)
     HEALTH_CONTEXT['config'] = config
     app = Bottle(catchall=True)
     app.router.add_filter('int', numbers.id_filter)     # before any route: ids too long get a 404

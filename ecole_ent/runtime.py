@@ -2,7 +2,7 @@
 import logging
 from pathlib import Path
 
-from . import app as webapp, config as configuration, db, migrations
+from . import config as configuration, db, features, migrations, security
 
 logger = logging.getLogger(__name__)
 DATA_SUBDIRS = ('media', 'backups', 'logs')
@@ -23,6 +23,17 @@ def open_config(data_dir, config_file=None, environ=None):
     return config
 
 
+def configure(config):
+    """Bind the database and hand the configuration to the features' services (each feature's
+    service.configure(config)). Nothing of the web layer is imported: the commands that serve no
+    page (users, sync, backup...) start without bottle, Jinja or the routes."""
+    db.init_db(config.database_url, config['database.pool_size'])
+    security.configure(config['security.secret_key'])
+    for module in features.modules('service'):
+        if hasattr(module, 'configure'):
+            module.configure(config)
+
+
 def pre_migration_backup(config):
     """A full backup archive (database and media) before a migration; PostgreSQL is backed up with
     pg_dump by its administrator."""
@@ -41,12 +52,12 @@ def open_database(config, auto_migrate=None):
     if config['database.auto_migrate'] if auto_migrate is None else auto_migrate:
         migrate(config)
     else:
-        webapp.configure(config)
+        configure(config)
         migrations.require_current()
     return db.database
 
 
 def migrate(config):
     """Apply pending migration steps after a backup; returns how many were applied."""
-    webapp.configure(config)
+    configure(config)
     return migrations.run(backup=pre_migration_backup(config))

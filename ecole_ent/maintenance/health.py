@@ -33,8 +33,8 @@ def problems(data_dir, config_file=None):
         return found
     try:
         configuration.ensure_secret(config)
-        from .. import app
-        app.configure(config)
+        from .. import runtime
+        runtime.configure(config)
         version = migrations.current()
         if version != len(migrations.STEPS):
             found.append(f'schéma : version {version}, ce programme attend {len(migrations.STEPS)} '

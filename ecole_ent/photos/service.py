@@ -43,7 +43,7 @@ settings = Settings()
 
 
 def configure(config):
-    """Called by app.configure at start (options: photos/options.py)."""
+    """Called by runtime.configure at start (options: photos/options.py)."""
     settings.unknown_consent_is_refused = config['photos.unknown_consent_is_refused']
     settings.limits = Limits(max_bytes=config['photos.max_upload_mb'] * 1024 * 1024,
                              max_pixels=config['photos.max_megapixels'] * 1_000_000,
