@@ -18,8 +18,10 @@ ensure_debian_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# ensure_venv: creates the project's virtual environment (ECOLE_VENV, default .venv) if needed,
-# installs the project in it with the given extras (default: test) and puts it first on PATH.
+# ensure_venv (from the repository root): creates the project's virtual environment (ECOLE_VENV,
+# default .venv) if needed, installs the project in it with the given extras (default: test) at
+# the versions pinned in constraints.txt (what CI tests and the binary ships), and puts it first
+# on PATH.
 ensure_venv() {
   local extras=${1:-test} python=${PYTHON:-python3}
   ECOLE_VENV=${ECOLE_VENV:-$PWD/.venv}
@@ -29,7 +31,8 @@ ensure_venv() {
     "$python" -m venv "$ECOLE_VENV"
   fi
   # (this machine's pip configuration warns about absent local indexes: noise, filtered out)
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$ECOLE_VENV/bin/python" -m pip install -q -e ".[$extras]" \
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$ECOLE_VENV/bin/python" -m pip install -q -c constraints.txt \
+    -e ".[$extras]" \
     2> >(grep -v '^WARNING: Location .* is ignored' >&2)
   export ECOLE_VENV PATH="$ECOLE_VENV/bin:$PATH"
 }
