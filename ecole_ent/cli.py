@@ -92,10 +92,23 @@ def option(parser, *flags, env=None, **kwargs):
     return action
 
 
+class Version(argparse.Action):
+    """--version: ecole-ent's version on the first line (installer/release.sh reads it), then one
+    line per main library; looked up only when asked, not on every command."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import compat
+        print(f'ecole-ent {__version__}')
+        for name, version in compat.versions():
+            print(f'{name} {version}')
+        parser.exit()
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog='ecole-ent', description="ENT léger pour les écoles primaires : un seul programme.")
-    parser.add_argument('--version', action='version', version=f'ecole-ent {__version__}')
+    parser.add_argument('--version', action=Version, nargs=0,
+                        help="affiche la version et celles des principales bibliothèques")
     parser.add_argument('--data', default='./ecole-data', help='dossier des données (défaut ./ecole-data)')
     parser.add_argument('--config', help='fichier INI (défaut DONNÉES/ecole-ent.ini)')
     commands = Commands(parser)

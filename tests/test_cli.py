@@ -1,6 +1,7 @@
 """The command line, run as a user runs it: a real process on a real data folder."""
 import json
 import os
+import platform
 import subprocess
 import sys
 
@@ -43,6 +44,20 @@ def test_version_and_help():
                                text=True, cwd=ROOT).stdout
     for command in ('serve', 'init', 'demo', 'migrate', 'check', 'config', 'users'):
         assert command in help_text
+
+
+def test_version_names_the_libraries_in_use_one_per_line():
+    from importlib.metadata import version
+    from ecole_ent import __version__
+    result = subprocess.run([sys.executable, '-m', 'ecole_ent', '--version'], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0 and result.stderr == ''
+    lines = result.stdout.splitlines()
+    assert lines[0] == f'ecole-ent {__version__}'      # installer/release.sh reads the first line
+    printed = dict(line.split(' ', 1) for line in lines[1:])
+    for name in ('waitress', 'bottle', 'peewee', 'Pillow'):
+        assert printed[name] == version(name)
+    assert printed['Python'] == platform.python_version()
 
 
 def test_users_list_json_has_every_field_and_nothing_else_on_stdout(seeded):
