@@ -8,7 +8,7 @@ from bottle import redirect, request, response
 from ..errors import ValidationError
 from ..i18n import _
 from ..web.forms import field, form_fields
-from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, set_cookie
+from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in
 from ..web.render import flash, render
 from . import service, setup
 
@@ -49,8 +49,7 @@ def login():
     except service.LoginError as exc:
         return render('accounts/login.html', login=name[:120], next=target, errors={'form': str(exc)},
                       card_login_url='/carte')
-    set_cookie(SESSION_COOKIE, service.open_session(user, client_address()),
-               days=service.settings.session_days)
+    sign_in(user)
     redirect('/mot-de-passe' if user.must_change_password else target, 303)
 
 
@@ -88,8 +87,7 @@ def activation():
                                 client_address())
     except ValidationError as exc:
         return render('accounts/activation.html', login=name[:120], errors=exc.errors)
-    set_cookie(SESSION_COOKIE, service.open_session(user, client_address()),
-               days=service.settings.session_days)
+    sign_in(user)
     flash(_('Votre compte est activé. Bienvenue !'), 'success')
     redirect('/', 303)
 
@@ -112,8 +110,7 @@ def first_run():
         admin = setup.first_run(form, client_address(), _config())
     except ValidationError as exc:
         return render('accounts/first_run.html', form=setup.shown(form), errors=exc.errors)
-    set_cookie(SESSION_COOKIE, service.open_session(admin, client_address()),
-               days=service.settings.session_days)
+    sign_in(admin)
     flash(_("L'ENT est installé. Bienvenue !"), 'success')
     redirect('/', 303)
 

@@ -4,20 +4,13 @@ import tempfile
 
 from bottle import redirect, request, response
 
-from ..accounts import service as accounts
 from ..errors import Forbidden, NotFound
 from .. import hooks
 from ..home import service as home
 from ..i18n import _
 from ..models import User
 from ..web.forms import field
-from ..web.guards import (
-    SESSION_COOKIE,
-    client_address,
-    current_user,
-    require_role,
-    set_cookie,
-)
+from ..web.guards import client_address, current_user, require_role, sign_in
 from ..web.render import add_nav, flash, public_url, render
 from . import archive, cards, schedule, service
 
@@ -157,8 +150,7 @@ def _card_sign_in(token):
     except Forbidden as exc:
         response.status = 403
         return render('directory/card_login.html', errors={'code': str(exc)})
-    set_cookie(SESSION_COOKIE, accounts.open_session(pupil, client_address()),
-               days=accounts.settings.session_days)
+    sign_in(pupil)
     redirect('/', 303)
 
 

@@ -73,6 +73,12 @@ def set_cookie(name, value, days=None):
                         **options)
 
 
+def sign_in(user):
+    """Open a session for `user`, from this request's address, and set its cookie."""
+    set_cookie(SESSION_COOKIE, accounts.open_session(user, client_address()),
+               days=accounts.settings.session_days)
+
+
 def _csrf_ok(check):
     """The CSRF check, with a body bottle cannot parse (a crafted multipart part) counted as a
     refusal rather than a crash."""
