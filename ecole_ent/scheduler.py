@@ -42,7 +42,7 @@ from datetime import timedelta
 from typing import Callable, Union
 
 from . import db, features
-from .errors import EcoleError, NotFound
+from .errors import EcoleError, found
 from .i18n import _
 from .models import JobLease, JobRun, now
 
@@ -115,10 +115,7 @@ def interval(job_):
 
 
 def get(name):
-    job_ = JOBS.get(name)
-    if job_ is None:
-        raise NotFound(_('Tâche inconnue : %s (tâches : %s)') % (name, ', '.join(sorted(JOBS)) or '-'))
-    return job_
+    return found(JOBS.get(name), _('Tâche inconnue : %s (tâches : %s)') % (name, ', '.join(sorted(JOBS)) or '-'))
 
 
 def holder_name():

@@ -5,7 +5,7 @@ from peewee import JOIN, IntegrityError
 
 from .. import audit, security
 from ..db import instance, prepared, write_soon, writing
-from ..errors import Forbidden, NotFound, ValidationError
+from ..errors import Forbidden, ValidationError, found
 from ..i18n import _
 from ..models import (CONSENTS, ROLES, Classroom, Enrolment, GuardianLink, LoginSession, School,
                       SchoolYear, Teaching, Throttle, User, now)
@@ -238,10 +238,8 @@ def activate(login, code, password, confirm, remote_addr=None):
 # --- people and their links -------------------------------------------------------------------
 
 def get_user(login):
-    user = User.get_or_none(User.login == (login or '').strip().lower())
-    if user is None:
-        raise NotFound(_('Compte introuvable : %s') % login)
-    return user
+    return found(User.get_or_none(User.login == (login or '').strip().lower()),
+                 _('Compte introuvable : %s') % login)
 
 
 def create_user(login, first_name, last_name, roles, school=None, status='active', password=None,

@@ -4,7 +4,7 @@ import tempfile
 
 from bottle import redirect, request, response
 
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden, NotFound, found
 from .. import hooks
 from ..home import service as home
 from ..i18n import _
@@ -22,10 +22,7 @@ def _config():
 
 
 def _school(user):
-    school = user.school or service.default_school()
-    if school is None:
-        raise NotFound(_('Aucune école.'))
-    return school
+    return found(user.school or service.default_school(), _('Aucune école.'))
 
 
 def index():

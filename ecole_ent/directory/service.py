@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..accounts import service as accounts
 from ..db import writing
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden, found
 from ..models import Classroom, School, User
 from ..models.directory import SyncLine, SyncRun
 from . import aaf1d, apply, cards, onde
@@ -144,10 +144,8 @@ def runs(school, limit=30):
 
 
 def get_run(school, run_id):
-    run = SyncRun.get_or_none((SyncRun.id == run_id) & (SyncRun.school == school))
-    if run is None:
-        raise NotFound(_('Synchronisation introuvable.'))
-    return run
+    return found(SyncRun.get_or_none((SyncRun.id == run_id) & (SyncRun.school == school)),
+                 _('Synchronisation introuvable.'))
 
 
 def run_lines(run, action='', search=''):
