@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=${1:-dist/ecole-ent}
-version=$("$binary" --version | awk '{print $2}')
+version=$("$binary" --version | awk 'NR == 1 {print $2}')   # later lines: the libraries'
 name=ecole-ent-$version-linux-$(uname -m)
 folder=dist/$name
 rm -rf "$folder" "$folder.tar.gz"

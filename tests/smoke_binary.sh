@@ -21,8 +21,12 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [ -f "$work/serve.log" ] && tail -40 "$work/serve.log" >&2; exit 1; }
 ok() { echo "ok - $*"; }
 
-"$bin" --version | grep -Eq '[0-9]+\.[0-9]+' || fail "--version prints no version"
-ok "version: $("$bin" --version)"
+versions=$("$bin" --version) || fail "--version failed"
+grep -Eq '^ecole-ent [0-9]+\.[0-9]+' <<<"$versions" || fail "--version prints no version"
+for library in waitress bottle peewee Pillow; do   # their dist-info is bundled (installer/ecole-ent.spec)
+  grep -Eq "^$library [0-9]+\.[0-9]+" <<<"$versions" || fail "--version gives no version of $library: $versions"
+done
+ok "version: $(tr '\n' ' ' <<<"$versions")"
 
 port=$(free_port)
 base="http://127.0.0.1:$port"

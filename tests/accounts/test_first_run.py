@@ -9,9 +9,8 @@ from ecole_ent.mail import service as mail
 from ecole_ent.models import School, User
 from tests.conftest import Client
 from tests.directory import slapd as ldap_server
-from tests.directory.conftest import COMPLET, slapd  # noqa: F401 (fixture: a real OpenLDAP)
+from tests.directory.conftest import COMPLET
 from tests.mail import relay
-from tests.mail.conftest import smtpd  # noqa: F401 (fixture: a real SMTP relay)
 
 
 def test_a_fresh_installation_asks_for_the_school_and_the_admin(app):

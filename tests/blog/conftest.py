@@ -7,7 +7,6 @@ import pytest
 from ecole_ent.accounts import service as accounts
 from ecole_ent.models import Classroom, GuardianLink, Teaching, User
 from tests.conftest import Client
-from tests.photos.conftest import scene  # noqa: F401 - an album with photos of each consent
 
 UAI = '0061234A'
 

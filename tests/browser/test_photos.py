@@ -3,9 +3,8 @@ enhanced form), a guardian looks at them on a phone; axe-core finds nothing; pay
 import pytest
 
 from ecole_ent.models import Classroom, Photo
-from tests.conftest import axe_violations, browser_sign_in
+from tests.conftest import axe_violations, browser_sign_in, jpeg
 from tests.media import media_samples as samples
-from tests.photos.conftest import jpeg
 
 pytestmark = pytest.mark.browser
 XSS_TITLE = '<img src=x onerror="window.__xss=1">Sortie <script>window.__xss=2</script>'

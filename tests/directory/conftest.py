@@ -56,14 +56,3 @@ def snapshot_from(plan, previous=None, status=None):
 
 def empty_snapshot(*logins):
     return Snapshot(UAI, frozenset({UAI}), taken_logins=set(logins))
-
-
-@pytest.fixture
-def slapd(tmp_path):
-    """A real OpenLDAP server loaded with the sample school, on a free loopback port."""
-    from . import slapd as server
-    if not server.available():
-        pytest.skip('slapd (paquet Debian slapd) non installé : tests LDAP sautés')
-    instance = server.Slapd(tmp_path / 'slapd').start()
-    yield instance
-    instance.stop()

@@ -5,9 +5,8 @@ import sqlite3
 import pytest
 
 from ecole_ent.media import images
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, jpeg
 from tests.media import media_samples as samples
-from tests.photos.conftest import jpeg
 from tests.test_cli import ecole
 
 HEIC = ' ou HEIC' if 'HEIF' in images.ALLOWED_FORMATS else ''

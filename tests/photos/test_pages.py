@@ -10,9 +10,9 @@ from PIL import Image
 from ecole_ent.accounts import service as accounts
 from ecole_ent.models import Album, Photo, PhotoTag
 from ecole_ent.photos import service
-from tests.conftest import Client
+from tests.conftest import Client, jpeg
 from tests.media import media_samples as samples
-from tests.photos.conftest import jpeg, media_urls
+from tests.photos.conftest import media_urls
 
 XSS = [
     '<script>alert(1)</script>',
