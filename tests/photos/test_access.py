@@ -203,7 +203,7 @@ def test_editing_a_caption_keeps_the_tag_of_a_pupil_who_left_the_class(demo_app,
 @pytest.mark.parametrize('who', sorted(SEES))
 def test_album_list_counts_and_covers_only_what_each_may_see(scene, who):
     """The albums page: each album's number of photos and its cover follow the consent rule."""
-    from tests.photos.conftest import jpeg
+    from tests.conftest import jpeg
     teacher, user = scene.people['teacher'], scene.people[who]
     pool = service.create_album(teacher, scene.classroom.id, 'Piscine')
     (only,), _refused = service.add_photos(teacher, pool, [('bassin.jpg', io.BytesIO(jpeg((9, 9, 9))))])
