@@ -161,10 +161,20 @@ def demo_template(tmp_path_factory):
 
 
 @pytest.fixture
-def config(tmp_path):
-    config = make_config(tmp_path / 'data')
+def config(request, tmp_path):
+    """This test's configuration, in its own data folder. Options are overridden by indirect
+    parametrization with a dict of ECOLE_* names in lowercase (see with_config), so that the
+    database, the demo and the app fixtures built on it all see them."""
+    config = make_config(tmp_path / 'data', **getattr(request, 'param', {}))
     yield config
     db.close_all()
+
+
+def with_config(**overrides):
+    """Decorator: the test's `config` (and the app built on it) with these options, e.g.
+    @with_config(photos_full_edge=1200) for ECOLE_PHOTOS_FULL_EDGE=1200."""
+    label = ','.join(f'{key}={value}' for key, value in overrides.items())
+    return pytest.mark.parametrize('config', [overrides], indirect=True, ids=[label])
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from ecole_ent import db, migrations, runtime
 from ecole_ent.maintenance import backup
 from ecole_ent.models import ALL_MODELS, SchemaVersion
-from tests.conftest import PG_URL, make_config
+from tests.conftest import PG_URL, with_config
 
 
 def test_migrating_an_empty_database_builds_every_table_and_rerunning_is_a_noop(config):
@@ -27,8 +27,8 @@ def test_a_database_newer_than_the_program_is_refused(config):
         runtime.open_database(config, auto_migrate=False)
 
 
-def test_an_out_of_date_schema_stops_start_up_unless_auto_migration_is_on(tmp_path):
-    config = make_config(tmp_path / 'data', database_auto_migrate='false')
+@with_config(database_auto_migrate='false')
+def test_an_out_of_date_schema_stops_start_up_unless_auto_migration_is_on(config):
     with pytest.raises(migrations.SchemaError, match='migration'):
         runtime.open_database(config)
     runtime.open_database(config, auto_migrate=True)

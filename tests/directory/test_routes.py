@@ -9,7 +9,7 @@ from ecole_ent.accounts import service as accounts
 from ecole_ent.directory import service
 from ecole_ent.models import Classroom, Teaching, User
 from ecole_ent.models.directory import PupilCard, SyncRun
-from tests.conftest import Client
+from tests.conftest import Client, with_config
 
 from .conftest import COMPLET, DELTA, ONDE, UAI, feed_file
 
@@ -160,8 +160,8 @@ def test_activation_letters_carry_codes_that_work(client, imported):
     assert user.status == 'active'
 
 
+@with_config(directory_source='aaf1d')
 def test_sync_now_runs_the_configured_inbox(config, client, imported):
-    config['directory.source'] = 'aaf1d'
     inbox = service.inbox(config)
     inbox.mkdir(parents=True, exist_ok=True)
     for path in COMPLET.glob('*.xml'):
@@ -257,10 +257,9 @@ def test_the_year_archive_holds_the_blog_and_only_the_photos_the_guardian_may_se
     assert checked_a_hidden_photo, 'no photo of these classes is hidden from this guardian: the demo proves nothing'
 
 
-def test_with_onde_as_source_the_page_says_to_upload_rather_than_promise_a_schedule(config, client,
-                                                                                   imported):
+@with_config(directory_source='onde')
+def test_with_onde_as_source_the_page_says_to_upload_rather_than_promise_a_schedule(client, imported):
     """ONDE exports come from the director's hands: no 'every 6 hours', no 'sync now' button."""
-    config['directory.source'] = 'onde'
     page = signed_in(client, 'olivier.ndiaye').get('/annuaire')
     assert 'déposez-les ci-dessous' in page.text and 'toutes les' not in page.text
     assert 'Synchroniser maintenant' not in page.text

@@ -11,7 +11,7 @@ from ecole_ent.directory.records import FeedError
 from ecole_ent.errors import ValidationError
 from ecole_ent.models import Classroom, Enrolment, JobLease, SchoolYear, SyncRun, User, now
 
-from tests.conftest import in_another_thread
+from tests.conftest import in_another_thread, with_config
 
 from .conftest import COMPLET, UAI
 
@@ -141,9 +141,9 @@ def test_a_manual_sync_waits_for_no_one_but_refuses_while_the_schedule_runs(conf
     assert lease().__data__ == before           # the next scheduled run has not moved
 
 
+@with_config(directory_source='aaf1d')
 def test_the_scheduler_thread_runs_the_sync_when_due(config, school):
     from ecole_ent import scheduler
-    config['directory.source'] = 'aaf1d'
     inbox = service.inbox(config)
     inbox.mkdir(parents=True)
     for path in COMPLET.glob('*.xml'):

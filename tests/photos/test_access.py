@@ -8,6 +8,7 @@ import pytest
 
 from ecole_ent.models import Enrolment, PhotoTag, Teaching
 from ecole_ent.photos import service
+from tests.conftest import make_config, with_config
 from tests.photos.conftest import media_urls
 
 ALL = {'open', 'refused', 'unknown'}
@@ -166,9 +167,8 @@ def test_only_photos_without_restricted_pupils_are_safe_for_public_pages(demo_ap
     assert service.safe_for_everyone(scene.refused)
 
 
-def test_the_consent_setting_is_read_from_the_configuration(tmp_path):
-    from tests.conftest import make_config
-    config = make_config(tmp_path / 'data', photos_unknown_consent_is_refused='false', photos_full_edge='1200')
+@with_config(photos_unknown_consent_is_refused='false', photos_full_edge='1200')
+def test_the_consent_setting_is_read_from_the_configuration(config, tmp_path):
     service.configure(config)
     try:
         assert service.restricted_consents() == ('refused',)
