@@ -7,7 +7,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 
 import pytest
 import webtest
@@ -268,6 +268,14 @@ class Client(webtest.TestApp):
         match = re.search(r'name="csrf_token" value="([^"]+)"', self.get(path).text)
         assert match, 'no CSRF token in the page'
         return match.group(1)
+
+
+def redirected_to(response):
+    """Where a redirect sends the browser: the path and query of its Location (a 303 only), so
+    that a test tells "to the home page" from "to the sign-in page" or "to the password page"."""
+    assert response.status_int == 303, response.status
+    parts = urlsplit(response.headers['Location'])
+    return parts.path + ('?' + parts.query if parts.query else '')
 
 
 @pytest.fixture

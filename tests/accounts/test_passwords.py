@@ -7,7 +7,9 @@ from ecole_ent import security
 from ecole_ent.accounts import service
 from ecole_ent.errors import ValidationError
 from ecole_ent.models import AuditEvent, LoginSession, User
-from tests.conftest import Client
+from tests.conftest import Client, redirected_to
+
+REFUSED = 'Identifiant ou mot de passe incorrect.'
 
 
 def test_passwords_are_hashed_with_argon2id_at_owasp_cost(demo):
@@ -29,10 +31,14 @@ def test_password_change_keeps_this_session_and_ends_the_others(demo_app, demo):
     laptop.login('julien.roux')
     form = laptop.get('/mot-de-passe').forms[1]
     form['current'], form['password'], form['confirm'] = 'demo', 'nouveau-secret-42', 'nouveau-secret-42'
-    assert form.submit().status_int == 303
-    assert laptop.get('/').status_int == 200
-    assert phone.get('/').status_int == 303
-    assert Client(demo_app).login('julien.roux', 'nouveau-secret-42').status_int == 303
+    changed = form.submit()
+    assert redirected_to(changed) == '/'
+    assert 'Votre mot de passe a été changé.' in html.unescape(changed.follow().text)
+    assert 'Bonjour Julien' in laptop.get('/').text
+    assert redirected_to(phone.get('/')) == '/connexion?next=/'
+    assert redirected_to(Client(demo_app).login('julien.roux', 'nouveau-secret-42')) == '/'
+    old = Client(demo_app).login('julien.roux', 'demo')
+    assert REFUSED in old.text and 'ecole_session' not in old.headers.get('Set-Cookie', '')
 
 
 def test_password_change_refuses_a_wrong_current_password_or_a_short_one(demo_client):
@@ -48,13 +54,15 @@ def test_reset_password_forces_a_change_at_first_sign_in(demo_app, demo):
     one_time = service.reset_password(demo.teacher)
     client = Client(demo_app)
     response = client.login('julien.roux', one_time)
-    assert response.headers['Location'].endswith('/mot-de-passe')
-    assert client.get('/').headers['Location'].endswith('/mot-de-passe')
+    assert redirected_to(response) == '/mot-de-passe'
+    assert redirected_to(client.get('/')) == '/mot-de-passe'
     form = client.get('/mot-de-passe').forms[1]
     assert 'current' not in form.fields
     form['password'] = form['confirm'] = 'mon-choix-2026'
-    form.submit()
-    assert client.get('/').status_int == 200
+    changed = form.submit()
+    assert redirected_to(changed) == '/'
+    assert 'Votre mot de passe a été changé.' in html.unescape(changed.follow().text)
+    assert 'Bonjour Julien' in client.get('/').text
 
 
 def test_activation_code_lets_a_guardian_choose_a_password_once(demo_app, demo):
@@ -65,8 +73,10 @@ def test_activation_code_lets_a_guardian_choose_a_password_once(demo_app, demo):
     form = client.get('/activation').forms[0]
     form['login'], form['code'] = 'marie.test', code.upper()
     form['password'] = form['confirm'] = 'famille-test-1'
-    assert form.submit().status_int == 303
-    assert client.get('/').status_int == 200
+    activated = form.submit()
+    assert redirected_to(activated) == '/'
+    assert 'Votre compte est activé. Bienvenue !' in html.unescape(activated.follow().text)
+    assert 'Bonjour Marie' in client.get('/').text
     assert User.get_by_id(guardian.id).status == 'active'
     again = Client(demo_app).get('/activation').forms[0]
     again['login'], again['code'] = 'marie.test', code
@@ -108,5 +118,7 @@ def test_a_disabled_account_cannot_sign_in_and_loses_its_sessions(demo_app, demo
     client = Client(demo_app)
     client.login('julien.roux')
     User.update(status='disabled').where(User.login == 'julien.roux').execute()
-    assert client.get('/').status_int == 303
-    assert Client(demo_app).login('julien.roux').status_int == 200
+    assert redirected_to(client.get('/')) == '/connexion?next=/'
+    refused = Client(demo_app).login('julien.roux')
+    assert refused.status_int == 200 and REFUSED in refused.text
+    assert 'ecole_session' not in refused.headers.get('Set-Cookie', '')
