@@ -6,7 +6,8 @@ import pytest
 
 from ecole_ent.accounts.logins import base_login, fold
 from ecole_ent.directory.onde import derived_id, key
-from ecole_ent.photos.service import _fold, _slug
+from ecole_ent.photos.files import _slug
+from ecole_ent.photos.service import _fold
 from ecole_ent.text import TRANSLITERATE, strip_accents
 
 

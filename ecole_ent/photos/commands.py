@@ -4,18 +4,18 @@ import sys
 
 from ..errors import ValidationError
 from ..i18n import _
-from . import service
+from . import importer
 
 
 def cmd_import(args, ctx):
     ctx.database()      # also configures the feature (media folder, limits)
     try:
-        classroom = service.find_class(args.class_name, args.school)
-        album = service.find_or_create_album(classroom, args.album)
+        classroom = importer.find_class(args.class_name, args.school)
+        album = importer.find_or_create_album(classroom, args.album)
     except ValidationError as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    imported, skipped = service.import_files(classroom, album, args.paths, print)
+    imported, skipped = importer.import_files(classroom, album, args.paths, print)
     print(_('%(imported)d photo(s) importée(s), %(skipped)d ignorée(s) ; album « %(album)s » de la classe %(cls)s')
           % {'imported': imported, 'skipped': skipped, 'album': album.title, 'cls': classroom.name})
     return 0

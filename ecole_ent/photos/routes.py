@@ -11,7 +11,7 @@ from ..web.forms import checked, field, uploaded_files
 from ..web.files import send_jpeg
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
-from . import service
+from . import files, service
 
 CACHE_FOREVER = 'private, max-age=31536000, immutable'   # a file's name is its content's hash
 SEND_BOUND_IN_PHOTOS = 10     # one send weighs at most ten maximal photos (many phone photos fit)
@@ -116,13 +116,13 @@ def photo_delete(photo_id):
 
 
 def media(digest):
-    return send_jpeg(service.media_path(require_user(), digest), digest, CACHE_FOREVER)
+    return send_jpeg(files.media_path(require_user(), digest), digest, CACHE_FOREVER)
 
 
 def album_zip(album_id):
-    album, archive = service.album_zip(require_user(), album_id)
+    album, archive = files.album_zip(require_user(), album_id)
     response.content_type = 'application/zip'
-    response.set_header('Content-Disposition', f'attachment; filename="{service.zip_name(album)}"')
+    response.set_header('Content-Disposition', f'attachment; filename="{files.zip_name(album)}"')
     response.set_header('Cache-Control', 'no-store')
     return archive
 
@@ -142,7 +142,7 @@ def home_section(user, context):
 
 def register(app):
     from ..directory import archive  # the guardian's year archive holds their photos
-    hooks.ARCHIVE_SECTION.add(service.archive_section)
+    hooks.ARCHIVE_SECTION.add(files.archive_section)
     hooks.HOME_SECTION.add(home_section)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
     app.route('/photos', 'GET', index, name='photos.index')

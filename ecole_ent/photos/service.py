@@ -7,12 +7,8 @@ photo does not exist (absent from pages, the zip and the media route). The rule 
 every request from the pupils' current consent, so a change applies at once. Teachers of the
 class, its school's director and the admin manage albums (accounts.teaches).
 """
-import contextlib
-import os
 import re
-import tempfile
 import unicodedata
-import zipfile
 from pathlib import Path
 
 from peewee import JOIN, SQL, IntegrityError, Value, fn
@@ -20,12 +16,12 @@ from peewee import JOIN, SQL, IntegrityError, Value, fn
 from .. import audit
 from ..accounts import service as accounts
 from ..db import prepared, writing
-from ..errors import Forbidden, NotFound, ValidationError
+from ..errors import Forbidden, NotFound, ValidationError, found
 from ..home import visits
 from ..i18n import _
 from ..media import Limits, MediaError, MediaStore, images
-from ..models import (Album, Classroom, GuardianLink, Photo, PhotoTag, School,
-                      SchoolYear, Teaching, User, Visit, now)
+from ..models import (Album, Classroom, GuardianLink, Photo, PhotoTag, SchoolYear, Teaching, User,
+                      Visit, now)
 from ..text import strip_accents
 
 MAX_TITLE = 200
@@ -194,14 +190,12 @@ def overview(user):
 
 
 def get_album(user, album_id):
-    album = Album.get_or_none(Album.id == album_id)
-    if album is None:
-        raise NotFound(_('Cet album n’existe pas.'))
+    album = found(Album.get_or_none(Album.id == album_id), _('Cet album n’existe pas.'))
     accounts.get_class_for(user, album.classroom_id)     # Forbidden outside the class
     return album
 
 
-def _clean_title(title):
+def clean_title(title):
     title = (title or '').strip()
     if not title:
         raise ValidationError({'title': _("Donnez un titre à l'album.")})
@@ -214,7 +208,7 @@ def create_album(user, classroom_id, title, quiet=False):
     classroom = accounts.get_class_for(user, classroom_id) if user else Classroom.get_by_id(classroom_id)
     if user:
         _require_manager(user, classroom)
-    title = _clean_title(title)
+    title = clean_title(title)
     with writing():
         album = Album.create(classroom=classroom, title=title, created_by=user)
     if not quiet:
@@ -226,7 +220,7 @@ def create_album(user, classroom_id, title, quiet=False):
 def rename_album(user, album_id, title):
     album = get_album(user, album_id)
     _require_manager(user, album.classroom)
-    album.title = _clean_title(title)
+    album.title = clean_title(title)
     album.updated_at = now()
     with writing():
         album.save()
@@ -289,9 +283,7 @@ def _clean_name(name):
 
 def get_photo(user, photo_id):
     """A photo the user may see; NotFound when hidden by consent, Forbidden outside the class."""
-    photo = Photo.get_or_none(Photo.id == photo_id)
-    if photo is None:
-        raise NotFound(_('Cette photo n’existe pas.'))
+    photo = found(Photo.get_or_none(Photo.id == photo_id), _('Cette photo n’existe pas.'))
     album = get_album(user, photo.album_id)
     if not visible_photos(user, album).where(Photo.id == photo.id).exists():
         raise NotFound(_('Cette photo n’existe pas.'))
@@ -355,105 +347,7 @@ def _remove_unreferenced(digests):
             store.remove(digest)
 
 
-# --- files --------------------------------------------------------------------------------------
-
-def media_path(user, digest):
-    """The stored file for a digest, if some photo using it is visible to user; NotFound otherwise."""
-    path = media_store().path(digest)
-    if path is None:
-        raise NotFound(_('Ce fichier n’existe pas.'))
-    visible = set(accounts.visible_class_ids(user))
-    for photo in Photo.with_digest(digest).select(Photo, Album).join(Album):   # album loaded too
-        if photo.album.classroom_id in visible and \
-                visible_photos(user, photo.album).where(Photo.id == photo.id).exists():
-            return path
-    raise NotFound(_('Ce fichier n’existe pas.'))
-
-
-def album_zip(user, album_id):
-    """(album, a temporary file holding a zip of the full-size photos the user may see)."""
-    album = get_album(user, album_id)
-    store = media_store()
-    archive = tempfile.TemporaryFile(dir=store.incoming)   # on the data disk, gone once sent
-    with zipfile.ZipFile(archive, 'w', zipfile.ZIP_STORED) as zf:    # JPEGs do not compress
-        for number, photo in enumerate(visible_photos(user, album), 1):
-            path = store.path(photo.full)
-            if path:
-                zf.write(path, f'{number:03d}{_slug(photo.caption, "-")}.jpg')
-    archive.seek(0)
-    return album, archive
-
-
-def zip_name(album):
-    return f'album{_slug(album.title, "-") or "-photos"}.zip'
-
-
-def _slug(text, prefix):
-    """ASCII letters, digits and dashes only: a safe name inside a zip and in a header."""
-    ascii_text = strip_accents(text, transliterate=False).encode('ascii', 'ignore').decode()
-    slug = re.sub(r'[^A-Za-z0-9]+', '-', ascii_text).strip('-').lower()[:40].strip('-')
-    return prefix + slug if slug else ''
-
-
-# --- the classroom PC's import (CLI) ------------------------------------------------------------
-
-IMAGE_SUFFIXES = {'.jpg', '.jpeg', '.png', '.gif', '.webp', '.heic', '.heif'}
-
-
-def find_class(name, school_uai=None):
-    """The current-year class of that name; ValidationError when unknown or ambiguous."""
-    query = (Classroom.select().join(SchoolYear).switch(Classroom).join(School)
-             .where((fn.LOWER(Classroom.name) == name.strip().lower()) & SchoolYear.current
-                    & ~Classroom.archived))
-    if school_uai:
-        query = query.where(School.uai == school_uai.strip().upper())
-    found = list(query)
-    if not found:
-        raise ValidationError({'class': _('Classe inconnue : %s') % name})
-    if len(found) > 1:
-        raise ValidationError({'class': _('Plusieurs écoles ont une classe « %s » : précisez --school UAI.')
-                               % name})
-    return found[0]
-
-
-def find_or_create_album(classroom, title):
-    title = _clean_title(title)
-    album = Album.get_or_none((Album.classroom == classroom) & (Album.title == title))
-    return album or create_album(None, classroom.id, title, quiet=True)
-
-
-def expand_paths(paths):
-    """Files given, and the image files inside folders given (recursively, in name order)."""
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob('*')
-                              if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-                              and not p.name.startswith('.'))
-        else:
-            yield path
-
-
-def import_files(classroom, album, paths, report):
-    """Import files through the pipeline; report(line) once per file. Returns (imported, skipped)."""
-    imported = skipped = 0
-    for path in expand_paths(paths):
-        try:
-            stream = open(path, 'rb')
-        except OSError:
-            report(_('%(name)s : ignoré (fichier introuvable ou illisible)') % {'name': path})
-            skipped += 1
-            continue
-        with contextlib.closing(stream):
-            added, refused = add_photos(None, album, [(os.path.basename(path), stream)])
-        if added:
-            imported += 1
-            report(_('%(name)s : importée') % {'name': path})
-        else:
-            skipped += 1
-            report(_('%(name)s : ignorée (%(reason)s)') % {'name': path, 'reason': refused[0][1]})
-    return imported, skipped
-
+# --- what a class's blog posts may show ----------------------------------------------------------
 
 def photo_in_class(user, classroom_id, photo_id):
     """The photo if it belongs to this class's albums and this user may see it, else None
@@ -507,20 +401,3 @@ def _fold(text):
     return ''.join((strip_accents(ch, transliterate=False) or unicodedata.normalize('NFKD', ch))[:1]
                    .lower()[:1] or ch for ch in text)
 
-
-# --- the guardian's year archive (directory/archive.py) ----------------------------------------
-
-def archive_section(guardian, pupil, classroom):
-    """(path in the zip, file on disk) of every photo of the class's albums that this guardian may
-    see, full size, for the zip of the child's year: the same consent rule as the pages. The
-    archive copies each file in chunks (never a whole year of photos in memory)."""
-    if classroom is None:
-        return
-    store = media_store()
-    condition = visibility(guardian, classroom.id)
-    for album in Album.select().where(Album.classroom == classroom.id).order_by(Album.id):
-        folder = f'photos/{album.id:03d}{_slug(album.title, "-")}'
-        for number, photo in enumerate(visible_photos(guardian, album, condition), 1):
-            path = store.path(photo.full)
-            if path:
-                yield f'{folder}/{number:03d}{_slug(photo.caption, "-")}.jpg', Path(path)
