@@ -1,4 +1,5 @@
 """The first-run web setup: only on an empty installation, only from the school's networks."""
+import html
 import os
 import stat
 
@@ -7,7 +8,7 @@ import pytest
 from ecole_ent import config as configuration
 from ecole_ent.mail import service as mail
 from ecole_ent.models import School, User
-from tests.conftest import Client
+from tests.conftest import Client, redirected_to
 from tests.directory import slapd as ldap_server
 from tests.directory.conftest import COMPLET
 from tests.mail import relay
@@ -20,15 +21,17 @@ def test_a_fresh_installation_asks_for_the_school_and_the_admin(app):
     form['uai'], form['name'], form['login'] = '0061111b', 'École du Lac', 'direction'
     form['password'] = form['confirm'] = 'un-secret-solide'
     response = form.submit()
-    assert response.status_int == 303
-    assert 'Bonjour' in response.follow().text
+    assert redirected_to(response) == '/'
+    home = html.unescape(response.follow().text)
+    assert "L'ENT est installé. Bienvenue !" in home and 'Bonjour' in home
     assert School.get().uai == '0061111B' and User.get(User.login == 'direction').has_role('admin')
-    assert client.get('/premiere-installation').status_int == 303
+    assert redirected_to(client.get('/premiere-installation')) == '/connexion'
     again = Client(app, extra_environ={'REMOTE_ADDR': '192.168.1.21'})
     token = again.csrf('/connexion')
-    again.post('/premiere-installation', {'csrf_token': token, 'uai': '0062222C', 'name': 'X',
-                                          'login': 'pirate', 'password': 'un-secret-solide',
-                                          'confirm': 'un-secret-solide'}, status=403)
+    refused = again.post('/premiere-installation', {
+        'csrf_token': token, 'uai': '0062222C', 'name': 'X', 'login': 'pirate',
+        'password': 'un-secret-solide', 'confirm': 'un-secret-solide'}, status=403)
+    assert "L'ENT est déjà installé." in html.unescape(refused.text)
     assert School.select().count() == 1
 
 
@@ -47,7 +50,8 @@ def test_the_first_run_is_refused_from_outside_the_school_networks(app):
     form = client.get('/premiere-installation').forms[0]
     form['uai'], form['name'], form['login'] = '0061111B', 'École du Lac', 'admin'
     form['password'] = form['confirm'] = 'un-secret-solide'
-    assert form.submit(status=403).status_int == 403
+    refused = form.submit(status=403)
+    assert "La première installation se fait depuis le réseau de l'école." in html.unescape(refused.text)
     assert School.select().count() == 0
 
 
@@ -112,18 +116,21 @@ def test_the_directory_button_reads_an_aaf_folder(app):
 
 def test_the_test_buttons_are_refused_from_outside_the_school_networks(app, smtpd):
     client = Client(app, extra_environ={'REMOTE_ADDR': '203.0.113.7'})
-    smtp_form(client, smtpd.port).submit('test_smtp', status=403)
+    outside = "La première installation se fait depuis le réseau de l'école."
+    assert outside in html.unescape(smtp_form(client, smtpd.port).submit('test_smtp', status=403).text)
     form = client.get('/premiere-installation').forms[0]
     form['directory_source'], form['directory_aaf_inbox'] = 'aaf1d', str(COMPLET)
-    form.submit('test_directory', status=403)
+    assert outside in html.unescape(form.submit('test_directory', status=403).text)
     assert not smtpd.envelopes
 
 
 def test_the_test_buttons_need_the_csrf_token(app):
     client = Client(app, extra_environ={'REMOTE_ADDR': '10.1.2.3'})
     client.get('/premiere-installation')
-    client.post('/premiere-installation', {'test_directory': '1', 'directory_source': 'aaf1d',
-                                           'directory_aaf_inbox': str(COMPLET)}, status=400)
+    refused = client.post('/premiere-installation', {
+        'test_directory': '1', 'directory_source': 'aaf1d', 'directory_aaf_inbox': str(COMPLET)},
+        status=400)
+    assert 'Le formulaire a expiré' in refused.text
 
 
 def test_installing_saves_the_relay_and_the_directory_in_the_data_folder(app, config, smtpd):
@@ -132,7 +139,7 @@ def test_installing_saves_the_relay_and_the_directory_in_the_data_folder(app, co
     form['uai'], form['name'], form['login'] = '0061111B', 'École du Lac', 'direction'
     form['password'] = form['confirm'] = 'un-secret-solide'
     form['directory_source'], form['directory_aaf_inbox'] = 'aaf1d', '/srv/depot-aaf'
-    assert form.submit().status_int == 303
+    assert redirected_to(form.submit()) == '/'
     path = config.data_dir / 'ecole-ent.ini'
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     loaded = configuration.load(config.data_dir, environ={})
