@@ -10,7 +10,7 @@ from functools import partial
 
 from ..errors import ValidationError
 from ..i18n import _
-from . import service
+from . import accounts, classes, service
 
 ACTOR = None    # the command line administers every school
 
@@ -40,22 +40,22 @@ def niveaux_of(text):
 
 def cmd_classes_list(args, ctx):
     ctx.database()
-    out(service.class_rows(ACTOR, school_of(args) if args.school else None))
+    out(classes.class_rows(ACTOR, school_of(args) if args.school else None))
     return 0
 
 
 def cmd_classes_create(args, ctx):
     ctx.database()
-    classroom = service.create_class(ACTOR, school_of(args), args.name, niveaux_of(args.niveaux))
+    classroom = classes.create_class(ACTOR, school_of(args), args.name, niveaux_of(args.niveaux))
     out({'id': classroom.id, 'name': classroom.name, 'niveaux': classroom.niveau_list})
     return 0
 
 
 def cmd_classes_rename(args, ctx):
     ctx.database()
-    classroom = service.get_class(ACTOR, args.id)
+    classroom = classes.get_class(ACTOR, args.id)
     niveaux = niveaux_of(args.niveaux) if args.niveaux is not None else classroom.niveau_list
-    classroom = service.update_class(ACTOR, classroom, args.name, niveaux)
+    classroom = classes.update_class(ACTOR, classroom, args.name, niveaux)
     say(_('Classe %(id)d : « %(name)s » (%(niveaux)s)') % {
         'id': classroom.id, 'name': classroom.name, 'niveaux': ', '.join(classroom.niveau_list)})
     return 0
@@ -63,23 +63,23 @@ def cmd_classes_rename(args, ctx):
 
 def cmd_classes_archive(args, ctx):
     ctx.database()
-    service.archive_class(ACTOR, service.get_class(ACTOR, args.id), confirmed=args.yes)
+    classes.archive_class(ACTOR, classes.get_class(ACTOR, args.id), confirmed=args.yes)
     say(_('Classe %d archivée.') % args.id)
     return 0
 
 
 def cmd_classes_assign_teacher(args, ctx):
     ctx.database()
-    service.assign_teacher(ACTOR, service.get_class(ACTOR, args.id),
-                           service.account_by_login(ACTOR, args.login))
+    classes.assign_teacher(ACTOR, classes.get_class(ACTOR, args.id),
+                           accounts.account_by_login(ACTOR, args.login))
     say(_('%(login)s affecté·e à la classe %(id)d.') % {'login': args.login, 'id': args.id})
     return 0
 
 
 def cmd_classes_remove_teacher(args, ctx):
     ctx.database()
-    service.remove_teacher(ACTOR, service.get_class(ACTOR, args.id),
-                           service.account_by_login(ACTOR, args.login))
+    classes.remove_teacher(ACTOR, classes.get_class(ACTOR, args.id),
+                           accounts.account_by_login(ACTOR, args.login))
     say(_('%(login)s retiré·e de la classe %(id)d.') % {'login': args.login, 'id': args.id})
     return 0
 
@@ -89,19 +89,19 @@ def cmd_users_create(args, ctx):
     data = {'first_name': args.first_name, 'last_name': args.last_name, 'role': args.role,
             'email': args.email or '', 'login': args.login or '',
             'class_id': str(args.class_id or ''), 'niveau': args.niveau or ''}
-    user = service.create_account(ACTOR, school_of(args), data)
-    code = service.reissue_code(ACTOR, user)
+    user = accounts.create_account(ACTOR, school_of(args), data)
+    code = accounts.reissue_code(ACTOR, user)
     out({'login': user.login, 'activation_code': code, 'role': args.role, 'status': 'pending'})
     return 0
 
 
 def cmd_users_edit(args, ctx):
     ctx.database()
-    user = service.get_account(ACTOR, login=args.login)
+    user = accounts.get_account(ACTOR, login=args.login)
     data = {'first_name': user.first_name, 'last_name': user.last_name, 'email': user.email or ''}
     data.update({k: v for k, v in (('first_name', args.first_name), ('last_name', args.last_name),
                                    ('email', args.email)) if v is not None})
-    user = service.edit_account(ACTOR, user, data)
+    user = accounts.edit_account(ACTOR, user, data)
     say(_('Compte %(login)s : %(name)s <%(email)s>') % {'login': user.login, 'name': user.display_name,
                                                          'email': user.email or ''})
     return 0
@@ -109,22 +109,22 @@ def cmd_users_edit(args, ctx):
 
 def cmd_users_disable(args, ctx):
     ctx.database()
-    service.disable_account(ACTOR, service.get_account(ACTOR, login=args.login))
+    accounts.disable_account(ACTOR, accounts.get_account(ACTOR, login=args.login))
     say(_('Compte %s désactivé ; ses sessions sont fermées.') % args.login)
     return 0
 
 
 def cmd_users_enable(args, ctx):
     ctx.database()
-    service.enable_account(ACTOR, service.get_account(ACTOR, login=args.login))
+    accounts.enable_account(ACTOR, accounts.get_account(ACTOR, login=args.login))
     say(_('Compte %s réactivé.') % args.login)
     return 0
 
 
 def cmd_users_link(args, ctx):
     ctx.database()
-    service.link_guardian(ACTOR, service.account_by_login(ACTOR, args.guardian, 'guardian'),
-                          service.account_by_login(ACTOR, args.pupil, 'pupil'),
+    accounts.link_guardian(ACTOR, accounts.account_by_login(ACTOR, args.guardian, 'guardian'),
+                          accounts.account_by_login(ACTOR, args.pupil, 'pupil'),
                           args.relation, not args.no_legal_authority)
     say(_('%(guardian)s relié·e à %(pupil)s.') % {'guardian': args.guardian, 'pupil': args.pupil})
     return 0
@@ -132,22 +132,22 @@ def cmd_users_link(args, ctx):
 
 def cmd_users_unlink(args, ctx):
     ctx.database()
-    service.unlink_guardian(ACTOR, service.account_by_login(ACTOR, args.guardian, 'guardian'),
-                            service.account_by_login(ACTOR, args.pupil, 'pupil'))
+    accounts.unlink_guardian(ACTOR, accounts.account_by_login(ACTOR, args.guardian, 'guardian'),
+                            accounts.account_by_login(ACTOR, args.pupil, 'pupil'))
     say(_('%(guardian)s n’est plus relié·e à %(pupil)s.') % {'guardian': args.guardian, 'pupil': args.pupil})
     return 0
 
 
 def cmd_users_set_consent(args, ctx):
     ctx.database()
-    service.set_consent(ACTOR, service.get_account(ACTOR, login=args.login), args.value)
+    accounts.set_consent(ACTOR, accounts.get_account(ACTOR, login=args.login), args.value)
     say(_("Droit à l'image de %(login)s : %(value)s.") % {'login': args.login, 'value': args.value})
     return 0
 
 
 def cmd_users_reissue_code(args, ctx):
     ctx.database()
-    print(service.reissue_code(ACTOR, service.get_account(ACTOR, login=args.login)))
+    print(accounts.reissue_code(ACTOR, accounts.get_account(ACTOR, login=args.login)))
     say(_("Nouveau code d'activation de %s ci-dessus ; l'ancien ne fonctionne plus.") % args.login)
     return 0
 
@@ -210,7 +210,7 @@ def add_user_commands(commands):
     p.add_argument('guardian', help='identifiant du responsable')
     p.add_argument('pupil', help="identifiant de l'élève")
     p.add_argument('--relation', default='parent',
-                   help=f'lien : {", ".join(service.RELATIONS)} (défaut parent)')
+                   help=f'lien : {", ".join(accounts.RELATIONS)} (défaut parent)')
     p.add_argument('--no-legal-authority', action='store_true', help="n'exerce pas l'autorité parentale")
     p = add('unlink', cmd_users_unlink, "détache un responsable d'un élève")
     p.add_argument('guardian', help='identifiant du responsable')

@@ -13,10 +13,10 @@ from ..models import NIVEAUX
 from ..web.forms import checked, field, form_fields
 from ..web.guards import require_role
 from ..web.render import add_nav, flash, public_url, render, url
-from . import service
+from . import accounts, classes, service
 
-LABELS = {'roles': service.ROLE_LABELS, 'relations': service.RELATIONS,
-          'consents': service.CONSENT_LABELS, 'statuses': service.STATUS_LABELS,
+LABELS = {'roles': accounts.ROLE_LABELS, 'relations': accounts.RELATIONS,
+          'consents': accounts.CONSENT_LABELS, 'statuses': accounts.STATUS_LABELS,
           'actions': service.ACTION_LABELS}
 
 
@@ -68,8 +68,8 @@ def school_create():
 def school_page(school_id, errors=None, form=None):
     """Director of this school, admin: its classes this year and the form to add one."""
     school = service.get_school(admin(), school_id)
-    return page('admin/school.html', school=school, classes=service.list_classes(school),
-                archived=service.list_classes(school, archived=True), errors=errors or {},
+    return page('admin/school.html', school=school, classes=classes.list_classes(school),
+                archived=classes.list_classes(school, archived=True), errors=errors or {},
                 form=form or {'niveaux': []})
 
 
@@ -77,7 +77,7 @@ def class_create(school_id):
     """Director of this school, admin: create a class of the current year."""
     actor = admin()
     try:
-        classroom = service.create_class(actor, service.get_school(actor, school_id), field('name'),
+        classroom = classes.create_class(actor, service.get_school(actor, school_id), field('name'),
                                          ticked_niveaux())
     except ValidationError as exc:
         return school_page(school_id, exc.errors, {'name': field('name'), 'niveaux': ticked_niveaux()})
@@ -88,7 +88,7 @@ def class_create(school_id):
 
 def class_page(class_id, errors=None):
     """Director of the class's school, admin: rename, niveaux, teachers, consent checklist."""
-    return page('admin/classroom.html', errors=errors or {}, **service.class_page(admin(), class_id))
+    return page('admin/classroom.html', errors=errors or {}, **classes.class_page(admin(), class_id))
 
 
 def class_action(class_id, action, message):
@@ -96,7 +96,7 @@ def class_action(class_id, action, message):
     message: the flash text, or a function of the action's result."""
     actor = admin()
     try:
-        result = action(actor, service.get_class(actor, class_id))
+        result = action(actor, classes.get_class(actor, class_id))
     except ValidationError as exc:
         return class_page(class_id, exc.errors)
     done(message(result) if callable(message) else message, url('admin.classroom', class_id=class_id))
@@ -105,46 +105,46 @@ def class_action(class_id, action, message):
 def class_update(class_id):
     """Director of the class's school, admin: rename the class and set its niveaux."""
     name, niveaux = field('name'), ticked_niveaux()
-    return class_action(class_id, lambda a, c: service.update_class(a, c, name, niveaux),
+    return class_action(class_id, lambda a, c: classes.update_class(a, c, name, niveaux),
                         _('Classe enregistrée.'))
 
 
 def class_archive(class_id):
     """Director of the class's school, admin: archive the class (it leaves every home page)."""
     confirmed = checked('confirm')
-    return class_action(class_id, lambda a, c: service.archive_class(a, c, confirmed),
+    return class_action(class_id, lambda a, c: classes.archive_class(a, c, confirmed),
                         _('Classe archivée.'))
 
 
 def teacher_assign(class_id):
     """Director of the class's school, admin: give the class one more teacher."""
     teacher = field('teacher')
-    return class_action(class_id, lambda a, c: service.assign_teacher(
-        a, c, service.account_by_login(a, teacher, 'teacher')), _('Enseignant·e affecté·e.'))
+    return class_action(class_id, lambda a, c: classes.assign_teacher(
+        a, c, accounts.account_by_login(a, teacher, 'teacher')), _('Enseignant·e affecté·e.'))
 
 
 def teacher_remove(class_id):
     """Director of the class's school, admin: take a teacher off the class."""
     teacher = field('teacher')
-    return class_action(class_id, lambda a, c: service.remove_teacher(
-        a, c, service.account_by_login(a, teacher, 'teacher')), _('Enseignant·e retiré·e de la classe.'))
+    return class_action(class_id, lambda a, c: classes.remove_teacher(
+        a, c, accounts.account_by_login(a, teacher, 'teacher')), _('Enseignant·e retiré·e de la classe.'))
 
 
 def class_consent(class_id):
     """Director of the class's school, admin: one image-rights answer for the ticked pupils."""
     value = field('consent')
-    return class_action(class_id, lambda a, c: service.set_class_consent(
-        a, c, [p.id for p in service.class_pupils(c) if checked(f'eleve-{p.id}')], value),
+    return class_action(class_id, lambda a, c: accounts.set_class_consent(
+        a, c, [p.id for p in classes.class_pupils(c) if checked(f'eleve-{p.id}')], value),
         lambda count: _("Droit à l'image enregistré pour %d élève(s).") % count)
 
 
 # --- accounts ---------------------------------------------------------------------------------
 
-def accounts(school_id):
+def account_search(school_id):
     """Director of this school, admin: search the school's accounts (accents and case ignored)."""
     school = service.get_school(admin(), school_id)
     query, role = request.query.getunicode('q', ''), request.query.getunicode('role', '')
-    found, total = service.search_accounts(school, query, role)
+    found, total = accounts.search_accounts(school, query, role)
     return page('admin/accounts.html', school=school, found=found, total=total, q=query, role=role)
 
 
@@ -153,8 +153,8 @@ def account_new(school_id, errors=None, form=None):
     actor = admin()
     school = service.get_school(actor, school_id)
     return page('admin/account_new.html', school=school, errors=errors or {}, form=form or {},
-                role_options=[(r, LABELS['roles'][r]) for r in service.creatable_roles(actor)],
-                class_options=[(str(c.id), c.name) for c in service.list_classes(school)])
+                role_options=[(r, LABELS['roles'][r]) for r in accounts.creatable_roles(actor)],
+                class_options=[(str(c.id), c.name) for c in classes.list_classes(school)])
 
 
 def account_create(school_id):
@@ -162,7 +162,7 @@ def account_create(school_id):
     actor = admin()
     data = form_fields('first_name', 'last_name', 'role', 'email', 'login', 'class_id', 'niveau')
     try:
-        user = service.create_account(actor, service.get_school(actor, school_id), data)
+        user = accounts.create_account(actor, service.get_school(actor, school_id), data)
     except ValidationError as exc:
         return account_new(school_id, exc.errors, data)
     done(_('Compte créé : %s. Imprimez son courrier d’activation.') % user.login,
@@ -172,7 +172,7 @@ def account_create(school_id):
 def account_page(user_id, errors=None, form=None):
     """Director of the account's school, admin: the account, its links, consent and recovery."""
     return page('admin/account.html', errors=errors or {}, form=form or {},
-                **service.account_page(admin(), user_id))
+                **accounts.account_page(admin(), user_id))
 
 
 def account_action(user_id, action, message, form=None):
@@ -180,7 +180,7 @@ def account_action(user_id, action, message, form=None):
     (and the form as it was sent)."""
     actor = admin()
     try:
-        action(actor, service.get_account(actor, user_id))
+        action(actor, accounts.get_account(actor, user_id))
     except ValidationError as exc:
         return account_page(user_id, exc.errors, form)
     done(message, url('admin.account', user_id=user_id))
@@ -189,39 +189,39 @@ def account_action(user_id, action, message, form=None):
 def account_edit(user_id):
     """Director of the account's school, admin: name and e-mail of a local account."""
     data = form_fields('first_name', 'last_name', 'email')
-    return account_action(user_id, lambda a, u: service.edit_account(a, u, data),
+    return account_action(user_id, lambda a, u: accounts.edit_account(a, u, data),
                           _('Compte enregistré.'), data)
 
 
 def account_disable(user_id):
     """Director of the account's school, admin: no more sign-in; open sessions end now."""
-    return account_action(user_id, service.disable_account,
+    return account_action(user_id, accounts.disable_account,
                           _('Compte désactivé ; ses sessions ouvertes sont fermées.'))
 
 
 def account_enable(user_id):
     """Director of the account's school, admin: the account may sign in again."""
-    return account_action(user_id, service.enable_account, _('Compte réactivé.'))
+    return account_action(user_id, accounts.enable_account, _('Compte réactivé.'))
 
 
 def link_add(user_id):
     """Director of the school, admin: link this guardian to a pupil, or this pupil to a guardian."""
     other, relation, legal = field('other'), field('relation'), checked('legal_authority')
-    return account_action(user_id, lambda a, u: service.link_accounts(a, u, other, relation, legal),
+    return account_action(user_id, lambda a, u: accounts.link_accounts(a, u, other, relation, legal),
                           _('Lien enregistré.'), {'other': other, 'relation': relation})
 
 
 def link_remove(user_id):
     """Director of the school, admin: remove a guardian–pupil link."""
     other = field('other')
-    return account_action(user_id, lambda a, u: service.unlink_accounts(a, u, other),
+    return account_action(user_id, lambda a, u: accounts.unlink_accounts(a, u, other),
                           _('Lien retiré.'))
 
 
 def account_consent(user_id):
     """Director of the pupil's school, admin: the family's image-rights answer for this pupil."""
     value = field('consent')
-    return account_action(user_id, lambda a, u: service.set_consent(a, u, value),
+    return account_action(user_id, lambda a, u: accounts.set_consent(a, u, value),
                           _("Droit à l'image enregistré."))
 
 
@@ -229,20 +229,20 @@ def letter(user_id):
     """Director of the account's school, admin: a new activation code on a letter to print
     (shown once: only its hash is kept, so this page is the POST's answer)."""
     actor = admin()
-    user = service.get_account(actor, user_id)
+    user = accounts.get_account(actor, user_id)
     try:
-        code = service.reissue_code(actor, user)
+        code = accounts.reissue_code(actor, user)
     except ValidationError as exc:
         return account_page(user_id, exc.errors)
-    return secret_page('admin/letter.html', account=service.get_account(actor, user_id), code=code)
+    return secret_page('admin/letter.html', account=accounts.get_account(actor, user_id), code=code)
 
 
 def password(user_id):
     """Director of the account's school, admin: a one-time password, shown once."""
     actor = admin()
-    user = service.get_account(actor, user_id)
+    user = accounts.get_account(actor, user_id)
     try:
-        secret = service.one_time_password(actor, user)
+        secret = accounts.one_time_password(actor, user)
     except ValidationError as exc:
         return account_page(user_id, exc.errors)
     return secret_page('admin/password.html', account=user, password=secret)
@@ -250,7 +250,7 @@ def password(user_id):
 
 def sessions_revoke(user_id):
     """Director of the account's school, admin: sign the account out everywhere."""
-    return account_action(user_id, service.revoke_all_sessions,
+    return account_action(user_id, accounts.revoke_all_sessions,
                           _('Toutes les sessions de ce compte sont fermées.'))
 
 
@@ -276,7 +276,7 @@ def register(app):
     route('/admin/ecoles', 'POST', school_create, name='admin.school_create')
     route('/admin/ecoles/<school_id:int>', 'GET', school_page, name='admin.school')
     route('/admin/ecoles/<school_id:int>/classes', 'POST', class_create, name='admin.class_create')
-    route('/admin/ecoles/<school_id:int>/comptes', 'GET', accounts, name='admin.accounts')
+    route('/admin/ecoles/<school_id:int>/comptes', 'GET', account_search, name='admin.accounts')
     route('/admin/ecoles/<school_id:int>/comptes/nouveau', 'GET', account_new, name='admin.account_new')
     route('/admin/ecoles/<school_id:int>/comptes', 'POST', account_create, name='admin.account_create')
     route('/admin/classes/<class_id:int>', 'GET', class_page, name='admin.classroom')
