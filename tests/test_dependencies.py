@@ -5,6 +5,7 @@ import configparser
 import importlib
 import io
 import socket
+import types
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ from ecole_ent.models import School
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Underscored names that are Python's own public API, not a library's internals.
-PYTHON_NAMES = {'__class__', '__name__', '__init__', '__new__', '__dict__', '__context__',
-                '__dataclass_fields__', '_exit'}
+# Underscored names that are Python's own public API, not a library's internals: the data
+# model's special attributes, and os._exit.
+PYTHON_NAMES = set().union(*(dir(kind) for kind in (
+    type, types.FunctionType, types.MethodType, types.ModuleType, BaseException))) | {
+    '__file__', '__path__', '__spec__', '__all__', '__wrapped__', '__dataclass_fields__', '_exit'}
 
 
 @pytest.fixture(scope='module')
