@@ -47,6 +47,8 @@ PRIVATE_NAMES = (
     Private('bottle', 'bottle', '_parse_http_header', W_FORMS, "the multipart boundary"),
     Private('bottle', 'bottle', 'tonat', W_FORMS, "text parts decoded as BaseRequest.POST does"),
     Private('bottle', 'bottle', 'FormsDict.recode_unicode', W_FORMS, "likewise"),
+    Private('bottle', 'bottle', 'BaseRequest.POST', W_FORMS,
+            "forms.POST_KEY is the environ key it keeps its parse under (tests/test_forms.py)"),
     # waitress 3.0: the two lanes are waitress's loop with a task dispatcher of our own, and a
     # channel that times the headers of slow clients.
     Private('waitress', 'waitress.server', 'create_server', W_LANES,
