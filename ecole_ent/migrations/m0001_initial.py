@@ -2,23 +2,14 @@
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
-from datetime import datetime, timezone
-
 from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, Model, TextField)
+                    IntegerField, TextField)
 
-
-def _now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from .frozen import base, now
 
 
 def up(migrator, db):
-    class Base(Model):
-        created_at = DateTimeField(default=_now)
-
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = base(db)
 
     class School(Base):
         uai = CharField(unique=True, max_length=8)
@@ -60,7 +51,7 @@ def up(migrator, db):
         image_rights_at = DateTimeField(null=True)
         last_login_at = DateTimeField(null=True)
         disabled_at = DateTimeField(null=True)
-        updated_at = DateTimeField(default=_now)
+        updated_at = DateTimeField(default=now)
 
         class Meta:
             indexes = ((('source', 'external_id'), True),)
@@ -95,14 +86,14 @@ def up(migrator, db):
         token_hash = CharField(primary_key=True, max_length=64)
         user = ForeignKeyField(User, on_delete='CASCADE')
         expires_at = DateTimeField(index=True)
-        last_seen_at = DateTimeField(default=_now)
+        last_seen_at = DateTimeField(default=now)
         remote_addr = CharField(null=True, max_length=64)
 
     class Throttle(Base):
         key = CharField(primary_key=True, max_length=200)
         failures = IntegerField(default=0)
         locked_until = DateTimeField(null=True)
-        updated_at = DateTimeField(default=_now)
+        updated_at = DateTimeField(default=now)
 
     class AuditEvent(Base):
         actor = ForeignKeyField(User, null=True, on_delete='SET NULL')

@@ -2,22 +2,13 @@
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
-from datetime import datetime, timezone
+from peewee import CharField, DateTimeField, IntegerField, TextField
 
-from peewee import CharField, DateTimeField, IntegerField, Model, TextField
-
-
-def _now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from .frozen import base
 
 
 def up(migrator, db):
-    class Base(Model):
-        created_at = DateTimeField(default=_now)
-
-        class Meta:
-            database = db
-            legacy_table_names = False
+    Base = base(db)
 
     class JobLease(Base):
         name = CharField(primary_key=True, max_length=100)

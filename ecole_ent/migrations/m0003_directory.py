@@ -2,31 +2,14 @@
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
-from datetime import datetime, timezone
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, Model,
-                    TextField)
-
-
-def _now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from .frozen import base, now, stub
 
 
 def up(migrator, db):
-    class Base(Model):
-        created_at = DateTimeField(default=_now)
-
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class School(Base):          # existing table, referenced only
-        class Meta:
-            table_name = 'school'
-
-    class User(Base):            # existing table, referenced only
-        class Meta:
-            table_name = 'user'
+    Base = base(db)
+    School, User = stub(Base, 'school'), stub(Base, 'user')   # existing tables, referenced only
 
     class SyncRun(Base):
         school = ForeignKeyField(School, null=True, on_delete='CASCADE')
@@ -36,7 +19,7 @@ def up(migrator, db):
         status = CharField(max_length=10, index=True)
         forced = BooleanField(default=False)
         actor = ForeignKeyField(User, null=True, on_delete='SET NULL')
-        finished_at = DateTimeField(default=_now)
+        finished_at = DateTimeField(default=now)
         created = IntegerField(default=0)
         updated = IntegerField(default=0)
         moved = IntegerField(default=0)
@@ -77,12 +60,12 @@ def up(migrator, db):
         pupil = ForeignKeyField(User, unique=True, on_delete='CASCADE')
         token_hash = CharField(unique=True, max_length=64)
         issued_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
-        issued_at = DateTimeField(default=_now)
+        issued_at = DateTimeField(default=now)
 
     class SyncLease(Base):
         name = CharField(primary_key=True, max_length=100)
         holder = CharField(default='', max_length=200)
-        expires_at = DateTimeField(default=_now)
+        expires_at = DateTimeField(default=now)
         failures = IntegerField(default=0)
         next_run_at = DateTimeField(null=True)
         last_error = TextField(default='')

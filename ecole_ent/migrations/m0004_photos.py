@@ -2,36 +2,20 @@
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
-from datetime import datetime, timezone
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Model
-
-
-def _now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from .frozen import base, now, stub
 
 
 def up(migrator, db):
-    class Base(Model):
-        created_at = DateTimeField(default=_now)
-
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Classroom(Base):
-        class Meta:
-            table_name = 'classroom'
-
-    class User(Base):
-        class Meta:
-            table_name = 'user'
+    Base = base(db)
+    Classroom, User = stub(Base, 'classroom'), stub(Base, 'user')   # existing tables, referenced only
 
     class Album(Base):
         classroom = ForeignKeyField(Classroom, on_delete='CASCADE')
         title = CharField(max_length=200)
         created_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
-        updated_at = DateTimeField(default=_now)
+        updated_at = DateTimeField(default=now)
 
     class Photo(Base):
         album = ForeignKeyField(Album, on_delete='CASCADE')

@@ -2,30 +2,14 @@
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
-from datetime import datetime, timezone
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, Model, TextField
-
-
-def _now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from .frozen import base, now, stub
 
 
 def up(migrator, db):
-    class Base(Model):
-        created_at = DateTimeField(default=_now)
-
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Classroom(Base):
-        class Meta:
-            table_name = 'classroom'
-
-    class User(Base):
-        class Meta:
-            table_name = 'user'
+    Base = base(db)
+    Classroom, User = stub(Base, 'classroom'), stub(Base, 'user')   # existing tables, referenced only
 
     class Blog(Base):
         classroom = ForeignKeyField(Classroom, unique=True, on_delete='CASCADE')
@@ -43,7 +27,7 @@ def up(migrator, db):
         reject_reason = CharField(default='', max_length=300)
         moderated_by = ForeignKeyField(User, null=True, on_delete='SET NULL')
         moderated_at = DateTimeField(null=True)
-        updated_at = DateTimeField(default=_now)
+        updated_at = DateTimeField(default=now)
 
         class Meta:
             indexes = ((('classroom', 'status', 'publish_at'), False),
@@ -71,7 +55,7 @@ def up(migrator, db):
     class BlogVisit(Base):
         user = ForeignKeyField(User, on_delete='CASCADE')
         classroom = ForeignKeyField(Classroom, on_delete='CASCADE')
-        seen_at = DateTimeField(default=_now)
+        seen_at = DateTimeField(default=now)
 
         class Meta:
             indexes = ((('user', 'classroom'), True),)

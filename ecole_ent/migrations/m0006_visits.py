@@ -2,41 +2,25 @@
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
-from datetime import datetime, timezone
+from peewee import SQL, CharField, DateTimeField, ForeignKeyField
 
-from peewee import SQL, CharField, DateTimeField, ForeignKeyField, Model
-
-
-def _now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+from .frozen import base, now, stub
 
 
 def up(migrator, db):
-    class Base(Model):
-        created_at = DateTimeField(default=_now)
-
-        class Meta:
-            database = db
-            legacy_table_names = False
-
-    class Classroom(Base):
-        class Meta:
-            table_name = 'classroom'
-
-    class User(Base):
-        class Meta:
-            table_name = 'user'
+    Base = base(db)
+    Classroom, User = stub(Base, 'classroom'), stub(Base, 'user')   # existing tables, referenced only
 
     class BlogVisit(Base):
         user = ForeignKeyField(User, on_delete='CASCADE')
         classroom = ForeignKeyField(Classroom, on_delete='CASCADE')
-        seen_at = DateTimeField(default=_now)
+        seen_at = DateTimeField(default=now)
 
     class Visit(Base):
         user = ForeignKeyField(User, on_delete='CASCADE')
         classroom = ForeignKeyField(Classroom, on_delete='CASCADE')
         area = CharField(max_length=10)
-        seen_at = DateTimeField(default=_now)
+        seen_at = DateTimeField(default=now)
 
         class Meta:
             indexes = ((('user', 'classroom', 'area'), True),)

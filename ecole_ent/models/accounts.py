@@ -66,14 +66,14 @@ class User(BaseModel):
     first_name = CharField(max_length=100)
     last_name = CharField(max_length=100)
     roles = CharField(max_length=100)                 # comma-separated ROLES
-    status = CharField(default='active', max_length=10)
+    status = CharField(default='active', max_length=10, index=True)
     school = ForeignKeyField(School, null=True, backref='users', on_delete='SET NULL')
     email = CharField(null=True, max_length=200)
     external_id = CharField(null=True, max_length=200)
     source = CharField(default='local', max_length=10)
     password_hash = CharField(null=True, max_length=200)
     must_change_password = BooleanField(default=False)
-    activation_hash = CharField(null=True, max_length=64)
+    activation_hash = CharField(null=True, max_length=64, index=True)
     activation_expires = DateTimeField(null=True)
     image_rights = CharField(null=True, max_length=10)   # pupils only: CONSENTS
     image_rights_by = ForeignKeyField('self', null=True, on_delete='SET NULL')
@@ -151,7 +151,7 @@ class LoginSession(BaseModel):
     """Server-side session; the cookie carries a random token, the table its keyed hash."""
     token_hash = CharField(primary_key=True, max_length=64)
     user = ForeignKeyField(User, backref='sessions', on_delete='CASCADE')
-    expires_at = DateTimeField()
+    expires_at = DateTimeField(index=True)
     last_seen_at = DateTimeField(default=now)
     remote_addr = CharField(null=True, max_length=64)
 
@@ -168,6 +168,6 @@ class Throttle(BaseModel):
 class AuditEvent(BaseModel):
     actor = ForeignKeyField(User, null=True, backref='+', on_delete='SET NULL')
     school = ForeignKeyField(School, null=True, backref='+', on_delete='SET NULL')
-    action = CharField(max_length=60)
+    action = CharField(max_length=60, index=True)
     target = CharField(default='', max_length=200)
     details = TextField(default='{}')
