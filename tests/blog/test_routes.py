@@ -11,6 +11,7 @@ from ecole_ent.models.blog import Attachment, Blog, Comment
 from ecole_ent.home import visits
 from ecole_ent.models.visits import Visit
 from tests.blog.conftest import MP3, PDF, send, text
+from tests.conftest import redirected_to
 
 
 def blog_url(people):
@@ -21,7 +22,21 @@ def publish(client, people, title, body='Un texte.', **fields):
     response = send(client, blog_url(people) + '/nouveau',
                     {'title': title, 'body': body, 'visibility': 'families', 'when': 'now', **fields})
     assert response.status_int == 303, text(response)[:2000]
-    return Post.get(Post.title == title)
+    post = Post.get(Post.title == title)
+    assert redirected_to(response) == f'/blog/article/{post.id}'
+    message = ('Ton article est envoyé : l’enseignant va le lire avant de le publier.'
+               if post.status == 'pending' else 'Article programmé.' if post.is_scheduled
+               else 'Article publié.')
+    assert message in text(response.follow())
+    return post
+
+
+def moderate(client, path, fields, message):
+    """A moderation form sent from `back`: the author is taken back there and told what was done."""
+    response = send(client, path, fields, status=303)
+    assert redirected_to(response) == fields['back']
+    assert message in text(response.follow())
+    return response
 
 
 def test_a_teacher_post_is_published_at_once_for_the_class_and_families(people, as_user):
@@ -56,7 +71,7 @@ def test_a_scheduled_post_appears_only_when_its_time_has_come(people, as_user):
     guardian.get(f'/blog/article/{post.id}', status=404)
     Post.update(publish_at=now() - timedelta(minutes=1)).where(Post.id == post.id).execute()
     assert 'Le marché de Noël' in text(guardian.get(blog_url(people)))
-    guardian.get(f'/blog/article/{post.id}', status=200)
+    assert 'Le marché de Noël' in text(guardian.get(f'/blog/article/{post.id}'))
 
 
 @pytest.mark.parametrize('day, hour', [('2020-01-01', '08:00'), ('31/12/2030', ''), ('', ''),
@@ -90,8 +105,8 @@ def test_pupil_post_waits_for_approval_then_appears(people, as_user):
     teacher = as_user(people.teacher)
     queue = text(teacher.get(blog_url(people) + '/moderation'))
     assert 'Mon lapin' in queue and people.pupil.last_name in queue
-    send(teacher, f'/blog/article/{post.id}/valider', {'back': blog_url(people) + '/moderation'},
-         status=303)
+    moderate(teacher, f'/blog/article/{post.id}/valider', {'back': blog_url(people) + '/moderation'},
+             'Article publié.')
     assert Post.get_by_id(post.id).status == 'published'
     assert 'Mon lapin' in text(guardian.get(blog_url(people)))
     main = text(as_user(people.pupil2).get(f'/blog/article/{post.id}')).split('<main')[1]
@@ -103,16 +118,18 @@ def test_a_refusal_needs_a_reason_and_the_pupil_sees_it_and_can_resubmit(people,
     post = publish(pupil, people, 'Le foot', 'On a gagné')
     teacher = as_user(people.teacher)
     back = blog_url(people) + '/moderation'
-    response = send(teacher, f'/blog/article/{post.id}/refuser', {'reason': ' ', 'back': back}, status=303)
-    assert 'Donnez une courte raison' in text(response.follow())
+    moderate(teacher, f'/blog/article/{post.id}/refuser', {'reason': ' ', 'back': back},
+             'Donnez une courte raison')
     assert Post.get_by_id(post.id).status == 'pending'
-    send(teacher, f'/blog/article/{post.id}/refuser', {'reason': 'Relis ton texte.', 'back': back},
-         status=303)
+    moderate(teacher, f'/blog/article/{post.id}/refuser', {'reason': 'Relis ton texte.', 'back': back},
+             'Article refusé : son auteur voit la raison.')
     assert Post.get_by_id(post.id).status == 'rejected'
     page = text(pupil.get(f'/blog/article/{post.id}'))
     assert 'Article refusé' in page and 'Relis ton texte.' in page
-    send(pupil, f'/blog/article/{post.id}/modifier', {'title': 'Le foot', 'body': 'On a gagné 3 à 1.'},
-         status=303)
+    resubmitted = send(pupil, f'/blog/article/{post.id}/modifier',
+                       {'title': 'Le foot', 'body': 'On a gagné 3 à 1.'}, status=303)
+    assert redirected_to(resubmitted) == f'/blog/article/{post.id}'
+    assert 'Article envoyé à l’enseignant : il le lira avant de le publier.' in text(resubmitted.follow())
     post = Post.get_by_id(post.id)
     assert post.status == 'pending' and post.reject_reason == '' and '3 à 1' in post.body_html
 
@@ -133,8 +150,10 @@ def test_the_teacher_edits_a_pupil_post_before_approving_it(people, as_user):
     teacher = as_user(people.teacher)
     form_page = text(teacher.get(f'/blog/article/{post.id}/modifier'))
     assert 'Texte avec une faute' in form_page
-    send(teacher, f'/blog/article/{post.id}/modifier',
-         {'title': 'Ma fête', 'body': 'Texte corrigé', 'visibility': 'public', 'when': 'now'}, status=303)
+    edited = send(teacher, f'/blog/article/{post.id}/modifier',
+                  {'title': 'Ma fête', 'body': 'Texte corrigé', 'visibility': 'public', 'when': 'now'},
+                  status=303)
+    assert redirected_to(edited) == f'/blog/article/{post.id}'
     post = Post.get_by_id(post.id)
     assert post.title == 'Ma fête' and post.visibility == 'public' and post.status == 'pending'
 
@@ -150,20 +169,26 @@ def test_deleting_a_post_needs_the_teacher(people, as_user):
     post = publish(as_user(people.teacher), people, 'À effacer')
     send(as_user(people.guardian), f'/blog/article/{post.id}/supprimer', {}, status=403)
     send(as_user(people.pupil), f'/blog/article/{post.id}/supprimer', {}, status=403)
-    send(as_user(people.teacher), f'/blog/article/{post.id}/supprimer', {}, status=303)
+    deleted = send(as_user(people.teacher), f'/blog/article/{post.id}/supprimer', {}, status=303)
+    assert redirected_to(deleted) == blog_url(people)
+    assert 'Article supprimé.' in text(deleted.follow())
     assert not Post.select().where(Post.id == post.id).exists()
 
 
 # --- comments ---------------------------------------------------------------------------------------
 
 def comment(client, post, body, status=303):
-    return send(client, f'/blog/article/{post.id}/commentaires', {'comment': body}, status=status)
+    response = send(client, f'/blog/article/{post.id}/commentaires', {'comment': body}, status=status)
+    if status == 303:
+        assert redirected_to(response) == f'/blog/article/{post.id}'
+    return response
 
 
 def test_moderated_comments_wait_and_their_author_sees_the_state(people, as_user):
     post = publish(as_user(people.teacher), people, 'Les citrouilles')
     guardian = as_user(people.guardian)
-    comment(guardian, post, 'Bravo les enfants !')
+    sent = comment(guardian, post, 'Bravo les enfants !')
+    assert 'Merci ! Le commentaire sera visible après validation par l’enseignant.' in text(sent.follow())
     mine = text(guardian.get(f'/blog/article/{post.id}'))
     assert 'Bravo les enfants !' in mine and 'En attente de validation' in mine
     other = as_user(people.pupil2)
@@ -171,8 +196,8 @@ def test_moderated_comments_wait_and_their_author_sees_the_state(people, as_user
     teacher = as_user(people.teacher)
     pending = Comment.get(Comment.body == 'Bravo les enfants !')
     assert 'Bravo les enfants !' in text(teacher.get(blog_url(people) + '/moderation'))
-    send(teacher, f'/blog/commentaire/{pending.id}/valider', {'back': f'/blog/article/{post.id}'},
-         status=303)
+    moderate(teacher, f'/blog/commentaire/{pending.id}/valider', {'back': f'/blog/article/{post.id}'},
+             'Commentaire publié.')
     assert 'Bravo les enfants !' in text(other.get(f'/blog/article/{post.id}'))
 
 
@@ -181,8 +206,9 @@ def test_a_refused_comment_shows_its_reason_to_its_author_only(people, as_user):
     pupil = as_user(people.pupil)
     comment(pupil, post, 'nul')
     pending = Comment.get(Comment.body == 'nul')
-    send(as_user(people.teacher), f'/blog/commentaire/{pending.id}/refuser',
-         {'reason': 'Sois gentil.', 'back': blog_url(people) + '/moderation'}, status=303)
+    moderate(as_user(people.teacher), f'/blog/commentaire/{pending.id}/refuser',
+             {'reason': 'Sois gentil.', 'back': blog_url(people) + '/moderation'},
+             'Commentaire refusé : son auteur voit la raison.')
     page = text(pupil.get(f'/blog/article/{post.id}'))
     assert 'Refusé' in page and 'Sois gentil.' in page
     assert 'nul' not in text(as_user(people.guardian).get(f'/blog/article/{post.id}'))
@@ -191,11 +217,14 @@ def test_a_refused_comment_shows_its_reason_to_its_author_only(people, as_user):
 def test_immediate_policy_publishes_and_off_closes_comments(people, as_user):
     teacher = as_user(people.teacher)
     post = publish(teacher, people, 'Le loto')
-    send(teacher, blog_url(people) + '/reglages', {'comment_policy': 'immediate'}, status=303)
+    saved = send(teacher, blog_url(people) + '/reglages', {'comment_policy': 'immediate'}, status=303)
+    assert redirected_to(saved) == blog_url(people) + '/moderation'
+    assert 'Règle des commentaires enregistrée.' in text(saved.follow())
     guardian = as_user(people.guardian)
-    comment(guardian, post, 'Nous viendrons.')
+    assert 'Commentaire publié.' in text(comment(guardian, post, 'Nous viendrons.').follow())
     assert Comment.get(Comment.body == 'Nous viendrons.').status == 'published'
-    send(teacher, blog_url(people) + '/reglages', {'comment_policy': 'off'}, status=303)
+    saved = send(teacher, blog_url(people) + '/reglages', {'comment_policy': 'off'}, status=303)
+    assert redirected_to(saved) == blog_url(people) + '/moderation'
     assert Blog.get(Blog.classroom == people.cp).comment_policy == 'off'
     page = text(guardian.get(f'/blog/article/{post.id}'))
     assert 'Les commentaires sont fermés' in page and 'Votre commentaire' not in page
@@ -232,10 +261,11 @@ def test_the_teacher_comments_without_moderation(people, as_user):
 
 def test_pdf_and_audio_attachments_are_stored_and_served_to_readers(people, as_user, config):
     teacher = as_user(people.teacher)
-    send(teacher, blog_url(people) + '/nouveau', {'title': 'Lecture à voix haute', 'body': ''},
-         files=[('attachments', 'Léa lit.mp3', MP3), ('attachments', 'Fournitures.pdf', PDF)],
-         status=303)
+    sent = send(teacher, blog_url(people) + '/nouveau', {'title': 'Lecture à voix haute', 'body': ''},
+                files=[('attachments', 'Léa lit.mp3', MP3), ('attachments', 'Fournitures.pdf', PDF)],
+                status=303)
     post = Post.get(Post.title == 'Lecture à voix haute')
+    assert redirected_to(sent) == f'/blog/article/{post.id}'
     assert {a.kind for a in post.attachments} == {'mp3', 'pdf'}
     audio = next(a for a in post.attachments if a.kind == 'mp3')
     pdf = next(a for a in post.attachments if a.kind == 'pdf')
@@ -268,13 +298,16 @@ def test_a_file_that_is_not_pdf_or_audio_is_refused_with_its_name_and_nothing_is
 
 def test_removing_an_attachment_deletes_its_file(people, as_user, config):
     teacher = as_user(people.teacher)
-    send(teacher, blog_url(people) + '/nouveau', {'title': 'Avec PDF', 'body': 'x'},
-         files=[('attachments', 'a.pdf', PDF)], status=303)
+    sent = send(teacher, blog_url(people) + '/nouveau', {'title': 'Avec PDF', 'body': 'x'},
+                files=[('attachments', 'a.pdf', PDF)], status=303)
     post = Post.get(Post.title == 'Avec PDF')
+    assert redirected_to(sent) == f'/blog/article/{post.id}'
     attachment = post.attachments[0]
-    send(teacher, f'/blog/article/{post.id}/modifier',
-         {'title': 'Avec PDF', 'body': 'x', 'visibility': 'families', 'remove': str(attachment.id)},
-         status=303)
+    edited = send(teacher, f'/blog/article/{post.id}/modifier',
+                  {'title': 'Avec PDF', 'body': 'x', 'visibility': 'families', 'remove': str(attachment.id)},
+                  status=303)
+    assert redirected_to(edited) == f'/blog/article/{post.id}'
+    assert 'Article enregistré.' in text(edited.follow())
     assert not Attachment.select().where(Attachment.post == post).exists()
     assert [p for p in (config.data_dir / 'media' / 'blog').rglob('*') if p.is_file()] == []
 
