@@ -134,6 +134,7 @@ do_install() {
   fi
   [ -f "$binary" ] || die "binaire introuvable : $binary (construisez-le : pyinstaller --noconfirm installer/ecole-ent.spec)"
   version=$("$binary" --version) || die "$binary ne démarre pas sur cette machine"
+  version=${version%%$'\n'*}      # the first line; the others give the libraries' versions
   example=$(find_file ecole-ent.ini.example provisioning/ecole-ent.ini.example)
 
   upgrade=0
