@@ -139,6 +139,13 @@ def test_logout_ends_the_session_on_the_server(demo_client):
     assert redirected_to(demo_client.get('/')) == '/connexion?next=/'
 
 
+def test_an_anonymous_write_with_a_valid_form_token_is_refused_and_reaches_no_page(demo_client, demo):
+    """The allow-list answers 403 to writes (every route: tests/test_route_access.py)."""
+    token = demo_client.csrf('/connexion')
+    response = demo_client.post('/deconnexion', {'csrf_token': token}, status=403)
+    assert 'Connexion requise.' in response.text and 'Location' not in response.headers
+
+
 def test_post_without_csrf_token_is_refused(demo_client):
     response = demo_client.post('/connexion', {'login': 'julien.roux', 'password': 'demo'}, status=400)
     assert 'Le formulaire a expiré' in response.text
