@@ -346,7 +346,7 @@ def scene(demo, demo_app):
     """A class album with three photos (photos and the blog's public page use it): one showing
     only pupils with consent, one tagging a pupil whose consent is refused, one tagging a pupil
     whose consent is unknown; and the people around."""
-    from ecole_ent.accounts import service as accounts
+    from ecole_ent.accounts import membership, service as accounts
     from ecole_ent.photos import service
     teacher = demo.teacher                                   # julien.roux teaches CP-CE1
     classroom = Classroom.get(Classroom.name == 'CP-CE1')
@@ -376,7 +376,7 @@ def scene(demo, demo_app):
         'admin': demo.admin,
         'other_pupil': other_pupil,
         'other_guardian': next(g for g in guardians_of(other_pupil)
-                               if classroom.id not in accounts.visible_class_ids(g)),
+                               if classroom.id not in membership.class_ids(g)),
         'other_teacher': User.get(User.login == 'ines.haddad'),
     }
     return Scene(classroom, other_class, album, open_photo, refused_photo, unknown_photo,

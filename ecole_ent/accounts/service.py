@@ -5,10 +5,11 @@ from peewee import JOIN, IntegrityError
 
 from .. import audit, security
 from ..db import instance, prepared, write_soon, writing
-from ..errors import Forbidden, ValidationError, found
+from ..errors import ValidationError, found
 from ..i18n import _
 from ..models import (CONSENTS, ROLES, Classroom, Enrolment, GuardianLink, LoginSession, School,
                       SchoolYear, Teaching, Throttle, User, now)
+from .membership import current_classes_of  # noqa: F401  (admin asks it here)
 
 SESSION_REFRESH = timedelta(minutes=5)     # sliding expiry written at most this often
 MAX_LOGIN_LENGTH = 120
@@ -271,20 +272,6 @@ def create_user(login, first_name, last_name, roles, school=None, status='active
         raise ValidationError({'login': _('Cet identifiant est déjà pris : %s') % login}) from None
 
 
-def current_classes_of(user):
-    """Current-year classes a pupil is enrolled in or a teacher teaches."""
-    if user.has_role('pupil'):
-        query = (Classroom.select().join(Enrolment)
-                 .where((Enrolment.pupil == user) & Enrolment.ended_on.is_null()))
-    elif user.has_role('teacher', 'director'):
-        query = Classroom.select().join(Teaching).where(Teaching.teacher == user)
-    else:
-        return []
-    return list(query.join_from(Classroom, SchoolYear)
-                .where(SchoolYear.current & ~Classroom.archived).order_by(Classroom.name))
-
-
-
 _Teacher = User.alias('teacher')
 
 _children_lookup = prepared(lambda guardian_id: (     # what the cards and the archive use
@@ -303,12 +290,6 @@ _children_lookup = prepared(lambda guardian_id: (     # what the cards and the a
     .join_from(Teaching, _Teacher, JOIN.LEFT_OUTER, on=(Teaching.teacher == _Teacher.id))
     .where((GuardianLink.guardian == guardian_id) & (User.status != 'disabled'))
     .order_by(User.first_name, User.id, _Teacher.last_name)), 1)
-
-
-def children_classes(guardian_id):
-    """A subquery: the ids of the current classes of a guardian's children (for IN)."""
-    return (Enrolment.select(Enrolment.classroom).join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
-            .where((GuardianLink.guardian == guardian_id) & Enrolment.ended_on.is_null()))
 
 
 def children_with_teachers(guardian):
@@ -370,40 +351,3 @@ def ensure_school(uai, name):
 def school_year_label(day):
     start = day.year if day.month >= 8 else day.year - 1
     return f'{start}-{start + 1}'
-
-
-# --- who may see which class (the ownership rule every feature uses) ---------------------------
-
-def visible_class_ids(user):
-    """Ids of the classes (any year) user may see: a pupil their own, a teacher those taught,
-    a guardian their children's, a director every class of their school, the admin all."""
-    if user.has_role('admin'):
-        return {c.id for c in Classroom.select(Classroom.id)}
-    ids = set()
-    if user.has_role('director') and user.school_id:
-        ids |= {c.id for c in Classroom.select(Classroom.id).where(Classroom.school == user.school_id)}
-    if user.has_role('teacher', 'director', 'staff'):
-        ids |= {t.classroom_id for t in Teaching.select(Teaching.classroom).where(Teaching.teacher == user)}
-    if user.has_role('pupil'):
-        ids |= {e.classroom_id for e in Enrolment.select(Enrolment.classroom)
-                .where((Enrolment.pupil == user) & Enrolment.ended_on.is_null())}
-    if user.has_role('guardian'):
-        ids |= {e.classroom_id for e in Enrolment.select(Enrolment.classroom)
-                .join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
-                .where((GuardianLink.guardian == user) & Enrolment.ended_on.is_null())}
-    return ids
-
-
-def get_class_for(user, classroom_id):
-    """The class if user may see it; Forbidden otherwise."""
-    classroom = Classroom.get_or_none(Classroom.id == classroom_id)
-    if classroom is None or classroom.id not in visible_class_ids(user):
-        raise Forbidden(_("Cette classe n'est pas accessible avec votre compte."))
-    return classroom
-
-
-def teaches(user, classroom):
-    """Teacher-level rights on a class: its teachers, the director of its school, the admin."""
-    if user.has_role('admin') or (user.has_role('director') and user.school_id == classroom.school_id):
-        return True
-    return Teaching.select().where((Teaching.teacher == user) & (Teaching.classroom == classroom)).exists()

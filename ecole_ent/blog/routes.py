@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from bottle import redirect, request, response, static_file
 
-from ..accounts import service as accounts
+from ..accounts import membership
 from ..errors import ValidationError
 from .. import hooks
 from ..home import service as home, visits
@@ -275,10 +275,10 @@ def home_section(user, context):
                                             'blog', label))
     blog = {'to_moderate': [], 'pupil_classes': []}
     if user.has_role('teacher', 'director'):
-        blog['to_moderate'] = [(c, n) for c in accounts.current_classes_of(user)
+        blog['to_moderate'] = [(c, n) for c in membership.current_classes_of(user)
                                if (n := service.waiting_count(c))]
     if user.has_role('pupil'):
-        blog['pupil_classes'] = accounts.current_classes_of(user)
+        blog['pupil_classes'] = membership.current_classes_of(user)
     if blog['to_moderate'] or blog['pupil_classes']:
         context['blog'] = blog
 

@@ -2,7 +2,7 @@
 approval, comments and their policy, the moderation queue, attachments, the public page and feed,
 and "new since your last visit". Plain functions, no bottle.
 
-Rights, per class (see access()):
+Rights, per class (see membership.role_in()):
   manager  the class's teachers, the school's director, the installation admin: everything
   pupil    a pupil of the class: reads every live post, writes posts that wait for approval
   guardian a guardian of a pupil of the class: reads live posts shown to families
@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 from peewee import JOIN, fn
 
-from ..accounts import service as accounts
+from ..accounts import membership, service as accounts
 from ..db import instance, prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError
 from ..home import visits
 from ..i18n import _, date_fr
-from ..models import Classroom, Enrolment, GuardianLink, School, Teaching, User, Visit, now
+from ..models import Classroom, School, User, Visit, now
 from ..models.blog import (COMMENT_POLICIES, VISIBILITIES, Attachment, Blog, Comment,
                            Post)
 from . import files, markup
@@ -69,47 +69,10 @@ def from_local(moment):
 
 # --- who may do what ----------------------------------------------------------------------------
 
-# Hot path (every blog page): prepared queries, see db.prepared.
-_teaches = prepared(lambda user_id, class_id: (
-    Teaching.select(Teaching.id).where((Teaching.teacher == user_id)
-                                       & (Teaching.classroom == class_id)).limit(1)), 2)
-_enrolled = prepared(lambda user_id, class_id: (
-    Enrolment.select(Enrolment.id).where((Enrolment.pupil == user_id) & (Enrolment.classroom == class_id)
-                                         & Enrolment.ended_on.is_null()).limit(1)), 2)
-_guardian_in = prepared(lambda user_id, class_id: (
-    Enrolment.select(Enrolment.id).join(GuardianLink, on=(GuardianLink.pupil == Enrolment.pupil))
-    .where((GuardianLink.guardian == user_id) & (Enrolment.classroom == class_id)
-           & Enrolment.ended_on.is_null()).limit(1)), 2)
-_classroom = prepared(lambda class_id: Classroom.select().where(Classroom.id == class_id), 1)
-
-
-def access(user, classroom):
-    """The user's role on this class's blog ('manager', 'pupil', 'guardian', 'staff') or None.
-
-    Managers are those of accounts.teaches(): the class's teachers, the school's director, the
-    installation admin."""
-    if user is None or not user.is_active:
-        return None
-    if user.has_role('admin') or (user.has_role('director') and user.school_id == classroom.school_id):
-        return 'manager'
-    taught = user.has_role('teacher', 'director', 'staff') and _exists(_teaches(user.id, classroom.id))
-    if taught and user.has_role('teacher', 'director'):
-        return 'manager'
-    if user.has_role('pupil') and _exists(_enrolled(user.id, classroom.id)):
-        return 'pupil'
-    if user.has_role('guardian') and _exists(_guardian_in(user.id, classroom.id)):
-        return 'guardian'
-    return 'staff' if taught else None
-
-
-def _exists(rows):
-    return next(iter(rows), None) is not None
-
-
 def get_class_blog(user, classroom_id):
     """(classroom, role) if the user may read this class's blog; Forbidden otherwise."""
-    classroom = next(iter(_classroom(classroom_id)), None)
-    role = access(user, classroom) if classroom else None
+    classroom = membership.classroom(classroom_id)
+    role = membership.role_in(user, classroom) if classroom else None
     if role is None:
         raise Forbidden(_("Le blog de cette classe n'est pas accessible avec votre compte."))
     return classroom, role
@@ -119,20 +82,20 @@ def get_class_blog_to_write(user, classroom_id):
     """(classroom, role) if the user may write on this class's blog (its teachers, its pupils);
     Forbidden otherwise: families and staff read it."""
     classroom, role = get_class_blog(user, classroom_id)
-    if role not in ('manager', 'pupil'):
+    if role not in membership.WRITERS:
         raise Forbidden(_('Vous ne pouvez pas écrire sur ce blog.'))
     return classroom, role
 
 
 def blog_classes(user):
     """The current classes whose blog the user reads, with the role: [(classroom, role)]."""
-    classes = {c.id: c for c in accounts.current_classes_of(user)}
+    classes = {c.id: c for c in membership.current_classes_of(user)}
     if user.has_role('guardian'):
         classes.update({c.id: c for _p, c in accounts.children_of(user) if c is not None})
     if user.has_role('director') and user.school_id:
         year = user.school.current_year()
         classes.update({c.id: c for c in Classroom.of_year(year)} if year else {})
-    found = [(c, access(user, c)) for c in sorted(classes.values(), key=lambda c: c.name)]
+    found = [(c, membership.role_in(user, c)) for c in sorted(classes.values(), key=lambda c: c.name)]
     return [(c, role) for c, role in found if role]
 
 
@@ -156,14 +119,14 @@ def get_post_for(user, post_id):
     post = Post.get_or_none(Post.id == post_id)
     if post is None:
         raise NotFound(_("Cet article n'existe pas ou n'est pas visible avec votre compte."))
-    role = access(user, post.classroom)
+    role = membership.role_in(user, post.classroom)
     if role is None or not can_read(user, role, post):
         raise NotFound(_("Cet article n'existe pas ou n'est pas visible avec votre compte."))
     return post, role
 
 
 def _require_manager(user, classroom):
-    if access(user, classroom) != 'manager':
+    if membership.role_in(user, classroom) != 'manager':
         raise Forbidden(_('Seuls les enseignants de la classe peuvent faire cela.'))
 
 
@@ -301,7 +264,7 @@ def waiting_count(classroom):
 
 def count_new_posts(user, classroom, role=None):
     """Live posts this reader has not seen yet on this class's blog."""
-    role = role or access(user, classroom)
+    role = role or membership.role_in(user, classroom)
     if role is None:
         return 0
     query = Post.of_class(classroom, READS[role])
@@ -313,7 +276,7 @@ _new_for_guardian = prepared(lambda guardian_id, at, since: (
     Post.select(Post.classroom, fn.COUNT(Post.id).alias('n'))
     .join(Visit, JOIN.LEFT_OUTER,
           on=((Visit.classroom == Post.classroom) & (Visit.user == guardian_id) & (Visit.area == 'blog')))
-    .where(Post.classroom.in_(accounts.children_classes(guardian_id)) & (Post.status == 'published')
+    .where(Post.classroom.in_(membership.children_classes(guardian_id)) & (Post.status == 'published')
            & Post.visibility.in_(READS['guardian']) & (Post.publish_at <= at)
            & (Post.publish_at > fn.COALESCE(Visit.seen_at, since)))
     .group_by(Post.classroom)), 3)
@@ -402,7 +365,7 @@ def get_post_to_edit(user, post_id):
     post = Post.get_or_none(Post.id == post_id)
     if post is None:
         raise NotFound(_("Cet article n'existe pas."))
-    role = access(user, post.classroom)
+    role = membership.role_in(user, post.classroom)
     if role == 'manager':
         return post, role
     if role == 'pupil' and post.author_id == user.id and post.status != 'published':
@@ -701,7 +664,7 @@ def classroom_names(posts):
 
 def archive_section(guardian, pupil, classroom):
     """('blog.html', bytes): the class blog's posts this guardian may read, as one page."""
-    role = access(guardian, classroom) if classroom is not None else None
+    role = membership.role_in(guardian, classroom) if classroom is not None else None
     if role is None:
         return
     posts, page = [], 1

@@ -9,11 +9,11 @@ through the accounts service for each adult who has not activated yet.
 
 
 from .. import audit, security
-from ..accounts import service as accounts
+from ..accounts import membership, service as accounts
 from ..db import writing
 from ..errors import Forbidden
 from ..i18n import _
-from ..models import Enrolment, GuardianLink, User, now
+from ..models import GuardianLink, User, now
 from ..models.directory import PupilCard
 
 TOKEN_LENGTH = 8
@@ -110,5 +110,4 @@ def issue_staff_letters(school, actor):
 
 
 def enrolled_in(pupil, classroom):
-    return Enrolment.current().where((Enrolment.pupil == pupil)
-                                     & (Enrolment.classroom == classroom)).exists()
+    return membership.enrolled(pupil, classroom)

@@ -6,7 +6,7 @@ apply.sync() (plan, then apply or refuse). No bottle here.
 import json
 from pathlib import Path
 
-from ..accounts import service as accounts
+from ..accounts import membership, service as accounts
 from ..db import writing
 from ..errors import Forbidden, found
 from ..models import Classroom, School, User
@@ -191,13 +191,13 @@ def card_classes(user):
         school = user.school or default_school()
         year = school.current_year() if school else None
         return list(Classroom.of_year(year)) if year else []
-    return accounts.current_classes_of(user)
+    return membership.current_classes_of(user)
 
 
 def class_cards(user, class_id):
     """A class the user teaches (or directs), with its pupils and whether each has a card."""
-    classroom = accounts.get_class_for(user, class_id)
-    if not accounts.teaches(user, classroom):
+    classroom = membership.get_class(user, class_id)
+    if not membership.teaches(user, classroom):
         raise Forbidden(_('Seuls les enseignants de la classe et la direction y ont accès.'))
     pupils = accounts.pupils_of(classroom)
     return {'classroom': classroom,

@@ -5,7 +5,7 @@ from typing import NamedTuple
 from peewee import fn
 
 from .. import hooks
-from ..accounts import service as accounts
+from ..accounts import membership, service as accounts
 from ..models import Classroom, Enrolment, School, SchoolYear, User
 
 
@@ -32,8 +32,8 @@ def home_context(user):
         context['cards'] = [Card(pupil, classroom, teachers)
                             for pupil, classroom, teachers in accounts.children_with_teachers(user)]
     if user.has_role('pupil', 'teacher', 'staff'):
-        context['classes'] = class_summaries(accounts.current_classes_of(user)) \
-            if not user.has_role('pupil') else accounts.current_classes_of(user)
+        context['classes'] = class_summaries(membership.current_classes_of(user)) \
+            if not user.has_role('pupil') else membership.current_classes_of(user)
     if user.has_role('director') and user.school_id:
         context['school'] = school_overview(user.school)
     if user.has_role('admin'):
@@ -68,8 +68,8 @@ def school_overview(school):
 
 
 def class_page(user, classroom_id):
-    classroom = accounts.get_class_for(user, classroom_id)
-    full_names = accounts.teaches(user, classroom)
+    classroom = membership.get_class(user, classroom_id)
+    full_names = membership.teaches(user, classroom)
     return {'classroom': classroom, 'year': SchoolYear.get_by_id(classroom.year_id),
             'teachers': accounts.teachers_of([classroom])[classroom.id],
             'pupils': accounts.pupils_of(classroom), 'full_names': full_names}

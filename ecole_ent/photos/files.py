@@ -6,7 +6,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ..accounts import service as accounts
+from ..accounts import membership
 from ..errors import NotFound, found
 from ..i18n import _
 from ..models import Album, Photo
@@ -17,7 +17,7 @@ from . import service
 def media_path(user, digest):
     """The stored file for a digest, if some photo using it is visible to user; NotFound otherwise."""
     path = found(service.media_store().path(digest), _('Ce fichier n’existe pas.'))
-    visible = set(accounts.visible_class_ids(user))
+    visible = set(membership.class_ids(user))
     for photo in Photo.with_digest(digest).select(Photo, Album).join(Album):   # album loaded too
         if photo.album.classroom_id in visible and \
                 service.visible_photos(user, photo.album).where(Photo.id == photo.id).exists():

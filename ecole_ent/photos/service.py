@@ -1,11 +1,11 @@
 """Albums and photos of a class, and who may see which photo.
 
-Who sees a class's albums: whoever may see the class (accounts.visible_class_ids). Who sees a
+Who sees a class's albums: whoever may read the class (accounts.membership). Who sees a
 photo tagged with a pupil whose image-rights consent is not granted: only the class's teachers
-(a Teaching row for that class) and guardians of every such pupil on it; for anyone else the
+(membership.is_teacher_of) and guardians of every such pupil on it; for anyone else the
 photo does not exist (absent from pages, the zip and the media route). The rule is evaluated on
 every request from the pupils' current consent, so a change applies at once. Teachers of the
-class, its school's director and the admin manage albums (accounts.teaches).
+class, its school's director and the admin manage albums (membership.teaches).
 """
 import re
 import unicodedata
@@ -14,14 +14,13 @@ from pathlib import Path
 from peewee import JOIN, SQL, IntegrityError, Value, fn
 
 from .. import audit
-from ..accounts import service as accounts
+from ..accounts import membership, service as accounts
 from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..home import visits
 from ..i18n import _
 from ..media import Limits, MediaError, MediaStore, images
-from ..models import (Album, Classroom, GuardianLink, Photo, PhotoTag, SchoolYear, Teaching, User,
-                      Visit, now)
+from ..models import Album, Classroom, Photo, PhotoTag, SchoolYear, User, Visit, now
 from ..text import strip_accents
 
 MAX_TITLE = 200
@@ -62,23 +61,15 @@ def restricted_consents():
     return ('refused', 'unknown', None) if settings.unknown_consent_is_refused else ('refused',)
 
 
-def is_class_teacher(user, classroom):
-    """A teacher of the class (staff such as an ATSEM may work in it, but are not its teachers:
-    they see what families see)."""
-    return user.has_role('teacher') and Teaching.select().where(
-        (Teaching.teacher == user) & (Teaching.classroom == classroom)).exists()
-
-
 def _children_ids(user):
     if not user.has_role('guardian'):
         return []
-    return [link.pupil_id for link in GuardianLink.select(GuardianLink.pupil)
-            .where(GuardianLink.guardian == user)]
+    return [link.pupil_id for link in membership.children(user.id)]
 
 
 def visibility(user, classroom_id):
     """The condition on Photo for what user may see in that class (None: everything)."""
-    if is_class_teacher(user, classroom_id):
+    if membership.is_teacher_of(user, classroom_id):
         return None
     return Photo.id.not_in(Photo.hidden_by_consent(restricted_consents(), _children_ids(user)))
 
@@ -102,7 +93,7 @@ def safe_for_everyone(photo):
 
 
 def can_manage(user, classroom):
-    return accounts.teaches(user, classroom)
+    return membership.teaches(user, classroom)
 
 
 def _require_manager(user, classroom):
@@ -116,7 +107,7 @@ def _new_for_guardian(guardian_id, since, refused, unknown, hide_never_set):
     """Per class of a guardian's children: photos added since their last visit of its albums
     (else since `since`) that this guardian may see (the consent rule of visibility(), with the
     restricted consents as parameters: the SQL is prepared once, the setting may change)."""
-    own_children = GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id)
+    own_children = membership.children(guardian_id)
     hidden = (PhotoTag.select(PhotoTag.id).join(User, on=(PhotoTag.pupil == User.id))
               .where((PhotoTag.photo == Photo.id)
                      & (User.image_rights.in_([refused, unknown])
@@ -127,7 +118,7 @@ def _new_for_guardian(guardian_id, since, refused, unknown, hide_never_set):
             .join_from(Album, Visit, JOIN.LEFT_OUTER,
                        on=((Visit.classroom == Album.classroom) & (Visit.user == guardian_id)
                            & (Visit.area == 'photos')))
-            .where(Album.classroom.in_(accounts.children_classes(guardian_id))
+            .where(Album.classroom.in_(membership.children_classes(guardian_id))
                    & (Photo.created_at > fn.COALESCE(Visit.seen_at, since))
                    & ~fn.EXISTS(hidden))
             .group_by(Album.classroom))
@@ -148,7 +139,7 @@ def new_photos_by_class(user):
 
 def note_visit(user, classroom):
     """A reader opened the class's albums: what was added so far is no longer new to them."""
-    if not is_class_teacher(user, classroom.id):
+    if not membership.is_teacher_of(user, classroom.id):
         newest = (Photo.select(fn.MAX(Photo.created_at)).join(Album)
                   .where(Album.classroom == classroom.id).scalar())
         visits.note_visit(user, classroom, 'photos', newest)
@@ -159,7 +150,7 @@ def note_visit(user, classroom):
 def list_albums(user, classroom_id):
     """(classroom, [{'album', 'count', 'cover'}]) for a class the user may see; Forbidden otherwise.
     count and cover are of the photos this user may see."""
-    classroom = accounts.get_class_for(user, classroom_id)
+    classroom = membership.get_class(user, classroom_id)
     albums = list(Album.of_class(classroom))
     covers = {photo.album_id: photo for photo in _covers(albums, visibility(user, classroom.id))}
     return classroom, [{'album': album, 'count': covers[album.id].visible if album.id in covers else 0,
@@ -182,7 +173,7 @@ def _covers(albums, condition):
 def overview(user):
     """[(classroom, albums as in list_albums)] for the user's current classes (a guardian: their
     children's; a director: the school's): the menu's « Photos » page."""
-    ids = accounts.visible_class_ids(user)
+    ids = membership.class_ids(user)
     classrooms = (Classroom.select().join(SchoolYear)
                   .where(Classroom.id.in_(list(ids)) & SchoolYear.current & ~Classroom.archived)
                   .order_by(Classroom.name)) if ids else []
@@ -191,7 +182,7 @@ def overview(user):
 
 def get_album(user, album_id):
     album = found(Album.get_or_none(Album.id == album_id), _('Cet album n’existe pas.'))
-    accounts.get_class_for(user, album.classroom_id)     # Forbidden outside the class
+    membership.get_class(user, album.classroom_id)     # Forbidden outside the class
     return album
 
 
@@ -205,7 +196,7 @@ def clean_title(title):
 
 
 def create_album(user, classroom_id, title, quiet=False):
-    classroom = accounts.get_class_for(user, classroom_id) if user else Classroom.get_by_id(classroom_id)
+    classroom = membership.get_class(user, classroom_id) if user else Classroom.get_by_id(classroom_id)
     if user:
         _require_manager(user, classroom)
     title = clean_title(title)
