@@ -15,7 +15,8 @@ from ..web.files import send_jpeg
 from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, public_url, render, url
-from . import markup, service
+from . import access, markup, posting, public, reading, service
+from . import moderation as moderating     # `moderation` is the queue page's route below
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
 
@@ -42,14 +43,14 @@ def _page_url(base):
 
 
 def _context(**extra):
-    return dict(local=service.to_local, author_name=service.author_name, page_url=_page_url,
+    return dict(local=service.to_local, author_name=access.author_name, page_url=_page_url,
                 max_mb=service.settings.max_bytes // 2**20, **extra)
 
 
 # --- reading ----------------------------------------------------------------------------------------
 
 def index():
-    classes = service.blog_classes(require_user())
+    classes = access.blog_classes(require_user())
     if len(classes) == 1:
         redirect(url('blog.classroom', class_id=classes[0][0].id), 303)
     return render('blog/choose.html', classes=classes)
@@ -57,52 +58,52 @@ def index():
 
 def classroom(class_id):
     user = require_user()
-    room, role = service.get_class_blog(user, class_id)
-    posts = service.list_posts(user, room, role, _page())
+    room, role = access.get_class_blog(user, class_id)
+    posts = reading.list_posts(user, room, role, _page())
     newest = posts.items[0].publish_at if posts.items and posts.number == 1 and role != 'manager' else None
     seen = visits.note_visit(user, room, 'blog', newest)
     return render('blog/classroom.html', **_context(
         classroom=room, role=role, posts=posts, seen=seen,
-        mine=service.my_posts(user, room) if role == 'pupil' else [],
-        waiting=service.waiting_count(room) if role == 'manager' else 0))
+        mine=reading.my_posts(user, room) if role == 'pupil' else [],
+        waiting=reading.waiting_count(room) if role == 'manager' else 0))
 
 
 def show(post_id):
     user = require_user()
-    post, role = service.get_post_for(user, post_id)
+    post, role = access.get_post_for(user, post_id)
     return _show(user, post, role)
 
 
 def _show(user, post, role, errors=None, comment=''):
-    policy = service.settings_of(post.classroom).comment_policy
+    policy = access.settings_of(post.classroom).comment_policy
     return render('blog/post.html', **_context(
-        post=post, role=role, classroom=post.classroom, comments=service.comments_for(user, role, post),
-        can_comment=service.can_comment(user, role, post, policy), policy=policy,
+        post=post, role=role, classroom=post.classroom, comments=reading.comments_for(user, role, post),
+        can_comment=access.can_comment(user, role, post, policy), policy=policy,
         attachments=list(post.attachments), errors=errors or {}, comment=comment,
         attachment_url=lambda a: url('blog.attachment', attachment_id=a.id)))
 
 
 def attachment(attachment_id):
-    return _send(service.get_attachment_for(require_user(), attachment_id), 'private, max-age=86400')
+    return _send(posting.get_attachment_for(require_user(), attachment_id), 'private, max-age=86400')
 
 
 # --- writing ----------------------------------------------------------------------------------------
 
 def new(class_id):
-    room, role = service.get_class_blog_to_write(require_user(), class_id)
+    room, role = access.get_class_blog_to_write(require_user(), class_id)
     return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
                                                values={'visibility': 'families', 'when': 'now'}))
 
 
 def create(class_id):
     user = require_user()
-    room, role = service.get_class_blog_to_write(user, class_id)
+    room, role = access.get_class_blog_to_write(user, class_id)
     values = form_fields(*POST_FIELDS)
     if field('action') == 'preview':
         return render('blog/edit.html', **_context(classroom=room, role=role, post=None, values=values,
-                                                   preview=service.preview(values)))
+                                                   preview=posting.preview(values)))
     try:
-        post = service.create_post(user, class_id, values, uploaded_files('attachments'))
+        post = posting.create_post(user, class_id, values, uploaded_files('attachments'))
     except ValidationError as exc:
         return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
                                                    values=values, errors=exc.errors))
@@ -112,7 +113,7 @@ def create(class_id):
 
 
 def edit(post_id):
-    post, role = service.get_post_to_edit(require_user(), post_id)
+    post, role = access.get_post_to_edit(require_user(), post_id)
     local = service.to_local(post.publish_at) if post.is_scheduled else None
     values = {'title': post.title, 'body': post.body_source, 'visibility': post.visibility,
               'when': 'later' if local else 'now',
@@ -124,13 +125,13 @@ def edit(post_id):
 
 def update(post_id):
     user = require_user()
-    post, role = service.get_post_to_edit(user, post_id)
+    post, role = access.get_post_to_edit(user, post_id)
     values = form_fields(*POST_FIELDS)
     if field('action') == 'preview':
         return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
-                                                   values=values, preview=service.preview(values)))
+                                                   values=values, preview=posting.preview(values)))
     try:
-        post = service.update_post(user, post_id, values, uploaded_files('attachments'),
+        post = posting.update_post(user, post_id, values, uploaded_files('attachments'),
                                    request.forms.getall('remove'))
     except ValidationError as exc:
         return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
@@ -141,7 +142,7 @@ def update(post_id):
 
 
 def delete(post_id):
-    post = service.delete_post(require_user(), post_id)
+    post = posting.delete_post(require_user(), post_id)
     flash(_('Article supprimé.'), 'success')
     redirect(url('blog.classroom', class_id=post.classroom_id), 303)
 
@@ -149,9 +150,9 @@ def delete(post_id):
 def comment(post_id):
     user = require_user()
     try:
-        added = service.add_comment(user, post_id, field('comment'))
+        added = posting.add_comment(user, post_id, field('comment'))
     except ValidationError as exc:
-        post, role = service.get_post_for(user, post_id)
+        post, role = access.get_post_for(user, post_id)
         return _show(user, post, role, errors=exc.errors, comment=field('comment'))
     flash(_('Commentaire publié.') if added.status == 'published'
           else _('Merci ! Le commentaire sera visible après validation par l’enseignant.'), 'success')
@@ -162,10 +163,10 @@ def comment(post_id):
 
 def moderation(class_id):
     user = require_user()
-    room, _role = service.get_class_blog(user, class_id)
+    room, _role = access.get_class_blog(user, class_id)
     return render('blog/moderation.html', **_context(
-        classroom=room, policy=service.settings_of(room).comment_policy,
-        **service.moderation_queue(user, room)))
+        classroom=room, policy=access.settings_of(room).comment_policy,
+        **moderating.moderation_queue(user, room)))
 
 
 def _back(message, kind='success'):
@@ -176,38 +177,38 @@ def _back(message, kind='success'):
 
 
 def approve_post(post_id):
-    service.approve_post(require_user(), post_id)
+    moderating.approve_post(require_user(), post_id)
     _back(_('Article publié.'))
 
 
 def reject_post(post_id):
     try:
-        service.reject_post(require_user(), post_id, field('reason'))
+        moderating.reject_post(require_user(), post_id, field('reason'))
     except ValidationError as exc:
         _back(exc.errors['reason'], 'error')
     _back(_('Article refusé : son auteur voit la raison.'))
 
 
 def approve_comment(comment_id):
-    service.approve_comment(require_user(), comment_id)
+    moderating.approve_comment(require_user(), comment_id)
     _back(_('Commentaire publié.'))
 
 
 def reject_comment(comment_id):
     try:
-        service.reject_comment(require_user(), comment_id, field('reason'))
+        moderating.reject_comment(require_user(), comment_id, field('reason'))
     except ValidationError as exc:
         _back(exc.errors['reason'], 'error')
     _back(_('Commentaire refusé : son auteur voit la raison.'))
 
 
 def delete_comment(comment_id):
-    service.delete_comment(require_user(), comment_id)
+    moderating.delete_comment(require_user(), comment_id)
     _back(_('Commentaire supprimé.'))
 
 
 def blog_settings(class_id):
-    service.set_comment_policy(require_user(), class_id, field('comment_policy'))
+    moderating.set_comment_policy(require_user(), class_id, field('comment_policy'))
     flash(_('Règle des commentaires enregistrée.'), 'success')
     redirect(url('blog.moderation', class_id=class_id), 303)
 
@@ -215,24 +216,24 @@ def blog_settings(class_id):
 # --- public -----------------------------------------------------------------------------------------
 
 def public_index(uai):
-    school = service.public_school(uai)
-    posts = service.public_posts(school, _page())
+    school = public.public_school(uai)
+    posts = public.public_posts(school, _page())
     return render('blog/public_index.html', **_context(
         school=school, posts=posts))
 
 
 def public_post(uai, post_id):
-    school = service.public_school(uai)
-    post = service.get_public_post(school, post_id)
+    school = public.public_school(uai)
+    post = public.get_public_post(school, post_id)
     return render('blog/public_post.html', **_context(
         school=school, post=post, attachments=list(post.attachments),
-        classes=service.classroom_names([post]),
+        classes=public.classroom_names([post]),
         attachment_url=lambda a: url('blog.public_attachment', uai=school.uai, attachment_id=a.id)))
 
 
 def public_feed(uai):
-    school = service.public_school(uai)
-    posts = service.public_feed(school)
+    school = public.public_school(uai)
+    posts = public.public_feed(school)
     response.content_type = 'application/atom+xml; charset=utf-8'
     return render('blog/atom.xml', **_context(school=school, posts=posts, base=public_url()))
 
@@ -246,7 +247,7 @@ PUBLIC_CACHE = 'no-cache'
 
 
 def public_photo(uai, photo_id, size):
-    path, digest = service.get_public_photo_file(service.public_school(uai), photo_id, size)
+    path, digest = public.get_public_photo_file(public.public_school(uai), photo_id, size)
     return send_jpeg(path, digest, PUBLIC_CACHE)
 
 
@@ -256,15 +257,15 @@ def _public_photo_url(school, base=''):
 
 
 def public_attachment(uai, attachment_id):
-    school = service.public_school(uai)
-    return _send(service.get_public_attachment(school, attachment_id), PUBLIC_CACHE)
+    school = public.public_school(uai)
+    return _send(public.get_public_attachment(school, attachment_id), PUBLIC_CACHE)
 
 
 def home_section(user, context):
     """What the blog adds to the home: new posts on each child's card, the teacher's posts and
     comments to moderate, the pupil's tiles. A few cheap queries (the guardian home is hot)."""
     if context.get('cards'):
-        fresh = service.new_posts_by_class(user)
+        fresh = reading.new_posts_by_class(user)
         for card in context['cards']:
             if card.classroom:
                 n = fresh.get(card.classroom.id, 0)
@@ -276,7 +277,7 @@ def home_section(user, context):
     blog = {'to_moderate': [], 'pupil_classes': []}
     if user.has_role('teacher', 'director'):
         blog['to_moderate'] = [(c, n) for c in membership.current_classes_of(user)
-                               if (n := service.waiting_count(c))]
+                               if (n := reading.waiting_count(c))]
     if user.has_role('pupil'):
         blog['pupil_classes'] = membership.current_classes_of(user)
     if blog['to_moderate'] or blog['pupil_classes']:
@@ -285,13 +286,13 @@ def home_section(user, context):
 
 def register(app):
     service.configure(app.config['ecole'])
-    hooks.TEMPLATE_FILTER.add(('post_body', lambda post, reader: service.post_body(reader, post)))
-    hooks.TEMPLATE_FILTER.add(('public_body', lambda post, school, base='': service.public_body(
+    hooks.TEMPLATE_FILTER.add(('post_body', lambda post, reader: reading.post_body(reader, post)))
+    hooks.TEMPLATE_FILTER.add(('public_body', lambda post, school, base='': public.public_body(
         post, _public_photo_url(school, base))))
     hooks.TEMPLATE_FILTER.add(('feed_html', str))    # Markup to text: the feed escapes it into <content>
     hooks.TEMPLATE_FILTER.add(('excerpt', markup.excerpt))
     hooks.HOME_SECTION.add(home_section)
-    hooks.ARCHIVE_SECTION.add(service.archive_section)
+    hooks.ARCHIVE_SECTION.add(reading.archive_section)
     add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
     app.route('/blog', 'GET', index, name='blog.index')
     app.route('/blog/classe/<class_id:int>', 'GET', classroom, name='blog.classroom')

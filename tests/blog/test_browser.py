@@ -2,7 +2,7 @@
 on a phone; hostile posts run no script; axe-core finds no violation on the blog's pages."""
 import pytest
 
-from ecole_ent.blog import service
+from ecole_ent.blog import posting, service
 from ecole_ent.models import Post
 from tests.blog.test_xss import PAYLOADS
 from tests.conftest import axe_violations, browser_sign_in
@@ -65,9 +65,9 @@ def test_pupil_post_waits_then_appears_for_a_guardian_on_a_phone(chromium, brows
 def test_hostile_posts_run_no_script_in_the_browser(chromium, live_server, people, config):
     service.configure(config)
     for number, payload in enumerate(PAYLOADS):
-        post = service.create_post(people.teacher, people.cp.id, {
+        post = posting.create_post(people.teacher, people.cp.id, {
             'title': f'X{number} {payload}', 'body': payload, 'visibility': 'public'})
-        service.add_comment(people.teacher, post.id, payload)
+        posting.add_comment(people.teacher, post.id, payload)
     page = new_page(chromium, live_server, 375, 740)
     events = []
     page.on('dialog', lambda dialog: (events.append('dialog ' + dialog.message), dialog.dismiss()))

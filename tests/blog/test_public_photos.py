@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from ecole_ent.accounts import service as accounts
-from ecole_ent.blog import service
+from ecole_ent.blog import posting
 from ecole_ent.models import Post, User, now
 from ecole_ent.photos import service as photos
 from tests.blog.conftest import UAI
@@ -17,7 +17,7 @@ from tests.conftest import Client
 
 
 def post(scene, body, visibility='public', title='Sortie au parc'):
-    return service.create_post(scene.people['teacher'], scene.classroom.id,
+    return posting.create_post(scene.people['teacher'], scene.classroom.id,
                                {'title': title, 'body': body, 'visibility': visibility})
 
 
@@ -105,7 +105,7 @@ def test_a_photo_of_another_class_in_a_public_post_is_neither_shown_nor_served(s
     other_album = photos.create_album(scene.people['admin'], scene.other_class.id, 'Autre classe')
     (other,), _refused = photos.add_photos(scene.people['admin'], other_album,
                                            [('autre.jpg', io.BytesIO(_jpeg()))])
-    published = service.create_post(teacher, scene.classroom.id, {
+    published = posting.create_post(teacher, scene.classroom.id, {
         'title': 'Emprunt', 'body': f'![Autre](photo:{other.id})', 'visibility': 'public'})
     page, feed = public_views(anonymous, published)
     assert photo_url(other) not in page + feed

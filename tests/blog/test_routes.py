@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from ecole_ent.blog import service
+from ecole_ent.blog import moderation, posting, reading, service
 from ecole_ent.models import Post, now
 from ecole_ent.models.blog import Attachment, Blog, Comment
 from ecole_ent.home import visits
@@ -139,7 +139,7 @@ def test_a_pupil_cannot_edit_a_published_post_nor_choose_visibility(people, as_u
     post = publish(pupil, people, 'Mon dessin', visibility='public', when='later',
                    publish_date='2031-01-01')
     assert post.visibility == 'families' and post.status == 'pending'
-    service.approve_post(people.teacher, post.id)
+    moderation.approve_post(people.teacher, post.id)
     pupil.get(f'/blog/article/{post.id}/modifier', status=403)
     send(pupil, f'/blog/article/{post.id}/modifier', {'title': 'Changé', 'body': 'x'}, status=403)
     assert Post.get_by_id(post.id).title == 'Mon dessin'
@@ -325,7 +325,7 @@ def test_a_too_large_attachment_is_refused(people, as_user, monkeypatch):
 def test_the_class_blog_is_paginated(people, as_user):
     teacher = as_user(people.teacher)
     for number in range(25):
-        service.create_post(people.teacher, people.cp.id, {'title': f'Billet {number:02d}', 'body': 'x'})
+        posting.create_post(people.teacher, people.cp.id, {'title': f'Billet {number:02d}', 'body': 'x'})
     first = teacher.get(blog_url(people))
     assert 'Billet 24' in first.text and 'Billet 14' not in first.text
     assert 'aria-label="Pagination"' in first.text
@@ -340,14 +340,14 @@ def test_a_guardian_sees_what_is_new_since_the_last_visit(people, as_user):
     guardian.get(blog_url(people))                                # first visit: nothing marked
     seen = visits.last_visit(people.guardian, people.cp, 'blog')
     assert seen is not None
-    assert service.count_new_posts(people.guardian, people.cp) == 0
+    assert reading.count_new_posts(people.guardian, people.cp) == 0
     Visit.update(seen_at=seen - timedelta(seconds=5)).execute()
     publish(as_user(people.teacher), people, 'Tout nouveau')
-    assert service.count_new_posts(people.guardian, people.cp) == 1
+    assert reading.count_new_posts(people.guardian, people.cp) == 1
     page = guardian.get(blog_url(people)).text
     assert re.search(r'Tout nouveau</a>\s*<span class="new-marker">Nouveau</span>', page)
     assert page.count('new-marker') == 1
-    assert service.count_new_posts(people.guardian, people.cp) == 0
+    assert reading.count_new_posts(people.guardian, people.cp) == 0
     assert 'new-marker' not in guardian.get(blog_url(people)).text
 
 
@@ -382,11 +382,11 @@ def test_demo_blog_is_lived_in(people):
 
 def test_homes_show_the_blog_news_and_the_teacher_to_do(people, as_user):
     Visit.update(seen_at=now() - timedelta(days=5)).where(Visit.user == people.guardian).execute()
-    fresh = service.count_new_posts(people.guardian, people.cp)
+    fresh = reading.count_new_posts(people.guardian, people.cp)
     guardian_home = text(as_user(people.guardian).get('/'))
     expected = f'{fresh} nouvel article sur le blog' if fresh == 1 else f'{fresh} nouveaux articles sur le blog'
     assert fresh >= 1 and expected in guardian_home
-    waiting = service.waiting_count(people.cp)
+    waiting = reading.waiting_count(people.cp)
     teacher_home = text(as_user(people.teacher).get('/'))
     assert 'À faire' in teacher_home and f'{waiting} articles ou commentaires à modérer · CP-CE1' in teacher_home
     pupil_home = text(as_user(people.pupil).get('/'))
@@ -395,9 +395,9 @@ def test_homes_show_the_blog_news_and_the_teacher_to_do(people, as_user):
 
 def test_a_teacher_with_nothing_to_moderate_gets_no_badge(people, as_user):
     for post in Post.waiting(people.cp):
-        service.approve_post(people.teacher, post.id)
+        moderation.approve_post(people.teacher, post.id)
     for comment in Comment.waiting(people.cp):
-        service.approve_comment(people.teacher, comment.id)
+        moderation.approve_comment(people.teacher, comment.id)
     page = as_user(people.teacher).get('/').text
     assert 'À faire' not in page and 'class="badge"' not in page
 

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ecole_ent.blog import service
+from ecole_ent.blog import moderation, posting, public, service
 from ecole_ent.models import Post
 from ecole_ent.models.blog import Comment
 from tests.blog.conftest import PDF, UAI
@@ -84,16 +84,16 @@ def hostile(people, config):
     service.configure(config)
     made = []
     for number, payload in enumerate(PAYLOADS):
-        post = service.create_post(people.teacher, people.cp.id, {
+        post = posting.create_post(people.teacher, people.cp.id, {
             'title': f'T{number} {payload}', 'body': f'B{number} {payload}', 'visibility': 'public'},
             [(f'{payload}.pdf', io.BytesIO(PDF + bytes([number])))])
-        service.add_comment(people.teacher, post.id, f'C{number} {payload}')
-        service.add_comment(people.pupil, post.id, f'P{number} {payload}')
-        waiting = service.create_post(people.pupil, people.cp.id, {
+        posting.add_comment(people.teacher, post.id, f'C{number} {payload}')
+        posting.add_comment(people.pupil, post.id, f'P{number} {payload}')
+        waiting = posting.create_post(people.pupil, people.cp.id, {
             'title': f'W{number} {payload}', 'body': f'WB{number} {payload}'})
-        refused = service.create_post(people.pupil, people.cp.id, {
+        refused = posting.create_post(people.pupil, people.cp.id, {
             'title': f'R{number} {payload}', 'body': 'x'})
-        service.reject_post(people.teacher, refused.id, f'Raison {payload}')
+        moderation.reject_post(people.teacher, refused.id, f'Raison {payload}')
         made.append((post, waiting, refused))
     return made
 
@@ -143,7 +143,7 @@ def test_the_atom_feed_is_well_formed_and_its_html_is_sanitised(people, demo_app
     root = ET.fromstring(feed.body)
     ns = {'a': 'http://www.w3.org/2005/Atom'}
     entries = root.findall('a:entry', ns)
-    assert len(entries) == service.FEED_SIZE
+    assert len(entries) == public.FEED_SIZE
     for entry in entries:
         assert inert(entry.find('a:content', ns).text or '', allowed_tags=()) == []
         assert entry.find('a:title', ns).text.startswith('T')      # text, shown as text by readers

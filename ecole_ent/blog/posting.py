@@ -1,0 +1,199 @@
+"""Writing on a class blog: posts (now or scheduled; a pupil's waits for approval), their
+attachments (PDF and audio files, stored by content hash), and comments under the blog's policy.
+Who may write is decided by access.py."""
+import os
+from datetime import datetime, time as dtime
+
+from markupsafe import Markup
+
+from ..db import writing
+from ..errors import Forbidden, NotFound, ValidationError, found
+from ..i18n import _
+from ..models import now
+from ..models.blog import VISIBILITIES, Attachment, Comment, Post
+from . import files, markup
+from .access import can_comment, get_class_blog_to_write, get_post_for, get_post_to_edit, settings_of
+from .service import from_local, settings
+
+MAX_TITLE = 200
+MAX_BODY = 20000
+MAX_COMMENT = 2000
+MAX_FILES = 5
+
+
+def _clean_post(role, data, has_files):
+    """Validated fields from the form; ValidationError with every problem at once."""
+    errors = {}
+    title = ' '.join((data.get('title') or '').split())
+    body = (data.get('body') or '').replace('\r\n', '\n').strip()
+    if not title:
+        errors['title'] = _('Donnez un titre à l’article.')
+    elif len(title) > MAX_TITLE:
+        errors['title'] = _('Le titre est trop long (%(max)d caractères au plus).') % {'max': MAX_TITLE}
+    if len(body) > MAX_BODY:
+        errors['body'] = _('Le texte est trop long (%(max)d caractères au plus).') % {'max': MAX_BODY}
+    elif not body and not has_files:
+        errors['body'] = _('Écrivez un texte ou joignez un fichier.')
+    clean = {'title': title, 'body': body}
+    if role == 'manager':
+        visibility = data.get('visibility') or 'families'
+        if visibility not in VISIBILITIES:
+            errors['visibility'] = _('Choisissez qui peut lire l’article.')
+        clean['visibility'] = visibility
+        clean['publish_at'] = _clean_schedule(data, errors)
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _clean_schedule(data, errors):
+    """None for "now", else the UTC time of a future local date and time."""
+    if data.get('when') != 'later':
+        return None
+    day, hour = (data.get('publish_date') or '').strip(), (data.get('publish_time') or '').strip()
+    try:
+        moment = datetime.combine(datetime.strptime(day, '%Y-%m-%d').date(),
+                                  datetime.strptime(hour, '%H:%M').time() if hour else dtime(8, 0))
+    except ValueError:
+        errors['publish_date'] = _('Indiquez une date (et une heure) de publication valides, '
+                                   'par exemple 2026-12-03 et 08:00.')
+        return None
+    moment = from_local(moment)
+    if moment <= now():
+        errors['publish_date'] = _('Cette date est déjà passée : choisissez une date à venir, '
+                                   'ou « Publier maintenant ».')
+        return None
+    return moment
+
+
+def preview(data):
+    """The sanitised HTML the body would show (for the editor's preview), safe for templates."""
+    return Markup(markup.render_markdown((data.get('body') or '')[:MAX_BODY]))
+
+
+def create_post(user, classroom_id, data, uploads=()):
+    """A teacher's post is published (now or at its date); a pupil's waits for approval."""
+    classroom, role = get_class_blog_to_write(user, classroom_id)
+    uploads = [u for u in uploads if u[0]]      # (file name, stream): an empty field has no name
+    clean = _clean_post(role, data, bool(uploads))
+    stored = _store_uploads(uploads)
+    with writing():
+        post = Post.create(classroom=classroom, author=user, title=clean['title'],
+                           body_source=clean['body'], body_html=markup.render_markdown(clean['body']),
+                           status='published' if role == 'manager' else 'pending',
+                           visibility=clean.get('visibility', 'families'),
+                           publish_at=(clean.get('publish_at') or now()) if role == 'manager' else None)
+        for kind, sha, size, name in stored:
+            Attachment.create(post=post, kind=kind, sha256=sha, size=size, name=name)
+    return post
+
+
+def update_post(user, post_id, data, uploads=(), remove=()):
+    """Edit a post. A pupil's edit sends it back to the teacher; a teacher may also reschedule."""
+    post, role = get_post_to_edit(user, post_id)
+    uploads = [u for u in uploads if u[0]]
+    kept = [a for a in post.attachments if str(a.id) not in set(map(str, remove))]
+    clean = _clean_post(role, data, bool(uploads or kept))
+    if len(kept) + len(uploads) > MAX_FILES:
+        raise ValidationError({'attachments': _('Cinq pièces jointes au plus par article.')})
+    stored = _store_uploads(uploads)
+    with writing():
+        post.title, post.body_source = clean['title'], clean['body']
+        post.body_html = markup.render_markdown(clean['body'])
+        post.updated_at = now()
+        if role == 'manager':
+            post.visibility = clean['visibility']
+            if clean['publish_at'] is not None:
+                post.publish_at = clean['publish_at']
+            elif post.status == 'published' and post.is_scheduled and data.get('when') == 'now':
+                post.publish_at = now()
+        else:
+            post.status, post.reject_reason = 'pending', ''
+        post.save()
+        removed = [a for a in post.attachments if a not in kept]
+        for attachment in removed:
+            attachment.delete_instance()
+        for kind, sha, size, name in stored:
+            Attachment.create(post=post, kind=kind, sha256=sha, size=size, name=name)
+    _forget_files(removed)
+    return post
+
+
+def delete_post(user, post_id):
+    post, _role = get_post_to_edit(user, post_id)
+    attachments = list(post.attachments)
+    with writing():
+        post.delete_instance(recursive=True)
+    _forget_files(attachments)
+    return post
+
+
+def add_comment(user, post_id, body):
+    """A teacher's comment shows at once; others follow the blog's policy."""
+    post, role = get_post_for(user, post_id)
+    policy = settings_of(post.classroom).comment_policy
+    if not can_comment(user, role, post, policy):
+        raise Forbidden(_('Les commentaires sont fermés pour cet article.'))
+    body = (body or '').replace('\r\n', '\n').strip()
+    if not body:
+        raise ValidationError({'comment': _('Écrivez votre commentaire avant de l’envoyer.')})
+    if len(body) > MAX_COMMENT:
+        raise ValidationError({'comment': _('Le commentaire est trop long (%(max)d caractères au plus).')
+                               % {'max': MAX_COMMENT}})
+    status = 'published' if role == 'manager' or policy == 'immediate' else 'pending'
+    with writing():
+        return Comment.create(post=post, author=user, body=body, status=status)
+
+
+# --- attachments ------------------------------------------------------------------------------------
+
+def _store_uploads(uploads):
+    """Store (file name, stream) pairs; one ValidationError names every refused file and why.
+    On refusal nothing new stays on disk."""
+    if len(uploads) > MAX_FILES:
+        raise ValidationError({'attachments': _('Cinq pièces jointes au plus par article.')})
+    stored, problems = [], []
+    for filename, stream in uploads:
+        try:
+            kind, sha, size = files.store(stream, settings.media_dir, settings.max_bytes)
+        except files.UnknownType:
+            problems.append(_('« %(name)s » n’est ni un PDF ni un fichier audio (mp3, m4a, ogg).')
+                            % {'name': filename})
+            continue
+        except files.TooLarge:
+            problems.append(_('« %(name)s » dépasse %(max)d Mo.')
+                            % {'name': filename, 'max': settings.max_bytes // 2**20})
+            continue
+        stored.append((kind, sha, size, files.clean_name(filename, kind)))
+    if problems:
+        _forget_files([Attachment(kind=k, sha256=s) for k, s, _size, _n in stored])
+        raise ValidationError({'attachments': ' '.join(problems)})
+    return stored
+
+
+def _forget_files(attachments):
+    """Delete stored files that no attachment refers to any more."""
+    for attachment in attachments:
+        if not Attachment.select().where(Attachment.sha256 == attachment.sha256).exists():
+            path = files.path_of(settings.media_dir, attachment.sha256, attachment.kind)
+            if os.path.exists(path):
+                os.unlink(path)
+
+
+def attachment_file(attachment):
+    path = files.path_of(settings.media_dir, attachment.sha256, attachment.kind)
+    if not os.path.exists(path):
+        raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
+    extension, content_type, is_audio = files.KINDS[attachment.kind]
+    return {'path': path, 'content_type': content_type, 'name': attachment.name,
+            'inline': is_audio}
+
+
+def get_attachment_for(user, attachment_id):
+    """The file of an attachment, if the user may read its post."""
+    attachment = found(Attachment.get_or_none(Attachment.id == attachment_id),
+                       _("Ce fichier n'existe pas."))
+    get_post_for(user, attachment.post_id)
+    return attachment_file(attachment)
+
+
