@@ -1,5 +1,6 @@
 """Who sees which album, photo, media file and zip: every role, and the image-rights rule,
 including right after a consent change. Through the real app and its real sign-in."""
+import html
 import io
 import zipfile
 from datetime import date
@@ -8,7 +9,7 @@ import pytest
 
 from ecole_ent.models import Enrolment, PhotoTag, Teaching
 from ecole_ent.photos import service
-from tests.conftest import make_config, with_config
+from tests.conftest import make_config, redirected_to, with_config
 from tests.photos.conftest import media_urls
 
 ALL = {'open', 'refused', 'unknown'}
@@ -39,6 +40,13 @@ def visible_in_album(scene, page):
     return {name for name in ALL if photo_of(scene, name).thumb in shown}
 
 
+def assert_served(client, digest):
+    """The media file of this digest is served as the JPEG it is (not a page that says 200)."""
+    response = client.get(f'/media/{digest}.jpg')
+    assert response.content_type == 'image/jpeg' and response.headers['ETag'] == f'"{digest}"'
+    assert response.body == open(service.media_store().path(digest), 'rb').read()
+
+
 @pytest.mark.parametrize('who', sorted(SEES))
 def test_each_member_of_the_class_sees_exactly_what_consent_allows(demo_app, scene, who):
     client = scene.client(demo_app, who)
@@ -46,9 +54,15 @@ def test_each_member_of_the_class_sees_exactly_what_consent_allows(demo_app, sce
     for name in ALL:
         photo = photo_of(scene, name)
         allowed = name in SEES[who]
-        client.get(f'/photos/{photo.id}', status=200 if allowed else 404)
+        if allowed:
+            assert f'/media/{photo.display}.jpg' in client.get(f'/photos/{photo.id}').text
+        else:
+            client.get(f'/photos/{photo.id}', status=404)
         for digest in photo.digests():
-            client.get(f'/media/{digest}.jpg', status=200 if allowed else 404)
+            if allowed:
+                assert_served(client, digest)
+            else:
+                client.get(f'/media/{digest}.jpg', status=404)
     archive = zipfile.ZipFile(io.BytesIO(client.get(f'/photos/album/{scene.album.id}/album.zip').body))
     assert len(archive.namelist()) == len(SEES[who])
     stored = {open(service.media_store().path(photo_of(scene, n).full), 'rb').read() for n in SEES[who]}
@@ -91,7 +105,7 @@ def test_consent_change_applies_at_once_for_every_role(demo_app, scene):
     scene.set_consent('refused', 'granted')
     for who, client in clients.items():
         assert 'refused' in visible_in_album(scene, album_view(scene, client)), who
-        client.get(refused_thumb, status=200)
+        assert_served(client, scene.refused.thumb)
     scene.set_consent('granted', 'refused')       # the pupil on the open photo now refuses
     assert visible_in_album(scene, album_view(scene, clients['teacher'])) == ALL
     for who in ('pupil', 'guardian_of_refused'):
@@ -117,7 +131,9 @@ def test_director_sets_consent_in_the_admin_ui_and_it_applies_at_once(demo_app, 
     form = next(f for f in page.forms.values() if f.action.endswith('/droit-image'))
     form[f'eleve-{scene.pupils["refused"].id}'] = True
     form['consent'] = 'granted'
-    assert form.submit().status_int == 303
+    saved = form.submit()
+    assert redirected_to(saved) == f'/admin/classes/{scene.classroom.id}'
+    assert "Droit à l'image enregistré pour 1 élève(s)." in html.unescape(saved.follow().text)
     assert 'refused' in visible_in_album(scene, album_view(scene, guardian))
 
 
