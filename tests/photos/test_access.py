@@ -85,18 +85,6 @@ def test_people_of_another_class_are_refused_everything(demo_app, scene, who):
     client.post(f'/classe/{scene.classroom.id}/photos', {'csrf_token': token, 'title': 'x'}, status=403)
 
 
-def test_anonymous_visitor_is_refused_everything(demo_app, scene):
-    client = scene.client(demo_app, 'anonymous')
-    paths = [f'/classe/{scene.classroom.id}/photos', f'/photos/album/{scene.album.id}',
-             f'/photos/album/{scene.album.id}/album.zip']
-    paths += [f'/photos/{photo_of(scene, n).id}' for n in ALL]
-    paths += [f'/media/{d}.jpg' for n in ALL for d in photo_of(scene, n).digests()]
-    for path in paths:
-        response = client.get(path, status=303)
-        assert '/connexion' in response.headers['Location']
-    client.post(f'/photos/album/{scene.album.id}/envoi', status=400)   # no CSRF token, no session
-
-
 def test_consent_change_applies_at_once_for_every_role(demo_app, scene):
     clients = {who: scene.client(demo_app, who) for who in ('teacher', 'pupil', 'guardian',
                                                              'guardian_of_refused')}
