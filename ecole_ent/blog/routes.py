@@ -176,35 +176,36 @@ def _back(message, kind='success'):
     redirect(back if back.startswith('/blog/') else url('blog.index'), 303)
 
 
+def _moderate(action, item_id, done, *args):
+    """Run a moderation action as the signed-in user and go back with `done`, or with the
+    problem of the refusal's reason."""
+    try:
+        action(require_user(), item_id, *args)
+    except ValidationError as exc:
+        _back(exc.errors['reason'], 'error')
+    _back(done)
+
+
 def approve_post(post_id):
-    moderating.approve_post(require_user(), post_id)
-    _back(_('Article publié.'))
+    _moderate(moderating.approve_post, post_id, _('Article publié.'))
 
 
 def reject_post(post_id):
-    try:
-        moderating.reject_post(require_user(), post_id, field('reason'))
-    except ValidationError as exc:
-        _back(exc.errors['reason'], 'error')
-    _back(_('Article refusé : son auteur voit la raison.'))
+    _moderate(moderating.reject_post, post_id, _('Article refusé : son auteur voit la raison.'),
+              field('reason'))
 
 
 def approve_comment(comment_id):
-    moderating.approve_comment(require_user(), comment_id)
-    _back(_('Commentaire publié.'))
+    _moderate(moderating.approve_comment, comment_id, _('Commentaire publié.'))
 
 
 def reject_comment(comment_id):
-    try:
-        moderating.reject_comment(require_user(), comment_id, field('reason'))
-    except ValidationError as exc:
-        _back(exc.errors['reason'], 'error')
-    _back(_('Commentaire refusé : son auteur voit la raison.'))
+    _moderate(moderating.reject_comment, comment_id, _('Commentaire refusé : son auteur voit la raison.'),
+              field('reason'))
 
 
 def delete_comment(comment_id):
-    moderating.delete_comment(require_user(), comment_id)
-    _back(_('Commentaire supprimé.'))
+    _moderate(moderating.delete_comment, comment_id, _('Commentaire supprimé.'))
 
 
 def blog_settings(class_id):
