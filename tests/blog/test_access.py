@@ -5,8 +5,8 @@ import pytest
 from ecole_ent.blog import moderation, posting, service
 from ecole_ent.models import Post
 from ecole_ent.models.blog import Attachment, Comment
-from tests.blog.conftest import PDF, UAI, send
-from tests.conftest import Client
+from tests.blog.conftest import PDF, UAI, send, text
+from tests.conftest import Client, redirected_to
 
 REFUSED = (403, 404)
 
@@ -120,10 +120,10 @@ def test_a_public_post_is_not_public_for_another_school(people, demo_app, cp_blo
 def test_inside_the_class_each_role_gets_only_its_rights(people, as_user, cp_blog):
     by_title = {p.title: p for p in cp_blog}
     guardian, pupil2 = as_user(people.guardian), as_user(people.pupil2)
-    guardian.get(f'/blog/article/{by_title["Familles"].id}', status=200)
+    assert 'Familles' in text(guardian.get(f'/blog/article/{by_title["Familles"].id}'))
     for title in ('Classe seule', 'Élève en attente', 'Programmé'):
         guardian.get(f'/blog/article/{by_title[title].id}', status=404)
-    pupil2.get(f'/blog/article/{by_title["Classe seule"].id}', status=200)
+    assert 'Classe seule' in text(pupil2.get(f'/blog/article/{by_title["Classe seule"].id}'))
     for title in ('Élève en attente', 'Programmé'):
         pupil2.get(f'/blog/article/{by_title[title].id}', status=404)
     pending = by_title['Élève en attente']
@@ -137,15 +137,17 @@ def test_inside_the_class_each_role_gets_only_its_rights(people, as_user, cp_blo
          {'title': 'Parent', 'body': 'x', 'action': 'preview'}, status=403)
     attachment = Attachment.get(Attachment.post == pending)
     guardian.get(f'/blog/fichier/{attachment.id}', status=404)
-    as_user(people.pupil).get(f'/blog/fichier/{attachment.id}', status=200)     # its author
+    served = as_user(people.pupil).get(f'/blog/fichier/{attachment.id}')     # its author
+    assert served.content_type == 'application/pdf' and served.body == PDF + 'Élève en attente'.encode()
     assert Post.get_by_id(pending.id).status == 'pending'
 
 
 def test_the_director_moderates_every_class_of_the_school(people, as_user, cp_blog):
     pending = next(p for p in cp_blog if p.status == 'pending')
     director = as_user(people.director)
-    director.get(f'/blog/classe/{people.cp.id}/moderation', status=200)
-    send(director, f'/blog/article/{pending.id}/valider', {'back': '/blog/'}, status=303)
+    assert 'Élève en attente' in text(director.get(f'/blog/classe/{people.cp.id}/moderation'))
+    approved = send(director, f'/blog/article/{pending.id}/valider', {'back': '/blog/'}, status=303)
+    assert redirected_to(approved) == '/blog/'
     assert Post.get_by_id(pending.id).status == 'published'
 
 
@@ -154,7 +156,7 @@ def test_a_pupil_who_left_the_class_loses_access(people, as_user, cp_blog):
     from ecole_ent.models import Enrolment
     client = as_user(people.pupil2)
     familles = next(p for p in cp_blog if p.title == 'Familles')
-    client.get(f'/blog/article/{familles.id}', status=200)
+    assert 'Familles' in text(client.get(f'/blog/article/{familles.id}'))
     Enrolment.update(ended_on=date.today()).where(Enrolment.pupil == people.pupil2).execute()
     client.get(f'/blog/article/{familles.id}', status=404)
     client.get(f'/blog/classe/{people.cp.id}', status=403)
@@ -182,7 +184,7 @@ def test_staff_of_a_class_read_its_blog_but_do_not_write(people, as_user, config
     post = posting.create_post(people.other_teacher, nursery.id, {'title': 'Les bulbes', 'body': 'x',
                                                                   'visibility': 'class'})
     staff = as_user(people.staff)
-    staff.get(f'/blog/article/{post.id}', status=200)
+    assert 'Les bulbes' in text(staff.get(f'/blog/article/{post.id}'))
     page = staff.get(f'/blog/classe/{nursery.id}')
     assert 'Les bulbes' in page.text and 'Publier un article' not in page.text
     send(staff, f'/blog/classe/{nursery.id}/nouveau', {'title': 'ATSEM', 'body': 'x'}, status=403)
