@@ -30,6 +30,14 @@ def anonymous(demo_app):
     return Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.5'})
 
 
+def assert_served(anonymous, photo, size='display', uai=UAI):
+    """The photo is served to anyone as the JPEG it is (a 200 alone could be any page)."""
+    response = anonymous.get(photo_url(photo, size, uai))
+    digest = getattr(photo, size)
+    assert response.content_type == 'image/jpeg' and response.headers['ETag'] == f'"{digest}"'
+    assert response.body == open(photos.media_store().path(digest), 'rb').read()
+
+
 def public_views(anonymous, published):
     """(the post's public page, the school's feed) as anyone sees them."""
     return (anonymous.get(f'/public/{UAI}/article/{published.id}').text,
@@ -79,10 +87,10 @@ def test_unknown_consent_hides_the_photo_unless_the_setting_counts_it_as_granted
     monkeypatch.setattr(photos.settings, 'unknown_consent_is_refused', False)
     page, feed = public_views(anonymous, published)
     assert photo_url(scene.unknown) in page and photo_url(scene.unknown) in feed
-    anonymous.get(photo_url(scene.unknown), status=200)
+    assert_served(anonymous, scene.unknown)
     scene.pupils['unknown'].image_rights = None            # never asked: unknown too
     scene.pupils['unknown'].save()
-    anonymous.get(photo_url(scene.unknown), status=200)
+    assert_served(anonymous, scene.unknown)
     monkeypatch.setattr(photos.settings, 'unknown_consent_is_refused', True)
     anonymous.get(photo_url(scene.unknown), status=404)
 
@@ -114,7 +122,7 @@ def test_a_photo_of_another_class_in_a_public_post_is_neither_shown_nor_served(s
 
 def test_another_school_address_never_serves_the_photo(scene, anonymous):
     post(scene, f'![Au parc](photo:{scene.open.id})')
-    anonymous.get(photo_url(scene.open), status=200)
+    assert_served(anonymous, scene.open)
     accounts.ensure_school('0069999Z', 'École du Port')
     anonymous.get(photo_url(scene.open, uai='0069999Z'), status=404)
     anonymous.get(photo_url(scene.open, uai='0000000X'), status=404)
@@ -131,7 +139,7 @@ def test_a_consent_withdrawn_after_the_photo_was_shown_hides_it_at_once(scene, a
     assert photo_url(scene.open) not in page + feed
     # Taken down from the public page: the same, at once.
     scene.set_consent('granted', 'granted')
-    anonymous.get(photo_url(scene.open), status=200)
+    assert_served(anonymous, scene.open)
     Post.update(visibility='families').where(Post.id == published.id).execute()
     anonymous.get(photo_url(scene.open), status=404)
 
