@@ -334,7 +334,7 @@ class Scene:
     def client(self, app, who):
         client = Client(app, extra_environ={'REMOTE_ADDR': '10.0.0.5'})
         if who != 'anonymous':
-            assert client.login(self.people[who].login).status_int == 303
+            assert redirected_to(client.login(self.people[who].login)) == '/'
         return client
 
     def set_consent(self, which, value):

@@ -6,7 +6,7 @@ import pytest
 
 from ecole_ent.accounts import service as accounts
 from ecole_ent.models import Classroom, GuardianLink, Teaching, User
-from tests.conftest import Client
+from tests.conftest import Client, redirected_to
 
 UAI = '0061234A'
 
@@ -43,7 +43,7 @@ def as_user(demo_app):
     """as_user(user) -> a signed-in WebTest client."""
     def sign_in(user):
         client = Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.5'})
-        assert client.login(user.login).status_int == 303
+        assert redirected_to(client.login(user.login)) == '/'
         return client
     return sign_in
 
