@@ -331,7 +331,7 @@ def test_the_class_blog_is_paginated(people, as_user):
     assert 'aria-label="Pagination"' in first.text
     last = text(teacher.get(blog_url(people) + '?page=99'))
     assert 'aria-current="page"' in last and 'Billet 24' not in last
-    assert teacher.get(blog_url(people) + '?page=abc').status_int == 200
+    assert 'Billet 24' in teacher.get(blog_url(people) + '?page=abc').text       # the first page
 
 
 def test_a_guardian_sees_what_is_new_since_the_last_visit(people, as_user):
@@ -413,7 +413,7 @@ def test_an_album_photo_inline_shows_only_to_readers_who_may_see_it(people, as_u
     PhotoTag.delete().where(PhotoTag.photo == photo).execute()
     page = as_user(people.guardian).get(f'/blog/article/{post.id}')
     assert f'src="/media/{photo.display}.jpg"' in page.text and 'La classe au parc' in page.text
-    assert as_user(people.guardian).get(f'/media/{photo.display}.jpg').status_int == 200
+    assert as_user(people.guardian).get(f'/media/{photo.display}.jpg').content_type == 'image/jpeg'
     # A pupil of the class whose guardians refused image rights is tagged: other families lose it.
     refused = next(p for p in (people.pupil2,) if p.id != people.pupil.id)
     refused.image_rights = 'refused'
