@@ -8,7 +8,7 @@ import pytest
 from ecole_ent import db, scheduler
 from ecole_ent.errors import EcoleError, NotFound
 from ecole_ent.models import JobLease, JobRun, LoginSession, Throttle, User, now
-from tests.conftest import in_another_thread
+from tests.conftest import in_another_thread, with_config
 from tests.test_cli import ecole
 
 
@@ -103,8 +103,8 @@ def test_run_now_runs_at_once_but_not_while_another_process_runs_it(calls):
         scheduler.run_now('test.count')
 
 
+@with_config(scheduler_intervals='test.count=5, autre.tache=10')
 def test_intervals_can_be_changed_by_configuration(calls, config):
-    config['scheduler.intervals'] = 'test.count=5, autre.tache=10'
     scheduler.configure(config)
     try:
         scheduler.run_due('host:1')
@@ -112,7 +112,7 @@ def test_intervals_can_be_changed_by_configuration(calls, config):
         assert lease.expires_at - lease.started_at == timedelta(seconds=5)
         assert scheduler.status()[0]['every'] == 5
     finally:
-        config['scheduler.intervals'] = ''
+        config['scheduler.intervals'] = ''         # the scheduler's module state back to the defaults
         scheduler.configure(config)
 
 
