@@ -23,15 +23,48 @@ def open_config(data_dir, config_file=None, environ=None):
     return config
 
 
+class Runtime:
+    """What this process runs with: its configuration, and each feature's settings, read from it
+    once, on first use (settings())."""
+
+    def __init__(self, config):
+        self.config = config
+        self.read = {}
+
+
+current = Runtime(None)
+
+
 def configure(config):
-    """Bind the database and hand the configuration to the features' services (each feature's
-    service.configure(config)). Nothing of the web layer is imported: the commands that serve no
-    page (users, sync, backup...) start without bottle, Jinja or the routes."""
+    """Start this process on `config`: bind the database and the signing key; the features read
+    their settings from it on first use. Nothing of the web layer is imported: the commands that
+    serve no page (users, sync, backup...) start without bottle, Jinja or the routes."""
+    global current
+    current = Runtime(config)
     db.init_db(config.database_url, config['database.pool_size'])
     security.configure(config['security.secret_key'])
     for module in features.modules('service'):
         if hasattr(module, 'configure'):
             module.configure(config)
+
+
+def changed():
+    """The configuration was changed in place (the first-run form saves options): the features
+    read their settings again."""
+    current.read.clear()
+
+
+def settings(read):
+    """A feature's settings: read(config) for this process's configuration, read once. A feature
+    declares `def settings(): return runtime.settings(read_settings)` with a read_settings(config)
+    that returns a frozen dataclass of what its services need (sizes, folders, time zone)."""
+    try:
+        return current.read[read]
+    except KeyError:
+        if current.config is None:
+            raise RuntimeError('runtime.configure(config) has not run in this process') from None
+        value = current.read[read] = read(current.config)
+        return value
 
 
 def pre_migration_backup(config):

@@ -1,9 +1,10 @@
 """Accounts: sign-in, sessions, throttling, passwords, activation, and who is linked to whom."""
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from peewee import JOIN, IntegrityError
 
-from .. import audit, security
+from .. import audit, runtime, security
 from ..db import instance, prepared, write_soon, writing
 from ..errors import ValidationError, found
 from ..i18n import _
@@ -21,22 +22,21 @@ class LoginError(Exception):
     """A refused sign-in; str() is the French message shown (never says which part was wrong)."""
 
 
+@dataclass(frozen=True)
 class Settings:
-    """Values from the configuration that the services need; set once by the app factory."""
-    session_days = 30
-    login_max_failures = 5
-    address_max_failures = 30
-    activation_days = 60
+    """What the accounts' services read from the configuration ([security])."""
+    session_days: int
+    login_max_failures: int
+    address_max_failures: int
+    activation_days: int
 
 
-settings = Settings()
+def read_settings(config):
+    return Settings(**{name: config[f'security.{name}'] for name in Settings.__dataclass_fields__})
 
 
-def configure(config):
-    settings.session_days = config['security.session_days']
-    settings.login_max_failures = config['security.login_max_failures']
-    settings.address_max_failures = config['security.address_max_failures']
-    settings.activation_days = config['security.activation_days']
+def settings():
+    return runtime.settings(read_settings)
 
 
 # --- sign-in and throttling -------------------------------------------------------------------
@@ -65,8 +65,8 @@ def throttle_keys(login, remote_addr):
     failures from one address lock the account for that address only (anyone could otherwise
     keep anyone out), and this address whatever the account (one client trying many)."""
     address = (remote_addr or '?')[:64]
-    return [(f'login:{login}@{address}', settings.login_max_failures),
-            ('addr:' + address, settings.address_max_failures)]
+    return [(f'login:{login}@{address}', settings().login_max_failures),
+            ('addr:' + address, settings().address_max_failures)]
 
 
 def refuse_if_locked(keys):
@@ -102,7 +102,7 @@ def open_session(user, remote_addr=None):
     token = security.new_token()
     with writing():
         LoginSession.create(token_hash=security.keyed_hash(token, 'session'), user=user,
-                            expires_at=now() + timedelta(days=settings.session_days),
+                            expires_at=now() + timedelta(days=settings().session_days),
                             remote_addr=(remote_addr or '')[:64])
     return token
 
@@ -130,7 +130,7 @@ def session_user(token):
         write_soon(lambda: LoginSession.delete().where(LoginSession.token_hash == token_hash).execute())
         return None
     if current - as_datetime(user.session_seen) > SESSION_REFRESH:
-        expires = current + timedelta(days=settings.session_days)
+        expires = current + timedelta(days=settings().session_days)
         write_soon(lambda: LoginSession.update(last_seen_at=current, expires_at=expires).where(
             LoginSession.token_hash == token_hash).execute())
     if user.school_id:
@@ -202,7 +202,7 @@ def issue_activation_code(user, actor=None):
     code = security.new_code()
     with writing():
         User.update(activation_hash=security.keyed_hash(code, 'activation'),
-                    activation_expires=now() + timedelta(days=settings.activation_days),
+                    activation_expires=now() + timedelta(days=settings().activation_days),
                     status='pending' if user.status != 'disabled' else 'disabled',
                     updated_at=now()).where(User.id == user.id).execute()
         audit.record(actor, 'activation.issued', user.login, school=user.school_id)

@@ -5,7 +5,7 @@ import configparser
 import os
 import re
 
-from .. import audit, config as configuration, security
+from .. import audit, config as configuration, runtime, security
 from ..db import writing
 from ..errors import Forbidden, ValidationError
 from ..i18n import _
@@ -158,11 +158,10 @@ def first_run_test(test, form, remote_addr, config):
 def save_settings(config, texts):
     """Write the chosen options into DATA/ecole-ent.ini and use them at once in this process
     (an ECOLE_* variable still wins, as it does at start)."""
-    from ..mail import service as mail
     path = configuration.save(config.data_dir, texts)
     values, _problems = configuration.parse_options(texts)
     for name in texts:
         if configuration.BY_NAME[name].env not in os.environ:
             config[name] = values[name]
-    mail.configure(config)
+    runtime.changed()
     return path

@@ -155,14 +155,14 @@ def _store_uploads(uploads):
     stored, problems = [], []
     for filename, stream in uploads:
         try:
-            kind, sha, size = files.store(stream, settings.media_dir, settings.max_bytes)
+            kind, sha, size = files.store(stream, settings().media_dir, settings().max_bytes)
         except files.UnknownType:
             problems.append(_('« %(name)s » n’est ni un PDF ni un fichier audio (mp3, m4a, ogg).')
                             % {'name': filename})
             continue
         except files.TooLarge:
             problems.append(_('« %(name)s » dépasse %(max)d Mo.')
-                            % {'name': filename, 'max': settings.max_bytes // 2**20})
+                            % {'name': filename, 'max': settings().max_bytes // 2**20})
             continue
         stored.append((kind, sha, size, files.clean_name(filename, kind)))
     if problems:
@@ -175,13 +175,13 @@ def _forget_files(attachments):
     """Delete stored files that no attachment refers to any more."""
     for attachment in attachments:
         if not Attachment.select().where(Attachment.sha256 == attachment.sha256).exists():
-            path = files.path_of(settings.media_dir, attachment.sha256, attachment.kind)
+            path = files.path_of(settings().media_dir, attachment.sha256, attachment.kind)
             if os.path.exists(path):
                 os.unlink(path)
 
 
 def attachment_file(attachment):
-    path = files.path_of(settings.media_dir, attachment.sha256, attachment.kind)
+    path = files.path_of(settings().media_dir, attachment.sha256, attachment.kind)
     if not os.path.exists(path):
         raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
     extension, content_type, is_audio = files.KINDS[attachment.kind]

@@ -44,7 +44,7 @@ def _page_url(base):
 
 def _context(**extra):
     return dict(local=service.to_local, author_name=access.author_name, page_url=_page_url,
-                max_mb=service.settings.max_bytes // 2**20, **extra)
+                max_mb=service.settings().max_bytes // 2**20, **extra)
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -286,7 +286,6 @@ def home_section(user, context):
 
 
 def register(app):
-    service.configure(app.config['ecole'])
     hooks.TEMPLATE_FILTER.add(('post_body', lambda post, reader: reading.post_body(reader, post)))
     hooks.TEMPLATE_FILTER.add(('public_body', lambda post, school, base='': public.public_body(
         post, _public_photo_url(school, base))))

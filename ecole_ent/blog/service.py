@@ -3,23 +3,28 @@ access.py (who may read and write what), reading.py (lists, comments shown, "new
 visit", a post's body), posting.py (posts, comments, attachments), moderation.py (the queue,
 approving and refusing) and public.py (the public page and feed). Plain functions, no bottle.
 """
+from dataclasses import dataclass
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
+from .. import runtime
 
+
+@dataclass(frozen=True)
 class Settings:
-    media_dir = None          # DATA/media/blog
-    max_bytes = 20 * 2**20
-    zone = ZoneInfo('Europe/Paris')
+    media_dir: str            # DATA/media/blog
+    max_bytes: int            # an attachment's
+    zone: ZoneInfo            # the school's
 
 
-settings = Settings()
+def read_settings(config):
+    return Settings(media_dir=str(config.path('media', 'blog')),
+                    max_bytes=config['blog.attachment_max_mb'] * 2**20,
+                    zone=ZoneInfo(config['app.timezone']))
 
 
-def configure(config):
-    settings.media_dir = str(config.path('media', 'blog'))
-    settings.max_bytes = config['blog.attachment_max_mb'] * 2**20
-    settings.zone = ZoneInfo(config['app.timezone'])
+def settings():
+    return runtime.settings(read_settings)
 
 
 # --- time: stored as naive UTC, entered and shown in the school's time zone -------------------
@@ -28,8 +33,8 @@ def to_local(moment):
     """Naive UTC -> naive local time of the school, for display."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=timezone.utc).astimezone(settings.zone).replace(tzinfo=None)
+    return moment.replace(tzinfo=timezone.utc).astimezone(settings().zone).replace(tzinfo=None)
 
 
 def from_local(moment):
-    return moment.replace(tzinfo=settings.zone).astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(tzinfo=settings().zone).astimezone(timezone.utc).replace(tzinfo=None)

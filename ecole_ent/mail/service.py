@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from .. import runtime
 from ..errors import EcoleError
 from ..i18n import _
 from .options import address
@@ -45,21 +46,18 @@ class Relay:
         return f'{self.host}:{self.port}'
 
 
-settings = Relay()
-
-
-def configure(config):
-    global settings
-    settings = Relay.from_config(config)
+def settings():
+    """The school's relay (smtp.* options)."""
+    return runtime.settings(Relay.from_config)
 
 
 def enabled():
-    return bool(settings.host)
+    return bool(settings().host)
 
 
 def send(to, subject, body, relay=None):
     """Send one plain-text message (UTF-8) to `to`; raises MailError saying what failed."""
-    relay = relay or settings
+    relay = relay or settings()
     message = _message(relay, to, subject, body)
     with _session(relay) as smtp:
         smtp.send_message(message)

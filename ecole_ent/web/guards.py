@@ -76,7 +76,7 @@ def set_cookie(name, value, days=None):
 def sign_in(user):
     """Open a session for `user`, from this request's address, and set its cookie."""
     set_cookie(SESSION_COOKIE, accounts.open_session(user, client_address()),
-               days=accounts.settings.session_days)
+               days=accounts.settings().session_days)
 
 
 def _csrf_ok(check):

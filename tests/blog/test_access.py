@@ -15,7 +15,6 @@ REFUSED = (403, 404)
 @pytest.fixture
 def cp_blog(people, config):
     """Every kind of thing on the CP-CE1 blog, each with an attachment and a comment."""
-    service.configure(config)
     import io
     made = []
     for title, visibility, author in [('Classe seule', 'class', people.teacher),
@@ -151,7 +150,6 @@ def test_a_pupil_who_left_the_class_loses_access(people, as_user, cp_blog):
 
 
 def test_a_pupil_surname_never_reaches_the_public_page_nor_the_feed(people, demo_app, as_user, config):
-    service.configure(config)
     post = posting.create_post(people.pupil, people.cp.id, {'title': 'Notre potager', 'body': 'Des radis.'})
     posting.update_post(people.teacher, post.id, {'title': 'Notre potager', 'body': 'Des radis.',
                                                   'visibility': 'public', 'when': 'now'})
@@ -167,7 +165,6 @@ def test_a_pupil_surname_never_reaches_the_public_page_nor_the_feed(people, demo
 
 
 def test_staff_of_a_class_read_its_blog_but_do_not_write(people, as_user, config):
-    service.configure(config)
     nursery = people.staff_class
     post = posting.create_post(people.other_teacher, nursery.id, {'title': 'Les bulbes', 'body': 'x',
                                                                   'visibility': 'class'})

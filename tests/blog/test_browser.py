@@ -63,7 +63,6 @@ def test_pupil_post_waits_then_appears_for_a_guardian_on_a_phone(chromium, brows
 
 
 def test_hostile_posts_run_no_script_in_the_browser(chromium, live_server, people, config):
-    service.configure(config)
     for number, payload in enumerate(PAYLOADS):
         post = posting.create_post(people.teacher, people.cp.id, {
             'title': f'X{number} {payload}', 'body': payload, 'visibility': 'public'})

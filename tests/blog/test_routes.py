@@ -11,7 +11,7 @@ from ecole_ent.models.blog import Attachment, Blog, Comment
 from ecole_ent.home import visits
 from ecole_ent.models.visits import Visit
 from tests.blog.conftest import MP3, PDF, send, text
-from tests.conftest import redirected_to
+from tests.conftest import redirected_to, with_config
 
 
 def blog_url(people):
@@ -312,11 +312,11 @@ def test_removing_an_attachment_deletes_its_file(people, as_user, config):
     assert [p for p in (config.data_dir / 'media' / 'blog').rglob('*') if p.is_file()] == []
 
 
-def test_a_too_large_attachment_is_refused(people, as_user, monkeypatch):
-    monkeypatch.setattr(service.settings, 'max_bytes', 1000)
+@with_config(blog_attachment_max_mb=1)
+def test_a_too_large_attachment_is_refused(people, as_user):
     page = text(send(as_user(people.teacher), blog_url(people) + '/nouveau',
-                     {'title': 'Gros', 'body': 'x'}, files=[('attachments', 'gros.pdf', PDF + b' ' * 2000)],
-                     status=200))
+                     {'title': 'Gros', 'body': 'x'},
+                     files=[('attachments', 'gros.pdf', PDF + b' ' * 2**20)], status=200))
     assert '« gros.pdf » dépasse' in page
 
 

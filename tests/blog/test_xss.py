@@ -81,7 +81,6 @@ def inert(html, allowed_tags=('meta', 'body', 'input')):
 def hostile(people, config):
     """Every payload in a teacher's public post, a pupil's waiting and refused post, a comment and
     an attachment name."""
-    service.configure(config)
     made = []
     for number, payload in enumerate(PAYLOADS):
         post = posting.create_post(people.teacher, people.cp.id, {
