@@ -110,7 +110,6 @@ def security_headers(wsgi_app):
 
 def create_app(config):
     runtime.configure(config)
-    guards.configure(config)
     HEALTH_CONTEXT['config'] = config
     app = Bottle(catchall=True)
     app.router.add_filter('int', numbers.id_filter)     # before any route: ids too long get a 404

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from bottle import HTTPError, redirect, request, response
 
-from .. import security
+from .. import runtime, security
 from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
@@ -21,15 +21,8 @@ SESSION_COOKIE = 'ecole_session'
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
-class Trust:
-    proxy = ''
-
-
-trust = Trust()
-
-
-def configure(config):
-    trust.proxy = config['server.trusted_proxy']
+def trusted_proxy(config):
+    return config['server.trusted_proxy']
 
 
 def is_public(path):
@@ -41,7 +34,8 @@ def client_address():
     address in REMOTE_ADDR (ecole_ent/server.py listen); a request from the proxy that named no
     client has an unknown address (''), so it is never taken for the school's network."""
     remote = request.environ.get('REMOTE_ADDR', '')
-    return '' if trust.proxy and remote == trust.proxy else remote
+    proxy = runtime.settings(trusted_proxy)
+    return '' if proxy and remote == proxy else remote
 
 
 def is_https():
