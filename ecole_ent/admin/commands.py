@@ -68,19 +68,11 @@ def cmd_classes_archive(args, ctx):
     return 0
 
 
-def cmd_classes_assign_teacher(args, ctx):
+def cmd_classes_teacher(change, done, args, ctx):
+    """classes assign-teacher and remove-teacher: change(actor, classroom, teacher), then say done."""
     ctx.database()
-    classes.assign_teacher(ACTOR, classes.get_class(ACTOR, args.id),
-                           accounts.account_by_login(ACTOR, args.login))
-    say(_('%(login)s affecté·e à la classe %(id)d.') % {'login': args.login, 'id': args.id})
-    return 0
-
-
-def cmd_classes_remove_teacher(args, ctx):
-    ctx.database()
-    classes.remove_teacher(ACTOR, classes.get_class(ACTOR, args.id),
-                           accounts.account_by_login(ACTOR, args.login))
-    say(_('%(login)s retiré·e de la classe %(id)d.') % {'login': args.login, 'id': args.id})
+    change(ACTOR, classes.get_class(ACTOR, args.id), accounts.account_by_login(ACTOR, args.login))
+    say(done % {'login': args.login, 'id': args.id})
     return 0
 
 
@@ -175,10 +167,12 @@ def add_class_commands(commands):
     p = add('archive', cmd_classes_archive, "archive une classe (elle quitte les pages d'accueil)")
     p.add_argument('id', type=int, help='numéro de la classe')
     p.add_argument('--yes', action='store_true', help="confirme l'archivage (sans --yes : dit ce qui se passerait)")
-    for name, handler, help in (
-            ('assign-teacher', cmd_classes_assign_teacher, 'affecte un enseignant à une classe'),
-            ('remove-teacher', cmd_classes_remove_teacher, "retire un enseignant d'une classe")):
-        p = add(name, handler, help)
+    for name, change, done, help in (
+            ('assign-teacher', classes.assign_teacher, _('%(login)s affecté·e à la classe %(id)d.'),
+             'affecte un enseignant à une classe'),
+            ('remove-teacher', classes.remove_teacher, _('%(login)s retiré·e de la classe %(id)d.'),
+             "retire un enseignant d'une classe")):
+        p = add(name, partial(cmd_classes_teacher, change, done), help)
         p.add_argument('id', type=int, help='numéro de la classe')
         p.add_argument('login', help="identifiant de l'enseignant")
 

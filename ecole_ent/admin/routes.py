@@ -111,23 +111,24 @@ def class_update(class_id):
 
 def class_archive(class_id):
     """Director of the class's school, admin: archive the class (it leaves every home page)."""
-    confirmed = checked('confirm')
-    return class_action(class_id, lambda a, c: classes.archive_class(a, c, confirmed),
+    return class_action(class_id, lambda a, c: classes.archive_class(a, c, checked('confirm')),
                         _('Classe archivée.'))
+
+
+def teacher_change(class_id, change, message):
+    """change(actor, classroom, teacher) with the teacher whose login the form names."""
+    return class_action(class_id, lambda a, c: change(
+        a, c, accounts.account_by_login(a, field('teacher'), 'teacher')), message)
 
 
 def teacher_assign(class_id):
     """Director of the class's school, admin: give the class one more teacher."""
-    teacher = field('teacher')
-    return class_action(class_id, lambda a, c: classes.assign_teacher(
-        a, c, accounts.account_by_login(a, teacher, 'teacher')), _('Enseignant·e affecté·e.'))
+    return teacher_change(class_id, classes.assign_teacher, _('Enseignant·e affecté·e.'))
 
 
 def teacher_remove(class_id):
     """Director of the class's school, admin: take a teacher off the class."""
-    teacher = field('teacher')
-    return class_action(class_id, lambda a, c: classes.remove_teacher(
-        a, c, accounts.account_by_login(a, teacher, 'teacher')), _('Enseignant·e retiré·e de la classe.'))
+    return teacher_change(class_id, classes.remove_teacher, _('Enseignant·e retiré·e de la classe.'))
 
 
 def class_consent(class_id):
@@ -213,39 +214,37 @@ def link_add(user_id):
 
 def link_remove(user_id):
     """Director of the school, admin: remove a guardian–pupil link."""
-    other = field('other')
-    return account_action(user_id, lambda a, u: accounts.unlink_accounts(a, u, other),
+    return account_action(user_id, lambda a, u: accounts.unlink_accounts(a, u, field('other')),
                           _('Lien retiré.'))
 
 
 def account_consent(user_id):
     """Director of the pupil's school, admin: the family's image-rights answer for this pupil."""
-    value = field('consent')
-    return account_action(user_id, lambda a, u: accounts.set_consent(a, u, value),
+    return account_action(user_id, lambda a, u: accounts.set_consent(a, u, field('consent')),
                           _("Droit à l'image enregistré."))
 
 
-def letter(user_id):
-    """Director of the account's school, admin: a new activation code on a letter to print
-    (shown once: only its hash is kept, so this page is the POST's answer)."""
+def secret_action(user_id, issue, template, name):
+    """Run issue(actor, account) and show the secret it returns once, as `name` in template (only
+    its hash is kept, so this page is the POST's answer), or the account page with the errors."""
     actor = admin()
     user = accounts.get_account(actor, user_id)
     try:
-        code = accounts.reissue_code(actor, user)
+        secret = issue(actor, user)
     except ValidationError as exc:
         return account_page(user_id, exc.errors)
-    return secret_page('admin/letter.html', account=accounts.get_account(actor, user_id), code=code)
+    # read again: the letter shows the new code's expiry
+    return secret_page(template, account=accounts.get_account(actor, user_id), **{name: secret})
+
+
+def letter(user_id):
+    """Director of the account's school, admin: a new activation code on a letter to print."""
+    return secret_action(user_id, accounts.reissue_code, 'admin/letter.html', 'code')
 
 
 def password(user_id):
     """Director of the account's school, admin: a one-time password, shown once."""
-    actor = admin()
-    user = accounts.get_account(actor, user_id)
-    try:
-        secret = accounts.one_time_password(actor, user)
-    except ValidationError as exc:
-        return account_page(user_id, exc.errors)
-    return secret_page('admin/password.html', account=user, password=secret)
+    return secret_action(user_id, accounts.one_time_password, 'admin/password.html', 'password')
 
 
 def sessions_revoke(user_id):
