@@ -268,12 +268,17 @@ def cmd_users_reset_password(args, ctx):
     return 0
 
 
-def cmd_jobs_list(args, ctx):
+def _scheduler(ctx):
+    """The scheduler with every feature's jobs, on the opened database."""
     from . import scheduler
     ctx.database()
     scheduler.load()
     scheduler.configure(ctx.config)
-    for row in scheduler.status():
+    return scheduler
+
+
+def cmd_jobs_list(args, ctx):
+    for row in _scheduler(ctx).status():
         last = (f"dernière : {row['last_start']:%d/%m/%Y %H:%M:%S} UTC par {row['holder']}"
                 if row['last_start'] else 'jamais exécutée')
         failed = f" ; {row['failures']} échec(s) de suite" if row['failures'] else ''
@@ -282,11 +287,7 @@ def cmd_jobs_list(args, ctx):
 
 
 def cmd_jobs_run(args, ctx):
-    from . import scheduler
-    ctx.database()
-    scheduler.load()
-    scheduler.configure(ctx.config)
-    scheduler.run_now(args.name)
+    _scheduler(ctx).run_now(args.name)
     say(f'Tâche {args.name} exécutée.')
     return 0
 

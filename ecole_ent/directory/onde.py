@@ -258,17 +258,24 @@ class _ChildIndex:
         return found[0] if len(found) == 1 else None
 
 
+def _named_rows(table, feed, unnamed):
+    """(where, get(column, n=0), birth name, usage name, first name) for each row with a name (birth
+    or usage) and a first name; any other row is reported as `unnamed` and skipped."""
+    for line, cells in table.rows:
+        where = table.where(line)
+        get = lambda column, n=0, cells=cells, line=line: table.get(cells, column, n, line)  # noqa: E731
+        birth_name, usage_name, first_name = get('birth_name'), get('usage_name'), get('first_name')
+        if not (birth_name or usage_name) or not first_name:
+            feed.issues.append(Issue(where, unnamed, skip=True))
+            continue
+        yield where, get, birth_name, usage_name, first_name
+
+
 def _guardians(table, pupils, uai, feed):
     index = _ChildIndex(pupils)
     merged = {}                      # identity key -> [fields, child ids, first line]
-    for line, cells in table.rows:
-        where = table.where(line)
-        get = lambda column, n=0: table.get(cells, column, n, line)  # noqa: E731
-        birth_name, usage_name, first_name = get('birth_name'), get('usage_name'), get('first_name')
-        if not (birth_name or usage_name) or not first_name:
-            feed.issues.append(Issue(where, _('responsable sans nom ou prénom : ligne ignorée.'),
-                                     skip=True))
-            continue
+    for where, get, birth_name, usage_name, first_name in _named_rows(
+            table, feed, _('responsable sans nom ou prénom : ligne ignorée.')):
         address = get('address')
         identity = (key(birth_name or usage_name), key(first_name),
                     key(' '.join([address, get('postcode'), get('city')])))
@@ -318,14 +325,8 @@ def _guardian_people(merged, uai, feed):
 
 def _teachers(table, classes, uai, feed):
     people = {}
-    for line, cells in table.rows:
-        where = table.where(line)
-        get = lambda column, n=0: table.get(cells, column, n, line)  # noqa: E731
-        birth_name, usage_name, first_name = get('birth_name'), get('usage_name'), get('first_name')
-        if not (birth_name or usage_name) or not first_name:
-            feed.issues.append(Issue(where, _('enseignant sans nom ou prénom : ligne ignorée.'),
-                                     skip=True))
-            continue
+    for where, get, birth_name, usage_name, first_name in _named_rows(
+            table, feed, _('enseignant sans nom ou prénom : ligne ignorée.')):
         external_id = derived_id('enseignant', uai, birth_name or usage_name, first_name)
         taught = []
         for n in range(table.count('class_label')):
