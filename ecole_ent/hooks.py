@@ -21,8 +21,10 @@ FEATURE_MODULES = {
     'jobs': '@scheduler.job functions that the scheduler runs (ecole_ent/scheduler.py).',
     'demo': 'seed(demo): adds the feature\'s content to the demo school, with its own random '
             'generator (ecole_ent/demo.py).',
-    'service': 'the feature\'s rules, plain functions without bottle; configure(config), if '
-               'present, reads the feature\'s options at start.',
+    'service': 'the feature\'s rules, plain functions without bottle. Its options reach it '
+               'through the runtime: settings() returns runtime.settings(read_settings), a '
+               'frozen dataclass read once from the configuration; configure(config), if '
+               'present, is start-up work (runtime.configure), e.g. cleaning a folder.',
 }
 
 

@@ -178,6 +178,17 @@ def with_config(**overrides):
 
 
 @pytest.fixture
+def set_option(monkeypatch):
+    """set_option('photos.unknown_consent_is_refused', False): one option of the running
+    configuration changed for the rest of this test; the features read their settings again."""
+    def set_to(name, value):
+        monkeypatch.setitem(runtime.current.config, name, value)
+        runtime.changed()
+    yield set_to
+    runtime.changed()
+
+
+@pytest.fixture
 def database(config):
     runtime.open_database(config, auto_migrate=True)
     return db.database

@@ -72,7 +72,7 @@ def album_delete(album_id):
 def upload(album_id):
     user = require_user()
     album = service.get_album(user, album_id)
-    if request.content_length > service.settings.limits.max_bytes * SEND_BOUND_IN_PHOTOS:
+    if request.content_length > service.settings().limits.max_bytes * SEND_BOUND_IN_PHOTOS:
         raise HTTPError(413, _('Envoi trop volumineux : envoyez les photos en plusieurs fois.'))
     added, refused = service.add_photos(user, album, uploaded_files('photos'))
     report = {'added': len(added), 'refused': [{'name': n, 'reason': r} for n, r in refused]}

@@ -8,12 +8,13 @@ every request from the pupils' current consent, so a change applies at once. Tea
 class, its school's director and the admin manage albums (membership.teaches).
 """
 import re
+from dataclasses import dataclass
 import unicodedata
 from pathlib import Path
 
 from peewee import JOIN, SQL, IntegrityError, Value, fn
 
-from .. import audit
+from .. import audit, runtime
 from ..accounts import membership, service as accounts
 from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError, found
@@ -27,38 +28,42 @@ MAX_TITLE = 200
 MAX_CAPTION = 500
 
 
+@dataclass(frozen=True)
 class Settings:
-    """Set once from the configuration (configure); defaults match the options' defaults."""
-    unknown_consent_is_refused = True
-    limits = Limits()
-    media_root = None
+    """What the photos' services read from the configuration (options: photos/options.py)."""
+    unknown_consent_is_refused: bool
+    limits: Limits
+    media_root: Path
 
 
-settings = Settings()
+def read_settings(config):
+    return Settings(unknown_consent_is_refused=config['photos.unknown_consent_is_refused'],
+                    limits=Limits(max_bytes=config['photos.max_upload_mb'] * 1024 * 1024,
+                                  max_pixels=config['photos.max_megapixels'] * 1_000_000,
+                                  full_edge=config['photos.full_edge']),
+                    media_root=Path(config.data_dir) / 'media')
+
+
+def settings():
+    return runtime.settings(read_settings)
 
 
 def configure(config):
-    """Called by runtime.configure at start (options: photos/options.py)."""
-    settings.unknown_consent_is_refused = config['photos.unknown_consent_is_refused']
-    settings.limits = Limits(max_bytes=config['photos.max_upload_mb'] * 1024 * 1024,
-                             max_pixels=config['photos.max_megapixels'] * 1_000_000,
-                             full_edge=config['photos.full_edge'])
-    settings.media_root = Path(config.data_dir) / 'media'
-    media_store().clean_incoming()
+    """Start-up work (runtime.configure): uploads left half-written by a stopped server are
+    removed, and the decoding budget is set."""
+    MediaStore(read_settings(config).media_root).clean_incoming()
     images.configure_decoding(megapixels=config['photos.decode_megapixels'])
 
 
 def media_store():
-    if settings.media_root is None:
-        raise RuntimeError('photos.service.configure(config) was not called')
-    return MediaStore(settings.media_root)
+    return MediaStore(settings().media_root)
 
 
 # --- who sees what ------------------------------------------------------------------------------
 
 def restricted_consents():
     """Consent values that hide a photo from families (None: never set, counted as unknown)."""
-    return ('refused', 'unknown', None) if settings.unknown_consent_is_refused else ('refused',)
+    return ('refused', 'unknown', None) if settings().unknown_consent_is_refused else ('refused',)
 
 
 def _children_ids(user):
@@ -247,7 +252,7 @@ def add_photos(user, album, uploads):
     for name, stream in uploads:
         name = _clean_name(name)
         try:
-            stored = store.store_image(stream, settings.limits)
+            stored = store.store_image(stream, settings().limits)
         except MediaError as error:
             refused.append((name, str(error)))
             continue

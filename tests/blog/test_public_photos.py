@@ -79,19 +79,19 @@ def test_a_photo_of_a_pupil_whose_consent_is_refused_is_nowhere_public(scene, an
 
 
 def test_unknown_consent_hides_the_photo_unless_the_setting_counts_it_as_granted(scene, anonymous,
-                                                                               monkeypatch):
+                                                                               set_option):
     published = post(scene, f'![La balançoire](photo:{scene.unknown.id})')
     page, feed = public_views(anonymous, published)
     assert photo_url(scene.unknown) not in page + feed and 'balançoire' not in page
     anonymous.get(photo_url(scene.unknown), status=404)
-    monkeypatch.setattr(photos.settings, 'unknown_consent_is_refused', False)
+    set_option('photos.unknown_consent_is_refused', False)
     page, feed = public_views(anonymous, published)
     assert photo_url(scene.unknown) in page and photo_url(scene.unknown) in feed
     assert_served(anonymous, scene.unknown)
     scene.pupils['unknown'].image_rights = None            # never asked: unknown too
     scene.pupils['unknown'].save()
     assert_served(anonymous, scene.unknown)
-    monkeypatch.setattr(photos.settings, 'unknown_consent_is_refused', True)
+    set_option('photos.unknown_consent_is_refused', True)
     anonymous.get(photo_url(scene.unknown), status=404)
 
 

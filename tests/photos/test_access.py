@@ -9,7 +9,7 @@ import pytest
 
 from ecole_ent.models import Enrolment, PhotoTag, Teaching
 from ecole_ent.photos import service
-from tests.conftest import make_config, redirected_to, with_config
+from tests.conftest import redirected_to, with_config
 from tests.photos.conftest import media_urls
 
 ALL = {'open', 'refused', 'unknown'}
@@ -103,10 +103,10 @@ def test_consent_change_applies_at_once_for_every_role(demo_app, scene):
     clients['pupil'].get(f'/media/{scene.open.display}.jpg', status=404)
 
 
-def test_unknown_consent_counts_as_granted_when_the_setting_says_so(demo_app, scene, monkeypatch):
+def test_unknown_consent_counts_as_granted_when_the_setting_says_so(demo_app, scene, set_option):
     client = scene.client(demo_app, 'guardian')
     assert visible_in_album(scene, album_view(scene, client)) == {'open'}
-    monkeypatch.setattr(service.settings, 'unknown_consent_is_refused', False)
+    set_option('photos.unknown_consent_is_refused', False)
     assert visible_in_album(scene, album_view(scene, client)) == {'open', 'unknown'}
 
 
@@ -172,15 +172,10 @@ def test_only_photos_without_restricted_pupils_are_safe_for_public_pages(demo_ap
 
 
 @with_config(photos_unknown_consent_is_refused='false', photos_full_edge='1200')
-def test_the_consent_setting_is_read_from_the_configuration(config, tmp_path):
-    service.configure(config)
-    try:
-        assert service.restricted_consents() == ('refused',)
-        assert service.settings.limits.full_edge == 1200
-        assert 'photos.unknown_consent_is_refused = false' in config.dump()
-    finally:
-        service.configure(make_config(tmp_path / 'defaults'))
-    assert service.restricted_consents() == ('refused', 'unknown', None)
+def test_the_consent_setting_is_read_from_the_configuration(config, database):
+    assert service.restricted_consents() == ('refused',)
+    assert service.settings().limits.full_edge == 1200
+    assert 'photos.unknown_consent_is_refused = false' in config.dump()
 
 
 def test_staff_working_in_the_class_see_what_families_see(demo_app, scene, demo):

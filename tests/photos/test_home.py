@@ -35,16 +35,16 @@ def test_a_card_counts_only_the_new_photos_the_guardian_may_see(scene, demo_app)
     assert card_photo_line(own, scene.classroom) == '2 nouvelles photos'
 
 
-def test_a_consent_change_or_the_setting_changes_the_count_at_once(scene, demo_app, monkeypatch):
+def test_a_consent_change_or_the_setting_changes_the_count_at_once(scene, demo_app, set_option):
     only_the_scene_is_new(scene)
     guardian = scene.client(demo_app, 'guardian')
     scene.set_consent('refused', 'granted')
     assert card_photo_line(guardian, scene.classroom) == '2 nouvelles photos'
-    monkeypatch.setattr(service.settings, 'unknown_consent_is_refused', False)
+    set_option('photos.unknown_consent_is_refused', False)
     assert card_photo_line(guardian, scene.classroom) == '3 nouvelles photos'
     User.update(image_rights=None).where(User.id == scene.pupils['unknown'].id).execute()
     assert card_photo_line(guardian, scene.classroom) == '3 nouvelles photos'
-    monkeypatch.setattr(service.settings, 'unknown_consent_is_refused', True)
+    set_option('photos.unknown_consent_is_refused', True)
     assert card_photo_line(guardian, scene.classroom) == '2 nouvelles photos'
 
 

@@ -8,7 +8,7 @@ import os
 from PIL import Image
 
 from ecole_ent.models import Classroom, Photo
-from ecole_ent.photos import service
+from ecole_ent.photos import routes as photo_routes, service
 from ecole_ent.web import forms
 from tests.real_http import Browser
 
@@ -68,11 +68,10 @@ def test_a_hundred_tiny_photos_in_one_send_all_land(demo, live_server):
 
 
 def test_a_send_over_the_size_limit_is_refused_in_french_and_adds_nothing(demo, live_server,
-                                                                         monkeypatch):
-    limits = service.settings.limits
-    monkeypatch.setattr(service.settings, 'limits', type(limits)(
-        max_bytes=100_000, max_pixels=limits.max_pixels, full_edge=limits.full_edge))
-    album = empty_album(demo)                        # the send's bound: ten photos of 100 KB
+                                                                         set_option, monkeypatch):
+    set_option('photos.max_upload_mb', 1)
+    monkeypatch.setattr(photo_routes, 'SEND_BOUND_IN_PHOTOS', 1)
+    album = empty_album(demo)                        # the send's bound: one photo of 1 MB
     status, page = send(live_server, album, [(f'p{n}.jpg', small_jpeg(30_000)) for n in range(40)])
     assert status == 413
     assert 'Envoi trop volumineux : envoyez les photos en plusieurs fois.' in html.unescape(page)
