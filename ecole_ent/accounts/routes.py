@@ -10,7 +10,10 @@ from ..i18n import _
 from ..web.forms import field, form_fields
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in
 from ..web.render import flash, render
+from ..web.routing import Routes
 from . import service, setup
+
+routes = Routes('accounts')
 
 
 def safe_next(target):
@@ -33,6 +36,7 @@ def _plain_path(target):
             and '.' not in segments and '..' not in segments)
 
 
+@routes.get('/connexion')
 def login_form():
     if current_user():
         redirect('/', 303)
@@ -42,6 +46,7 @@ def login_form():
                   card_login_url='/carte')
 
 
+@routes.post('/connexion')
 def login():
     name, target = field('login'), safe_next(field('next'))
     try:
@@ -53,6 +58,7 @@ def login():
     redirect('/mot-de-passe' if user.must_change_password else target, 303)
 
 
+@routes.post('/deconnexion')
 def logout():
     service.close_session(request.get_cookie(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path='/')
@@ -60,10 +66,12 @@ def logout():
     redirect('/connexion', 303)
 
 
+@routes.get('/mot-de-passe')
 def password_form():
     return render('accounts/password.html', user_must_change=require_user().must_change_password)
 
 
+@routes.post('/mot-de-passe')
 def password_change():
     user = require_user()
     try:
@@ -76,10 +84,12 @@ def password_change():
     redirect('/', 303)
 
 
+@routes.get('/activation')
 def activation_form():
     return render('accounts/activation.html', login='')
 
 
+@routes.post('/activation')
 def activation():
     name = field('login')
     try:
@@ -92,6 +102,7 @@ def activation():
     redirect('/', 303)
 
 
+@routes.get('/premiere-installation')
 def first_run_form():
     """Public while nothing is installed; from the school's networks only (setup.first_run)."""
     if not setup.needs_setup():
@@ -99,6 +110,7 @@ def first_run_form():
     return render('accounts/first_run.html', form={})
 
 
+@routes.post('/premiere-installation')
 def first_run():
     """Installs, or runs one of the "Tester" buttons and shows the form again (no passwords)."""
     form = form_fields(*setup.FORM_FIELDS)
@@ -121,12 +133,4 @@ def _config():
 
 
 def register(app):
-    app.route('/premiere-installation', 'GET', first_run_form, name='accounts.first_run_form')
-    app.route('/premiere-installation', 'POST', first_run, name='accounts.first_run')
-    app.route('/connexion', 'GET', login_form, name='accounts.login_form')
-    app.route('/connexion', 'POST', login, name='accounts.login')
-    app.route('/deconnexion', 'POST', logout, name='accounts.logout')
-    app.route('/mot-de-passe', 'GET', password_form, name='accounts.password_form')
-    app.route('/mot-de-passe', 'POST', password_change, name='accounts.password_change')
-    app.route('/activation', 'GET', activation_form, name='accounts.activation_form')
-    app.route('/activation', 'POST', activation, name='accounts.activation')
+    routes.install(app)

@@ -5,18 +5,24 @@ from ..web.guards import require_role, require_user
 from ..i18n import _
 from ..models import ROLES
 from ..web.render import add_nav, render
+from ..web.routing import Routes
 from . import service
 
+routes = Routes('home')
 
+
+@routes.get('/')
 def index():
     user = require_user()
     return render('home/index.html', **service.home_context(user))
 
 
+@routes.get('/classe/<class_id:int>')
 def classroom(class_id):
     return render('home/classroom.html', **service.class_page(require_user(), class_id))
 
 
+@routes.get('/ecole')
 def school():
     user = require_role('director', 'admin')
     schools = [user.school] if user.school_id else []
@@ -25,6 +31,4 @@ def school():
 
 def register(app):
     add_nav('/', _('Accueil'), 'home', ROLES, order=0)
-    app.route('/', 'GET', index, name='home.index')
-    app.route('/classe/<class_id:int>', 'GET', classroom, name='home.classroom')
-    app.route('/ecole', 'GET', school, name='home.school')
+    routes.install(app)
