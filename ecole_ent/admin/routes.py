@@ -13,11 +13,14 @@ from ..models import NIVEAUX
 from ..web.forms import checked, field, form_fields
 from ..web.guards import require_role
 from ..web.render import add_nav, flash, public_url, render, url
+from ..web.routing import Routes
 from . import accounts, classes, service
 
 LABELS = {'roles': accounts.ROLE_LABELS, 'relations': accounts.RELATIONS,
           'consents': accounts.CONSENT_LABELS, 'statuses': accounts.STATUS_LABELS,
           'actions': service.ACTION_LABELS}
+
+routes = Routes('admin')
 
 
 def admin():
@@ -45,6 +48,7 @@ def ticked_niveaux():
 
 # --- schools ----------------------------------------------------------------------------------
 
+@routes.get('/admin')
 def index():
     """Director: straight to their school. Admin: every school and the form to add one."""
     actor = admin()
@@ -54,6 +58,7 @@ def index():
     return page('admin/index.html', schools=schools, form={})
 
 
+@routes.post('/admin/ecoles')
 def school_create():
     """Admin only (the service refuses directors): a new school with its current year."""
     actor = admin()
@@ -65,6 +70,7 @@ def school_create():
     done(_('École créée.'), url('admin.school', school_id=school.id))
 
 
+@routes.get('/admin/ecoles/<school_id:int>', 'school')
 def school_page(school_id, errors=None, form=None):
     """Director of this school, admin: its classes this year and the form to add one."""
     school = service.get_school(admin(), school_id)
@@ -73,6 +79,7 @@ def school_page(school_id, errors=None, form=None):
                 form=form or {'niveaux': []})
 
 
+@routes.post('/admin/ecoles/<school_id:int>/classes')
 def class_create(school_id):
     """Director of this school, admin: create a class of the current year."""
     actor = admin()
@@ -86,6 +93,7 @@ def class_create(school_id):
 
 # --- classes ----------------------------------------------------------------------------------
 
+@routes.get('/admin/classes/<class_id:int>', 'classroom')
 def class_page(class_id, errors=None):
     """Director of the class's school, admin: rename, niveaux, teachers, consent checklist."""
     return page('admin/classroom.html', errors=errors or {}, **classes.class_page(admin(), class_id))
@@ -102,6 +110,7 @@ def class_action(class_id, action, message):
     done(message(result) if callable(message) else message, url('admin.classroom', class_id=class_id))
 
 
+@routes.post('/admin/classes/<class_id:int>')
 def class_update(class_id):
     """Director of the class's school, admin: rename the class and set its niveaux."""
     name, niveaux = field('name'), ticked_niveaux()
@@ -109,6 +118,7 @@ def class_update(class_id):
                         _('Classe enregistrée.'))
 
 
+@routes.post('/admin/classes/<class_id:int>/archiver')
 def class_archive(class_id):
     """Director of the class's school, admin: archive the class (it leaves every home page)."""
     return class_action(class_id, lambda a, c: classes.archive_class(a, c, checked('confirm')),
@@ -121,16 +131,19 @@ def teacher_change(class_id, change, message):
         a, c, accounts.account_by_login(a, field('teacher'), 'teacher')), message)
 
 
+@routes.post('/admin/classes/<class_id:int>/enseignants')
 def teacher_assign(class_id):
     """Director of the class's school, admin: give the class one more teacher."""
     return teacher_change(class_id, classes.assign_teacher, _('Enseignant·e affecté·e.'))
 
 
+@routes.post('/admin/classes/<class_id:int>/enseignants/retirer')
 def teacher_remove(class_id):
     """Director of the class's school, admin: take a teacher off the class."""
     return teacher_change(class_id, classes.remove_teacher, _('Enseignant·e retiré·e de la classe.'))
 
 
+@routes.post('/admin/classes/<class_id:int>/droit-image')
 def class_consent(class_id):
     """Director of the class's school, admin: one image-rights answer for the ticked pupils."""
     value = field('consent')
@@ -141,6 +154,7 @@ def class_consent(class_id):
 
 # --- accounts ---------------------------------------------------------------------------------
 
+@routes.get('/admin/ecoles/<school_id:int>/comptes', 'accounts')
 def account_search(school_id):
     """Director of this school, admin: search the school's accounts (accents and case ignored)."""
     school = service.get_school(admin(), school_id)
@@ -149,6 +163,7 @@ def account_search(school_id):
     return page('admin/accounts.html', school=school, found=found, total=total, q=query, role=role)
 
 
+@routes.get('/admin/ecoles/<school_id:int>/comptes/nouveau')
 def account_new(school_id, errors=None, form=None):
     """Director of this school, admin: the form for a local account (a person no directory has)."""
     actor = admin()
@@ -158,6 +173,7 @@ def account_new(school_id, errors=None, form=None):
                 class_options=[(str(c.id), c.name) for c in classes.list_classes(school)])
 
 
+@routes.post('/admin/ecoles/<school_id:int>/comptes')
 def account_create(school_id):
     """Director of this school, admin: create the local account, then show its page."""
     actor = admin()
@@ -170,6 +186,7 @@ def account_create(school_id):
          url('admin.account', user_id=user.id))
 
 
+@routes.get('/admin/comptes/<user_id:int>', 'account')
 def account_page(user_id, errors=None, form=None):
     """Director of the account's school, admin: the account, its links, consent and recovery."""
     return page('admin/account.html', errors=errors or {}, form=form or {},
@@ -187,6 +204,7 @@ def account_action(user_id, action, message, form=None):
     done(message, url('admin.account', user_id=user_id))
 
 
+@routes.post('/admin/comptes/<user_id:int>')
 def account_edit(user_id):
     """Director of the account's school, admin: name and e-mail of a local account."""
     data = form_fields('first_name', 'last_name', 'email')
@@ -194,17 +212,20 @@ def account_edit(user_id):
                           _('Compte enregistré.'), data)
 
 
+@routes.post('/admin/comptes/<user_id:int>/desactiver')
 def account_disable(user_id):
     """Director of the account's school, admin: no more sign-in; open sessions end now."""
     return account_action(user_id, accounts.disable_account,
                           _('Compte désactivé ; ses sessions ouvertes sont fermées.'))
 
 
+@routes.post('/admin/comptes/<user_id:int>/reactiver')
 def account_enable(user_id):
     """Director of the account's school, admin: the account may sign in again."""
     return account_action(user_id, accounts.enable_account, _('Compte réactivé.'))
 
 
+@routes.post('/admin/comptes/<user_id:int>/liens')
 def link_add(user_id):
     """Director of the school, admin: link this guardian to a pupil, or this pupil to a guardian."""
     other, relation, legal = field('other'), field('relation'), checked('legal_authority')
@@ -212,12 +233,14 @@ def link_add(user_id):
                           _('Lien enregistré.'), {'other': other, 'relation': relation})
 
 
+@routes.post('/admin/comptes/<user_id:int>/liens/retirer')
 def link_remove(user_id):
     """Director of the school, admin: remove a guardian–pupil link."""
     return account_action(user_id, lambda a, u: accounts.unlink_accounts(a, u, field('other')),
                           _('Lien retiré.'))
 
 
+@routes.post('/admin/comptes/<user_id:int>/droit-image')
 def account_consent(user_id):
     """Director of the pupil's school, admin: the family's image-rights answer for this pupil."""
     return account_action(user_id, lambda a, u: accounts.set_consent(a, u, field('consent')),
@@ -237,16 +260,19 @@ def secret_action(user_id, issue, template, name):
     return secret_page(template, account=accounts.get_account(actor, user_id), **{name: secret})
 
 
+@routes.post('/admin/comptes/<user_id:int>/courrier')
 def letter(user_id):
     """Director of the account's school, admin: a new activation code on a letter to print."""
     return secret_action(user_id, accounts.reissue_code, 'admin/letter.html', 'code')
 
 
+@routes.post('/admin/comptes/<user_id:int>/mot-de-passe')
 def password(user_id):
     """Director of the account's school, admin: a one-time password, shown once."""
     return secret_action(user_id, accounts.one_time_password, 'admin/password.html', 'password')
 
 
+@routes.post('/admin/comptes/<user_id:int>/sessions')
 def sessions_revoke(user_id):
     """Director of the account's school, admin: sign the account out everywhere."""
     return account_action(user_id, accounts.revoke_all_sessions,
@@ -255,6 +281,7 @@ def sessions_revoke(user_id):
 
 # --- audit log --------------------------------------------------------------------------------
 
+@routes.get('/admin/journal', 'audit')
 def audit_log():
     """Director (events of their school), admin (every event): the audit log, filtered."""
     actor = admin()
@@ -270,29 +297,4 @@ def audit_log():
 
 def register(app):
     add_nav('/admin', _('Administration'), 'settings', ('director', 'admin'), order=90)
-    route = app.route
-    route('/admin', 'GET', index, name='admin.index')
-    route('/admin/ecoles', 'POST', school_create, name='admin.school_create')
-    route('/admin/ecoles/<school_id:int>', 'GET', school_page, name='admin.school')
-    route('/admin/ecoles/<school_id:int>/classes', 'POST', class_create, name='admin.class_create')
-    route('/admin/ecoles/<school_id:int>/comptes', 'GET', account_search, name='admin.accounts')
-    route('/admin/ecoles/<school_id:int>/comptes/nouveau', 'GET', account_new, name='admin.account_new')
-    route('/admin/ecoles/<school_id:int>/comptes', 'POST', account_create, name='admin.account_create')
-    route('/admin/classes/<class_id:int>', 'GET', class_page, name='admin.classroom')
-    route('/admin/classes/<class_id:int>', 'POST', class_update, name='admin.class_update')
-    route('/admin/classes/<class_id:int>/archiver', 'POST', class_archive, name='admin.class_archive')
-    route('/admin/classes/<class_id:int>/enseignants', 'POST', teacher_assign, name='admin.teacher_assign')
-    route('/admin/classes/<class_id:int>/enseignants/retirer', 'POST', teacher_remove,
-          name='admin.teacher_remove')
-    route('/admin/classes/<class_id:int>/droit-image', 'POST', class_consent, name='admin.class_consent')
-    route('/admin/comptes/<user_id:int>', 'GET', account_page, name='admin.account')
-    route('/admin/comptes/<user_id:int>', 'POST', account_edit, name='admin.account_edit')
-    route('/admin/comptes/<user_id:int>/desactiver', 'POST', account_disable, name='admin.account_disable')
-    route('/admin/comptes/<user_id:int>/reactiver', 'POST', account_enable, name='admin.account_enable')
-    route('/admin/comptes/<user_id:int>/liens', 'POST', link_add, name='admin.link_add')
-    route('/admin/comptes/<user_id:int>/liens/retirer', 'POST', link_remove, name='admin.link_remove')
-    route('/admin/comptes/<user_id:int>/droit-image', 'POST', account_consent, name='admin.account_consent')
-    route('/admin/comptes/<user_id:int>/courrier', 'POST', letter, name='admin.letter')
-    route('/admin/comptes/<user_id:int>/mot-de-passe', 'POST', password, name='admin.password')
-    route('/admin/comptes/<user_id:int>/sessions', 'POST', sessions_revoke, name='admin.sessions_revoke')
-    route('/admin/journal', 'GET', audit_log, name='admin.audit')
+    routes.install(app)
