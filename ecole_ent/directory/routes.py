@@ -12,9 +12,12 @@ from ..models import User
 from ..web.forms import field
 from ..web.guards import client_address, current_user, require_role, sign_in
 from ..web.render import add_nav, flash, public_url, render
+from ..web.routing import Routes
 from . import archive, cards, schedule, service
 
 ACTIONS = ('created', 'updated', 'moved', 'deactivated', 'reactivated', 'skipped', 'purged')
+
+routes = Routes('directory')
 
 
 def _config():
@@ -25,11 +28,13 @@ def _school(user):
     return found(user.school or service.default_school(), _('Aucune école.'))
 
 
+@routes.get('/annuaire')
 def index():
     school = _school(require_role('director', 'admin'))
     return render('directory/index.html', **service.overview(school, _config()))
 
 
+@routes.get('/annuaire/import/<run_id:int>', 'run')
 def run_detail(run_id):
     school = _school(require_role('director', 'admin'))
     run = service.get_run(school, run_id)
@@ -38,6 +43,7 @@ def run_detail(run_id):
                   action=action if action in ACTIONS else '', search=search, actions=ACTIONS)
 
 
+@routes.post('/annuaire/synchroniser')
 def sync_now():
     user = require_role('director', 'admin')
     ran, message = schedule.run_once(_config(), trigger='admin', actor=user)
@@ -45,6 +51,7 @@ def sync_now():
     redirect('/annuaire', 303)
 
 
+@routes.post('/annuaire/onde', 'onde')
 def onde_upload():
     user = require_role('director', 'admin')
     school = _school(user)
@@ -56,11 +63,13 @@ def onde_upload():
     return render('directory/result.html', outcome=outcome, school=school)
 
 
+@routes.get('/annuaire/cartes')
 def card_classes():
     user = require_role('teacher', 'director', 'admin')
     return render('directory/card_classes.html', classes=service.card_classes(user))
 
 
+@routes.get('/annuaire/classe/<class_id:int>')
 def classroom(class_id):
     user = require_role('teacher', 'director', 'admin')
     return render('directory/classroom.html', **service.class_cards(user, class_id))
@@ -71,6 +80,7 @@ def _secret():
     response.set_header('Cache-Control', 'no-store')
 
 
+@routes.post('/annuaire/classe/<class_id:int>/cartes', 'cards')
 def print_cards(class_id):
     user = require_role('teacher', 'director', 'admin')
     _secret()
@@ -81,6 +91,7 @@ def print_cards(class_id):
                          for p, t in issued])
 
 
+@routes.post('/annuaire/classe/<class_id:int>/lettres', 'letters')
 def print_letters(class_id):
     user = require_role('teacher', 'director', 'admin')
     page = service.class_cards(user, class_id)
@@ -89,6 +100,7 @@ def print_letters(class_id):
                   letters=cards.issue_letters(page['classroom'], user))
 
 
+@routes.post('/annuaire/personnel/lettres', 'staff_letters')
 def print_staff_letters():
     user = require_role('director', 'admin')
     _secret()
@@ -96,6 +108,7 @@ def print_staff_letters():
                   letters=cards.issue_staff_letters(_school(user), user))
 
 
+@routes.post('/annuaire/classe/<class_id:int>/eleve/<pupil_id:int>/revoquer')
 def revoke(pupil_id, class_id):
     user = require_role('teacher', 'director', 'admin')
     page = service.class_cards(user, class_id)
@@ -107,11 +120,13 @@ def revoke(pupil_id, class_id):
     redirect(f'/annuaire/classe/{class_id}', 303)
 
 
+@routes.get('/annuaire/archives')
 def archives():
     user = require_role('guardian')
     return render('directory/archives.html', children=archive.children(user))
 
 
+@routes.get('/annuaire/archives/<pupil_id:int>', 'archive', slow=True)    # builds a zip (see ecole_ent.lanes)
 def archive_download(pupil_id):
     """The zip, sent from its temporary file in chunks (bottle hands a file to waitress's
     file_wrapper, which closes it once sent); too many builds at once: a 503 to retry later."""
@@ -128,6 +143,7 @@ def archive_download(pupil_id):
     return data
 
 
+@routes.get('/carte')
 def card_form():
     token = request.query.getunicode('jeton', '')
     if token:
@@ -135,6 +151,7 @@ def card_form():
     return render('directory/card_login.html', errors={})
 
 
+@routes.post('/carte')
 def card_submit():
     return _card_sign_in(field('code'))
 
@@ -171,22 +188,5 @@ def register(app):
             order=80)
     add_nav('/annuaire', _('Annuaire'), 'printer', ('director', 'admin'), order=85)
     add_nav('/annuaire/archives', _('Archives de l’année'), 'photos', ('guardian',), order=88)
-    app.route('/annuaire/cartes', 'GET', card_classes, name='directory.card_classes')
-    app.route('/annuaire/archives', 'GET', archives, name='directory.archives')
-    app.route('/annuaire/archives/<pupil_id:int>', 'GET', archive_download,
-              name='directory.archive', slow=True)    # builds a zip (see ecole_ent.lanes)
-    app.route('/annuaire', 'GET', index, name='directory.index')
-    app.route('/annuaire/import/<run_id:int>', 'GET', run_detail, name='directory.run')
-    app.route('/annuaire/synchroniser', 'POST', sync_now, name='directory.sync_now')
-    app.route('/annuaire/onde', 'POST', onde_upload, name='directory.onde')
-    app.route('/annuaire/classe/<class_id:int>', 'GET', classroom, name='directory.classroom')
-    app.route('/annuaire/classe/<class_id:int>/cartes', 'POST', print_cards, name='directory.cards')
-    app.route('/annuaire/classe/<class_id:int>/lettres', 'POST', print_letters,
-              name='directory.letters')
-    app.route('/annuaire/classe/<class_id:int>/eleve/<pupil_id:int>/revoquer', 'POST', revoke,
-              name='directory.revoke')
-    app.route('/annuaire/personnel/lettres', 'POST', print_staff_letters,
-              name='directory.staff_letters')
-    app.route('/carte', 'GET', card_form, name='directory.card_form')
-    app.route('/carte', 'POST', card_submit, name='directory.card_submit')
+    routes.install(app)
 

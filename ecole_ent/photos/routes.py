@@ -11,12 +11,16 @@ from ..web.forms import checked, field, uploaded_files
 from ..web.files import send_jpeg
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
+from ..web.routing import Routes
 from . import files, service
 
 CACHE_FOREVER = 'private, max-age=31536000, immutable'   # a file's name is its content's hash
 SEND_BOUND_IN_PHOTOS = 10     # one send weighs at most ten maximal photos (many phone photos fit)
 
+routes = Routes('photos')
 
+
+@routes.get('/photos')
 def index():
     user = require_user()
     classes = service.overview(user)
@@ -25,6 +29,7 @@ def index():
     return render('photos/index.html', classes=classes)
 
 
+@routes.get('/classe/<class_id:int>/photos')
 def albums(class_id):
     user = require_user()
     classroom, items = service.list_albums(user, class_id)
@@ -33,6 +38,7 @@ def albums(class_id):
                   can_manage=service.can_manage(user, classroom))
 
 
+@routes.post('/classe/<class_id:int>/photos')
 def album_create(class_id):
     user = require_user()
     try:
@@ -44,6 +50,7 @@ def album_create(class_id):
     redirect(url('photos.album', album_id=album.id), 303)
 
 
+@routes.get('/photos/album/<album_id:int>')
 def album(album_id):
     user = require_user()
     album = service.get_album(user, album_id)
@@ -51,6 +58,7 @@ def album(album_id):
                   can_manage=service.can_manage(user, album.classroom))
 
 
+@routes.post('/photos/album/<album_id:int>/titre')
 def album_rename(album_id):
     try:
         service.rename_album(require_user(), album_id, field('title'))
@@ -59,6 +67,7 @@ def album_rename(album_id):
     redirect(url('photos.album', album_id=album_id), 303)
 
 
+@routes.post('/photos/album/<album_id:int>/supprimer')
 def album_delete(album_id):
     try:
         class_id = service.delete_album(require_user(), album_id, confirmed=checked('confirm'))
@@ -69,6 +78,7 @@ def album_delete(album_id):
     redirect(url('photos.albums', class_id=class_id), 303)
 
 
+@routes.post('/photos/album/<album_id:int>/envoi')
 def upload(album_id):
     user = require_user()
     album = service.get_album(user, album_id)
@@ -88,6 +98,7 @@ def upload(album_id):
     redirect(url('photos.album', album_id=album.id), 303)
 
 
+@routes.get('/photos/<photo_id:int>')
 def photo(photo_id):
     user = require_user()
     item = service.get_photo(user, photo_id)
@@ -99,6 +110,7 @@ def photo(photo_id):
                   tagged=service.tagged_pupil_ids(item) if manage else set())
 
 
+@routes.post('/photos/<photo_id:int>')
 def photo_update(photo_id):
     try:
         service.update_photo(require_user(), photo_id, field('caption'),
@@ -109,16 +121,19 @@ def photo_update(photo_id):
     redirect(url('photos.photo', photo_id=photo_id), 303)
 
 
+@routes.post('/photos/<photo_id:int>/supprimer')
 def photo_delete(photo_id):
     album_id = service.delete_photo(require_user(), photo_id)
     flash(_('Photo supprimée.'))
     redirect(url('photos.album', album_id=album_id), 303)
 
 
+@routes.get('/media/<digest:re:[0-9a-f]{64}>.jpg')
 def media(digest):
     return send_jpeg(files.media_path(require_user(), digest), digest, CACHE_FOREVER)
 
 
+@routes.get('/photos/album/<album_id:int>/album.zip', 'zip', slow=True)    # builds a zip (see ecole_ent.lanes)
 def album_zip(album_id):
     album, archive = files.album_zip(require_user(), album_id)
     response.content_type = 'application/zip'
@@ -145,16 +160,4 @@ def register(app):
     hooks.ARCHIVE_SECTION.add(files.archive_section)
     hooks.HOME_SECTION.add(home_section)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
-    app.route('/photos', 'GET', index, name='photos.index')
-    app.route('/classe/<class_id:int>/photos', 'GET', albums, name='photos.albums')
-    app.route('/classe/<class_id:int>/photos', 'POST', album_create, name='photos.album_create')
-    app.route('/photos/album/<album_id:int>', 'GET', album, name='photos.album')
-    app.route('/photos/album/<album_id:int>/titre', 'POST', album_rename, name='photos.album_rename')
-    app.route('/photos/album/<album_id:int>/supprimer', 'POST', album_delete, name='photos.album_delete')
-    app.route('/photos/album/<album_id:int>/envoi', 'POST', upload, name='photos.upload')
-    app.route('/photos/album/<album_id:int>/album.zip', 'GET', album_zip, name='photos.zip',
-              slow=True)                                # builds a zip (see ecole_ent.lanes)
-    app.route('/photos/<photo_id:int>', 'GET', photo, name='photos.photo')
-    app.route('/photos/<photo_id:int>', 'POST', photo_update, name='photos.photo_update')
-    app.route('/photos/<photo_id:int>/supprimer', 'POST', photo_delete, name='photos.photo_delete')
-    app.route('/media/<digest:re:[0-9a-f]{64}>.jpg', 'GET', media, name='photos.media')
+    routes.install(app)
