@@ -15,10 +15,13 @@ from ..web.files import send_jpeg
 from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, public_url, render, url
+from ..web.routing import Routes
 from . import access, markup, posting, public, reading, service
 from . import moderation as moderating     # `moderation` is the queue page's route below
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
+
+routes = Routes('blog')
 
 
 def _page():
@@ -49,6 +52,7 @@ def _context(**extra):
 
 # --- reading ----------------------------------------------------------------------------------------
 
+@routes.get('/blog')
 def index():
     classes = access.blog_classes(require_user())
     if len(classes) == 1:
@@ -56,6 +60,7 @@ def index():
     return render('blog/choose.html', classes=classes)
 
 
+@routes.get('/blog/classe/<class_id:int>')
 def classroom(class_id):
     user = require_user()
     room, role = access.get_class_blog(user, class_id)
@@ -68,6 +73,7 @@ def classroom(class_id):
         waiting=reading.waiting_count(room) if role == 'manager' else 0))
 
 
+@routes.get('/blog/article/<post_id:int>', 'post')
 def show(post_id):
     user = require_user()
     post, role = access.get_post_for(user, post_id)
@@ -83,35 +89,32 @@ def _show(user, post, role, errors=None, comment=''):
         attachment_url=lambda a: url('blog.attachment', attachment_id=a.id)))
 
 
+@routes.get('/blog/fichier/<attachment_id:int>')
 def attachment(attachment_id):
     return _send(posting.get_attachment_for(require_user(), attachment_id), 'private, max-age=86400')
 
 
 # --- writing ----------------------------------------------------------------------------------------
 
+@routes.get('/blog/classe/<class_id:int>/nouveau')
 def new(class_id):
     room, role = access.get_class_blog_to_write(require_user(), class_id)
     return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
                                                values={'visibility': 'families', 'when': 'now'}))
 
 
+@routes.post('/blog/classe/<class_id:int>/nouveau')
 def create(class_id):
     user = require_user()
     room, role = access.get_class_blog_to_write(user, class_id)
-    values = form_fields(*POST_FIELDS)
-    if field('action') == 'preview':
-        return render('blog/edit.html', **_context(classroom=room, role=role, post=None, values=values,
-                                                   preview=posting.preview(values)))
-    try:
-        post = posting.create_post(user, class_id, values, uploaded_files('attachments'))
-    except ValidationError as exc:
-        return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
-                                                   values=values, errors=exc.errors))
-    flash(_('Ton article est envoyé : l’enseignant va le lire avant de le publier.') if post.status == 'pending'
-          else _('Article programmé.') if post.is_scheduled else _('Article publié.'), 'success')
-    redirect(url('blog.post', post_id=post.id), 303)
+    return _submit(room, role, None,
+                   lambda values: posting.create_post(user, class_id, values, uploaded_files('attachments')),
+                   lambda post: (_('Ton article est envoyé : l’enseignant va le lire avant de le publier.')
+                                 if post.status == 'pending' else _('Article programmé.') if post.is_scheduled
+                                 else _('Article publié.')))
 
 
+@routes.get('/blog/article/<post_id:int>/modifier')
 def edit(post_id):
     post, role = access.get_post_to_edit(require_user(), post_id)
     local = service.to_local(post.publish_at) if post.is_scheduled else None
@@ -123,30 +126,44 @@ def edit(post_id):
                                                values=values))
 
 
+@routes.post('/blog/article/<post_id:int>/modifier')
 def update(post_id):
     user = require_user()
     post, role = access.get_post_to_edit(user, post_id)
+    return _submit(post.classroom, role, post,
+                   lambda values: posting.update_post(user, post_id, values, uploaded_files('attachments'),
+                                                      request.forms.getall('remove')),
+                   lambda saved: (_('Article envoyé à l’enseignant : il le lira avant de le publier.')
+                                  if saved.status == 'pending' else _('Article enregistré.')))
+
+
+def _submit(room, role, post, save, done):
+    """The editor sent, for a new post (post None) or an edited one: the preview button shows the
+    form again with the post as it will read; otherwise save(values) gives the saved post, and
+    done(saved) the message to show on its page; refused, the form shows again with its errors."""
     values = form_fields(*POST_FIELDS)
+
+    def form(**extra):
+        return render('blog/edit.html', **_context(classroom=room, role=role, post=post, values=values,
+                                                   **extra))
     if field('action') == 'preview':
-        return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
-                                                   values=values, preview=posting.preview(values)))
+        return form(preview=posting.preview(values))
     try:
-        post = posting.update_post(user, post_id, values, uploaded_files('attachments'),
-                                   request.forms.getall('remove'))
+        saved = save(values)
     except ValidationError as exc:
-        return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
-                                                   values=values, errors=exc.errors))
-    flash(_('Article envoyé à l’enseignant : il le lira avant de le publier.') if post.status == 'pending'
-          else _('Article enregistré.'), 'success')
-    redirect(url('blog.post', post_id=post.id), 303)
+        return form(errors=exc.errors)
+    flash(done(saved), 'success')
+    redirect(url('blog.post', post_id=saved.id), 303)
 
 
+@routes.post('/blog/article/<post_id:int>/supprimer')
 def delete(post_id):
     post = posting.delete_post(require_user(), post_id)
     flash(_('Article supprimé.'), 'success')
     redirect(url('blog.classroom', class_id=post.classroom_id), 303)
 
 
+@routes.post('/blog/article/<post_id:int>/commentaires')
 def comment(post_id):
     user = require_user()
     try:
@@ -161,6 +178,7 @@ def comment(post_id):
 
 # --- moderation -------------------------------------------------------------------------------------
 
+@routes.get('/blog/classe/<class_id:int>/moderation')
 def moderation(class_id):
     user = require_user()
     room, _role = access.get_class_blog(user, class_id)
@@ -186,28 +204,34 @@ def _moderate(action, item_id, done, *args):
     _back(done)
 
 
+@routes.post('/blog/article/<post_id:int>/valider', 'approve')
 def approve_post(post_id):
     _moderate(moderating.approve_post, post_id, _('Article publié.'))
 
 
+@routes.post('/blog/article/<post_id:int>/refuser', 'reject')
 def reject_post(post_id):
     _moderate(moderating.reject_post, post_id, _('Article refusé : son auteur voit la raison.'),
               field('reason'))
 
 
+@routes.post('/blog/commentaire/<comment_id:int>/valider')
 def approve_comment(comment_id):
     _moderate(moderating.approve_comment, comment_id, _('Commentaire publié.'))
 
 
+@routes.post('/blog/commentaire/<comment_id:int>/supprimer')
+def delete_comment(comment_id):
+    _moderate(moderating.delete_comment, comment_id, _('Commentaire supprimé.'))
+
+
+@routes.post('/blog/commentaire/<comment_id:int>/refuser')
 def reject_comment(comment_id):
     _moderate(moderating.reject_comment, comment_id, _('Commentaire refusé : son auteur voit la raison.'),
               field('reason'))
 
 
-def delete_comment(comment_id):
-    _moderate(moderating.delete_comment, comment_id, _('Commentaire supprimé.'))
-
-
+@routes.post('/blog/classe/<class_id:int>/reglages', 'settings')
 def blog_settings(class_id):
     moderating.set_comment_policy(require_user(), class_id, field('comment_policy'))
     flash(_('Règle des commentaires enregistrée.'), 'success')
@@ -216,6 +240,7 @@ def blog_settings(class_id):
 
 # --- public -----------------------------------------------------------------------------------------
 
+@routes.get('/public/<uai>/')
 def public_index(uai):
     school = public.public_school(uai)
     posts = public.public_posts(school, _page())
@@ -223,6 +248,13 @@ def public_index(uai):
         school=school, posts=posts))
 
 
+@routes.get('/public/<uai>')
+def public_index_slash(uai):
+    """The public page's address without its final slash: a permanent redirect to it."""
+    redirect(url('blog.public_index', uai=uai), 301)
+
+
+@routes.get('/public/<uai>/article/<post_id:int>')
 def public_post(uai, post_id):
     school = public.public_school(uai)
     post = public.get_public_post(school, post_id)
@@ -232,6 +264,7 @@ def public_post(uai, post_id):
         attachment_url=lambda a: url('blog.public_attachment', uai=school.uai, attachment_id=a.id)))
 
 
+@routes.get('/public/<uai>/atom.xml')
 def public_feed(uai):
     school = public.public_school(uai)
     posts = public.public_feed(school)
@@ -247,6 +280,7 @@ def public_feed(uai):
 PUBLIC_CACHE = 'no-cache'
 
 
+@routes.get('/public/<uai>/photo/<photo_id:int>/<size:re:display|thumb>.jpg')
 def public_photo(uai, photo_id, size):
     path, digest = public.get_public_photo_file(public.public_school(uai), photo_id, size)
     return send_jpeg(path, digest, PUBLIC_CACHE)
@@ -257,6 +291,7 @@ def _public_photo_url(school, base=''):
                                        size='display')
 
 
+@routes.get('/public/<uai>/fichier/<attachment_id:int>')
 def public_attachment(uai, attachment_id):
     school = public.public_school(uai)
     return _send(public.get_public_attachment(school, attachment_id), PUBLIC_CACHE)
@@ -294,31 +329,4 @@ def register(app):
     hooks.HOME_SECTION.add(home_section)
     hooks.ARCHIVE_SECTION.add(reading.archive_section)
     add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
-    app.route('/blog', 'GET', index, name='blog.index')
-    app.route('/blog/classe/<class_id:int>', 'GET', classroom, name='blog.classroom')
-    app.route('/blog/classe/<class_id:int>/nouveau', 'GET', new, name='blog.new')
-    app.route('/blog/classe/<class_id:int>/nouveau', 'POST', create, name='blog.create')
-    app.route('/blog/classe/<class_id:int>/moderation', 'GET', moderation, name='blog.moderation')
-    app.route('/blog/classe/<class_id:int>/reglages', 'POST', blog_settings, name='blog.settings')
-    app.route('/blog/article/<post_id:int>', 'GET', show, name='blog.post')
-    app.route('/blog/article/<post_id:int>/modifier', 'GET', edit, name='blog.edit')
-    app.route('/blog/article/<post_id:int>/modifier', 'POST', update, name='blog.update')
-    app.route('/blog/article/<post_id:int>/supprimer', 'POST', delete, name='blog.delete')
-    app.route('/blog/article/<post_id:int>/commentaires', 'POST', comment, name='blog.comment')
-    app.route('/blog/article/<post_id:int>/valider', 'POST', approve_post, name='blog.approve')
-    app.route('/blog/article/<post_id:int>/refuser', 'POST', reject_post, name='blog.reject')
-    app.route('/blog/commentaire/<comment_id:int>/valider', 'POST', approve_comment,
-              name='blog.approve_comment')
-    app.route('/blog/commentaire/<comment_id:int>/refuser', 'POST', reject_comment,
-              name='blog.reject_comment')
-    app.route('/blog/commentaire/<comment_id:int>/supprimer', 'POST', delete_comment,
-              name='blog.delete_comment')
-    app.route('/blog/fichier/<attachment_id:int>', 'GET', attachment, name='blog.attachment')
-    app.route('/public/<uai>/', 'GET', public_index, name='blog.public_index')
-    app.route('/public/<uai>', 'GET', lambda uai: redirect(url('blog.public_index', uai=uai), 301))
-    app.route('/public/<uai>/article/<post_id:int>', 'GET', public_post, name='blog.public_post')
-    app.route('/public/<uai>/atom.xml', 'GET', public_feed, name='blog.public_feed')
-    app.route('/public/<uai>/fichier/<attachment_id:int>', 'GET', public_attachment,
-              name='blog.public_attachment')
-    app.route('/public/<uai>/photo/<photo_id:int>/<size:re:display|thumb>.jpg', 'GET', public_photo,
-              name='blog.public_photo')
+    routes.install(app)
