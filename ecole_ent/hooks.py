@@ -11,9 +11,11 @@ Adding an extension point: declare it here, with its documentation, and call it 
 
 # The submodules a feature folder may have, and what each gives (features.modules(kind)).
 FEATURE_MODULES = {
-    'routes': 'register(app): adds the feature\'s routes (app.route(..., name="feature.action"); '
-              'a long GET joins the writes lane with slow=True, see lanes.py) and plugs into the '
-              'hooks below. Runs for every app built (tests, workers): adding twice is harmless.',
+    'routes': 'the feature\'s routes, each declared above its handler with web.routing.Routes '
+              '(@routes.get(path, "action"): the route "feature.action"; a long GET joins the '
+              'writes lane with slow=True, see lanes.py), and register(app), which plugs into the '
+              'hooks below and adds the routes with routes.install(app). Runs for every app built '
+              '(tests, workers): adding twice is harmless.',
     'commands': 'register(commands): adds the feature\'s CLI commands with commands.add() and '
                 'commands.group() (ecole_ent/cli.py); each handler calls one service function.',
     'options': 'imported for its side effect: config.register(Option(...), ...) adds the '
