@@ -26,7 +26,8 @@ def main():
         raise SystemExit('%s introuvable : construisez-le (pyinstaller --noconfirm installer/ecole-ent.spec)' % binary)
     size_mb = os.path.getsize(binary) / 2**20
     print('binary              %s' % binary)
-    print('version             %s' % subprocess.run([binary, '--version'], capture_output=True, text=True).stdout.strip())
+    version = subprocess.run([binary, '--version'], capture_output=True, text=True).stdout.strip()
+    print('version             %s' % version)
     print('size                %.1f MB   (target <= 45 MB)' % size_mb)
     print('cores               %d' % os.cpu_count())
 

@@ -13,8 +13,7 @@ import os
 import sys
 import tempfile
 
-from bench.common import (GUARDIAN, Server, demo_server, hello_command, load, serving_rss_mb,
-                          sign_in_cookie)
+from bench.common import GUARDIAN, Server, demo_server, hello_command, load, serving_rss_mb, sign_in_cookie
 
 
 def main():

@@ -10,7 +10,7 @@ import pathlib
 import threading
 
 import bottle
-from jinja2 import DictLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from waitress.server import create_server
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -215,8 +215,8 @@ def main():
             for width in (320, 375, 1280):
                 page = browser.new_page(viewport={'width': width, 'height': 800})
                 failed = []
-                page.on('requestfailed', lambda r: failed.append(r.url))
-                page.on('console', lambda msg: failed.append(msg.text) if msg.type == 'error' else None)
+                page.on('requestfailed', lambda r, failed=failed: failed.append(r.url))
+                page.on('console', lambda msg, failed=failed: failed.append(msg.text) if msg.type == 'error' else None)
                 page.goto('%s/page/%s' % (base, name))
                 page.screenshot(path=str(out / ('%s-%d.png' % (name, width))), full_page=True)
                 overflow = page.evaluate('document.documentElement.scrollWidth > window.innerWidth')

@@ -94,8 +94,8 @@ def main():
                         page.close()
                 page = contexts[key].new_page()
                 failed = []
-                page.on('requestfailed', lambda r: failed.append(r.url))
-                page.on('console', lambda m: failed.append(m.text) if m.type == 'error' else None)
+                page.on('requestfailed', lambda r, failed=failed: failed.append(r.url))
+                page.on('console', lambda m, failed=failed: failed.append(m.text) if m.type == 'error' else None)
                 page.goto(base + path)
                 overflow = page.evaluate('document.documentElement.scrollWidth > window.innerWidth')
                 violations = []

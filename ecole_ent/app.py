@@ -9,7 +9,8 @@ from . import __version__, db, features, hooks, numbers, runtime
 from .errors import Forbidden, NotFound, ValidationError
 from .i18n import _
 from .paths import resource_dir
-from .web import access_log, guards, render as web_render
+from .web import access_log, guards
+from .web import render as web_render
 
 logger = logging.getLogger(__name__)
 

@@ -42,7 +42,7 @@ def make_database(url, pool_size=10):
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type='IMMEDIATE',
                               timeout=10, check_same_thread=False)
     if scheme in ('postgresql', 'postgres'):
-        from playhouse.db_url import connect     # imported here: it loads psycopg2 and more
+        from playhouse.db_url import connect  # imported here: it loads psycopg2 and more
         url = url.replace(scheme + '://', 'postgresql+pool://', 1)
         return connect(url, max_connections=pool_size, stale_timeout=300, timeout=10)
     raise ValueError(f'base de données non prise en charge : {scheme or url!r} '

@@ -22,10 +22,10 @@ import threading
 import time
 
 import waitress.server
+from bottle import HTTPError
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.task import ThreadedTaskDispatcher
-from bottle import HTTPError
 
 QUICK_METHODS = ('GET', 'HEAD')
 HEADER_TIMEOUT = 15          # seconds a connection has to send a request's headers

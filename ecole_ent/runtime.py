@@ -2,7 +2,8 @@
 import logging
 from pathlib import Path
 
-from . import config as configuration, db, features, migrations, security
+from . import config as configuration
+from . import db, features, migrations, security
 
 logger = logging.getLogger(__name__)
 DATA_SUBDIRS = ('media', 'backups', 'logs')

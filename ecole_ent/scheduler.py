@@ -36,10 +36,10 @@ import os
 import socket
 import threading
 import traceback
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable, Union
 
 from . import db, features
 from .errors import EcoleError, found
@@ -56,7 +56,7 @@ HISTORY_DAYS = 30
 @dataclass
 class Job:
     name: str
-    every: Union[int, Callable]  # seconds, or a function of the configuration returning seconds
+    every: int | Callable  # seconds, or a function of the configuration returning seconds
     function: Callable
     help: str = ''
     timeout: int = 3600          # a run older than this is presumed dead

@@ -5,8 +5,8 @@ secrets (session ids, activation codes, QR tokens) are stored as HMAC-SHA256 key
 installation's secret: they cannot be brute-forced, so a fast hash is safe and keeps imports fast.
 """
 import hashlib
-import ipaddress
 import hmac
+import ipaddress
 import secrets
 
 from argon2 import PasswordHasher

@@ -10,6 +10,7 @@ server uses more than one core (Python runs one thread at a time); SQLite serves
 readers run beside the one writer, every write transaction begins IMMEDIATE and waits its turn, and
 what processes share (sessions, throttling, the scheduler's leases) lives in the database.
 """
+import contextlib
 import ctypes
 import gc
 import logging
@@ -19,7 +20,8 @@ import signal
 import socket
 import time
 
-from . import app as webapp, db, lanes, runtime, scheduler
+from . import app as webapp
+from . import db, lanes, runtime, scheduler
 from .web import access_log
 
 logger = logging.getLogger(__name__)
@@ -225,10 +227,8 @@ class Supervisor:
 
     def stop_children(self):
         for pid in self.children:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         deadline = time.monotonic() + STOP_TIMEOUT
         while self.children and time.monotonic() < deadline:
             try:

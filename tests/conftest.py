@@ -14,7 +14,8 @@ import webtest
 from peewee import IntegrityError
 from PIL import Image
 
-from ecole_ent import db, demo as demo_school, runtime
+from ecole_ent import db, runtime
+from ecole_ent import demo as demo_school
 from ecole_ent.app import create_app
 from ecole_ent.models import Classroom, GuardianLink, User
 
@@ -357,7 +358,8 @@ def scene(demo, demo_app):
     """A class album with three photos (photos and the blog's public page use it): one showing
     only pupils with consent, one tagging a pupil whose consent is refused, one tagging a pupil
     whose consent is unknown; and the people around."""
-    from ecole_ent.accounts import membership, service as accounts
+    from ecole_ent.accounts import membership
+    from ecole_ent.accounts import service as accounts
     from ecole_ent.photos import service
     teacher = demo.teacher                                   # julien.roux teaches CP-CE1
     classroom = Classroom.get(Classroom.name == 'CP-CE1')
@@ -434,6 +436,7 @@ def real_server(config, application):
     """`application` on a real waitress on a free loopback port, built by server.listen as
     `serve` builds it (lanes, trusted proxy, limits); yields its base URL, then stops it."""
     import threading
+
     from ecole_ent import server as ecole_server
     srv = ecole_server.listen(config, application, host='127.0.0.1', port=0)
     thread = threading.Thread(target=srv.run, daemon=True)

@@ -30,8 +30,8 @@ def seeded(tmp_path):
     ecole(data, 'demo')
     yield data
     if PG_URL:
-        from tests.conftest import reset_postgres
         from ecole_ent import db
+        from tests.conftest import reset_postgres
         db.init_db(PG_URL)
         reset_postgres()
 
@@ -48,6 +48,7 @@ def test_version_and_help():
 
 def test_version_names_the_libraries_in_use_one_per_line():
     from importlib.metadata import version
+
     from ecole_ent import __version__
     result = subprocess.run([sys.executable, '-m', 'ecole_ent', '--version'], capture_output=True,
                             text=True, cwd=ROOT)
@@ -183,6 +184,7 @@ def test_commands_fail_with_exit_2_on_usage_errors(tmp_path):
 
 def test_every_option_names_its_environment_variable():
     import argparse
+
     from ecole_ent.cli import build_parser
 
     def walk(parser, path):

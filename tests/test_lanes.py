@@ -9,7 +9,8 @@ import time
 import bottle
 import pytest
 
-from ecole_ent import lanes, server as server_module
+from ecole_ent import lanes
+from ecole_ent import server as server_module
 
 BIG = 64 * 2**16      # bytes: 64 chunks of 64 kB, far above the watermark set below
 
@@ -107,7 +108,7 @@ def test_a_client_trickling_its_headers_is_closed_and_keeps_nobody_out(served):
             closed += trickler.recv(100) == b''
         except (ConnectionResetError, BrokenPipeError):    # closed by the server, too
             closed += 1
-        except socket.timeout:
+        except TimeoutError:
             pass
         trickler.close()
     assert closed == len(tricklers)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ecole_ent import config as configuration, features
+from ecole_ent import config as configuration
+from ecole_ent import features
 from ecole_ent.accounts import setup
 from ecole_ent.errors import ValidationError
 from ecole_ent.models import School

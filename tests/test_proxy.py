@@ -67,8 +67,9 @@ def behind_proxy(tmp_path, demo_template, request):
     servers = []
 
     def build(seeded=True, **options):
-        from ecole_ent import demo, runtime
         import shutil
+
+        from ecole_ent import demo, runtime
         config = make_config(tmp_path / f'data{len(servers)}', **options)
         if seeded and demo_template:
             shutil.copy(demo_template, config.data_dir / 'ecole.db')

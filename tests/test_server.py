@@ -3,12 +3,12 @@ pages, health, concurrent writes."""
 import http.cookiejar
 import json
 import re
-import threading
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from ecole_ent.models import LoginSession, User
 
 

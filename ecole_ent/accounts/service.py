@@ -8,8 +8,20 @@ from .. import audit, runtime, security
 from ..db import instance, prepared, write_soon, writing
 from ..errors import ValidationError, found
 from ..i18n import _
-from ..models import (CONSENTS, ROLES, Classroom, Enrolment, GuardianLink, LoginSession, School,
-                      SchoolYear, Teaching, Throttle, User, now)
+from ..models import (
+    CONSENTS,
+    ROLES,
+    Classroom,
+    Enrolment,
+    GuardianLink,
+    LoginSession,
+    School,
+    SchoolYear,
+    Teaching,
+    Throttle,
+    User,
+    now,
+)
 from .membership import current_classes_of  # noqa: F401  (admin asks it here)
 
 SESSION_REFRESH = timedelta(minutes=5)     # sliding expiry written at most this often

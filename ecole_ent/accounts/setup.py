@@ -5,7 +5,8 @@ import configparser
 import os
 import re
 
-from .. import audit, config as configuration, runtime, security
+from .. import audit, runtime, security
+from .. import config as configuration
 from ..db import writing
 from ..errors import Forbidden, ValidationError
 from ..i18n import _

@@ -14,8 +14,7 @@ from ..accounts.logins import base_login, fold, unique_login
 from ..db import writing
 from ..errors import Forbidden, ValidationError, found
 from ..i18n import _
-from ..models import (CONSENTS, Classroom, Enrolment, GuardianLink, School, SchoolYear, Teaching,
-                      User, now)
+from ..models import CONSENTS, Classroom, Enrolment, GuardianLink, School, SchoolYear, Teaching, User, now
 from ..numbers import as_id
 from .classes import list_classes
 from .service import administers, require_school_admin

@@ -6,7 +6,8 @@
   staff    school staff attached to the class (ATSEM): reads
 A post a user may not read is reported as missing (NotFound), so its existence does not leak.
 """
-from ..accounts import membership, service as accounts
+from ..accounts import membership
+from ..accounts import service as accounts
 from ..db import prepared
 from ..errors import Forbidden, NotFound, found
 from ..i18n import _

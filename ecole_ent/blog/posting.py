@@ -2,7 +2,8 @@
 attachments (PDF and audio files, stored by content hash), and comments under the blog's policy.
 Who may write is decided by access.py."""
 import os
-from datetime import datetime, time as dtime
+from datetime import datetime
+from datetime import time as dtime
 
 from markupsafe import Markup
 

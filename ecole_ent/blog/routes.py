@@ -4,10 +4,11 @@ from urllib.parse import quote
 
 from bottle import redirect, request, response, static_file
 
+from .. import hooks
 from ..accounts import membership
 from ..errors import ValidationError
-from .. import hooks
-from ..home import service as home, visits
+from ..home import service as home
+from ..home import visits
 from ..i18n import _, ngettext
 from ..numbers import page_number
 from ..text import strip_accents
@@ -17,7 +18,7 @@ from ..web.guards import require_user
 from ..web.render import add_nav, flash, public_url, render, url
 from ..web.routing import Routes
 from . import access, markup, posting, public, reading, service
-from . import moderation as moderating     # `moderation` is the queue page's route below
+from . import moderation as moderating  # `moderation` is the queue page's route below
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
 

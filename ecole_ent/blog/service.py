@@ -4,7 +4,7 @@ visit", a post's body), posting.py (posts, comments, attachments), moderation.py
 approving and refusing) and public.py (the public page and feed). Plain functions, no bottle.
 """
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from .. import runtime
@@ -33,8 +33,8 @@ def to_local(moment):
     """Naive UTC -> naive local time of the school, for display."""
     if moment is None:
         return None
-    return moment.replace(tzinfo=timezone.utc).astimezone(settings().zone).replace(tzinfo=None)
+    return moment.replace(tzinfo=UTC).astimezone(settings().zone).replace(tzinfo=None)
 
 
 def from_local(moment):
-    return moment.replace(tzinfo=settings().zone).astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(tzinfo=settings().zone).astimezone(UTC).replace(tzinfo=None)

@@ -18,10 +18,8 @@ from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml import ElementTree as SafeET
 
 from ..i18n import _
-from .records import (ClassRef, Feed, FeedError, GuardianLink, Issue, Person, Request,
-                      School)
-from .text import (clean, decode_strict, html_entities_to_xml, parse_date, repair_order,
-                   xml_encoding)
+from .records import ClassRef, Feed, FeedError, GuardianLink, Issue, Person, Request, School
+from .text import clean, decode_strict, html_entities_to_xml, parse_date, repair_order, xml_encoding
 
 SOURCE = 'aaf1d'
 FILE_NAME = re.compile(

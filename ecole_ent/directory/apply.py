@@ -22,8 +22,8 @@ from ..i18n import _
 from ..models import Classroom, School, User
 from ..models.directory import DirectoryRecord, SourceStructure, SyncRun
 from .plan import Options, plan_changes
-from .writer import Writer
 from .records import Account, FeedError, Person, Snapshot
+from .writer import Writer
 
 logger = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ import zipfile
 
 from .. import hooks
 from ..accounts import service as accounts
+from ..accounts.logins import fold
 from ..errors import EcoleError, Forbidden
 from ..i18n import _
 from ..models import Classroom, SchoolYear
-from ..accounts.logins import fold
 
 # Already compressed: deflating them again costs CPU for nothing, so they are stored as they are.
 STORED_SUFFIXES = ('.jpg', '.jpeg', '.png', '.gif', '.webp', '.pdf', '.mp3', '.m4a', '.ogg',

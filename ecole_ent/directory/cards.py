@@ -9,7 +9,8 @@ through the accounts service for each adult who has not activated yet.
 
 
 from .. import audit, security
-from ..accounts import membership, service as accounts
+from ..accounts import membership
+from ..accounts import service as accounts
 from ..db import writing
 from ..errors import Forbidden
 from ..i18n import _
@@ -26,7 +27,7 @@ def printable(token):
 
 def qr_svg(text):
     """An inline SVG QR code (segno), scaled for a printed card."""
-    import segno    # loaded when cards are printed, not by every server start (1.2 MB)
+    import segno  # loaded when cards are printed, not by every server start (1.2 MB)
     return segno.make(text, error='m').svg_inline(scale=4, dark='#000', light='#fff')
 
 

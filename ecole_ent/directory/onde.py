@@ -18,6 +18,7 @@ child that matches no pupil is reported. Values such as ``=1+1`` are imported ve
 formula injection is a concern of CSV exports, not of imports.
 """
 import csv
+import functools
 import hashlib
 import io
 import re
@@ -203,7 +204,7 @@ def _pupils(table, uai, feed):
     pupils = {}
     for line, cells in table.rows:
         where = table.where(line)
-        get = lambda column: table.get(cells, column, line=line)  # noqa: E731
+        get = functools.partial(table.get, cells, line=line)
         birth_name, usage_name, first_name = get('birth_name'), get('usage_name'), get('first_name')
         try:
             birth_date = parse_date(get('birth_date'))

@@ -9,7 +9,6 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
-
 ROLES = ('pupil', 'guardian', 'teacher', 'director', 'staff')
 SOURCES = ('aaf1d', 'onde', 'ldap')
 ACTIONS = ('created', 'updated', 'moved', 'deactivated', 'reactivated', 'unchanged', 'skipped')

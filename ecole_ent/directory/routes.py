@@ -4,9 +4,8 @@ import tempfile
 
 from bottle import redirect, request, response
 
-from ..errors import Forbidden, NotFound, found
 from .. import hooks
-from ..home import service as home
+from ..errors import Forbidden, NotFound, found
 from ..i18n import _
 from ..models import User
 from ..web.forms import field

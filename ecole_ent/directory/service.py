@@ -6,13 +6,14 @@ apply.sync() (plan, then apply or refuse). No bottle here.
 import json
 from pathlib import Path
 
-from ..accounts import membership, service as accounts
+from ..accounts import membership
+from ..accounts import service as accounts
 from ..db import writing
 from ..errors import Forbidden, found
+from ..i18n import _
 from ..models import Classroom, School, User
 from ..models.directory import SyncLine, SyncRun
 from . import aaf1d, apply, cards, onde
-from ..i18n import _
 from .records import FeedError
 
 
@@ -160,7 +161,7 @@ def default_school():
 
 def overview(school, config):
     """What the directory page shows: configured source, lease state, last runs."""
-    from . import schedule            # schedule imports this module
+    from . import schedule  # schedule imports this module
     source = config['directory.source']
     return {'school': school, 'runs': runs(school), 'failure': SyncRun.last_failure(school),
             'source': source if source in FETCHED else None, 'onde': source == 'onde',

@@ -12,6 +12,7 @@ where we refuse it: a value we cannot read one way is not guessed at. What we ne
 lines; ftfy would be one more dependency (with wcwidth) for a different rule.
 """
 import codecs
+import contextlib
 import datetime
 import html.entities
 import re
@@ -32,10 +33,8 @@ def _continuation_chars():
     chars = set()
     for byte in range(0x80, 0xC0):
         for encoding in ('latin-1', 'cp1252', 'iso8859_15'):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes([byte]).decode(encoding))
-            except UnicodeDecodeError:
-                pass
     return ''.join(sorted(chars))
 
 

@@ -4,10 +4,9 @@ accounts, and one SyncLine per person who changed."""
 import json
 from datetime import timedelta
 
-
 from ..accounts import service as accounts
 from ..i18n import _
-from ..models import Classroom, Enrolment, GuardianLink, NIVEAUX, Teaching, User, now
+from ..models import NIVEAUX, Classroom, Enrolment, GuardianLink, Teaching, User, now
 from ..models.directory import DirectoryRecord, SourceStructure, SyncLine
 
 CONSENT = {True: 'granted', False: 'refused'}

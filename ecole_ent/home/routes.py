@@ -1,9 +1,9 @@
 """Homes. `/`: every signed-in user, their role's home. `/classe/<id>`: members of the class
 (its pupils, their guardians, its teachers), the school's director, the admin; others get 403.
 `/ecole`: directors (their school) and the admin."""
-from ..web.guards import require_role, require_user
 from ..i18n import _
 from ..models import ROLES
+from ..web.guards import require_role, require_user
 from ..web.render import add_nav, render
 from ..web.routing import Routes
 from . import service

@@ -5,9 +5,9 @@ from typing import NamedTuple
 from peewee import fn
 
 from .. import hooks
-from ..accounts import membership, service as accounts
+from ..accounts import membership
+from ..accounts import service as accounts
 from ..models import Classroom, Enrolment, School, SchoolYear, User
-
 
 
 class Link(NamedTuple):

@@ -128,7 +128,7 @@ def _write_archive(path, data_dir, snapshot, version, reason):
                     _add_file(tar, full, 'files/' + filename, files)
             manifest = {
                 'format': archive.FORMAT,
-                'created_at': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds'),
+                'created_at': datetime.datetime.now(datetime.UTC).isoformat(timespec='seconds'),
                 'app_version': __version__,
                 'schema_version': version,
                 'reason': reason,

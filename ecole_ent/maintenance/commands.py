@@ -14,7 +14,8 @@ def say(message):
 def cmd_backup(args, ctx):
     result = service.make_backup(ctx.config, dest=args.dest)
     print(result.path)
-    say(_('Sauvegarde écrite et vérifiée : %s (%d fichiers, %.1f Mo)') % (result.path, result.files, result.size / 2**20))
+    say(_('Sauvegarde écrite et vérifiée : %s (%d fichiers, %.1f Mo)')
+        % (result.path, result.files, result.size / 2**20))
     for copy in result.copies:
         say(_('Copie vérifiée : %s') % copy)
     if result.copy_error:

@@ -6,7 +6,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import config as configuration, migrations
+from .. import config as configuration
+from .. import migrations
 from ..config import ConfigError
 from ..i18n import _
 

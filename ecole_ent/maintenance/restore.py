@@ -15,6 +15,7 @@ from ecole_ent.i18n import _
 from ecole_ent.maintenance import archive
 from ecole_ent.maintenance.errors import BackupError
 
+
 @contextmanager
 def instance_lock(data_dir, before):
     """Holds the data folder's lock (an flock on the folder itself, so no file is left behind):

@@ -1,5 +1,6 @@
 """The maintenance feature has no page of its own: it adds the backups' state to /healthz."""
-from ecole_ent import app as webapp, hooks
+from ecole_ent import app as webapp
+from ecole_ent import hooks
 from ecole_ent.maintenance import health
 
 

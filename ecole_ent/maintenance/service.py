@@ -5,8 +5,8 @@ import os
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
-from ecole_ent.maintenance import backup, restore
 from ecole_ent.i18n import _
+from ecole_ent.maintenance import backup, restore
 from ecole_ent.maintenance.errors import BackupError
 
 logger = logging.getLogger(__name__)

@@ -51,7 +51,8 @@ _HEIF_BRANDS = (b'heic', b'heix', b'hevc', b'hevx', b'heim', b'heis', b'mif1', b
 
 MESSAGES = {
     'media.not_image': "Ce fichier n'est pas une image (seules les photos JPEG, PNG, GIF, WebP{heic} sont acceptées).",
-    'media.unsupported_format': "Format d'image non pris en charge ({format}) : envoyez une photo JPEG, PNG, GIF, WebP{heic}.",
+    'media.unsupported_format': "Format d'image non pris en charge ({format}) : "
+                                "envoyez une photo JPEG, PNG, GIF, WebP{heic}.",
     'media.heic_unavailable': "Les photos HEIC (iPhone) ne sont pas prises en charge sur ce serveur : "
                               "réglez l'iPhone sur « Le plus compatible » (JPEG) ou envoyez la photo par partage.",
     'media.truncated': "L'image est incomplète ou abîmée (fichier tronqué) : renvoyez-la.",

@@ -5,14 +5,14 @@ This module is frozen like a released step: a step released with one of these na
 same schema forever, so never change what a name here returns (its columns, its Meta, its
 default); when a later step needs something else, add a new name beside the old one.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from peewee import DateTimeField, Model
 
 
 def now():
     """The default of created_at and updated_at: naive UTC, as the models store it."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def base(db):

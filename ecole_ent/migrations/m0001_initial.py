@@ -2,8 +2,7 @@
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField)
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .frozen import base, now
 

@@ -1,6 +1,20 @@
 """All models, re-exported; ALL_MODELS in dependency order (features append theirs)."""
-from .accounts import (CONSENTS, NIVEAUX, ROLES, STATUSES, AuditEvent, Classroom, Enrolment,
-                       GuardianLink, LoginSession, School, SchoolYear, Teaching, Throttle, User)
+from .accounts import (
+                       CONSENTS,
+                       NIVEAUX,
+                       ROLES,
+                       STATUSES,
+                       AuditEvent,
+                       Classroom,
+                       Enrolment,
+                       GuardianLink,
+                       LoginSession,
+                       School,
+                       SchoolYear,
+                       Teaching,
+                       Throttle,
+                       User,
+)
 from .base import BaseModel, now
 from .blog import Attachment, Blog, Comment, Post
 from .directory import DirectoryRecord, PupilCard, SourceStructure, SyncLine, SyncRun

@@ -2,8 +2,7 @@
 import functools
 from time import monotonic
 
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
-                    TextField, Value)
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField, Value
 
 from .base import BaseModel, now
 

@@ -1,5 +1,5 @@
 """BaseModel bound to the one database proxy; timestamps in naive UTC."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from peewee import DateTimeField, Model
 
@@ -7,7 +7,7 @@ from ..db import database
 
 
 def now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class BaseModel(Model):

@@ -2,13 +2,13 @@
 photo and media file the image-rights rule (service.visible_photos); files are served only here."""
 from bottle import HTTPError, redirect, request, response
 
+from .. import hooks
 from ..accounts import service as accounts
 from ..errors import ValidationError
-from .. import hooks
 from ..home import service as home
 from ..i18n import _, ngettext
-from ..web.forms import checked, field, uploaded_files
 from ..web.files import send_jpeg
+from ..web.forms import checked, field, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from ..web.routing import Routes
@@ -156,7 +156,6 @@ def home_section(user, context):
 
 
 def register(app):
-    from ..directory import archive  # the guardian's year archive holds their photos
     hooks.ARCHIVE_SECTION.add(files.archive_section)
     hooks.HOME_SECTION.add(home_section)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)

@@ -8,14 +8,15 @@ every request from the pupils' current consent, so a change applies at once. Tea
 class, its school's director and the admin manage albums (membership.teaches).
 """
 import re
-from dataclasses import dataclass
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import JOIN, SQL, IntegrityError, Value, fn
 
 from .. import audit, runtime
-from ..accounts import membership, service as accounts
+from ..accounts import membership
+from ..accounts import service as accounts
 from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..home import visits

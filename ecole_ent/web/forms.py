@@ -7,6 +7,8 @@ Here bottle's own parser runs with other limits: a part over PART_IN_MEMORY byte
 temporary file, so any number of small files fits (up to MAX_PARTS parts and the size limits of
 the server and of each route) while the parts kept in memory stay under about 1.6 MB.
 """
+import contextlib
+
 import bottle
 from bottle import FileUpload, FormsDict, HTTPError, MultipartError, request, tonat
 
@@ -55,10 +57,8 @@ def uploaded_files(name):
     _parse_multipart()
     for upload in request.files.getall(name):
         raw = upload.raw_filename or ''
-        try:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             raw = raw.encode('latin-1').decode('utf-8')
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
         found.append((raw, upload.file))
     return found
 

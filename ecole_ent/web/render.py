@@ -163,7 +163,7 @@ def public_url():
 
 
 def render(template, **context):
-    from .forms import csrf_token   # late import: forms needs guards which needs render
+    from .forms import csrf_token  # late import: forms needs guards which needs render
     from .guards import current_user
     user = current_user()
     context.setdefault('errors', {})

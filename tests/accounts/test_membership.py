@@ -2,7 +2,8 @@
 proof that blog, photos, home and directory ask it rather than deciding on their own."""
 import pytest
 
-from ecole_ent.accounts import membership, service as accounts
+from ecole_ent.accounts import membership
+from ecole_ent.accounts import service as accounts
 from ecole_ent.models import Classroom, GuardianLink
 from tests.conftest import Client, redirected_to
 

@@ -64,7 +64,8 @@ def test_the_director_of_school_a_gets_403_on_everything_of_school_b(demo, schoo
         assert 'Tom' not in response.text and 'CM2 Port' not in response.text
     else:
         client.post(fill(path, ids), {'csrf_token': client.csrf('/'), 'name': 'X', 'consent': 'granted',
-                                      'other': 'gaelle.port', 'teacher': 'tina.port', 'eleve-%d' % school_b.pupil.id: '1',
+                                      'other': 'gaelle.port', 'teacher': 'tina.port',
+                                      'eleve-%d' % school_b.pupil.id: '1',
                                       'first_name': 'X', 'last_name': 'Y', 'role': 'guardian'}, status=403)
     assert admin_events() == before
     owner = signed_in(school_b.director)        # what A was refused is B's own director's to use
@@ -76,7 +77,8 @@ def test_the_director_of_school_a_gets_403_on_everything_of_school_b(demo, schoo
 
 def test_a_director_lands_on_their_school_and_the_admin_sees_every_school(demo, school_b, signed_in):
     response = signed_in(demo.director).get('/admin')
-    assert response.status_int == 303 and response.headers['Location'].endswith(f'/admin/ecoles/{demo.director.school_id}')
+    assert response.status_int == 303
+    assert response.headers['Location'].endswith(f'/admin/ecoles/{demo.director.school_id}')
     page = text_of(signed_in(demo.admin).get('/admin'))
     assert 'École des Mimosas' in page and 'École du Port' in page and 'Ajouter une école' in page
 

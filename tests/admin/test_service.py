@@ -1,14 +1,15 @@
-"""The admin services (schools, classes, accounts) on a real database: every action, its audit event, and every refusal."""
+"""The admin services (schools, classes, accounts) on a real database: every action, its audit
+event, and every refusal."""
 from datetime import timedelta
 
 import pytest
 
 from ecole_ent import security
 from ecole_ent.accounts import service as accounts
-from ecole_ent.admin import accounts as admin_accounts, classes, service
+from ecole_ent.admin import accounts as admin_accounts
+from ecole_ent.admin import classes, service
 from ecole_ent.errors import Forbidden, NotFound, ValidationError
-from ecole_ent.models import (AuditEvent, Classroom, Enrolment, GuardianLink, LoginSession, School,
-                              Teaching, User, now)
+from ecole_ent.models import AuditEvent, Classroom, Enrolment, GuardianLink, LoginSession, School, Teaching, User, now
 
 
 def events(action):
@@ -97,7 +98,8 @@ def test_a_local_account_gets_a_login_from_its_name_and_waits_for_activation(dem
     user = admin_accounts.create_account(demo.director, demo.director.school,
                                   {'first_name': 'Zoé', 'last_name': "L'Hermitte-Œuvrard", 'role': 'guardian',
                                    'email': 'zoe@example.org'})
-    assert (user.login, user.source, user.status, user.roles) == ('zoe.lhermitte-oeuvrard', 'local', 'pending', 'guardian')
+    assert (user.login, user.source, user.status, user.roles) == (
+        'zoe.lhermitte-oeuvrard', 'local', 'pending', 'guardian')
     assert user.school_id == demo.director.school_id and user.password_hash is None
     again = admin_accounts.create_account(demo.director, demo.director.school,
                                    {'first_name': 'Zoe', 'last_name': 'Lhermitte-Oeuvrard', 'role': 'staff'})
@@ -193,14 +195,16 @@ def test_a_director_cannot_disable_themselves(demo):
 def test_search_ignores_accents_case_and_word_order(demo, query, expected):
     found, total = admin_accounts.search_accounts(demo.director.school, query)
     assert expected in [u.login for u in found] and total == len(found)
-    assert all(admin_accounts.folded(query).split()[0] in admin_accounts.folded(f'{u.first_name} {u.last_name} {u.login}')
+    assert all(admin_accounts.folded(query).split()[0]
+               in admin_accounts.folded(f'{u.first_name} {u.last_name} {u.login}')
                for u in found)
 
 
 def test_search_finds_names_with_ligatures_and_apostrophes_and_filters_by_role(demo):
     admin_accounts.create_account(None, demo.director.school,
                            {'first_name': 'Chloé', 'last_name': "D'Œuvrard", 'role': 'guardian'})
-    assert [u.login for u in admin_accounts.search_accounts(demo.director.school, "d'oeuvrard")[0]] == ['chloe.doeuvrard']
+    found = admin_accounts.search_accounts(demo.director.school, "d'oeuvrard")[0]
+    assert [u.login for u in found] == ['chloe.doeuvrard']
     assert [u.login for u in admin_accounts.search_accounts(demo.director.school, 'DŒUVRARD')[0]] == ['chloe.doeuvrard']
     staff, _total = admin_accounts.search_accounts(demo.director.school, '', 'staff')
     assert [u.login for u in staff] == ['nadia.belkacem']
@@ -222,11 +226,13 @@ def test_link_and_unlink_a_guardian_with_relation_and_legal_authority(demo):
     grandmother, pupil = new_guardian(demo), accounts.pupils_of(cp(demo))[0]
     admin_accounts.link_guardian(demo.director, grandmother, pupil, 'grandparent', False)
     link = GuardianLink.get(GuardianLink.guardian == grandmother)
-    assert (link.pupil_id, link.relation, link.legal_authority, link.source) == (pupil.id, 'grandparent', False, 'local')
+    assert (link.pupil_id, link.relation, link.legal_authority, link.source) == (
+        pupil.id, 'grandparent', False, 'local')
     assert [p.id for p, _c in accounts.children_of(grandmother)] == [pupil.id]
     page = admin_accounts.account_page(demo.director, pupil.id)
-    assert grandmother.id in [l.guardian.id for l in page['guardian_links']]
-    assert [l.pupil.id for l in admin_accounts.account_page(demo.director, grandmother.id)['child_links']] == [pupil.id]
+    assert grandmother.id in [link.guardian.id for link in page['guardian_links']]
+    links = admin_accounts.account_page(demo.director, grandmother.id)['child_links']
+    assert [link.pupil.id for link in links] == [pupil.id]
     with pytest.raises(ValidationError, match='déjà relié'):
         admin_accounts.link_guardian(demo.director, grandmother, pupil)
     admin_accounts.unlink_guardian(demo.director, grandmother, pupil)
@@ -354,7 +360,8 @@ def b_actions(school_b):
         'remove_teacher': lambda a: classes.remove_teacher(a, b.classroom, b.teacher),
         'get_class': lambda a: classes.get_class(a, b.classroom.id),
         'get_account': lambda a: admin_accounts.get_account(a, b.pupil.id),
-        'create_account': lambda a: admin_accounts.create_account(a, b.school, {'first_name': 'I', 'last_name': 'N', 'role': 'guardian'}),
+        'create_account': lambda a: admin_accounts.create_account(
+            a, b.school, {'first_name': 'I', 'last_name': 'N', 'role': 'guardian'}),
         'edit_account': lambda a: admin_accounts.edit_account(a, b.teacher, {'first_name': 'I', 'last_name': 'N'}),
         'disable_account': lambda a: admin_accounts.disable_account(a, b.teacher),
         'enable_account': lambda a: admin_accounts.enable_account(a, b.teacher),

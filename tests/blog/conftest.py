@@ -20,7 +20,7 @@ class People:
         self.teacher = User.get(User.login == 'julien.roux')
         self.other_teacher = User.get(User.login == 'claire.fontaine')
         self.director = User.get(User.login == 'sophie.lefevre-martin')
-        cp_pupils = [p for p in accounts.pupils_of(self.cp)]
+        cp_pupils = list(accounts.pupils_of(self.cp))
         self.pupil, self.pupil2 = cp_pupils[0], cp_pupils[1]
         self.other_pupil = accounts.pupils_of(self.big)[0]
         cp_ids = {p.id for p in cp_pupils}

@@ -3,7 +3,7 @@ of that class's blog; inside the class, each role gets only its rights. Anonymou
 refused every route by the crawl of tests/test_route_access.py; here they see the public page."""
 import pytest
 
-from ecole_ent.blog import moderation, posting, service
+from ecole_ent.blog import moderation, posting
 from ecole_ent.models import Post
 from ecole_ent.models.blog import Attachment, Comment
 from tests.blog.conftest import PDF, UAI, send, text
@@ -140,6 +140,7 @@ def test_the_director_moderates_every_class_of_the_school(people, as_user, cp_bl
 
 def test_a_pupil_who_left_the_class_loses_access(people, as_user, cp_blog):
     from datetime import date
+
     from ecole_ent.models import Enrolment
     client = as_user(people.pupil2)
     familles = next(p for p in cp_blog if p.title == 'Familles')

@@ -2,7 +2,7 @@
 on a phone; hostile posts run no script; axe-core finds no violation on the blog's pages."""
 import pytest
 
-from ecole_ent.blog import posting, service
+from ecole_ent.blog import posting
 from ecole_ent.models import Post
 from tests.blog.test_xss import PAYLOADS
 from tests.conftest import axe_violations, browser_sign_in

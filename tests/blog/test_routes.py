@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from ecole_ent.blog import moderation, posting, reading, service
+from ecole_ent.home import visits
 from ecole_ent.models import Post, now
 from ecole_ent.models.blog import Attachment, Blog, Comment
-from ecole_ent.home import visits
 from ecole_ent.models.visits import Visit
 from tests.blog.conftest import MP3, PDF, send, text
 from tests.conftest import redirected_to, with_config

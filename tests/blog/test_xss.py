@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ecole_ent.blog import moderation, posting, public, service
+from ecole_ent.blog import moderation, posting, public
 from ecole_ent.models import Post
 from ecole_ent.models.blog import Comment
 from tests.blog.conftest import PDF, UAI

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from ecole_ent.accounts import export, service as accounts
+from ecole_ent.accounts import export
+from ecole_ent.accounts import service as accounts
 from ecole_ent.directory import aaf1d, apply, service
 from ecole_ent.models import Classroom, Enrolment, GuardianLink, Teaching, User, now
 from ecole_ent.models.directory import SyncLine, SyncRun

@@ -50,7 +50,7 @@ def test_refusal_exits_1_with_the_reason_on_one_stderr_line(installed, complet):
     result = ecole(installed, 'sync', 'aaf1d', str(complet), '--json', check=False)
     assert result.returncode == 1
     assert json.loads(result.stdout)['deactivated'] == 19
-    (line,) = [l for l in result.stderr.splitlines() if 'seuil' in l]
+    (line,) = [text for text in result.stderr.splitlines() if 'seuil' in text]
     assert '--force' in line
     forced = ecole(installed, 'sync', 'aaf1d', str(complet), '--force', '--json')
     assert json.loads(forced.stdout)['deactivated'] == 19

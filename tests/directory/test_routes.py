@@ -194,7 +194,7 @@ def test_wrong_card_codes_lock_the_address_for_a_while(client, imported):
 def test_menu_entries_lead_teachers_to_their_classes_and_directors_to_the_directory(client, imported):
     page = signed_in(client, 'claire.lefevre-dubois').get('/annuaire/cartes')
     assert 'href="/annuaire"' not in page.text
-    (link,) = [a for a in page.html.select('a.tile')]
+    (link,) = page.html.select('a.tile')
     assert link['href'] == f'/annuaire/classe/{class_id("aaf1d:CL10001")}'
     director = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.7'})
     page = signed_in(director, 'olivier.ndiaye').get('/annuaire/cartes')
@@ -204,6 +204,7 @@ def test_menu_entries_lead_teachers_to_their_classes_and_directors_to_the_direct
 def test_a_guardian_downloads_their_childs_year_and_only_theirs(client, imported):
     import io
     import zipfile
+
     from ecole_ent import hooks
     section = hooks.ARCHIVE_SECTION.add(
         lambda guardian, pupil, classroom: [('blog/index.html', b'<p>blog</p>')])
@@ -244,6 +245,7 @@ def test_a_bad_onde_upload_is_explained_and_changes_nothing(client, imported):
 def test_the_year_archive_holds_the_blog_and_only_the_photos_the_guardian_may_see(demo_client, demo):
     import io
     import zipfile
+
     from ecole_ent.accounts import service as accounts
     from ecole_ent.models import Album, Photo, User
     from ecole_ent.photos import service as photos

@@ -10,7 +10,6 @@ from ecole_ent.directory import rollover, schedule, service
 from ecole_ent.directory.records import FeedError
 from ecole_ent.errors import ValidationError
 from ecole_ent.models import Classroom, Enrolment, JobLease, SchoolYear, SyncRun, User, now
-
 from tests.conftest import in_another_thread, with_config
 
 from .conftest import COMPLET, UAI
@@ -166,6 +165,7 @@ def test_the_scheduler_thread_runs_the_sync_when_due(config, school):
 
 def test_healthz_reports_the_last_sync_and_warns_when_it_failed(config, school):
     import webtest
+
     from ecole_ent.app import create_app
     client = webtest.TestApp(create_app(config))
     assert 'directory_sync' not in client.get('/healthz').json

@@ -177,9 +177,8 @@ def test_an_archive_with_a_valid_manifest_but_a_broken_database_is_refused(tmp_p
 
 def test_restore_refuses_while_a_server_holds_the_data_folder(data_dir, tmp_path):
     result = make_backup(data_dir, tmp_path / 'b')
-    with restore.instance_lock(str(data_dir), 'avant'):
-        with pytest.raises(BackupError, match='arrêtez-le'):
-            restore.restore_archive(result.path, str(data_dir))
+    with restore.instance_lock(str(data_dir), 'avant'), pytest.raises(BackupError, match='arrêtez-le'):
+        restore.restore_archive(result.path, str(data_dir))
 
 
 def test_restore_refuses_a_backup_from_a_newer_schema(data_dir, tmp_path):

@@ -97,7 +97,8 @@ def test_a_failed_copy_to_the_second_destination_fails_the_command_but_keeps_the
     assert result.returncode == 1 and 'ÉCHEC de la copie' in result.stderr
     backup.verify_archive(only_archive(demo_folder / 'backups'))
     check = run_cli(demo_folder, 'check')
-    assert check.returncode == 0 and 'ATTENTION : La dernière copie vers la seconde destination a échoué' in check.stdout
+    assert check.returncode == 0
+    assert 'ATTENTION : La dernière copie vers la seconde destination a échoué' in check.stdout
 
 
 def test_check_warns_when_no_backup_was_ever_made(demo_folder):

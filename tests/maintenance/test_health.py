@@ -3,9 +3,8 @@ import datetime
 
 import webtest
 
-from ecole_ent import db, runtime
+from ecole_ent import db, runtime, scheduler
 from ecole_ent.app import create_app
-from ecole_ent import scheduler
 from ecole_ent.maintenance import backup, jobs, service
 
 

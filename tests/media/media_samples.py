@@ -5,7 +5,7 @@ import zipfile
 import zlib
 
 from PIL import Image, ImageCms, ImageDraw
-from PIL.ExifTags import GPS, Base, IFD
+from PIL.ExifTags import GPS, IFD, Base
 from PIL.PngImagePlugin import PngInfo
 
 RED, BLUE, GREEN = (220, 20, 20), (20, 20, 220), (20, 180, 20)

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from ecole_ent.models import Album, Photo, User, now
 from ecole_ent.models.visits import Visit
-from ecole_ent.photos import service
 
 
 def card_photo_line(client, classroom):

@@ -40,7 +40,8 @@ def test_import_reports_each_file_and_skips_bad_ones(tmp_path, data, card):
     lines = result.stdout.strip().splitlines()
     assert lines[0].endswith('IMG_0001.JPG : importée')
     assert lines[1].endswith('IMG_0002.PNG : importée')
-    assert lines[2].endswith("IMG_0003.JPG : ignorée (L'image est incomplète ou abîmée (fichier tronqué) : renvoyez-la.)")
+    assert lines[2].endswith("IMG_0003.JPG : ignorée "
+                             "(L'image est incomplète ou abîmée (fichier tronqué) : renvoyez-la.)")
     assert lines[3].endswith("notes.jpg : ignorée (Ce fichier n'est pas une image (seules les photos "
                              f"JPEG, PNG, GIF, WebP{HEIC} sont acceptées).)")
     assert lines[4].endswith('seule.jpg : importée')

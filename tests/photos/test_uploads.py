@@ -8,7 +8,8 @@ import os
 from PIL import Image
 
 from ecole_ent.models import Classroom, Photo
-from ecole_ent.photos import routes as photo_routes, service
+from ecole_ent.photos import routes as photo_routes
+from ecole_ent.photos import service
 from ecole_ent.web import forms
 from tests.real_http import Browser
 

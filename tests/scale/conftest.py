@@ -89,7 +89,7 @@ class Cluster:
             except Exception:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError('PostgreSQL ne démarre pas : '
-                                       + (self.dir / 'postgres.log').read_text()[-2000:])
+                                       + (self.dir / 'postgres.log').read_text()[-2000:]) from None
                 time.sleep(0.1)
 
     def stop(self):

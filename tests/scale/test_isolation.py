@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from ecole_ent import db, demo as demo_school, runtime, security
+from ecole_ent import db, runtime, security
+from ecole_ent import demo as demo_school
 from ecole_ent.accounts import service as accounts
 from ecole_ent.models import Classroom, Enrolment, GuardianLink, School, Teaching, User
 from tests.conftest import Client

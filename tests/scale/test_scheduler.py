@@ -48,7 +48,7 @@ def test_only_one_of_several_concurrent_claims_wins(calls):
         barrier = threading.Barrier(4)
         won, errors = [], []
 
-        def contender(name):
+        def contender(name, barrier=barrier, won=won, errors=errors):
             barrier.wait()
             try:
                 if scheduler.claim(job, name):
