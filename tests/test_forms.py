@@ -9,11 +9,6 @@ from bottle import HTTPError
 from ecole_ent.web import forms
 
 
-@pytest.mark.parametrize('name', forms.BOTTLE_PRIVATE_NAMES)
-def test_the_bottle_private_names_forms_relies_on_exist(name):
-    assert hasattr(bottle, name), f'bottle {bottle.__version__} has no {name}: see web/forms.py'
-
-
 def test_request_post_is_cached_under_the_key_forms_fills():
     assert bottle.BaseRequest.__dict__['POST'].key == forms.POST_KEY
 

@@ -22,11 +22,10 @@ ANON_COOKIE = 'ecole_anon'
 # the form with a French message instead of being lost on an error page.
 MAX_FIELD = 100_000
 
-# Private names of bottle 0.13.4 this module relies on (tests/test_forms.py checks them): the
-# multipart parser and its parts (.name, .filename, .file, .headerlist, .size, .value, .close()),
-# its header parser, and the environ key under which BaseRequest.POST keeps what it parsed
-# (request.forms and request.files are built from it).
-BOTTLE_PRIVATE_NAMES = ('_MultipartParser', '_MultipartPart', '_parse_http_header')
+# This module relies on private names of bottle 0.13.4, listed with the others in
+# ecole_ent/compat.py (tests/test_dependencies.py resolves them): the multipart parser and its
+# parts, its header parser, and the environ key under which BaseRequest.POST keeps what it parsed
+# (request.forms and request.files are built from it; tests/test_forms.py checks the key).
 POST_KEY = 'bottle.request.post'
 # Form fields are small and files go to disk: a part over 8 KB becomes a temporary file (a long
 # text too, read back below). Each such part holds a file descriptor until the request ends,
