@@ -1,11 +1,11 @@
-"""The guardian home at 200 concurrent connections on PostgreSQL, with 1 and with 3 processes.
+"""The guardian home at 200 concurrent connections on PostgreSQL, with 1, 2 and 3 processes.
 
     python bench/bench_scale.py [--database-url postgresql://...] [--seconds 15] [--connections 200]
 
 Without --database-url, a throwaway PostgreSQL cluster is started (initdb, free loopback port) and
 stopped at the end. The demo school is seeded, 50 guardians sign in, then the same load (wrk with a
 Lua script rotating the 50 session cookies if wrk is installed, else a threaded http.client
-generator bounded in time and count) hits `serve` (1 process), then `serve --workers 3`.
+generator bounded in time and count) hits `serve --workers 1`, then 2 (the default), then 3.
 Prints requests/s, latency percentiles, errors, the ratio, and the machine's core count: the load
 generator, PostgreSQL and the servers share those cores, so the ratio is bounded by them.
 """
@@ -104,9 +104,8 @@ def env_for(url):
 
 def start_server(data, url, workers):
     log = tempfile.NamedTemporaryFile(prefix='bench-serve-', suffix='.log', delete=False)
-    args = [sys.executable, '-m', 'ecole_ent', '--data', str(data), 'serve', '--port', '0']
-    if workers > 1:
-        args += ['--workers', str(workers)]
+    args = [sys.executable, '-m', 'ecole_ent', '--data', str(data), 'serve', '--port', '0',
+            '--workers', str(workers)]
     process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env_for(url))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -226,7 +225,7 @@ def main():
                            (GUARDIANS,))
             logins = [row[0] for row in cursor.fetchall()]
         conn.close()
-        for workers in (1, 3):
+        for workers in (1, 2, 3):
             process, base, log_name = start_server(data, url, workers)
             try:
                 cookies = [sign_in(base, login) for login in logins]
