@@ -106,6 +106,8 @@ def test_card_sign_in_is_refused_to_an_outside_client(behind_proxy):
     assert status == 403 and 'Cette carte ne fonctionne pas' in page      # the network was fine
     status, _headers, page = Via(base).request('/carte?jeton=abcd2345')   # the proxy named nobody
     assert status == 403 and "réseau de l" in page
+    status, _headers, page = Via(base, X_Forwarded_For='127.0.0.1').request('/carte?jeton=abcd2345')
+    assert status == 403 and 'Cette carte ne fonctionne pas' in page      # a browser on the server
 
 
 def test_over_https_the_session_cookie_is_secure_and_hsts_is_sent(behind_proxy):

@@ -31,11 +31,16 @@ def is_public(path):
 
 def client_address():
     """The client's address. Behind the trusted proxy, waitress has put the forwarded client's
-    address in REMOTE_ADDR (ecole_ent/server.py listen); a request from the proxy that named no
-    client has an unknown address (''), so it is never taken for the school's network."""
-    remote = request.environ.get('REMOTE_ADDR', '')
+    address in REMOTE_ADDR (ecole_ent/server.py listen), and keeps X-Forwarded-For; a request
+    from the proxy that named no client has an unknown address (''), so the proxy's own address
+    is never taken for the school's network (a browser on the server itself, named 127.0.0.1 by
+    the proxy, is)."""
+    environ = request.environ
+    remote = environ.get('REMOTE_ADDR', '')
     proxy = runtime.settings(trusted_proxy)
-    return '' if proxy and remote == proxy else remote
+    if proxy and remote == proxy and 'HTTP_X_FORWARDED_FOR' not in environ:
+        return ''
+    return remote
 
 
 def is_https():
