@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 source tests/services.sh
 
 # slapd: the directory tests start their own OpenLDAP server; chromium: browser tests (Playwright);
-# fonts-liberation: readable screenshots; postgresql: the second engine.
-ensure_debian_packages slapd ldap-utils chromium fonts-liberation postgresql curl
+# fonts-liberation: readable screenshots; postgresql: the second engine; nginx and openssl: the
+# reverse proxy of provisioning/GUIDE.md in front of the real server (tests/test_nginx.py).
+ensure_debian_packages slapd ldap-utils chromium fonts-liberation postgresql curl nginx openssl
 command -v npm >/dev/null || ensure_debian_packages npm
 ensure_venv test
 npm ci --no-audit --no-fund --loglevel=error

@@ -14,8 +14,22 @@ ensure_debian_packages() {
     sudo=(sudo)
   fi
   echo "Installing Debian packages: ${missing[*]}" >&2
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # The tests start their own servers (slapd, PostgreSQL, nginx) on loopback: Debian's policy-rc.d
+  # keeps the packages from starting their system services (nginx would listen on port 80).
+  local policy=/usr/sbin/policy-rc.d made_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+    made_policy=1
+  fi
+  local rc=0
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q || rc=$?
+  if [ $rc -eq 0 ]; then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      "${missing[@]}" || rc=$?
+  fi
+  if [ -n "$made_policy" ]; then "${sudo[@]}" rm -f "$policy"; fi
+  return $rc
 }
 
 # ensure_venv (from the repository root): creates the project's virtual environment (ECOLE_VENV,
