@@ -3,10 +3,10 @@ import json
 import logging
 import shutil
 
-from bottle import Bottle, abort, request, response, static_file
+from bottle import Bottle, HTTPError, abort, request, response, static_file
 
 from . import __version__, db, features, hooks, numbers, runtime
-from .errors import Forbidden, NotFound, ValidationError
+from .errors import Busy, Forbidden, NotFound, ValidationError
 from .i18n import _
 from .paths import resource_dir
 from .web import access_log, guards
@@ -41,6 +41,10 @@ def domain_errors(callback):
             abort(403, str(exc) or _('Accès refusé.'))
         except ValidationError as exc:
             abort(400, str(exc))
+        except Busy as exc:
+            refused = HTTPError(503, str(exc))
+            refused.set_header('Retry-After', str(exc.retry_after))
+            raise refused from None
     return wrapper
 
 
@@ -49,7 +53,8 @@ def error_page(error):
     if code >= 500:
         logger.error('erreur %s sur %s %s: %s', code, request.method, request.path,
                      error.traceback or error.body)
-    message = error.body if isinstance(error.body, str) and code < 500 else ''
+    shown = code < 500 or code == 503         # a 503 says, in French, why and when to retry
+    message = error.body if isinstance(error.body, str) and shown else ''
     try:
         return web_render.render('errors/error.html', code=code,
                                  title=_(ERROR_TITLES.get(code, 'Erreur')), message=message)

@@ -13,6 +13,15 @@ class Forbidden(EcoleError):
     pass
 
 
+class Busy(EcoleError):
+    """Not now: the work is already under way (a job, too many zips at once). The web answers 503
+    with Retry-After: retry_after seconds."""
+
+    def __init__(self, message, retry_after=60):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ValidationError(EcoleError):
     """errors: {field: French message}. Raised before anything is written."""
 

@@ -68,7 +68,7 @@ HOME_SECTION = Hook(
     'only (db.prepared, one query for all children), and no writes.')
 
 ARCHIVE_SECTION = Hook(
-    'archive_section', 'fn(guardian, pupil, classroom) -> iterable of (path in zip, bytes or file path)',
+    'archive_section', 'fn(guardian, pupil, classroom) -> iterable of (path in zip, bytes, text or Path)',
     'Called when a guardian downloads their child\'s year (directory/archive.py): yields what '
     'that guardian may see of the class in this feature, each part as bytes (a page) or the path '
     'of a file on disk (copied in chunks: never read a photo into memory). Each section applies '

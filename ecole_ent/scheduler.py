@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from . import db, features
+from . import db, errors, features
 from .errors import EcoleError, found
 from .i18n import _
 from .models import JobLease, JobRun, now
@@ -63,7 +63,7 @@ class Job:
     backoff: int = BACKOFF_START     # seconds before the first retry after a failure
 
 
-class Busy(EcoleError):
+class Busy(errors.Busy):
     """The job is running (scheduled elsewhere, or held by a manual run)."""
 
 

@@ -8,6 +8,7 @@ from .. import hooks
 from ..errors import Forbidden, NotFound, found
 from ..i18n import _
 from ..models import User
+from ..web.files import send_zip
 from ..web.forms import field
 from ..web.guards import client_address, current_user, require_role, sign_in
 from ..web.render import add_nav, flash, public_url, render
@@ -127,19 +128,8 @@ def archives():
 
 @routes.get('/annuaire/archives/<pupil_id:int>', 'archive', slow=True)    # builds a zip (see ecole_ent.lanes)
 def archive_download(pupil_id):
-    """The zip, sent from its temporary file in chunks (bottle hands a file to waitress's
-    file_wrapper, which closes it once sent); too many builds at once: a 503 to retry later."""
-    try:
-        name, data, size = archive.build(require_role('guardian'), pupil_id, _config().data_dir)
-    except archive.Busy as exc:
-        response.status = 503
-        response.set_header('Retry-After', str(archive.RETRY_AFTER))
-        return render('errors/error.html', code=503, title=_('Service indisponible'),
-                      message=str(exc))
-    response.set_header('Content-Type', 'application/zip')
-    response.set_header('Content-Disposition', f'attachment; filename="{name}"')
-    response.set_header('Content-Length', str(size))
-    return data
+    name, out, size = archive.build(require_role('guardian'), pupil_id, _config().data_dir)
+    return send_zip(name, out, size)
 
 
 @routes.get('/carte')

@@ -2,13 +2,12 @@
 and the guardian's year archive (directory/archive.py). Each goes through the same rule as the
 pages (service.visible_photos): a photo a user may not see is not in any of them."""
 import re
-import tempfile
-import zipfile
 from pathlib import Path
 
 from ..accounts import membership
 from ..errors import NotFound, found
 from ..i18n import _
+from ..media import zips
 from ..models import Album, Photo
 from ..text import strip_accents
 from . import service
@@ -26,21 +25,19 @@ def media_path(user, digest):
 
 
 def album_zip(user, album_id):
-    """(album, a temporary file holding a zip of the full-size photos the user may see)."""
+    """(file name, zip of the full-size photos the user may see open at its start, size): built
+    as every zip is (media/zips.py); the caller closes the file."""
     album = service.get_album(user, album_id)
     store = service.media_store()
-    archive = tempfile.TemporaryFile(dir=store.incoming)   # on the data disk, gone once sent
-    with zipfile.ZipFile(archive, 'w', zipfile.ZIP_STORED) as zf:    # JPEGs do not compress
-        for number, photo in enumerate(service.visible_photos(user, album), 1):
-            path = store.path(photo.full)
-            if path:
-                zf.write(path, f'{number:03d}{_slug(photo.caption, "-")}.jpg')
-    archive.seek(0)
-    return album, archive
+    out, size = zips.build(_album_parts(user, album, store), store.incoming)
+    return f'album{_slug(album.title, "-") or "-photos"}.zip', out, size
 
 
-def zip_name(album):
-    return f'album{_slug(album.title, "-") or "-photos"}.zip'
+def _album_parts(user, album, store):
+    for number, photo in enumerate(service.visible_photos(user, album), 1):
+        path = store.path(photo.full)
+        if path:
+            yield f'{number:03d}{_slug(photo.caption, "-")}.jpg', Path(path)
 
 
 def _slug(text, prefix):

@@ -1,13 +1,13 @@
 """Photo albums of a class. Every page checks the class (service.get_album / accounts), every
 photo and media file the image-rights rule (service.visible_photos); files are served only here."""
-from bottle import HTTPError, redirect, request, response
+from bottle import HTTPError, redirect, request
 
 from .. import hooks
 from ..accounts import service as accounts
 from ..errors import ValidationError
 from ..home import service as home
 from ..i18n import _, ngettext
-from ..web.files import send_jpeg
+from ..web.files import send_jpeg, send_zip
 from ..web.forms import checked, field, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
@@ -135,11 +135,7 @@ def media(digest):
 
 @routes.get('/photos/album/<album_id:int>/album.zip', 'zip', slow=True)    # builds a zip (see ecole_ent.lanes)
 def album_zip(album_id):
-    album, archive = files.album_zip(require_user(), album_id)
-    response.content_type = 'application/zip'
-    response.set_header('Content-Disposition', f'attachment; filename="{files.zip_name(album)}"')
-    response.set_header('Cache-Control', 'no-store')
-    return archive
+    return send_zip(*files.album_zip(require_user(), album_id))
 
 
 def home_section(user, context):

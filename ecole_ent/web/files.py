@@ -5,7 +5,17 @@ send_jpeg(): never a static folder, always a check first.
 """
 import os
 
-from bottle import static_file
+from bottle import response, static_file
+
+
+def send_zip(name, out, size):
+    """A zip built by media.zips, from its open temporary file: bottle hands the file to
+    waitress's file_wrapper, which sends it in chunks and closes it (the file goes with it)."""
+    response.set_header('Content-Type', 'application/zip')
+    response.set_header('Content-Disposition', f'attachment; filename="{name}"')
+    response.set_header('Content-Length', str(size))
+    response.set_header('Cache-Control', 'no-store')
+    return out
 
 
 def send_jpeg(path, digest, cache):

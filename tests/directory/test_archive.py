@@ -13,6 +13,7 @@ import pytest
 from ecole_ent import db, hooks
 from ecole_ent.accounts import service as accounts
 from ecole_ent.directory import archive
+from ecole_ent.media import zips
 from ecole_ent.models import Album, Photo, User
 from ecole_ent.photos import service as photos
 from tests.real_http import Browser
@@ -100,7 +101,7 @@ def test_a_third_archive_at_once_is_refused_in_french_until_a_build_ends(demo, d
     def slow_section(_guardian, _pupil, _classroom):
         entered.release()
         release.wait(30)
-        yield 'lent.txt', b'fini'
+        yield 'lent.txt', 'fini'                 # a page may be text as well as bytes
 
     results = []
 
@@ -113,7 +114,7 @@ def test_a_third_archive_at_once_is_refused_in_french_until_a_build_ends(demo, d
             db.close()
 
     hooks.ARCHIVE_SECTION.add(slow_section)
-    threads = [threading.Thread(target=download) for _n in range(archive.BUILDS_AT_ONCE)]
+    threads = [threading.Thread(target=download) for _n in range(zips.BUILDS_AT_ONCE)]
     try:
         for thread in threads:
             thread.start()
@@ -121,15 +122,18 @@ def test_a_third_archive_at_once_is_refused_in_french_until_a_build_ends(demo, d
             assert entered.acquire(timeout=30), 'a build never started'
         demo_client.login(GUARDIAN)
         refused = demo_client.get(f'/annuaire/archives/{pupil.id}', status=503)
-        assert refused.headers['Retry-After'] == str(archive.RETRY_AFTER)
+        assert refused.headers['Retry-After'] == str(zips.RETRY_AFTER)
         assert ("Trop d'archives en préparation, réessayez dans une minute."
                 in html.unescape(refused.text))
+        album = Album.get(Album.classroom == _classroom.id)          # an album's zip shares the slots
+        refused = demo_client.get(f'/photos/album/{album.id}/album.zip', status=503)
+        assert refused.headers['Retry-After'] == str(zips.RETRY_AFTER)
     finally:
         release.set()
         for thread in threads:
             thread.join(30)
         hooks.ARCHIVE_SECTION.remove(slow_section)
-    assert results == [b'fini'] * archive.BUILDS_AT_ONCE
+    assert results == [b'fini'] * zips.BUILDS_AT_ONCE
     served = demo_client.get(f'/annuaire/archives/{pupil.id}')       # the slots were given back
     assert served.content_type == 'application/zip'
     assert int(served.headers['Content-Length']) == len(served.body)
@@ -140,7 +144,7 @@ def test_someone_elses_child_takes_no_build_slot(demo, demo_client):
     own = {p.id for p, _c in accounts.children_of(guardian)}
     other = User.with_role('pupil').where(User.id.not_in(list(own))).first()
     demo_client.login(GUARDIAN)
-    for _n in range(archive.BUILDS_AT_ONCE + 1):
+    for _n in range(zips.BUILDS_AT_ONCE + 1):
         demo_client.get(f'/annuaire/archives/{other.id}', status=403)
     pupil, _classroom = child_in_a_class(guardian)
     assert demo_client.get(f'/annuaire/archives/{pupil.id}').content_type == 'application/zip'
