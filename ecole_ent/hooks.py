@@ -25,8 +25,8 @@ FEATURE_MODULES = {
             'generator (ecole_ent/demo.py).',
     'service': 'the feature\'s rules, plain functions without bottle. Its options reach it '
                'through the runtime: settings() returns runtime.settings(read_settings), a '
-               'frozen dataclass read once from the configuration; configure(config), if '
-               'present, is start-up work (runtime.configure), e.g. cleaning a folder.',
+               'frozen dataclass read once from the configuration. Housekeeping is a job '
+               '(jobs.py), never work at start: every command would pay for it.',
 }
 
 

@@ -3,7 +3,7 @@ import logging
 from pathlib import Path
 
 from . import config as configuration
-from . import db, features, migrations, security
+from . import db, migrations, security
 
 logger = logging.getLogger(__name__)
 DATA_SUBDIRS = ('media', 'backups', 'logs')
@@ -44,9 +44,6 @@ def configure(config):
     current = Runtime(config)
     db.init_db(config.database_url, config['database.pool_size'])
     security.configure(config['security.secret_key'])
-    for module in features.modules('service'):
-        if hasattr(module, 'configure'):
-            module.configure(config)
 
 
 def changed():

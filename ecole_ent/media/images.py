@@ -6,8 +6,8 @@ bombs), the image is turned upright from its EXIF orientation, its colours conve
 from its ICC profile, transparency flattened on white, and the result re-encoded with no
 metadata at all (EXIF, GPS, XMP, ICC, comments are simply never written).
 
-At most os.cpu_count() images are decoded at once, within a pixel budget (DECODE_SLOTS);
-further callers wait their turn.
+At most os.cpu_count() images are decoded at once in a process, within a pixel budget
+(Limits.decode_pixels, the decode slots); further callers wait their turn.
 """
 import contextlib
 import ctypes
@@ -92,6 +92,7 @@ class Limits:
     display_edge: int = 1600
     thumb_edge: int = 400
     quality: int = 85
+    decode_pixels: int = 16_000_000       # decoded at once in this process (photos.decode_megapixels)
 
     def sizes(self):
         return (('full', self.full_edge), ('display', min(self.display_edge, self.full_edge)),
@@ -114,7 +115,7 @@ def process_image(source, limits=Limits()):
     image = _open(source, limits)   # the header only: cheap, outside the decode slots
     try:
         _draft(image, limits.full_edge)
-        with DECODE_SLOTS.hold(image.width * image.height):
+        with decode_slots(limits.decode_pixels).hold(image.width * image.height):
             current = _decode_full(image, limits)
             renditions = []
             for name, edge in limits.sizes():
@@ -156,14 +157,10 @@ class DecodeSlots:
                 self._turn.notify_all()
 
 
-DECODE_SLOTS = DecodeSlots(os.cpu_count() or 1, pixels=16_000_000)
-
-
-def configure_decoding(slots=None, megapixels=None):
-    """Set the decode slots (default: the cores) and pixel budget (default 16) from the settings."""
-    global DECODE_SLOTS
-    DECODE_SLOTS = DecodeSlots(slots or os.cpu_count() or 1,
-                               pixels=int((megapixels or 16) * 1_000_000))
+@functools.cache
+def decode_slots(pixels):
+    """The process's decode slots for a pixel budget: one per core, shared by every upload."""
+    return DecodeSlots(os.cpu_count() or 1, pixels=pixels)
 
 
 @functools.lru_cache(maxsize=1)

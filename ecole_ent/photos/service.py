@@ -21,7 +21,7 @@ from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..home import visits
 from ..i18n import _
-from ..media import Limits, MediaError, MediaStore, images
+from ..media import Limits, MediaError, MediaStore
 from ..models import Album, Classroom, Photo, PhotoTag, SchoolYear, User, Visit, now
 from ..text import strip_accents
 
@@ -34,30 +34,24 @@ class Settings:
     """What the photos' services read from the configuration (options: photos/options.py)."""
     unknown_consent_is_refused: bool
     limits: Limits
-    media_root: Path
+    store: MediaStore         # DATA/media (its folders made once)
 
 
 def read_settings(config):
     return Settings(unknown_consent_is_refused=config['photos.unknown_consent_is_refused'],
                     limits=Limits(max_bytes=config['photos.max_upload_mb'] * 1024 * 1024,
                                   max_pixels=config['photos.max_megapixels'] * 1_000_000,
-                                  full_edge=config['photos.full_edge']),
-                    media_root=Path(config.data_dir) / 'media')
+                                  full_edge=config['photos.full_edge'],
+                                  decode_pixels=config['photos.decode_megapixels'] * 1_000_000),
+                    store=MediaStore(Path(config.data_dir) / 'media'))
 
 
 def settings():
     return runtime.settings(read_settings)
 
 
-def configure(config):
-    """Start-up work (runtime.configure): uploads left half-written by a stopped server are
-    removed, and the decoding budget is set."""
-    MediaStore(read_settings(config).media_root).clean_incoming()
-    images.configure_decoding(megapixels=config['photos.decode_megapixels'])
-
-
 def media_store():
-    return MediaStore(settings().media_root)
+    return settings().store
 
 
 # --- who sees what ------------------------------------------------------------------------------
