@@ -25,6 +25,12 @@ TRANSLITERATE = str.maketrans({
 })
 
 
+def to_ascii(text):
+    """What an ASCII-only place keeps of `text` (a zip entry, a download's file name): accents off,
+    other characters dropped; no transliteration, so names made before it stay the same."""
+    return strip_accents(text, transliterate=False).encode('ascii', 'ignore').decode()
+
+
 def strip_accents(text, transliterate=True):
     """`text` in compatibility form (NFKD) without its combining marks: 'Zoé' -> 'Zoe', 'ﬁ' -> 'fi'.
 

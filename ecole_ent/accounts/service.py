@@ -22,7 +22,6 @@ from ..models import (
     User,
     now,
 )
-from .membership import current_classes_of  # noqa: F401  (admin asks it here)
 
 SESSION_REFRESH = timedelta(minutes=5)     # sliding expiry written at most this often
 MAX_LOGIN_LENGTH = 120

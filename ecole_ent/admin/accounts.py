@@ -9,12 +9,13 @@ import re
 from datetime import date
 
 from .. import audit
+from ..accounts import membership
 from ..accounts import service as accounts
 from ..accounts.logins import base_login, fold, unique_login
 from ..db import writing
 from ..errors import Forbidden, ValidationError, found
 from ..i18n import _
-from ..models import CONSENTS, Classroom, Enrolment, GuardianLink, School, SchoolYear, Teaching, User, now
+from ..models import CONSENTS, Classroom, Enrolment, GuardianLink, School, User, now
 from ..numbers import as_id
 from .classes import list_classes
 from .service import administers, require_school_admin
@@ -201,11 +202,7 @@ def account_page(actor, user_id):
 
 def classes_of(user):
     """Current classes of a pupil (enrolled) or of anyone given a class (teacher, director, staff)."""
-    if user.has_role('pupil'):
-        return accounts.current_classes_of(user)
-    return list(Classroom.select().join(Teaching).where(Teaching.teacher == user)
-                .join_from(Classroom, SchoolYear).where(SchoolYear.current & ~Classroom.archived)
-                .order_by(Classroom.name))
+    return membership.classes_of(user, 'pupil' if user.has_role('pupil') else 'teacher')
 
 
 def pupils_by_class(school_id):

@@ -11,7 +11,7 @@ from ..home import service as home
 from ..home import visits
 from ..i18n import _, ngettext
 from ..numbers import page_number
-from ..text import strip_accents
+from ..text import to_ascii
 from ..web.files import send_jpeg
 from ..web.forms import field, form_fields, uploaded_files
 from ..web.guards import require_user
@@ -33,8 +33,7 @@ def _send(file, cache):
     """A stored file with its real type; the name goes in an RFC 6266 header (any language)."""
     resp = static_file(os.path.basename(file['path']), root=os.path.dirname(file['path']),
                        mimetype=file['content_type'], etag=os.path.basename(file['path']))
-    ascii_name = strip_accents(file['name'], transliterate=False).encode('ascii', 'ignore').decode()
-    ascii_name = ascii_name.replace('"', '').replace('\\', '') or 'fichier'
+    ascii_name = to_ascii(file['name']).replace('"', '').replace('\\', '') or 'fichier'
     disposition = 'inline' if file['inline'] else 'attachment'
     resp.set_header('Content-Disposition', f'{disposition}; filename="{ascii_name}"; '
                     f"filename*=UTF-8''{quote(file['name'])}")

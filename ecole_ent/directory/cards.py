@@ -9,7 +9,6 @@ through the accounts service for each adult who has not activated yet.
 
 
 from .. import audit, security
-from ..accounts import membership
 from ..accounts import service as accounts
 from ..db import writing
 from ..errors import Forbidden
@@ -110,5 +109,3 @@ def issue_staff_letters(school, actor):
     return [(u, accounts.issue_activation_code(u, actor), []) for u in staff]
 
 
-def enrolled_in(pupil, classroom):
-    return membership.enrolled(pupil, classroom)

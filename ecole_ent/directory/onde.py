@@ -264,7 +264,7 @@ def _named_rows(table, feed, unnamed):
     or usage) and a first name; any other row is reported as `unnamed` and skipped."""
     for line, cells in table.rows:
         where = table.where(line)
-        get = lambda column, n=0, cells=cells, line=line: table.get(cells, column, n, line)  # noqa: E731
+        get = functools.partial(table.get, cells, line=line)
         birth_name, usage_name, first_name = get('birth_name'), get('usage_name'), get('first_name')
         if not (birth_name or usage_name) or not first_name:
             feed.issues.append(Issue(where, unnamed, skip=True))

@@ -5,6 +5,7 @@ import tempfile
 from bottle import redirect, request, response
 
 from .. import hooks
+from ..accounts import membership
 from ..errors import Forbidden, NotFound, found
 from ..i18n import _
 from ..models import User
@@ -113,7 +114,7 @@ def revoke(pupil_id, class_id):
     user = require_role('teacher', 'director', 'admin')
     page = service.class_cards(user, class_id)
     pupil = User.get_or_none(User.id == pupil_id)
-    if pupil is None or not cards.enrolled_in(pupil, page['classroom']):
+    if pupil is None or not membership.enrolled(pupil, page['classroom']):
         raise NotFound(_('Élève introuvable dans cette classe.'))
     cards.revoke_card(pupil, user)
     flash(_('Carte de {name} révoquée.').format(name=pupil.first_name), 'success')

@@ -9,7 +9,7 @@ from ..errors import NotFound, found
 from ..i18n import _
 from ..media import zips
 from ..models import Album, Photo
-from ..text import strip_accents
+from ..text import to_ascii
 from . import service
 
 
@@ -42,8 +42,7 @@ def _album_parts(user, album, store):
 
 def _slug(text, prefix):
     """ASCII letters, digits and dashes only: a safe name inside a zip and in a header."""
-    ascii_text = strip_accents(text, transliterate=False).encode('ascii', 'ignore').decode()
-    slug = re.sub(r'[^A-Za-z0-9]+', '-', ascii_text).strip('-').lower()[:40].strip('-')
+    slug = re.sub(r'[^A-Za-z0-9]+', '-', to_ascii(text)).strip('-').lower()[:40].strip('-')
     return prefix + slug if slug else ''
 
 

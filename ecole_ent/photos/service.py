@@ -23,7 +23,6 @@ from ..home import visits
 from ..i18n import _
 from ..media import Limits, MediaError, MediaStore
 from ..models import Album, Classroom, Photo, PhotoTag, SchoolYear, User, Visit, now
-from ..text import strip_accents
 
 MAX_TITLE = 200
 MAX_CAPTION = 500
@@ -387,8 +386,6 @@ def public_caption(photo, text):
 
 
 def _fold(text):
-    """Lower case without accents, one character for one (so positions match the original); a
-    lone combining mark gives the first of its decomposition."""
-    return ''.join((strip_accents(ch, transliterate=False) or unicodedata.normalize('NFKD', ch))[:1]
-                   .lower()[:1] or ch for ch in text)
+    """Lower case without accents, one character for one (so positions match the original)."""
+    return ''.join((unicodedata.normalize('NFKD', ch)[:1] or ch).lower()[:1] or ch for ch in text)
 

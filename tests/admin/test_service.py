@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from ecole_ent import security
+from ecole_ent.accounts import membership
 from ecole_ent.accounts import service as accounts
 from ecole_ent.admin import accounts as admin_accounts
 from ecole_ent.admin import classes, service
@@ -54,13 +55,13 @@ def test_rename_and_set_niveaux_then_archive(demo):
     with pytest.raises(ValidationError):
         classes.update_class(demo.director, classroom, 'CP-CE1 bleu', [])
     assert Classroom.get_by_id(classroom.id).niveaux == 'CP,CE1,CE2'
-    assert classroom in accounts.current_classes_of(demo.teacher)
+    assert classroom in membership.current_classes_of(demo.teacher)
     with pytest.raises(ValidationError, match='confirmez'):
         classes.archive_class(demo.director, classroom)
     assert not Classroom.get_by_id(classroom.id).archived and not events('class.archived')
     classes.archive_class(demo.director, classroom, confirmed=True)
     assert Classroom.get_by_id(classroom.id).archived and events('class.archived')
-    assert classroom not in accounts.current_classes_of(demo.teacher)
+    assert classroom not in membership.current_classes_of(demo.teacher)
     assert classroom not in classes.list_classes(demo.director.school)
     assert classroom in classes.list_classes(demo.director.school, archived=True)
 
@@ -72,11 +73,11 @@ def test_a_class_may_have_several_teachers_and_a_teacher_several_classes(demo):
     classes.assign_teacher(demo.director, classroom, replacement)
     classes.assign_teacher(demo.director, other, replacement)
     assert {t.login for t in accounts.teachers_of([classroom])[classroom.id]} == {'julien.roux', replacement.login}
-    assert {c.id for c in accounts.current_classes_of(replacement)} == {classroom.id, other.id}
+    assert {c.id for c in membership.current_classes_of(replacement)} == {classroom.id, other.id}
     with pytest.raises(ValidationError, match='déjà affecté'):
         classes.assign_teacher(demo.director, classroom, replacement)
     classes.remove_teacher(demo.director, classroom, replacement)
-    assert [c.id for c in accounts.current_classes_of(replacement)] == [other.id]
+    assert [c.id for c in membership.current_classes_of(replacement)] == [other.id]
     with pytest.raises(ValidationError, match="n'est pas affecté"):
         classes.remove_teacher(demo.director, classroom, replacement)
     assert [e.target for e in events('class.teacher_assigned')] == [

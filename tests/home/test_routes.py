@@ -3,7 +3,7 @@ import html
 
 import pytest
 
-from ecole_ent.accounts import service
+from ecole_ent.accounts import membership, service
 from ecole_ent.models import Classroom, Enrolment, GuardianLink, User
 from tests.conftest import Client, redirected_to
 
@@ -30,7 +30,7 @@ def test_director_who_teaches_sees_their_class_and_the_school(demo_app, demo):
 
 def test_pupil_home_is_their_class_in_large_type(demo_app, demo):
     pupil, classroom = next((p, c) for p, c in
-                            ((u, service.current_classes_of(u)) for u in User.with_role('pupil')))
+                            ((u, membership.current_classes_of(u)) for u in User.with_role('pupil')))
     page = signed_in(demo_app, pupil.login).get('/')
     assert 'role-pupil' in page.text and 'Ma classe' in text_of(page)
     assert classroom[0].name in text_of(page)
