@@ -4,6 +4,10 @@ their timestamps, and stubs for the tables a step only references.
 This module is frozen like a released step: a step released with one of these names must build the
 same schema forever, so never change what a name here returns (its columns, its Meta, its
 default); when a later step needs something else, add a new name beside the old one.
+
+Steps m0001 to m0006 were rewritten once to use it (issue 13), the one exception to "a released
+step is never edited": the SQL schema they build was compared before and after and is the same
+(tests/test_schema.py compares it with the models' on every run).
 """
 from datetime import UTC, datetime
 
