@@ -109,11 +109,26 @@ def _read_parts():
     boundary = options.get('boundary')
     if not boundary:
         raise MultipartError('Invalid content type header, missing boundary')
-    parser = bottle._MultipartParser(request.body, boundary, request.content_length,
+    # Read from the server's own copy of the body (waitress has it whole, in a temporary file past
+    # a few hundred KB, and says its length): request.body would copy it to disk once more.
+    length = request.content_length
+    stream = request.environ['wsgi.input'] if length >= 0 else request.body
+    parser = bottle._MultipartParser(stream, boundary, length,
                                      mem_limit=MEMORY_FOR_PARTS, memfile_limit=PART_IN_MEMORY,
                                      charset=options.get('charset', 'utf8'))
     post = FormsDict()
     post.recode_unicode = False       # text is decoded below, as BaseRequest.POST does
+    try:
+        _read_into(post, parser)
+    except BaseException:             # refused or cut short: the files kept so far go now
+        for _name, value in post.allitems():
+            if isinstance(value, FileUpload):
+                value.file.close()
+        raise
+    return post
+
+
+def _read_into(post, parser):
     count = text_bytes = 0
     for part in parser.parse():
         count += 1
@@ -130,4 +145,3 @@ def _read_parts():
             raise HTTPError(413, _('Le formulaire envoyé est trop long.'))
         post[part.name] = tonat(part.value, 'utf8')
         part.close()                    # a long text's temporary file goes at once
-    return post
