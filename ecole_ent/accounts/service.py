@@ -143,7 +143,8 @@ def session_user(token):
     if current - as_datetime(user.session_seen) > SESSION_REFRESH:
         expires = current + timedelta(days=settings().session_days)
         write_soon(lambda: LoginSession.update(last_seen_at=current, expires_at=expires).where(
-            LoginSession.token_hash == token_hash).execute())
+            (LoginSession.token_hash == token_hash)
+            & (LoginSession.last_seen_at < current)).execute())      # a late write never goes back
     if user.school_id:
         user.school = School.cached(user.school_id)
     return user

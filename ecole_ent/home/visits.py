@@ -31,10 +31,12 @@ def note_visit(user, classroom, area, newest):
 
 
 def _record_visit(user_id, class_id, area, at):
-    updated = (Visit.update(seen_at=at).where((Visit.user == user_id) & (Visit.classroom == class_id)
-                                              & (Visit.area == area)).execute())
-    if not updated:
-        Visit.create(user=user_id, classroom=class_id, area=area, seen_at=at)
+    """One statement (two tabs at once cannot both insert), and never backwards (a visit written
+    late, after the lock, does not undo a newer one)."""
+    (Visit.insert(user=user_id, classroom=class_id, area=area, seen_at=at)
+     .on_conflict(conflict_target=[Visit.user, Visit.classroom, Visit.area],
+                  update={Visit.seen_at: at}, where=(Visit.seen_at < at))
+     .execute())
 
 
 def seen_since(visit_at, at):
