@@ -42,8 +42,14 @@ def configure(config):
     serve no page (users, sync, backup...) start without bottle, Jinja or the routes."""
     global current
     current = Runtime(config)
-    db.init_db(config.database_url, config['database.pool_size'])
+    db.init_db(config.database_url, pool_size(config))
     security.configure(config['security.secret_key'])
+
+
+def pool_size(config):
+    """PostgreSQL connections per process: one for every worker thread of both lanes (a page
+    waiting for a connection held by an upload would wait behind it), the scheduler and one more."""
+    return max(config['database.pool_size'], 2 * config['server.threads'] + 2)
 
 
 def changed():

@@ -98,3 +98,10 @@ def test_the_data_folder_file_is_read_under_an_explicit_config_file_which_wins(t
     config = configuration.load(tmp_path, etc, environ={})
     assert (config['smtp.host'], config['smtp.port']) == ('smtp.donnees.fr', 2525)
     assert config.source_file == etc
+
+
+def test_the_postgresql_pool_holds_a_connection_for_every_worker_thread(tmp_path):
+    from ecole_ent import runtime
+    from tests.conftest import make_config
+    assert runtime.pool_size(make_config(tmp_path / 'a')) == 2 * 8 + 2          # defaults: 10 < 18
+    assert runtime.pool_size(make_config(tmp_path / 'b', server_threads=2, database_pool_size=40)) == 40
