@@ -1,5 +1,8 @@
 """A person's browser over a real socket, for tests against the real server (live_server): keeps
-cookies, signs in through the form, posts forms and files (multipart) with the page's CSRF token."""
+cookies, signs in through the form, posts forms and files (multipart) with the page's CSRF token.
+The one such client of the tests: `headers` go with every request (X-Forwarded-For, as a proxy
+names the client), redirects can be left unfollowed, and `proxied_https` sends Secure cookies over
+the plain-HTTP hop from the proxy to the app."""
 import http.cookiejar
 import re
 import urllib.error
@@ -8,11 +11,34 @@ import urllib.request
 import uuid
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is returned as it is (its status and Location), not followed."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class ProxiedHttps(http.cookiejar.DefaultCookiePolicy):
+    """The browser speaks HTTPS to the proxy: it sends its Secure cookies (the proxy's hop to the
+    app is plain HTTP)."""
+
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 class Browser:
-    def __init__(self, base):
+    def __init__(self, base, headers=None, follow_redirects=True, proxied_https=False):
+        """`base` is put before every path ('' to give full URLs, e.g. one browser for several
+        servers: its cookie jar is shared by every port of 127.0.0.1, as browsers do)."""
         self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.jar = http.cookiejar.CookieJar(ProxiedHttps() if proxied_https else None)
+        handlers = [urllib.request.HTTPCookieProcessor(self.jar)]
+        if not follow_redirects:
+            handlers.append(NoRedirect())
+        self.opener = urllib.request.build_opener(*handlers)
+        self.opener.addheaders += list((headers or {}).items())
+        self.url = None                  # the last response's URL (after redirects followed)
+        self.content = None              # the last response's body, as bytes
 
     def open(self, path, body=None, headers=None):
         """The response (a context manager), whatever its status (an error status is returned,
@@ -23,13 +49,30 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error
 
+    def request(self, path, data=None):
+        """GET `path`, or POST the form fields `data` {name: text}; returns (status, headers,
+        text) and keeps the final URL in self.url."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        with self.open(path, body) as response:
+            self.content = response.read()
+            self.url = response.geturl()
+            return response.status, response.headers, self.content.decode('utf-8', 'replace')
+
     def get(self, path):
-        with self.open(path) as response:
-            return response.status, response.read().decode()
+        status, _headers, text = self.request(path)
+        return status, text
 
     def csrf(self, path):
         _status, page = self.get(path)
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def form(self, path, token_from=None, **fields):
+        """POST `fields` to `path` with the CSRF token of the page `token_from` (`path` itself
+        by default), as a person submits the form; returns (status, headers, text)."""
+        return self.request(path, {**fields, 'csrf_token': self.csrf(token_from or path)})
+
+    def cookie(self, name):
+        return next(c.value for c in self.jar if c.name == name)
 
     def sign_in(self, login, password='demo'):
         body = urllib.parse.urlencode({'login': login, 'password': password,

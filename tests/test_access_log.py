@@ -2,12 +2,9 @@
 the trusted proxy, as `serve` logs: one line per request in DATA/logs/access.log, and nothing
 secret in any log file."""
 import contextlib
-import http.cookiejar
 import logging
 import re
 import time
-import urllib.error
-import urllib.parse
 import urllib.request
 
 import pytest
@@ -18,6 +15,7 @@ from ecole_ent.models import User
 from ecole_ent.paths import resource_dir
 from ecole_ent.web import access_log
 from tests.conftest import make_config, real_server
+from tests.real_http import Browser
 
 VISITOR = '203.0.113.7'              # the client the trusted proxy (127.0.0.1) names
 PASSWORD = 'Pl@ce-des-Tilleuls-1987'
@@ -58,40 +56,18 @@ def logs(config):
         yield folder
 
 
-class Visitor:
-    """A browser behind the proxy: cookies kept, redirects not followed, raw bytes returned."""
+class Visitor(Browser):
+    """A browser behind the proxy (redirects not followed) that counts what it was sent."""
 
     def __init__(self, base):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar),
-                                                  NoRedirect())
-        self.opener.addheaders = [('X-Forwarded-For', VISITOR)]
+        super().__init__(base, headers={'X-Forwarded-For': VISITOR}, follow_redirects=False)
         self.sent = []                   # (method, path without query, status, body bytes)
 
     def request(self, path, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            response = self.opener.open(self.base + path, body, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        with response:
-            content = response.read()
-        self.sent.append(('GET' if data is None else 'POST', path.partition('?')[0],
-                          response.status, len(content)))
-        return response.status, content.decode('utf-8', 'replace')
-
-    def token(self, path='/connexion'):
-        _status, page = self.request(path)
-        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-    def cookie(self, name):
-        return next(c.value for c in self.jar if c.name == name)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+        status, headers, text = super().request(path, data)
+        self.sent.append(('GET' if data is None else 'POST', path.partition('?')[0], status,
+                          len(self.content)))
+        return status, headers, text
 
 
 def access_lines(logs, count):
@@ -120,8 +96,7 @@ def test_every_request_leaves_one_line_and_no_secret(logs, live_server, demo, de
     assert visitor.request('/photos/album/1/envoi', {'titre': 'sans jeton CSRF'})[0] == 400
     assert visitor.request('/carte?jeton=' + JETON)[0] == 403       # from outside the school
     anonymous = visitor.cookie('ecole_anon')
-    status, _page = visitor.request('/connexion', {'login': guardian.login, 'password': PASSWORD,
-                                                   'csrf_token': visitor.token()})
+    status, _headers, _page = visitor.form('/connexion', login=guardian.login, password=PASSWORD)
     assert status == 303
     session = visitor.cookie('ecole_session')
     assert visitor.request('/')[0] == 200

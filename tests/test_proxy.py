@@ -3,58 +3,25 @@ X-Forwarded-* headers unless told which proxy to trust: a WSGI-level test could 
 
 Here the proxy is 127.0.0.1 (nginx on the same machine, as provisioning/GUIDE.md sets it up) and the
 test client is that proxy: it names the client in X-Forwarded-For, HTTPS in X-Forwarded-Proto."""
-import http.cookiejar
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
-
 import pytest
 
 from ecole_ent.app import create_app
 from ecole_ent.models import LoginSession, User
 from tests.conftest import make_config, real_server
+from tests.real_http import Browser
 
 OUTSIDE = '203.0.113.7'        # an Internet client (documentation range)
 SCHOOL = '192.168.1.20'        # a classroom PC (in the default school networks)
 ANOTHER = '198.51.100.9'       # another Internet client
 
 
-class Via:
-    """A client whose requests reach the app with the given proxy headers."""
-
-    def __init__(self, base, **headers):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar(ProxiedHttps())), NoRedirect())
-        self.opener.addheaders = [(name.replace('_', '-'), value) for name, value in headers.items()]
-
-    def request(self, path, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            response = self.opener.open(self.base + path, body, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        with response:
-            return response.status, response.headers, response.read().decode()
-
-    def form(self, path, **fields):
-        _status, _headers, page = self.request(path)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        return self.request(path, {**fields, 'csrf_token': token})
-
-
-class ProxiedHttps(http.cookiejar.DefaultCookiePolicy):
-    """The browser speaks HTTPS to the proxy: it sends its Secure cookies (the proxy's hop to the
-    app is plain HTTP)."""
-
-    def return_ok_secure(self, cookie, request):
-        return True
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
+def via(base, client=None, https=False):
+    """A browser behind the trusted proxy: the proxy names `client` in X-Forwarded-For and says
+    when the browser spoke HTTPS to it; redirects are not followed."""
+    headers = {'X-Forwarded-For': client} if client else {}
+    if https:
+        headers['X-Forwarded-Proto'] = 'https'
+    return Browser(base, headers=headers, follow_redirects=False, proxied_https=True)
 
 
 def session_cookie(headers):
@@ -91,55 +58,55 @@ def test_first_run_is_refused_to_an_outside_client(behind_proxy):
     base = behind_proxy(seeded=False, server_trusted_proxy='127.0.0.1')
     fields = {'uai': '0061234A', 'name': 'École des Mimosas', 'login': 'pirate',
               'password': 'un mot de passe solide 42', 'confirm': 'un mot de passe solide 42'}
-    status, _headers, page = Via(base, X_Forwarded_For=OUTSIDE).form('/premiere-installation', **fields)
+    status, _headers, page = via(base, OUTSIDE).form('/premiere-installation', **fields)
     assert status == 403 and "depuis le réseau de l" in page
     assert not User.select().where(User.login == 'pirate').exists()
-    status, headers, _page = Via(base, X_Forwarded_For=SCHOOL).form('/premiere-installation', **fields)
+    status, headers, _page = via(base, SCHOOL).form('/premiere-installation', **fields)
     assert status == 303 and User.select().where(User.login == 'pirate').exists()
 
 
 def test_card_sign_in_is_refused_to_an_outside_client(behind_proxy):
     base = behind_proxy(server_trusted_proxy='127.0.0.1')
-    status, _headers, page = Via(base, X_Forwarded_For=OUTSIDE).request('/carte?jeton=abcd2345')
+    status, _headers, page = via(base, OUTSIDE).request('/carte?jeton=abcd2345')
     assert status == 403 and "réseau de l" in page
-    status, _headers, page = Via(base, X_Forwarded_For=SCHOOL).request('/carte?jeton=abcd2345')
+    status, _headers, page = via(base, SCHOOL).request('/carte?jeton=abcd2345')
     assert status == 403 and 'Cette carte ne fonctionne pas' in page      # the network was fine
-    status, _headers, page = Via(base).request('/carte?jeton=abcd2345')   # the proxy named nobody
+    status, _headers, page = via(base).request('/carte?jeton=abcd2345')   # the proxy named nobody
     assert status == 403 and "réseau de l" in page
-    status, _headers, page = Via(base, X_Forwarded_For='127.0.0.1').request('/carte?jeton=abcd2345')
+    status, _headers, page = via(base, '127.0.0.1').request('/carte?jeton=abcd2345')
     assert status == 403 and 'Cette carte ne fonctionne pas' in page      # a browser on the server
 
 
 def test_over_https_the_session_cookie_is_secure_and_hsts_is_sent(behind_proxy):
     base = behind_proxy(server_trusted_proxy='127.0.0.1')
-    family = Via(base, X_Forwarded_For=OUTSIDE, X_Forwarded_Proto='https')
+    family = via(base, OUTSIDE, https=True)
     status, headers, _page = family.form('/connexion', login='julien.roux', password='demo')
     assert status == 303
     cookie = session_cookie(headers)
     assert 'Secure' in cookie and 'HttpOnly' in cookie
     assert headers['Strict-Transport-Security'] == 'max-age=31536000'
     assert LoginSession.get().remote_addr == OUTSIDE
-    _status, headers, _page = Via(base, X_Forwarded_For=OUTSIDE).request('/connexion')    # plain HTTP
+    _status, headers, _page = via(base, OUTSIDE).request('/connexion')    # plain HTTP
     assert 'Strict-Transport-Security' not in headers and 'Secure' not in headers['Set-Cookie']
 
 
 def test_the_address_throttle_counts_the_client_not_the_proxy(behind_proxy):
     base = behind_proxy(server_trusted_proxy='127.0.0.1', security_address_max_failures=3)
-    attacker = Via(base, X_Forwarded_For=OUTSIDE)
+    attacker = via(base, OUTSIDE)
     for n in range(4):
         status, _headers, page = attacker.form('/connexion', login=f'inconnu{n}', password='faux')
         assert status == 200
     assert 'Trop' in page or 'réessayez' in page.lower()        # this client now waits
     status, _headers, page = attacker.form('/connexion', login='julien.roux', password='demo')
     assert status == 200                                        # even with a right password
-    status, headers, _page = Via(base, X_Forwarded_For=ANOTHER).form(
+    status, headers, _page = via(base, ANOTHER).form(
         '/connexion', login='julien.roux', password='demo')
     assert status == 303 and session_cookie(headers)            # everybody else signs in
 
 
 def test_without_a_trusted_proxy_forwarded_headers_are_ignored(behind_proxy):
     base = behind_proxy(security_school_networks='192.168.0.0/16')
-    liar = Via(base, X_Forwarded_For=SCHOOL, X_Forwarded_Proto='https')
+    liar = via(base, SCHOOL, https=True)
     status, _headers, page = liar.request('/carte?jeton=abcd2345')
     assert status == 403 and "réseau de l" in page               # seen as 127.0.0.1, outside
     status, headers, _page = liar.form('/connexion', login='julien.roux', password='demo')
@@ -150,7 +117,7 @@ def test_without_a_trusted_proxy_forwarded_headers_are_ignored(behind_proxy):
 
 def test_a_client_talking_to_the_app_directly_cannot_pretend_to_be_the_proxy(behind_proxy):
     base = behind_proxy(server_trusted_proxy='10.9.9.9')       # the proxy is elsewhere
-    status, headers, _page = Via(base, X_Forwarded_For=OUTSIDE, X_Forwarded_Proto='https').form(
+    status, headers, _page = via(base, OUTSIDE, https=True).form(
         '/connexion', login='julien.roux', password='demo')
     assert status == 303 and 'Secure' not in session_cookie(headers)
     assert LoginSession.get().remote_addr == '127.0.0.1'

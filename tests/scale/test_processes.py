@@ -1,50 +1,28 @@
 """Several real server processes on one PostgreSQL database: what was process-local must still be
 right. Three `serve` processes on three ports (so each request's process is known), and one
 `serve --workers 3` (pre-fork, one port) for the scheduler and the supervisor."""
-import http.cookiejar
 import os
-import re
 import signal
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import timedelta
 
 import pytest
 
+from tests.real_http import Browser
 from tests.scale.conftest import ecole
 
 pytestmark = pytest.mark.slow
 
 
-class Browser:
-    """One person's browser: one cookie jar, shared by every port of 127.0.0.1 (as browsers do)."""
+def sign_in(browser, base, login, password='demo'):
+    """Signs in on the server at `base`; returns (status, final URL, page)."""
+    status, _headers, page = browser.form(base + '/connexion', login=login, password=password)
+    return status, browser.url, page
 
-    def __init__(self):
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
-    def get(self, url):
-        try:
-            with self.opener.open(url, timeout=60) as response:
-                return response.status, response.url, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, url, exc.read().decode()
-
-    def post(self, url, fields, form_page):
-        _status, _url, page = self.get(form_page)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({**fields, 'csrf_token': token}).encode()
-        try:
-            with self.opener.open(url, body, timeout=60) as response:
-                return response.status, response.url, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, url, exc.read().decode()
-
-    def sign_in(self, base, login, password='demo'):
-        return self.post(base + '/connexion', {'login': login, 'password': password},
-                         base + '/connexion')
+def get(browser, url):
+    status, _headers, page = browser.request(url)
+    return status, browser.url, page
 
 
 @pytest.fixture
@@ -56,32 +34,33 @@ def three_servers(tmp_path, pg_url, serve_processes):
 
 def test_login_throttling_locks_after_the_same_number_of_failures_across_processes(three_servers):
     a, b, c = (server.base for server in three_servers)
-    browser = Browser()
+    browser = Browser('')
     for attempt, base in enumerate([a, b, c, a]):        # 4 failures, each on another process
-        status, _url, page = browser.sign_in(base, 'julien.roux', f'faux-{attempt}')
+        status, _url, page = sign_in(browser, base, 'julien.roux', f'faux-{attempt}')
         assert status == 200 and 'Identifiant ou mot de passe incorrect.' in page
-    status, url, page = browser.sign_in(c, 'julien.roux')     # 5th try is right: not locked yet
+    status, url, page = sign_in(browser, c, 'julien.roux')     # 5th try is right: not locked yet
     assert url.endswith('/') and 'Bonjour Julien' in page
     for attempt, base in enumerate([b, c, a, b, c]):     # the count starts again after success
-        status, _url, page = browser.sign_in(base, 'sophie.lefevre-martin', f'faux-{attempt}')
+        status, _url, page = sign_in(browser, base, 'sophie.lefevre-martin', f'faux-{attempt}')
         assert 'Identifiant ou mot de passe incorrect.' in page
     for base in (a, b, c):                               # the 5th failure locked it everywhere
-        _status, _url, page = browser.sign_in(base, 'sophie.lefevre-martin')
+        _status, _url, page = sign_in(browser, base, 'sophie.lefevre-martin')
         assert 'Trop de tentatives de connexion' in page and 'Bonjour' not in page
 
 
 def test_a_session_made_in_one_process_works_and_ends_in_the_others(three_servers):
     a, b, c = (server.base for server in three_servers)
-    browser = Browser()
-    status, url, page = browser.sign_in(a, 'julien.roux')
+    browser = Browser('')
+    status, url, page = sign_in(browser, a, 'julien.roux')
     assert url == a + '/' and 'Bonjour Julien' in page
     for base in (b, c):
-        status, url, page = browser.get(base + '/')
+        status, url, page = get(browser, base + '/')
         assert status == 200 and url == base + '/' and 'Bonjour Julien' in page
-    status, url, _page = browser.post(c + '/deconnexion', {}, c + '/')   # CSRF from C, session of A
+    status, _headers, _page = browser.form(c + '/deconnexion', token_from=c + '/')  # CSRF from C,
+    url = browser.url                                                      # session of A
     assert status == 200 and '/connexion' in url
     for base in (a, b):
-        _status, url, page = browser.get(base + '/')
+        _status, url, page = get(browser, base + '/')
         assert '/connexion' in url and 'Bonjour' not in page
 
 
@@ -115,7 +94,7 @@ def test_workers_share_one_port_a_periodic_job_runs_once_per_period_and_dead_wor
     assert holders <= {str(pid) for pid in workers}
     # The port answers while a worker is killed, and the supervisor replaces it.
     os.kill(workers[0], signal.SIGKILL)
-    status, _url, page = Browser().sign_in(served.base, 'julien.roux')
+    status, _url, page = sign_in(Browser(''), served.base, 'julien.roux')
     assert status == 200 and 'Bonjour Julien' in page
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -144,9 +123,9 @@ def test_sqlite_is_served_by_several_workers_that_stop_when_their_parent_dies(tm
     served = serve_processes(tmp_path / 'data', '', '--workers', '2', '--demo')
     workers = served.children()
     assert len(workers) == 2
-    browsers = [Browser() for _ in range(6)]          # new connections: both workers serve some
+    browsers = [Browser('') for _ in range(6)]        # new connections: both workers serve some
     for browser in browsers:
-        status, _url, page = browser.sign_in(served.base, 'julien.roux')
+        status, _url, page = sign_in(browser, served.base, 'julien.roux')
         assert status == 200 and 'Bonjour Julien' in page
     logs = [(tmp_path / 'data' / 'logs' / f'ecole-ent.{slot}.log').read_text(encoding='utf-8')
             for slot in (1, 2)]
