@@ -22,6 +22,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from urllib.parse import urlparse
 
 from peewee import DatabaseProxy, OperationalError, PostgresqlDatabase, SqliteDatabase
@@ -135,13 +136,27 @@ class BackgroundWriter:
             finally:
                 works.task_done()
 
-    def join(self):
-        """Wait until every deferred write is done (tests, shutdown)."""
-        if self.queue is not None and self.pid == os.getpid():
-            self.queue.join()
+    def flush(self, timeout):
+        """Wait until every deferred write is done, `timeout` seconds at most; False if some
+        are left (the lock held all that time)."""
+        if self.queue is None or self.pid != os.getpid():
+            return True
+        deadline = time.monotonic() + timeout
+        with self.queue.all_tasks_done:
+            while self.queue.unfinished_tasks:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.queue.all_tasks_done.wait(left)
+        return True
 
 
 _background = BackgroundWriter()
+
+
+def flush_writes(timeout=5):
+    """Before a process stops: wait for its deferred writes (write_soon), `timeout` s at most."""
+    return _background.flush(timeout)
 
 
 def migrator():

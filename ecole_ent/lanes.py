@@ -1,5 +1,6 @@
 """Waitress with its requests in two lanes, each a pool of worker threads: pages (GET and HEAD)
-and the rest (sign-ins, uploads, every write, and the long GETs marked slow=True: zips, archives).
+and the rest (sign-ins, uploads, every write, and the GETs marked slow=True: those that write, like
+the QR card sign-in, or run long, like zips).
 
 Why two pools, and nothing served on waitress's socket thread:
 - the socket thread only accepts, reads and writes connections: whatever a request waits for
@@ -65,7 +66,7 @@ def maintenance(listener, header_timeout, now):
     for channel in list(listener.active_channels.values()):
         request = channel.request
         if request is not None and not request.headers_finished \
-                and getattr(channel, 'header_started', now) < cutoff:
+                and channel.header_started < cutoff:
             channel.will_close = True
 
 
@@ -131,6 +132,8 @@ class Lanes:
         return [dispatcher for dispatcher in self.socket_map.values() if dispatcher.accepting]
 
     def shutdown(self, cancel_pending=True, timeout=5):
-        pages = self.pages.shutdown(cancel_pending, timeout)
-        writes = self.writes.shutdown(cancel_pending, timeout)
-        return pages or writes
+        """Both pools stop at once (each waits at most `timeout` for its requests under way)."""
+        self.pages.set_thread_count(0)
+        self.writes.set_thread_count(0)
+        self.pages.shutdown(cancel_pending, timeout)
+        self.writes.shutdown(cancel_pending, timeout)

@@ -132,6 +132,8 @@ def run(config, server):
         if runner:
             runner.stop()
         server.close()
+        if not db.flush_writes(timeout=5):
+            logger.warning('écritures différées (visites, sessions) non faites : base verrouillée')
         db.close_all()
     return 0
 
@@ -213,8 +215,8 @@ class Supervisor:
         if pid == 0:
             code = 1
             try:
-                stop_with_parent(self.parent)
                 log_to_file(self.config, f'ecole-ent.{slot}.log')
+                stop_with_parent(self.parent)
                 logger.info('processus serveur %d démarré (journal ecole-ent.%d.log)', os.getpid(), slot)
                 code = child(self.config, self.sock, self.application)
             except BaseException:   # a child never returns into the parent's loop
@@ -261,9 +263,13 @@ def stop_with_parent(parent):
     PR_SET_PDEATHSIG); a parent already gone before that was set stops the child at once."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        failed = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0
+        reason = os.strerror(ctypes.get_errno()) if failed else ''
     except (OSError, AttributeError):      # not Linux: the supervisor still stops its children
-        logger.warning('arrêt des processus avec leur parent non pris en charge ici')
+        failed, reason = True, 'prctl absent'
+    if failed:
+        logger.warning('ce processus ne s’arrêtera pas de lui-même si le processus principal est '
+                       'tué (%s)', reason)
     if os.getppid() != parent:
         os._exit(0)
 

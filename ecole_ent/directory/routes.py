@@ -133,7 +133,7 @@ def archive_download(pupil_id):
     return send_zip(name, out, size)
 
 
-@routes.get('/carte')
+@routes.get('/carte', slow=True)     # ?jeton= signs in: writes, so it may wait for the lock
 def card_form():
     token = request.query.getunicode('jeton', '')
     if token:
