@@ -24,7 +24,7 @@ SECURITY_HEADERS = [
     ('Permissions-Policy', 'geolocation=(), microphone=(), camera=(self)'),
     ('Cross-Origin-Opener-Policy', 'same-origin'),
 ]
-HSTS = [('Strict-Transport-Security', 'max-age=31536000')]     # one year
+HTTPS_HEADERS = SECURITY_HEADERS + [('Strict-Transport-Security', 'max-age=31536000')]   # HSTS: a year
 ERROR_TITLES = {400: 'Requête incorrecte', 403: 'Accès refusé', 404: 'Page introuvable',
                 405: 'Action impossible', 413: 'Envoi trop volumineux', 500: 'Erreur du serveur',
                 503: 'Service indisponible'}
@@ -103,7 +103,7 @@ def security_headers(wsgi_app):
     """Add the security headers to every response, error pages included; over HTTPS (through the
     trusted proxy), HSTS too: the browser will then refuse plain HTTP for this site."""
     def app(environ, start_response):
-        extra = SECURITY_HEADERS + HSTS if environ.get('wsgi.url_scheme') == 'https' else SECURITY_HEADERS
+        extra = HTTPS_HEADERS if environ.get('wsgi.url_scheme') == 'https' else SECURITY_HEADERS
 
         def start(status, headers, exc_info=None):
             names = {name.lower() for name, _value in headers}

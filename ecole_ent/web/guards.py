@@ -94,7 +94,6 @@ def before_request():
     if path.startswith('/static/'):
         return
     environ = request.environ
-    environ['ecole.https'] = is_https()
     token = request.get_cookie(SESSION_COOKIE)
     user = accounts.session_user(token) if token else None
     if user is not None:

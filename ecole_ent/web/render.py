@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from .. import __version__, hooks, security
 from ..i18n import _, date_fr, datetime_fr, ngettext
 from ..paths import resource_dir
+from .guards import is_https
 
 FLASH_COOKIE = 'ecole_flash'
 
@@ -184,7 +185,7 @@ def flash(message, kind='info'):
     messages.append((kind, str(message)))
     payload = base64.urlsafe_b64encode(json.dumps(messages).encode())
     response.set_cookie(FLASH_COOKIE, payload.decode() + '.' + _sign(payload), path='/',
-                        httponly=True, samesite='lax', secure=request.environ.get('ecole.https', False))
+                        httponly=True, samesite='lax', secure=is_https())
 
 
 def pop_flashes():
