@@ -9,12 +9,12 @@ import urllib.request
 
 import pytest
 
-from ecole_ent import db, runtime, security, server
+from ecole_ent import security, server
 from ecole_ent.app import create_app
 from ecole_ent.models import User
 from ecole_ent.paths import resource_dir
 from ecole_ent.web import access_log
-from tests.conftest import make_config, real_server
+from tests.conftest import real_server, with_config
 from tests.real_http import Browser
 
 VISITOR = '203.0.113.7'              # the client the trusted proxy (127.0.0.1) names
@@ -24,12 +24,10 @@ LINE = re.compile(r'(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (\S+) (\S+) (\S+) (\d
                   r'(\d+\.\d)ms')
 
 
-@pytest.fixture
-def config(tmp_path):
-    """This module's configuration: the real server trusts the proxy 127.0.0.1 (the tests' client)."""
-    config = make_config(tmp_path / 'data', server_trusted_proxy='127.0.0.1')
-    yield config
-    db.close_all()
+# The real server trusts the proxy 127.0.0.1 (the tests' client). Not a module-wide pytestmark:
+# with_config parametrizes `config`, which a test with its own @with_config or without `config`
+# (the rotation test) cannot take twice or at all.
+behind_the_proxy = with_config(server_trusted_proxy='127.0.0.1')
 
 
 @contextlib.contextmanager
@@ -82,6 +80,7 @@ def access_lines(logs, count):
         time.sleep(0.05)
 
 
+@behind_the_proxy
 def test_every_request_leaves_one_line_and_no_secret(logs, live_server, demo, demo_app):
     guardian = demo.first('guardian')
     User.update(password_hash=security.hash_password(PASSWORD)).where(User.id == guardian.id).execute()
@@ -125,6 +124,7 @@ def test_every_request_leaves_one_line_and_no_secret(logs, live_server, demo, de
     assert '/static/css/ecole.css' not in error_log                  # access lines stay apart
 
 
+@behind_the_proxy
 def test_a_path_that_could_forge_a_line_is_escaped(logs, live_server):
     forged = '/static/x%0A2026-01-01%2000:00:00,000%20evil%20GET%20/%20200%200%200.0ms/%C3%A9t%C3%A9'
     Visitor(live_server).request(forged)
@@ -133,6 +133,7 @@ def test_a_path_that_could_forge_a_line_is_escaped(logs, live_server):
     assert match and match.group(4) == forged and match.group(5) == '404'
 
 
+@behind_the_proxy
 def test_a_file_goes_to_the_server_untouched_and_is_counted_whole(logs, live_server, monkeypatch):
     """Waitress sends a file handed to its wsgi.file_wrapper from its socket thread and frees the
     worker thread at once: the access log must not wrap it (a worker would then be busy for the
@@ -150,6 +151,7 @@ def test_a_file_goes_to_the_server_untouched_and_is_counted_whole(logs, live_ser
     assert handed == [True] and LINE.fullmatch(line).group(6) == str(len(content))
 
 
+@behind_the_proxy
 def test_no_route_carries_a_secret_in_its_path(demo_app):
     """The access log writes paths as they are (without their query string). A route whose path
     held a secret (a token, a code) would put it in the log: it must be masked in access_log.py
@@ -163,6 +165,7 @@ def test_no_route_carries_a_secret_in_its_path(demo_app):
             assert kind == 'int' or name in not_secret, f'{route.rule}: is <{name}> a secret?'
 
 
+@behind_the_proxy
 def test_each_server_process_has_its_own_access_log(config, database, logs):
     server.log_to_file(config, 'ecole-ent.2.log')
     access_log.logger.info(access_log.LINE, VISITOR, 'GET', '/', '200', 10, 1.0)
@@ -170,16 +173,12 @@ def test_each_server_process_has_its_own_access_log(config, database, logs):
     assert not (logs / 'access.log').exists()
 
 
-def test_the_access_log_can_be_turned_off(tmp_path):
-    config = make_config(tmp_path / 'data', server_access_log='false')
-    runtime.open_database(config, auto_migrate=True)
-    try:
-        with logging_as_serve(config) as logs, real_server(config, create_app(config)) as base:
-            urllib.request.urlopen(base + '/connexion', timeout=30).read()
-            assert not (logs / 'access.log').exists()
-            assert not [h for h in access_log.logger.handlers if getattr(h, 'ecole_log', False)]
-    finally:
-        db.close_all()
+@with_config(server_access_log='false')
+def test_the_access_log_can_be_turned_off(config, database):
+    with logging_as_serve(config) as logs, real_server(config, create_app(config)) as base:
+        urllib.request.urlopen(base + '/connexion', timeout=30).read()
+        assert not (logs / 'access.log').exists()
+        assert not [h for h in access_log.logger.handlers if getattr(h, 'ecole_log', False)]
 
 
 def test_the_log_file_rotates_at_its_size_limit(tmp_path):
