@@ -81,10 +81,9 @@ def test_a_waiting_page_holds_up_neither_the_other_pages_nor_the_server(served):
     waiting = threading.Thread(target=lambda: results.append(fetch(port, 'GET', '/attente')))
     waiting.start()
     assert started.acquire(timeout=5)                     # a page waits (a lock, a slow query)
-    began = time.monotonic()
     assert fetch(port, 'GET', '/fil') == (200, 'ok')       # another page answers meanwhile
     assert fetch(port, 'POST', '/page')[0] == 405          # and so does a write
-    assert time.monotonic() - began < 2
+    assert waiting.is_alive() and not results              # while the first still waits
     assert threads and threads[0] != lanes_.loop_thread    # pages run on worker threads
     release.set()
     waiting.join(5)
@@ -96,9 +95,10 @@ def test_a_client_trickling_its_headers_is_closed_and_keeps_nobody_out(served):
     tricklers = [socket.create_connection(('127.0.0.1', port), timeout=10) for _ in range(110)]
     for trickler in tricklers:
         trickler.sendall(b'GET /page HTTP/1.1\r\nHo')
-    began = time.monotonic()
     assert fetch(port, 'GET', '/page') == (200, 'vite')    # the 111th connection gets its page...
-    assert time.monotonic() - began < 0.5                  # ...at once, before any is closed
+    for trickler in tricklers:                             # ...while all 110 are still open
+        trickler.setblocking(False)
+        pytest.raises(BlockingIOError, trickler.recv, 1)   # nothing to read, not closed
     deadline = time.monotonic() + 8                        # header_timeout=1, checked every 2 s
     closed = 0
     for trickler in tricklers:
