@@ -3,8 +3,11 @@ X-Forwarded-* headers unless told which proxy to trust: a WSGI-level test could 
 
 Here the proxy is 127.0.0.1 (nginx on the same machine, as provisioning/GUIDE.md sets it up) and the
 test client is that proxy: it names the client in X-Forwarded-For, HTTPS in X-Forwarded-Proto."""
+from urllib.parse import urlsplit
+
 import pytest
 
+from ecole_ent import db
 from ecole_ent.app import create_app
 from ecole_ent.models import LoginSession, User
 from tests.conftest import make_config, real_server
@@ -24,8 +27,13 @@ def via(base, client=None, https=False):
     return Browser(base, headers=headers, follow_redirects=False, proxied_https=True)
 
 
+def session_cookies(headers):
+    return [v for v in headers.get_all('Set-Cookie') or [] if v.startswith('ecole_session=')]
+
+
 def session_cookie(headers):
-    return next(v for v in headers.get_all('Set-Cookie') if v.startswith('ecole_session='))
+    (cookie,) = session_cookies(headers)
+    return cookie
 
 
 @pytest.fixture
@@ -49,6 +57,7 @@ def behind_proxy(tmp_path, demo_template, request):
     yield build
     for server in servers:
         server.__exit__(None, None, None)
+    db.close_all()
     from tests.conftest import PG_URL, reset_postgres
     if PG_URL:
         reset_postgres()
@@ -62,7 +71,8 @@ def test_first_run_is_refused_to_an_outside_client(behind_proxy):
     assert status == 403 and "depuis le réseau de l" in page
     assert not User.select().where(User.login == 'pirate').exists()
     status, headers, _page = via(base, SCHOOL).form('/premiere-installation', **fields)
-    assert status == 303 and User.select().where(User.login == 'pirate').exists()
+    assert status == 303 and headers['Location'].endswith('/')
+    assert User.select().where(User.login == 'pirate').exists()
 
 
 def test_card_sign_in_is_refused_to_an_outside_client(behind_proxy):
@@ -96,12 +106,28 @@ def test_the_address_throttle_counts_the_client_not_the_proxy(behind_proxy):
     for n in range(4):
         status, _headers, page = attacker.form('/connexion', login=f'inconnu{n}', password='faux')
         assert status == 200
-    assert 'Trop' in page or 'réessayez' in page.lower()        # this client now waits
-    status, _headers, page = attacker.form('/connexion', login='julien.roux', password='demo')
-    assert status == 200                                        # even with a right password
+    assert 'Trop de tentatives' in page                         # this client now waits
+    status, headers, page = attacker.form('/connexion', login='julien.roux', password='demo')
+    assert status == 200 and 'Trop de tentatives' in page      # even with a right password
+    assert not session_cookies(headers)
     status, headers, _page = via(base, ANOTHER).form(
         '/connexion', login='julien.roux', password='demo')
     assert status == 303 and session_cookie(headers)            # everybody else signs in
+
+
+def test_an_account_locked_from_one_client_still_opens_from_another(behind_proxy):
+    base = behind_proxy(server_trusted_proxy='127.0.0.1')
+    attacker = via(base, OUTSIDE)
+    for n in range(5):
+        status, _headers, page = attacker.form('/connexion', login='julien.roux', password=f'faux{n}')
+        assert status == 200 and 'Identifiant ou mot de passe incorrect.' in page
+    status, headers, page = attacker.form('/connexion', login='julien.roux', password='demo')
+    assert status == 200 and 'Trop de tentatives' in page      # locked for this client...
+    assert not session_cookies(headers)
+    status, headers, _page = via(base, ANOTHER).form(
+        '/connexion', login='julien.roux', password='demo')
+    assert status == 303 and urlsplit(headers['Location']).path == '/'   # ...not for the teacher
+    assert session_cookie(headers)
 
 
 def test_without_a_trusted_proxy_forwarded_headers_are_ignored(behind_proxy):
