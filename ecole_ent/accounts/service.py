@@ -1,4 +1,5 @@
 """Accounts: sign-in, sessions, throttling, passwords, activation, and who is linked to whom."""
+import ipaddress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -71,11 +72,21 @@ def authenticate(login, password, remote_addr):
     return user
 
 
+def client_key(remote_addr):
+    """The client an address stands for: the address itself, or for IPv6 its /64 (one home or
+    phone gets a whole /64 and may rotate through it); '?' when unknown."""
+    try:
+        ip = ipaddress.ip_address(remote_addr or '')
+    except ValueError:
+        return '?'
+    return str(ipaddress.ip_network(f'{ip}/64', strict=False)) if ip.version == 6 else str(ip)
+
+
 def throttle_keys(login, remote_addr):
     """[(key, limit)] a failed sign-in counts under: this account from this address, so that
     failures from one address lock the account for that address only (anyone could otherwise
     keep anyone out), and this address whatever the account (one client trying many)."""
-    address = (remote_addr or '?')[:64]
+    address = client_key(remote_addr)
     return [(f'login:{login}@{address}', settings().login_max_failures),
             ('addr:' + address, settings().address_max_failures)]
 

@@ -26,7 +26,8 @@ def note_visit(user, classroom, area, newest):
     one; returns the previous visit (None for a first one)."""
     previous = last_visit(user, classroom, area)
     if newest is not None and (previous is None or newest > previous):
-        write_soon(lambda: _record_visit(user.id, classroom.id, area, now()))
+        at = now()                  # the moment of the visit, even if it is written later
+        write_soon(lambda: _record_visit(user.id, classroom.id, area, at))
     return previous
 
 

@@ -112,6 +112,16 @@ def test_failures_from_one_address_do_not_lock_the_account_for_other_addresses(d
     assert 'sophie.lefevre-martin' in locked.target and '203.0.113.7' in locked.target
 
 
+def test_an_ipv6_client_rotating_through_its_64_block_is_still_one_client(demo, demo_app):
+    for n in range(5):                  # each failure from another address of the same /64
+        attacker = Client(demo_app, extra_environ={'REMOTE_ADDR': f'2001:db8:1:2::{n + 1:x}'})
+        attacker.login('julien.roux', 'mauvais')
+    refused = Client(demo_app, extra_environ={'REMOTE_ADDR': '2001:db8:1:2::99'}).login('julien.roux', 'demo')
+    assert 'Trop de tentatives' in refused.text
+    elsewhere = Client(demo_app, extra_environ={'REMOTE_ADDR': '2001:db8:1:3::1'})
+    assert redirected_to(elsewhere.login('julien.roux', 'demo')) == '/'
+
+
 def test_lock_expires_and_success_clears_the_account_counter(demo_client, demo):
     for _ in range(5):
         demo_client.login('julien.roux', 'mauvais')
