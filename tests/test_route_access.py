@@ -44,11 +44,14 @@ def test_the_public_allow_list_is_the_one_written_down():
     assert set(guards.PUBLIC_PATHS) - {'/favicon.ico'} | set(guards.PUBLIC_PREFIXES) == set(PUBLIC)
 
 
-def test_every_route_is_closed_to_anonymous_visitors_unless_public(demo_app):
+@pytest.mark.parametrize('address', ['203.0.113.9', '10.0.0.5'],
+                         ids=['outside the school networks', 'inside the school networks'])
+def test_every_route_is_closed_to_anonymous_visitors_unless_public(demo_app, address):
     """Writes carry the visitor's valid anonymous CSRF token, so that what refuses them is the
     allow-list, not the CSRF check (which runs first and would answer 400 to anything); and no
-    route's own code runs, so it is the allow-list, not a route's require_user()."""
-    client = Client(demo_app, extra_environ={'REMOTE_ADDR': '203.0.113.9'})   # not a school network
+    route's own code runs, so it is the allow-list, not a route's require_user(). Being on a
+    school network opens nothing."""
+    client = Client(demo_app, extra_environ={'REMOTE_ADDR': address})
     token = client.csrf('/connexion')           # and the ecole_anon cookie it is bound to
     assert 'ecole_anon' in client.cookies
     refused = client.post('/connexion', {'csrf_token': token, 'login': 'x', 'password': 'x'})
@@ -71,13 +74,14 @@ def test_every_route_is_closed_to_anonymous_visitors_unless_public(demo_app):
         else:
             response = client.request(path, method=method, POST={'csrf_token': token},
                                       headers={'X-CSRF-Token': token}, expect_errors=True)
-        assert response.status_int == 403 or (
-            response.status_int == 303 and '/connexion' in response.headers['Location']), \
-            (method, rule, response.status_int)
-        if method == 'GET':
-            assert response.status_int == 303, (method, rule)
+        if method == 'GET':             # sent to the sign-in page
+            assert response.status_int == 303 and '/connexion' in response.headers['Location'], \
+                (method, rule, response.status_int)
+        else:                           # refused, saying why
+            assert response.status_int == 403 and 'Connexion requise.' in response.text, \
+                (method, rule, response.status_int)
         checked += 1
-    assert checked >= 60        # the crawl really covered the application (70 routes today)
+    assert checked >= 71        # the crawl really covered the application (71 routes today)
     assert reached == []
 
 
