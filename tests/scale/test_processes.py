@@ -123,12 +123,21 @@ def test_sqlite_is_served_by_several_workers_that_stop_when_their_parent_dies(tm
     served = serve_processes(tmp_path / 'data', '', '--workers', '2', '--demo')
     workers = served.children()
     assert len(workers) == 2
-    browsers = [Browser('') for _ in range(6)]        # new connections: both workers serve some
-    for browser in browsers:
-        status, _url, page = sign_in(browser, served.base, 'julien.roux')
+    folder = tmp_path / 'data' / 'logs'
+
+    def served_home(slot):            # that worker answered a signed-in person's home page
+        path = folder / f'access.{slot}.log'
+        return path.exists() and ' GET / 200 ' in path.read_text(encoding='utf-8')
+    for _ in range(40):               # each request a new connection: either worker takes it
+        status, _url, page = sign_in(Browser(''), served.base, 'julien.roux')
         assert status == 200 and 'Bonjour Julien' in page
-    logs = [(tmp_path / 'data' / 'logs' / f'ecole-ent.{slot}.log').read_text(encoding='utf-8')
-            for slot in (1, 2)]
+        if served_home(1) and served_home(2):
+            break
+    deadline = time.monotonic() + 5   # a line is written as the response closes
+    while not (served_home(1) and served_home(2)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert served_home(1) and served_home(2)
+    logs = [(folder / f'ecole-ent.{slot}.log').read_text(encoding='utf-8') for slot in (1, 2)]
     assert all('démarré' in text for text in logs)
     os.kill(served.process.pid, signal.SIGKILL)
     served.process.wait(10)
