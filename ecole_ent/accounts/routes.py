@@ -1,39 +1,16 @@
 """Sign-in, sign-out, activation and password pages. Public: /connexion, /activation."""
-import re
-import unicodedata
-from urllib.parse import quote, unquote
 
 from bottle import redirect, request, response
 
 from ..errors import ValidationError
 from ..i18n import _
-from ..web.forms import field, form_fields
+from ..web.forms import field, form_fields, safe_next
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in
 from ..web.render import flash, render
 from ..web.routing import Routes
 from . import service, setup
 
 routes = Routes('accounts')
-
-
-def safe_next(target):
-    r"""Where to go after sign-in: a path of this site, or the home page; never another site.
-
-    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so '/\t/x' or
-    '/\x' would lead to the site x. The target, as sent and once percent-decoded, must have no
-    control character and no backslash, and be a plain path: it starts with one slash (so no
-    scheme and no host) and has no empty or dot segment ('//x', '/..//x', '/%2F/x')."""
-    if not target or not all(_plain_path(form) for form in (target, unquote(target))):
-        return '/'
-    return quote(target, safe="/%?#&=+;:@!$'()*,~")      # Location is ASCII: é becomes %C3%A9
-
-
-def _plain_path(target):
-    if '\\' in target or any(unicodedata.category(char) == 'Cc' for char in target):
-        return False
-    segments = re.split('[?#]', target, maxsplit=1)[0].split('/')
-    return (len(segments) > 1 and segments[0] == '' and '' not in segments[1:-1]
-            and '.' not in segments and '..' not in segments)
 
 
 @routes.get('/connexion')

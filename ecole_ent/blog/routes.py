@@ -13,7 +13,7 @@ from ..i18n import _, ngettext
 from ..numbers import page_number
 from ..text import to_ascii
 from ..web.files import send_jpeg
-from ..web.forms import field, form_fields, uploaded_files
+from ..web.forms import field, form_fields, safe_next, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, public_url, render, url
 from ..web.routing import Routes
@@ -190,7 +190,7 @@ def moderation(class_id):
 def _back(message, kind='success'):
     """Moderation forms come from the queue or a post page and carry `back`: return there."""
     flash(message, kind)
-    back = field('back')
+    back = safe_next(field('back'), fallback='')
     redirect(back if back.startswith('/blog/') else url('blog.index'), 303)
 
 

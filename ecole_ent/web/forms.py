@@ -1,4 +1,5 @@
-"""Form input (the only code that touches request.forms and request.files) and the CSRF token.
+"""Form input (the only code that touches request.forms and request.files), the CSRF token, and
+where a form may send the browser next (safe_next).
 
 A multipart body (a form with files) is parsed here, not by bottle's BaseRequest.POST: bottle
 0.13.4 keeps every part under MEMFILE_MAX (100 KB) in memory and caps their total at the same
@@ -8,6 +9,9 @@ temporary file, so any number of small files fits (up to MAX_PARTS parts and the
 the server and of each route) while the parts kept in memory stay under about 1.6 MB.
 """
 import contextlib
+import re
+import unicodedata
+from urllib.parse import quote, unquote
 
 import bottle
 from bottle import FileUpload, FormsDict, HTTPError, MultipartError, request, tonat
@@ -145,3 +149,24 @@ def _read_into(post, parser):
             raise HTTPError(413, _('Le formulaire envoyé est trop long.'))
         post[part.name] = tonat(part.value, 'utf8')
         part.close()                    # a long text's temporary file goes at once
+
+
+def safe_next(target, fallback='/'):
+    r"""Where to go next (after sign-in, back to a page): a path of this site, or `fallback`;
+    never another site.
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so '/\t/x' or
+    '/\x' would lead to the site x. The target, as sent and once percent-decoded, must have no
+    control character and no backslash, and be a plain path: it starts with one slash (so no
+    scheme and no host) and has no empty or dot segment ('//x', '/..//x', '/%2F/x')."""
+    if not target or not all(_plain_path(form) for form in (target, unquote(target))):
+        return fallback
+    return quote(target, safe="/%?#&=+;:@!$'()*,~")      # Location is ASCII: é becomes %C3%A9
+
+
+def _plain_path(target):
+    if '\\' in target or any(unicodedata.category(char) == 'Cc' for char in target):
+        return False
+    segments = re.split('[?#]', target, maxsplit=1)[0].split('/')
+    return (len(segments) > 1 and segments[0] == '' and '' not in segments[1:-1]
+            and '.' not in segments and '..' not in segments)

@@ -4,8 +4,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from ecole_ent.accounts.routes import safe_next
 from ecole_ent.models import AuditEvent, LoginSession, Throttle, now
+from ecole_ent.web.forms import safe_next
 from tests.conftest import Client, redirected_to
 
 

@@ -134,6 +134,15 @@ def test_a_refusal_needs_a_reason_and_the_pupil_sees_it_and_can_resubmit(people,
     assert post.status == 'pending' and post.reject_reason == '' and '3 à 1' in post.body_html
 
 
+@pytest.mark.parametrize('back', ['/blog/\r\nSet-Cookie: x=1', '//evil.example/blog/', '/blog/\\x'])
+def test_a_moderation_form_never_goes_back_anywhere_but_the_blog(people, as_user, back):
+    post = publish(as_user(people.pupil), people, 'Mon lapin', 'Il mange des carottes.')
+    response = send(as_user(people.teacher), f'/blog/article/{post.id}/valider', {'back': back},
+                    status=303)
+    assert redirected_to(response) == '/blog'
+    assert 'Article publié.' in text(response.maybe_follow())
+
+
 def test_a_pupil_cannot_edit_a_published_post_nor_choose_visibility(people, as_user):
     pupil = as_user(people.pupil)
     post = publish(pupil, people, 'Mon dessin', visibility='public', when='later',
