@@ -15,27 +15,41 @@ ensure_debian_packages() {
   fi
   echo "Installing Debian packages: ${missing[*]}" >&2
   # The tests start their own servers (slapd, PostgreSQL, nginx) on loopback: Debian's policy-rc.d
-  # keeps the packages from starting their system services (nginx would listen on port 80).
-  local policy=/usr/sbin/policy-rc.d made_policy=
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
-    "${sudo[@]}" chmod 755 "$policy"
-    made_policy=1
-  fi
-  local rc=0
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q || rc=$?
-  if [ $rc -eq 0 ]; then
+  # keeps the packages from starting their system services (nginx would listen on port 80), and
+  # they are disabled so that they do not start at the next boot either. The install runs in a
+  # subshell whose EXIT trap removes the policy file even when apt-get fails or is interrupted.
+  local policy=/usr/sbin/policy-rc.d rc=0
+  (
+    made_policy=
+    leave() {
+      if [ -n "$made_policy" ]; then
+        if command -v systemctl >/dev/null; then
+          "${sudo[@]}" systemctl disable nginx slapd postgresql 2>/dev/null || true
+        fi
+        "${sudo[@]}" rm -f "$policy"
+      fi
+    }
+    trap leave EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    trap 'exit 129' HUP
+    # (set -e does not hold in a subshell on the left of ||: each step stops it itself)
+    if [ ! -e "$policy" ]; then
+      made_policy=1
+      printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null || exit
+      "${sudo[@]}" chmod 755 "$policy" || exit
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q || exit
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      "${missing[@]}" || rc=$?
-  fi
-  if [ -n "$made_policy" ]; then "${sudo[@]}" rm -f "$policy"; fi
+      "${missing[@]}"
+  ) || rc=$?
   return $rc
 }
 
 # ensure_venv (from the repository root): creates the project's virtual environment (ECOLE_VENV,
 # default .venv) if needed, installs the project in it with the given extras (default: test) at
 # the versions pinned in constraints.txt (what CI tests and the binary ships), and puts it first
-# on PATH.
+# on PATH. The venv's Python must be 3.11 (PYTHON picks the one that makes it, default python3).
 ensure_venv() {
   local extras=${1:-test} python=${PYTHON:-python3}
   ECOLE_VENV=${ECOLE_VENV:-$PWD/.venv}
@@ -43,6 +57,13 @@ ensure_venv() {
     # Debian's own python3 needs python3-venv for ensurepip; other builds (pyenv) carry it.
     "$python" -c 'import ensurepip' 2>/dev/null || ensure_debian_packages python3-venv
     "$python" -m venv "$ECOLE_VENV"
+  fi
+  # constraints.txt pins versions for Python 3.11 (what CI tests and the binary ships).
+  if ! "$ECOLE_VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+    echo "constraints.txt is pinned for Python 3.11, but $ECOLE_VENV has Python" \
+      "$("$ECOLE_VENV/bin/python" -c 'import platform; print(platform.python_version())'):" \
+      "remove $ECOLE_VENV and run again with PYTHON=python3.11 (or a Python 3.11 first on PATH)" >&2
+    return 1
   fi
   # (this machine's pip configuration warns about absent local indexes: noise, filtered out)
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 "$ECOLE_VENV/bin/python" -m pip install -q -c constraints.txt \
