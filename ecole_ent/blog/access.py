@@ -16,7 +16,8 @@ from ..models.blog import VISIBILITIES, Blog, Post
 
 READS = {'manager': VISIBILITIES, 'pupil': VISIBILITIES, 'staff': VISIBILITIES,
          'guardian': ('families', 'public')}
-HIDDEN_POST = _("Cet article n'existe pas ou n'est pas visible avec votre compte.")
+def hidden_post():
+    return _("Cet article n'existe pas ou n'est pas visible avec votre compte.")
 
 
 def get_class_blog(user, classroom_id):
@@ -71,10 +72,10 @@ def can_comment(user, role, post, policy):
 
 def get_post_for(user, post_id):
     """(post, role) if the user may read it: NotFound otherwise (also for another class's post)."""
-    post = found(Post.get_or_none(Post.id == post_id), HIDDEN_POST)
+    post = found(Post.get_or_none(Post.id == post_id), hidden_post())
     role = membership.role_in(user, post.classroom)
     if role is None or not can_read(user, role, post):
-        raise NotFound(HIDDEN_POST)
+        raise NotFound(hidden_post())
     return post, role
 
 
@@ -88,7 +89,7 @@ def get_post_to_edit(user, post_id):
     if role == 'pupil' and post.author_id == user.id and post.status != 'published':
         return post, role
     if role is None:
-        raise NotFound(HIDDEN_POST)
+        raise NotFound(hidden_post())
     raise Forbidden(_('Vous ne pouvez pas modifier cet article.'))
 
 
