@@ -10,9 +10,10 @@ from markupsafe import Markup
 from ..db import writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..i18n import _
+from ..media import files
 from ..models import now
 from ..models.blog import VISIBILITIES, Attachment, Comment, Post
-from . import files, markup
+from . import markup
 from .access import can_comment, get_class_blog_to_write, get_post_for, get_post_to_edit, settings_of
 from .service import from_local, settings
 

@@ -9,10 +9,19 @@ import logging
 
 from ..db import database, is_sqlite, migrator
 from ..models.schema import SchemaVersion
-from . import m0001_initial, m0002_scheduler, m0003_directory, m0004_photos, m0005_blog, m0006_visits, m0007_sync_lease
+from . import (
+    m0001_initial,
+    m0002_scheduler,
+    m0003_directory,
+    m0004_photos,
+    m0005_blog,
+    m0006_visits,
+    m0007_sync_lease,
+    m0008_homework,
+)
 
 STEPS = [m0001_initial.up, m0002_scheduler.up, m0003_directory.up, m0004_photos.up, m0005_blog.up,
-         m0006_visits.up, m0007_sync_lease.up]
+         m0006_visits.up, m0007_sync_lease.up, m0008_homework.up]
 
 logger = logging.getLogger(__name__)
 

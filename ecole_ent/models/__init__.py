@@ -18,13 +18,16 @@ from .accounts import (
 from .base import BaseModel, now
 from .blog import Attachment, Blog, Comment, Post
 from .directory import DirectoryRecord, PupilCard, SourceStructure, SyncLine, SyncRun
+from .homework import CalendarFeed, Homework, HomeworkDone, HomeworkFile, Subject
 from .photos import Album, Photo, PhotoTag
 from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
+from .school_calendar import SchoolCalendar
 from .visits import Visit
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
               LoginSession, Throttle, AuditEvent, JobLease, JobRun,
               SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard,
               Album, Photo, PhotoTag,
-              Blog, Post, Comment, Attachment, Visit]
+              Blog, Post, Comment, Attachment, Visit,
+              SchoolCalendar, Subject, Homework, HomeworkFile, HomeworkDone, CalendarFeed]

@@ -1,4 +1,5 @@
-"""Blog attachments on disk: recognise PDF and audio by their bytes, store them by content hash.
+"""Attached documents on disk (the blog's and the homework's): recognise PDF and audio by their
+bytes, store them by content hash.
 
 The name and the type the browser sends are never trusted: the first bytes decide the kind, and the
 stored name is the SHA-256 of the content (an identical file is stored once). Files are streamed to

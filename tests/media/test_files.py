@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from ecole_ent.blog import files
+from ecole_ent.media import files
 from tests.blog.conftest import M4A, MP3, OGG, PDF
 
 

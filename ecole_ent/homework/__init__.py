@@ -1,0 +1,1 @@
+"""The homework notebook (cahier de textes)."""

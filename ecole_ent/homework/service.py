@@ -1,0 +1,77 @@
+"""The homework notebook: its settings, its clock, and the school's time. The feature's parts live
+beside this: access.py (who may read and write what), entries.py (writing entries, copies, weekly
+repeats, files), reading.py (the weeks each reader sees, ticks, tomorrow's counts for the homes),
+subjects.py (each school's subject list), feed.py (the private iCalendar feeds), commands.py (the
+command line) and demo.py. Plain functions, no bottle.
+"""
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .. import runtime
+from ..media import Limits, MediaStore
+from ..models import now
+
+
+@dataclass(frozen=True)
+class Settings:
+    files_dir: str            # DATA/media/homework/files: PDF and audio, stored as sent
+    images: MediaStore        # DATA/media/homework/images: images through the media pipeline
+    max_bytes: int            # a file's
+    limits: Limits            # an image's
+    zone: ZoneInfo            # the school's time zone
+
+
+def read_settings(config):
+    root = Path(config.data_dir) / 'media' / 'homework'
+    return Settings(files_dir=str(root / 'files'), images=MediaStore(root / 'images'),
+                    max_bytes=config['homework.attachment_max_mb'] * 2**20,
+                    limits=Limits(max_bytes=config['photos.max_upload_mb'] * 2**20,
+                                  max_pixels=config['photos.max_megapixels'] * 1_000_000,
+                                  full_edge=1600,
+                                  decode_pixels=config['photos.decode_megapixels'] * 1_000_000),
+                    zone=ZoneInfo(config['app.timezone']))
+
+
+def settings():
+    return runtime.settings(read_settings)
+
+
+def clock():
+    """Now, in naive UTC. The one clock of the feature: tests replace it (monkeypatch) to see a
+    scheduled entry before and after its time, never by sleeping."""
+    return now()
+
+
+def to_local(moment):
+    """Naive UTC -> naive local time of the school."""
+    return moment.replace(tzinfo=UTC).astimezone(settings().zone).replace(tzinfo=None)
+
+
+def from_local(moment):
+    """Naive local time of the school -> naive UTC."""
+    return moment.replace(tzinfo=settings().zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def today():
+    """The school's date now (by clock())."""
+    return to_local(clock()).date()
+
+
+def monday_of(day):
+    return day - timedelta(days=day.weekday())
+
+
+def parse_week(text):
+    """The Monday of an ISO week written 'YYYY-Www' (?semaine=2026-W49), or None if it is not one."""
+    try:
+        year, week = (text or '').upper().split('-W')
+        return date.fromisocalendar(int(year), int(week), 1) if len(year) == 4 and len(week) <= 2 else None
+    except ValueError:
+        return None
+
+
+def week_label(monday):
+    year, week, _day = monday.isocalendar()
+    return f'{year}-W{week:02d}'

@@ -1,0 +1,1 @@
+"""Each school's calendar: the days it has class (weekdays, public holidays, school holidays)."""
