@@ -1,0 +1,254 @@
+"""What each reader sees of the homework: a pupil's weeks, a guardian's weeks (one per child), a
+class's week for its teachers with who ticked, tomorrow's homework for the homes, and the lists the
+command line prints. Who may read what is decided by access.py; the guardian's week is the hot
+page of school nights, so it costs two prepared queries whatever the number of children.
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from peewee import JOIN, fn
+
+from ..accounts import membership
+from ..accounts import service as accounts
+from ..db import prepared
+from ..models import Classroom, Enrolment, GuardianLink, Homework, HomeworkDone, SchoolYear, User
+from ..school_calendar.service import days as school_days
+from . import access, service
+
+
+@dataclass
+class Row:
+    """An entry as one reader sees it: `done` for a pupil (or a guardian's child), the counts for
+    the class's teachers."""
+    entry: Homework
+    done: bool = None
+    done_count: int = 0
+    pupil_count: int = 0
+
+
+@dataclass
+class Day:
+    date: object
+    closed: str = None        # why there is no class that day (an entry may still be due then)
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class ChildWeek:
+    """One child's (or the pupil's own) homework over a span of days."""
+    child: User
+    classroom: Classroom
+    niveau: str
+    days: list
+
+
+# --- one child's entries: a single prepared query with the child's ticks ---------------------------
+
+def _child_entries(who):
+    """The published entries of the current class of the pupils chosen by `who(pupil_id, param)`,
+    due in [start, end], with each pupil's niveau and tick. Niveau filtering is done in Python
+    (a comma list), so the query's shape never changes."""
+    def build(param, start, end, at):
+        return (Homework.select(Homework, Enrolment.pupil.alias('child_id'), Enrolment.niveau.alias('niveau'),
+                                HomeworkDone.id.alias('done_id'))
+                .join(Enrolment, on=(Enrolment.classroom == Homework.classroom))
+                .join_from(Homework, HomeworkDone, JOIN.LEFT_OUTER,
+                           on=((HomeworkDone.homework == Homework.id) & (HomeworkDone.pupil == Enrolment.pupil)))
+                .where(who(Enrolment.pupil, param) & Enrolment.ended_on.is_null()
+                       & (Homework.due_on >= start) & (Homework.due_on <= end) & (Homework.publish_at <= at))
+                .order_by(Homework.due_on, Homework.subject, Homework.id))
+    return prepared(build, 4)
+
+
+_of_pupil = _child_entries(lambda pupil, pupil_id: pupil == pupil_id)
+_of_guardian = _child_entries(lambda pupil, guardian_id: pupil.in_(
+    GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id)))
+
+_enrolments = prepared(lambda pupil_id: (
+    Enrolment.select(Enrolment.niveau, Classroom.id.alias('class_id'))
+    .join(Classroom).join(SchoolYear)
+    .where((Enrolment.pupil == pupil_id) & Enrolment.ended_on.is_null() & SchoolYear.current
+           & ~Classroom.archived)), 1)
+
+
+def current_enrolment(pupil):
+    """(classroom, niveau) of the pupil this year, or (None, None)."""
+    row = next(iter(_enrolments(pupil.id)), None)
+    if row is None:
+        return None, None
+    return Classroom.get_by_id(row.class_id), row.niveau
+
+
+def _visible(rows):
+    """Rows given to the niveau of the child they were fetched for."""
+    return [row for row in rows if access.given_to(row, row.niveau)]
+
+
+def entries_for_pupil(pupil, start, end, at=None):
+    """The published entries the pupil sees (their class, their niveau), due from start to end."""
+    return _visible(_of_pupil(pupil.id, start, end, at or service.clock()))
+
+
+def _days(school_id, start, end, rows, make_row):
+    """The school days from start to end, and any other day an entry is due on (flagged)."""
+    calendar = school_days(school_id)
+    by_day = {}
+    for row in rows:
+        by_day.setdefault(row.due_on, []).append(make_row(row))
+    result = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        closed = calendar.closed_reason(day)
+        if closed is None or day in by_day:
+            result.append(Day(day, closed, by_day.get(day, [])))
+    return result
+
+
+def _span(monday, weeks):
+    return monday, monday + timedelta(days=7 * weeks - 1)
+
+
+def pupil_weeks(pupil, monday, weeks=2, at=None):
+    """The pupil's ChildWeek, or None when they have no class this year."""
+    classroom, niveau = current_enrolment(pupil)
+    if classroom is None:
+        return None
+    start, end = _span(monday, weeks)
+    rows = entries_for_pupil(pupil, start, end, at)
+    return ChildWeek(pupil, classroom, niveau,
+                     _days(classroom.school_id, start, end, rows, lambda r: Row(r, done=r.done_id is not None)))
+
+
+def guardian_weeks(guardian, monday, weeks=2, at=None):
+    """A ChildWeek per child with a class this year, in the order of the guardian's home."""
+    start, end = _span(monday, weeks)
+    rows = _visible(_of_guardian(guardian.id, start, end, at or service.clock()))
+    result = []
+    for child, classroom in accounts.children_of(guardian):
+        if classroom is None:
+            continue
+        mine = [row for row in rows if row.child_id == child.id]
+        niveau = mine[0].niveau if mine else niveau_in(child, classroom)
+        result.append(ChildWeek(child, classroom, niveau, _days(
+            classroom.school_id, start, end, mine, lambda r: Row(r, done=r.done_id is not None))))
+    return result
+
+
+def niveau_in(pupil, classroom):
+    return access.niveau_of(pupil, classroom)
+
+
+# --- a class's week, for its teachers ------------------------------------------------------------
+
+def class_days(classroom, start, end):
+    """The class's Days from start to end with every entry (scheduled ones too) and, per entry,
+    how many of the pupils it is given to ticked it."""
+    entries = list(Homework.select().where((Homework.classroom == classroom) & (Homework.due_on >= start)
+                                           & (Homework.due_on <= end))
+                   .order_by(Homework.due_on, Homework.subject, Homework.id))
+    niveaux = _pupils_per_niveau(classroom)
+    ticks = _tick_counts([e.id for e in entries])
+
+    def row(entry):
+        concerned = sum(n for niveau, n in niveaux.items() if access.given_to(entry, niveau))
+        return Row(entry, done_count=ticks.get(entry.id, 0), pupil_count=concerned)
+    return _days(classroom.school_id, start, end, entries, row)
+
+
+def _pupils_per_niveau(classroom):
+    return dict(Enrolment.current().select(Enrolment.niveau, fn.COUNT(Enrolment.id))
+                .join(User, on=(Enrolment.pupil == User.id))
+                .where((Enrolment.classroom == classroom) & (User.status != 'disabled'))
+                .group_by(Enrolment.niveau).tuples())
+
+
+def _tick_counts(entry_ids):
+    if not entry_ids:
+        return {}
+    return dict(HomeworkDone.select(HomeworkDone.homework, fn.COUNT(HomeworkDone.id))
+                .join(Enrolment, on=((Enrolment.pupil == HomeworkDone.pupil) & Enrolment.ended_on.is_null()))
+                .join_from(HomeworkDone, Homework)
+                .where(HomeworkDone.homework.in_(entry_ids) & (Enrolment.classroom == Homework.classroom))
+                .group_by(HomeworkDone.homework).tuples())
+
+
+def ticks_of(entry):
+    """[(pupil, niveau, ticked at or None)] for the pupils the entry is given to, by name."""
+    done = {t.pupil_id: t.created_at for t in HomeworkDone.select().where(HomeworkDone.homework == entry)}
+    pupils = (User.select(User, Enrolment.niveau).join(Enrolment, on=(Enrolment.pupil == User.id))
+              .where((Enrolment.classroom == entry.classroom_id) & Enrolment.ended_on.is_null()
+                     & (User.status != 'disabled'))
+              .order_by(User.last_name, User.first_name).objects())
+    return [(p, p.niveau, done.get(p.id)) for p in pupils if access.given_to(entry, p.niveau)]
+
+
+# --- the homes: homework for the next school day ---------------------------------------------------
+
+def next_day_counts(guardian, children, at=None):
+    """{child id: (next school day, entries due that day, of which ticked)} for these
+    [(child, classroom)] of the guardian (the home's cards): the line of each child card. One
+    query for all children."""
+    now = at or service.clock()
+    today = service.to_local(now).date()
+    next_days = {child.id: school_days(classroom.school_id).next_school_day(today)
+                 for child, classroom in children if classroom is not None}
+    if not next_days:
+        return {}
+    counts = {child_id: [day, 0, 0] for child_id, day in next_days.items()}
+    for row in _visible(_of_guardian(guardian.id, today + timedelta(days=1), max(next_days.values()), now)):
+        if next_days.get(row.child_id) == row.due_on:
+            counts[row.child_id][1] += 1
+            counts[row.child_id][2] += row.done_id is not None
+    return {child_id: tuple(value) for child_id, value in counts.items()}
+
+
+def next_day_entries(classrooms, at=None):
+    """{class id: (next school day, [entries due that day, scheduled ones too])}: the teacher's
+    home."""
+    today = service.to_local(at or service.clock()).date()
+    result = {}
+    for classroom in classrooms:
+        day = school_days(classroom.school_id).next_school_day(today)
+        result[classroom.id] = (day, list(Homework.select().where(
+            (Homework.classroom == classroom) & (Homework.due_on == day)).order_by(Homework.subject, Homework.id)))
+    return result
+
+
+# --- the command line --------------------------------------------------------------------------
+
+def list_as(user, start, end, at=None):
+    """What `user` sees from start to end, as plain dicts (homework list --format json): a pupil
+    their entries with `done`; a guardian one object per child and entry with `child` and `done`;
+    the teachers of a class (and the director, the admin) every entry of their classes, scheduled
+    ones too, with `done_count` and `pupil_count`."""
+    now = at or service.clock()
+    found = []
+    if user.has_role('pupil'):
+        found += [dict(_plain(e), done=e.done_id is not None) for e in entries_for_pupil(user, start, end, now)]
+    if user.has_role('guardian'):
+        logins = {child.id: child.login for child, _c in accounts.children_of(user)}
+        found += [dict(_plain(e), child=logins[e.child_id], done=e.done_id is not None)
+                  for e in _visible(_of_guardian(user.id, start, end, now)) if e.child_id in logins]
+    for classroom in managed_classes(user):
+        found += [dict(_plain(row.entry, classroom), done_count=row.done_count, pupil_count=row.pupil_count)
+                  for day in class_days(classroom, start, end) for row in day.rows]
+    return found
+
+
+def managed_classes(user):
+    """This year's classes whose homework the user writes: the teacher's own, every class of the
+    director's school, every class for the admin."""
+    if user.has_role('admin'):
+        return list(Classroom.select().join(SchoolYear).where(SchoolYear.current & ~Classroom.archived)
+                    .order_by(Classroom.name))
+    classes = {c.id: c for c in membership.classes_of(user, 'teacher')} if user.has_role('teacher') else {}
+    if user.has_role('director') and user.school_id:
+        classes.update({c.id: c for c in membership.classes_of(user, 'director')})
+    return sorted(classes.values(), key=lambda c: c.name)
+
+
+def _plain(entry, classroom=None):
+    classroom = classroom or membership.classroom(entry.classroom_id)
+    return {'id': entry.id, 'class': classroom.name, 'niveaux': entry.niveau_list or classroom.niveau_list,
+            'subject': entry.subject, 'due': entry.due_on.isoformat(), 'given': entry.given_on.isoformat(),
+            'text': entry.body_source}
