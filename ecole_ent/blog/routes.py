@@ -1,8 +1,6 @@
 """Class blog pages, moderation, attachments, and the school's public page and Atom feed."""
-import os
-from urllib.parse import quote
 
-from bottle import redirect, request, response, static_file
+from bottle import redirect, request, response
 
 from .. import hooks
 from ..accounts import membership
@@ -11,8 +9,7 @@ from ..home import service as home
 from ..home import visits
 from ..i18n import _, ngettext
 from ..numbers import page_number
-from ..text import to_ascii
-from ..web.files import send_jpeg
+from ..web.files import send_file, send_jpeg
 from ..web.forms import field, form_fields, safe_next, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, public_url, render, url
@@ -27,18 +24,6 @@ routes = Routes('blog')
 
 def _page():
     return page_number(request.query.get('page'))
-
-
-def _send(file, cache):
-    """A stored file with its real type; the name goes in an RFC 6266 header (any language)."""
-    resp = static_file(os.path.basename(file['path']), root=os.path.dirname(file['path']),
-                       mimetype=file['content_type'], etag=os.path.basename(file['path']))
-    ascii_name = to_ascii(file['name']).replace('"', '').replace('\\', '') or 'fichier'
-    disposition = 'inline' if file['inline'] else 'attachment'
-    resp.set_header('Content-Disposition', f'{disposition}; filename="{ascii_name}"; '
-                    f"filename*=UTF-8''{quote(file['name'])}")
-    resp.set_header('Cache-Control', cache)
-    return resp
 
 
 def _page_url(base):
@@ -91,7 +76,7 @@ def _show(user, post, role, errors=None, comment=''):
 
 @routes.get('/blog/fichier/<attachment_id:int>')
 def attachment(attachment_id):
-    return _send(posting.get_attachment_for(require_user(), attachment_id), 'private, max-age=86400')
+    return send_file(posting.get_attachment_for(require_user(), attachment_id), 'private, max-age=86400')
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -294,7 +279,7 @@ def _public_photo_url(school, base=''):
 @routes.get('/public/<uai>/fichier/<attachment_id:int>')
 def public_attachment(uai, attachment_id):
     school = public.public_school(uai)
-    return _send(public.get_public_attachment(school, attachment_id), PUBLIC_CACHE)
+    return send_file(public.get_public_attachment(school, attachment_id), PUBLIC_CACHE)
 
 
 def home_section(user, context):
