@@ -1,6 +1,7 @@
 """`classes ...` and `users ...` commands: run in-process through cli.main on the test's own data
 folder (same database, same secret), and once as a real process for --help and the exit code."""
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import pytest
 from ecole_ent import cli
 from ecole_ent.accounts import service as accounts
 from ecole_ent.errors import ValidationError
-from ecole_ent.models import AuditEvent, Classroom, GuardianLink, LoginSession, Teaching, User
+from ecole_ent.models import AuditEvent, Classroom, Enrolment, GuardianLink, LoginSession, Teaching, User
 from tests.conftest import PG_URL, ROOT
 
 
@@ -130,3 +131,26 @@ def test_help_and_exit_code_in_a_real_process(tmp_path):
                             text=True, cwd=ROOT, env=env, timeout=60)
     assert result.returncode == 1 and "précisez l'école avec --school UAI" in result.stderr
     assert 'Traceback' not in result.stderr
+
+
+def test_users_list_gives_each_pupil_their_niveau_in_a_fixed_number_of_queries(run, caplog):
+    def listed():
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG, logger='peewee'):
+            rows = {row['login']: row for row in json.loads(run('users', 'list')[0])}
+        return rows, len([r for r in caplog.records if r.name == 'peewee'])
+
+    rows, queries = listed()
+    zoe = User.get(User.login == 'zoe.dubois')
+    assert rows['zoe.dubois']['niveau'] == Enrolment.get(Enrolment.pupil == zoe).niveau
+    assert all(row['niveau'] in ('PS', 'MS', 'GS', 'CP', 'CE1', 'CE2', 'CM1', 'CM2')
+               for row in rows.values() if row['roles'] == ['pupil'])
+    assert all(row['niveau'] is None for row in rows.values() if row['roles'] != ['pupil'])
+    cp = Classroom.get(Classroom.name == 'CP-CE1')
+    for number in range(5):
+        run('users', 'create', 'Ana', f'Neuve{number}', '--role', 'pupil', '--class', str(cp.id), '--niveau', 'CE1')
+    rows, more_queries = listed()
+    assert rows['ana.neuve4']['niveau'] == 'CE1' and more_queries == queries
+    csv_lines = run('users', 'list', '--format', 'csv')[0].splitlines()
+    assert csv_lines[0].endswith(';image_rights;niveau') and any(
+        line.startswith('ana.neuve4;pupil;') and line.endswith(';CE1') for line in csv_lines)
