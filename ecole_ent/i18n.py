@@ -16,12 +16,12 @@ MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'ao�
           'octobre', 'novembre', 'décembre')
 
 
-def date_fr(value, with_day=True):
-    """'jeudi 3 décembre 2026': dates in full, never 03/12."""
+def date_fr(value, with_day=True, with_year=True):
+    """'jeudi 3 décembre 2026' ('jeudi 3 décembre' without the year): dates in full, never 03/12."""
     if value is None:
         return ''
     day = value.date() if isinstance(value, datetime) else value
-    text = f'{day.day} {MONTHS[day.month - 1]} {day.year}'
+    text = f'{day.day} {MONTHS[day.month - 1]}' + (f' {day.year}' if with_year else '')
     return f'{DAYS[day.weekday()]} {text}' if with_day else text
 
 

@@ -143,9 +143,7 @@ def niveau_in(pupil, classroom):
 def class_days(classroom, start, end):
     """The class's Days from start to end with every entry (scheduled ones too) and, per entry,
     how many of the pupils it is given to ticked it."""
-    entries = list(Homework.select().where((Homework.classroom == classroom) & (Homework.due_on >= start)
-                                           & (Homework.due_on <= end))
-                   .order_by(Homework.due_on, Homework.subject, Homework.id))
+    entries = _class_entries(classroom, start, end)
     niveaux = _pupils_per_niveau(classroom)
     ticks = _tick_counts([e.id for e in entries])
 
@@ -153,6 +151,13 @@ def class_days(classroom, start, end):
         concerned = sum(n for niveau, n in niveaux.items() if access.given_to(entry, niveau))
         return Row(entry, done_count=ticks.get(entry.id, 0), pupil_count=concerned)
     return _days(classroom.school_id, start, end, entries, row)
+
+
+def _class_entries(classroom, start, end):
+    """Every entry of the class due from start to end, scheduled ones too."""
+    return list(Homework.select().where((Homework.classroom == classroom) & (Homework.due_on >= start)
+                                        & (Homework.due_on <= end))
+                .order_by(Homework.due_on, Homework.subject, Homework.id))
 
 
 def _pupils_per_niveau(classroom):
@@ -170,6 +175,20 @@ def _tick_counts(entry_ids):
                 .join_from(HomeworkDone, Homework)
                 .where(HomeworkDone.homework.in_(entry_ids) & (Enrolment.classroom == Homework.classroom))
                 .group_by(HomeworkDone.homework).tuples())
+
+
+def class_sheets(classroom, monday):
+    """A ChildWeek per pupil of the class for the week of `monday`, each with the entries given to
+    their niveau (scheduled ones too: the teacher hands the sheets out): the printed week."""
+    start, end = _span(monday, 1)
+    entries = _class_entries(classroom, start, end)
+    return [ChildWeek(pupil, classroom, pupil.niveau, _days(
+        classroom.school_id, start, end, [e for e in entries if access.given_to(e, pupil.niveau)], Row))
+        for pupil in accounts.pupils_of(classroom)]
+
+
+def is_done(pupil, entry):
+    return HomeworkDone.select().where((HomeworkDone.homework == entry) & (HomeworkDone.pupil == pupil)).exists()
 
 
 def ticks_of(entry):
