@@ -10,7 +10,7 @@ from ..home import visits
 from ..i18n import _, ngettext
 from ..numbers import page_number
 from ..web.files import send_file, send_jpeg
-from ..web.forms import field, form_fields, safe_next, uploaded_files
+from ..web.forms import field, field_list, form_fields, safe_next, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, public_url, render, url
 from ..web.routing import Routes
@@ -117,7 +117,7 @@ def update(post_id):
     post, role = access.get_post_to_edit(user, post_id)
     return _submit(post.classroom, role, post,
                    lambda values: posting.update_post(user, post_id, values, uploaded_files('attachments'),
-                                                      request.forms.getall('remove')),
+                                                      field_list('remove')),
                    lambda saved: (_('Article envoyé à l’enseignant : il le lira avant de le publier.')
                                   if saved.status == 'pending' else _('Article enregistré.')))
 

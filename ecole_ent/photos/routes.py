@@ -8,7 +8,7 @@ from ..errors import ValidationError
 from ..home import service as home
 from ..i18n import _, ngettext
 from ..web.files import send_jpeg, send_zip
-from ..web.forms import checked, field, uploaded_files
+from ..web.forms import checked, field, field_list, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from ..web.routing import Routes
@@ -114,7 +114,7 @@ def photo(photo_id):
 def photo_update(photo_id):
     try:
         service.update_photo(require_user(), photo_id, field('caption'),
-                             request.forms.getall('pupils'))
+                             field_list('pupils'))
         flash(_('Photo enregistrée.'))
     except ValidationError as exc:
         flash(str(exc), 'error')

@@ -53,6 +53,20 @@ def field(name, default=''):
     return value.replace('\x00', '').strip()
 
 
+def field_list(name):
+    """Every value of a field sent several times (checkboxes), decoded as UTF-8."""
+    return [value.replace('\x00', '').strip()[:MAX_FIELD] for value in _forms().decode().getall(name)]
+
+
+def form_text(name, limit):
+    """A text field for a form that answers with its own message when a text is too long: the
+    value cut to `limit` characters, never an error page (field() refuses the request), so the
+    form can come back with everything else kept. Pass one character more than the form's own
+    limit, so that its check still sees the text as too long."""
+    value = _forms().getunicode(name, default=None) or ''
+    return value[:limit].replace('\x00', '').strip()
+
+
 def uploaded_files(name):
     """[(file name, binary stream)] of the files sent in `name`; bottle 0.13 decodes file names
     as latin-1, so a name that was UTF-8 is turned back into it."""
