@@ -2,8 +2,6 @@
 attachments (PDF and audio files, stored by content hash), and comments under the blog's policy.
 Who may write is decided by access.py."""
 import os
-from datetime import datetime
-from datetime import time as dtime
 
 from markupsafe import Markup
 
@@ -13,9 +11,10 @@ from ..i18n import _
 from ..media import files
 from ..models import now
 from ..models.blog import VISIBILITIES, Attachment, Comment, Post
+from ..school_time import clean_schedule
 from . import markup
 from .access import can_comment, get_class_blog_to_write, get_post_for, get_post_to_edit, settings_of
-from .service import from_local, settings
+from .service import settings
 
 MAX_TITLE = 200
 MAX_BODY = 20000
@@ -42,30 +41,10 @@ def _clean_post(role, data, has_files):
         if visibility not in VISIBILITIES:
             errors['visibility'] = _('Choisissez qui peut lire l’article.')
         clean['visibility'] = visibility
-        clean['publish_at'] = _clean_schedule(data, errors)
+        clean['publish_at'] = clean_schedule(data, errors, now())
     if errors:
         raise ValidationError(errors)
     return clean
-
-
-def _clean_schedule(data, errors):
-    """None for "now", else the UTC time of a future local date and time."""
-    if data.get('when') != 'later':
-        return None
-    day, hour = (data.get('publish_date') or '').strip(), (data.get('publish_time') or '').strip()
-    try:
-        moment = datetime.combine(datetime.strptime(day, '%Y-%m-%d').date(),
-                                  datetime.strptime(hour, '%H:%M').time() if hour else dtime(8, 0))
-    except ValueError:
-        errors['publish_date'] = _('Indiquez une date (et une heure) de publication valides, '
-                                   'par exemple 2026-12-03 et 08:00.')
-        return None
-    moment = from_local(moment)
-    if moment <= now():
-        errors['publish_date'] = _('Cette date est déjà passée : choisissez une date à venir, '
-                                   'ou « Publier maintenant ».')
-        return None
-    return moment
 
 
 def preview(data):

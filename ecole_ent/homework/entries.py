@@ -13,13 +13,13 @@ import secrets
 from datetime import datetime, timedelta
 
 from ..blog import markup
-from ..blog.posting import _clean_schedule  # to move to a shared module (see its caller below)
 from ..db import writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..i18n import _, date_fr
 from ..media import MediaError, files
 from ..models import Homework, HomeworkDone, HomeworkFile, now
 from ..school_calendar.service import days
+from ..school_time import clean_schedule
 from . import access, service, subjects
 
 MAX_BODY = 10_000
@@ -187,9 +187,7 @@ def _clean(classroom, values, has_files, errors, current=None):
         errors['due_on'] = _('Indiquez le jour où ce travail est à faire.')
     if due_on and given_on and given_on > due_on:
         errors['given_on'] = _('Le travail ne peut pas être donné après le jour où il est à faire.')
-    # _clean_schedule is the blog's: the same form fields, messages and time zone. It should move
-    # to a module both features share, taking the feature's clock (service.clock) for "now".
-    publish_at = _clean_schedule(values, errors)
+    publish_at = clean_schedule(values, errors, service.clock())
     niveaux = _niveaux(classroom, values.get('niveaux'), errors)
     subject = _subject(classroom, values.get('subject'), current, errors)
     return {'niveaux': niveaux, 'subject': subject,

@@ -5,13 +5,13 @@ subjects.py (each school's subject list), feed.py (the private iCalendar feeds),
 command line) and demo.py. Plain functions, no bottle.
 """
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .. import runtime
 from ..media import Limits, MediaStore
 from ..models import now
+from ..school_time import from_local, to_local  # noqa: F401 (the feature's callers use them from here)
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,6 @@ class Settings:
     images: MediaStore        # DATA/media/homework/images: images through the media pipeline
     max_bytes: int            # a file's
     limits: Limits            # an image's
-    zone: ZoneInfo            # the school's time zone
 
 
 def read_settings(config):
@@ -30,8 +29,7 @@ def read_settings(config):
                     limits=Limits(max_bytes=config['photos.max_upload_mb'] * 2**20,
                                   max_pixels=config['photos.max_megapixels'] * 1_000_000,
                                   full_edge=1600,
-                                  decode_pixels=config['photos.decode_megapixels'] * 1_000_000),
-                    zone=ZoneInfo(config['app.timezone']))
+                                  decode_pixels=config['photos.decode_megapixels'] * 1_000_000))
 
 
 def settings():
@@ -42,16 +40,6 @@ def clock():
     """Now, in naive UTC. The one clock of the feature: tests replace it (monkeypatch) to see a
     scheduled entry before and after its time, never by sleeping."""
     return now()
-
-
-def to_local(moment):
-    """Naive UTC -> naive local time of the school."""
-    return moment.replace(tzinfo=UTC).astimezone(settings().zone).replace(tzinfo=None)
-
-
-def from_local(moment):
-    """Naive local time of the school -> naive UTC."""
-    return moment.replace(tzinfo=settings().zone).astimezone(UTC).replace(tzinfo=None)
 
 
 def today():
