@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime
 
 import pytest
+from peewee import fn
 from PIL import Image
 
 from ecole_ent.errors import Forbidden, NotFound, ValidationError
@@ -45,6 +46,29 @@ def on_disk():
     return sorted(os.path.join(folder, name) for folder, _dirs, names in os.walk(root) for name in names)
 
 
+class Since:
+    """What a test made: the rows and files added since it began (the demo has homework of its own)."""
+
+    def __init__(self):
+        self.last = {model: model.select(fn.MAX(model.id)).scalar() or 0
+                     for model in (Homework, HomeworkFile, HomeworkDone)}
+        self.disk = set(on_disk())
+
+    def rows(self, model):
+        return model.select().where(model.id > self.last[model]).order_by(model.id)
+
+    def files(self):
+        return sorted(set(on_disk()) - self.disk)
+
+    def nothing(self):
+        return not any(self.rows(model).exists() for model in self.last) and self.files() == []
+
+
+@pytest.fixture
+def since(people):
+    return Since()
+
+
 def stored_path(row):
     return entries.file_for(row.homework.author, row.id)['path']
 
@@ -66,10 +90,10 @@ def test_an_entry_for_every_niveau_is_stored_for_the_whole_class(people, niveaux
     assert Homework.get_by_id(entry.id).niveaux == ''
 
 
-def test_a_niveau_the_class_does_not_have_is_refused(people):
+def test_a_niveau_the_class_does_not_have_is_refused(people, since):
     errors = refused(people.teacher, people.cp, niveaux=['CE1', 'CM2'])
     assert errors == {'niveaux': 'La classe CP-CE1 n’a pas le niveau CM2 : choisissez parmi CP, CE1.'}
-    assert not Homework.select().exists()
+    assert since.nothing()
 
 
 def test_a_subject_outside_the_school_list_is_refused(people):
@@ -78,11 +102,10 @@ def test_a_subject_outside_the_school_list_is_refused(people):
     assert refused(people.teacher, people.cp, subject=' ') == {'subject': 'Choisissez une matière.'}
 
 
-def test_a_text_of_one_megabyte_is_refused_and_nothing_is_saved(people):
+def test_a_text_of_one_megabyte_is_refused_and_nothing_is_saved(people, since):
     errors = refused(people.teacher, people.cp, [('fiche.pdf', io.BytesIO(PDF))], body='a' * 2**20)
     assert errors == {'body': 'Le texte est trop long (10 000 caractères au plus).'}
-    assert not Homework.select().exists() and not HomeworkFile.select().exists()
-    assert on_disk() == []
+    assert since.nothing()
 
 
 def test_every_problem_is_named_at_once(people):
@@ -146,7 +169,7 @@ def test_a_publication_time_already_past_is_refused(people):
 
 # --- weekly repeats --------------------------------------------------------------------------------
 
-def test_a_weekly_repeat_skips_the_christmas_holidays(people):
+def test_a_weekly_repeat_skips_the_christmas_holidays(people, since):
     made, warnings = give(people.teacher, people.cp, subject='Français', body='Poésie', due_on='2026-12-07',
                           repeat_weekdays=['0'], repeat_until='2027-01-18', when='later',
                           publish_date='2036-12-04', publish_time='18:00')
@@ -156,7 +179,7 @@ def test_a_weekly_repeat_skips_the_christmas_holidays(people):
                                           date(2027, 1, 8), date(2027, 1, 15)]
     assert len({e.series for e in made}) == 1 and made[0].series
     assert {e.publish_at for e in made} == {datetime(2036, 12, 4, 17, 0)}
-    assert warnings == [] and Homework.select().count() == 5
+    assert warnings == [] and since.rows(Homework).count() == 5
 
 
 @pytest.mark.parametrize('repeat, field, message', [
@@ -168,27 +191,27 @@ def test_a_weekly_repeat_skips_the_christmas_holidays(people):
      'La fin de la répétition doit venir après le premier jour.'),
     ({'repeat_weekdays': ['0'], 'repeat_until': '2028-01-18'}, 'repeat_until', 'Une répétition dure un an au plus.'),
 ])
-def test_a_repeat_without_a_sound_end_is_refused(people, repeat, field, message):
+def test_a_repeat_without_a_sound_end_is_refused(people, repeat, field, message, since):
     errors = refused(people.teacher, people.cp, due_on='2026-12-07', **repeat)
     assert errors == {field: message}
-    assert not Homework.select().exists()
+    assert since.nothing()
 
 
-def test_a_repeat_of_more_than_sixty_entries_is_refused(people):
+def test_a_repeat_of_more_than_sixty_entries_is_refused(people, since):
     errors = refused(people.teacher, people.cp, due_on='2026-12-07', repeat_weekdays=['0', '1', '3', '4'],
                      repeat_until='2027-06-30')
     count = re.fullmatch(r'Cela ferait (\d+) devoirs : 60 au plus par répétition\.', errors.pop('repeat_until'))
     assert int(count.group(1)) > 60 and errors == {}
-    assert not Homework.select().exists()
+    assert since.nothing()
 
 
 # --- who may write ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('who', ['other_teacher', 'big_teacher', 'pupil', 'guardian', 'staff'])
-def test_only_the_class_teachers_and_director_may_write(people, who):
+def test_only_the_class_teachers_and_director_may_write(people, who, since):
     with pytest.raises(Forbidden):
         give(getattr(people, who), people.cp)
-    assert not Homework.select().exists()
+    assert since.nothing()
 
 
 def test_a_director_of_another_school_may_not_write(people, school_b):
@@ -205,7 +228,7 @@ def test_the_director_of_the_school_may_write(people):
 
 # --- copies ----------------------------------------------------------------------------------------
 
-def test_a_copy_goes_to_another_class_or_niveau_with_its_files(people):
+def test_a_copy_goes_to_another_class_or_niveau_with_its_files(people, since):
     source, _w = give(people.director, people.cp, [('fiche.pdf', io.BytesIO(PDF))], niveaux=['CE1'],
                       links='https://lumni.fr/video', when='later', publish_date='2036-12-05', publish_time='07:00')
     made = entries.copy(people.director, source.id, people.big.id, ['CM2'])
@@ -213,27 +236,27 @@ def test_a_copy_goes_to_another_class_or_niveau_with_its_files(people):
     for name in entries.COPIED:
         assert getattr(made, name) == getattr(source, name)
     assert [(f.name, f.sha256) for f in made.files] == [(f.name, f.sha256) for f in source.files]
-    assert len(on_disk()) == 1
+    assert len(since.files()) == 1
     same_class = entries.copy(people.teacher, source.id, people.cp.id, ['CP'])
     assert (same_class.classroom_id, same_class.niveaux) == (people.cp.id, 'CP')
 
 
-def test_a_copy_takes_the_niveaux_of_the_target_class(people):
+def test_a_copy_takes_the_niveaux_of_the_target_class(people, since):
     source, _w = give(people.director, people.cp, niveaux=['CE1'])
     with pytest.raises(ValidationError) as caught:
         entries.copy(people.director, source.id, people.big.id, ['CE1'])
     assert caught.value.errors == {
         'niveaux': 'La classe CE2-CM1-CM2 n’a pas le niveau CE1 : choisissez parmi CE2, CM1, CM2.'}
-    assert Homework.select().count() == 1
+    assert since.rows(Homework).count() == 1
 
 
-def test_a_copy_to_a_class_the_writer_does_not_teach_is_refused(people, school_b):
+def test_a_copy_to_a_class_the_writer_does_not_teach_is_refused(people, school_b, since):
     source, _w = give(people.teacher, people.cp)
     with pytest.raises(Forbidden):
         entries.copy(people.teacher, source.id, people.big.id, [])
     with pytest.raises(Forbidden):
         entries.copy(people.director, source.id, school_b.classroom.id, [])
-    assert Homework.select().count() == 1
+    assert since.rows(Homework).count() == 1
 
 
 def test_a_copy_leaves_the_ticks_behind(people):
@@ -261,24 +284,23 @@ def test_an_audio_file_is_played_in_the_page(people):
     assert (served['name'], served['content_type'], served['inline']) == ('poesie.mp3', 'audio/mpeg', True)
 
 
-def test_a_failed_write_leaves_no_entry_and_no_new_file(people, monkeypatch):
+def test_a_failed_write_leaves_no_entry_and_no_new_file(people, monkeypatch, since):
     def broken(**fields):
         raise RuntimeError('disk full')
     monkeypatch.setattr(HomeworkFile, 'create', broken)
     with pytest.raises(RuntimeError):
         give(people.teacher, people.cp, [('fiche.pdf', io.BytesIO(PDF)), ('b.png', io.BytesIO(png()))])
-    assert not Homework.select().exists() and on_disk() == []
+    assert since.nothing()
 
 
-def test_html_named_pdf_is_refused_and_nothing_stays(people):
+def test_html_named_pdf_is_refused_and_nothing_stays(people, since):
     errors = refused(people.teacher, people.cp, [('fiche.pdf', io.BytesIO(PDF + b'%1')),
                                                   ('exercices.pdf', io.BytesIO(HTML))])
     assert errors == {'files': '« exercices.pdf » n’est ni un PDF, ni un fichier audio, ni une image.'}
-    assert on_disk() == []
-    assert not Homework.select().exists() and not HomeworkFile.select().exists()
+    assert since.nothing()
 
 
-def test_a_png_goes_through_the_media_pipeline_and_is_kept_as_jpeg(people):
+def test_a_png_goes_through_the_media_pipeline_and_is_kept_as_jpeg(people, since):
     entry, _w = give(people.teacher, people.cp, [('tableau.png', io.BytesIO(png()))])
     row, = entry.files
     assert (row.kind, row.name) == ('jpg', 'tableau.jpg')
@@ -287,14 +309,14 @@ def test_a_png_goes_through_the_media_pipeline_and_is_kept_as_jpeg(people):
     assert os.path.getsize(served['path']) == row.size
     with Image.open(served['path']) as image:
         assert (image.format, image.size) == ('JPEG', (64, 48))
-    assert on_disk() == [served['path']]                # the display size only
+    assert since.files() == [served['path']]                # the display size only
 
 
-def test_a_corrupt_png_is_refused_with_the_pipelines_message(people):
+def test_a_corrupt_png_is_refused_with_the_pipelines_message(people, since):
     broken = png()[:60]
     errors = refused(people.teacher, people.cp, [('photo.png', io.BytesIO(broken))])
     assert errors == {'files': '« photo.png » : L\'image est incomplète ou abîmée (fichier tronqué) : renvoyez-la.'}
-    assert on_disk() == []
+    assert since.files() == []
 
 
 def test_more_than_five_files_are_refused(people):
@@ -312,7 +334,7 @@ def test_a_file_of_an_entry_the_user_may_not_read_does_not_exist(people):
 
 # --- update and delete -----------------------------------------------------------------------------
 
-def test_update_removes_a_file_and_its_disk_file_when_nothing_else_uses_it(people):
+def test_update_removes_a_file_and_its_disk_file_when_nothing_else_uses_it(people, since):
     entry, _w = give(people.teacher, people.cp, [('a.pdf', io.BytesIO(PDF)), ('b.png', io.BytesIO(png()))])
     pdf, image = sorted(entry.files, key=lambda f: f.kind == 'jpg')
     copied = entries.copy(people.teacher, entry.id, people.cp.id, ['CP'])
@@ -322,15 +344,15 @@ def test_update_removes_a_file_and_its_disk_file_when_nothing_else_uses_it(peopl
     assert (saved.body_source, saved.due_on, list(saved.files), warnings) == ('Relire', date(2026, 12, 10), [], [])
     assert os.path.exists(pdf_path) and os.path.exists(image_path)       # the copy still has them
     entries.update(people.teacher, copied.id, form(), remove=[f.id for f in copied.files])
-    assert on_disk() == []
+    assert since.files() == []
 
 
-def test_update_keeps_a_subject_no_longer_in_the_list_and_refuses_a_repeat(people):
+def test_update_keeps_a_subject_no_longer_in_the_list_and_refuses_a_repeat(people, since):
     entry, _w = give(people.teacher, people.cp)
     Homework.update(subject='Lecture').where(Homework.id == entry.id).execute()
     saved, _w = entries.update(people.teacher, entry.id, form(subject='Lecture', repeat_weekdays=['0'],
                                                               repeat_until='2027-01-18'))
-    assert saved.subject == 'Lecture' and Homework.select().count() == 1
+    assert saved.subject == 'Lecture' and since.rows(Homework).count() == 1
 
 
 def test_update_publishes_a_scheduled_entry_now_or_keeps_its_time(people):
@@ -353,33 +375,33 @@ def test_update_by_someone_who_only_reads_is_refused(people):
         entries.update(people.other_teacher, entry.id, form(body='Rien'))
 
 
-def test_delete_series_removes_the_entries_still_to_come(people, clock):
+def test_delete_series_removes_the_entries_still_to_come(people, clock, since):
     made, _w = give(people.teacher, people.cp, [('poesie.pdf', io.BytesIO(PDF))], due_on='2026-12-07',
                     repeat_weekdays=['0'], repeat_until='2027-01-18')
     lone, _w = give(people.teacher, people.cp, due_on='2026-12-14')
     clock.set(datetime(2026, 12, 15, 9, 0))
     entries.delete(people.teacher, made[-1].id, series=True)
-    assert [e.due_on for e in Homework.select().order_by(Homework.due_on)] == [
+    assert [e.due_on for e in since.rows(Homework).order_by(Homework.due_on)] == [
         date(2026, 12, 7), date(2026, 12, 14), date(2026, 12, 14)]
-    assert len(on_disk()) == 1
+    assert len(since.files()) == 1
     entries.delete(people.teacher, made[0].id)
     entries.delete(people.teacher, made[1].id, series=True)
-    assert [e.id for e in Homework.select()] == [lone.id] and on_disk() == []
+    assert [e.id for e in since.rows(Homework)] == [lone.id] and since.files() == []
 
 
 # --- ticks ------------------------------------------------------------------------------------------
 
-def test_a_pupil_ticks_once_however_often_it_is_sent(people):
+def test_a_pupil_ticks_once_however_often_it_is_sent(people, since):
     entry, _w = give(people.teacher, people.cp, niveaux=['CE1'])
     entries.set_done(people.ce1_pupil, entry.id)
     entries.set_done(people.ce1_pupil, entry.id)
     assert HomeworkDone.select().where(HomeworkDone.homework == entry).count() == 1
     entries.set_done(people.ce1_pupil, entry.id, done=False)
     entries.set_done(people.ce1_pupil, entry.id, done=False)
-    assert not HomeworkDone.select().exists()
+    assert not since.rows(HomeworkDone).exists()
 
 
-def test_only_the_pupils_it_is_given_to_tick_it(people):
+def test_only_the_pupils_it_is_given_to_tick_it(people, since):
     for_all, _w = give(people.teacher, people.cp)
     for reader in (people.teacher, people.guardian, people.director, people.admin):
         with pytest.raises(Forbidden):
@@ -388,7 +410,7 @@ def test_only_the_pupils_it_is_given_to_tick_it(people):
     for outsider in (people.cp_pupil, people.other_pupil):
         with pytest.raises(NotFound):
             entries.set_done(outsider, for_ce1.id)
-    assert not HomeworkDone.select().exists()
+    assert not since.rows(HomeworkDone).exists()
 
 
 def test_a_scheduled_entry_cannot_be_ticked_before_it_is_published(people):
