@@ -103,8 +103,9 @@ PRIVATE_NAMES = (
 )
 
 # The libraries whose versions `ecole-ent --version` prints (their dist-info is bundled in the
-# binary: installer/ecole-ent.spec).
-VERSIONED = ('waitress', 'bottle', 'peewee', 'Pillow')
+# binary: installer/ecole-ent.spec): the main ones, and the two whose data the school calendar
+# uses (which public holidays, which school-holiday dates: their version says how far they go).
+VERSIONED = ('waitress', 'bottle', 'peewee', 'Pillow', 'holidays', 'vacances-scolaires-france')
 
 
 def versions():
