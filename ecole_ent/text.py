@@ -42,3 +42,8 @@ def strip_accents(text, transliterate=True):
     if transliterate:
         text = text.translate(TRANSLITERATE)
     return ''.join(c for c in unicodedata.normalize('NFKD', text) if not unicodedata.combining(c))
+
+
+def shorten(text, length=60):
+    """`text` cut to about `length` characters with '…', for quoting a user's input in a message."""
+    return text if len(text) <= length else text[:length] + '…'

@@ -9,6 +9,7 @@ content. A year of photos weighs tens of megabytes: the zip is built and sent as
 (media/zips.py: a temporary file, a few at once).
 """
 import html
+from urllib.parse import quote
 
 from .. import hooks
 from ..accounts import service as accounts
@@ -52,7 +53,7 @@ def _parts(guardian, pupil, classroom, year):
 def _index(pupil, classroom, year, paths):
     teachers = accounts.teachers_of([classroom]).get(classroom.id, []) if classroom else []
     esc = html.escape
-    links = ''.join(f'<li><a href="{esc(p)}">{esc(p)}</a></li>' for p in paths)
+    links = ''.join(f'<li><a href="{esc(quote(p))}">{esc(p)}</a></li>' for p in paths)   # '#', '?' in names
     title = _('Année {year} de {name}').format(year=year or '—', name=pupil.first_name)
     rows = [(_('Élève'), pupil.display_name), (_('Classe'), classroom.name if classroom else '—'),
             (_('Enseignant·e(s)'), ', '.join(t.display_name for t in teachers) or '—')]

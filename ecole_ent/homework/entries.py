@@ -8,7 +8,6 @@ every problem), files are stored before the write transaction and removed again 
 refused or the transaction fails.
 """
 import contextlib
-import os
 import secrets
 from datetime import datetime, timedelta
 
@@ -16,21 +15,19 @@ from ..blog import markup
 from ..db import writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..i18n import _, date_fr
-from ..media import MediaError, files
 from ..models import Homework, HomeworkDone, HomeworkFile, now
 from ..school_calendar.service import days
 from ..school_time import clean_schedule
-from . import access, service, subjects
+from ..text import shorten
+from . import access, attachments, service, subjects
 
 MAX_BODY = 10_000
 MAX_LINKS = 10
 MAX_LINK = 500
-MAX_FILES = 5
 MAX_OCCURRENCES = 60
 MAX_REPEAT = timedelta(days=366)
 WEEKDAYS = ('0', '1', '2', '3', '4', '5')          # Monday .. Saturday
 YEARS = range(2000, 2100)                          # a typo such as 0202 is refused, and never overflows
-IMAGE = 'jpg'            # the kind of an image's row: its display rendition, in service.settings().images
 COPIED = ('subject', 'given_on', 'due_on', 'body_source', 'body_html', 'links', 'publish_at')
 
 
@@ -44,11 +41,11 @@ def create(user, class_id, values, uploads=()):
     without class, saved anyway.
     """
     classroom = access.class_to_write(user, class_id)
-    uploads = _named(uploads)
+    uploads = attachments.named(uploads)
     errors = {}
     clean = _clean(classroom, values, bool(uploads), errors)
     dates, series = _repeat(classroom, clean, values, errors)
-    stored = _store(uploads, errors)
+    stored = attachments.store(uploads, errors)
     _refuse(errors, stored)
     clean['publish_at'] = clean['publish_at'] or service.clock()
     with _saving(stored):
@@ -62,13 +59,13 @@ def update(user, homework_id, values, uploads=(), remove=()):
     """Change an entry (not its repeat): its fields, new files, and the files whose ids are in
     `remove`. Returns (entry, warnings); the warnings only when the due date changed."""
     entry = access.entry_to_write(user, homework_id)
-    uploads = _named(uploads)
+    uploads = attachments.named(uploads)
     removed_ids = {str(file_id) for file_id in remove}
     kept = [f for f in entry.files if str(f.id) not in removed_ids]
     removed = [f for f in entry.files if str(f.id) in removed_ids]
     errors = {}
     clean = _clean(entry.classroom, values, bool(uploads or kept), errors, current=entry.subject)
-    stored = _store(uploads, errors, already=len(kept))
+    stored = attachments.store(uploads, errors, already=len(kept))
     _refuse(errors, stored)
     if clean['publish_at'] is None:      # "now" publishes a scheduled entry; no choice keeps its time
         now_too = values.get('when') == 'now'
@@ -77,7 +74,7 @@ def update(user, homework_id, values, uploads=(), remove=()):
     with _saving(stored):
         HomeworkFile.delete().where(HomeworkFile.id.in_([f.id for f in removed])).execute()
         _write(entry, clean, stored)
-    _forget((f.kind, f.sha256) for f in removed)
+    attachments.forget((f.kind, f.sha256) for f in removed)
     return entry, (_warnings(entry.classroom, entry.due_on) if entry.due_on != due_before else [])
 
 
@@ -96,7 +93,7 @@ def delete(user, homework_id, series=False):
         HomeworkDone.delete().where(HomeworkDone.homework.in_(ids)).execute()
         HomeworkFile.delete().where(HomeworkFile.homework.in_(ids)).execute()
         Homework.delete().where(Homework.id.in_(ids)).execute()
-    _forget(refs)
+    attachments.forget(refs)
     return entry
 
 
@@ -134,14 +131,10 @@ def file_for(user, file_id):
     inline}. NotFound for a file of an entry the user may not read."""
     row = found(HomeworkFile.get_or_none(HomeworkFile.id == file_id), _("Ce fichier n'existe pas."))
     access.entry_for(user, row.homework_id)
-    if row.kind == IMAGE:
-        path, content_type, inline = service.settings().images.path(row.sha256), 'image/jpeg', True
-    else:
-        _extension, content_type, inline = files.KINDS[row.kind]
-        path = files.path_of(service.settings().files_dir, row.sha256, row.kind)
-    if not path or not os.path.exists(path):
+    path = attachments.path_of(row)
+    if path is None:
         raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
-    return {'path': path, 'content_type': content_type, 'name': row.name, 'inline': inline}
+    return {'path': path, 'name': row.name, **attachments.sent_as(row)}
 
 
 def _write(entry, clean, stored):
@@ -156,7 +149,7 @@ def _write(entry, clean, stored):
 
 def _refuse(errors, stored=()):
     if errors:
-        _forget((kind, sha) for kind, sha, _size, _name in stored)
+        attachments.forget((kind, sha) for kind, sha, _size, _name in stored)
         raise ValidationError(errors)
 
 
@@ -167,7 +160,7 @@ def _saving(stored):
         with writing():
             yield
     except BaseException:
-        _forget((kind, sha) for kind, sha, _size, _name in stored)
+        attachments.forget((kind, sha) for kind, sha, _size, _name in stored)
         raise
 
 
@@ -245,7 +238,7 @@ def _links(text, errors):
         errors['links'] = _('%(max)d liens au plus.') % {'max': MAX_LINKS}
     elif wrong := [line for line in lines if not _is_link(line)]:
         errors['links'] = ' '.join(_('« %(line)s » n’est pas une adresse web (http:// ou https://, %(max)d '
-                                     'caractères au plus).') % {'line': _quote(line), 'max': MAX_LINK}
+                                     'caractères au plus).') % {'line': shorten(line), 'max': MAX_LINK}
                                    for line in wrong)
     return lines
 
@@ -254,10 +247,6 @@ def _is_link(line):
     scheme, _sep, rest = line.partition('://')
     return (len(line) <= MAX_LINK and scheme.lower() in ('http', 'https') and rest[:1] not in ('', '/')
             and line.isprintable() and not any(ch.isspace() for ch in line))
-
-
-def _quote(line, length=60):
-    return line if len(line) <= length else line[:length] + '…'
 
 
 def _repeat(classroom, clean, values, errors):
@@ -312,68 +301,3 @@ def _warnings(classroom, due_on):
         warnings.append(_('Pas de classe ce jour-là (« %(date)s : %(reason)s ») : vérifiez la date.')
                         % {'date': date_fr(due_on), 'reason': reason})
     return warnings
-
-
-# --- files ------------------------------------------------------------------------------------------
-
-class _Refused(Exception):
-    """An upload that is not kept; str() says why, in French."""
-
-
-def _named(uploads):
-    return [(name, stream) for name, stream in uploads if name]     # an empty file field has no name
-
-
-def _store(uploads, errors, already=0):
-    """[(kind, sha256, size, name)] of the uploads, stored by content; a refused file is named in
-    errors['files'] with why (the caller then forgets the stored ones)."""
-    if len(uploads) + already > MAX_FILES:
-        errors['files'] = _('%(max)d fichiers au plus par devoir.') % {'max': MAX_FILES}
-        return []
-    stored, problems = [], []
-    for filename, stream in uploads:
-        try:
-            stored.append(_store_one(filename, stream))
-        except _Refused as refusal:
-            problems.append(str(refusal))
-    if problems:
-        errors['files'] = ' '.join(problems)
-    return stored
-
-
-def _store_one(filename, stream):
-    """The kind comes from the first bytes: PDF or audio (media.files), else an image (the media
-    pipeline, which keeps the display size), else refused. The stream must be seekable."""
-    start = stream.tell()
-    kind = files.sniff(stream.read(16))
-    stream.seek(start)
-    names = {'name': _quote(filename.replace('\\', '/').rsplit('/', 1)[-1])}
-    if kind:
-        try:
-            kind, sha, size = files.store(stream, service.settings().files_dir, service.settings().max_bytes)
-        except files.TooLarge:
-            raise _Refused(_('« %(name)s » dépasse %(max)d Mo.')
-                           % dict(names, max=service.settings().max_bytes // 2**20)) from None
-        return kind, sha, size, files.clean_name(filename, kind)
-    try:
-        image = service.settings().images.store_image(stream, service.settings().limits)
-    except MediaError as error:
-        if error.key == 'media.not_image':
-            raise _Refused(_('« %(name)s » n’est ni un PDF, ni un fichier audio, ni une image.') % names) from None
-        raise _Refused(_('« %(name)s » : %(reason)s') % dict(names, reason=error)) from None
-    _forget((IMAGE, digest) for digest in image.digests() if digest != image.display)
-    # clean_name knows only the kinds of media.files: an image's name takes its own extension
-    name = os.path.splitext(files.clean_name(filename, 'pdf'))[0] + '.jpg'
-    return IMAGE, image.display, os.path.getsize(service.settings().images.path(image.display)), name
-
-
-def _forget(refs):
-    """Delete the stored files of (kind, sha256) pairs that no entry's file refers to any more."""
-    for kind, sha in set(refs):
-        if HomeworkFile.select().where((HomeworkFile.sha256 == sha) & (HomeworkFile.kind == kind)).exists():
-            continue
-        if kind == IMAGE:
-            service.settings().images.remove(sha)
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(files.path_of(service.settings().files_dir, sha, kind))

@@ -43,12 +43,13 @@ def sniff(head):
     return None
 
 
-def clean_name(name, kind):
-    """A display name without folders or control characters, with the extension of its real kind."""
+def clean_name(name, kind=None, extension=None):
+    """A display name without folders or control characters, with the extension of its real kind
+    (or the extension given, for a kind of another module: an image re-encoded as 'jpg')."""
     name = unicodedata.normalize('NFC', (name or '').replace('\\', '/').rsplit('/', 1)[-1])
     name = ''.join(ch for ch in name if unicodedata.category(ch)[0] != 'C').strip(' .')
     stem = re.sub(r'\.[A-Za-z0-9]{1,5}$', '', name)[:100].strip() or 'piece-jointe'
-    return f'{stem}.{KINDS[kind][0]}'
+    return f'{stem}.{extension or KINDS[kind][0]}'
 
 
 def store(stream, folder, max_bytes):
