@@ -44,7 +44,7 @@ def test_every_route_is_named_after_the_feature_folder_that_declares_it(app):
         if route.name in APP_ROUTES:
             assert route.callback.__module__ == 'ecole_ent.app'
             continue
-        match = re.fullmatch(r'([a-z]+)\.([a-z_]+)', route.name or '')
+        match = re.fullmatch(r'([a-z_]+)\.([a-z_]+)', route.name or '')
         assert match and match.group(1) in features.FEATURES, f'{route.method} {route.rule}: {route.name!r}'
         assert route.callback.__module__ == f'ecole_ent.{match.group(1)}.routes', route.name
 

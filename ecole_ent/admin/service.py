@@ -27,7 +27,11 @@ ACTION_LABELS = {
     'consent.set': _("Droit à l'image"), 'activation.issued': _("Code d'activation émis"),
     'password.reset': _('Mot de passe à usage unique'), 'sessions.revoked': _('Sessions fermées'),
     'account.activated': _('Compte activé'), 'password.changed': _('Mot de passe changé'),
-    'login.locked': _('Connexion bloquée'),
+    'login.locked': _('Connexion bloquée'), 'calendar.saved': _('Calendrier scolaire enregistré'),
+    'account.email_changed': _('Adresse électronique changée'),
+    'calendar_feed.revoked': _('Lien d’agenda des devoirs désactivé'),
+    'calendar_feed.renewed': _('Lien d’agenda des devoirs renouvelé'),
+    'homework.subjects_saved': _('Liste des matières enregistrée'),
 }
 AUDIT_LIMIT = 300
 
@@ -57,6 +61,21 @@ def schools_for(actor):
     if actor is None or actor.has_role('admin'):
         return list(School.select().order_by(School.name))
     return [actor.school] if actor.has_role('director') and actor.school_id else []
+
+
+def school_to_administer(actor, uai=''):
+    """The school whose settings `actor` changes on a settings page (the calendar, the subjects):
+    the one named by its UAI (the director's own, any for the admin), else the director's school,
+    else the only school; None when the admin has to pick one. Forbidden for anyone else, and
+    for another school's director."""
+    if uai:
+        return get_school(actor, uai=uai.strip().upper())
+    if actor.has_role('director') and actor.school_id:
+        return get_school(actor, actor.school_id)
+    if not actor.has_role('admin'):
+        raise Forbidden(_("Vous n'administrez pas cette école."))
+    schools = schools_for(actor)
+    return schools[0] if len(schools) == 1 else None
 
 
 def get_school(actor, school_id=None, uai=None):

@@ -3,6 +3,7 @@ uses DEFAULT; reading never writes. Entries keep the subject's name as text, so 
 never changes homework already given."""
 from types import SimpleNamespace
 
+from .. import audit
 from ..accounts import membership
 from ..db import writing
 from ..errors import Forbidden, ValidationError, found
@@ -36,6 +37,7 @@ def save(user, school_id, text):
         Subject.delete().where(Subject.school == school).execute()
         Subject.insert_many([{'school': school, 'name': name, 'position': position}
                              for position, name in enumerate(names)]).execute()
+        audit.record(user, 'homework.subjects_saved', school.uai, school=school.id, subjects=names)
     return names
 
 

@@ -30,13 +30,13 @@ def _page(actor, school, **extra):
 @routes.get('/ecole/calendrier')
 def index():
     actor = require_role('director', 'admin')
-    return _page(actor, service.school_to_set(actor, request.query.getunicode('ecole', '')))
+    return _page(actor, admin.school_to_administer(actor, request.query.getunicode('ecole', '')))
 
 
 @routes.post('/ecole/calendrier')
 def save():
     actor = require_role('director', 'admin')
-    school = found(service.school_to_set(actor, field('ecole')), _('Choisissez une école.'))
+    school = found(admin.school_to_administer(actor, field('ecole')), _('Choisissez une école.'))
     weekdays = [day for day in service.CLASS_WEEKDAYS if checked(f'jour-{day}')]
     try:
         service.save_calendar(actor, school, field('zone'), weekdays)

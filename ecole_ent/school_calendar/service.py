@@ -15,7 +15,7 @@ from holidays.countries.france import France  # imported by name: PyInstaller mu
 
 from .. import audit, db, runtime
 from ..admin import service as admin
-from ..errors import Forbidden, ValidationError
+from ..errors import ValidationError
 from ..i18n import DAYS, _, date_fr
 from ..models import School
 from ..models.school_calendar import SchoolCalendar
@@ -183,20 +183,6 @@ def forget(school_id):
 
 
 # --- the director's page ------------------------------------------------------------------------
-
-def school_to_set(actor, uai=''):
-    """The school whose calendar `actor` sets: the one named by its UAI (the director's own, any
-    for the admin), else the director's school, else the only school; None when the admin has
-    to pick one. Forbidden for anyone else, and for another school's director."""
-    if uai:
-        return admin.get_school(actor, uai=uai.strip().upper())
-    if actor.has_role('director') and actor.school_id:
-        return admin.get_school(actor, actor.school_id)
-    if not actor.has_role('admin'):
-        raise Forbidden(_("Vous n'administrez pas cette école."))
-    schools = admin.schools_for(actor)
-    return schools[0] if len(schools) == 1 else None
-
 
 def save_calendar(actor, school, zone, weekdays):
     """Save a school's zone ('' for none) and weekdays (numbers, Monday 0); ValidationError with
