@@ -1,6 +1,7 @@
 """The homework in a guardian's download of their child's year (hooks.ARCHIVE_SECTION): one page
 with every entry the child was given this year (published, for the child's niveau), and the
 entries' files beside it, copied from disk."""
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -10,6 +11,8 @@ from ..blog import markup
 from ..i18n import _, date_fr
 from ..models import Homework, HomeworkFile
 from . import access, attachments, service
+
+WINDOWS_REFUSES = re.compile(r'[\\/:*?"<>|]')     # in a file name once the zip is opened
 
 
 def archive_section(guardian, pupil, classroom):
@@ -30,7 +33,7 @@ def archive_section(guardian, pupil, classroom):
         for number, row in enumerate(by_entry.get(entry.id, ()), start=1):
             path = attachments.path_of(row)
             if path is not None:
-                name = f'devoirs/{entry.id}-{number}-{row.name}'
+                name = f'devoirs/{entry.id}-{number}-{WINDOWS_REFUSES.sub("_", row.name)}'
                 parts.append((name, Path(path)))
                 listed.setdefault(entry.id, []).append((name, row.name))
     yield 'devoirs.html', _page(pupil, classroom, entries, listed).encode()
