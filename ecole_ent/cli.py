@@ -17,7 +17,13 @@ from .migrations import SchemaError
 
 
 def say(message):
+    """A message for the person at the terminal: on stderr (stdout is for JSON)."""
     print(message, file=sys.stderr)
+
+
+def out(data):
+    """A command's JSON result, alone on stdout."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 class Context:

@@ -291,6 +291,23 @@ def redirected_to(response):
 
 
 @pytest.fixture
+def run_cli(config, monkeypatch, capsys):
+    """run_cli(*args, expect=0) -> (stdout, stderr) of `ecole-ent --data DATA *args`, in this
+    process, on the test's database (build the database or the demo first)."""
+    from ecole_ent import cli
+    monkeypatch.setenv('ECOLE_SECURITY_SECRET_KEY', 'test-secret-key-for-this-run')
+    if PG_URL:
+        monkeypatch.setenv('ECOLE_DATABASE_URL', PG_URL)
+
+    def run(*args, expect=0):
+        code = cli.main(['--data', str(config.data_dir), *args])
+        out, err = capsys.readouterr()
+        assert code == expect, err
+        return out, err.strip()
+    return run
+
+
+@pytest.fixture
 def app(config, database):
     return create_app(config)
 

@@ -12,10 +12,12 @@ On top of them, per class:
 Only active accounts have a role. The checks run on every page of a class: prepared queries (see
 db.prepared), one small query per relation asked, none for the admin or the school's director.
 """
+from peewee import fn
+
 from ..db import prepared
-from ..errors import Forbidden
+from ..errors import Forbidden, ValidationError
 from ..i18n import _
-from ..models import Classroom, Enrolment, GuardianLink, SchoolYear, Teaching
+from ..models import Classroom, Enrolment, GuardianLink, School, SchoolYear, Teaching
 
 WRITERS = ('manager', 'pupil')
 
@@ -153,6 +155,27 @@ def classes_of(user, role):
         raise ValueError(role)
     return list(query.join_from(Classroom, SchoolYear)
                 .where(SchoolYear.current & ~Classroom.archived).order_by(Classroom.name))
+
+
+def find_class(label, school_uai=None):
+    """The class a command line names (photos import, homework add): a number is a class id;
+    anything else is a class name of the current year, as `users list` shows it, which
+    --school UAI settles when two schools share it. ValidationError when unknown or ambiguous."""
+    label = label.strip()
+    if label.isdigit():
+        query = Classroom.select().join(School).where(Classroom.id == int(label))
+    else:
+        query = (Classroom.select().join(SchoolYear).switch(Classroom).join(School)
+                 .where((fn.LOWER(Classroom.name) == label.lower()) & SchoolYear.current & ~Classroom.archived))
+    if school_uai:
+        query = query.where(School.uai == school_uai.strip().upper())
+    found = list(query)
+    if not found:
+        raise ValidationError({'class': _('Classe inconnue : %s') % label})
+    if len(found) > 1:
+        raise ValidationError({'class': _('Plusieurs écoles ont une classe « %s » : précisez --school UAI.')
+                               % label})
+    return found[0]
 
 
 def current_classes_of(user):

@@ -4,23 +4,14 @@ They act as the installation's admin (actor None: whoever runs them owns the dat
 print JSON on stdout; other messages go to stderr. Bad input raises ValidationError or NotFound,
 which cli.main turns into one French line on stderr and exit code 1.
 """
-import json
-import sys
 from functools import partial
 
+from ..cli import out, say
 from ..errors import ValidationError
 from ..i18n import _
 from . import accounts, classes, service
 
 ACTOR = None    # the command line administers every school
-
-
-def say(message):
-    print(message, file=sys.stderr)
-
-
-def out(data):
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def school_of(args):

@@ -10,12 +10,12 @@ import argparse
 from datetime import date, timedelta
 from functools import partial
 
+from ..accounts import membership
 from ..accounts import service as accounts
-from ..admin.commands import niveaux_of, out, say
-from ..errors import NotFound, ValidationError
+from ..admin.commands import niveaux_of
+from ..cli import out, say
+from ..errors import ValidationError
 from ..i18n import _
-from ..models import Classroom
-from ..photos.importer import find_class
 from . import entries, reading, service
 
 LIST_DAYS = 14      # `homework list` without --to: two weeks from --from
@@ -32,17 +32,6 @@ def a_date(text):
         return date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(_('date attendue au format AAAA-MM-JJ : %s') % text) from None
-
-
-def classroom_of(label, school_uai=None):
-    """A number is a class id; anything else is a class name of the current year, as `users list`
-    shows it, which --school UAI settles when two schools share it."""
-    if not label.strip().isdigit():
-        return find_class(label, school_uai)
-    classroom = Classroom.get_or_none(Classroom.id == int(label))
-    if classroom is None or (school_uai and classroom.school.uai != school_uai.strip().upper()):
-        raise NotFound(_('Classe inconnue : %s') % label)
-    return classroom
 
 
 def form_values(args):
@@ -63,7 +52,7 @@ def named_options(exc):
 def cmd_add(args, ctx):
     ctx.database()
     writer = accounts.get_user(args.by)
-    classroom = classroom_of(args.class_label, args.school)
+    classroom = membership.find_class(args.class_label, args.school)
     try:
         created, warnings = entries.create(writer, classroom.id, form_values(args))
     except ValidationError as exc:

@@ -2,6 +2,7 @@
 classroom PC (an SD card folder) through the same pipeline as uploads."""
 import sys
 
+from ..accounts import membership
 from ..errors import ValidationError
 from ..i18n import _
 from . import importer
@@ -10,7 +11,7 @@ from . import importer
 def cmd_import(args, ctx):
     ctx.database()      # also configures the feature (media folder, limits)
     try:
-        classroom = importer.find_class(args.class_name, args.school)
+        classroom = membership.find_class(args.class_name, args.school)
         album = importer.find_or_create_album(classroom, args.album)
     except ValidationError as exc:
         print(str(exc), file=sys.stderr)

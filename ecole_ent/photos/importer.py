@@ -5,30 +5,11 @@ import contextlib
 import os
 from pathlib import Path
 
-from peewee import fn
-
-from ..errors import ValidationError
 from ..i18n import _
-from ..models import Album, Classroom, School, SchoolYear
+from ..models import Album
 from . import service
 
 IMAGE_SUFFIXES = {'.jpg', '.jpeg', '.png', '.gif', '.webp', '.heic', '.heif'}
-
-
-def find_class(name, school_uai=None):
-    """The current-year class of that name; ValidationError when unknown or ambiguous."""
-    query = (Classroom.select().join(SchoolYear).switch(Classroom).join(School)
-             .where((fn.LOWER(Classroom.name) == name.strip().lower()) & SchoolYear.current
-                    & ~Classroom.archived))
-    if school_uai:
-        query = query.where(School.uai == school_uai.strip().upper())
-    found = list(query)
-    if not found:
-        raise ValidationError({'class': _('Classe inconnue : %s') % name})
-    if len(found) > 1:
-        raise ValidationError({'class': _('Plusieurs écoles ont une classe « %s » : précisez --school UAI.')
-                               % name})
-    return found[0]
 
 
 def find_or_create_album(classroom, title):

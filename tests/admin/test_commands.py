@@ -8,7 +8,6 @@ import sys
 
 import pytest
 
-from ecole_ent import cli
 from ecole_ent.accounts import service as accounts
 from ecole_ent.errors import ValidationError
 from ecole_ent.models import AuditEvent, Classroom, Enrolment, GuardianLink, LoginSession, Teaching, User
@@ -16,17 +15,8 @@ from tests.conftest import PG_URL, ROOT
 
 
 @pytest.fixture
-def run(demo, config, monkeypatch, capsys):
-    monkeypatch.setenv('ECOLE_SECURITY_SECRET_KEY', 'test-secret-key-for-this-run')
-    if PG_URL:
-        monkeypatch.setenv('ECOLE_DATABASE_URL', PG_URL)
-
-    def run(*args, expect=0):
-        code = cli.main(['--data', str(config.data_dir), *args])
-        out, err = capsys.readouterr()
-        assert code == expect, err
-        return out, err.strip()
-    return run
+def run(demo, run_cli):
+    return run_cli
 
 
 def test_classes_list_is_json_of_every_class(run):

@@ -5,28 +5,16 @@ import json
 
 import pytest
 
-from ecole_ent import cli
 from ecole_ent.accounts import membership
 from ecole_ent.accounts import service as accounts
 from ecole_ent.models import Classroom, Homework, HomeworkDone, User
-from tests.conftest import PG_URL
 
 MONDAY = '2026-12-07'       # the next school day after the stopped clock's Friday
 
 
 @pytest.fixture
-def run(people, config, monkeypatch, capsys):
-    """run(*args, expect=0) -> (stdout, stderr) of `ecole-ent --data DATA *args`."""
-    monkeypatch.setenv('ECOLE_SECURITY_SECRET_KEY', 'test-secret-key-for-this-run')
-    if PG_URL:
-        monkeypatch.setenv('ECOLE_DATABASE_URL', PG_URL)
-
-    def run(*args, expect=0):
-        code = cli.main(['--data', str(config.data_dir), *args])
-        out, err = capsys.readouterr()
-        assert code == expect, err
-        return out, err.strip()
-    return run
+def run(people, run_cli):
+    return run_cli
 
 
 def add(run, *args, klass='CP-CE1', by='julien.roux', due=MONDAY, expect=0):
