@@ -86,6 +86,14 @@ MENU = Hook(
     '(0: home; admin pages last). Added from register(app) with web.render.add_nav().',
     key=lambda entry: entry['url'])
 
+ACCOUNT_SECTION = Hook(
+    'account_section', 'fn(user) -> Markup or None',
+    'Called on every view of the account page /compte (accounts/routes.py) with the signed-in '
+    'user: returns an HTML fragment rendered from the feature\'s own template (a <section> with an '
+    '<h2>, its forms posting with the CSRF token and coming back to /compte), or None when the '
+    'feature has nothing for this user. Shown after the account\'s own sections, in the order '
+    'added. A GET: no waiting on the write lock (db.write_soon).')
+
 TEMPLATE_FILTER = Hook(
     'template_filter', '(name, fn)',
     'A Jinja filter for the feature\'s templates, available to every template once the app is '
@@ -93,4 +101,4 @@ TEMPLATE_FILTER = Hook(
     'sanitises first.',
     key=lambda pair: pair[0])
 
-ALL = [HOME_SECTION, ARCHIVE_SECTION, HEALTH_CHECK, MENU, TEMPLATE_FILTER]
+ALL = [HOME_SECTION, ARCHIVE_SECTION, HEALTH_CHECK, MENU, ACCOUNT_SECTION, TEMPLATE_FILTER]

@@ -19,6 +19,7 @@ PUBLIC = {
     '/carte': "pupils' QR cards, school networks only",
     '/static/': 'stylesheets, scripts, icons',
     '/public/': "the school's public page: public posts, consent-safe photos, no surnames",
+    '/agenda/': 'private calendar feeds: a secret token per child, no data without it',
 }
 
 

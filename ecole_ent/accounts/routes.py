@@ -1,14 +1,18 @@
-"""Sign-in, sign-out, activation and password pages. Public: /connexion, /activation."""
+"""Sign-in, sign-out, activation, password and account pages. Public: /connexion, /activation.
+
+The account page /compte shows the account and the e-mail form, then what features add through
+hooks.ACCOUNT_SECTION (the calendar addresses of the homework, ...)."""
 
 from bottle import redirect, request, response
 
+from .. import hooks
 from ..errors import ValidationError
 from ..i18n import _
 from ..web.forms import field, form_fields, safe_next
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in
 from ..web.render import flash, render
 from ..web.routing import Routes
-from . import service, setup
+from . import profile, service, setup
 
 routes = Routes('accounts')
 
@@ -59,6 +63,30 @@ def password_change():
                       errors=exc.errors)
     flash(_('Votre mot de passe a été changé.'), 'success')
     redirect('/', 303)
+
+
+@routes.get('/compte')
+def account():
+    return _account_page(require_user())
+
+
+@routes.post('/compte/courriel')
+def email_change():
+    user = require_user()
+    try:
+        email = profile.change_email(user, field('email'))
+    except ValidationError as exc:
+        return _account_page(user, errors=exc.errors, email=field('email')[:profile.MAX_EMAIL_LENGTH + 50])
+    flash(_('Votre adresse électronique est enregistrée.') if email
+          else _('Votre adresse électronique est effacée.'), 'success')
+    redirect('/compte', 303)
+
+
+def _account_page(user, **context):
+    sections = [fragment for fragment in (section(user) for section in hooks.ACCOUNT_SECTION) if fragment]
+    context.setdefault('email', user.email or '')
+    return render('accounts/account.html', roles=profile.role_labels(user), sections=sections,
+                  manages_email=profile.manages_own_email(user), **context)
 
 
 @routes.get('/activation')

@@ -11,7 +11,8 @@ The fields never contain a space (anything outside printable ASCII is %-escaped)
 
 Nothing secret can reach the file: the path is written without its query string (/carte?jeton=…,
 /activation?code=…), and no header, cookie or form field is read. No route carries a secret in
-its path itself (tests/test_access_log.py checks every route's variable parts).
+its path itself (tests/test_access_log.py checks every route's variable parts), except the private
+calendar feeds (/agenda/<token>.ics), whose paths are all written /agenda/*.
 Errors keep their traceback in the error log (ecole-ent.log); here they are one line among others.
 """
 import logging
@@ -24,6 +25,7 @@ logger = logging.getLogger('ecole_ent.access')
 LINE = '%s %s %s %s %d %.1fms'      # address, method, path, status, bytes, duration
 UNSAFE = re.compile('[^!-~]')       # a space, a control character, anything not ASCII
 SAFE_IN_PATH = "/!$&'()*+,;=:@-._~"
+SECRET_PREFIXES = ('/agenda/',)     # the rest of such a path is a secret: written as '*'
 
 
 def wrap(wsgi_app):
@@ -55,6 +57,8 @@ class Exchange:
         self.environ, self.start_response = environ, start_response
         # as the server gave it: Bottle replaces PATH_INFO with its UTF-8 reading
         self.path = environ.get('SCRIPT_NAME', '') + environ.get('PATH_INFO', '')
+        if self.path.startswith(SECRET_PREFIXES):
+            self.path = next(p for p in SECRET_PREFIXES if self.path.startswith(p)) + '*'
         self.started = time.perf_counter()
         self.status, self.sent, self.file, self.logged = '-', 0, None, False
 

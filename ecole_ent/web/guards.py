@@ -14,7 +14,8 @@ from ..i18n import _
 
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
                 '/carte'}      # pupils' QR cards, school networks only (directory/cards.py)
-PUBLIC_PREFIXES = ('/static/', '/public/')
+PUBLIC_PREFIXES = ('/static/', '/public/',
+                   '/agenda/')    # private calendar feeds: a secret token per child (homework/feed.py)
 # Signed-in users who must change their password may reach only these.
 PASSWORD_CHANGE_PATHS = {'/mot-de-passe', '/deconnexion'}
 SESSION_COOKIE = 'ecole_session'
