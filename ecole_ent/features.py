@@ -5,7 +5,8 @@ import importlib
 
 from . import hooks
 
-FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory', 'photos', 'blog', 'mail']
+FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory', 'photos', 'blog', 'mail',
+            'school_calendar', 'homework']
 
 
 def modules(kind):

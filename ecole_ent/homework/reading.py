@@ -6,11 +6,11 @@ page of school nights, so it costs two prepared queries whatever the number of c
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from peewee import JOIN, fn
+from peewee import JOIN, OP, Expression, Value, fn
 
 from ..accounts import membership
 from ..accounts import service as accounts
-from ..db import prepared
+from ..db import instance, prepared
 from ..models import Classroom, Enrolment, GuardianLink, Homework, HomeworkDone, SchoolYear, User
 from ..school_calendar.service import days as school_days
 from . import access, service
@@ -44,17 +44,23 @@ class ChildWeek:
 
 # --- one child's entries: a single prepared query with the child's ticks ---------------------------
 
+# The entry is given to the enrolment's niveau: to the whole class (''), or to a list naming it
+# (',CE1,CE2,' contains ',CE1,'; ILIKE, as peewee turns LIKE into GLOB on SQLite). The rule of
+# access.given_to in SQL, so that a guardian's week fetches only what each child sees.
+_GIVEN = (Homework.niveaux == '') | Expression(Value(',').concat(Homework.niveaux).concat(','), OP.ILIKE,
+                                               Value('%,').concat(Enrolment.niveau).concat(',%'))
+
+
 def _child_entries(who):
-    """The published entries of the current class of the pupils chosen by `who(pupil_id, param)`,
-    due in [start, end], with each pupil's niveau and tick. Niveau filtering is done in Python
-    (a comma list), so the query's shape never changes."""
+    """The published entries given to the pupils chosen by `who(pupil column, param)` in their
+    current class, due in [start, end], with each pupil's id, niveau and tick (done_id)."""
     def build(param, start, end, at):
         return (Homework.select(Homework, Enrolment.pupil.alias('child_id'), Enrolment.niveau.alias('niveau'),
                                 HomeworkDone.id.alias('done_id'))
                 .join(Enrolment, on=(Enrolment.classroom == Homework.classroom))
                 .join_from(Homework, HomeworkDone, JOIN.LEFT_OUTER,
                            on=((HomeworkDone.homework == Homework.id) & (HomeworkDone.pupil == Enrolment.pupil)))
-                .where(who(Enrolment.pupil, param) & Enrolment.ended_on.is_null()
+                .where(who(Enrolment.pupil, param) & Enrolment.ended_on.is_null() & _GIVEN
                        & (Homework.due_on >= start) & (Homework.due_on <= end) & (Homework.publish_at <= at))
                 .order_by(Homework.due_on, Homework.subject, Homework.id))
     return prepared(build, 4)
@@ -64,29 +70,41 @@ _of_pupil = _child_entries(lambda pupil, pupil_id: pupil == pupil_id)
 _of_guardian = _child_entries(lambda pupil, guardian_id: pupil.in_(
     GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id)))
 
-_enrolments = prepared(lambda pupil_id: (
-    Enrolment.select(Enrolment.niveau, Classroom.id.alias('class_id'))
-    .join(Classroom).join(SchoolYear)
-    .where((Enrolment.pupil == pupil_id) & Enrolment.ended_on.is_null() & SchoolYear.current
-           & ~Classroom.archived)), 1)
+
+def _enrolled(who):
+    """The active pupils chosen by `who(pupil column, param)` with their class of this year and
+    their niveau in it, by first name."""
+    return prepared(lambda param: (
+        User.select(User.id, User.login, User.first_name, User.last_name, User.roles, User.status,
+                    User.school, Enrolment.niveau.alias('niveau'), Classroom.id.alias('class_id'),
+                    Classroom.name.alias('class_name'), Classroom.niveaux.alias('class_niveaux'),
+                    Classroom.school.alias('class_school'))
+        .join(Enrolment, on=((Enrolment.pupil == User.id) & Enrolment.ended_on.is_null()))
+        .join(Classroom).join(SchoolYear)
+        .where(who(User.id, param) & (User.status != 'disabled') & SchoolYear.current & ~Classroom.archived)
+        .order_by(User.first_name, User.id)), 1)
+
+
+_pupil_enrolled = _enrolled(lambda pupil, pupil_id: pupil == pupil_id)
+_children_enrolled = _enrolled(lambda pupil, guardian_id: pupil.in_(
+    GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id)))
+
+
+def _with_class(rows):
+    """[(pupil, classroom, niveau)] from _enrolled rows (instances built without a query)."""
+    return [(row, instance(Classroom, id=row.class_id, name=row.class_name, niveaux=row.class_niveaux,
+                           school=row.class_school), row.niveau) for row in rows]
 
 
 def current_enrolment(pupil):
     """(classroom, niveau) of the pupil this year, or (None, None)."""
-    row = next(iter(_enrolments(pupil.id)), None)
-    if row is None:
-        return None, None
-    return Classroom.get_by_id(row.class_id), row.niveau
-
-
-def _visible(rows):
-    """Rows given to the niveau of the child they were fetched for."""
-    return [row for row in rows if access.given_to(row, row.niveau)]
+    found = _with_class(_pupil_enrolled(pupil.id))
+    return found[0][1:] if found else (None, None)
 
 
 def entries_for_pupil(pupil, start, end, at=None):
     """The published entries the pupil sees (their class, their niveau), due from start to end."""
-    return _visible(_of_pupil(pupil.id, start, end, at or service.clock()))
+    return _of_pupil(pupil.id, start, end, at or service.clock())
 
 
 def _days(school_id, start, end, rows, make_row):
@@ -108,34 +126,27 @@ def _span(monday, weeks):
     return monday, monday + timedelta(days=7 * weeks - 1)
 
 
+def _weeks(pupils, rows, start, end):
+    """A ChildWeek per (pupil, classroom, niveau), with the rows fetched for that pupil in it."""
+    return [ChildWeek(pupil, classroom, niveau, _days(
+        classroom.school_id, start, end,
+        [row for row in rows if row.child_id == pupil.id and row.classroom_id == classroom.id],
+        lambda r: Row(r, done=r.done_id is not None))) for pupil, classroom, niveau in pupils]
+
+
 def pupil_weeks(pupil, monday, weeks=2, at=None):
     """The pupil's ChildWeek, or None when they have no class this year."""
-    classroom, niveau = current_enrolment(pupil)
-    if classroom is None:
-        return None
     start, end = _span(monday, weeks)
-    rows = entries_for_pupil(pupil, start, end, at)
-    return ChildWeek(pupil, classroom, niveau,
-                     _days(classroom.school_id, start, end, rows, lambda r: Row(r, done=r.done_id is not None)))
+    found = _weeks(_with_class(_pupil_enrolled(pupil.id)), entries_for_pupil(pupil, start, end, at), start, end)
+    return found[0] if found else None
 
 
 def guardian_weeks(guardian, monday, weeks=2, at=None):
-    """A ChildWeek per child with a class this year, in the order of the guardian's home."""
+    """A ChildWeek per child with a class this year, in the order of the guardian's home: two
+    prepared queries whatever the number of children."""
     start, end = _span(monday, weeks)
-    rows = _visible(_of_guardian(guardian.id, start, end, at or service.clock()))
-    result = []
-    for child, classroom in accounts.children_of(guardian):
-        if classroom is None:
-            continue
-        mine = [row for row in rows if row.child_id == child.id]
-        niveau = mine[0].niveau if mine else niveau_in(child, classroom)
-        result.append(ChildWeek(child, classroom, niveau, _days(
-            classroom.school_id, start, end, mine, lambda r: Row(r, done=r.done_id is not None))))
-    return result
-
-
-def niveau_in(pupil, classroom):
-    return access.niveau_of(pupil, classroom)
+    return _weeks(_with_class(_children_enrolled(guardian.id)),
+                  _of_guardian(guardian.id, start, end, at or service.clock()), start, end)
 
 
 # --- a class's week, for its teachers ------------------------------------------------------------
@@ -214,7 +225,7 @@ def next_day_counts(guardian, children, at=None):
     if not next_days:
         return {}
     counts = {child_id: [day, 0, 0] for child_id, day in next_days.items()}
-    for row in _visible(_of_guardian(guardian.id, today + timedelta(days=1), max(next_days.values()), now)):
+    for row in _of_guardian(guardian.id, today + timedelta(days=1), max(next_days.values()), now):
         if next_days.get(row.child_id) == row.due_on:
             counts[row.child_id][1] += 1
             counts[row.child_id][2] += row.done_id is not None
@@ -247,7 +258,7 @@ def list_as(user, start, end, at=None):
     if user.has_role('guardian'):
         logins = {child.id: child.login for child, _c in accounts.children_of(user)}
         found += [dict(_plain(e), child=logins[e.child_id], done=e.done_id is not None)
-                  for e in _visible(_of_guardian(user.id, start, end, now)) if e.child_id in logins]
+                  for e in _of_guardian(user.id, start, end, now) if e.child_id in logins]
     for classroom in managed_classes(user):
         found += [dict(_plain(row.entry, classroom), done_count=row.done_count, pupil_count=row.pupil_count)
                   for day in class_days(classroom, start, end) for row in day.rows]
