@@ -97,13 +97,14 @@ def children_followed(user):
     return []
 
 
-def feeds_for(user, base):
-    """[Feed] of each child the user follows, `base` being the ENT's public address. A child seen
-    for the first time gets its address now, on a GET: the row is written through db.write_soon
-    (never waiting for the write lock), and two tabs computing the same token write it once."""
+def feeds_for(user, base, children=None):
+    """[Feed] of each child the user follows (or of `children`, those of them a page already
+    read), `base` being the ENT's public address. A child seen for the first time gets its address
+    now, on a GET: the row is written through db.write_soon (never waiting for the write lock),
+    and two tabs computing the same token write it once."""
     rows = {row.child_id: row for row in _feeds_of(user.id)}
     feeds = []
-    for child in children_followed(user):
+    for child in children_followed(user) if children is None else children:
         row = rows.get(child.id)
         if row is None:
             token = token_for(user.id, child.id, 0)

@@ -29,7 +29,7 @@ from ..web.forms import csrf_token, field, field_list, form_text, safe_next, upl
 from ..web.guards import require_user
 from ..web.render import add_nav, env, flash, public_url, render, url
 from ..web.routing import Routes
-from . import access, archive, entries, feed, reading, service, subjects
+from . import access, archive, entries, feed, pages, reading, service, subjects
 
 routes = Routes('homework')
 
@@ -58,9 +58,12 @@ def index():
     user = require_user()
     if not user.has_role('pupil', 'guardian'):
         return _teacher_index(user)
-    monday = _monday()
-    return render('homework/week.html', children=_children_weeks(user, monday, 2),
-                  feeds=render_feeds(user, url('homework.index')), **_weeks_context(monday, 2))
+    monday, guardian = _monday(), not user.has_role('pupil')
+    weeks, context = _children_weeks(user, monday, 2), _weeks_context(monday, 2)
+    sections = [pages.child_week_html(week, guardian, context['today'], csrf_token(), context['here'])
+                for week in weeks]
+    return render('homework/week.html', children=weeks, sections=sections, **context,
+                  feeds=feed.feeds_for(user, public_url(), [week.child for week in weeks]))
 
 
 @routes.get('/devoirs/imprimer')
@@ -299,20 +302,14 @@ def feed_renew(child_id):
     redirect(safe_next(field('next'), '/compte'), 303)
 
 
-def render_feeds(user, next_url='/compte'):
-    """The calendar addresses of the children `user` follows (templates/homework/_feeds.html),
-    their buttons coming back to `next_url`; None when the user follows no child. Creates a
-    child's first address without a POST (feed.feeds_for)."""
+def account_section(user):
+    """The account page's calendar addresses, with their buttons (hooks.ACCOUNT_SECTION); None
+    when the user follows no child. Creates a child's first address without a POST."""
     feeds = feed.feeds_for(user, public_url())
     if not feeds:
         return None
     return Markup(env.get_template('homework/_feeds.html').render(
-        feeds=feeds, csrf_token=csrf_token(), feeds_next=next_url))
-
-
-def account_section(user):
-    """The account page's calendar addresses (hooks.ACCOUNT_SECTION)."""
-    return render_feeds(user)
+        feeds=feeds, csrf_token=csrf_token(), feeds_next=url('accounts.account')))
 
 
 # --- the homes -------------------------------------------------------------------------------------
