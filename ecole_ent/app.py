@@ -51,7 +51,7 @@ def domain_errors(callback):
 def error_page(error):
     code = error.status_code
     if code >= 500:
-        logger.error('erreur %s sur %s %s: %s', code, request.method, request.path,
+        logger.error('erreur %s sur %s %s: %s', code, request.method, access_log.loggable(request.path),
                      error.traceback or error.body)
     shown = code < 500 or code == 503         # a 503 says, in French, why and when to retry
     message = error.body if isinstance(error.body, str) and shown else ''

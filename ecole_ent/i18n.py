@@ -9,7 +9,14 @@ from pathlib import Path
 
 _translation = gettext.translation('ecole_ent', Path(__file__).parent / 'locale', fallback=True)
 _ = _translation.gettext
-ngettext = _translation.ngettext
+
+
+def ngettext(singular, plural, n):
+    """The form for n. Without a catalog the source text is French, whose plural starts at 2
+    ("0 élève a fini"); gettext's fallback would follow English ("0 élèves")."""
+    if isinstance(_translation, gettext.GNUTranslations):
+        return _translation.ngettext(singular, plural, n)
+    return singular if n <= 1 else plural
 
 DAYS = ('lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche')
 MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
@@ -17,11 +24,12 @@ MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'ao�
 
 
 def date_fr(value, with_day=True, with_year=True):
-    """'jeudi 3 décembre 2026' ('jeudi 3 décembre' without the year): dates in full, never 03/12."""
+    """'jeudi 3 décembre 2026' ('jeudi 3 décembre' without the year; 'mardi 1er décembre'): dates in
+    full, never 03/12."""
     if value is None:
         return ''
     day = value.date() if isinstance(value, datetime) else value
-    text = f'{day.day} {MONTHS[day.month - 1]}' + (f' {day.year}' if with_year else '')
+    text = f'{"1er" if day.day == 1 else day.day} {MONTHS[day.month - 1]}' + (f' {day.year}' if with_year else '')
     return f'{DAYS[day.weekday()]} {text}' if with_day else text
 
 

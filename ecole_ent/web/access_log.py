@@ -28,6 +28,14 @@ SAFE_IN_PATH = "/!$&'()*+,;=:@-._~"
 SECRET_PREFIXES = ('/agenda/',)     # the rest of such a path is a secret: written as '*'
 
 
+def loggable(path):
+    """The path as a log may keep it: a secret after one of SECRET_PREFIXES is written '*'."""
+    for prefix in SECRET_PREFIXES:
+        if path.startswith(prefix):
+            return prefix + '*'
+    return path
+
+
 def wrap(wsgi_app):
     """`wsgi_app` with its requests logged; keeps .bottle (the Bottle app, which lanes.py and the
     tests reach through it)."""
@@ -57,8 +65,7 @@ class Exchange:
         self.environ, self.start_response = environ, start_response
         # as the server gave it: Bottle replaces PATH_INFO with its UTF-8 reading
         self.path = environ.get('SCRIPT_NAME', '') + environ.get('PATH_INFO', '')
-        if self.path.startswith(SECRET_PREFIXES):
-            self.path = next(p for p in SECRET_PREFIXES if self.path.startswith(p)) + '*'
+        self.path = loggable(self.path)
         self.started = time.perf_counter()
         self.status, self.sent, self.file, self.logged = '-', 0, None, False
 

@@ -65,7 +65,7 @@ def test_director_sets_up_a_class_and_a_guardian_who_then_signs_in(browser_page)
     sign_out(page)
 
     browser_sign_in(page, 'julien.roux')
-    page.get_by_role('link', name='CM2 Les Pins').click()
+    page.locator('a.tile', has_text='CM2 Les Pins').click()        # the class's tile (its homework is linked too)
     assert page.get_by_role('heading', name='Classe CM2 Les Pins').is_visible()
     sign_out(page)
 
