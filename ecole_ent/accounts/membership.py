@@ -108,6 +108,16 @@ def may_write(user, classroom):
     return role_in(user, classroom) in WRITERS
 
 
+def class_and_role(user, class_id, refusal):
+    """(classroom, role) when the user has a role in the class (role_in); Forbidden(refusal), a
+    feature's French sentence, otherwise, a missing class too."""
+    found = classroom(class_id)
+    role = role_in(user, found) if found else None
+    if role is None:
+        raise Forbidden(refusal)
+    return found, role
+
+
 def get_class(user, class_id):
     """The class if the user may read it; Forbidden otherwise (a missing class too)."""
     found = classroom(class_id)

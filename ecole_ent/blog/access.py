@@ -22,11 +22,8 @@ def hidden_post():
 
 def get_class_blog(user, classroom_id):
     """(classroom, role) if the user may read this class's blog; Forbidden otherwise."""
-    classroom = membership.classroom(classroom_id)
-    role = membership.role_in(user, classroom) if classroom else None
-    if role is None:
-        raise Forbidden(_("Le blog de cette classe n'est pas accessible avec votre compte."))
-    return classroom, role
+    return membership.class_and_role(user, classroom_id,
+                                     _("Le blog de cette classe n'est pas accessible avec votre compte."))
 
 
 def get_class_blog_to_write(user, classroom_id):

@@ -22,11 +22,8 @@ def hidden():
 
 def class_to_read(user, class_id):
     """(classroom, role) if the user may read this class's homework; Forbidden otherwise."""
-    classroom = membership.classroom(class_id)
-    role = membership.role_in(user, classroom) if classroom else None
-    if role is None:
-        raise Forbidden(_("Le cahier de textes de cette classe n'est pas accessible avec votre compte."))
-    return classroom, role
+    return membership.class_and_role(
+        user, class_id, _("Le cahier de textes de cette classe n'est pas accessible avec votre compte."))
 
 
 def class_to_write(user, class_id):

@@ -162,15 +162,12 @@ def _due_default(room):
 @routes.post('/classe/<class_id:int>/devoirs/nouveau')
 def create(class_id):
     user = require_user()
-    room = access.class_to_write(user, class_id)
-    values = _values()
-    try:
-        made, warnings = entries.create(user, class_id, values, uploaded_files('files'))
-    except ValidationError as exc:
-        return _form(room, None, values, exc.errors)
-    _say_saved(warnings, ngettext('Devoirs enregistrés.', '%(num)d devoirs enregistrés (répétition chaque semaine).',
-                                  len(made)))
-    redirect(url('homework.classroom', class_id=class_id) + f'?semaine={service.week_label(made[0].due_on)}', 303)
+    return _submit(access.class_to_write(user, class_id), None,
+                   lambda values: entries.create(user, class_id, values, uploaded_files('files')),
+                   lambda made: (ngettext('Devoirs enregistrés.', '%(num)d devoirs enregistrés (répétition chaque '
+                                          'semaine).', len(made)),
+                                 url('homework.classroom', class_id=class_id)
+                                 + f'?semaine={service.week_label(made[0].due_on)}'))
 
 
 @routes.get('/devoirs/<homework_id:int>/modifier')
@@ -189,14 +186,25 @@ def edit(homework_id):
 def update(homework_id):
     user = require_user()
     entry = access.entry_to_write(user, homework_id)
+    return _submit(entry.classroom, entry,
+                   lambda values: entries.update(user, homework_id, values, uploaded_files('files'),
+                                                 field_list('remove')),
+                   lambda saved: (_('Devoirs enregistrés.'), url('homework.entry', homework_id=saved.id)))
+
+
+def _submit(room, entry, save, done):
+    """The editor sent (a new entry, or `entry` changed): save(values) gives (saved, warnings),
+    done(saved) the message and the page to go to; refused, the form comes back with its errors."""
     values = _values()
     try:
-        saved, warnings = entries.update(user, homework_id, values, uploaded_files('files'),
-                                         field_list('remove'))
+        saved, warnings = save(values)
     except ValidationError as exc:
-        return _form(entry.classroom, entry, values, exc.errors)
-    _say_saved(warnings, _('Devoirs enregistrés.'))
-    redirect(url('homework.entry', homework_id=saved.id), 303)
+        return _form(room, entry, values, exc.errors)
+    message, where = done(saved)
+    flash(message, 'success')
+    for warning in warnings:
+        flash(warning, 'warning')
+    redirect(where, 303)
 
 
 @routes.post('/devoirs/<homework_id:int>/supprimer')
@@ -237,12 +245,6 @@ def _subjects(room, entry):
     """The school's list, and an edited entry's own subject if it has left the list since."""
     names = subjects.of_school(room.school_id)
     return names + [entry.subject] if entry is not None and entry.subject not in names else names
-
-
-def _say_saved(warnings, message):
-    flash(message, 'success')
-    for warning in warnings:
-        flash(warning, 'warning')
 
 
 # --- the school's subjects -------------------------------------------------------------------------
