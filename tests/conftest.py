@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse, urlsplit
 
@@ -20,6 +21,21 @@ from ecole_ent.app import create_app
 from ecole_ent.models import Classroom, GuardianLink, User
 
 PG_URL = os.environ.get('ECOLE_TEST_DATABASE_URL')
+# The day the tests' demo school is made: its homework follows the school calendar of the day it
+# is seeded, so the tests seed it on a fixed day (Friday 4 December 2026, 10:00 in Paris, naive
+# UTC), whatever the day they run on; tests/homework/conftest.py's clock stops there too.
+DEMO_NOW = datetime(2026, 12, 4, 9, 0)
+
+
+def seed_demo():
+    """The demo school, seeded as on DEMO_NOW (the homework's clock: homework/service.py)."""
+    from ecole_ent.homework import service as homework
+    real = homework.clock
+    homework.clock = lambda: DEMO_NOW
+    try:
+        return demo_school.seed()
+    finally:
+        homework.clock = real
 
 
 def make_config(data_dir, **overrides):
@@ -104,7 +120,7 @@ class PostgresState:
         if self.demo_tables != self.migrated:
             config = make_config(folder)
             runtime.open_database(config, auto_migrate=True)
-            demo_school.seed()
+            seed_demo()
             db.close_all()
             self.demo_media = folder / 'media'       # the demo's photos, copied for each test
             self.sql(f'DROP SCHEMA IF EXISTS {self.TEMPLATE} CASCADE')
@@ -156,7 +172,7 @@ def demo_template(tmp_path_factory):
     folder = tmp_path_factory.mktemp('demo-template')
     config = make_config(folder)
     runtime.open_database(config, auto_migrate=True)
-    demo_school.seed()
+    seed_demo()
     db.close()
     return folder / 'ecole.db'
 

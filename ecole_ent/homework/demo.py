@@ -95,9 +95,10 @@ def seed(demo):
         _fill_class(rng, classroom, index, due_days, next_day, write)
         if index == 2:
             write(due_days[len(due_days) // 2], '', *WITH_LINK[:2], links=WITH_LINK[2])
-        if index == 1:
+        if index == 1:      # published tomorrow evening, due after it
             later = service.from_local(datetime.combine(today + timedelta(days=1), time(18, 0)))
-            write(due_days[-1], 'CE1', *SCHEDULED, publish_at=later)
+            write(max(due_days[-1], calendar.next_school_day(today + timedelta(days=1))), 'CE1', *SCHEDULED,
+                  publish_at=later)
     _tick(rng, demo, notebook.entries, today, next_day)
 
 
@@ -180,7 +181,8 @@ def _fill_class(rng, classroom, index, due_days, next_day, write):
 
 
 def _tick(rng, demo, entries, today, next_day):
-    """Pupils tick about 40 % of what was due so far, and some of what is due next."""
+    """Pupils tick 40 % of what was due so far (of each entry: the figure does not depend on the
+    day the demo is made), and some of what is due next."""
     class_ids = [c.id for c in demo.classes]
     pupils = {}
     for enrolment in Enrolment.current().where(Enrolment.classroom.in_(class_ids)).order_by(Enrolment.id):
@@ -191,10 +193,10 @@ def _tick(rng, demo, entries, today, next_day):
         rate = TICKED if entry.due_on <= today else TICKED_AHEAD if entry.due_on == next_day else 0
         if not rate or entry.publish_at > now:
             continue
-        for pupil_id, niveau in pupils[entry.classroom_id]:
-            if access.given_to(entry, niveau) and rng.random() < rate:
-                done_at = service.from_local(datetime.combine(entry.given_on, time(17))
-                                             + timedelta(hours=rng.randint(1, 20)))
-                rows.append({'homework': entry.id, 'pupil': pupil_id, 'created_at': min(done_at, now)})
+        concerned = [pupil_id for pupil_id, niveau in pupils[entry.classroom_id] if access.given_to(entry, niveau)]
+        for pupil_id in rng.sample(concerned, round(len(concerned) * rate)):
+            done_at = service.from_local(datetime.combine(entry.given_on, time(17))
+                                         + timedelta(hours=rng.randint(1, 20)))
+            rows.append({'homework': entry.id, 'pupil': pupil_id, 'created_at': min(done_at, now)})
     if rows:
         HomeworkDone.insert_many(rows).execute()

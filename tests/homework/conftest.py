@@ -1,7 +1,6 @@
 """Homework fixtures: the demo school's people around the CP-CE1 class (the blog's People, plus a
 pupil of each niveau), a second school (the admin tests' school_b), and the feature's clock
 stopped on Friday 4 December 2026."""
-from datetime import datetime
 
 import pytest
 
@@ -10,8 +9,9 @@ from ecole_ent.homework import access, service
 from ecole_ent.models import User
 from tests.admin.conftest import school_b  # noqa: F401 (a fixture: École du Port)
 from tests.blog.conftest import People as BlogPeople
+from tests.conftest import DEMO_NOW
 
-NOW = datetime(2026, 12, 4, 9, 0)       # naive UTC: Friday 4 December 2026, 10:00 in Paris
+NOW = DEMO_NOW                           # naive UTC: Friday 4 December 2026, 10:00 in Paris
 
 
 class People(BlogPeople):
