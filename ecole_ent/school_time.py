@@ -48,6 +48,6 @@ def clean_schedule(data, errors, now):
     moment = from_local(moment)
     if moment <= now:
         errors['publish_date'] = _('Cette date est déjà passée : choisissez une date à venir, '
-                                   'ou « Publier maintenant ».')
+                                   'ou « Tout de suite ».')
         return None
     return moment

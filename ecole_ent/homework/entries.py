@@ -16,6 +16,7 @@ from ..db import writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..i18n import _, date_fr
 from ..models import Homework, HomeworkDone, HomeworkFile, now
+from ..numbers import as_id
 from ..school_calendar.service import days
 from ..school_time import clean_schedule
 from ..text import shorten
@@ -27,7 +28,6 @@ MAX_LINK = 500
 MAX_OCCURRENCES = 60
 MAX_REPEAT = timedelta(days=366)
 WEEKDAYS = ('0', '1', '2', '3', '4', '5')          # Monday .. Saturday
-YEARS = range(2000, 2100)                          # a typo such as 0202 is refused, and never overflows
 COPIED = ('subject', 'given_on', 'due_on', 'body_source', 'body_html', 'links', 'publish_at')
 
 
@@ -101,6 +101,9 @@ def copy(user, homework_id, class_id, niveaux=()):
     """A copy of an entry for another class, or other niveaux of its own: same subject, dates, text,
     links, publication time and files (the same stored files); not the pupils' ticks."""
     source = access.entry_to_write(user, homework_id)
+    class_id = as_id(str(class_id))
+    if class_id is None:
+        raise ValidationError({'class_id': _('Choisissez une de vos classes.')})
     target = access.class_to_write(user, class_id)
     errors = {}
     chosen = _niveaux(target, niveaux, errors)
@@ -201,7 +204,7 @@ def _day(text, field, errors):
         return None
     with contextlib.suppress(ValueError):
         day = datetime.strptime(text, '%Y-%m-%d').date()
-        if day.year in YEARS:
+        if day.year in service.YEARS:
             return day
     errors[field] = _('Indiquez une date valide, par exemple 2026-12-03.')
     return None
@@ -296,8 +299,5 @@ def _warnings(classroom, due_on):
     if due_on < service.today():
         warnings.append(_('Le %(date)s est déjà passé : les devoirs sont enregistrés quand même.')
                         % {'date': date_fr(due_on)})
-    reason = days(classroom.school_id).closed_reason(due_on)
-    if reason:
-        warnings.append(_('Pas de classe ce jour-là (« %(date)s : %(reason)s ») : vérifiez la date.')
-                        % {'date': date_fr(due_on), 'reason': reason})
-    return warnings
+    closed = days(classroom.school_id).closed_warning(due_on)
+    return warnings + [closed] if closed else warnings

@@ -22,7 +22,7 @@ from ..accounts import service as accounts
 from ..db import prepared, write_soon, writing
 from ..errors import Forbidden, NotFound
 from ..i18n import _
-from ..models import CalendarFeed, User, now
+from ..models import CalendarFeed, User
 from ..text import to_ascii
 from . import access, reading, service
 
@@ -111,8 +111,10 @@ def feeds_for(user, base, children=None):
             write_soon(_creator(user.id, child.id, lookup_hash(token)))
             feeds.append(Feed(child, base + path_of(token), True))
         elif row.active:
-            feeds.append(Feed(child, base + path_of(token_for(user.id, child.id, row.generation)),
-                              True, _local(row.used_at)))
+            token = token_for(user.id, child.id, row.generation)
+            if row.token_hash != lookup_hash(token):       # the secret key changed (a new install)
+                write_soon(_rehash(row.id, lookup_hash(token)))
+            feeds.append(Feed(child, base + path_of(token), True, _local(row.used_at)))
         else:
             feeds.append(Feed(child, None, False, _local(row.used_at)))
     return feeds
@@ -127,6 +129,14 @@ def _creator(owner_id, child_id, token_hash):
         CalendarFeed.insert(owner=owner_id, child=child_id, generation=0, token_hash=token_hash,
                             active=True).on_conflict_ignore().execute()
     return create
+
+
+def _rehash(row_id, token_hash):
+    """The address shown is the one that works: after a change of secret key, the stored hash
+    follows the token the page now shows."""
+    def rehash():
+        CalendarFeed.update(token_hash=token_hash).where(CalendarFeed.id == row_id).execute()
+    return rehash
 
 
 def followed_child(user, child_id):
@@ -254,7 +264,7 @@ def plain_text(fragment):
 
 def _note_use(row):
     """used_at, at most once an hour, without waiting for the write lock."""
-    current = now()
+    current = service.clock()
     if row.used_at is not None and current - row.used_at < USED_EVERY:
         return
     write_soon(lambda: CalendarFeed.update(used_at=current).where(

@@ -162,41 +162,50 @@ def guardian_weeks(guardian, monday, weeks=2, at=None):
 
 # --- a class's week, for its teachers ------------------------------------------------------------
 
-def class_days(classroom, start, end):
-    """The class's Days from start to end with every entry (scheduled ones too) and, per entry,
-    how many of the pupils it is given to ticked it."""
-    entries = _class_entries(classroom, start, end)
+def class_days(classroom, start, end, published_only=False):
+    """The class's Days from start to end with every entry (scheduled ones too, unless
+    published_only: what its staff read) and, per entry, how many of the active pupils it is
+    given to ticked it."""
+    entries = _class_entries(classroom, start, end, published_only)
     niveaux = _pupils_per_niveau(classroom)
-    ticks = _tick_counts([e.id for e in entries])
+    ticks = _ticks([e.id for e in entries], classroom)
 
     def row(entry):
         concerned = sum(n for niveau, n in niveaux.items() if access.given_to(entry, niveau))
-        return Row(entry, done_count=ticks.get(entry.id, 0), pupil_count=concerned)
+        done = sum(1 for niveau in ticks.get(entry.id, ()) if access.given_to(entry, niveau))
+        return Row(entry, done_count=done, pupil_count=concerned)
     return _days(classroom.school_id, start, end, entries, row)
 
 
-def _class_entries(classroom, start, end):
-    """Every entry of the class due from start to end, scheduled ones too."""
-    return list(Homework.select().where((Homework.classroom == classroom) & (Homework.due_on >= start)
-                                        & (Homework.due_on <= end))
-                .order_by(Homework.due_on, Homework.subject, Homework.id))
+def _class_entries(classroom, start, end, published_only=False):
+    """Every entry of the class due from start to end (scheduled ones too unless published_only)."""
+    query = Homework.select().where((Homework.classroom == classroom) & (Homework.due_on >= start)
+                                    & (Homework.due_on <= end))
+    if published_only:
+        query = query.where(Homework.publish_at <= service.clock())
+    return list(query.order_by(Homework.due_on, Homework.subject, Homework.id))
+
+
+def _active_pupils(classroom):
+    """The class's pupils now, not disabled (ticks_of and the counts follow the same rule)."""
+    return (Enrolment.current().join(User, on=(Enrolment.pupil == User.id))
+            .where((Enrolment.classroom == classroom) & (User.status != 'disabled')))
 
 
 def _pupils_per_niveau(classroom):
-    return dict(Enrolment.current().select(Enrolment.niveau, fn.COUNT(Enrolment.id))
-                .join(User, on=(Enrolment.pupil == User.id))
-                .where((Enrolment.classroom == classroom) & (User.status != 'disabled'))
+    return dict(_active_pupils(classroom).select(Enrolment.niveau, fn.COUNT(Enrolment.id))
                 .group_by(Enrolment.niveau).tuples())
 
 
-def _tick_counts(entry_ids):
-    if not entry_ids:
-        return {}
-    return dict(HomeworkDone.select(HomeworkDone.homework, fn.COUNT(HomeworkDone.id))
-                .join(Enrolment, on=((Enrolment.pupil == HomeworkDone.pupil) & Enrolment.ended_on.is_null()))
-                .join_from(HomeworkDone, Homework)
-                .where(HomeworkDone.homework.in_(entry_ids) & (Enrolment.classroom == Homework.classroom))
-                .group_by(HomeworkDone.homework).tuples())
+def _ticks(entry_ids, classroom):
+    """{entry id: [the niveau of each active pupil of the class who ticked it]}."""
+    found = {}
+    if entry_ids:
+        for entry_id, niveau in (_active_pupils(classroom).select(HomeworkDone.homework, Enrolment.niveau)
+                                 .join_from(Enrolment, HomeworkDone, on=(HomeworkDone.pupil == Enrolment.pupil))
+                                 .where(HomeworkDone.homework.in_(entry_ids)).tuples()):
+            found.setdefault(entry_id, []).append(niveau)
+    return found
 
 
 def class_sheets(classroom, monday):
@@ -216,11 +225,8 @@ def is_done(pupil, entry):
 def ticks_of(entry):
     """[(pupil, niveau, ticked at or None)] for the pupils the entry is given to, by name."""
     done = {t.pupil_id: t.created_at for t in HomeworkDone.select().where(HomeworkDone.homework == entry)}
-    pupils = (User.select(User, Enrolment.niveau).join(Enrolment, on=(Enrolment.pupil == User.id))
-              .where((Enrolment.classroom == entry.classroom_id) & Enrolment.ended_on.is_null()
-                     & (User.status != 'disabled'))
-              .order_by(User.last_name, User.first_name).objects())
-    return [(p, p.niveau, done.get(p.id)) for p in pupils if access.given_to(entry, p.niveau)]
+    return [(p, p.niveau, done.get(p.id)) for p in accounts.pupils_of(entry.classroom_id)
+            if access.given_to(entry, p.niveau)]
 
 
 # --- the homes: homework for the next school day ---------------------------------------------------
@@ -246,13 +252,16 @@ def next_day_counts(guardian, children, at=None):
 
 def next_day_entries(classrooms, at=None):
     """{class id: (next school day, [entries due that day, scheduled ones too])}: the teacher's
-    home."""
+    home, in one query."""
     today = service.to_local(at or service.clock()).date()
-    result = {}
-    for classroom in classrooms:
-        day = school_days(classroom.school_id).next_school_day(today)
-        result[classroom.id] = (day, list(Homework.select().where(
-            (Homework.classroom == classroom) & (Homework.due_on == day)).order_by(Homework.subject, Homework.id)))
+    days = {c.id: school_days(c.school_id).next_school_day(today) for c in classrooms}
+    result = {class_id: (day, []) for class_id, day in days.items()}
+    if days:
+        for entry in (Homework.select().where(Homework.classroom.in_(list(days))
+                                              & Homework.due_on.in_(sorted(set(days.values()))))
+                      .order_by(Homework.subject, Homework.id)):
+            if entry.due_on == days[entry.classroom_id]:
+                result[entry.classroom_id][1].append(entry)
     return result
 
 

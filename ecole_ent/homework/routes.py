@@ -1,14 +1,20 @@
 """The homework notebook's pages: the families' and pupils' week (/devoirs), a class's week for its
 teachers, writing entries, ticks, printing, the subject list, and the private calendar feeds.
 
-Who may see what (access.py decides; tests/homework/test_access.py checks every route):
-  /devoirs, /devoirs/imprimer          pupils (their own), guardians (each child); others are sent on
+Who may see what (access.py decides; tests/homework/test_routes.py checks every route and role):
+  /devoirs                             pupils (their own), guardians (each child); teachers, the
+                                       director and staff are sent to their classes' weeks
+  /devoirs/imprimer                    pupils and guardians (others: 403)
   /devoirs/<id>, its files             whoever reads the entry (NotFound otherwise)
   /devoirs/<id>/fait                   the pupils the entry is given to
-  /classe/<id>/devoirs[...]            the class's teachers, its school's director, the admin
-                                       (staff of the class read the week)
-  /devoirs/<id>/modifier, supprimer, copier   the class's teachers, director, admin
-  /devoirs/matieres                    the school's director, the admin
+  /classe/<id>/devoirs                 the class's teachers, its school's director, the admin; its
+                                       staff read what is published; pupils and families are sent
+                                       to /devoirs
+  /classe/<id>/devoirs/imprimer, nouveau, /devoirs/<id>/modifier, supprimer, copier
+                                       the class's teachers, its school's director, the admin
+  /devoirs/matieres                    the school's director, the admin (?ecole=UAI)
+  /agenda/<token>.ics                  anyone holding the token (a calendar application)
+  /compte/agenda/<child>/...           the guardian (or the pupil) the address belongs to
 """
 from datetime import timedelta
 
@@ -21,7 +27,7 @@ from ..admin import service as admin
 from ..blog import markup
 from ..errors import Forbidden, ValidationError, found
 from ..home.service import Link
-from ..i18n import DAYS, _, ngettext
+from ..i18n import DAYS, _, date_fr, ngettext
 from ..models import NIVEAUX
 from ..school_calendar.service import days as school_days
 from ..web.files import send_file
@@ -63,7 +69,8 @@ def index():
     sections = [pages.child_week_html(week, guardian, context['today'], csrf_token(), context['here'])
                 for week in weeks]
     return render('homework/week.html', children=weeks, sections=sections, **context,
-                  feeds=feed.feeds_for(user, public_url(), [week.child for week in weeks]))
+                  feeds=feed.feeds_for(user, public_url(), [week.child for week in weeks]),
+                  classes=reading.managed_classes(user) if user.has_role('teacher', 'director', 'admin') else [])
 
 
 @routes.get('/devoirs/imprimer')
@@ -99,7 +106,7 @@ def show(homework_id):
     return _show(user, entry, role)
 
 
-def _show(user, entry, role, copy_errors=None):
+def _show(user, entry, role, copy_errors=None, copy_chosen=None):
     classes = reading.managed_classes(user) if role == 'manager' else []
     niveaux = {niveau for c in classes for niveau in c.niveau_list}
     return render('homework/entry.html', entry=entry, role=role, files=list(entry.files),
@@ -107,7 +114,8 @@ def _show(user, entry, role, copy_errors=None):
                   ticks=reading.ticks_of(entry) if role == 'manager' else [],
                   copy_classes=[(c.id, c.name) for c in classes],
                   copy_niveaux=[(n, n) for n in NIVEAUX if n in niveaux],
-                  copy_errors=copy_errors or {}, local=service.to_local, now_utc=service.clock())
+                  copy_errors=copy_errors or {}, local=service.to_local, now_utc=service.clock(),
+                  copy_chosen=copy_chosen or {'class_id': entry.classroom_id, 'niveaux': []})
 
 
 @routes.get('/devoirs/fichier/<file_id:int>', 'file')
@@ -133,8 +141,8 @@ def classroom(class_id):
     if role not in ('manager', 'staff'):
         redirect(url('homework.index'), 303)
     monday = _monday()
-    return render('homework/classroom.html', classroom=room, role=role,
-                  days=reading.class_days(room, monday, monday + timedelta(days=13)),
+    return render('homework/classroom.html', classroom=room, role=role,      # staff read what is published
+                  days=reading.class_days(room, monday, monday + timedelta(days=13), role == 'staff'),
                   **_weeks_context(monday, 2))
 
 
@@ -165,7 +173,7 @@ def create(class_id):
     return _submit(access.class_to_write(user, class_id), None,
                    lambda values: entries.create(user, class_id, values, uploaded_files('files')),
                    lambda made: (ngettext('Devoirs enregistrés.', '%(num)d devoirs enregistrés (répétition chaque '
-                                          'semaine).', len(made)),
+                                          'semaine).', len(made)) % {'num': len(made)},
                                  url('homework.classroom', class_id=class_id)
                                  + f'?semaine={service.week_label(made[0].due_on)}'))
 
@@ -199,7 +207,10 @@ def _submit(room, entry, save, done):
     try:
         saved, warnings = save(values)
     except ValidationError as exc:
-        return _form(room, entry, values, exc.errors)
+        errors = dict(exc.errors)
+        if any(name for name, _stream in uploaded_files('files')):     # a browser cannot send them again
+            errors.setdefault('files', _('Les fichiers choisis n’ont pas été gardés : joignez-les de nouveau.'))
+        return _form(room, entry, dict(values, remove=field_list('remove')), errors)
     message, where = done(saved)
     flash(message, 'success')
     for warning in warnings:
@@ -217,11 +228,12 @@ def delete(homework_id):
 @routes.post('/devoirs/<homework_id:int>/copier')
 def copy(homework_id):
     user = require_user()
+    chosen = {'class_id': field('class_id'), 'niveaux': field_list('niveaux')}
     try:
-        made = entries.copy(user, homework_id, field('class_id'), field_list('niveaux'))
+        made = entries.copy(user, homework_id, chosen['class_id'], chosen['niveaux'])
     except ValidationError as exc:
         entry, role = access.entry_for(user, homework_id)
-        return _show(user, entry, role, copy_errors=exc.errors)
+        return _show(user, entry, role, copy_errors=exc.errors, copy_chosen=chosen)
     flash(_('Devoirs copiés.'), 'success')
     redirect(url('homework.entry', homework_id=made.id), 303)
 
@@ -311,7 +323,7 @@ def account_section(user):
     if not feeds:
         return None
     return Markup(env.get_template('homework/_feeds.html').render(
-        feeds=feeds, csrf_token=csrf_token(), feeds_next=url('accounts.account')))
+        feeds=feeds, manage=True, csrf_token=csrf_token(), feeds_next=url('accounts.account')))
 
 
 # --- the homes -------------------------------------------------------------------------------------
@@ -329,16 +341,19 @@ def home_section(user, context):
     if user.has_role('teacher'):
         classes = membership.classes_of(user, 'teacher')
         if classes:
-            context['homework'] = [(c, *reading.next_day_entries([c])[c.id]) for c in classes]
+            found = reading.next_day_entries(classes)
+            context['homework'] = [(c, *found[c.id]) for c in classes]
     if user.has_role('pupil'):
         context['homework_tile'] = True
 
 
 def _due_label(day, due, done):
+    """« 2 devoirs pour demain », « pour lundi », or with the date after a week or more."""
     if not due:
         return _('Le cahier de textes')
-    label = ngettext('%(num)d devoir pour %(day)s', '%(num)d devoirs pour %(day)s', due) % {
-        'num': due, 'day': _('demain') if day == service.today() + timedelta(days=1) else DAYS[day.weekday()]}
+    when = (_('demain') if day == service.today() + timedelta(days=1) else DAYS[day.weekday()]
+            if day < service.today() + timedelta(days=7) else date_fr(day, with_year=False))
+    label = ngettext('%(num)d devoir pour %(day)s', '%(num)d devoirs pour %(day)s', due) % {'num': due, 'day': when}
     return label + (' ' + _('(%(done)d sur %(num)d faits)') % {'done': done, 'num': due} if done else '')
 
 

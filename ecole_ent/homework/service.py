@@ -51,11 +51,17 @@ def monday_of(day):
     return day - timedelta(days=day.weekday())
 
 
+YEARS = range(2000, 2100)       # the years a date of the notebook may have: a typo never overflows
+
+
 def parse_week(text):
-    """The Monday of an ISO week written 'YYYY-Www' (?semaine=2026-W49), or None if it is not one."""
+    """The Monday of an ISO week written 'YYYY-Www' (?semaine=2026-W49), or None if it is not one
+    (or not in YEARS)."""
     try:
         year, week = (text or '').upper().split('-W')
-        return date.fromisocalendar(int(year), int(week), 1) if len(year) == 4 and len(week) <= 2 else None
+        if len(year) != 4 or len(week) > 2 or int(year) not in YEARS:
+            return None
+        return date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         return None
 

@@ -78,7 +78,7 @@ def test_due_on_a_holiday_is_saved_with_a_warning_on_stderr(run, people):
     out, err = run('homework', 'add', '--class', 'CP-CE1', '--subject', 'Mathématiques', '--due',
                    '2026-12-24', '--text', 'Réviser les tables', '--by', 'julien.roux')
     number = json.loads(out)['id']
-    assert err.startswith('Attention : ') and 'Pas de classe ce jour-là' in err and 'Vacances de Noël' in err
+    assert err == 'Attention : Pas de classe le jeudi 24 décembre 2026 (Vacances de Noël) : vérifiez la date.'
     assert [row['due'] for row in listed(run, 'julien.roux', '--from', '2026-12-24', '--to', '2026-12-24')
             if row['id'] == number] == ['2026-12-24']
 

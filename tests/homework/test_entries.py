@@ -137,13 +137,13 @@ def test_a_due_date_in_the_past_is_saved_with_a_warning(people):
 
 def test_a_due_date_on_a_saturday_is_saved_with_a_warning(people):
     entry, warnings = give(people.teacher, people.cp, due_on='2026-12-12')
-    assert warnings == ['Pas de classe ce jour-là (« samedi 12 décembre 2026 : Week-end ») : vérifiez la date.']
+    assert warnings == ['Pas de classe le samedi 12 décembre 2026 : vérifiez la date.']
     assert entry.id
 
 
 def test_a_due_date_in_the_holidays_is_saved_with_a_warning_naming_them(people):
     entry, warnings = give(people.teacher, people.cp, due_on='2026-12-24')
-    assert warnings == ['Pas de classe ce jour-là (« jeudi 24 décembre 2026 : Vacances de Noël ») : vérifiez la date.']
+    assert warnings == ['Pas de classe le jeudi 24 décembre 2026 (Vacances de Noël) : vérifiez la date.']
     assert entry.due_on == date(2026, 12, 24)
 
 
@@ -164,7 +164,7 @@ def test_a_scheduled_entry_is_stored_in_utc_from_the_school_time(people):
 def test_a_publication_time_already_past_is_refused(people):
     errors = refused(people.teacher, people.cp, when='later', publish_date='2026-12-01', publish_time='08:00')
     assert errors == {'publish_date': 'Cette date est déjà passée : choisissez une date à venir, '
-                                      'ou « Publier maintenant ».'}
+                                      'ou « Tout de suite ».'}
 
 
 # --- weekly repeats --------------------------------------------------------------------------------
