@@ -259,7 +259,7 @@ def cmd_users_list(args, ctx):
     ctx.database()
     rows = export.users(school_uai=args.school)
     if args.format == 'json':
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        out(rows)
     else:
         export.write_csv(sys.stdout, rows)
     return 0

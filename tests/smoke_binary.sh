@@ -23,7 +23,7 @@ ok() { echo "ok - $*"; }
 
 versions=$("$bin" --version) || fail "--version failed"
 grep -Eq '^ecole-ent [0-9]+\.[0-9]+' <<<"$versions" || fail "--version prints no version"
-for library in waitress bottle peewee Pillow; do   # their dist-info is bundled (installer/ecole-ent.spec)
+for library in waitress bottle peewee Pillow holidays vacances-scolaires-france; do   # bundled dist-info (installer/ecole-ent.spec)
   grep -Eq "^$library [0-9]+\.[0-9]+" <<<"$versions" || fail "--version gives no version of $library: $versions"
 done
 ok "version: $(tr '\n' ' ' <<<"$versions")"
@@ -49,6 +49,8 @@ ok "static file $asset ($(stat -c %s "$work/asset") bytes)"
 health=$(curl -sf "$base/healthz") || fail "GET /healthz"
 python3 -c 'import json, sys; sys.exit(0 if json.loads(sys.argv[1]).get("database") == "ok" else 1)' \
   "$health" || fail "/healthz does not report a working database: $health"
+python3 -c 'import json, sys; sys.exit(0 if json.loads(sys.argv[1])["school_calendar"]["known_until"].get("B") else 1)' \
+  "$health" || fail "/healthz gives no school holidays of zone B (the bundled data): $health"
 ok "/healthz: $health"
 
 token=$(grep -o 'name="csrf_token" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//; s/"$//')

@@ -168,15 +168,14 @@ def classes_of(user, role):
 
 
 def find_class(label, school_uai=None):
-    """The class a command line names (photos import, homework add): a number is a class id;
-    anything else is a class name of the current year, as `users list` shows it, which
-    --school UAI settles when two schools share it. ValidationError when unknown or ambiguous."""
+    """The open class of the current year a command line names (photos import, homework add): a
+    number is its id, anything else its name as `users list` shows it, which --school UAI
+    settles when two schools share it. ValidationError when unknown or ambiguous."""
     label = label.strip()
-    if label.isdigit():
-        query = Classroom.select().join(School).where(Classroom.id == int(label))
-    else:
-        query = (Classroom.select().join(SchoolYear).switch(Classroom).join(School)
-                 .where((fn.LOWER(Classroom.name) == label.lower()) & SchoolYear.current & ~Classroom.archived))
+    query = (Classroom.select().join(SchoolYear).switch(Classroom).join(School)
+             .where(SchoolYear.current & ~Classroom.archived
+                    & ((Classroom.id == int(label)) if label.isdigit() and len(label) <= 18
+                       else (fn.LOWER(Classroom.name) == label.lower()))))
     if school_uai:
         query = query.where(School.uai == school_uai.strip().upper())
     found = list(query)

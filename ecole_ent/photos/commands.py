@@ -27,7 +27,7 @@ def register(commands):
     parser = commands.add('import', cmd_import, _("importe des photos dans un album d'une classe "
                                                   "(l'album est créé s'il n'existe pas)"), parent='photos')
     parser.add_argument('--class', dest='class_name', required=True, metavar='CLASSE',
-                        help=_('nom de la classe (ex. « CP-CE1 »)'))
+                        help=_('nom de la classe (ex. « CP-CE1 ») ou son numéro'))
     parser.add_argument('--album', required=True, help=_("titre de l'album"))
     parser.add_argument('--school', metavar='UAI', help=_("code UAI de l'école, si plusieurs écoles ont "
                                                           'une classe de ce nom'))

@@ -5,6 +5,8 @@ functions, no bottle.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from peewee import DatabaseError
+
 from ..i18n import _, date_fr
 from ..models import School
 from . import service, sources, zones
@@ -76,7 +78,7 @@ def notices(school, choice, data, today):
     ends = data.known_until.get(zone)
     if ends is not None and ends < today + timedelta(days=DATA_WARNING_DAYS):
         found.append(('warning', _(
-            'Les dates des vacances de la %(zone)s ne sont connues que jusqu’au %(day)s : installez '
+            'Dates des vacances (%(zone)s) connues seulement jusqu’au %(day)s : installez '
             'une version plus récente d’ecole-ent, ou ajoutez les dates suivantes dans le fichier '
             '%(file)s du dossier des données.') % {
                 'zone': zones.zone_label(zone), 'day': date_fr(ends), 'file': sources.FILE_NAME}))
@@ -121,7 +123,11 @@ def health(report):
     warnings = report['warnings']
     warnings.extend(_('Fichier %(file)s ignoré : %(error)s') % {'file': sources.FILE_NAME, 'error': error}
                     for error in data.errors)
-    for school in School.select(School.id, School.name).order_by(School.name):
+    try:
+        schools = list(School.select(School.id, School.name).order_by(School.name))
+    except DatabaseError:           # /healthz reports the database itself; a hook never raises
+        return
+    for school in schools:
         calendar = service.days(school.id)
         if not calendar.holidays:
             warnings.append(_('%s : aucune zone de vacances scolaires (page Calendrier scolaire).')

@@ -11,8 +11,6 @@ from pathlib import Path
 from time import monotonic
 from zoneinfo import ZoneInfo
 
-from holidays.countries.france import France  # imported by name: PyInstaller must see it
-
 from .. import audit, db, runtime
 from ..admin import service as admin
 from ..errors import ValidationError
@@ -57,6 +55,9 @@ def holiday_data():
 def public_holidays(subdivision, year):
     """{date: French name} of the public holidays of one year, for the mainland (subdivision
     None) or a `holidays` subdivision ('57', '6AE', '971'...)."""
+    # imported here, by name (PyInstaller sees it): the package loads every country's module, 0.2 s
+    # and 17 MB that a command or a server process not asking for a holiday never pays
+    from holidays.countries.france import France
     return dict(France(years=year, subdiv=subdivision, language='fr'))
 
 
@@ -105,7 +106,10 @@ class SchoolDays:
         reason = self.closed_reason(day)
         if reason is None:
             return None
-        return _('Pas de classe le %(day)s (%(reason)s).') % {'day': date_fr(day), 'reason': reason}
+        if self.holidays.get(day) is None and self.public_holiday(day) is None:     # a weekday without class
+            return _('Pas de classe le %(day)s : vérifiez la date.') % {'day': date_fr(day)}
+        return _('Pas de classe le %(day)s (%(reason)s) : vérifiez la date.') % {'day': date_fr(day),
+                                                                                 'reason': reason}
 
     def next_school_day(self, day):
         """The first school day strictly after `day` (within a year; else the day a year on)."""
@@ -212,3 +216,4 @@ def store_calendar(school, zone, weekdays):
      .on_conflict(conflict_target=[SchoolCalendar.school], update={SchoolCalendar.zone: zone,
                                                                    SchoolCalendar.weekdays: text})
      .execute())
+    forget(school.id)

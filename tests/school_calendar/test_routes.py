@@ -52,7 +52,7 @@ def test_the_page_lists_public_holidays_and_the_next_holidays_however_far(people
 def test_a_warning_when_the_zone_dates_end_within_six_months(people, signed_in, on_day, demo_app):
     on_day(date(2028, 4, 1))
     page = text(signed_in(people.director).get(PAGE))
-    assert ('Les dates des vacances de la Zone B ne sont connues que jusqu’au jeudi 31 août 2028 : '
+    assert ('Dates des vacances (Zone B) connues seulement jusqu’au jeudi 31 août 2028 : '
             'installez une version plus récente d’ecole-ent, ou ajoutez les dates suivantes dans le '
             'fichier vacances-scolaires.csv du dossier des données.') in page
     health = Client(demo_app).get('/healthz').json

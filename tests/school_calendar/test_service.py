@@ -70,7 +70,7 @@ def test_a_weekly_repeat_skips_holidays_and_a_due_date_on_a_holiday_gets_a_warni
     assert zone_b.weekly(date(2026, 12, 10), date(2027, 1, 14)) == [
         date(2026, 12, 10), date(2026, 12, 17), date(2027, 1, 7), date(2027, 1, 14)]
     assert zone_b.closed_warning(date(2026, 12, 24)) == \
-        'Pas de classe le jeudi 24 décembre 2026 (Vacances de Noël).'
+        'Pas de classe le jeudi 24 décembre 2026 (Vacances de Noël) : vérifiez la date.'
     assert zone_b.closed_warning(date(2027, 1, 7)) is None
 
 
