@@ -9,7 +9,7 @@ from PIL import Image
 
 from ecole_ent.accounts import service as accounts
 from ecole_ent.homework import entries
-from ecole_ent.models import GuardianLink, Homework, HomeworkFile, User
+from ecole_ent.models import GuardianLink, Homework, HomeworkFile, Teaching, User
 from tests.blog.conftest import PDF, send, text
 from tests.conftest import Client, redirected_to
 
@@ -204,3 +204,43 @@ def test_the_director_edits_the_subject_list(scene, signed_in):
     assert 'Occitan' in form and 'Questionner le monde' not in form
     refused = send(client, '/devoirs/matieres', {'subjects': 'Français\nfrançais'})
     assert refused.status_int == 200 and 'Le formulaire contient' in text(refused)
+
+
+def test_staff_of_the_class_read_only_what_is_published(people, signed_in):
+    staff_class = people.staff_class
+    teacher = User.select().join(Teaching, on=Teaching.teacher).where(
+        (Teaching.classroom == staff_class) & User.roles.contains('teacher')).first()
+    entries.create(teacher, staff_class.id, {'subject': 'Français', 'due_on': '2026-12-08', 'body': 'Déjà visible',
+                                             'when': 'now'})
+    entries.create(teacher, staff_class.id, {'subject': 'Français', 'due_on': '2026-12-08', 'body': 'Pas encore',
+                                             'when': 'later', 'publish_date': '2026-12-06', 'publish_time': '18:00'})
+    page = text(signed_in(people.staff).get(f'/classe/{staff_class.id}/devoirs'))
+    assert 'Déjà visible' in page and 'Pas encore' not in page
+    assert 'Pas encore' in text(signed_in(teacher).get(f'/classe/{staff_class.id}/devoirs'))
+
+
+@pytest.mark.parametrize('week', ['0001-W01', '9999-W52', '2026-W99'])
+def test_a_week_out_of_range_is_this_week(people, signed_in, week):
+    for path in ('/devoirs', '/devoirs/imprimer'):
+        assert signed_in(people.ce1_pupil).get(f'{path}?semaine={week}').status_int == 200
+    for path in (f'/classe/{people.cp.id}/devoirs', f'/classe/{people.cp.id}/devoirs/imprimer'):
+        assert signed_in(people.teacher).get(f'{path}?semaine={week}').status_int == 200
+
+
+def test_a_weekly_repeat_says_how_many_entries_were_made(people, signed_in):
+    client = signed_in(people.teacher)
+    response = client.post(f'/classe/{people.cp.id}/devoirs/nouveau', [
+        ('csrf_token', client.csrf('/')), ('subject', 'Français'), ('due_on', '2026-12-07'),
+        ('body', 'Poésie'), ('repeat_weekdays', '0'), ('repeat_until', '2027-01-18')])
+    page = text(client.get(response.headers['Location']))
+    assert '5 devoirs enregistrés (répétition chaque semaine).' in page     # 7, 14 Dec; 4, 11, 18 Jan
+
+
+@pytest.mark.parametrize('class_id', ['abc', '', '99999999999999999999', '-1'])
+def test_a_copy_to_no_class_comes_back_to_the_form(scene, signed_in, class_id):
+    before = Homework.select().count()
+    page = send(signed_in(scene.teacher), f'/devoirs/{scene.entry.id}/copier',
+                {'class_id': class_id, 'niveaux': 'CE1'}, status='*')
+    assert page.status_int == 200 and 'Choisissez une de vos classes.' in text(page)
+    assert Homework.select().count() == before
+    assert 'id="f-niveaux-CE1" name="niveaux" value="CE1" checked' in page.text
