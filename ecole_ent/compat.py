@@ -20,6 +20,8 @@ W_LANES = 'ecole_ent/lanes.py'
 W_FORMS = 'ecole_ent/web/forms.py'
 
 PRIVATE_NAMES = (
+    Private('holidays', 'holidays.countries.france', 'France', 'ecole_ent/school_calendar/service.py',
+            "loaded without holidays/countries/__init__.py (every country): france.py alone"),
     Private('pillow', 'PIL.Image', 'core.set_blocks_max', 'ecole_ent/media/images.py',
             "Pillow's block cache, on while images are processed"),
     # peewee: rows built without Model.__init__ (db.instance, db.hydrate: its defaults cost too

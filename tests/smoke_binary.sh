@@ -60,6 +60,8 @@ code=$(curl -s -o "$work/login.html" -w '%{http_code}' -c "$jar" -b "$jar" \
 [ "$code" = 303 ] || [ "$code" = 302 ] || fail "sign-in as $teacher answered $code, not a redirect"
 home=$(curl -sf -L -c "$jar" -b "$jar" "$base/") || fail "GET / after sign-in"
 grep -qi 'déconnexion\|logout' <<<"$home" || fail "the home page after sign-in shows no sign-out"
+# the teacher's home asks the school calendar for the next school day (holidays' France, bundled)
+grep -q 'Les devoirs du prochain jour de classe' <<<"$home" || fail "the teacher's home shows no homework"
 ok "signed in as the demo teacher $teacher"
 
 kill "$pid"; rc=0; wait "$pid" || rc=$?; pid=

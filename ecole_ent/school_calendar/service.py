@@ -5,6 +5,9 @@ guardian's homework page asks on every view. The calendar page's summary and the
 live in overview.py. Plain functions, no bottle.
 """
 import functools
+import importlib.util
+import sys
+import types
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -55,10 +58,21 @@ def holiday_data():
 def public_holidays(subdivision, year):
     """{date: French name} of the public holidays of one year, for the mainland (subdivision
     None) or a `holidays` subdivision ('57', '6AE', '971'...)."""
-    # imported here, by name (PyInstaller sees it): the package loads every country's module, 0.2 s
-    # and 17 MB that a command or a server process not asking for a holiday never pays
+    return dict(_france()(years=year, subdiv=subdivision, language='fr'))
+
+
+def _france():
+    """holidays' France, loaded on first use and alone. holidays/countries/__init__.py imports
+    the 250 countries' modules (12 MB a process and 0.2 s, measured); the package is registered
+    here as an empty one on its own folder first, so that only france.py and what it imports are
+    loaded (4.6 MB). Imported by name, so PyInstaller bundles it (compat.PRIVATE_NAMES lists it)."""
+    if 'holidays.countries' not in sys.modules:
+        spec = importlib.util.find_spec('holidays.countries')
+        package = types.ModuleType('holidays.countries')
+        package.__path__ = list(spec.submodule_search_locations)
+        sys.modules['holidays.countries'] = package
     from holidays.countries.france import France
-    return dict(France(years=year, subdiv=subdivision, language='fr'))
+    return France
 
 
 class SchoolDays:
