@@ -89,7 +89,7 @@ def seed(demo):
     today = service.today()
     calendar = school_days(demo.school.id)
     due_days, next_day = days_to_fill(calendar, today), calendar.next_school_day(today)
-    notebook = _Notebook(calendar, school_day_before(calendar, today), _first_teachers(demo.classes))
+    notebook = _Notebook(calendar, calendar.previous_school_day(today), _first_teachers(demo.classes))
     for index, classroom in enumerate(demo.classes):
         write = partial(notebook.write, classroom)
         _fill_class(rng, classroom, index, due_days, next_day, write)
@@ -112,7 +112,7 @@ class _Notebook:
 
     def write(self, classroom, day, niveaux, subject, text, links='', publish_at=None):
         """A Homework row, published (unless publish_at says later) at 16:30 the day it was given."""
-        given_on = min(school_day_before(self.calendar, day), self.given_last)
+        given_on = min(self.calendar.previous_school_day(day), self.given_last)
         written = service.from_local(datetime.combine(given_on, time(16, 30)))
         self.entries.append(Homework.create(
             classroom=classroom, author=self.authors[classroom.id], niveaux=niveaux, subject=subject,
@@ -141,14 +141,6 @@ def days_to_fill(calendar, today):
             day = calendar.next_school_day(day)
             found.append(day)
     return sorted(set(found) | {calendar.next_school_day(today)})
-
-
-def school_day_before(calendar, day):
-    """The last school day before `day` (a year back at most)."""
-    for offset in range(1, 367):
-        if calendar.is_school_day(day - timedelta(days=offset)):
-            return day - timedelta(days=offset)
-    return day - timedelta(days=1)
 
 
 def _fill_class(rng, classroom, index, due_days, next_day, write):

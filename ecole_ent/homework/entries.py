@@ -282,16 +282,8 @@ def _repeat(classroom, clean, values, errors):
     elif len(due) > MAX_OCCURRENCES:
         errors['repeat_until'] = (_('Cela ferait %(count)d devoirs : %(max)d au plus par répétition.')
                                   % {'count': len(due), 'max': MAX_OCCURRENCES})
-    given = [given_on] + [_school_day_before(calendar, day, given_on) for day in due[1:]]
+    given = [given_on] + [calendar.previous_school_day(day, floor=given_on) for day in due[1:]]
     return list(zip(due, given)), secrets.token_hex(8)
-
-
-def _school_day_before(calendar, day, floor):
-    """The last school day before `day`, but not before `floor`."""
-    before = day - timedelta(days=1)
-    while before > floor and not calendar.is_school_day(before):
-        before -= timedelta(days=1)
-    return max(before, floor)
 
 
 def _warnings(classroom, due_on):

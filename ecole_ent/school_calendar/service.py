@@ -22,7 +22,6 @@ from ..models import School
 from ..models.school_calendar import SchoolCalendar
 from . import sources, zones
 
-WEEKDAY_NAMES = DAYS
 CLASS_WEEKDAYS = range(6)              # Monday to Saturday: the days a form may tick
 DEFAULT_WEEKDAYS = (0, 1, 3, 4)        # the four-day week most schools have
 CACHE_SECONDS = 30                     # a saved calendar shows within 30 s in every process
@@ -138,11 +137,13 @@ class SchoolDays:
         return [start + timedelta(days=n) for n in range((end - start).days + 1)
                 if self.is_school_day(start + timedelta(days=n))]
 
-    def weekly(self, first, last):
-        """A weekly repeat: `first` and the same weekday of every following week up to `last`,
-        leaving out those that are not school days."""
-        return [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)
-                if self.is_school_day(first + timedelta(weeks=n))]
+    def previous_school_day(self, day, floor=None):
+        """The last school day before `day` (a year back at most), never before `floor`."""
+        floor = floor or day - timedelta(days=366)
+        before = day - timedelta(days=1)
+        while before > floor and not self.is_school_day(before):
+            before -= timedelta(days=1)
+        return max(before, floor)
 
 
 # --- each school's choice ----------------------------------------------------------------------

@@ -66,9 +66,10 @@ def test_next_school_day_crosses_a_weekend_and_the_christmas_holidays(zone_b):
     assert zone_b.next_school_day(date(2026, 12, 24)) == date(2027, 1, 4)
 
 
-def test_a_weekly_repeat_skips_holidays_and_a_due_date_on_a_holiday_gets_a_warning(zone_b):
-    assert zone_b.weekly(date(2026, 12, 10), date(2027, 1, 14)) == [
-        date(2026, 12, 10), date(2026, 12, 17), date(2027, 1, 7), date(2027, 1, 14)]
+def test_the_day_before_skips_holidays_and_a_due_date_on_a_holiday_gets_a_warning(zone_b):
+    assert zone_b.previous_school_day(date(2027, 1, 4)) == date(2026, 12, 18)      # over Christmas
+    assert zone_b.previous_school_day(date(2027, 1, 4), floor=date(2026, 12, 28)) == date(2026, 12, 28)
+    assert zone_b.previous_school_day(date(2026, 12, 10)) == date(2026, 12, 8)     # no class on Wednesday
     assert zone_b.closed_warning(date(2026, 12, 24)) == \
         'Pas de classe le jeudi 24 décembre 2026 (Vacances de Noël) : vérifiez la date.'
     assert zone_b.closed_warning(date(2027, 1, 7)) is None
