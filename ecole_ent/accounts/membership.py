@@ -12,12 +12,12 @@ On top of them, per class:
 Only active accounts have a role. The checks run on every page of a class: prepared queries (see
 db.prepared), one small query per relation asked, none for the admin or the school's director.
 """
-from peewee import fn
 
 from ..db import prepared
 from ..errors import Forbidden, ValidationError
 from ..i18n import _
 from ..models import Classroom, Enrolment, GuardianLink, School, SchoolYear, Teaching
+from ..text import strip_accents
 
 WRITERS = ('manager', 'pupil')
 
@@ -173,12 +173,14 @@ def find_class(label, school_uai=None):
     settles when two schools share it. ValidationError when unknown or ambiguous."""
     label = label.strip()
     query = (Classroom.select().join(SchoolYear).switch(Classroom).join(School)
-             .where(SchoolYear.current & ~Classroom.archived
-                    & ((Classroom.id == int(label)) if label.isdigit() and len(label) <= 18
-                       else (fn.LOWER(Classroom.name) == label.lower()))))
+             .where(SchoolYear.current & ~Classroom.archived))
     if school_uai:
         query = query.where(School.uai == school_uai.strip().upper())
-    found = list(query)
+    if label.isdigit() and len(label) <= 18:
+        found = list(query.where(Classroom.id == int(label)))
+    else:       # case and accents aside, as people type them (SQLite's LOWER folds ASCII only)
+        key = strip_accents(label).casefold()
+        found = [c for c in query if strip_accents(c.name).casefold() == key]
     if not found:
         raise ValidationError({'class': _('Classe inconnue : %s') % label})
     if len(found) > 1:

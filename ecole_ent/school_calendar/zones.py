@@ -37,11 +37,12 @@ ACADEMIES = {
     'Toulouse': ('C', '09 12 31 32 46 65 81 82'),
     'Versailles': ('C', '78 91 92 95'),
     'Corse': (None, '2A 2B'),
-    'Guadeloupe': (None, '971'),
+    'Guadeloupe': (None, '971 977 978'),          # with Saint-Barthélemy and Saint-Martin
     'Martinique': (None, '972'),
     'Guyane': (None, '973'),
     'La Réunion': (None, '974'),
     'Mayotte': (None, '976'),
+    'Saint-Pierre-et-Miquelon': (None, '975'),
 }
 DEPARTEMENTS = {dep: name for name, (_zone, deps) in ACADEMIES.items() for dep in deps.split()}
 CORSE_PREFIXES = {'620': '2A', '720': '2B'}
@@ -50,7 +51,8 @@ CORSE_PREFIXES = {'620': '2A', '720': '2B'}
 # Moselle and Alsace keep Good Friday and 26 December (local law), overseas départements have
 # the abolition of slavery and more.
 SUBDIVISIONS = {'57': '57', '67': '6AE', '68': '6AE',
-                '971': '971', '972': '972', '973': '973', '974': '974', '976': '976'}
+                '971': '971', '972': '972', '973': '973', '974': '974', '976': '976',
+                '975': 'PM', '977': 'BL', '978': 'MF'}
 
 
 def departement(uai):

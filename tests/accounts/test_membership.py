@@ -120,3 +120,20 @@ def test_a_guardian_is_refused_once_membership_says_no(around, demo_app, monkeyp
     monkeypatch.setattr(membership, 'role_in', lambda user, classroom: None)
     assert [client.get(path, expect_errors=True).status_int for path in paths] == [403] * 3
 
+
+
+def test_a_class_named_on_the_command_line_is_found_case_and_accents_aside(demo):
+    from ecole_ent.db import writing
+    from ecole_ent.errors import ValidationError
+    nursery = Classroom.get(Classroom.name == 'Maternelle PS-MS-GS')
+    with writing():
+        Classroom.update(name='Les Étoiles').where(Classroom.id == nursery.id).execute()
+    for label in ('Les Étoiles', 'les étoiles', 'LES ETOILES', f' {nursery.id} '):
+        assert membership.find_class(label).id == nursery.id, label
+    for label in ('Les Etoile', '99999', ''):
+        with pytest.raises(ValidationError):
+            membership.find_class(label)
+    with writing():
+        Classroom.update(archived=True).where(Classroom.id == nursery.id).execute()
+    with pytest.raises(ValidationError):          # an archived class is no longer named, nor numbered
+        membership.find_class(str(nursery.id))

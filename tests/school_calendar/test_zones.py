@@ -40,6 +40,12 @@ def test_corse_and_overseas_take_the_data_folder_zone_named_after_their_academie
 
 @pytest.mark.parametrize('uai, subdivision', [
     ('0571234E', '57'), ('0671234E', '6AE'), ('0681234F', '6AE'), ('9721234K', '972'),
-    ('0061234A', None), ('6201234H', None)])
+    ('9751234A', 'PM'), ('9771234B', 'BL'), ('9781234C', 'MF'), ('0061234A', None), ('6201234H', None)])
 def test_alsace_moselle_and_overseas_get_their_public_holiday_rules(uai, subdivision):
     assert zones.subdivision(uai) == subdivision
+
+
+def test_every_subdivision_is_one_holidays_knows():
+    """holidays has renamed French subdivisions within 0.x: an upgrade that drops one fails here."""
+    from holidays.countries.france import France
+    assert set(zones.SUBDIVISIONS.values()) <= set(France.subdivisions)
