@@ -307,6 +307,19 @@ def redirected_to(response):
 
 
 @pytest.fixture
+def signed_in(demo_app):
+    """signed_in(user) -> a WebTest client holding a real session of user. The session is opened
+    by the accounts service, not the login form (tested in tests/accounts), to skip argon2."""
+    from ecole_ent.accounts import service as accounts
+
+    def sign_in(user):
+        client = Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.7'})
+        client.set_cookie('ecole_session', accounts.open_session(user))
+        return client
+    return sign_in
+
+
+@pytest.fixture
 def run_cli(config, monkeypatch, capsys):
     """run_cli(*args, expect=0) -> (stdout, stderr) of `ecole-ent --data DATA *args`, in this
     process, on the test's database (build the database or the demo first)."""

@@ -11,7 +11,6 @@ from ecole_ent import security
 from ecole_ent.accounts import service as accounts
 from ecole_ent.admin import routes
 from ecole_ent.models import Classroom, Enrolment, GuardianLink, Teaching
-from tests.conftest import Client
 
 
 class RouteRecorder:
@@ -35,17 +34,6 @@ def fill(path, ids):
 
 def text_of(response):
     return html.unescape(response.text)
-
-
-@pytest.fixture
-def signed_in(demo_app):
-    """signed_in(user) -> a WebTest client holding a real session of user. The session is opened
-    by the accounts service, not the login form (tested in tests/accounts), to skip argon2."""
-    def sign_in(user):
-        client = Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.7'})
-        client.set_cookie('ecole_session', accounts.open_session(user))
-        return client
-    return sign_in
 
 
 @functools.cache

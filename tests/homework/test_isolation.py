@@ -17,16 +17,15 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from ecole_ent import cli, runtime
+from ecole_ent import runtime
 from ecole_ent.accounts import service as accounts
 from ecole_ent.errors import Forbidden, NotFound
 from ecole_ent.homework import entries, feed, subjects
 from ecole_ent.models import AuditEvent, CalendarFeed, Classroom, Homework, HomeworkDone, HomeworkFile, Subject, User
 from ecole_ent.models.school_calendar import SchoolCalendar
 from ecole_ent.school_calendar.service import store_calendar
-from tests.admin import conftest as admin_fixtures
 from tests.blog.conftest import PDF
-from tests.conftest import PG_URL, guardians_of
+from tests.conftest import guardians_of
 
 HIDDEN = "Ces devoirs n'existent pas ou ne sont pas visibles avec votre compte."
 CLOSED = "Le cahier de textes de cette classe n'est pas accessible avec votre compte."
@@ -38,7 +37,6 @@ DEMO_TEXT = 'Lire la page 12 de l’école Jules-Ferry'
 SPAN = ('--from', '2026-11-30', '--to', '2026-12-31')
 MODELS = (Subject, Homework, HomeworkFile, HomeworkDone, SchoolCalendar, CalendarFeed)
 
-signed_in = admin_fixtures.signed_in      # a fixture: signed_in(user) -> a client holding a real session
 
 
 def png(color=(30, 90, 160)):
@@ -347,18 +345,8 @@ def test_the_admin_reads_both_schools(world, signed_in):
 # --- the command line ----------------------------------------------------------------------------------
 
 @pytest.fixture
-def run(world, config, monkeypatch, capsys):
-    """run(*args, expect=0) -> (stdout, stderr) of `ecole-ent --data DATA *args`, in this process."""
-    monkeypatch.setenv('ECOLE_SECURITY_SECRET_KEY', 'test-secret-key-for-this-run')
-    if PG_URL:
-        monkeypatch.setenv('ECOLE_DATABASE_URL', PG_URL)
-
-    def run(*args, expect=0):
-        code = cli.main(['--data', str(config.data_dir), *args])
-        out, err = capsys.readouterr()
-        assert code == expect, err
-        return out, err.strip()
-    return run
+def run(world, run_cli):
+    return run_cli
 
 
 def listed(run, login):

@@ -11,17 +11,7 @@ from ecole_ent.accounts import service as accounts
 from ecole_ent.homework import entries
 from ecole_ent.models import GuardianLink, Homework, HomeworkFile, Teaching, User
 from tests.blog.conftest import PDF, send, text
-from tests.conftest import Client, redirected_to
-
-
-@pytest.fixture
-def signed_in(demo_app):
-    """signed_in(user) -> a client holding a real session (opened by the service: no argon2)."""
-    def sign_in(user):
-        client = Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.7'})
-        client.set_cookie('ecole_session', accounts.open_session(user))
-        return client
-    return sign_in
+from tests.conftest import redirected_to
 
 
 @pytest.fixture

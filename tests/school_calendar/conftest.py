@@ -8,7 +8,6 @@ import pytest
 from ecole_ent.accounts import service as accounts
 from ecole_ent.models import GuardianLink, User
 from ecole_ent.school_calendar import service
-from tests.conftest import Client
 
 HEADER = 'date,vacances_zone_a,vacances_zone_b,vacances_zone_c,nom_vacances\n'
 
@@ -58,16 +57,6 @@ class People:
 @pytest.fixture
 def people(demo):
     return People()
-
-
-@pytest.fixture
-def signed_in(demo_app):
-    """signed_in(user) -> a client with a session of user (opened by the service: no argon2)."""
-    def sign_in(user):
-        client = Client(demo_app, extra_environ={'REMOTE_ADDR': '10.0.0.5'})
-        client.set_cookie('ecole_session', accounts.open_session(user))
-        return client
-    return sign_in
 
 
 def text(response):
