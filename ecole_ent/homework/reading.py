@@ -275,10 +275,13 @@ def list_as(user, start, end, at=None):
     now = at or service.clock()
     found = []
     if user.has_role('pupil'):
-        found += [dict(_plain(e), done=e.done_id is not None) for e in entries_for_pupil(user, start, end, now)]
+        rooms = {room.id: room for _p, room, _n in _with_class(_pupil_enrolled(user.id))}
+        found += [dict(_plain(e, rooms.get(e.classroom_id)), done=e.done_id is not None)
+                  for e in entries_for_pupil(user, start, end, now)]
     if user.has_role('guardian'):
-        logins = {child.id: child.login for child, _c in accounts.children_of(user)}
-        found += [dict(_plain(e), child=logins[e.child_id], done=e.done_id is not None)
+        children = _with_class(_children_enrolled(user.id))
+        logins, rooms = {c.id: c.login for c, _r, _n in children}, {r.id: r for _c, r, _n in children}
+        found += [dict(_plain(e, rooms.get(e.classroom_id)), child=logins[e.child_id], done=e.done_id is not None)
                   for e in _of_guardian(user.id, start, end, now) if e.child_id in logins]
     for classroom in managed_classes(user):
         found += [dict(_plain(row.entry, classroom), done_count=row.done_count, pupil_count=row.pupil_count)
@@ -299,6 +302,7 @@ def managed_classes(user):
 
 
 def _plain(entry, classroom=None):
+    """An entry as `homework list` prints it; the class read already when the caller has it."""
     classroom = classroom or membership.classroom(entry.classroom_id)
     return {'id': entry.id, 'class': classroom.name, 'niveaux': entry.niveau_list or classroom.niveau_list,
             'subject': entry.subject, 'due': entry.due_on.isoformat(), 'given': entry.given_on.isoformat(),
