@@ -134,10 +134,10 @@ def file_for(user, file_id):
     inline}. NotFound for a file of an entry the user may not read."""
     row = found(HomeworkFile.get_or_none(HomeworkFile.id == file_id), _("Ce fichier n'existe pas."))
     access.entry_for(user, row.homework_id)
-    path = attachments.path_of(row)
-    if path is None:
+    sent = attachments.sent(row)
+    if sent['path'] is None:
         raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
-    return {'path': path, 'name': row.name, **attachments.sent_as(row)}
+    return sent
 
 
 def _write(entry, clean, stored):

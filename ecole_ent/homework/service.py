@@ -4,22 +4,14 @@ repeats, files), reading.py (the weeks each reader sees, ticks, tomorrow's count
 subjects.py (each school's subject list), feed.py (the private iCalendar feeds), commands.py (the
 command line) and demo.py. Plain functions, no bottle.
 """
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from .. import runtime
 from ..media import Limits, MediaStore
+from ..media.attachments import Settings
 from ..models import now
 from ..school_time import from_local, to_local  # noqa: F401 (the feature's callers use them from here)
-
-
-@dataclass(frozen=True)
-class Settings:
-    files_dir: str            # DATA/media/homework/files: PDF and audio, stored as sent
-    images: MediaStore        # DATA/media/homework/images: images through the media pipeline
-    max_bytes: int            # a file's
-    limits: Limits            # an image's
 
 
 def read_settings(config):

@@ -19,6 +19,21 @@ from .base import BaseModel, now
 from .blog import Attachment, Blog, Comment, Post
 from .directory import DirectoryRecord, PupilCard, SourceStructure, SyncLine, SyncRun
 from .homework import CalendarFeed, Homework, HomeworkDone, HomeworkFile, Subject
+from .mail import NOTIFY_MODES, OUTBOX_STATES, MailPreference, Notification, OutboxMail, PasswordReset
+from .messaging import (
+                        ANSWERS,
+                        CHANNELS,
+                        NOTE_KINDS,
+                        Message,
+                        MessageFile,
+                        MessageReceipt,
+                        MessagingSwitch,
+                        Note,
+                        NoteFile,
+                        NoteReceipt,
+                        Thread,
+                        ThreadMember,
+)
 from .photos import Album, Photo, PhotoTag
 from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
@@ -30,4 +45,7 @@ ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, Guardian
               SyncRun, SyncLine, DirectoryRecord, SourceStructure, PupilCard,
               Album, Photo, PhotoTag,
               Blog, Post, Comment, Attachment, Visit,
-              SchoolCalendar, Subject, Homework, HomeworkFile, HomeworkDone, CalendarFeed]
+              SchoolCalendar, Subject, Homework, HomeworkFile, HomeworkDone, CalendarFeed,
+              MailPreference, Notification, OutboxMail, PasswordReset,
+              Thread, ThreadMember, Message, MessageFile, MessageReceipt,
+              Note, NoteFile, NoteReceipt, MessagingSwitch]

@@ -321,7 +321,7 @@ def test_a_corrupt_png_is_refused_with_the_pipelines_message(people, since):
 
 def test_more_than_five_files_are_refused(people):
     uploads = [(f'f{n}.pdf', io.BytesIO(PDF + bytes([n]))) for n in range(6)]
-    assert refused(people.teacher, people.cp, uploads) == {'files': '5 fichiers au plus par devoir.'}
+    assert refused(people.teacher, people.cp, uploads) == {'files': '5 fichiers au plus.'}
 
 
 def test_a_file_of_an_entry_the_user_may_not_read_does_not_exist(people):
