@@ -1,6 +1,7 @@
-"""What keeps messaging safe: a per-user sending rate limit, and a school's messaging in read-only mode: its director (or the admin) stops every new message
-and note at once, when accounts are hijacked to send threats to families (as national ENT
-messaging was suspended in March 2024). Reading, and signing notes, go on. Audited.
+"""What keeps messaging safe: a per-user sending rate limit, and a school's messaging in
+read-only mode: its director (or the admin) stops every new message and note at once, when
+accounts are hijacked to send threats to families (as national ENT messaging was suspended in
+March 2024). Reading, and signing notes, go on. Audited.
 
 The features call refuse_if_read_only(school_id) and check_rate(user) before writing a message or
 a note."""

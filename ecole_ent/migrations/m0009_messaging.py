@@ -170,4 +170,5 @@ def up(migrator, db):
         class Meta:
             table_name = 'messaging_switch'
 
-    db.create_tables([MailPreference, Notification, OutboxMail, PasswordReset, Thread, ThreadMember, Message, MessageFile, MessageReceipt, Note, NoteFile, NoteReceipt, MessagingSwitch])
+    db.create_tables([MailPreference, Notification, OutboxMail, PasswordReset, Thread, ThreadMember, Message,
+                      MessageFile, MessageReceipt, Note, NoteFile, NoteReceipt, MessagingSwitch])
