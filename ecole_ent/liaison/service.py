@@ -1,0 +1,45 @@
+"""The cahier de liaison: its settings, its clock, and the school's date. The feature's parts live
+beside this: access.py (who may send, read, sign and follow which note), notes.py (sending a
+note), receipts.py (reading, signing, answering, paper signatures, reminders, a note's status),
+export.py (the answers as CSV), jobs.py (the automatic reminder), commands.py (the command line),
+pages.py (what the pages and the homes show), archive.py (the year archive) and demo.py. Plain
+functions, no bottle.
+"""
+from pathlib import Path
+
+from .. import runtime
+from ..media import Limits, MediaStore
+from ..media.attachments import Settings
+from ..models import now
+from ..school_time import from_local, to_local  # noqa: F401 (the feature's callers use them from here)
+
+
+def read_settings(config):
+    root = Path(config.data_dir) / 'media' / 'liaison'
+    return Settings(files_dir=str(root / 'files'), images=MediaStore(root / 'images'),
+                    max_bytes=config['messages.attachment_max_mb'] * 2**20,
+                    limits=Limits(max_bytes=config['photos.max_upload_mb'] * 2**20,
+                                  max_pixels=config['photos.max_megapixels'] * 1_000_000,
+                                  full_edge=1600,
+                                  decode_pixels=config['photos.decode_megapixels'] * 1_000_000))
+
+
+def settings():
+    return runtime.settings(read_settings)
+
+
+def clock():
+    """Now, in naive UTC. The one clock of the feature: tests replace it (monkeypatch) to see a
+    scheduled note before and after its time and the reminders on the days around a deadline,
+    never by sleeping."""
+    return now()
+
+
+def today():
+    """The school's date now (by clock())."""
+    return to_local(clock()).date()
+
+
+def local_day(moment):
+    """The school's date of a naive UTC moment."""
+    return to_local(moment).date()
