@@ -1,0 +1,35 @@
+"""Messaging fixtures: the demo school's people (the homework's People: teacher julien.roux of
+CP-CE1, the director, staff nadia.belkacem, guardians, pupils, the admin), a second school, and
+the feature's clock stopped on Friday 4 December 2026 (10:00 in Paris)."""
+import pytest
+
+from ecole_ent.messages import service
+from tests.conftest import DEMO_NOW
+from tests.homework.conftest import People as HomeworkPeople
+from tests.homework.conftest import school_b  # noqa: F401 (a fixture: École du Port)
+
+NOW = DEMO_NOW
+
+
+class People(HomeworkPeople):
+    """Who is who around CP-CE1 (tests/homework/conftest.py), seen by messaging."""
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The messaging's (and the homework's) clock stopped at NOW; clock.set(moment) moves it."""
+    from ecole_ent.homework import service as homework
+
+    class Clock:
+        def set(self, moment):
+            self.now = moment
+            monkeypatch.setattr(service, 'clock', lambda: moment)
+            monkeypatch.setattr(homework, 'clock', lambda: moment)
+    stopped = Clock()
+    stopped.set(NOW)
+    return stopped
+
+
+@pytest.fixture
+def people(demo, clock):
+    return People()
