@@ -1,5 +1,6 @@
-"""The mail feature's options (section [smtp]), registered before the configuration loads."""
-from ..config import Option, port, positive_int, register
+"""The mail feature's options (sections [smtp] and [mail]), registered before the configuration
+loads."""
+from ..config import Option, boolean, integer, port, positive_int, register
 
 
 def address(text):
@@ -22,4 +23,32 @@ register(
     Option('smtp', 'password', str, '', 'Mot de passe SMTP', secret=True),
     Option('smtp', 'sender', address, '', "Adresse d'expédition des courriels (From)"),
     Option('smtp', 'timeout', positive_int, 10, "Délai d'attente du relais SMTP, en secondes"),
+)
+
+
+def hour(text):
+    value = integer(text)
+    if not 0 <= value <= 23:
+        raise ValueError('attendu : une heure entre 0 et 23')
+    return value
+
+
+register(
+    Option('mail', 'digest_hour', hour, 18,
+           'Heure (locale) du résumé quotidien des nouveautés, pour qui a choisi le résumé'),
+    Option('mail', 'max_attempts', positive_int, 10,
+           "Tentatives d'envoi d'un courriel avant de l'abandonner (état failed) ; l'attente entre "
+           'deux tentatives grandit (1 min, 5 min, 15 min, 1 h, 3 h, 6 h...)'),
+    Option('mail', 'reset_minutes', positive_int, 30,
+           'Durée de validité, en minutes, du lien « mot de passe oublié » envoyé par courriel'),
+    Option('mail', 'hide_content', boolean, False,
+           "Par défaut, les courriels disent seulement « vous avez un nouveau message » sans le "
+           "titre (chacun peut changer ce réglage sur la page Mon compte)"),
+    Option('mail', 'keep_days', positive_int, 7,
+           "Jours pendant lesquels les notifications attendent qu'un relais SMTP soit configuré ; "
+           'les courriels envoyés sont effacés après 30 jours'),
+    Option('mail', 'reset_per_account', positive_int, 3,
+           'Demandes de lien « mot de passe oublié » pour un même identifiant avant une attente'),
+    Option('mail', 'reset_per_address', positive_int, 10,
+           'Demandes de lien « mot de passe oublié » depuis une même adresse IP avant une attente'),
 )

@@ -1,4 +1,5 @@
-"""Sending e-mail through the school's SMTP relay (smtplib), and testing that relay.
+"""Sending e-mail through the school's SMTP relay (smtplib), and testing that relay; the mail
+feature's options ([mail]) and its clock.
 
 Every failure becomes a MailError whose French message names what failed: the connection
 (refused, no answer, unknown name), TLS, the login, the sender or the recipient. Passwords
@@ -12,17 +13,63 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
 
 from .. import runtime
 from ..errors import EcoleError
 from ..i18n import _
+from ..models import now
 from .options import address
 
 logger = logging.getLogger(__name__)
 
 
 class MailError(EcoleError):
-    """The message could not be handed to the relay; str() says why, in French."""
+    """The message could not be handed to the relay; str() says why, in French. `relay_down` is
+    False when only this message is refused (its recipient), True when the relay itself fails
+    (unreachable, TLS, login, sender refused): the next messages would fail the same way."""
+
+    def __init__(self, message, relay_down=True):
+        super().__init__(message)
+        self.relay_down = relay_down
+
+
+@dataclass(frozen=True)
+class Options:
+    """The [mail] options and what mails need of [server]."""
+    digest_hour: int          # local hour of the daily digest
+    max_attempts: int         # sending attempts before an outbox mail is 'failed'
+    reset_minutes: int        # validity of a forgotten-password link
+    hide_content: bool        # the default of the per-user setting
+    keep_days: int            # unmailed notifications (no relay yet) and old outbox rows
+    reset_per_account: int    # forgotten-password requests per login or address...
+    reset_per_address: int    # ...and per client address, before a lock
+    public_url: str           # server.public_url without its trailing slash ('' if unset)
+
+
+def read_options(config):
+    return Options(digest_hour=config['mail.digest_hour'], max_attempts=config['mail.max_attempts'],
+                   reset_minutes=config['mail.reset_minutes'], hide_content=config['mail.hide_content'],
+                   keep_days=config['mail.keep_days'], reset_per_account=config['mail.reset_per_account'],
+                   reset_per_address=config['mail.reset_per_address'],
+                   public_url=(config['server.public_url'] or '').rstrip('/'))
+
+
+def options():
+    return runtime.settings(read_options)
+
+
+def clock():
+    """Now, in naive UTC: the one clock of mail (notifications, digests, retries, reset links).
+    Tests replace it (monkeypatch) to move through quiet hours and back-offs, never by sleeping."""
+    return now()
+
+
+def domain():
+    """The domain of Message-IDs: the sender's, else server.public_url's host, else a reserved one."""
+    sender = settings().sender
+    return (sender.rpartition('@')[2] if sender else '') or urlsplit(options().public_url).hostname \
+        or 'ecole-ent.invalid'
 
 
 @dataclass(frozen=True)
@@ -55,10 +102,12 @@ def enabled():
     return bool(settings().host)
 
 
-def send(to, subject, body, relay=None):
-    """Send one plain-text message (UTF-8) to `to`; raises MailError saying what failed."""
+def send(to, subject, body, relay=None, html=None, headers=None, message_id=None):
+    """Send one message (UTF-8) to `to`: plain text, with `html` as its alternative when given,
+    `headers` added (List-Unsubscribe...), and `message_id` when fixed beforehand (the outbox);
+    returns the Message-ID; raises MailError saying what failed."""
     relay = relay or settings()
-    message = _message(relay, to, subject, body)
+    message = _message(relay, to, subject, body, html, headers, message_id)
     with _session(relay) as smtp:
         smtp.send_message(message)
     logger.info('courriel « %s » remis au relais %s pour %s', subject, relay.where, to)
@@ -75,7 +124,7 @@ def test_relay(relay, to):
              'réception (et les indésirables).').format(where=relay.where, to=to)
 
 
-def _message(relay, to, subject, body):
+def _message(relay, to, subject, body, html=None, headers=None, message_id=None):
     if not relay.host:
         raise MailError(_("Envoi de courriels désactivé : aucun relais SMTP configuré "
                           "(option smtp.host)."))
@@ -86,14 +135,18 @@ def _message(relay, to, subject, body):
     except ValueError:
         to = ''
     if not to:
-        raise MailError(_('Adresse du destinataire invalide.'))
+        raise MailError(_('Adresse du destinataire invalide.'), relay_down=False)
     message = EmailMessage()
     message['Subject'] = subject
     message['From'] = relay.sender
     message['To'] = to
     message['Date'] = formatdate(localtime=True)
-    message['Message-ID'] = make_msgid(domain=relay.sender.rpartition('@')[2])
+    message['Message-ID'] = message_id or make_msgid(domain=relay.sender.rpartition('@')[2])
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)             # text/plain; charset="utf-8"
+    if html:
+        message.add_alternative(html, subtype='html')     # multipart/alternative
     return message
 
 
@@ -118,7 +171,8 @@ def _session(relay):
         stage = 'send'
         yield smtp
     except OSError as exc:               # smtplib and ssl errors are OSErrors too
-        raise MailError(_explain(exc, stage, relay)) from None
+        raise MailError(_explain(exc, stage, relay),
+                        relay_down=not isinstance(exc, smtplib.SMTPRecipientsRefused)) from None
     finally:
         if smtp is not None:
             try:
