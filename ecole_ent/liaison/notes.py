@@ -14,7 +14,7 @@ from datetime import datetime
 
 from ..blog import markup
 from ..db import writing
-from ..errors import Forbidden, ValidationError
+from ..errors import Forbidden, NotFound, ValidationError, found
 from ..i18n import _, date_fr
 from ..mail.notify import notify
 from ..messages import safety
@@ -57,6 +57,17 @@ def send(user, values, uploads=(), school_id=None):
         guardians = _receipts(note, pupils)
         notify(guardians, 'note', note.title, f'/cahier-de-liaison/{note.id}', urgent=note.urgent, at=note.send_at)
     return note, _warnings(school.id, note.deadline)
+
+
+def file_for(user, file_id):
+    """What the web layer sends for a file of a note the user sees: {path, content_type, name,
+    inline}. NotFound for a file of a note the user may not see."""
+    row = found(NoteFile.get_or_none(NoteFile.id == file_id), _("Ce fichier n'existe pas."))
+    access.note_for(user, row.note_id)
+    sent = attachments.sent(row)
+    if sent['path'] is None:
+        raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
+    return sent
 
 
 def _target(user, values, school_id):
