@@ -20,6 +20,9 @@ PUBLIC = {
     '/static/': 'stylesheets, scripts, icons',
     '/public/': "the school's public page: public posts, consent-safe photos, no surnames",
     '/agenda/': 'private calendar feeds: a secret token per child, no data without it',
+    '/mot-de-passe-oublie': 'asks for a reset link by mail; the same answer for any login',
+    '/mot-de-passe-oublie/': 'a reset link: a secret token sent by mail, once, 30 minutes',
+    '/courriels/arret/': "a mail's one-click stop link: a secret token per user",
 }
 
 

@@ -81,12 +81,18 @@ def cmd_users_create(args, ctx):
 def cmd_users_edit(args, ctx):
     ctx.database()
     user = accounts.get_account(ACTOR, login=args.login)
-    data = {'first_name': user.first_name, 'last_name': user.last_name, 'email': user.email or ''}
-    data.update({k: v for k, v in (('first_name', args.first_name), ('last_name', args.last_name),
-                                   ('email', args.email)) if v is not None})
-    user = accounts.edit_account(ACTOR, user, data)
-    say(_('Compte %(login)s : %(name)s <%(email)s>') % {'login': user.login, 'name': user.display_name,
-                                                         'email': user.email or ''})
+    names = (('first_name', args.first_name), ('last_name', args.last_name), ('email', args.email))
+    if args.notify is None or any(v is not None for _k, v in names):   # a directory account: refused
+        data = {'first_name': user.first_name, 'last_name': user.last_name, 'email': user.email or ''}
+        data.update({k: v for k, v in names if v is not None})
+        user = accounts.edit_account(ACTOR, user, data)
+        say(_('Compte %(login)s : %(name)s <%(email)s>') % {'login': user.login, 'name': user.display_name,
+                                                             'email': user.email or ''})
+    if args.notify is not None:       # any account, a directory one too: the setting is the ENT's own
+        from ..mail import preferences
+        pref = preferences.save_preference(user, mode=args.notify)
+        say(_('Courriels de %(login)s : %(mode)s.') % {'login': user.login,
+                                                       'mode': preferences.mode_label(pref.mode)})
     return 0
 
 
@@ -181,11 +187,15 @@ def add_user_commands(commands):
     p.add_argument('--login', help='identifiant voulu (défaut : prénom.nom)')
     p.add_argument('--class', dest='class_id', type=int, help='élèves : numéro de la classe')
     p.add_argument('--niveau', help='élèves : niveau dans la classe (défaut : le premier)')
-    p = add('edit', cmd_users_edit, "modifie le nom ou l'adresse d'un compte local")
+    p = add('edit', cmd_users_edit, "modifie le nom ou l'adresse d'un compte local, les courriels "
+            "de tout compte (--notify)")
     p.add_argument('login', help='identifiant du compte')
     p.add_argument('--first-name', help='nouveau prénom')
     p.add_argument('--last-name', help='nouveau nom')
     p.add_argument('--email', help='nouvelle adresse ("" pour l’effacer)')
+    p.add_argument('--notify', choices=['immediate', 'digest', 'none'],
+                   help='courriels des nouveaux messages et mots : à chaque nouveauté, un résumé par jour, '
+                        'aucun (aussi pour un compte de l’annuaire)')
     for name, handler, help in (('disable', cmd_users_disable, 'désactive un compte et ferme ses sessions'),
                                 ('enable', cmd_users_enable, 'réactive un compte'),
                                 ('reissue-code', cmd_users_reissue_code,

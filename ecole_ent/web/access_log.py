@@ -12,7 +12,8 @@ The fields never contain a space (anything outside printable ASCII is %-escaped)
 Nothing secret can reach the file: the path is written without its query string (/carte?jeton=…,
 /activation?code=…), and no header, cookie or form field is read. No route carries a secret in
 its path itself (tests/test_access_log.py checks every route's variable parts), except the private
-calendar feeds (/agenda/<token>.ics), whose paths are all written /agenda/*.
+calendar feeds (/agenda/<token>.ics), the forgotten-password links (/mot-de-passe-oublie/<token>)
+and the mails' stop links (/courriels/arret/<token>), whose paths are written /agenda/* and so on.
 Errors keep their traceback in the error log (ecole-ent.log); here they are one line among others.
 """
 import logging
@@ -25,7 +26,7 @@ logger = logging.getLogger('ecole_ent.access')
 LINE = '%s %s %s %s %d %.1fms'      # address, method, path, status, bytes, duration
 UNSAFE = re.compile('[^!-~]')       # a space, a control character, anything not ASCII
 SAFE_IN_PATH = "/!$&'()*+,;=:@-._~"
-SECRET_PREFIXES = ('/agenda/',)     # the rest of such a path is a secret: written as '*'
+SECRET_PREFIXES = ('/agenda/', '/mot-de-passe-oublie/', '/courriels/arret/')  # the rest is a secret: '*'
 
 
 def loggable(path):

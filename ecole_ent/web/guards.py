@@ -3,6 +3,7 @@
 Deny by default: every path needs a signed-in, active user unless it is listed here. This list is
 the one place to review what anonymous visitors can reach.
 """
+import re
 from urllib.parse import quote
 
 from bottle import HTTPError, redirect, request, response
@@ -13,9 +14,15 @@ from ..errors import Forbidden
 from ..i18n import _
 
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
-                '/carte'}      # pupils' QR cards, school networks only (directory/cards.py)
+                '/carte',      # pupils' QR cards, school networks only (directory/cards.py)
+                '/mot-de-passe-oublie'}    # asks for a reset link by mail (accounts/reset.py)
 PUBLIC_PREFIXES = ('/static/', '/public/',
-                   '/agenda/')    # private calendar feeds: a secret token per child (homework/feed.py)
+                   '/agenda/',    # private calendar feeds: a secret token per child (homework/feed.py)
+                   '/mot-de-passe-oublie/',   # a reset link's secret token (accounts/reset.py)
+                   '/courriels/arret/')       # a mail's one-click stop link, its token (mail/unsubscribe.py)
+# The only POST without a CSRF token: RFC 8058's one-click unsubscribe, which the mail client
+# sends without cookies or page; the secret token in the path is what authorises it.
+CSRF_EXEMPT = re.compile(r'/courriels/arret/[0-9]{1,12}\.[A-Za-z0-9_-]{43}')
 # Signed-in users who must change their password may reach only these.
 PASSWORD_CHANGE_PATHS = {'/mot-de-passe', '/deconnexion'}
 SESSION_COOKIE = 'ecole_session'
@@ -88,6 +95,10 @@ def _csrf_ok(check):
         return False
 
 
+def csrf_exempt(method, path):
+    return method == 'POST' and CSRF_EXEMPT.fullmatch(path) is not None
+
+
 def before_request():
     """Load the session, give anonymous visitors a CSRF cookie, check CSRF, enforce the allow-list."""
     from .forms import csrf_ok
@@ -106,7 +117,7 @@ def before_request():
             anon = security.new_token()
             set_cookie('ecole_anon', anon)
         environ['ecole.anon_token'] = anon
-    if request.method not in SAFE_METHODS and not _csrf_ok(csrf_ok):
+    if request.method not in SAFE_METHODS and not csrf_exempt(request.method, path) and not _csrf_ok(csrf_ok):
         raise HTTPError(400, _('Le formulaire a expiré ou ne vient pas de ce site. '
                                'Rechargez la page et recommencez.'))
     if user is None and not is_public(path):
