@@ -95,9 +95,8 @@ def _body(text, errors):
     if not body:
         errors['body'] = _('Écrivez votre message : il est vide.')
     elif len(body) > MAX_BODY:
-        errors['body'] = (_('Le message est trop long : %(max)s caractères au plus (il en a %(num)s). '
-                            'Raccourcissez-le ou joignez un PDF.') % {'max': '10 000', 'num': f'{len(body):,}'
-                                                                    .replace(',', ' ')})
+        errors['body'] = (_('Le message est trop long : %(max)s caractères au plus. Raccourcissez-le ou '
+                            'joignez un PDF.') % {'max': '10 000'})
     return body
 
 
