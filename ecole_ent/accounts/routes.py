@@ -1,4 +1,5 @@
-"""Sign-in, sign-out, activation, password and account pages. Public: /connexion, /activation.
+"""Sign-in, sign-out, activation, password and account pages. Public: /connexion, /activation,
+/mot-de-passe-oublie and its links /mot-de-passe-oublie/<token> (reset.py: a token sent by mail).
 
 The account page /compte shows the account and the e-mail form, then what features add through
 hooks.ACCOUNT_SECTION (the calendar addresses of the homework, ...)."""
@@ -6,13 +7,13 @@ hooks.ACCOUNT_SECTION (the calendar addresses of the homework, ...)."""
 from bottle import redirect, request, response
 
 from .. import hooks
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
 from ..i18n import _
 from ..web.forms import field, form_fields, safe_next
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in
-from ..web.render import flash, render
+from ..web.render import flash, public_url, render, url
 from ..web.routing import Routes
-from . import profile, service, setup
+from . import profile, reset, service, setup
 
 routes = Routes('accounts')
 
@@ -63,6 +64,52 @@ def password_change():
                       errors=exc.errors)
     flash(_('Votre mot de passe a été changé.'), 'success')
     redirect('/', 303)
+
+
+@routes.get('/mot-de-passe-oublie')
+def forgot_form():
+    return render('accounts/forgot.html', login='', sent=False, available=reset.available())
+
+
+@routes.post('/mot-de-passe-oublie')
+def forgot():
+    """The same page whether or not an account matches (reset.request_link)."""
+    asked = field('login')
+    try:
+        if reset.available():
+            reset.request_link(asked, client_address(), public_url())
+    except ValidationError as exc:
+        return render('accounts/forgot.html', login=asked[:120], sent=False, available=True, errors=exc.errors)
+    return render('accounts/forgot.html', login='', sent=True, available=reset.available())
+
+
+RESET_TOKEN = '/mot-de-passe-oublie/<token:re:[A-Za-z0-9_-]{43}>'
+
+
+@routes.get(RESET_TOKEN)
+def reset_form(token):
+    try:
+        reset.link_of(token)
+    except NotFound as exc:
+        return _reset_invalid(exc)
+    return render('accounts/reset.html', action=url('accounts.reset_save', token=token))
+
+
+@routes.post(RESET_TOKEN)
+def reset_save(token):
+    try:
+        reset.use_link(token, field('password'), field('confirm'))
+    except NotFound as exc:
+        return _reset_invalid(exc)
+    except ValidationError as exc:
+        return render('accounts/reset.html', action=url('accounts.reset_save', token=token), errors=exc.errors)
+    flash(_('Votre mot de passe est changé : connectez-vous avec lui.'), 'success')
+    redirect('/connexion', 303)
+
+
+def _reset_invalid(exc):
+    response.status = 404
+    return render('accounts/reset_invalid.html', message=str(exc))
 
 
 @routes.get('/compte')

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from peewee import JOIN
 
 from ..db import writing
-from ..models import MailPreference, Notification, OutboxMail, User
+from ..models import MailPreference, Notification, OutboxMail, PasswordReset, User
 from ..school_time import from_local, to_local
 from . import compose, outbox, service
 from .preferences import default, quiet_end
@@ -132,12 +132,14 @@ def _digest(user, prefs, notifications, moment):
 
 def cleanup():
     """Forget what is old: notifications never mailed after mail.keep_days (no relay configured),
-    mailed ones and sent or failed outbox mails after SENT_KEEP_DAYS (they hold personal data)."""
+    mailed ones and sent or failed outbox mails after SENT_KEEP_DAYS (they hold personal data),
+    forgotten-password links a day after they expired."""
     moment = service.clock()
     kept_until = moment - timedelta(days=service.options().keep_days)
     with writing():
         Notification.delete().where(
             (Notification.mailed_at.is_null() & (Notification.due_at < kept_until))
             | (Notification.mailed_at < moment - timedelta(days=SENT_KEEP_DAYS))).execute()
+        PasswordReset.delete().where(PasswordReset.expires_at < moment - timedelta(days=1)).execute()
         OutboxMail.delete().where((OutboxMail.state != 'pending')
                                   & (OutboxMail.created_at < moment - timedelta(days=SENT_KEEP_DAYS))).execute()
