@@ -7,6 +7,7 @@ from ecole_ent.messages import service
 from tests.conftest import DEMO_NOW
 from tests.homework.conftest import People as HomeworkPeople
 from tests.homework.conftest import school_b  # noqa: F401 (a fixture: École du Port)
+from tests.homework.test_browser import open_page  # noqa: F401 (a fixture: a phone-sized browser page)
 
 NOW = DEMO_NOW
 
