@@ -28,14 +28,15 @@ DEMO_NOW = datetime(2026, 12, 4, 9, 0)
 
 
 def seed_demo():
-    """The demo school, seeded as on DEMO_NOW (the homework's clock: homework/service.py)."""
+    """The demo school, seeded as on DEMO_NOW (the homework's and the liaison's clocks)."""
     from ecole_ent.homework import service as homework
-    real = homework.clock
-    homework.clock = lambda: DEMO_NOW
+    from ecole_ent.liaison import service as liaison
+    real, real_liaison = homework.clock, liaison.clock
+    homework.clock = liaison.clock = lambda: DEMO_NOW
     try:
         return demo_school.seed()
     finally:
-        homework.clock = real
+        homework.clock, liaison.clock = real, real_liaison
 
 
 def make_config(data_dir, **overrides):
