@@ -123,5 +123,5 @@ def test_the_year_archive_has_the_childs_notes_with_that_guardians_signatures(pe
     for child, _classroom in accounts.children_of(people.other_guardian):
         zipped = download_year(client, child)
         assert not [name for name in zipped.namelist() if name.endswith('.html')
-                    and 'Piscine' in html.unescape(zipped.read(name).decode())]
+                    and 'Votre enfant vient-il à la piscine' in html.unescape(zipped.read(name).decode())]
         assert not {hashlib.sha256(zipped.read(name)).hexdigest() for name in zipped.namelist()} & set(files.values())
