@@ -27,7 +27,7 @@ def notify(users, kind, title, url, urgent=False, at=None):
         user_id = getattr(user, 'id', user)
         due = moment if urgent else (quiet_end(prefs[user_id], moment) or moment)
         rows.append({'user': user_id, 'kind': kind, 'title': title[:200], 'url': url[:300],
-                     'urgent': urgent, 'due_at': due})
+                     'urgent': urgent, 'due_at': due, 'created_at': moment})
     if rows:
         Notification.insert_many(rows).execute()
 

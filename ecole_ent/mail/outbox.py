@@ -52,7 +52,7 @@ def enqueue(to, subject, text, html='', user=None, headers=None):
     return OutboxMail.create(
         to=to[:200], user=getattr(user, 'id', user), subject=subject[:300], body_text=text,
         body_html=html or '', headers=json.dumps(headers or {}, ensure_ascii=False),
-        message_id=make_msgid(domain=service.domain()), next_try=service.clock())
+        message_id=make_msgid(domain=service.domain()), next_try=service.clock(), created_at=service.clock())
 
 
 def backoff(attempts):
@@ -140,3 +140,25 @@ def _iso(moment):
 
 def not_configured():
     return _("Envoi de courriels désactivé : aucun relais SMTP configuré (option smtp.host).")
+
+
+def health(report):
+    """/healthz (hooks.HEALTH_CHECK): the outbox's counts once a relay is configured; warnings for
+    mails waiting over an hour (the relay?), mails given up this week, links without an address."""
+    if not service.enabled():
+        return
+    moment = service.clock()
+    pending = OutboxMail.select().where(OutboxMail.state == 'pending')
+    failed = OutboxMail.select().where((OutboxMail.state == 'failed')
+                                       & (OutboxMail.created_at > moment - timedelta(days=7))).count()
+    late = pending.where(OutboxMail.created_at < moment - timedelta(hours=1)).count()
+    report['mail'] = {'pending': pending.count(), 'failed_this_week': failed}
+    if late:
+        report['warnings'].append(_("%d courriel(s) en attente depuis plus d'une heure : le relais SMTP "
+                                    "répond-il ? (ecole-ent mail outbox)") % late)
+    if failed:
+        report['warnings'].append(_('%d courriel(s) abandonné(s) cette semaine : voir ecole-ent mail '
+                                    'outbox --state failed') % failed)
+    if not service.options().public_url:
+        report['warnings'].append(_("server.public_url est vide : les courriels donnent les pages de "
+                                    "l'ENT sans lien cliquable."))

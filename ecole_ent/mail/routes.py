@@ -17,7 +17,7 @@ from ..web.forms import checked, csrf_token, field
 from ..web.guards import require_user
 from ..web.render import env, flash, render, url
 from ..web.routing import Routes
-from . import preferences, service, unsubscribe
+from . import outbox, preferences, service, unsubscribe
 
 routes = Routes('mail')
 TOKEN = r'<token:re:[0-9]{1,12}\.[A-Za-z0-9_-]{43}>'
@@ -62,4 +62,5 @@ def account_section(user):
 
 def register(app):
     hooks.ACCOUNT_SECTION.add(account_section)
+    hooks.HEALTH_CHECK.add(outbox.health)
     routes.install(app)

@@ -130,3 +130,21 @@ def test_mail_flush_waits_for_the_outbox_job_running_elsewhere(mail_relay, clock
 def test_mail_flush_without_a_relay_says_so(database, run_cli):
     _out, err = run_cli('mail', 'flush', expect=1)
     assert 'aucun relais SMTP configuré' in err
+
+
+def test_healthz_warns_of_late_and_given_up_mails(mail_relay, clock, demo_app, set_option):
+    from ecole_ent.mail import service
+    from tests.conftest import Client
+    set_option('mail.max_attempts', 1)
+    mail_relay.configure(**{'smtp.port': relay.free_port()})
+    queue('a@example.org', 'b@example.org')
+    outbox.send_due()                                          # the first is given up at once
+    clock.advance(hours=2)
+    set_option('server.public_url', '')
+    report = Client(demo_app).get('/healthz').json
+    assert report['mail'] == {'pending': 1, 'failed_this_week': 1}
+    warnings = ' '.join(report['warnings'])
+    assert "1 courriel(s) en attente depuis plus d'une heure" in warnings
+    assert '1 courriel(s) abandonné(s) cette semaine' in warnings and 'server.public_url est vide' in warnings
+    set_option('smtp.host', '')
+    assert 'mail' not in Client(demo_app).get('/healthz').json and service.enabled() is False
