@@ -76,10 +76,13 @@ def own_receipts(user, note):
     return _receipts_of(note.id, user.id)
 
 
+_note = prepared(lambda note_id: Note.select().where(Note.id == note_id), 1)
+
+
 def note_for(user, note_id):
     """(note, follows, receipts) if the user may see the note: follows says they may follow it,
     receipts are theirs as a guardian. NotFound otherwise."""
-    note = found(Note.get_or_none(Note.id == note_id), hidden())
+    note = found(next(iter(_note(note_id)), None), hidden())
     follows = may_follow(user, note)
     receipts = own_receipts(user, note)
     if not follows and not receipts:

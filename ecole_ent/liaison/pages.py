@@ -1,15 +1,25 @@
 """What the cahier de liaison's pages and the homes show, read in a fixed number of queries: a
 guardian's notes per child (those to sign or answer first), a class's notes with their signature
-counts, the teacher's « À faire » line, the guardian cards' first line."""
+counts, the teacher's « À faire » line, the guardian cards' first line, and the status of a note.
+
+The status (who read, signed or answered) is the page a teacher reloads all morning: its part is
+rendered from templates/liaison/_status.html and kept by the process under a key of everything
+it shows (each receipt as stored, the names and niveaux, the note's kind and deadline). A change
+to any of them is a new key, so a kept copy is never out of date; the one query still runs on
+every view, only the template is spared (measured with bench/bench_liaison.py). Its forms' CSRF
+token is a placeholder in the kept copy, replaced for each session."""
 from datetime import timedelta
 
+from markupsafe import Markup
 from peewee import JOIN, Case, fn
 
 from ..accounts import membership
 from ..accounts import service as accounts
+from ..db import prepared
 from ..homework.reading import managed_classes  # noqa: F401 (the classes a teacher, director or admin writes to)
 from ..i18n import _, date_fr, ngettext
-from ..models import Note, NoteReceipt, User
+from ..models import Note, NoteFile, NoteReceipt, User
+from ..web.render import env
 from . import receipts, service
 
 LISTED = 60            # notes a page lists per child or per user
@@ -36,6 +46,18 @@ def guardian_notes(user):
     for part in found.values():
         part['todo'].sort(key=lambda pair: (pair[0].deadline is None, pair[0].deadline or 0, pair[0].id))
     return list(found.values())
+
+
+_files = prepared(lambda note_id: NoteFile.select().where(NoteFile.note == note_id).order_by(NoteFile.id), 1)
+
+
+def files_of(note):
+    return _files(note.id)
+
+
+def classroom_of(note):
+    """The note's class (None for a school-wide note), from membership's prepared query."""
+    return membership.classroom(note.classroom_id) if note.classroom_id else None
 
 
 def pupils_of(classroom):
@@ -113,3 +135,23 @@ def card_lines(user, cards):
     return {pupil_id: card_label(count, deadline)
             for pupil_id, (count, deadline) in receipts.to_sign(user).items()
             if pupil_id in {card.pupil.id for card in cards}}
+
+
+KEEP = 2000                 # status parts kept per process (some tens of KB each)
+TOKEN = 'csrf-7f3a-placeholder'
+_kept = {}
+
+
+def status_html(note, csrf_token):
+    """The HTML of a note's status (liaison/_status.html) for those who follow it."""
+    rows = receipts.status_rows(note)
+    key = (note.id, note.kind, note.deadline, tuple(rows))
+    html = _kept.get(key)
+    if html is None:
+        if len(_kept) >= KEEP:
+            _kept.clear()
+        pupils = receipts.status(note, rows)
+        html = _kept[key] = env.get_template('liaison/_status.html').render(
+            note=note, pupils=pupils, counts=receipts.counts(note, pupils), csrf_token=TOKEN,
+            local=service.to_local, is_late=receipts.is_late)
+    return Markup(html.replace(TOKEN, csrf_token))

@@ -8,11 +8,11 @@ two tabs) keeps the first signature and its answer. After the deadline a signatu
 taken and shown as late (« signé en retard »): the school would rather have it late than not at
 all, and a guardian must never meet a dead end. No reminder goes out on the day the note is sent.
 """
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from peewee import JOIN
 
-from ..db import prepared, write_soon, writing
+from ..db import database, instance, prepared, write_soon, writing
 from ..errors import Forbidden, ValidationError
 from ..i18n import _
 from ..mail.notify import notify
@@ -95,24 +95,70 @@ Guardian = User.alias('guardian')
 Pupil = User.alias('pupil')
 
 
-def status(note):
-    """[{'pupil', 'niveau', 'receipts': [receipt with .guardian]}] by pupil name, in two queries
-    whatever the number of pupils: the receipts with their pupil and guardian, then the pupils'
-    niveaux."""
-    rows = (NoteReceipt.select(NoteReceipt, Pupil, Guardian)
+COLUMNS = (NoteReceipt.id, NoteReceipt.pupil, NoteReceipt.guardian, NoteReceipt.read_at, NoteReceipt.signed_at,
+           NoteReceipt.answer, NoteReceipt.comment, NoteReceipt.channel, NoteReceipt.recorded_by,
+           NoteReceipt.reminded_at, Pupil.login, Pupil.first_name, Pupil.last_name, Guardian.login,
+           Guardian.first_name, Guardian.last_name, Enrolment.niveau)
+TIMES = (3, 4, 9)           # the columns of COLUMNS holding times (SQLite gives them as text)
+
+
+def _status_query(classroom_id, note_id, by_class):
+    """The receipts of a note with their pupil's and guardian's names and the pupil's niveau (in
+    the note's class, or for a school-wide note the pupil's current class)."""
+    joined = ((Enrolment.pupil == NoteReceipt.pupil) & Enrolment.ended_on.is_null()
+              & ((Enrolment.classroom == classroom_id) if by_class else True))
+    return (NoteReceipt.select(*COLUMNS)
             .join(Pupil, on=(NoteReceipt.pupil == Pupil.id))
             .switch(NoteReceipt).join(Guardian, JOIN.LEFT_OUTER, on=(NoteReceipt.guardian == Guardian.id))
-            .where(NoteReceipt.note == note.id)
-            .order_by(Pupil.last_name, Pupil.first_name, Pupil.id, Guardian.last_name, Guardian.first_name))
+            .switch(NoteReceipt).join(Enrolment, JOIN.LEFT_OUTER, on=joined)
+            .where(NoteReceipt.note == note_id)
+            .order_by(Pupil.last_name, Pupil.first_name, Pupil.id, Guardian.last_name, Guardian.first_name,
+                      NoteReceipt.id))
+
+
+_sql = {}
+CLASS_MARK, NOTE_MARK = 'class-7f3a-mark', 'note-7f3a-mark'
+
+
+def status_rows(note):
+    """The raw rows of the note's status (COLUMNS, as the database returns them), in one query
+    whose SQL is built once per engine: the teacher's view keys its kept HTML on them without
+    building an object (see pages.status_html)."""
+    by_class = note.classroom_id is not None
+    key = (type(database.obj), by_class)
+    if key not in _sql:
+        sql, params = _status_query(CLASS_MARK, NOTE_MARK, by_class).sql()
+        _sql[key] = (sql, params)
+    sql, params = _sql[key]
+    values = {CLASS_MARK: note.classroom_id, NOTE_MARK: note.id}
+    return database.execute_sql(sql, [values.get(p, p) if isinstance(p, str) else p for p in params]).fetchall()
+
+
+def _moment(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def status(note, rows=None):
+    """[{'pupil', 'niveau', 'receipts': [receipt with .guardian]}] by pupil name: one query
+    whatever the number of pupils (the teacher's view of a note is measured with
+    bench/bench_liaison.py); pupils and guardians are User instances holding their names."""
     pupils = {}
-    for row in rows:
-        entry = pupils.setdefault(row.pupil_id, {'pupil': row.pupil, 'niveau': '', 'receipts': []})
-        entry['receipts'].append(row)
-    niveaux = Enrolment.current().select(Enrolment.pupil, Enrolment.niveau).where(Enrolment.pupil.in_(list(pupils)))
-    if note.classroom_id is not None:
-        niveaux = niveaux.where(Enrolment.classroom == note.classroom_id)
-    for row in niveaux:
-        pupils[row.pupil_id]['niveau'] = row.niveau
+    for row in status_rows(note) if rows is None else rows:
+        (rid, pupil_id, guardian_id, read_at, signed_at, answer, comment, channel, recorded_by, reminded_at,
+         p_login, p_first, p_last, g_login, g_first, g_last, niveau) = row
+        entry = pupils.get(pupil_id)
+        if entry is None:
+            pupil = instance(User, id=pupil_id, login=p_login, first_name=p_first, last_name=p_last)
+            entry = pupils[pupil_id] = {'pupil': pupil, 'niveau': niveau or '', 'receipts': []}
+        receipt = instance(NoteReceipt, id=rid, note=note.id, pupil=pupil_id, guardian=guardian_id,
+                           read_at=_moment(read_at), signed_at=_moment(signed_at), answer=answer,
+                           comment=comment or '', channel=channel, recorded_by=recorded_by,
+                           reminded_at=_moment(reminded_at))
+        receipt.__rel__['pupil'] = entry['pupil']
+        if guardian_id is not None:
+            receipt.__rel__['guardian'] = instance(User, id=guardian_id, login=g_login, first_name=g_first,
+                                                   last_name=g_last)
+        entry['receipts'].append(receipt)
     return list(pupils.values())
 
 

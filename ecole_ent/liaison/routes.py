@@ -23,7 +23,7 @@ from ..errors import Forbidden, ValidationError
 from ..home.service import Link
 from ..i18n import _, ngettext
 from ..web.files import send_file
-from ..web.forms import field, field_list, form_text, uploaded_files
+from ..web.forms import csrf_token, field, field_list, form_text, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from ..web.routing import Routes
@@ -45,7 +45,8 @@ def index():
         raise Forbidden(_('Le cahier de liaison relie l’école et les familles : il n’y a rien ici pour votre compte.'))
     classes = pages.managed_classes(user) if _staff_side(user) else []
     return render('liaison/index.html', children=pages.guardian_notes(user) if user.has_role('guardian') else [],
-                  classes=classes, followed=pages.followed_notes(user, classes) if _staff_side(user) else [],
+                  classes=classes, class_names={c.id: c.name for c in classes},
+                  followed=pages.followed_notes(user, classes) if _staff_side(user) else [],
                   today=service.today(), now_utc=service.clock(), local=service.to_local, is_late=receipts.is_late)
 
 
@@ -106,11 +107,10 @@ def show(note_id):
 
 
 def _show(note, follows, mine, errors=None):
-    pupils = receipts.status(note) if follows else []
-    return render('liaison/note.html', note=note, follows=follows, mine=mine, files=list(note.files),
-                  children=pages.children_named(mine),
-                  pupils=pupils, counts=receipts.counts(note, pupils) if follows else {},
-                  classroom=note.classroom if note.classroom_id else None, errors=errors or {},
+    status = pages.status_html(note, csrf_token()) if follows else ''
+    return render('liaison/note.html', note=note, follows=follows, mine=mine, files=pages.files_of(note),
+                  children=pages.children_named(mine), status_html=status,
+                  classroom=pages.classroom_of(note), errors=errors or {},
                   now_utc=service.clock(), today=service.today(), local=service.to_local, is_late=receipts.is_late)
 
 
