@@ -21,7 +21,7 @@ from . import outbox, preferences, service, unsubscribe
 
 routes = Routes('mail')
 TOKEN = r'<token:re:[0-9]{1,12}\.[A-Za-z0-9_-]{43}>'
-QUIET_HOURS_ROLES = ('teacher', 'director', 'staff', 'admin', 'guardian')
+SECTION_ROLES = ('teacher', 'director', 'staff', 'admin', 'guardian')
 
 
 @routes.post('/compte/courriels', 'preferences')
@@ -53,7 +53,7 @@ def stop(token):
 
 def account_section(user):
     """The mail settings on /compte (hooks.ACCOUNT_SECTION); None for pupils (no notifications)."""
-    if not user.has_role(*QUIET_HOURS_ROLES):
+    if not user.has_role(*SECTION_ROLES):
         return None
     return Markup(env.get_template('mail/_preferences.html').render(
         pref=preferences.preference(user), has_email=bool(user.email), enabled=service.enabled(),

@@ -42,16 +42,30 @@ def test_a_teacher_chooses_the_digest_and_quiet_hours(demo, signed_in):
 ])
 def test_bad_settings_are_refused_in_french_and_nothing_is_saved(demo, signed_in, values, message):
     client = signed_in(demo.teacher)
+    before = MailPreference.get(MailPreference.user == demo.teacher.id).__data__
     token = client.csrf('/compte')
     done = client.post('/compte/courriels', {'csrf_token': token, **values})
     assert message in done.follow().text
-    assert MailPreference.select().where(MailPreference.user == demo.teacher.id).count() == 0
+    assert MailPreference.get(MailPreference.user == demo.teacher.id).__data__ == before
 
 
 def test_the_settings_form_needs_its_csrf_token(demo, signed_in):
     client = signed_in(demo.teacher)
     assert client.post('/compte/courriels', {'mode': 'none'}, expect_errors=True).status_int == 400
     assert notify.preference(demo.teacher).mode == 'immediate'
+
+
+def test_the_demo_has_addresses_quiet_hours_and_digests_but_no_relay(demo, config):
+    from ecole_ent.models import NOTIFY_MODES
+    guardians = list(User.with_role('guardian'))
+    assert all(g.email and g.email.endswith('@example.org') for g in guardians)
+    assert User.get(User.login == 'aurelie.dubois').email == 'famille0@example.org'     # as it was
+    teacher = notify.preference(demo.teacher)
+    assert (teacher.quiet_from, teacher.quiet_until) == ('19:00', '07:30')
+    modes = [notify.preference(g).mode for g in guardians]
+    assert modes.count('digest') > 3 and set(modes) <= set(NOTIFY_MODES)
+    assert notify.preference(User.get(User.login == 'thomas.dubois')).mode == 'immediate'
+    assert config['smtp.host'] == ''
 
 
 def test_the_one_click_link_asks_on_get_and_stops_on_a_bare_post(demo, demo_app):
