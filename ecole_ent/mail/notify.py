@@ -42,3 +42,13 @@ def quiet_until(user, moment=None):
     """The end (naive UTC) of the user's quiet hours when `moment` (naive UTC, default now)
     falls in them, else None. (A guardian writing at 22:00 is told the teacher reads it later.)"""
     return quiet_end(preference(user), moment or service.clock())
+
+
+def withdraw(url, users=None):
+    """Forget the notifications about the item at `url` not yet mailed (of `users` only, when
+    given): a message recalled, a note withdrawn or already signed before its reminder went.
+    Call it inside the item's writing transaction; returns how many were forgotten."""
+    query = Notification.delete().where((Notification.url == url[:300]) & Notification.mailed_at.is_null())
+    if users is not None:
+        query = query.where(Notification.user.in_([getattr(user, 'id', user) for user in users]))
+    return query.execute()

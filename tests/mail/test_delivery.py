@@ -132,3 +132,14 @@ def test_without_a_relay_notifications_wait_then_are_forgotten(mail_relay, clock
     clock.advance(days=8)
     delivery.cleanup()
     assert Notification.select().where(Notification.mailed_at.is_null()).count() == 0
+
+
+def test_a_withdrawn_item_is_not_mailed(mail_relay, clock):
+    guardian, other = with_email('aurelie.dubois'), with_email('thomas.dubois')
+    note([guardian, other], url='/messages/40')
+    with writing():
+        assert notify.withdraw('/messages/40', [guardian]) == 1
+    deliver()
+    assert [m['To'] for m in mail_relay.messages()] == [other.email]
+    with writing():
+        assert notify.withdraw('/messages/40') == 0          # mailed already: nothing to forget
