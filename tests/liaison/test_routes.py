@@ -36,6 +36,8 @@ def scene(people, clock):
     clock.days(0)
     people.file = NoteFile.get(NoteFile.note == people.note)
     people.receipt = NoteReceipt.get(note=people.note.id, pupil=people.one.id)
+    people.note_guardians = NoteReceipt.select().where((NoteReceipt.note == people.note.id)
+                                                       & NoteReceipt.guardian.is_null(False)).count()
     return people
 
 
@@ -186,3 +188,43 @@ def test_pupils_and_staff_have_no_menu_entry_and_guardians_do(scene, signed_in):
     assert 'Cahier de liaison' in signed_in(scene.teacher).get('/').text
     assert 'href="/cahier-de-liaison"' not in signed_in(scene.two).get('/').text
     assert 'href="/cahier-de-liaison"' not in signed_in(scene.staff).get('/').text
+
+
+class Counted:
+    """Counts the statements the database runs while in use (the page's own, the session's...)."""
+
+    def __init__(self, monkeypatch):
+        from ecole_ent import db
+        self.count, engine = 0, db.database.obj
+        real = engine.execute_sql
+
+        def counting(sql, params=None, *args, **kwargs):
+            self.count += 1
+            return real(sql, params, *args, **kwargs)
+        monkeypatch.setattr(engine, 'execute_sql', counting)
+
+
+def test_the_teachers_view_runs_the_same_few_queries_for_two_pupils_or_the_whole_class(scene, signed_in,
+                                                                                       monkeypatch):
+    small = send_note(scene.teacher, class_id=scene.cp.id, pupils=[scene.two.id, scene.one.id])
+    client = signed_in(scene.teacher)
+    for note in (small, scene.note):
+        client.get(f'/cahier-de-liaison/{note.id}')            # the SQL of each query built once
+    counts = []
+    for note in (small, scene.note):
+        counted = Counted(monkeypatch)
+        page = client.get(f'/cahier-de-liaison/{note.id}')
+        counts.append(counted.count)
+        monkeypatch.undo()
+        assert page.status_int == 200
+    assert counts[0] == counts[1] <= 8, counts
+
+
+def test_a_guardian_opening_the_note_is_a_read_receipt(scene, signed_in):
+    signed_in(scene.mother).get(f'/cahier-de-liaison/{scene.note.id}')
+    mine = NoteReceipt.get(note=scene.note.id, pupil=scene.two.id, guardian=scene.mother.id)
+    assert mine.read_at is not None and mine.signed_at is None
+    father = NoteReceipt.get(note=scene.note.id, pupil=scene.two.id, guardian=scene.father.id)
+    assert father.read_at is None
+    page = text(signed_in(scene.teacher).get(f'/cahier-de-liaison/{scene.note.id}'))
+    assert f'0 responsable sur {scene.note_guardians} a signé ou répondu. 1 responsable a lu le mot.' in page
