@@ -28,15 +28,16 @@ DEMO_NOW = datetime(2026, 12, 4, 9, 0)
 
 
 def seed_demo():
-    """The demo school, seeded as on DEMO_NOW (the homework's and the liaison's clocks)."""
+    """The demo school, seeded as on DEMO_NOW (the homework's, the liaison's and the messages' clocks)."""
     from ecole_ent.homework import service as homework
     from ecole_ent.liaison import service as liaison
-    real, real_liaison = homework.clock, liaison.clock
-    homework.clock = liaison.clock = lambda: DEMO_NOW
+    from ecole_ent.messages import service as messages
+    real = homework.clock, liaison.clock, messages.clock
+    homework.clock = liaison.clock = messages.clock = lambda: DEMO_NOW
     try:
         return demo_school.seed()
     finally:
-        homework.clock, liaison.clock = real, real_liaison
+        homework.clock, liaison.clock, messages.clock = real
 
 
 def make_config(data_dir, **overrides):

@@ -4,6 +4,7 @@ the feature's clock stopped on Friday 4 December 2026 (10:00 in Paris)."""
 import pytest
 
 from ecole_ent.messages import service
+from ecole_ent.models import Message, MessageFile, MessageReceipt, Thread, ThreadMember
 from tests.conftest import DEMO_NOW
 from tests.homework.conftest import People as HomeworkPeople
 from tests.homework.conftest import school_b  # noqa: F401 (a fixture: École du Port)
@@ -33,4 +34,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def people(demo, clock):
+    """The demo's people with an empty mailbox (the demo's own messages: test_demo.py)."""
+    for model in (MessageReceipt, MessageFile, Message, ThreadMember, Thread):
+        model.delete().execute()
     return People()

@@ -60,7 +60,7 @@ def test_a_backup_restored_brings_back_every_thread_message_receipt_and_file(peo
     thread = mailbox(people)
     data = Path(config.data_dir)
     before, files_before = rows(), files_under(data / 'media')
-    assert all(before[table] for table in TABLES) and len(files_before) == 2
+    assert all(before[table] for table in TABLES) and len(files_before) >= 2
     result = backup.create_backup(str(data), str(data / 'ecole.db'), str(tmp_path / 'sauvegardes'))
     manifest = backup.verify_archive(result.path)
     assert {name for name in manifest['files'] if name.startswith('media/messages/')} == \

@@ -171,12 +171,15 @@ def test_a_recipient_one_may_not_write_to_is_refused(people, school_b):
 
 
 def test_a_file_that_lies_about_its_type_is_refused_and_nothing_stays(people, config):
+    folder = config.data_dir / 'media' / 'messages'
+    on_disk = lambda: {p for p in folder.rglob('*') if p.is_file()}      # noqa: E731
+    before = on_disk()
     with pytest.raises(ValidationError) as refused:
-        write(people.guardian, [people.teacher], uploads=[('fiche.pdf', io.BytesIO(b'MZ\x90\x00 not a pdf' * 50))])
+        write(people.guardian, [people.teacher], uploads=[('photo.png', io.BytesIO(PDF)),
+                                                          ('fiche.pdf', io.BytesIO(b'MZ\x90\x00 not a pdf' * 50))])
     assert 'n’est ni un PDF ni une image' in refused.value.errors['files']
     assert counts() == (0,) * 6
-    files = config.data_dir / 'media' / 'messages'
-    assert not files.exists() or not any(p.is_file() for p in files.rglob('*'))
+    assert on_disk() == before                            # the good PDF stored first went again
 
 
 def test_a_pdf_is_joined_and_read_by_the_members_only(people, school_b):

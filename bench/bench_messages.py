@@ -1,0 +1,94 @@
+"""A guardian's inbox (/messages) with 200 threads under load, at 10 and 50 connections, with a
+bare waitress "hello" app started the same way, measured in the same run.
+
+    .venv/bin/python -m bench.bench_messages [--seconds 10] [--workers 1,2]
+
+Target (issue 15, 2-core machine): the inbox >= 20 % of the bare-waitress requests/s and p99 <=
+150 ms at 50 connections. aurelie.dubois gets 200 threads with her children's teachers (two or
+three messages each, some unread, one with a file in ten) written to the seeded data folder
+before the server starts (add_threads). The inbox page is one prepared query for the page of 50
+threads (last message, unread count, other party) besides the session's.
+"""
+import argparse
+import os
+import re
+import sys
+import tempfile
+import urllib.request
+from datetime import timedelta
+
+from bench.common import Server, demo_server, hello_command, load, serving_rss_mb, sign_in_cookie
+
+GUARDIAN = 'aurelie.dubois'
+THREADS = 200
+
+
+def add_threads(data, count=THREADS):
+    """`count` threads between the guardian and her children's teachers, written through the
+    models to the seeded folder `data` (ecole-ent --data DATA)."""
+    from ecole_ent import db, runtime
+    from ecole_ent.accounts import service as accounts
+    from ecole_ent.models import Message, MessageFile, MessageReceipt, Thread, ThreadMember, User, now
+    runtime.open_database(runtime.open_config(data))
+    try:
+        guardian = User.get(User.login == GUARDIAN)
+        teachers = [t for _p, _c, found in accounts.children_with_teachers(guardian) for t in found]
+        start = now() - timedelta(days=60)
+        with db.writing():
+            for number in range(count):
+                teacher = teachers[number % len(teachers)]
+                at = start + timedelta(hours=7 * number)
+                thread = Thread.create(school=guardian.school_id, subject=f'Échange n° {number + 1}',
+                                       created_by=teacher.id, last_message_at=at, batch=f'bench{number}', created_at=at)
+                ThreadMember.insert_many([{'thread': thread.id, 'user': user}
+                                          for user in (teacher.id, guardian.id)]).execute()
+                for turn in range(2 + number % 2):
+                    author, reader = (teacher, guardian) if turn % 2 == 0 else (guardian, teacher)
+                    moment = at + timedelta(minutes=40 * turn)
+                    message = Message.create(thread=thread, author=author.id, created_at=moment, send_at=moment,
+                                             body=f'Bonjour, voici le message {turn + 1} de cet échange. ' * 3)
+                    if number % 10 == 0 and turn == 0:
+                        MessageFile.create(message=message, kind='pdf', name='fiche.pdf', sha256='0' * 64, size=10)
+                    unread = number % 7 == 0 and turn == 0
+                    MessageReceipt.create(message=message, user=reader.id, read_at=None if unread else moment)
+                    Thread.update(last_message_at=moment).where(Thread.id == thread.id).execute()
+        return count
+    finally:
+        db.close_all()
+
+
+def lines_shown(base, cookie):
+    """How many threads /messages lists (a check that the page is the one measured)."""
+    request = urllib.request.Request(base + '/messages', headers={'Cookie': cookie})
+    with urllib.request.urlopen(request) as response:
+        return len(re.findall(r'<li class="inbox-line', response.read().decode()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
+    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
+    parser.add_argument('--workers', default='2', help='ecole-ent processes to compare, e.g. 1,2')
+    args = parser.parse_args()
+    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
+    for workers in [int(w) for w in args.workers.split(',')]:
+        with tempfile.TemporaryDirectory() as data:
+            app = demo_server(data, args.threads, workers)      # seeds the demo now, starts below
+            count = add_threads(data)
+            hello = Server(hello_command(args.threads))
+            with app, hello:
+                print(f'--- ecole-ent with {workers} process(es), {args.threads} page threads each')
+                cookie = sign_in_cookie(app.url, GUARDIAN, 'demo')
+                print(f'guardian {GUARDIAN}: {count} threads added, {lines_shown(app.url, cookie)} on the first page')
+                load(app.url + '/messages', 2, 10, cookie)      # warm up caches and connections
+                for connections in (10, 50):
+                    base = load(hello.url + '/', args.seconds, connections)
+                    print(base.line('bare waitress'))
+                    result = load(app.url + '/messages', args.seconds, connections, cookie)
+                    print(result.line("guardian's inbox (200 threads)") + f'  ratio {result.rps / base.rps:5.1%}')
+                print('resident memory per serving process after the run: '
+                      + ', '.join(f'{mb:.1f} MB' for mb in serving_rss_mb(app.pid)))
+
+
+if __name__ == '__main__':
+    main()
