@@ -61,7 +61,8 @@ def _unsubscribe(user_id):
 def subject_of(notification, hide):
     if hide:
         return _(HIDDEN_SUBJECT)
-    return _(SUBJECTS[notification.kind]).format(title=notification.title)
+    subject = _(SUBJECTS[notification.kind]).format(title=notification.title)
+    return _('Urgent : %s') % subject if notification.urgent else subject
 
 
 def item(notification, hide):

@@ -87,6 +87,7 @@ def test_an_urgent_notification_bypasses_quiet_hours(mail_relay, clock, demo):
     clock.set(datetime(2026, 12, 4, 21, 0))
     note([teacher], title='École fermée demain', kind='note', urgent=True)
     assert deliver().sent == 1
+    assert mail_relay.messages()[0]['Subject'] == 'Urgent : Cahier de liaison : École fermée demain'
 
 
 def test_the_daily_digest_is_one_mail_at_the_digest_hour(mail_relay, clock):
