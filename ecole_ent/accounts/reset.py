@@ -10,7 +10,8 @@
   mail.reset_minutes (30) and once; using it sets the password, ends every session of the account
   and every other link of it, with an audit event. The token is masked in the access log.
 - The mail goes through the outbox (mail/outbox.py), queued in the transaction that stores the
-  link; the outbox job sends it within 30 seconds (the request never waits for the relay).
+  link; the outbox job sends it within 30 seconds (the request never waits for the relay). The
+  link is in the outbox row until it is sent, then the row keeps only the subject.
 No bottle here."""
 import re
 from datetime import timedelta

@@ -102,10 +102,12 @@ def _send(row, relay):
         _failed(row, str(exc))
         return exc
     # The relay has the mail. Should the process die here, the row stays pending and the mail
-    # is sent again with the same Message-ID (see the module's docstring).
+    # is sent again with the same Message-ID (see the module's docstring). A sent mail keeps
+    # its subject, not its body: the database holds no copy of what went (a reset link's token,
+    # the children's news) longer than needed.
     with writing():
         OutboxMail.update(state='sent', sent_at=service.clock(), attempts=OutboxMail.attempts + 1,
-                          last_error='').where(OutboxMail.id == row.id).execute()
+                          last_error='', body_text='', body_html='').where(OutboxMail.id == row.id).execute()
     return None
 
 

@@ -54,6 +54,8 @@ def test_the_mailed_link_sets_a_new_password_once_and_ends_every_session(mail_re
     path = mailed_link(mail_relay)
     message = mail_relay.messages()[0]
     assert message['To'] == 'Aurelie.Dubois@Example.org' and 'mot de passe' in message['Subject']
+    sent = OutboxMail.get()
+    assert sent.state == 'sent' and path.rpartition('/')[2] not in sent.body_text + sent.body_html
     weak = choose(visitor, path, 'court')
     assert weak.status_int == 200 and 'au moins 8 caractères' in weak.text
     done = choose(visitor, path)
