@@ -33,6 +33,8 @@ SENT_KEEP_DAYS = 30        # sent and failed outbox rows, mailed notifications
 def run():
     """One pass: drop what will never be mailed, then make the due mails; returns how many mails."""
     moment = service.clock()
+    if not Notification.select().where(Notification.mailed_at.is_null()).exists():
+        return 0                      # a cheap read first: most minutes write nothing
     drop_unmailable(moment)
     if not service.enabled():
         return 0
@@ -54,10 +56,11 @@ def drop_unmailable(moment):
     or whose account is not active."""
     none_users = MailPreference.select(MailPreference.user).where(MailPreference.mode == 'none')
     unmailable = User.select(User.id).where(User.email.is_null() | (User.email == '') | (User.status != 'active'))
-    with writing():
-        Notification.update(mailed_at=moment).where(
-            Notification.mailed_at.is_null()
-            & (Notification.user.in_(none_users) | Notification.user.in_(unmailable))).execute()
+    dropped = Notification.mailed_at.is_null() & (Notification.user.in_(none_users)
+                                                  | Notification.user.in_(unmailable))
+    if Notification.select().where(dropped).exists():
+        with writing():
+            Notification.update(mailed_at=moment).where(dropped).execute()
 
 
 def _due_by_user(moment):
