@@ -24,7 +24,7 @@ from ..web.forms import field, field_list, form_text, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from ..web.routing import Routes
-from . import access, reading, safety, service, threads
+from . import access, pages, reading, safety, service, threads
 
 routes = Routes('messages')
 
@@ -43,7 +43,7 @@ def inbox():
     user = _messaging_user()
     page = page_number(request.query.get('page'))
     lines, more = reading.inbox(user, page)
-    return render('messages/inbox.html', lines=lines, page=page, more=more, switches=_switches(user),
+    return render('messages/inbox.html', lines_html=pages.lines_html(lines, page, more), switches=_switches(user),
                   read_only=_read_only_schools(user))
 
 
