@@ -22,6 +22,7 @@ from .. import hooks
 from ..errors import Forbidden, ValidationError
 from ..home.service import Link
 from ..i18n import _, ngettext
+from ..numbers import as_id
 from ..web.files import send_file
 from ..web.forms import csrf_token, field, field_list, form_text, uploaded_files
 from ..web.guards import require_user
@@ -84,13 +85,12 @@ def _form(user, target, values, errors=None):
                       errors=errors or {}, classes=[], max_mb=service.settings().max_bytes // 2**20)
     classes = pages.managed_classes(user)
     chosen = next((c for c in classes if str(c.id) == str(target)), None)
+    if target and chosen is None:
+        access.class_to_send(user, as_id(target) or 0)          # Forbidden: not one of the user's classes
     if chosen is None and len(classes) == 1:
         chosen = classes[0]
     if chosen is not None:
-        access.class_to_send(user, chosen.id)
         values = dict(values, class_id=str(chosen.id))
-    elif target:
-        access.class_to_send(user, target)
     elif not classes and not user.has_role('director'):
         raise Forbidden(_("Seuls les enseignants d'une classe peuvent écrire un mot à ses familles."))
     return render('liaison/new.html', classroom=chosen, school=None, classes=classes, values=values,

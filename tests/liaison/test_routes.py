@@ -133,6 +133,13 @@ def test_a_teacher_sends_through_the_form_and_a_deadline_without_class_warns(sce
     assert 'Mot envoyé.' in page and 'Pas de classe le dimanche 6 décembre 2026' in page and '(CP)' in page
 
 
+def test_the_form_for_a_class_one_does_not_teach_is_refused(scene, signed_in):
+    client = signed_in(scene.teacher)
+    for target in (scene.big.id, 'abc', '99999999999999999999'):
+        page = client.get(f'/cahier-de-liaison/nouveau?classe={target}', expect_errors=True)
+        assert page.status_int == 403 and 'vous ne pouvez pas écrire à ses familles' in text(page)
+
+
 def test_the_director_sends_an_urgent_school_wide_note_and_a_teacher_cannot(scene, signed_in):
     director = signed_in(scene.director)
     assert 'Urgent' in text(director.get('/cahier-de-liaison/nouveau?classe=ecole'))
