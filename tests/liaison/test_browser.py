@@ -106,3 +106,20 @@ def test_the_liaison_pages_fit_a_phone_and_axe_finds_nothing(open_page, people, 
             for furniture in ('header.site-header', 'nav.site-nav', 'footer.site-footer', '.no-print'):
                 assert not page.locator(furniture).first.is_visible(), f'{furniture} is printed'
             page.emulate_media(media='screen')
+
+
+def test_each_printed_slip_fits_one_a4_page(open_page, people, clock):  # noqa: F811
+    """Emulating print at the A4 printable width (186 mm at 96 px per inch), each pupil's slip is
+    no taller than one page (273 mm): one slip, one sheet, with its signature box."""
+    note = send_note(people.teacher, class_id=people.cp.id, kind='answer', title='Sortie au musée',
+                     body='Nous irons au musée **jeudi**.\n\n- un pique-nique\n- une gourde\n- un k-way',
+                     deadline='2026-12-09')
+    page = signed_in(open_page(703, 1032), people.teacher.login)
+    visit(page, f'/cahier-de-liaison/{note.id}/imprimer')
+    slips = page.locator('section.print-sheet')
+    assert slips.count() == len(people.cp_pupils)
+    assert 'Signature du responsable' in slips.first.inner_text() and 'oui' in slips.first.inner_text()
+    page.emulate_media(media='print')
+    for n in range(slips.count()):
+        height = slips.nth(n).evaluate('e => e.getBoundingClientRect().height')
+        assert height <= 1032, f'slip {n + 1} is {height:.0f} px tall: more than one A4 page'
