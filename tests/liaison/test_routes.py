@@ -154,6 +154,17 @@ def test_the_director_sends_an_urgent_school_wide_note_and_a_teacher_cannot(scen
     assert refused.status_int == 403 and 'direction' in text(refused)
 
 
+def test_relancer_the_day_after_says_who_was_reminded(scene, signed_in):
+    client = signed_in(scene.teacher)
+    receipts.sign(scene.mother, scene.note.id, scene.two.id)
+    done = send(client, f'/cahier-de-liaison/{scene.note.id}/relancer')
+    page = text(client.get(redirected_to(done)))
+    waiting = list(NoteReceipt.select().where((NoteReceipt.note == scene.note.id) & NoteReceipt.signed_at.is_null()
+                                              & NoteReceipt.guardian.is_null(False)))
+    assert f'{len({r.guardian_id for r in waiting})} responsables relancés.' in page
+    assert page.count('relancé le vendredi 4 décembre 2026 à 10:00') == len(waiting)
+
+
 def test_relancer_on_the_day_of_sending_is_refused_in_french(scene, signed_in):
     today = send_note(scene.teacher, class_id=scene.cp.id, title='Du jour')
     page = send(signed_in(scene.teacher), f'/cahier-de-liaison/{today.id}/relancer', status=403)
