@@ -33,16 +33,15 @@ def _visible(model, user_id, moment):
 
 
 def _inbox_query(user_id, moment, offset):
-    """The page's threads first (the user's threads holding a message visible to them, by last
-    activity: Thread.last_message_at, kept by threads.py), then for those rows only: the last
-    visible moment, the unread count, the last visible message's start, the first other member,
-    how many members. The work grows with the page, not with the messages of every thread."""
+    """The page's threads first (the user's threads by last activity: Thread.last_message_at, kept
+    by threads.py), then for those rows only: the last visible moment (None: nothing to show the
+    user yet, inbox() leaves the thread out), the unread count, the last visible message's start,
+    the first other member, how many members. The work grows with the page, not with the messages
+    of every thread."""
     first, page_thread = Message.alias(), Thread.alias()
     page = (ThreadMember.select(ThreadMember.thread.alias('page_id'), page_thread.last_message_at.alias('active_at'))
             .join(page_thread, on=(page_thread.id == ThreadMember.thread))
-            .where((ThreadMember.user == user_id)
-                   & fn.EXISTS(first.select(first.id).where((first.thread == page_thread.id)
-                                                             & _visible(first, user_id, moment))))
+            .where(ThreadMember.user == user_id)
             .order_by(page_thread.last_message_at.desc(), page_thread.id.desc())
             .limit(PAGE_SIZE + 1).offset(offset)).alias('page')
     last, seen, other, member, others = Message.alias(), Message.alias(), User.alias(), ThreadMember.alias(), \
@@ -97,10 +96,13 @@ class InboxLine(NamedTuple):
 
 def inbox(user, page=1):
     """(the lines of this page, whether there is a next page): threads the user is a member of
-    that hold a message visible to them, newest first, PAGE_SIZE a page."""
+    that hold a message visible to them, by last activity, PAGE_SIZE a page (fewer when a thread
+    of the page has nothing to show yet: a recipient's thread whose only message is scheduled or
+    taken back)."""
     rows = _inbox(user.id, service.clock(), (page - 1) * PAGE_SIZE)
     lines = [InboxLine(row.id, row.subject, _moment(row.last_at), int(row.unread or 0), row.snippet or '',
-                       row.other or '', int(row.members) - 2 if row.members > 2 else 0) for row in rows[:PAGE_SIZE]]
+                       row.other or '', int(row.members) - 2 if row.members > 2 else 0)
+             for row in rows[:PAGE_SIZE] if row.last_at is not None]
     return lines, len(rows) > PAGE_SIZE
 
 
