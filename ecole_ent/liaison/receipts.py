@@ -105,8 +105,10 @@ TIMES = (3, 4, 9)           # the columns of COLUMNS holding times (SQLite gives
 def _status_query(classroom_id, note_id, by_class):
     """The receipts of a note with their pupil's and guardian's names and the pupil's niveau (in
     the note's class, or for a school-wide note the pupil's current class)."""
+    # classroom_id + 0: the enrolment is found by its pupil (SQLite otherwise walks the class's
+    # enrolments for every receipt: 0.47 ms against 0.18 ms for 43 receipts).
     joined = ((Enrolment.pupil == NoteReceipt.pupil) & Enrolment.ended_on.is_null()
-              & ((Enrolment.classroom == classroom_id) if by_class else True))
+              & (((Enrolment.classroom + 0) == classroom_id) if by_class else True))
     return (NoteReceipt.select(*COLUMNS)
             .join(Pupil, on=(NoteReceipt.pupil == Pupil.id))
             .switch(NoteReceipt).join(Guardian, JOIN.LEFT_OUTER, on=(NoteReceipt.guardian == Guardian.id))
