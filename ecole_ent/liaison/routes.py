@@ -7,7 +7,8 @@ Who may see what (access.py decides; tests/liaison/test_routes.py checks every r
                                       the admin (the notes of the classes they manage); a user who
                                       is both sees both; pupils and staff: 403
   /cahier-de-liaison/nouveau          whoever manages a class (teachers, the director, the admin);
-                                      ?classe=ecole (school-wide, urgent) the director and the admin
+                                      ?classe=ecole (school-wide, urgent) the school's director (the
+                                      admin: `notes send --school-wide --school UAI`)
   /cahier-de-liaison/<id>, its files  its guardians (their receipts) and those who follow it (the
                                       class's managers; the school's director and the admin for a
                                       school-wide note); NotFound for everyone else
@@ -61,8 +62,9 @@ def new():
 @routes.post('/cahier-de-liaison/nouveau')
 def create():
     user = require_user()
-    values = {name: field(name) for name in FORM_FIELDS}
-    values.update(class_id=field('class_id'), body=form_text('body', notes.MAX_BODY + 1),
+    values = {name: form_text(name, 200) for name in FORM_FIELDS}        # too long: the form's own message
+    values.update(class_id=field('class_id'), title=form_text('title', notes.MAX_TITLE + 1),
+                  body=form_text('body', notes.MAX_BODY + 1),
                   niveaux=field_list('niveaux'), pupils=field_list('pupils'))
     try:
         note, warnings = notes.send(user, values, uploaded_files('files'))

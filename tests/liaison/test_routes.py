@@ -113,6 +113,11 @@ def test_a_one_megabyte_text_is_refused_in_french_and_nothing_is_saved(scene, si
                        content_type='multipart/form-data')
     assert page.status_int == 200 and Note.select().count() == before
     assert 'Le texte est trop long (10 000 caractères au plus).' in text(page)
+    page = client.post('/cahier-de-liaison/nouveau', {'csrf_token': client.csrf('/'), 'class_id': str(scene.cp.id),
+                                                      'kind': 'sign', 'title': 'T' * 150_000, 'body': 'Court'},
+                       content_type='multipart/form-data')
+    assert page.status_int == 200 and Note.select().count() == before
+    assert 'Le titre est trop long (200 caractères au plus).' in text(page)
 
 
 def test_a_lying_attachment_is_refused_and_the_form_asks_for_the_files_again(scene, signed_in):
