@@ -3,9 +3,13 @@ writes to the teacher from the home's « Écrire à l'enseignant », the teacher
 the guardian sees when the teacher read it; a teacher writing to a whole class confirms first.
 axe-core finds no violation on any messaging page, and none is wider than the phone's screen.
 The messaging's clock is stopped on Friday 4 December 2026 (tests/messages/conftest.py)."""
+import io
+
 import pytest
+from PIL import Image
 
 from ecole_ent.messages import threads
+from tests.blog.conftest import PDF
 from tests.homework.test_browser import PHONE, clean, fits, signed_in, visit
 
 pytestmark = pytest.mark.browser
@@ -65,8 +69,12 @@ def test_a_teacher_confirms_a_message_to_the_whole_class(open_page, people):
 @pytest.mark.parametrize('who', ['guardian', 'teacher', 'director', 'staff'])
 def test_the_messaging_pages_fit_a_phone_and_axe_finds_nothing(open_page, people, who):
     user = getattr(people, who)
+    picture = io.BytesIO()
+    Image.new('RGB', (1600, 900), (40, 120, 200)).save(picture, 'PNG')      # wider than the phone
+    picture.seek(0)
     sent = threads.start(people.teacher if who != 'teacher' else people.director,
-                         {'subject': 'Réunion', 'body': LONG, 'recipients': [str(user.id)]})
+                         {'subject': 'Réunion', 'body': LONG, 'recipients': [str(user.id)]},
+                         [('affiche.png', picture), ('programme.pdf', io.BytesIO(PDF))])
     page = phone(open_page, user.login)
     for path in ('/', '/messages', '/messages/nouveau', f'/messages/{sent.threads[0].id}', 'a form with errors'):
         if path == 'a form with errors':

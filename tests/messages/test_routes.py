@@ -160,3 +160,20 @@ def test_the_inbox_pages_by_fifty(scene, signed_in, set_option):
     assert 'Certificat' in second and 'Sujet 50' not in second
     assert guardian.get('/messages?page=99999999999999999999', status=404)
     assert reading.unread_count(scene.guardian) == 51
+
+
+def test_an_image_shows_in_the_thread_without_its_metadata(scene, signed_in):
+    from PIL import Image
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = 'AppareilDeLaClasse'                 # Make
+    Image.new('RGB', (200, 120), (200, 40, 40)).save(out, 'JPEG', exif=exif.tobytes())
+    assert b'AppareilDeLaClasse' in out.getvalue()
+    teacher = signed_in(scene.teacher)
+    send(teacher, f'/messages/{scene.thread.id}/repondre', {'body': 'Le dessin de la classe'},
+         files=[('files', 'dessin.jpg', out.getvalue())], status=303)
+    row = MessageFile.select().where(MessageFile.kind == 'jpg').get()
+    page = text(signed_in(scene.guardian).get(f'/messages/{scene.thread.id}'))
+    assert f'src="/messages/fichier/{row.id}"' in page and 'Image jointe : dessin.jpg' in page
+    image = signed_in(scene.guardian).get(f'/messages/fichier/{row.id}')
+    assert image.content_type == 'image/jpeg' and b'AppareilDeLaClasse' not in image.body

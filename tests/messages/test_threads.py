@@ -227,3 +227,28 @@ def test_a_guardian_writing_on_saturday_is_told_the_next_school_day(people, cloc
     assert sent.notices == ['Julien Roux lira votre message le prochain jour de classe, lundi 7 décembre.']
     clock.set(NOW)
     assert write(people.guardian, [people.teacher], body='Un vendredi').notices == []
+
+
+def test_a_message_to_some_niveaux_reaches_their_families_only(people):
+    from ecole_ent.models import GuardianLink
+    form = {'subject': 'Dictée', 'body': 'Dictée des CE1 vendredi.', 'class_id': str(people.cp.id), 'niveaux': ['CE1']}
+    sent = threads.start(people.teacher, form, confirm=True)
+    families = {m.id for t in sent.threads for m in access.members_of(t) if access.is_family(m)}
+    ce1_families = {link.guardian_id for link in GuardianLink.select().where(GuardianLink.pupil == people.ce1_pupil)}
+    cp_only = {link.guardian_id for link in GuardianLink.select().where(GuardianLink.pupil == people.cp_pupil)}
+    assert ce1_families <= families and not (cp_only - ce1_families) & families
+    with pytest.raises(ValidationError) as refused:
+        threads.start(people.teacher, dict(form, niveaux=['CM2']))
+    assert 'niveaux' in refused.value.errors
+    with pytest.raises(ValidationError) as refused:
+        threads.start(people.teacher, dict(form, class_id=str(people.big.id), niveaux=[]))   # not her class
+    assert refused.value.errors['class_id'] == 'Choisissez une de vos classes.'
+
+
+def test_staff_in_copy_are_in_every_family_s_thread(people):
+    others = [u for u, _label in access.guardians_of_class(people.cp) if u.id != people.guardian.id][:1]
+    sent = write(people.teacher, [people.guardian, *others, people.director])
+    assert len(sent.threads) == 2
+    for thread in sent.threads:
+        members = {m.id for m in access.members_of(thread)}
+        assert {people.teacher.id, people.director.id} <= members and len(members) == 3
