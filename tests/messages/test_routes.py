@@ -177,3 +177,18 @@ def test_an_image_shows_in_the_thread_without_its_metadata(scene, signed_in):
     assert f'src="/messages/fichier/{row.id}"' in page and 'Image jointe : dessin.jpg' in page
     image = signed_in(scene.guardian).get(f'/messages/fichier/{row.id}')
     assert image.content_type == 'image/jpeg' and b'AppareilDeLaClasse' not in image.body
+
+
+@pytest.mark.parametrize('method,path,fields', [
+    ('GET', '/messages?page=abc', None),
+    ('GET', '/messages/nouveau?a=abc&a=99999999999999999999', None),
+    ('POST', '/messages/nouveau', {'recipients': '1' * 30, 'subject': 'x', 'body': 'y'}),
+    ('POST', '/messages/nouveau', {'class_id': '9' * 40, 'niveaux': 'XX', 'subject': 'x', 'body': 'y'}),
+    ('POST', '/messages/nouveau', {'subject': 'x' * 5000, 'body': 'y', 'when': 'later', 'publish_date': '2026-02-31'}),
+    ('POST', '/messages/lecture-seule', {'school': 'abc', 'on': '1'}),
+])
+def test_odd_input_never_answers_500(scene, signed_in, method, path, fields):
+    client = signed_in(scene.director)
+    got = client.get(path, expect_errors=True) if method == 'GET' else send(client, path, fields, status='*')
+    assert got.status_int in (200, 303, 403, 404), got.status
+    assert Thread.select().count() == 1

@@ -153,6 +153,8 @@ def test_the_rate_limit_stops_a_flood(people, set_option):
     ({'recipients': []}, 'recipients', 'au moins un destinataire'),
     ({'recipients': ['abc']}, 'recipients', 'dans la liste'),
     ({'when': 'later', 'publish_date': '2020-01-01'}, 'publish_date', 'déjà passée'),
+    ({'kept': ['0' * 32 + ':pdf:' + 'a' * 64 + ':10:faux.pdf']}, 'files', 'joignez-les de nouveau'),
+    ({'class_id': 'abc'}, 'class_id', 'une de vos classes'),
 ])
 def test_bad_input_is_refused_in_french_and_saves_nothing(people, values, field, words):
     form = {'subject': 'Objet', 'body': 'Texte', 'recipients': [str(people.teacher.id)], **values}
