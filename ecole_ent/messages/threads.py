@@ -248,10 +248,13 @@ def recall(user, message_id):
                                              % {'name': reader.display_name}})
         message.recalled_at = service.clock()
         message.save(only=[Message.recalled_at])
+        # mail.notify.withdraw(url, users) would also forget an earlier message of the thread
+        # not mailed yet (a digest's): only the notifications made for this one go (notify()
+        # dates them when the message appears: its send_at)
         readers = MessageReceipt.select(MessageReceipt.user).where(MessageReceipt.message == message.id)
         (Notification.delete().where((Notification.url == f'/messages/{message.thread_id}')
                                      & Notification.user.in_(readers) & Notification.mailed_at.is_null()
-                                     & (Notification.created_at >= message.created_at - timedelta(seconds=1)))
+                                     & (Notification.created_at >= message.send_at - timedelta(seconds=1)))
          .execute())
     return message
 

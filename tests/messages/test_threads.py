@@ -254,3 +254,23 @@ def test_staff_in_copy_are_in_every_family_s_thread(people):
     for thread in sent.threads:
         members = {m.id for m in access.members_of(thread)}
         assert {people.teacher.id, people.director.id} <= members and len(members) == 3
+
+
+def test_recall_withdraws_this_message_s_notification_only(people, clock):
+    first = write(people.teacher, [people.guardian], body='Premier message')
+    Notification.update(created_at=NOW - timedelta(hours=3)).execute()       # a digest's, not mailed yet
+    threads.reply(people.teacher, first.threads[0].id, {'body': 'Envoyé trop vite'})
+    threads.recall(people.teacher, Message.select().order_by(Message.id.desc()).first().id)
+    assert Notification.select().where(Notification.user == people.guardian).count() == 1
+
+
+def test_the_teacher_s_own_quiet_hours_tell_the_family_when_it_will_be_read(people, clock):
+    from datetime import datetime
+
+    from ecole_ent.models import MailPreference
+    MailPreference.insert(user=people.teacher, quiet_from='19:00', quiet_until='07:30').on_conflict(
+        conflict_target=[MailPreference.user], update={MailPreference.quiet_from: '19:00',
+                                                       MailPreference.quiet_until: '07:30'}).execute()
+    clock.set(datetime(2026, 12, 3, 21, 0))                                   # Thursday, 22:00 in Paris
+    sent = write(people.guardian, [people.teacher])
+    assert sent.notices == ['Julien Roux lira votre message le prochain jour de classe, vendredi 4 décembre.']
