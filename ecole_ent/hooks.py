@@ -63,8 +63,9 @@ class Hook:
 HOME_SECTION = Hook(
     'home_section', 'fn(user, context) -> None',
     'Called on every view of a home page (home/service.home_context) with the signed-in user and '
-    'the page\'s context: adds keys to the context, or home.service.Link lines to the guardian\'s '
-    'child cards (context["cards"]). The guardian home is the most-viewed page: cheap queries '
+    'the page\'s context: adds keys to the context, home.service.Link lines to the guardian\'s '
+    'child cards (context["cards"]), or home.service.Todo lines to the one « À faire » band '
+    '(context["todo"]: what needs action, with how many). The guardian home is the most-viewed page: cheap queries '
     'only (db.prepared, one query for all children), and no writes.')
 
 ARCHIVE_SECTION = Hook(

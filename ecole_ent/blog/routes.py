@@ -295,14 +295,14 @@ def home_section(user, context):
                          if n else _('Le blog de la classe'))
                 card.links.append(home.Link(url('blog.classroom', class_id=card.classroom.id),
                                             'blog', label))
-    blog = {'to_moderate': [], 'pupil_classes': []}
     if user.has_role('teacher', 'director'):
-        blog['to_moderate'] = [(c, n) for c in membership.current_classes_of(user)
-                               if (n := reading.waiting_count(c))]
+        for classroom in membership.current_classes_of(user):
+            if waiting := reading.waiting_count(classroom):
+                context['todo'].append(home.Todo(url('blog.moderation', class_id=classroom.id), waiting, ngettext(
+                    '%(num)d article ou commentaire à modérer', '%(num)d articles ou commentaires à modérer',
+                    waiting) % {'num': waiting} + f' · {classroom.name}'))
     if user.has_role('pupil'):
-        blog['pupil_classes'] = membership.current_classes_of(user)
-    if blog['to_moderate'] or blog['pupil_classes']:
-        context['blog'] = blog
+        context['blog'] = {'pupil_classes': membership.current_classes_of(user)}
 
 
 def register(app):

@@ -17,6 +17,14 @@ class Link(NamedTuple):
     label: str
 
 
+class Todo(NamedTuple):
+    """A line of the « À faire » band of a staff home (what needs action, and how many): a feature
+    appends it to context['todo'] from its HOME_SECTION hook; one band shows them all."""
+    url: str
+    count: int
+    label: str
+
+
 class Card:
     """A guardian's child: the pupil, their current class (or None), its teachers, and the links
     features add (new posts, new photos)."""
@@ -27,7 +35,7 @@ class Card:
 
 
 def home_context(user):
-    context = {}
+    context = {'todo': []}
     if user.has_role('guardian'):
         context['cards'] = [Card(pupil, classroom, teachers)
                             for pupil, classroom, teachers in accounts.children_with_teachers(user)]

@@ -21,8 +21,8 @@ from markupsafe import Markup
 
 from .. import hooks
 from ..errors import Forbidden, ValidationError
-from ..home.service import Link
-from ..i18n import _, ngettext
+from ..home.service import Link, Todo
+from ..i18n import _, date_fr, ngettext
 from ..numbers import as_id
 from ..web.files import send_file
 from ..web.forms import csrf_token, field, field_list, form_text, uploaded_files
@@ -187,9 +187,12 @@ def home_section(user, context):
                 card.links.insert(0, Link(url('liaison.index') + f'#enfant-{card.pupil.id}', 'note',
                                           lines[card.pupil.id]))
     if user.has_role('teacher', 'director'):
-        missing = pages.missing_signatures(user)
-        if missing:
-            context['liaison'] = missing
+        for note, missing in pages.missing_signatures(user):
+            deadline = (_(' · avant le %(date)s') % {'date': date_fr(note.deadline, with_year=False)}
+                        if note.deadline else '')
+            context['todo'].append(Todo(url('liaison.show', note_id=note.id) + '#suivi', missing, ngettext(
+                '%(num)d signature manquante', '%(num)d signatures manquantes', missing) % {'num': missing}
+                + f' · {note.title}{deadline}'))
 
 
 def note_body(fragment):

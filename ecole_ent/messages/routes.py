@@ -15,7 +15,7 @@ from bottle import redirect, request
 
 from .. import hooks
 from ..errors import Forbidden, ValidationError
-from ..home.service import Link
+from ..home.service import Link, Todo
 from ..i18n import _, date_fr, ngettext
 from ..models import NIVEAUX, Message, School
 from ..numbers import as_id, page_number
@@ -181,8 +181,9 @@ def home_section(user, context):
                 card.links.append(Link(url('messages.inbox'), 'message', ngettext(
                     '%(num)d message non lu', '%(num)d messages non lus', count) % {'num': count}))
         context['messages_write'] = url('messages.new')
-    if user.has_role('teacher', 'director', 'staff', 'admin'):
-        context['messages_unread'] = reading.unread_count(user)
+    if user.has_role('teacher', 'director', 'staff', 'admin') and (unread := reading.unread_count(user)):
+        context['todo'].append(Todo(url('messages.inbox'), unread, ngettext(
+            '%(num)d message non lu', '%(num)d messages non lus', unread) % {'num': unread}))
 
 
 def message_time(moment):

@@ -41,8 +41,8 @@ def test_the_demo_s_homes_show_the_unread_messages(demo, signed_in, monkeypatch)
     cards = re.findall(r'<article class="card child-card">(.*?)</article>', aurelie.get('/').text, re.S)
     zoe = next(card for card in cards if 'Zoé' in card)
     assert '1 message non lu' in zoe and "Écrire à l'enseignant" in zoe
-    assert 'À faire · messages' in text(signed_in(demo.user('ines.haddad')).get('/'))
-    assert 'À faire · messages' not in text(signed_in(demo.teacher).get('/'))     # julien.roux read his
+    assert '2 messages non lus' in text(signed_in(demo.user('ines.haddad')).get('/'))
+    assert 'message non lu' not in text(signed_in(demo.teacher).get('/'))     # julien.roux read his
     assert reading.inbox(demo.user('aurelie.dubois'))[0][0].subject == 'Le doudou de Zoé'
     assert reading.unread_count(demo.staff) == 0                               # the director's message: Monday
     monkeypatch.setattr(service, 'clock', lambda: DEMO_NOW + timedelta(days=3))
