@@ -10,12 +10,13 @@ all, and a guardian must never meet a dead end. No reminder goes out on the day 
 """
 from datetime import date, datetime, timedelta
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..db import database, instance, prepared, write_soon, writing
 from ..errors import Forbidden, ValidationError
 from ..i18n import _
 from ..mail.notify import notify
+from ..messages import safety
 from ..models import ANSWERS, Enrolment, Note, NoteReceipt, User
 from . import access, service
 
@@ -178,9 +179,11 @@ def counts(note, pupils):
 
 def remind(user, note_id):
     """« Relancer »: notify (kind 'reminder') every guardian of the note who has not signed or
-    answered, and set their receipts' reminded_at. Refused (French) for an information note and
-    on the day the note was sent. Returns how many guardians were reminded."""
+    answered, and set their receipts' reminded_at. Refused (French) for an information note, on
+    the day the note was sent, a second time the same day, and while the school's messaging is
+    read-only (a reminder is a mail to families). Returns how many guardians were reminded."""
     note = access.note_to_follow(user, note_id)
+    safety.refuse_if_read_only(note.school_id)
     if note.kind == 'info':
         raise Forbidden(_('Ce mot est une information : il n’y a pas de signature à relancer.'))
     if note.send_at > service.clock():
@@ -188,6 +191,10 @@ def remind(user, note_id):
     if service.local_day(note.send_at) >= service.today():
         raise Forbidden(_('Pas de relance le jour où le mot est envoyé : les familles viennent de le recevoir. '
                           'Vous pourrez relancer à partir de demain.'))
+    last = (NoteReceipt.select(fn.MAX(NoteReceipt.reminded_at)).where(NoteReceipt.note == note.id).scalar())
+    if last and service.local_day(last) >= service.today():
+        raise ValidationError({'remind': _('Ce mot a déjà été relancé aujourd’hui : les familles ont reçu le '
+                                           'rappel.')})
     with writing():
         return _remind(note, service.clock())
 
@@ -208,7 +215,8 @@ def remind_due(moment=None):
     """The automatic reminders (jobs.py, hourly): each note with remind_days whose day has come
     (deadline - remind_days <= today <= deadline), sent before today, not reminded yet, reminds
     its guardians who have not signed, once (Note.reminded_at, set by a conditional UPDATE: two
-    processes never both send). Returns the ids of the notes reminded."""
+    processes never both send). A school whose messaging is read-only gets none until it reopens.
+    Returns the ids of the notes reminded."""
     moment = moment or service.clock()
     today = service.local_day(moment)
     due = (Note.select().where(Note.remind_days.is_null(False) & Note.deadline.is_null(False)
@@ -216,7 +224,8 @@ def remind_due(moment=None):
                                & (Note.send_at <= moment) & (Note.deadline >= today)))
     done = []
     for note in due:
-        if note.deadline - timedelta(days=note.remind_days) > today or service.local_day(note.send_at) >= today:
+        if (note.deadline - timedelta(days=note.remind_days) > today or service.local_day(note.send_at) >= today
+                or safety.read_only(note.school_id)):
             continue
         with writing():
             if Note.update(reminded_at=moment).where((Note.id == note.id) & Note.reminded_at.is_null()).execute():

@@ -145,9 +145,12 @@ def paper(note_id):
 
 @routes.post('/cahier-de-liaison/<note_id:int>/relancer', 'remind')
 def remind(note_id):
-    count = receipts.remind(require_user(), note_id)
-    flash(ngettext('%(num)d responsable relancé.', '%(num)d responsables relancés.', count) % {'num': count}
-          if count else _('Tout le monde a signé : personne à relancer.'), 'success')
+    try:
+        count = receipts.remind(require_user(), note_id)
+        flash(ngettext('%(num)d responsable relancé.', '%(num)d responsables relancés.', count) % {'num': count}
+              if count else _('Tout le monde a signé : personne à relancer.'), 'success')
+    except ValidationError as exc:
+        flash(exc.errors['remind'], 'warning')
     redirect(url('liaison.show', note_id=note_id) + '#suivi', 303)
 
 

@@ -173,6 +173,21 @@ def test_no_automatic_reminder_on_the_day_of_sending_even_when_due(people, clock
     assert receipts.remind_due() == [note.id] and reminders(note).count() > 0
 
 
+def test_relancer_once_a_day_and_no_reminder_while_messaging_is_read_only(people, clock):
+    note = send(people.teacher, class_id=people.cp.id, deadline='2026-12-11', remind_days='3')
+    clock.days(3)                                            # Monday 7 December
+    safety.set_read_only(people.director, people.director.school, True)
+    with pytest.raises(Forbidden, match='lecture seule'):
+        receipts.remind(people.teacher, note.id)
+    assert receipts.remind_due() == [] and reminders(note).count() == 0
+    safety.set_read_only(people.director, people.director.school, False)
+    assert note.id in receipts.remind_due()                  # the automatic one, once reopened
+    with pytest.raises(ValidationError, match='déjà été relancé aujourd’hui'):
+        receipts.remind(people.teacher, note.id)
+    clock.days(1)
+    assert receipts.remind(people.teacher, note.id) > 0
+
+
 def test_signing_goes_on_while_messaging_is_read_only(people):
     note = send(people.teacher, class_id=people.cp.id)
     safety.set_read_only(people.director, people.director.school, True)
