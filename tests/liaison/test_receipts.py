@@ -174,8 +174,8 @@ def test_no_automatic_reminder_on_the_day_of_sending_even_when_due(people, clock
 
 
 def test_relancer_once_a_day_and_no_reminder_while_messaging_is_read_only(people, clock):
-    note = send(people.teacher, class_id=people.cp.id, deadline='2026-12-11', remind_days='3')
-    clock.days(3)                                            # Monday 7 December
+    note = send(people.teacher, class_id=people.cp.id, deadline='2026-12-11', remind_days='4')
+    clock.days(3)                                            # Monday 7 December = 11 - 4
     safety.set_read_only(people.director, people.director.school, True)
     with pytest.raises(Forbidden, match='lecture seule'):
         receipts.remind(people.teacher, note.id)
