@@ -46,9 +46,9 @@ def create(user, class_id, values, uploads=()):
     clean = _clean(classroom, values, bool(uploads), errors)
     dates, series = _repeat(classroom, clean, values, errors)
     stored = attachments.store(uploads, errors)
-    _refuse(errors, stored)
+    attachments.refuse(errors, stored)
     clean['publish_at'] = clean['publish_at'] or service.clock()
-    with _saving(stored):
+    with attachments.saving(stored):
         entries = [_write(Homework(classroom=classroom, author=user, series=series),
                           dict(clean, due_on=due_on, given_on=given_on), stored)
                    for due_on, given_on in dates]
@@ -66,12 +66,12 @@ def update(user, homework_id, values, uploads=(), remove=()):
     errors = {}
     clean = _clean(entry.classroom, values, bool(uploads or kept), errors, current=entry.subject)
     stored = attachments.store(uploads, errors, already=len(kept))
-    _refuse(errors, stored)
+    attachments.refuse(errors, stored)
     if clean['publish_at'] is None:      # "now" publishes a scheduled entry; no choice keeps its time
         now_too = values.get('when') == 'now'
         clean['publish_at'] = min(entry.publish_at, service.clock()) if now_too else entry.publish_at
     due_before = entry.due_on
-    with _saving(stored):
+    with attachments.saving(stored):
         HomeworkFile.delete().where(HomeworkFile.id.in_([f.id for f in removed])).execute()
         _write(entry, clean, stored)
     attachments.forget((f.kind, f.sha256) for f in removed)
@@ -107,7 +107,7 @@ def copy(user, homework_id, class_id, niveaux=()):
     target = access.class_to_write(user, class_id)
     errors = {}
     chosen = _niveaux(target, niveaux, errors)
-    _refuse(errors)
+    attachments.refuse(errors)
     with writing():
         entry = Homework.create(classroom=target, author=user, niveaux=chosen,
                                 **{name: getattr(source, name) for name in COPIED})
@@ -148,23 +148,6 @@ def _write(entry, clean, stored):
     for kind, sha, size, name in stored:
         HomeworkFile.create(homework=entry, kind=kind, sha256=sha, size=size, name=name)
     return entry
-
-
-def _refuse(errors, stored=()):
-    if errors:
-        attachments.forget((kind, sha) for kind, sha, _size, _name in stored)
-        raise ValidationError(errors)
-
-
-@contextlib.contextmanager
-def _saving(stored):
-    """A write transaction; the files just stored go again if it fails."""
-    try:
-        with writing():
-            yield
-    except BaseException:
-        attachments.forget((kind, sha) for kind, sha, _size, _name in stored)
-        raise
 
 
 # --- the form ---------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import contextlib
 from datetime import datetime
 
 from ..blog import markup
-from ..db import writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..i18n import _, date_fr
 from ..mail.notify import notify
@@ -47,10 +46,10 @@ def send(user, values, uploads=(), school_id=None):
     clean = _clean(values, errors)
     pupils = _pupils(classroom, school, values, errors, clean)
     stored = attachments.store(uploads, errors)
-    _refuse(errors, stored)
+    attachments.refuse(errors, stored)
     note = Note(school=school.id, classroom=classroom, author=user, **clean)
     note.send_at = note.send_at or service.clock()
-    with _saving(stored):
+    with attachments.saving(stored):
         note.save()
         for kind, sha, size, name in stored:
             NoteFile.create(note=note, kind=kind, sha256=sha, size=size, name=name)
@@ -190,23 +189,6 @@ def _receipts(note, pupil_ids):
     for start in range(0, len(rows), 500):
         NoteReceipt.insert_many(rows[start:start + 500]).execute()
     return sorted({g for found in guardians.values() for g in found})
-
-
-def _refuse(errors, stored=()):
-    if errors:
-        attachments.forget((kind, sha) for kind, sha, _size, _name in stored)
-        raise ValidationError(errors)
-
-
-@contextlib.contextmanager
-def _saving(stored):
-    """A write transaction; the files just stored go again if it fails."""
-    try:
-        with writing():
-            yield
-    except BaseException:
-        attachments.forget((kind, sha) for kind, sha, _size, _name in stored)
-        raise
 
 
 def _warnings(school_id, deadline):

@@ -10,7 +10,10 @@ files an item may have."""
 import contextlib
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
+from ..db import writing
+from ..errors import ValidationError
 from ..i18n import _
 from ..text import shorten
 from . import Limits, MediaError, MediaStore, files
@@ -26,6 +29,16 @@ class Settings:
     images: MediaStore        # images through the media pipeline
     max_bytes: int            # a document's
     limits: Limits            # an image's
+
+
+def read_settings(config, folder, max_mb):
+    """The Settings of a feature's files under DATA/media/<folder>: documents up to max_mb MB,
+    images within the photos' limits (photos.*), kept at their display size."""
+    root = Path(config.data_dir) / 'media' / folder
+    return Settings(files_dir=str(root / 'files'), images=MediaStore(root / 'images'), max_bytes=max_mb * 2**20,
+                    limits=Limits(max_bytes=config['photos.max_upload_mb'] * 2**20,
+                                  max_pixels=config['photos.max_megapixels'] * 1_000_000, full_edge=1600,
+                                  decode_pixels=config['photos.decode_megapixels'] * 1_000_000))
 
 
 class Refused(Exception):
@@ -97,6 +110,22 @@ class Attachments:
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(files.path_of(settings.files_dir, sha, kind))
+
+    def refuse(self, errors, stored=()):
+        """ValidationError(errors) when there are errors, the files just stored forgotten first."""
+        if errors:
+            self.forget((kind, sha) for kind, sha, _size, _name in stored)
+            raise ValidationError(errors)
+
+    @contextlib.contextmanager
+    def saving(self, stored):
+        """A write transaction; the files just stored go again if it fails."""
+        try:
+            with writing():
+                yield
+        except BaseException:
+            self.forget((kind, sha) for kind, sha, _size, _name in stored)
+            raise
 
     def path_of(self, row):
         """The stored file of a file row, or None when it is not on disk."""

@@ -2,23 +2,16 @@
 access.py (who may write to whom: the one rule table), threads.py (starting threads, replies,
 recall), reading.py (the inbox, a thread, read receipts, unread counts), attachments.py (files),
 safety.py (read-only switch, rate limit), routes.py, demo.py. Plain functions, no bottle."""
-from pathlib import Path
 
 from .. import runtime
-from ..media import Limits, MediaStore
-from ..media.attachments import Settings
+from ..media.attachments import read_settings as attachment_settings
 from ..models import now
 from ..school_time import from_local, to_local  # noqa: F401 (the feature's callers use them from here)
 
 
 def read_settings(config):
-    root = Path(config.data_dir) / 'media' / 'messages'
-    return Settings(files_dir=str(root / 'files'), images=MediaStore(root / 'images'),
-                    max_bytes=config['messages.attachment_max_mb'] * 2**20,
-                    limits=Limits(max_bytes=config['photos.max_upload_mb'] * 2**20,
-                                  max_pixels=config['photos.max_megapixels'] * 1_000_000,
-                                  full_edge=1600,
-                                  decode_pixels=config['photos.decode_megapixels'] * 1_000_000))
+    """Files under DATA/media/messages (media/attachments.py)."""
+    return attachment_settings(config, 'messages', config['messages.attachment_max_mb'])
 
 
 def settings():

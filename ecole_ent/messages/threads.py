@@ -14,7 +14,6 @@ Files of a message to a whole class are stored when the confirmation page is sho
 with the confirmation as signed references (security.keyed_hash); a confirmation never given
 leaves them on disk, unreferenced (content-addressed: the next message with the same file uses it).
 """
-import contextlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -79,13 +78,13 @@ def start(sender, values, uploads=(), confirm=False):
     for school_id in _schools(sender, recipients):
         safety.refuse_if_read_only(school_id)
     stored = attachments.store(uploads, errors, already=len(kept))
-    _refuse(errors, stored)
+    attachments.refuse(errors, stored)
     files = kept + stored
     if whole_class is not None and not confirm:
         return Outcome(confirm={'families': whole_class, 'guardians': sum(access.is_family(r) for r in recipients),
                                 'kept': [sign(ref) for ref in files]})
     safety.check_rate(sender)
-    with _saving(stored):
+    with attachments.saving(stored):
         threads = _write_threads(sender, subject, body, recipients, send_at, token, files)
     return Outcome(threads=threads, notices=notices(sender, recipients, send_at))
 
@@ -214,10 +213,10 @@ def reply(user, thread_id, values, uploads=()):
         return same, []
     safety.refuse_if_read_only(thread.school_id)
     stored = attachments.store(uploads, errors)
-    _refuse(errors, stored)
+    attachments.refuse(errors, stored)
     safety.check_rate(user)
     others = [m for m in members if m.id != user.id]
-    with _saving(stored):
+    with attachments.saving(stored):
         message = _write_message(thread, user, body, others, send_at, stored)
         moment = send_at or service.clock()
         Thread.update(last_message_at=moment).where((Thread.id == thread.id)
@@ -292,20 +291,3 @@ def file_for(user, file_id):
     if sent['path'] is None:
         raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
     return sent
-
-
-def _refuse(errors, stored=()):
-    if errors:
-        attachments.forget((kind, sha) for kind, sha, _size, _name in stored)
-        raise ValidationError(errors)
-
-
-@contextlib.contextmanager
-def _saving(stored):
-    """A write transaction; the files just stored go again if it fails."""
-    try:
-        with writing():
-            yield
-    except BaseException:
-        attachments.forget((kind, sha) for kind, sha, _size, _name in stored)
-        raise
