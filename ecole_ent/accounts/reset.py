@@ -34,17 +34,19 @@ MAX_ASKED = 200
 
 
 def available():
-    """Links can be mailed: a relay is configured."""
-    return mail.enabled()
+    """Links can be mailed: a relay is configured, and the ENT's public address (server.public_url),
+    which the link is built on. Never on the request's Host header: anyone may send any Host, and
+    the school's relay would then mail a victim a link to the sender's site, with the token."""
+    return mail.enabled() and bool(mail.options().public_url)
 
 
 def token_hash(token):
     return security.keyed_hash(token, 'password-reset')
 
 
-def request_link(asked, remote_addr, base):
-    """Mail a reset link to the active accounts whose login or address is `asked`; `base` is the
-    ENT's public address. ValidationError only for an empty request or while throttled: the
+def request_link(asked, remote_addr):
+    """Mail a reset link (on server.public_url) to the active accounts whose login or address is
+    `asked`. ValidationError only for an empty request or while throttled: the
     caller answers the same page in every other case."""
     asked = (asked or '').strip().lower()[:MAX_ASKED]
     if not asked:
@@ -63,7 +65,7 @@ def request_link(asked, remote_addr, base):
     for user in users or [User(first_name='', login=asked)]:       # the same work for nobody
         token = security.new_token()
         links.append((user, token_hash(token),
-                      compose.reset_mail(user, base.rstrip('/') + PATH + token, options.reset_minutes)))
+                      compose.reset_mail(user, compose.link(PATH + token), options.reset_minutes)))
     if users:
         with writing():
             for user, hashed, message in links:

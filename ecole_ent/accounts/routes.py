@@ -11,7 +11,7 @@ from ..errors import NotFound, ValidationError
 from ..i18n import _
 from ..web.forms import field, form_fields, safe_next
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in
-from ..web.render import flash, public_url, render, url
+from ..web.render import flash, render, url
 from ..web.routing import Routes
 from . import profile, reset, service, setup
 
@@ -77,7 +77,7 @@ def forgot():
     asked = field('login')
     try:
         if reset.available():
-            reset.request_link(asked, client_address(), public_url())
+            reset.request_link(asked, client_address())
     except ValidationError as exc:
         return render('accounts/forgot.html', login=asked[:120], sent=False, available=True, errors=exc.errors)
     return render('accounts/forgot.html', login='', sent=True, available=reset.available())

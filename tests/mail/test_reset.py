@@ -113,7 +113,7 @@ def test_without_a_relay_the_page_says_to_ask_the_school(mail_relay, clock, demo
     set_option('smtp.host', '')
     visitor = Client(demo_app)
     page = visitor.get('/mot-de-passe-oublie')
-    assert "L'envoi de courriels n'est pas configuré" in page.text and not page.forms
+    assert "L'envoi de courriels (ou l'adresse publique de l'ENT) n'est pas configuré" in page.text and not page.forms
     assert 'Mot de passe oublié ?' in visitor.get('/connexion').text
 
 
@@ -131,3 +131,17 @@ def test_the_tokens_never_reach_the_access_log(mail_relay, clock, demo_app, capl
     assert any(' GET /mot-de-passe-oublie/* 200 ' in line for line in lines)
     assert any(' GET /courriels/arret/* 200 ' in line for line in lines)
     assert not any(path.rpartition('/')[2] in line or stop.rpartition('/')[2] in line for line in lines)
+
+
+def test_the_link_is_built_on_server_public_url_never_on_the_request_s_host(mail_relay, clock, demo_app):
+    """Anyone may send any Host header: a link built on it would mail the victim a link to the
+    sender's site, token included. Without server.public_url no link goes at all."""
+    with_email('aurelie.dubois')
+    forged = Client(demo_app, extra_environ={'REMOTE_ADDR': '203.0.113.9', 'HTTP_HOST': 'attaquant.example'})
+    ask(forged, 'aurelie.dubois')
+    assert mailed_link(mail_relay) and 'attaquant.example' not in mail_relay.messages()[-1].as_string()
+    mail_relay.configure(**{'server.public_url': ''})
+    page = forged.get('/mot-de-passe-oublie')
+    assert "l'adresse publique de l'ENT" in page.text and 'name="login"' not in page.text
+    forged.post('/mot-de-passe-oublie', {'csrf_token': forged.csrf('/connexion'), 'login': 'aurelie.dubois'})
+    assert OutboxMail.select().count() == 1 and PasswordReset.select().count() == 1
