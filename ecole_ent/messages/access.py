@@ -21,8 +21,10 @@ A thread has at most one family member (a guardian who holds no staff role): a m
 several families is one thread per family member, sharing Thread.batch (threads.py), so a
 family's reply never reaches another family.
 
-Replying: a member of the thread who may still write to every other active member (may_reply).
-A guardian whose child has left the class may no longer answer its old teacher there: the thread
+Replying: a member answers the people the thread's creator put together (a teacher's message to
+a family with the ATSEM in copy: the family's answer reaches both), so a member must still be
+allowed to write to the creator; the creator, to every other active member (reply_refusal). A
+guardian whose child has left the class may no longer answer its old teacher there: the thread
 page says so, and they start a new message to whom they may write now. Chosen over delivering a
 reply to some members only, which the others would read in the thread without being told.
 
@@ -130,10 +132,13 @@ def members_of(thread):
                 .where(ThreadMember.thread == thread).order_by(ThreadMember.id))
 
 
-def reply_refusal(user, members):
-    """None when the user may answer these members of a thread (every other active member is
-    someone they may write to), else a French sentence saying whom they may no longer write to."""
-    lost = [m for m in members if m.id != user.id and m.is_active and not may_write(user, m)]
+def reply_refusal(user, members, creator_id):
+    """None when the user may answer these members of a thread started by creator_id: they may
+    still write to its creator (the creator, or anyone when the creator is gone: to every other
+    active member); else a French sentence saying whom they may no longer write to."""
+    others = [m for m in members if m.id != user.id and m.is_active]
+    creator = [m for m in others if m.id == creator_id]
+    lost = [m for m in (creator or others) if not may_write(user, m)]
     if not lost:
         return None
     return (_('Vous ne pouvez plus écrire à %(names)s dans cette conversation (par exemple, votre enfant a '

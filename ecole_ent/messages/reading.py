@@ -157,7 +157,7 @@ def open_thread(user, thread_id):
     if unread:
         write_soon(lambda: MessageReceipt.update(read_at=moment).where(
             MessageReceipt.id.in_(unread) & MessageReceipt.read_at.is_null()).execute())
-    return ThreadView(thread, members, messages, access.reply_refusal(user, members))
+    return ThreadView(thread, members, messages, access.reply_refusal(user, members, thread.created_by_id))
 
 
 def recall_deadline(message):

@@ -66,7 +66,7 @@ def start(sender, values, uploads=(), confirm=False):
     elif len(subject) > MAX_SUBJECT:
         errors['subject'] = _('L’objet est trop long (%(max)d caractères au plus).') % {'max': MAX_SUBJECT}
     body = _body(values.get('body'), errors)
-    recipients, whole_class = _recipients(sender, values, errors)
+    recipients, whole_class, families = _recipients(sender, values, errors)
     send_at = clean_schedule(values, errors, service.clock())
     kept = _kept(values.get('kept') or (), errors)
     token = (values.get('token') or '').strip()[:32] or new_token()
@@ -81,11 +81,11 @@ def start(sender, values, uploads=(), confirm=False):
     attachments.refuse(errors, stored)
     files = kept + stored
     if whole_class is not None and not confirm:
-        return Outcome(confirm={'families': whole_class, 'guardians': sum(access.is_family(r) for r in recipients),
+        return Outcome(confirm={'families': whole_class, 'guardians': len(families),
                                 'kept': [sign(ref) for ref in files]})
     safety.check_rate(sender)
     with attachments.saving(stored):
-        threads = _write_threads(sender, subject, body, recipients, send_at, token, files)
+        threads = _write_threads(sender, subject, body, recipients, families, send_at, token, files)
     return Outcome(threads=threads, notices=notices(sender, recipients, send_at))
 
 
@@ -100,13 +100,15 @@ def _body(text, errors):
 
 
 def _recipients(sender, values, errors):
-    """(the recipients, the number of families when sent to a whole class or some of its niveaux,
-    else None). Everyone must pass access.may_write."""
-    chosen, whole_class = [], None
+    """(the recipients, the number of families when sent to a whole class or some of its niveaux
+    else None, the ids of those written to as a family). Everyone must pass access.may_write. A
+    guardian of the class is written to as a family, even one who also works at the school (a
+    teacher whose child is in the class): their own thread, never in copy of the others'."""
+    chosen, whole_class, families = [], None, set()
     ids = {as_id(str(value)) for value in values.get('recipients') or () if str(value).strip()}
     if None in ids or len(ids) > MAX_RECIPIENTS:
         errors['recipients'] = _('Choisissez les destinataires dans la liste.')
-        return [], None
+        return [], None, set()
     if ids:
         chosen = list(User.select().where(User.id.in_(sorted(ids))))
         refused = [user for user in chosen if not access.may_write(sender, user)] + [None] * (len(ids) - len(chosen))
@@ -114,7 +116,7 @@ def _recipients(sender, values, errors):
             errors['recipients'] = ngettext('Vous ne pouvez pas écrire à une des personnes choisies.',
                                             'Vous ne pouvez pas écrire à %(num)d des personnes choisies.',
                                             len(refused)) % {'num': len(refused)}
-            return [], None
+            return [], None, set()
     class_id = (values.get('class_id') or '').strip()
     if class_id:
         classroom = access.class_to_address(sender, class_id)
@@ -127,12 +129,13 @@ def _recipients(sender, values, errors):
             found_ = [(g, ids_) for g, _names, ids_ in access.class_guardians(classroom, niveaux)
                       if access.may_write(sender, g)]
             whole_class = access.families_of([(g.id, ids_) for g, ids_ in found_])
-            chosen += [g for g, _ids in found_ if g.id not in {u.id for u in chosen}]
+            chosen = [u for u in chosen if u.id not in {g.id for g, _ids in found_}] + [g for g, _ids in found_]
+            families = {g.id for g, _ids in found_}
             if not found_:
                 errors['class_id'] = _('Aucun responsable de cette classe (ou de ces niveaux) n’a de compte.')
     if not chosen and not errors:
         errors['recipients'] = _('Choisissez au moins un destinataire.')
-    return chosen, whole_class
+    return chosen, whole_class, families | {user.id for user in chosen if access.is_family(user)}
 
 
 def _schools(sender, recipients):
@@ -140,11 +143,11 @@ def _schools(sender, recipients):
     return sorted({user.school_id for user in staff if user.school_id})
 
 
-def _write_threads(sender, subject, body, recipients, send_at, token, files):
+def _write_threads(sender, subject, body, recipients, family_ids, send_at, token, files):
     """One thread for the sender and staff recipients, or one per family recipient (with the staff
     recipients in each): a thread never holds two families."""
-    families = [user for user in recipients if access.is_family(user)]
-    team = [user for user in recipients if not access.is_family(user)]
+    families = [user for user in recipients if user.id in family_ids]
+    team = [user for user in recipients if user.id not in family_ids]
     groups = [team + [family] for family in families] or [team]
     schools = _schools(sender, recipients)
     threads = []
@@ -193,11 +196,11 @@ def notices(sender, recipients, send_at=None):
 # --- replies ----------------------------------------------------------------------------------------------
 
 def reply(user, thread_id, values, uploads=()):
-    """Answer a thread one is a member of (NotFound otherwise), to every other member, who must
-    all still be people the user may write to (access.reply_refusal). Returns (message, notices)."""
+    """Answer a thread one is a member of (NotFound otherwise), to every other member; the user must
+    still be allowed to write to its creator (access.reply_refusal). Returns (message, notices)."""
     thread = access.thread_for(user, thread_id)
     members = access.members_of(thread)
-    refusal = access.reply_refusal(user, members)
+    refusal = access.reply_refusal(user, members, thread.created_by_id)
     if refusal:
         raise Forbidden(refusal)
     uploads = attachments.named(uploads)

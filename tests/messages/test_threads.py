@@ -256,6 +256,30 @@ def test_staff_in_copy_are_in_every_family_s_thread(people):
         assert {people.teacher.id, people.director.id} <= members and len(members) == 3
 
 
+def test_families_answer_a_thread_with_staff_in_copy_and_reach_both(people):
+    sent = write(people.teacher, [people.guardian, people.staff])
+    (thread,) = sent.threads
+    threads.reply(people.guardian, thread.id, {'body': 'Bien reçu, merci à vous deux.'})
+    assert {r.user_id for r in MessageReceipt.select().join(Message).where(Message.thread == thread)
+            .where(Message.author == people.guardian)} == {people.teacher.id, people.staff.id}
+
+
+def test_a_colleague_who_is_a_parent_of_the_class_gets_her_own_thread_as_a_family(people):
+    """ines.haddad teaches another class and is a parent in CP-CE1 (a village school): a message
+    to the class's families gives her one thread of her own, never a copy of the others'."""
+    from ecole_ent.models import GuardianLink, User
+    ines = people.big_teacher
+    User.update(roles=ines.roles + ',guardian').where(User.id == ines.id).execute()
+    GuardianLink.create(guardian=ines.id, pupil=people.cp_pupil.id)
+    form = {'subject': 'Sortie', 'body': 'Jeudi au musée.', 'class_id': str(people.cp.id), 'token': 'c' * 32}
+    sent = threads.start(people.teacher, form, confirm=True)
+    with_ines = [t for t in sent.threads if ines.id in {m.id for m in access.members_of(t)}]
+    assert len(with_ines) == 1 and len(access.members_of(with_ines[0])) == 2
+    for thread in sent.threads:                       # every family may answer its own thread
+        family = next(m for m in access.members_of(thread) if m.id != people.teacher.id)
+        assert access.reply_refusal(family, access.members_of(thread), thread.created_by_id) is None
+
+
 def test_recall_withdraws_this_message_s_notification_only(people, clock):
     first = write(people.teacher, [people.guardian], body='Premier message')
     Notification.update(created_at=NOW - timedelta(hours=3)).execute()       # a digest's, not mailed yet
