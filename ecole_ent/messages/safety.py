@@ -7,11 +7,13 @@ The features call refuse_if_read_only(school_id) and check_rate(user) before wri
 a note."""
 from datetime import timedelta
 
+from peewee import fn
+
 from .. import audit, runtime
 from ..db import prepared, writing
 from ..errors import Forbidden
 from ..i18n import _
-from ..models import Message, MessagingSwitch, Note, now
+from ..models import Message, MessagingSwitch, Note, Thread, now
 
 _switch = prepared(lambda school_id: (
     MessagingSwitch.select(MessagingSwitch.read_only).where(MessagingSwitch.school == school_id).limit(1)), 1)
@@ -50,10 +52,15 @@ def per_hour():
 
 def check_rate(user, at=None):
     """Forbidden, in French, when the user has sent messages.per_hour messages and notes in the
-    last hour (a hijacked account cannot flood families). Counted from the tables themselves."""
+    last hour (a hijacked account cannot flood families). Counted from the tables themselves: a
+    message to several families (one thread each, sharing Thread.batch) counts once, as a note to
+    a class does; each reply counts."""
     since = (at or now()) - timedelta(hours=1)
-    sent = (Message.select().where((Message.author == user.id) & (Message.created_at > since)).count()
-            + Note.select().where((Note.author == user.id) & (Note.created_at > since)).count())
+    messages = Message.select().where((Message.author == user.id) & (Message.created_at > since)).count()
+    started = Thread.select().where((Thread.created_by == user.id) & (Thread.created_at > since))
+    batches = started.select(fn.COUNT(fn.DISTINCT(Thread.batch))).scalar() or 0
+    notes = Note.select().where((Note.author == user.id) & (Note.created_at > since)).count()
+    sent = messages - started.count() + batches + notes
     if sent >= per_hour():
         raise Forbidden(_("Vous avez envoyé beaucoup de messages en peu de temps : réessayez dans une "
                           "heure. Si votre compte envoie des messages sans vous, prévenez la direction."))

@@ -146,6 +146,17 @@ def test_the_rate_limit_stops_a_flood(people, set_option):
     assert 'réessayez dans une heure' in str(refused.value)
 
 
+def test_a_message_to_the_whole_class_counts_once_and_replies_each(people, set_option):
+    set_option('messages.per_hour', 3)
+    form = {'subject': 'Sortie', 'body': 'Jeudi au musée.', 'class_id': str(people.cp.id), 'token': 'c' * 32}
+    sent = threads.start(people.teacher, form, confirm=True)
+    assert len(sent.threads) > 3
+    threads.reply(people.teacher, sent.threads[0].id, {'body': 'Précision : départ à 9 h.'})
+    write(people.teacher, [people.guardian], body='Un mot pour vous', token='b' * 8)
+    with pytest.raises(Forbidden, match='réessayez dans une heure'):
+        threads.reply(people.teacher, sent.threads[1].id, {'body': 'Encore une précision.'})
+
+
 @pytest.mark.parametrize('values,field,words', [
     ({'body': ''}, 'body', 'il est vide'),
     ({'body': 'x' * 1_000_000}, 'body', '10 000 caractères au plus'),
