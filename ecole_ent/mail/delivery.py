@@ -8,7 +8,8 @@ job, jobs.py):
 - 'digest': once a day, at the first run after mail.digest_hour (local time) and outside the
   user's quiet hours, one mail lists every due notification (digest_sent_at records it); an
   urgent notification goes at once, as for 'immediate'. (Digest users' notifications waiting for
-  their hour are read again each minute: READ_LIMIT bounds a run.)
+  their hour are read again each minute, READ_LIMIT at a time, user after user: however many
+  wait, the users after them get their mails in the same run.)
 
 While no relay is configured (smtp.host empty: the demo, an install not finished) notifications
 are kept, not turned into mails, so that nothing is lost when the relay is configured later; those
@@ -26,7 +27,7 @@ from . import compose, outbox, service
 from .preferences import default, quiet_end
 
 GROUP_ABOVE = 3            # more immediate notifications waiting together than this: one mail
-READ_LIMIT = 2000          # notifications read per run (the rest at the next run)
+READ_LIMIT = 2000          # notifications read at a time
 SENT_KEEP_DAYS = 30        # sent and failed outbox rows, mailed notifications
 
 
@@ -64,12 +65,27 @@ def drop_unmailable(moment):
 
 
 def _due_by_user(moment):
-    """[(user, preference, [due notifications])] of the users with something due."""
-    rows = (Notification.select(Notification, User, MailPreference)
-            .join(User).join_from(Notification, MailPreference, JOIN.LEFT_OUTER,
-                                  on=(MailPreference.user == Notification.user), attr='pref')
-            .where(Notification.mailed_at.is_null() & (Notification.due_at <= moment))
-            .order_by(Notification.user, Notification.id).limit(READ_LIMIT))
+    """(user, preference, [due notifications]) of every user with something due, read READ_LIMIT
+    rows at a time in the order of users; a user's rows are never split over two reads (unless
+    one user alone has more than READ_LIMIT: the rest go at the next run)."""
+    after = 0
+    while True:
+        rows = list(Notification.select(Notification, User, MailPreference)
+                    .join(User).join_from(Notification, MailPreference, JOIN.LEFT_OUTER,
+                                          on=(MailPreference.user == Notification.user), attr='pref')
+                    .where(Notification.mailed_at.is_null() & (Notification.due_at <= moment)
+                           & (Notification.user > after))
+                    .order_by(Notification.user, Notification.id).limit(READ_LIMIT))
+        full = len(rows) == READ_LIMIT
+        if full and rows[0].user_id != rows[-1].user_id:          # the last user again, whole, next
+            rows = [row for row in rows if row.user_id != rows[-1].user_id]
+        yield from _grouped(rows)
+        if not full:
+            return
+        after = rows[-1].user_id
+
+
+def _grouped(rows):
     grouped = defaultdict(list)
     users, prefs = {}, {}
     for row in rows:

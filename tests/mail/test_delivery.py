@@ -144,3 +144,20 @@ def test_a_withdrawn_item_is_not_mailed(mail_relay, clock):
     assert [m['To'] for m in mail_relay.messages()] == [other.email]
     with writing():
         assert notify.withdraw('/messages/40') == 0          # mailed already: nothing to forget
+
+
+def test_news_waiting_for_a_digest_never_hold_up_the_others(mail_relay, clock, monkeypatch):
+    """A run reads READ_LIMIT notifications at a time: a digest user's waiting pile (a commune's
+    school-wide notes) must not stop the users after them from getting their mail."""
+    from ecole_ent.mail import delivery
+    monkeypatch.setattr(delivery, 'READ_LIMIT', 5)
+    low, high = sorted([with_email('aurelie.dubois', 'a@example.org'), with_email('julien.roux', 'b@example.org')],
+                       key=lambda user: user.id)
+    preferences.save_preference(low, mode='digest')
+    for number in range(6):
+        note([low], title=f'Mot {number}', url=f'/cahier-de-liaison/{number}', kind='note')
+    note([high], title='Pour vous')
+    delivery.run()
+    assert [mail.subject for mail in OutboxMail.select().where(OutboxMail.to == high.email)] == [
+        'Nouveau message : Pour vous']
+    assert not OutboxMail.select().where(OutboxMail.to == low.email).exists()      # before 18:00
