@@ -15,6 +15,7 @@ from typing import NamedTuple
 from peewee import fn
 
 from ..db import prepared, write_soon
+from ..errors import NotFound
 from ..models import Message, MessageFile, MessageReceipt, Thread, ThreadMember, User
 from . import access, service
 from .threads import RECALL_WINDOW
@@ -128,12 +129,16 @@ class ThreadView:
 
 
 def open_thread(user, thread_id):
-    """The thread as the user sees it (NotFound unless a member); marks what they had not read."""
+    """The thread as the user sees it (NotFound unless a member, and for a member with nothing to
+    read in it yet: a thread whose only message is scheduled or was recalled does not exist for its
+    recipients, subject included); marks what they had not read."""
     thread = access.thread_for(user, thread_id)
     moment = service.clock()
-    members = access.members_of(thread)
     messages = list(Message.select().where((Message.thread == thread.id) & _visible(Message, user.id, moment))
                     .order_by(Message.send_at, Message.id))
+    if not messages and thread.created_by_id != user.id:
+        raise NotFound(access.hidden())
+    members = access.members_of(thread)
     ids = [m.id for m in messages]
     files, receipts, mine = {}, {}, {}
     if ids:

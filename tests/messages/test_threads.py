@@ -90,6 +90,9 @@ def test_recall_within_the_hour_while_unread(people, clock):
     assert not Notification.select().where(Notification.user == people.guardian).exists()
     with pytest.raises(NotFound):
         reading.open_thread(people.staff, thread.id)
+    with pytest.raises(NotFound):                        # its subject with it
+        reading.open_thread(people.guardian, thread.id)
+    assert reading.open_thread(people.teacher, thread.id).messages[0].recalled_at
 
 
 def test_no_recall_once_read_or_after_the_hour(people, clock):
@@ -117,9 +120,11 @@ def test_a_scheduled_message_appears_and_notifies_at_its_time(people, clock):
     assert reading.inbox(people.teacher)[0][0].id == thread.id               # its author sees it
     with pytest.raises(NotFound):
         reading.open_thread(people.guardian, thread.id + 1000)
-    assert reading.open_thread(people.guardian, thread.id).messages == []
+    with pytest.raises(NotFound):                        # not yet, subject included
+        reading.open_thread(people.guardian, thread.id)
     clock.set(moment)
     assert reading.unread_count(people.guardian) == 1
+    assert len(reading.open_thread(people.guardian, thread.id).messages) == 1
 
 
 def test_read_only_refuses_sending_but_not_reading(people, clock):
