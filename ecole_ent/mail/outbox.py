@@ -115,8 +115,8 @@ def _failed(row, reason):
     attempts = row.attempts + 1
     gave_up = attempts >= service.options().max_attempts
     values = {'attempts': attempts, 'last_error': reason[:1000]}
-    if gave_up:
-        values['state'] = 'failed'
+    if gave_up:         # given up: its body goes too (a reset link's token, news), as a sent one's
+        values.update(state='failed', body_text='', body_html='')
     else:
         values['next_try'] = service.clock() + backoff(attempts)
     with writing():

@@ -87,6 +87,7 @@ def test_a_mail_is_given_up_after_max_attempts(mail_relay, clock, set_option):
     outbox.send_due()
     row = OutboxMail.get_by_id(row.id)
     assert (row.state, row.attempts) == ('failed', 2) and 'Destinataire refusé' in row.last_error
+    assert row.body_text == row.body_html == ''                          # nothing kept of a mail given up
     clock.advance(days=1)
     assert outbox.send_due(all=True).as_dict() == {'sent': 0, 'failed': 0, 'waiting': 0}
 
