@@ -15,7 +15,7 @@ from peewee import JOIN, fn
 from ..db import database, instance, prepared, write_soon, writing
 from ..errors import Forbidden, ValidationError
 from ..i18n import _
-from ..mail.notify import notify
+from ..mail.notify import notify, withdraw
 from ..messages import safety
 from ..models import ANSWERS, Enrolment, Note, NoteReceipt, User
 from . import access, service
@@ -81,6 +81,10 @@ def _sign(note, receipt, answer, comment, channel, recorded_by):
     with writing():
         changed = (NoteReceipt.update(**values)
                    .where((NoteReceipt.id == receipt.id) & NoteReceipt.signed_at.is_null()).execute())
+        if changed and receipt.guardian_id and not NoteReceipt.select().where(
+                (NoteReceipt.note == note.id) & (NoteReceipt.guardian == receipt.guardian_id)
+                & NoteReceipt.signed_at.is_null()).exists():      # all their children's: no mail left to send
+            withdraw(f'/cahier-de-liaison/{note.id}', [receipt.guardian_id])
     fresh = NoteReceipt.get_by_id(receipt.id)
     return fresh, bool(changed)
 
@@ -191,12 +195,17 @@ def remind(user, note_id):
     if service.local_day(note.send_at) >= service.today():
         raise Forbidden(_('Pas de relance le jour où le mot est envoyé : les familles viennent de le recevoir. '
                           'Vous pourrez relancer à partir de demain.'))
-    last = (NoteReceipt.select(fn.MAX(NoteReceipt.reminded_at)).where(NoteReceipt.note == note.id).scalar())
-    if last and service.local_day(last) >= service.today():
+    if _reminded_on(note) == service.today():
         raise ValidationError({'remind': _('Ce mot a déjà été relancé aujourd’hui : les familles ont reçu le '
                                            'rappel.')})
     with writing():
         return _remind(note, service.clock())
+
+
+def _reminded_on(note):
+    """The school's date of the note's last reminder (by hand or automatic), or None."""
+    last = NoteReceipt.select(fn.MAX(NoteReceipt.reminded_at)).where(NoteReceipt.note == note.id).scalar()
+    return service.local_day(last) if last else None
 
 
 def _remind(note, moment):
@@ -226,6 +235,9 @@ def remind_due(moment=None):
     for note in due:
         if (note.deadline - timedelta(days=note.remind_days) > today or service.local_day(note.send_at) >= today
                 or safety.read_only(note.school_id)):
+            continue
+        if _reminded_on(note) == today:             # « Relancer » today already: that was it
+            Note.update(reminded_at=moment).where(Note.id == note.id).execute()
             continue
         with writing():
             if Note.update(reminded_at=moment).where((Note.id == note.id) & Note.reminded_at.is_null()).execute():

@@ -207,3 +207,21 @@ def test_the_csv_export_renders_formulas_inert(people):
     assert all(row[0] == people.two.display_name and row[5] == 'en ligne' for row in rows)
     assert not any(cell[:1] in '=+-@\t\r' for row in rows for cell in row if cell)
     assert date.fromisoformat(rows[0][4][:10]) == date(2026, 12, 4)
+
+
+def test_no_automatic_reminder_on_a_day_already_reminded_by_hand(people, clock):
+    note = send(people.teacher, class_id=people.cp.id, deadline='2026-12-11', remind_days='4')
+    clock.days(3)                                            # Monday 7 = 11 - 4: the automatic one's day
+    sent = receipts.remind(people.teacher, note.id)
+    assert note.id not in receipts.remind_due() and reminders(note).count() == sent
+    assert Note.get_by_id(note.id).reminded_at is not None  # and not tomorrow either: it was that day's
+
+
+def test_a_signature_withdraws_the_mails_not_yet_sent_about_the_note(people, clock):
+    note = send(people.teacher, class_id=people.cp.id, pupils=[people.two.id])
+    url = f'/cahier-de-liaison/{note.id}'
+    def waiting():
+        return {n.user_id for n in Notification.select().where(Notification.url == url)}
+    assert waiting() == {people.mother.id, people.father.id}
+    receipts.sign(people.mother, note.id, people.two.id)
+    assert waiting() == {people.father.id}
