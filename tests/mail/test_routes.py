@@ -98,10 +98,14 @@ def test_a_wrong_or_retired_token_is_404(demo, demo_app):
         MailPreference.insert(user=guardian.id, unsubscribe_generation=1).execute()
     assert client.get(good, expect_errors=True).status_int == 404          # retired
     assert notify.preference(guardian).mode == 'immediate'
+    mailed = unsubscribe.path_for(guardian.id)
+    User.update(email='nouvelle.adresse@example.org').where(User.id == guardian.id).execute()
+    assert client.get(mailed, expect_errors=True).status_int == 404        # mailed to the old address
+    assert client.get(unsubscribe.path_for(guardian.id)).status_int == 200
 
 
 def test_the_csrf_exemption_is_that_links_post_only():
-    token = unsubscribe.token_for(12, 0)
+    token = unsubscribe.token_for(12, 0, 'a@example.org')
     assert unsubscribe.TOKEN.fullmatch(token)
     assert guards.csrf_exempt('POST', '/courriels/arret/' + token)
     assert not guards.csrf_exempt('POST', '/courriels/arret/' + token + '/x')
