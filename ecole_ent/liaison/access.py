@@ -21,7 +21,7 @@ from ..accounts import membership
 from ..db import prepared
 from ..errors import Forbidden, NotFound, found
 from ..i18n import _
-from ..models import Note, NoteReceipt, School
+from ..models import GuardianLink, Note, NoteReceipt, School
 from . import service
 
 
@@ -65,12 +65,17 @@ def may_follow(user, note):
 
 
 _receipts_of = prepared(lambda note_id, guardian_id: (
-    NoteReceipt.select().where((NoteReceipt.note == note_id) & (NoteReceipt.guardian == guardian_id))
+    NoteReceipt.select(NoteReceipt)
+    .join(GuardianLink, on=((GuardianLink.guardian == NoteReceipt.guardian)
+                            & (GuardianLink.pupil == NoteReceipt.pupil)))
+    .where((NoteReceipt.note == note_id) & (NoteReceipt.guardian == guardian_id))
     .order_by(NoteReceipt.pupil)), 2)
 
 
 def own_receipts(user, note):
-    """The user's receipts of the note as a guardian (one per child it is for), once it is sent."""
+    """The user's receipts of the note as a guardian (one per child it is for), once it is sent,
+    while they are still that child's guardian (a GuardianLink removed by the directory or the
+    school takes the child's notes away, pending authorisations included)."""
     if not user.is_active or not user.has_role('guardian') or note.send_at > service.clock():
         return []
     return _receipts_of(note.id, user.id)

@@ -225,3 +225,16 @@ def test_a_signature_withdraws_the_mails_not_yet_sent_about_the_note(people, clo
     assert waiting() == {people.mother.id, people.father.id}
     receipts.sign(people.mother, note.id, people.two.id)
     assert waiting() == {people.father.id}
+
+
+def test_a_guardian_no_longer_linked_to_the_child_no_longer_reads_or_signs_its_notes(people):
+    from ecole_ent.models import GuardianLink
+    note = send(people.teacher, class_id=people.cp.id, kind='answer', pupils=[people.two.id])
+    assert access.note_for(people.father, note.id)[2]
+    GuardianLink.delete().where((GuardianLink.guardian == people.father.id)
+                                & (GuardianLink.pupil == people.two.id)).execute()
+    with pytest.raises(NotFound):
+        access.note_for(people.father, note.id)
+    with pytest.raises(NotFound):
+        receipts.sign(people.father, note.id, people.two.id, 'oui')
+    assert access.note_for(people.mother, note.id)[2]
