@@ -223,10 +223,10 @@ def cmd_demo(args, ctx):
     from . import demo
     ctx.database(auto_migrate=True)
     if demo.exists():
-        say("L'école de démonstration existe déjà dans ce dossier de données.")
+        say("L'école de démonstration existe déjà dans ce dossier de données ; " + demo.accounts_line())
         return 0
     school = demo.seed().school
-    say(f'École de démonstration prête : {school.name} ({school.uai}) ; mot de passe des comptes : demo')
+    say(f'École de démonstration prête : {school.name} ({school.uai}) ; ' + demo.accounts_line())
     return 0
 
 

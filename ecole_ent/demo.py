@@ -16,6 +16,16 @@ from .models import Classroom, Enrolment, GuardianLink, School, Teaching, User
 UAI = '0061234A'
 NAME = 'École des Mimosas'
 PASSWORD = 'demo'
+# The accounts the README names, one per kind of user: `serve --demo` and `demo` print them.
+ACCOUNTS = (('julien.roux', 'enseignant CP-CE1'), ('sophie.lefevre-martin', 'directrice'),
+            ('aurelie.dubois', 'parent'), ('zoe.dubois', 'élève'), ('nadia.belkacem', 'ATSEM'),
+            ('admin', 'administrateur'))
+
+
+def accounts_line():
+    """One line naming the demo's accounts and their password, for the console."""
+    return ('comptes de démonstration (mot de passe : %s) : ' % PASSWORD
+            + ', '.join(f'{login} ({role})' for login, role in ACCOUNTS))
 
 CLASSES = [('Maternelle PS-MS-GS', 'PS,MS,GS'), ('CP-CE1', 'CP,CE1'), ('CE2-CM1-CM2', 'CE2,CM1,CM2')]
 STAFF = [  # first name, last name, roles, class index taught (or None)

@@ -92,7 +92,8 @@ def build(config, demo=False):
         from . import demo as demo_school
         if not demo_school.exists():
             demo_school.seed()
-            logger.info('école de démonstration créée (mot de passe des comptes : demo)')
+            logger.info('école de démonstration créée')
+        logger.info(demo_school.accounts_line())
     application = webapp.create_app(config)
     # What start-up made (modules, templates, routes) lives as long as the server: moved out of
     # the collector's reach, the full collections that pages trigger walk only their own objects.

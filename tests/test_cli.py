@@ -204,3 +204,17 @@ def test_every_option_names_its_environment_variable():
 def test_an_environment_variable_sets_an_option(seeded):
     out = ecole(seeded, 'users', 'list', env={'ECOLE_USERS_LIST_FORMAT': 'csv'}).stdout
     assert out.startswith('login;roles;')
+
+
+def test_the_demo_names_its_accounts_as_the_readme_does(seeded):
+    """`demo` (and `serve --demo`, through the same line) prints the accounts the README's table
+    names, each an active account of the demo school whose password is the one printed."""
+    from ecole_ent import demo
+    again = ecole(seeded, 'demo')
+    with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as file:
+        readme = file.read()
+    listed = json.loads(ecole(seeded, 'users', 'list', '--format', 'json').stdout)
+    active = {row['login'] for row in listed if row['status'] == 'active'}
+    for login, _role in demo.ACCOUNTS:
+        assert f'`{login}`' in readme and login in again.stderr + again.stdout and login in active
+    assert 'mot de passe : demo' in again.stderr + again.stdout
