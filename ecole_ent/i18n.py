@@ -35,3 +35,15 @@ def date_fr(value, with_day=True, with_year=True):
 
 def datetime_fr(value):
     return f'{date_fr(value)} à {value:%H:%M}' if value else ''
+
+
+# What "de" becomes before a school's name, by the name's first words (French elides before a
+# vowel, and "de le" is "du"): de l'École des Mimosas, du Groupe scolaire Jean-Moulin, de Saint-Paul.
+_OF_NAME = (("de l'", ('école ', 'ecole ', 'institution ', 'annexe ', 'unité ')),
+            ('du ', ('groupe scolaire ', 'groupement ', 'regroupement ', 'rpi ', 'pôle ', 'centre ')))
+
+
+def of_name(name):
+    """« de » and a school's name as French writes it: « Le blog de l'École des Mimosas »."""
+    lowered = f'{name.strip().casefold()} '
+    return next((f'{article}{name}' for article, words in _OF_NAME if lowered.startswith(words)), f'de {name}')

@@ -66,3 +66,16 @@ def test_every_character_of_the_basic_plane_folds_as_before():
     assert strip_accents(text, transliterate=False).lower() == _old_onde_letters(text)
     assert strip_accents(text, transliterate=False).encode('ascii', 'ignore').decode() == _old_ascii(text)
     assert [c for c in chars if _fold(c) != _old_fold(c)] == []
+
+
+@pytest.mark.parametrize('name,written', [
+    ('École des Mimosas', "de l'École des Mimosas"),
+    ('ecole primaire du Port', "de l'ecole primaire du Port"),
+    ('Groupe scolaire Jean-Moulin', 'du Groupe scolaire Jean-Moulin'),
+    ('RPI des Deux Vallées', 'du RPI des Deux Vallées'),
+    ('Saint-Exupéry', 'de Saint-Exupéry'),
+    ('Écoliers du monde', 'de Écoliers du monde'),      # not « École » as a word: left as it is
+])
+def test_of_name_writes_de_before_a_school_s_name_as_french_does(name, written):
+    from ecole_ent.i18n import of_name
+    assert of_name(name) == written

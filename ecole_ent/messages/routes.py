@@ -16,7 +16,7 @@ from bottle import redirect, request
 from .. import hooks
 from ..errors import Forbidden, ValidationError
 from ..home.service import Link, Todo
-from ..i18n import _, date_fr, ngettext
+from ..i18n import _, date_fr, ngettext, of_name
 from ..models import NIVEAUX, Message, School
 from ..numbers import as_id, page_number
 from ..web.files import send_file
@@ -54,8 +54,8 @@ def switch():
     if school is None:
         raise Forbidden(_("Seuls la direction de l'école et l'administrateur peuvent changer ce réglage."))
     safety.set_read_only(user, school, field('on') == '1')
-    flash(_('La messagerie de %s est en lecture seule.') % school.name if field('on') == '1'
-          else _('La messagerie de %s est de nouveau ouverte.') % school.name, 'success')
+    flash(_('La messagerie %s est en lecture seule.') % of_name(school.name) if field('on') == '1'
+          else _('La messagerie %s est de nouveau ouverte.') % of_name(school.name), 'success')
     redirect(url('messages.inbox'), 303)
 
 

@@ -11,7 +11,7 @@ from jinja2.lexer import Token
 from markupsafe import Markup, escape
 
 from .. import __version__, hooks, security
-from ..i18n import _, date_fr, datetime_fr, ngettext
+from ..i18n import _, date_fr, datetime_fr, ngettext, of_name
 from ..paths import resource_dir
 from .guards import is_https
 
@@ -105,6 +105,7 @@ def template_ngettext(singular, plural, num, **variables):
 
 env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
 env.filters['date_fr'] = date_fr
+env.filters['of_name'] = of_name
 env.filters['datetime_fr'] = datetime_fr
 
 

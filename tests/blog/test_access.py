@@ -93,6 +93,7 @@ def test_anonymous_visitors_see_only_public_posts_on_the_public_page(people, dem
                               expect_errors=True).status_int == status
     page = client.get(f'/public/{UAI}/')
     assert 'Publique' in page.text and 'Familles' not in page.text and 'Classe seule' not in page.text
+    assert "<h1>Le blog de l&#39;École des Mimosas</h1>" in page.text     # the article before the name
     assert 'Commentaire sur' not in client.get(f'/public/{UAI}/article/{public.id}').text
     client.get('/public/0000000X/', status=404)
 
