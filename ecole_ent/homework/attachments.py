@@ -7,5 +7,5 @@ from . import service
 MAX_FILES = 5
 
 _store = Attachments(HomeworkFile, service.settings, max_files=MAX_FILES)
-store, forget, path_of, sent, refuse, saving = (_store.store, _store.forget, _store.path_of, _store.sent,
-                                                 _store.refuse, _store.saving)
+store, forget, path_of, sent, to_send, refuse, saving = (
+    _store.store, _store.forget, _store.path_of, _store.sent, _store.to_send, _store.refuse, _store.saving)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from ..blog import markup
 from ..db import writing
-from ..errors import Forbidden, NotFound, ValidationError, found
+from ..errors import Forbidden, ValidationError, found
 from ..i18n import _, date_fr
 from ..models import Homework, HomeworkDone, HomeworkFile, now
 from ..numbers import as_id
@@ -134,10 +134,7 @@ def file_for(user, file_id):
     inline}. NotFound for a file of an entry the user may not read."""
     row = found(HomeworkFile.get_or_none(HomeworkFile.id == file_id), _("Ce fichier n'existe pas."))
     access.entry_for(user, row.homework_id)
-    sent = attachments.sent(row)
-    if sent['path'] is None:
-        raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
-    return sent
+    return attachments.to_send(row)
 
 
 def _write(entry, clean, stored):

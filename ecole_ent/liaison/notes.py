@@ -13,7 +13,7 @@ import contextlib
 from datetime import datetime
 
 from ..blog import markup
-from ..errors import Forbidden, NotFound, ValidationError, found
+from ..errors import Forbidden, ValidationError, found
 from ..i18n import _, date_fr
 from ..mail.notify import notify
 from ..messages import safety
@@ -63,10 +63,7 @@ def file_for(user, file_id):
     inline}. NotFound for a file of a note the user may not see."""
     row = found(NoteFile.get_or_none(NoteFile.id == file_id), _("Ce fichier n'existe pas."))
     access.note_for(user, row.note_id)
-    sent = attachments.sent(row)
-    if sent['path'] is None:
-        raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
-    return sent
+    return attachments.to_send(row)
 
 
 def _target(user, values, school_id):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..db import writing
-from ..errors import ValidationError
+from ..errors import NotFound, ValidationError
 from ..i18n import _
 from ..text import shorten
 from . import Limits, MediaError, MediaStore, files
@@ -134,6 +134,14 @@ class Attachments:
             return settings.images.path(row.sha256)
         path = files.path_of(settings.files_dir, row.sha256, row.kind)
         return path if os.path.exists(path) else None
+
+    def to_send(self, row):
+        """sent(row) for a row the caller has checked the user may read; NotFound, in French, when
+        its file is not on disk."""
+        found = self.sent(row)
+        if found['path'] is None:
+            raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
+        return found
 
     def sent(self, row):
         """What web.files.send_file needs of a row: {'path', 'name', 'content_type', 'inline'}

@@ -290,7 +290,4 @@ def file_for(user, file_id):
     access.thread_for(user, message.thread_id)
     if not visible_to(user, message):
         raise NotFound(_("Ce fichier n'existe pas."))
-    sent = attachments.sent(row)
-    if sent['path'] is None:
-        raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
-    return sent
+    return attachments.to_send(row)
