@@ -8,14 +8,10 @@ p99 <= 150 ms at 50 connections. The demo has no guardian with three children: o
 seeded data folder before the server starts (add_guardian: a child in each of the three classes).
 ecole-ent runs with two processes (server.workers' default); --workers 1,2 compares with one.
 """
-import argparse
-import os
 import re
-import sys
-import tempfile
 import urllib.request
 
-from bench.common import Server, demo_server, hello_command, load, serving_rss_mb, sign_in_cookie
+from bench.common import page_against_waitress
 
 GUARDIAN = 'bench.trois-enfants'        # added by add_guardian; password `demo`, as every demo account
 
@@ -49,31 +45,14 @@ def children_shown(base, cookie):
         return len(re.findall(r'<section class="child-week"', response.read().decode()))
 
 
+def prepare(data):
+    classes = add_guardian(data)
+    return '/devoirs', lambda base, cookie: (f'guardian {GUARDIAN}: children in {classes} classes, '
+                                             f'{children_shown(base, cookie)} weeks on /devoirs')
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
-    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
-    parser.add_argument('--workers', default='2', help='ecole-ent processes to compare, e.g. 1,2')
-    args = parser.parse_args()
-    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
-    for workers in [int(w) for w in args.workers.split(',')]:
-        with tempfile.TemporaryDirectory() as data:
-            app = demo_server(data, args.threads, workers)      # seeds the demo now, starts below
-            classes = add_guardian(data)
-            hello = Server(hello_command(args.threads))
-            with app, hello:
-                print(f'--- ecole-ent with {workers} process(es), {args.threads} page threads each')
-                cookie = sign_in_cookie(app.url, GUARDIAN, 'demo')
-                shown = children_shown(app.url, cookie)
-                print(f'guardian {GUARDIAN}: children in {classes} classes, {shown} weeks on /devoirs')
-                load(app.url + '/devoirs', 2, 10, cookie)      # warm up caches and connections
-                for connections in (10, 50):
-                    base = load(hello.url + '/', args.seconds, connections)
-                    print(base.line('bare waitress'))
-                    result = load(app.url + '/devoirs', args.seconds, connections, cookie)
-                    print(result.line("guardian's week (3 children)") + f'  ratio {result.rps / base.rps:5.1%}')
-                print('resident memory per serving process after the run: '
-                      + ', '.join(f'{mb:.1f} MB' for mb in serving_rss_mb(app.pid)))
+    page_against_waitress(__doc__, GUARDIAN, "guardian's week (3 children)", prepare)
 
 
 if __name__ == '__main__':

@@ -9,14 +9,10 @@ connections. The demo's CP-CE1 has about 20 pupils: pupils with one or two guard
 it up to 25 before the server starts (add_note), then a note to answer is sent to the class and
 about half of the guardians answer it (some on paper), so that the page shows every state.
 """
-import argparse
-import os
 import re
-import sys
-import tempfile
 import urllib.request
 
-from bench.common import Server, demo_server, hello_command, load, serving_rss_mb, sign_in_cookie
+from bench.common import page_against_waitress
 
 TEACHER = 'julien.roux'
 PUPILS = 25
@@ -70,32 +66,15 @@ def rows_shown(base, path, cookie):
     return len(re.findall(r'<tr(?: class="unsigned")?>\s*(?:<th scope="rowgroup")?', page.split('<tbody>', 1)[1]))
 
 
+def prepare(data):
+    note_id, pupils, guardians = add_note(data)
+    path = f'/cahier-de-liaison/{note_id}'
+    return path, lambda base, cookie: (f'note {note_id}: {pupils} pupils, {guardians} guardians, '
+                                       f'{rows_shown(base, path, cookie)} lines in the status table')
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
-    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
-    parser.add_argument('--workers', default='2', help='ecole-ent processes to compare, e.g. 1,2')
-    args = parser.parse_args()
-    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
-    for workers in [int(w) for w in args.workers.split(',')]:
-        with tempfile.TemporaryDirectory() as data:
-            app = demo_server(data, args.threads, workers)      # seeds the demo now, starts below
-            note_id, pupils, guardians = add_note(data)
-            path = f'/cahier-de-liaison/{note_id}'
-            hello = Server(hello_command(args.threads))
-            with app, hello:
-                print(f'--- ecole-ent with {workers} process(es), {args.threads} page threads each')
-                cookie = sign_in_cookie(app.url, TEACHER, 'demo')
-                print(f'note {note_id}: {pupils} pupils, {guardians} guardians, '
-                      f'{rows_shown(app.url, path, cookie)} lines in the status table')
-                load(app.url + path, 2, 10, cookie)             # warm up caches and connections
-                for connections in (10, 50):
-                    base = load(hello.url + '/', args.seconds, connections)
-                    print(base.line('bare waitress'))
-                    result = load(app.url + path, args.seconds, connections, cookie)
-                    print(result.line("teacher's view of a note") + f'  ratio {result.rps / base.rps:5.1%}')
-                print('resident memory per serving process after the run: '
-                      + ', '.join(f'{mb:.1f} MB' for mb in serving_rss_mb(app.pid)))
+    page_against_waitress(__doc__, TEACHER, "teacher's view of a note", prepare)
 
 
 if __name__ == '__main__':

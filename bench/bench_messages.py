@@ -14,15 +14,11 @@ and 25.4 % of bare waitress, p99 97.5 and 91.9 ms (the guardian's week of bench_
 window: 27.7 %). With other test suites running on the machine the ratio fell to 6-16 %, for the
 homework's week too: run it alone.
 """
-import argparse
-import os
 import re
-import sys
-import tempfile
 import urllib.request
 from datetime import timedelta
 
-from bench.common import Server, demo_server, hello_command, load, serving_rss_mb, sign_in_cookie
+from bench.common import page_against_waitress
 
 GUARDIAN = 'aurelie.dubois'
 THREADS = 200
@@ -69,30 +65,14 @@ def lines_shown(base, cookie):
         return len(re.findall(r'<li class="inbox-line', response.read().decode()))
 
 
+def prepare(data):
+    count = add_threads(data)
+    return '/messages', lambda base, cookie: (f'guardian {GUARDIAN}: {count} threads added, '
+                                              f'{lines_shown(base, cookie)} on the first page')
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
-    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
-    parser.add_argument('--workers', default='2', help='ecole-ent processes to compare, e.g. 1,2')
-    args = parser.parse_args()
-    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
-    for workers in [int(w) for w in args.workers.split(',')]:
-        with tempfile.TemporaryDirectory() as data:
-            app = demo_server(data, args.threads, workers)      # seeds the demo now, starts below
-            count = add_threads(data)
-            hello = Server(hello_command(args.threads))
-            with app, hello:
-                print(f'--- ecole-ent with {workers} process(es), {args.threads} page threads each')
-                cookie = sign_in_cookie(app.url, GUARDIAN, 'demo')
-                print(f'guardian {GUARDIAN}: {count} threads added, {lines_shown(app.url, cookie)} on the first page')
-                load(app.url + '/messages', 2, 10, cookie)      # warm up caches and connections
-                for connections in (10, 50):
-                    base = load(hello.url + '/', args.seconds, connections)
-                    print(base.line('bare waitress'))
-                    result = load(app.url + '/messages', args.seconds, connections, cookie)
-                    print(result.line("guardian's inbox (200 threads)") + f'  ratio {result.rps / base.rps:5.1%}')
-                print('resident memory per serving process after the run: '
-                      + ', '.join(f'{mb:.1f} MB' for mb in serving_rss_mb(app.pid)))
+    page_against_waitress(__doc__, GUARDIAN, "guardian's inbox (200 threads)", prepare)
 
 
 if __name__ == '__main__':

@@ -266,3 +266,35 @@ def sign_in_cookie(base_url, login, password, login_path='/connexion'):
     with opener.open(base_url + login_path, data=body) as response:
         response.read()
     return '; '.join('%s=%s' % (c.name, c.value) for c in jar)
+
+
+def page_against_waitress(doc, login, label, prepare):
+    """The main() of a one-page bench (homework week, inbox, a note's status): for each count of
+    serving processes (--workers), the demo seeded in a fresh data folder, prepare(data) run on it
+    before the server starts, returning (path, describe) where describe(base_url, cookie) is the
+    line saying what the page shows; then the page as `login` and a bare waitress, loaded in turn
+    at 10 and 50 connections in the same run, with the ratio."""
+    import argparse
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
+    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
+    parser.add_argument('--workers', default='2', help='ecole-ent processes to compare, e.g. 1,2')
+    args = parser.parse_args()
+    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
+    for workers in [int(w) for w in args.workers.split(',')]:
+        with tempfile.TemporaryDirectory() as data:
+            app = demo_server(data, args.threads, workers)      # seeds the demo now, starts below
+            path, describe = prepare(data)
+            hello = Server(hello_command(args.threads))
+            with app, hello:
+                print(f'--- ecole-ent with {workers} process(es), {args.threads} page threads each')
+                cookie = sign_in_cookie(app.url, login, 'demo')
+                print(describe(app.url, cookie))
+                load(app.url + path, 2, 10, cookie)             # warm up caches and connections
+                for connections in (10, 50):
+                    base = load(hello.url + '/', args.seconds, connections)
+                    print(base.line('bare waitress'))
+                    result = load(app.url + path, args.seconds, connections, cookie)
+                    print(result.line(label) + f'  ratio {result.rps / base.rps:5.1%}')
+                print('resident memory per serving process after the run: '
+                      + ', '.join(f'{mb:.1f} MB' for mb in serving_rss_mb(app.pid)))
