@@ -145,3 +145,14 @@ def test_the_link_is_built_on_server_public_url_never_on_the_request_s_host(mail
     assert "l'adresse publique de l'ENT" in page.text and 'name="login"' not in page.text
     forged.post('/mot-de-passe-oublie', {'csrf_token': forged.csrf('/connexion'), 'login': 'aurelie.dubois'})
     assert OutboxMail.select().count() == 1 and PasswordReset.select().count() == 1
+
+
+def test_over_real_http_a_forged_host_never_reaches_the_mailed_link(mail_relay, clock, live_server):
+    """Through waitress on a real socket, as an attacker would send it: the Host header is the
+    attacker's, the mailed link is still on server.public_url."""
+    from tests.real_http import Browser
+    with_email('aurelie.dubois')
+    forged = Browser(live_server, headers={'Host': 'attaquant.example'})
+    status, _headers, page = forged.form('/mot-de-passe-oublie', login='aurelie.dubois')
+    assert status == 200 and 'un courriel vient d’y partir' in page
+    assert mailed_link(mail_relay) and 'attaquant.example' not in mail_relay.messages()[-1].as_string()

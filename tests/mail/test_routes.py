@@ -134,3 +134,15 @@ def test_users_edit_notify_works_for_local_and_directory_accounts(demo, run_cli)
     with pytest.raises(SystemExit) as usage:                       # argparse: exit 2
         run_cli('users', 'edit', guardian.login, '--notify', 'souvent')
     assert usage.value.code == 2 and preferences.preference(guardian).mode == 'none'
+
+
+def test_over_real_http_the_mail_client_s_one_click_post_stops_the_mails(demo, live_server):
+    """RFC 8058 as a mail client sends it to waitress: a POST with no cookie and no page before."""
+    from tests.real_http import Browser
+    guardian = demo.user('aurelie.dubois')
+    client = Browser(live_server)
+    assert not list(client.jar)                                   # no cookie to send
+    with client.open(unsubscribe.path_for(guardian.id), b'List-Unsubscribe=One-Click',
+                     {'Content-Type': 'application/x-www-form-urlencoded'}) as response:
+        assert response.status == 200
+    assert notify.preference(guardian).mode == 'none'
