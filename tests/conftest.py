@@ -547,3 +547,17 @@ def axe_violations(page):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [(v['id'], v['impact'], len(v['nodes'])) for v in result['violations']]
+
+
+ARTEFACTS = Path(os.environ.get('ECOLE_ARTEFACTS', ROOT / 'artefacts'))
+
+
+def screenshot(page, name):
+    """Keep a full-page PNG of what the browser shows as a test artefact (ECOLE_ARTEFACTS, by
+    default artefacts/ at the top of the tree, ignored by git): for people to look at, not
+    compared by any test."""
+    folder = ARTEFACTS / 'screens'
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f'{name}.png'
+    page.screenshot(path=str(path), full_page=True)
+    return path
