@@ -68,6 +68,15 @@ HOME_SECTION = Hook(
     '(context["todo"]: what needs action, with how many). The guardian home is the most-viewed page: cheap queries '
     'only (db.prepared, one query for all children), and no writes.')
 
+FAMILY_FEED = Hook(
+    'family_feed', 'fn(guardian, classes, before, limit) -> [home.feed.FeedItem]',
+    'Called on every view of the guardian\'s home (home/feed.py) with the guardian, the current '
+    'classes of their children, a naive UTC datetime `before` (None: now) and a count `limit`: '
+    'returns at most `limit` of the feature\'s items for these classes, newest first, each dated '
+    'strictly before `before` (the home merges, sorts and pages them). An item shows only what the '
+    'page it links to shows this guardian (the feature\'s own reading and image-rights functions, '
+    'never a copy of them). Cheap queries only (db.prepared), and no writes.')
+
 ARCHIVE_SECTION = Hook(
     'archive_section', 'fn(guardian, pupil, classroom) -> iterable of (path in zip, bytes, text or Path)',
     'Called when a guardian downloads their child\'s year (directory/archive.py): yields what '
@@ -102,4 +111,4 @@ TEMPLATE_FILTER = Hook(
     'sanitises first.',
     key=lambda pair: pair[0])
 
-ALL = [HOME_SECTION, ARCHIVE_SECTION, HEALTH_CHECK, MENU, ACCOUNT_SECTION, TEMPLATE_FILTER]
+ALL = [HOME_SECTION, FAMILY_FEED, ARCHIVE_SECTION, HEALTH_CHECK, MENU, ACCOUNT_SECTION, TEMPLATE_FILTER]
