@@ -73,12 +73,29 @@ def without_photos(fragment):
     return resolve_photos(fragment, lambda _photo_id, _alt: '')
 
 
+# Where a block starts or ends (or a line breaks), the excerpt's words must not run together.
+BLOCK_EDGE = re.compile(r'<(?:/?(?:p|li|ul|ol|h[1-6]|blockquote|pre|figure|figcaption|div)|br|hr)\b[^>]*>', re.I)
+BREAK = '\x00'
+ENDS_A_CLAUSE = tuple('.!?:;,…')
+
+
+def _join_blocks(text):
+    """The blocks' texts in a row: a space after punctuation, « · » between blocks that end
+    without any (list items, headings, lines), so « 8 h 30 · prévoir des bottes »."""
+    pieces = [piece.strip() for piece in text.split(BREAK)]
+    joined = ''
+    for piece in filter(None, pieces):
+        joined += piece if not joined else (' ' if joined.endswith(ENDS_A_CLAUSE) else ' · ') + piece
+    return joined
+
+
 @functools.lru_cache(maxsize=1024)
 def excerpt(fragment, length=220):
     """The plain text of a post's start for lists: no photo titles (the reader may not be allowed
-    the photo), no tags, cut at a word. Cached by content: a list page shows the same few posts
-    to every reader, and stripping tags was a tenth of the class blog page (profiled)."""
-    text = Markup(without_photos(fragment or '')).striptags()
+    the photo), no tags, words of different blocks kept apart, cut at a word. Cached by content: a
+    list page shows the same few posts to every reader, and stripping tags was a tenth of the class
+    blog page (profiled)."""
+    text = _join_blocks(Markup(BLOCK_EDGE.sub(BREAK, without_photos(fragment or ''))).striptags())
     if len(text) <= length + 5:
         return text
     return text[:length - 1].rsplit(' ', 1)[0] + '…'

@@ -24,3 +24,25 @@ def test_raw_html_outside_the_allow_list_is_removed():
                                   '<iframe src="https://evil"></iframe><b onclick="x()">gras</b>')
     assert '<script' not in html and '<img' not in html and '<iframe' not in html
     assert 'onclick' not in html and 'alert' not in html and '<b>gras</b>' in html
+
+
+def test_an_excerpt_keeps_the_blocks_words_apart():
+    """List items, headings, paragraphs and line breaks do not run together in lists of posts."""
+    assert markup.excerpt(markup.render_markdown('- 8 h 30\n- prévoir des bottes')) == '8 h 30 · prévoir des bottes'
+    assert (markup.excerpt(markup.render_markdown('Sortie :\n\n- 8 h 30\n- bottes\n\n## Retour\nÀ 16 h.\n\nMerci'))
+            == 'Sortie : 8 h 30 · bottes · Retour · À 16 h. Merci')
+    assert markup.excerpt(markup.render_markdown('**Lundi**\nmardi')) == 'Lundi · mardi'
+    assert markup.excerpt(markup.render_markdown('- un\n    - deux\n- trois')) == 'un · deux · trois'
+
+
+def test_an_excerpt_still_joins_inline_words_and_has_no_tags_entities_or_photo_titles():
+    html = markup.render_markdown('Un **gr**as & <em>rien</em>.\n\n![Le parc](photo:7)\n\nFin')
+    assert markup.excerpt(html) == 'Un gras & rien. Fin'
+
+
+def test_a_long_excerpt_is_cut_at_a_word_and_is_cached():
+    html = markup.render_markdown('\n'.join(f'- élément {n}' for n in range(80)))
+    first = markup.excerpt(html)
+    assert len(first) <= 221 and first.endswith('…') and ' · élément 1 · ' in first
+    hits = markup.excerpt.cache_info().hits
+    assert markup.excerpt(html) is first and markup.excerpt.cache_info().hits == hits + 1
