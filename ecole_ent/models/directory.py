@@ -89,9 +89,12 @@ class SourceStructure(BaseModel):
 
 
 class PupilCard(BaseModel):
-    """A pupil's QR sign-in token, stored as a keyed hash; deleting the row revokes it."""
+    """A pupil's QR sign-in token, stored as a keyed hash; deleting the row revokes it. The code is
+    derived from `seed` with the installation's secret (directory/cards.py), so that the same card
+    can be printed again; rows from before m0010 have no seed (their code is unknown)."""
     pupil = ForeignKeyField(User, unique=True, backref='+', on_delete='CASCADE')
     token_hash = CharField(unique=True, max_length=64)
     issued_by = ForeignKeyField(User, null=True, backref='+', on_delete='SET NULL')
     issued_at = DateTimeField(default=now)
+    seed = CharField(null=True, max_length=32)
 
