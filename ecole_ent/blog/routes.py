@@ -14,7 +14,7 @@ from ..web.forms import field, field_list, form_fields, safe_next, uploaded_file
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, public_url, render, url
 from ..web.routing import Routes
-from . import access, markup, posting, public, reading, service
+from . import access, family, markup, posting, public, reading, service
 from . import moderation as moderating  # `moderation` is the queue page's route below
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
@@ -312,6 +312,7 @@ def register(app):
     hooks.TEMPLATE_FILTER.add(('feed_html', str))    # Markup to text: the feed escapes it into <content>
     hooks.TEMPLATE_FILTER.add(('excerpt', markup.excerpt))
     hooks.HOME_SECTION.add(home_section)
+    hooks.FAMILY_FEED.add(family.items)
     hooks.ARCHIVE_SECTION.add(reading.archive_section)
     add_nav('/blog', _('Le blog'), 'blog', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=20)
     routes.install(app)

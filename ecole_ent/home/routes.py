@@ -1,12 +1,14 @@
 """Homes. `/`: every signed-in user, their role's home. `/classe/<id>`: members of the class
 (its pupils, their guardians, its teachers), the school's director, the admin; others get 403.
 `/ecole`: directors (their school) and the admin."""
+from bottle import request
+
 from ..i18n import _
 from ..models import ROLES
 from ..web.guards import require_role, require_user
 from ..web.render import add_nav, render
 from ..web.routing import Routes
-from . import service
+from . import feed, service
 
 routes = Routes('home')
 
@@ -14,7 +16,8 @@ routes = Routes('home')
 @routes.get('/')
 def index():
     user = require_user()
-    return render('home/index.html', **service.home_context(user))
+    before = feed.parse_cursor(request.query.get(feed.CURSOR))
+    return render('home/index.html', **service.home_context(user, before))
 
 
 @routes.get('/classe/<class_id:int>')

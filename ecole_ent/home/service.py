@@ -8,6 +8,7 @@ from .. import hooks
 from ..accounts import membership
 from ..accounts import service as accounts
 from ..models import Classroom, Enrolment, School, SchoolYear, User
+from . import feed
 
 
 class Link(NamedTuple):
@@ -34,11 +35,14 @@ class Card:
         self.pupil, self.classroom, self.teachers, self.links = pupil, classroom, teachers, []
 
 
-def home_context(user):
+def home_context(user, before=None):
+    """The page's context; `before`: the family feed's cursor (home.feed, None: its newest page)."""
     context = {'todo': []}
     if user.has_role('guardian'):
         context['cards'] = [Card(pupil, classroom, teachers)
                             for pupil, classroom, teachers in accounts.children_with_teachers(user)]
+        classes = {card.classroom.id: card.classroom for card in context['cards'] if card.classroom}
+        context['feed'] = feed.family_feed(user, list(classes.values()), before)
     if user.has_role('pupil', 'teacher', 'staff'):
         context['classes'] = class_summaries(membership.current_classes_of(user)) \
             if not user.has_role('pupil') else membership.current_classes_of(user)

@@ -35,7 +35,7 @@ from ..web.forms import csrf_token, field, field_list, form_text, safe_next, upl
 from ..web.guards import require_user
 from ..web.render import add_nav, env, flash, public_url, render, url
 from ..web.routing import Routes
-from . import access, archive, entries, feed, pages, reading, service, subjects
+from . import access, archive, entries, family, feed, pages, reading, service, subjects
 
 routes = Routes('homework')
 
@@ -366,6 +366,7 @@ def homework_body(fragment):
 def register(app):
     hooks.TEMPLATE_FILTER.add(('homework_body', homework_body))
     hooks.HOME_SECTION.add(home_section)
+    hooks.FAMILY_FEED.add(family.items)
     hooks.ARCHIVE_SECTION.add(archive.archive_section)
     hooks.ACCOUNT_SECTION.add(account_section)
     add_nav('/devoirs', _('Les devoirs'), 'homework', ('pupil', 'guardian', 'teacher', 'director', 'staff'),

@@ -29,7 +29,7 @@ from ..web.forms import csrf_token, field, field_list, form_text, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from ..web.routing import Routes
-from . import access, archive, export, notes, pages, receipts, service
+from . import access, archive, export, family, notes, pages, receipts, service
 
 routes = Routes('liaison')
 
@@ -206,6 +206,7 @@ def note_body(fragment):
 def register(app):
     hooks.TEMPLATE_FILTER.add(('note_body', note_body))
     hooks.HOME_SECTION.add(home_section)
+    hooks.FAMILY_FEED.add(family.items)
     hooks.ARCHIVE_SECTION.add(archive.archive_section)
     add_nav('/cahier-de-liaison', _('Cahier de liaison'), 'note', ('guardian', 'teacher', 'director', 'admin'),
             order=18)

@@ -12,7 +12,7 @@ from ..web.forms import checked, field, field_list, uploaded_files
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, render, url
 from ..web.routing import Routes
-from . import files, service
+from . import family, files, service
 
 CACHE_FOREVER = 'private, max-age=31536000, immutable'   # a file's name is its content's hash
 SEND_BOUND_IN_PHOTOS = 10     # one send weighs at most ten maximal photos (many phone photos fit)
@@ -154,5 +154,6 @@ def home_section(user, context):
 def register(app):
     hooks.ARCHIVE_SECTION.add(files.archive_section)
     hooks.HOME_SECTION.add(home_section)
+    hooks.FAMILY_FEED.add(family.items)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
     routes.install(app)

@@ -1,0 +1,97 @@
+"""The guardian's family feed: under the child cards, the latest items of the children's classes
+(blog posts, albums, homework due soon, notes to sign), newest first, a page at a time.
+
+Each feature gives its items through hooks.FAMILY_FEED, from its own folder (blog/family.py,
+photos/family.py, ...), with its own reading and image-rights functions: what an item shows is
+what the page it links to shows this guardian. The home only merges, sorts and pages them.
+
+Pages go back in time by a cursor, ?avant=<moment, kind and id of the last item shown>: a new post
+while a family reads page 2 shifts nothing, and each page costs the same few queries, however far
+back.
+"""
+from datetime import datetime
+from typing import NamedTuple
+
+from .. import hooks
+from ..i18n import date_fr
+from ..models import now
+from ..school_time import to_local
+
+PER_PAGE = 8
+CURSOR = 'avant'            # the query string's parameter of an older page
+
+
+class FeedItem(NamedTuple):
+    """One item of the family feed, as its feature gives it (plain values: the home's template
+    shows it without asking the feature again)."""
+    at: datetime            # naive UTC: the feed's order (a post's publication, a note's sending...)
+    kind: str               # 'post' | 'album' | 'homework' | 'note': its label and icon
+    key: int                # the item's id in its feature: orders items of the same moment
+    url: str                # the page it links to
+    title: str
+    place: str = ''         # the class's name (a school-wide note: « Toute l'école »)
+    text: str = ''          # plain text: an excerpt
+    thumbs: tuple = ()      # ((media url, alt text), ...): only photos this guardian may see
+    detail: str = ''        # a French line: « Pour vendredi 11 décembre · Zoé », « À signer avant ... »
+
+
+class FeedPage(NamedTuple):
+    items: list
+    before: tuple           # the Cursor this page was asked with (None: the newest)
+    older: str              # the cursor of the next, older page, or None at the end
+
+    def day(self, item):
+        """« jeudi 3 décembre »: the item's day at the school (with the year when not this one)."""
+        local = to_local(item.at)
+        return date_fr(local, with_year=local.year != to_local(now()).year)
+
+
+def family_feed(guardian, classes, before=None, size=PER_PAGE):
+    """A FeedPage of the items of these classes (the current classes of the guardian's children)
+    that come after the Cursor `before` (None: the newest), newest first."""
+    found = []
+    for provider in hooks.FAMILY_FEED:
+        found += provider(guardian, classes, before, size + 1)
+    found.sort(key=order, reverse=True)
+    page = found[:size]
+    older = Cursor(*order(page[-1])).text() if len(found) > size else None
+    return FeedPage(page, before, older)
+
+
+def order(item):
+    return item.at, item.kind, item.key
+
+
+class Cursor(NamedTuple):
+    """Where an older page starts: after the item of this moment, kind and key (items of the same
+    moment are ordered by kind, then key: none is skipped, none is shown twice)."""
+    at: datetime
+    kind: str
+    key: int
+
+    LAST = 2**62            # above any id: bound()'s key when all items of the moment come after
+
+    def admits(self, item):
+        """Whether `item` comes after the cursor (for a provider that filters in Python)."""
+        return order(item) < tuple(self)
+
+    def bound(self, kind):
+        """For a provider that filters in SQL, its items of one kind: (moment, key) such that an
+        item comes after the cursor when its moment is before it, or equal with a smaller key."""
+        return self.at, (self.key if kind == self.kind else self.LAST if kind < self.kind else 0)
+
+    def text(self):
+        return f'{self.at.isoformat(timespec="microseconds")}_{self.kind}_{self.key}'
+
+
+def parse_cursor(text):
+    """The Cursor of ?avant=..., or None (the newest page) when absent or malformed: a link edited
+    by hand shows the feed from its start rather than an error."""
+    parts = (text or '').strip().split('_')
+    if len(parts) != 3 or len(text) > 80 or not parts[1].isalpha() or not parts[2].isdigit():
+        return None
+    try:
+        moment = datetime.fromisoformat(parts[0])
+    except ValueError:
+        return None
+    return Cursor(moment, parts[1], int(parts[2])) if moment.tzinfo is None else None
