@@ -1,17 +1,21 @@
 """Login cards for pupils (QR code + short code) and activation letters for adults.
 
-A pupil's card token is a random secret stored only as a keyed hash (PupilCard): printing
-a class's cards issues new tokens, which revokes the previous cards; a teacher can also
-revoke one card. QR sign-in works only for active pupil accounts and only from the
-school's networks (``security.school_networks``). Activation letters issue a fresh code
-through the accounts service for each adult who has not activated yet.
+A pupil's card code is derived from a random seed with the installation's secret (HMAC), and the
+database keeps the seed and the code's keyed hash, never the code: whoever reads the database
+cannot sign in, yet the school can print the same card again. Printing a class keeps the codes of
+valid cards (cards already cut out still work) and gives pupils without one a new card; renewing
+the whole class, or one pupil's card, replaces the codes at once (the old cards stop working). Cards
+from before seeds were kept (migration m0010) have an unknown code: printing them gives a new one.
+Every print is audited. QR sign-in works only for active pupil accounts and only from the school's
+networks (``security.school_networks``). Activation letters issue a fresh code through the
+accounts service for each adult who has not activated yet.
 """
-
+import secrets
 
 from .. import audit, security
 from ..accounts import service as accounts
 from ..db import writing
-from ..errors import Forbidden
+from ..errors import Forbidden, ValidationError
 from ..i18n import _
 from ..models import GuardianLink, User, now
 from ..models.directory import PupilCard
@@ -30,30 +34,100 @@ def qr_svg(text):
     return segno.make(text, error='m').svg_inline(scale=4, dark='#000', light='#fff')
 
 
-def issue_cards(classroom, actor):
-    """New card tokens for the class's active pupils: [(pupil, token)], old cards revoked."""
+def _code_of(seed):
+    """The printed code a seed gives: TOKEN_LENGTH letters of the activation alphabet."""
+    number, alphabet, letters = int(security.keyed_hash(seed, 'card-code'), 16), \
+        security.ACTIVATION_ALPHABET, []
+    for _index in range(TOKEN_LENGTH):
+        number, digit = divmod(number, len(alphabet))
+        letters.append(alphabet[digit])
+    return ''.join(letters)
+
+
+def _token_hash(token):
+    return security.keyed_hash(token, 'card')
+
+
+def token_of(card):
+    """The code printed on this card, or None when it cannot be known (no seed: an older card;
+    or the installation's secret changed, and the card no longer works anyway)."""
+    if card is None or not card.seed:
+        return None
+    token = _code_of(card.seed)
+    return token if security.same(_token_hash(token), card.token_hash) else None
+
+
+def _new_card(pupil, actor):
+    """A new card for the pupil (the old one stops working); its code. Inside writing()."""
+    PupilCard.delete().where(PupilCard.pupil == pupil).execute()
+    while True:
+        seed = secrets.token_hex(16)
+        token = _code_of(seed)
+        if not PupilCard.select().where(PupilCard.token_hash == _token_hash(token)).exists():
+            break
+    PupilCard.create(pupil=pupil, token_hash=_token_hash(token), seed=seed, issued_by=actor)
+    return token
+
+
+def _cards_of(pupils):
+    return {c.pupil_id: c for c in PupilCard.select().where(PupilCard.pupil.in_([p.id for p in pupils]))}
+
+
+def print_class(classroom, actor, renew=False):
+    """The cards of the class's active pupils: [(pupil, code, new)], in the class's order.
+
+    A valid card keeps its code unless `renew` (then every pupil gets a new code and every old card
+    of the class stops working); pupils without a card, or whose code is unknown, get a new one.
+    """
     pupils = [p for p in accounts.pupils_of(classroom) if p.status == 'active']
-    cards = []
     with writing():
+        existing = _cards_of(pupils)
+        printed = []
         for pupil in pupils:
-            token = security.new_code(TOKEN_LENGTH)
-            PupilCard.delete().where(PupilCard.pupil == pupil).execute()
-            PupilCard.create(pupil=pupil, token_hash=security.keyed_hash(token, 'card'),
-                             issued_by=actor)
-            cards.append((pupil, token))
-        audit.record(actor, 'cards.issued', classroom.name, pupils=len(cards))
-    return cards
+            token = None if renew else token_of(existing.get(pupil.id))
+            printed.append((pupil, token or _new_card(pupil, actor), token is None))
+        new = sum(1 for _p, _t, fresh in printed if fresh)
+        audit.record(actor, 'cards.printed', classroom.name, school=classroom.school_id, pupils=len(printed),
+                     new=new, kept=len(printed) - new, renew_all=renew)
+    return printed
+
+
+REPRINT_CHOICES = ('meme', 'nouveau')    # the same code (card lost in the classroom) or a new one
+
+
+def reprinted_card(pupil, actor, choice):
+    """One pupil's card printed again: (code, new). `choice` 'meme' keeps the code when it is known;
+    'nouveau' (or an unknown code) gives a new one, and the old card stops working at once."""
+    if choice not in REPRINT_CHOICES:
+        raise ValidationError({'code': _('Choisissez : la même carte, ou une nouvelle carte avec un '
+                                         'nouveau code.')})
+    if pupil.status != 'active':
+        raise ValidationError({'code': _('Le compte de {name} n’est pas actif : sa carte ne le '
+                                         'connecterait pas.').format(name=pupil.first_name)})
+    with writing():
+        token = token_of(PupilCard.get_or_none(PupilCard.pupil == pupil)) if choice == 'meme' else None
+        new = token is None
+        token = token or _new_card(pupil, actor)
+        audit.record(actor, 'card.reprinted', pupil.login, school=pupil.school_id, new=new, asked=choice)
+    return token, new
 
 
 def revoke_card(pupil, actor):
     with writing():
         removed = PupilCard.delete().where(PupilCard.pupil == pupil).execute()
-        audit.record(actor, 'card.revoked', pupil.login)
+        audit.record(actor, 'card.revoked', pupil.login, school=pupil.school_id)
     return removed
 
 
 def has_card(pupil):
     return PupilCard.select().where(PupilCard.pupil == pupil).exists()
+
+
+def card_states(pupils):
+    """{pupil id: 'none' | 'known' (can be printed again as is) | 'unknown' (a new code is needed)}."""
+    cards = _cards_of(pupils)
+    return {p.id: 'none' if p.id not in cards else 'known' if token_of(cards[p.id]) else 'unknown'
+            for p in pupils}
 
 
 def card_user(token, address, networks):

@@ -6,7 +6,7 @@ from bottle import redirect, request, response
 
 from .. import hooks
 from ..accounts import membership
-from ..errors import Forbidden, NotFound, found
+from ..errors import Forbidden, NotFound, ValidationError, found
 from ..i18n import _
 from ..models import User
 from ..web.files import send_zip
@@ -73,23 +73,69 @@ def card_classes():
 @routes.get('/annuaire/classe/<class_id:int>')
 def classroom(class_id):
     user = require_role('teacher', 'director', 'admin')
-    return render('directory/classroom.html', **service.class_cards(user, class_id))
+    return render('directory/classroom.html', **_class_page(user, class_id))
+
+
+def _class_page(user, class_id):
+    """The class (Forbidden unless the user teaches or directs it), its pupils and their cards."""
+    page = service.class_cards(user, class_id)
+    page['states'] = cards.card_states([pupil for pupil, _has in page['pupils']])
+    return page
+
+
+def _pupil(page, pupil_id):
+    pupil = User.get_or_none(User.id == pupil_id)
+    if pupil is None or not membership.enrolled(pupil, page['classroom']):
+        raise NotFound(_('Élève introuvable dans cette classe.'))
+    return pupil
 
 
 def _secret():
-    """Cards and letters show codes once: keep them out of every cache."""
+    """Cards and letters show codes: keep them out of every cache."""
     response.set_header('Cache-Control', 'no-store')
+
+
+def _printed(classroom, printed, **context):
+    """The printable page: eight cards per A4 sheet, each with its QR code and its typed code."""
+    _secret()
+    return render('directory/cards.html', classroom=classroom, **context,
+                  cards=[(p, printable(t), cards.qr_svg(f'{public_url()}/carte?jeton={t}'), new)
+                         for p, t, new in printed])
 
 
 @routes.post('/annuaire/classe/<class_id:int>/cartes', 'cards')
 def print_cards(class_id):
     user = require_role('teacher', 'director', 'admin')
-    _secret()
-    page = service.class_cards(user, class_id)
-    issued = cards.issue_cards(page['classroom'], user)
-    return render('directory/cards.html', classroom=page['classroom'], base_url=public_url(),
-                  cards=[(p, printable(t), cards.qr_svg(f'{public_url()}/carte?jeton={t}'))
-                         for p, t in issued])
+    classroom, renew = service.class_cards(user, class_id)['classroom'], field('renouveler') == 'toutes'
+    return _printed(classroom, cards.print_class(classroom, user, renew=renew), renew=renew, single=None)
+
+
+@routes.get('/annuaire/classe/<class_id:int>/cartes/renouveler', 'renew')
+def confirm_renew(class_id):
+    page = _class_page(require_role('teacher', 'director', 'admin'), class_id)
+    return render('directory/card_renew.html', **page)
+
+
+@routes.get('/annuaire/classe/<class_id:int>/eleve/<pupil_id:int>/carte', 'card')
+def card_choice(class_id, pupil_id):
+    page = _class_page(require_role('teacher', 'director', 'admin'), class_id)
+    pupil = _pupil(page, pupil_id)
+    return render('directory/card_reprint.html', pupil=pupil, state=page['states'][pupil.id], errors={},
+                  **page)
+
+
+@routes.post('/annuaire/classe/<class_id:int>/eleve/<pupil_id:int>/carte', 'reprint')
+def reprint_card(class_id, pupil_id):
+    user = require_role('teacher', 'director', 'admin')
+    page = _class_page(user, class_id)
+    pupil, choice = _pupil(page, pupil_id), field('code')
+    try:
+        token, new = cards.reprinted_card(pupil, user, choice)
+    except ValidationError as exc:
+        response.status = 400
+        return render('directory/card_reprint.html', pupil=pupil, state=page['states'][pupil.id],
+                      errors=exc.errors, **page)
+    return _printed(page['classroom'], [(pupil, token, new)], renew=False, single=choice)
 
 
 @routes.post('/annuaire/classe/<class_id:int>/lettres', 'letters')
@@ -112,10 +158,7 @@ def print_staff_letters():
 @routes.post('/annuaire/classe/<class_id:int>/eleve/<pupil_id:int>/revoquer')
 def revoke(pupil_id, class_id):
     user = require_role('teacher', 'director', 'admin')
-    page = service.class_cards(user, class_id)
-    pupil = User.get_or_none(User.id == pupil_id)
-    if pupil is None or not membership.enrolled(pupil, page['classroom']):
-        raise NotFound(_('Élève introuvable dans cette classe.'))
+    pupil = _pupil(service.class_cards(user, class_id), pupil_id)
     cards.revoke_card(pupil, user)
     flash(_('Carte de {name} révoquée.').format(name=pupil.first_name), 'success')
     redirect(f'/annuaire/classe/{class_id}', 303)
