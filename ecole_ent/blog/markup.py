@@ -59,8 +59,52 @@ class _ShiftHeadingsExtension(markdown.Extension):
 
 
 def resolve_photos(fragment, figure):
-    """Replace each photo reference by figure(photo_id, alt_text), '' when the reader may not see it."""
-    return PHOTO_REF.sub(lambda m: figure(int(m.group(1)), html.unescape(m.group(2))), fragment)
+    """Replace each photo reference by figure(photo_id, alt_text), '' when the reader may not see it;
+    a <figure> never stays inside a paragraph (see lift_figures)."""
+    return lift_figures(PHOTO_REF.sub(lambda m: figure(int(m.group(1)), html.unescape(m.group(2))), fragment))
+
+
+# A <figure> may stand in the body, a list item or a quotation, never in a paragraph, a heading or
+# inline text: `![texte](photo:1)` is inside a <p> (maybe a <strong>) in the stored HTML.
+FLOW_PARENTS = {'li', 'blockquote'}
+VOID_TAGS = {'br', 'hr', 'img'}
+_FIGURE_OR_TAG = re.compile(r'(?P<figure><figure\b.*?</figure>)|<(?P<end>/?)(?P<name>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*>',
+                            re.S)
+_EMPTY = re.compile(r'<(p|h[2-4]|strong|em|b|i|del|s|code|a|span)\b[^>]*>\s*</\1>')
+
+
+def lift_figures(fragment):
+    """The HTML with each <figure> taken out of the elements that may not hold one: they are
+    closed before it and opened again after it (`<p>a<figure/>b</p>` -> `<p>a</p><figure/><p>b</p>`),
+    and the elements left empty by that are removed. The fragment is nh3's output (tags balanced,
+    attributes quoted), so a tag scan is enough."""
+    if '<figure' not in fragment:
+        return fragment
+    out, open_tags, pos = [], [], 0
+    for match in _FIGURE_OR_TAG.finditer(fragment):
+        out.append(fragment[pos:match.start()])
+        pos = match.end()
+        name = (match.group('name') or '').lower()
+        if match.group('figure'):
+            keep = len(open_tags)
+            while keep and open_tags[keep - 1][0] not in FLOW_PARENTS:
+                keep -= 1
+            lifted = open_tags[keep:]
+            out += [f'</{n}>' for n, _tag in reversed(lifted)] + [match.group('figure')]
+            out += [tag for _n, tag in lifted]
+        elif match.group('end'):
+            if open_tags and open_tags[-1][0] == name:
+                open_tags.pop()
+            out.append(match.group(0))
+        else:
+            if name not in VOID_TAGS:
+                open_tags.append((name, match.group(0)))
+            out.append(match.group(0))
+    out.append(fragment[pos:])
+    lifted, previous = ''.join(out), None
+    while lifted != previous:
+        previous, lifted = lifted, _EMPTY.sub('', lifted)
+    return lifted
 
 
 def photo_ids(fragment):

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from ..errors import NotFound, found
 from ..i18n import _
+from ..media import files
 from ..models import Classroom, School
 from ..models.blog import Attachment, Post
 from . import markup
@@ -23,7 +24,19 @@ def public_posts(school, page=1):
 
 
 def public_feed(school):
-    return run_list('public', school.id, 1, FEED_SIZE).items
+    """The feed's latest public posts, each with post.enclosures: its attachments as (id, content
+    type, size in bytes, name), served to anyone by get_public_attachment (the same rule as the
+    post's public page). One query for all the posts' attachments."""
+    posts = run_list('public', school.id, 1, FEED_SIZE).items
+    enclosures = {post.id: [] for post in posts}
+    if posts:
+        for attachment in (Attachment.select().where(Attachment.post.in_(list(enclosures)))
+                           .order_by(Attachment.id)):
+            enclosures[attachment.post_id].append(
+                (attachment.id, files.KINDS[attachment.kind][1], attachment.size, attachment.name))
+    for post in posts:
+        post.enclosures = enclosures[post.id]
+    return posts
 
 
 def get_public_post(school, post_id):
