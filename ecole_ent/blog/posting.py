@@ -1,6 +1,8 @@
 """Writing on a class blog: posts (now or scheduled; a pupil's waits for approval), their
 attachments (PDF and audio files, stored by content hash), and comments under the blog's policy.
-Who may write is decided by access.py."""
+Who may write is decided by access.py; which album photos a post may show, and photos sent with a
+post, by picker.py."""
+import contextlib
 import os
 
 from markupsafe import Markup
@@ -12,7 +14,7 @@ from ..media import files
 from ..models import now
 from ..models.blog import VISIBILITIES, Attachment, Comment, Post
 from ..school_time import clean_schedule
-from . import markup
+from . import markup, picker
 from .access import can_comment, get_class_blog_to_write, get_post_for, get_post_to_edit, settings_of
 from .service import settings
 
@@ -22,8 +24,9 @@ MAX_COMMENT = 2000
 MAX_FILES = 5
 
 
-def _clean_post(role, data, has_files):
-    """Validated fields from the form; ValidationError with every problem at once."""
+def _clean_post(role, data, has_files, classroom_id):
+    """Validated fields from the form; ValidationError with every problem at once (a photo
+    reference the post's readers could not see among them)."""
     errors = {}
     title = ' '.join((data.get('title') or '').split())
     body = (data.get('body') or '').replace('\r\n', '\n').strip()
@@ -35,6 +38,8 @@ def _clean_post(role, data, has_files):
         errors['body'] = _('Le texte est trop long (%(max)d caractères au plus).') % {'max': MAX_BODY}
     elif not body and not has_files:
         errors['body'] = _('Écrivez un texte ou joignez un fichier.')
+    elif problems := picker.reference_problems(classroom_id, body):
+        errors['body'] = ' '.join(problems)
     clean = {'title': title, 'body': body}
     if role == 'manager':
         visibility = data.get('visibility') or 'families'
@@ -52,35 +57,39 @@ def preview(data):
     return Markup(markup.render_markdown((data.get('body') or '')[:MAX_BODY]))
 
 
-def create_post(user, classroom_id, data, uploads=()):
-    """A teacher's post is published (now or at its date); a pupil's waits for approval."""
+def create_post(user, classroom_id, data, uploads=(), photo_uploads=()):
+    """A teacher's post is published (now or at its date); a pupil's waits for approval.
+    photo_uploads (a teacher's) go to the class's « Blog » album and show at the body's end."""
     classroom, role = get_class_blog_to_write(user, classroom_id)
     uploads = [u for u in uploads if u[0]]      # (file name, stream): an empty field has no name
-    clean = _clean_post(role, data, bool(uploads))
-    stored = _store_uploads(uploads)
-    with writing():
-        post = Post.create(classroom=classroom, author=user, title=clean['title'],
-                           body_source=clean['body'], body_html=markup.render_markdown(clean['body']),
-                           status='published' if role == 'manager' else 'pending',
-                           visibility=clean.get('visibility', 'families'),
-                           publish_at=(clean.get('publish_at') or now()) if role == 'manager' else None)
-        for kind, sha, size, name in stored:
-            Attachment.create(post=post, kind=kind, sha256=sha, size=size, name=name)
+    photo_uploads = _photo_uploads(role, photo_uploads)
+    clean = _clean_post(role, data, bool(uploads or photo_uploads), classroom.id)
+    with _stored(uploads, photo_uploads) as (stored, images):
+        with writing():
+            body = picker.with_references(clean['body'], picker.add_to_blog_album(user, classroom, images))
+            post = Post.create(classroom=classroom, author=user, title=clean['title'],
+                               body_source=body, body_html=markup.render_markdown(body),
+                               status='published' if role == 'manager' else 'pending',
+                               visibility=clean.get('visibility', 'families'),
+                               publish_at=(clean.get('publish_at') or now()) if role == 'manager' else None)
+            for kind, sha, size, name in stored:
+                Attachment.create(post=post, kind=kind, sha256=sha, size=size, name=name)
     return post
 
 
-def update_post(user, post_id, data, uploads=(), remove=()):
+def update_post(user, post_id, data, uploads=(), remove=(), photo_uploads=()):
     """Edit a post. A pupil's edit sends it back to the teacher; a teacher may also reschedule."""
     post, role = get_post_to_edit(user, post_id)
     uploads = [u for u in uploads if u[0]]
+    photo_uploads = _photo_uploads(role, photo_uploads)
     kept = [a for a in post.attachments if str(a.id) not in set(map(str, remove))]
-    clean = _clean_post(role, data, bool(uploads or kept))
+    clean = _clean_post(role, data, bool(uploads or kept or photo_uploads), post.classroom_id)
     if len(kept) + len(uploads) > MAX_FILES:
         raise ValidationError({'attachments': _('Cinq pièces jointes au plus par article.')})
-    stored = _store_uploads(uploads)
-    with writing():
-        post.title, post.body_source = clean['title'], clean['body']
-        post.body_html = markup.render_markdown(clean['body'])
+    with _stored(uploads, photo_uploads) as (stored, images), writing():
+        body = picker.with_references(clean['body'], picker.add_to_blog_album(user, post.classroom, images))
+        post.title, post.body_source = clean['title'], body
+        post.body_html = markup.render_markdown(body)
         post.updated_at = now()
         if role == 'manager':
             post.visibility = clean['visibility']
@@ -127,6 +136,33 @@ def add_comment(user, post_id, body):
 
 
 # --- attachments ------------------------------------------------------------------------------------
+
+def _photo_uploads(role, photo_uploads):
+    """The photo files sent (an empty field has no name); a teacher's only."""
+    photo_uploads = [u for u in photo_uploads if u[0]]
+    if photo_uploads and role != 'manager':
+        raise ValidationError({'photos': _('Seuls les enseignants ajoutent des photos aux albums : '
+                                           'choisis une photo déjà dans les albums de la classe.')})
+    return photo_uploads
+
+
+@contextlib.contextmanager
+def _stored(uploads, photo_uploads):
+    """Store the attachments and the photos sent, yield (attachments, images) for the post's
+    transaction; if anything is refused or the save fails, no new file stays on disk."""
+    images = picker.store_uploads(photo_uploads)
+    try:
+        stored = _store_uploads(uploads)
+    except ValidationError:
+        picker.forget(images)
+        raise
+    try:
+        yield stored, images
+    except BaseException:
+        _forget_files([Attachment(kind=k, sha256=s) for k, s, _size, _n in stored])
+        picker.forget(images)
+        raise
+
 
 def _store_uploads(uploads):
     """Store (file name, stream) pairs; one ValidationError names every refused file and why.

@@ -14,7 +14,7 @@ from ..web.forms import field, field_list, form_fields, safe_next, uploaded_file
 from ..web.guards import require_user
 from ..web.render import add_nav, flash, public_url, render, url
 from ..web.routing import Routes
-from . import access, family, markup, posting, public, reading, service
+from . import access, family, markup, picker, posting, public, reading, service
 from . import moderation as moderating  # `moderation` is the queue page's route below
 
 POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
@@ -85,7 +85,8 @@ def attachment(attachment_id):
 def new(class_id):
     room, role = access.get_class_blog_to_write(require_user(), class_id)
     return render('blog/edit.html', **_context(classroom=room, role=role, post=None,
-                                               values={'visibility': 'families', 'when': 'now'}))
+                                               values={'visibility': 'families', 'when': 'now'},
+                                               albums=picker.picker_albums(room.id)))
 
 
 @routes.post('/blog/classe/<class_id:int>/nouveau')
@@ -93,7 +94,8 @@ def create(class_id):
     user = require_user()
     room, role = access.get_class_blog_to_write(user, class_id)
     return _submit(room, role, None,
-                   lambda values: posting.create_post(user, class_id, values, uploaded_files('attachments')),
+                   lambda values: posting.create_post(user, class_id, values, uploaded_files('attachments'),
+                                                      photo_uploads=uploaded_files('photos')),
                    lambda post: (_('Ton article est envoyé : l’enseignant va le lire avant de le publier.')
                                  if post.status == 'pending' else _('Article programmé.') if post.is_scheduled
                                  else _('Article publié.')))
@@ -108,7 +110,7 @@ def edit(post_id):
               'publish_date': f'{local:%Y-%m-%d}' if local else '',
               'publish_time': f'{local:%H:%M}' if local else ''}
     return render('blog/edit.html', **_context(classroom=post.classroom, role=role, post=post,
-                                               values=values))
+                                               values=values, albums=picker.picker_albums(post.classroom_id)))
 
 
 @routes.post('/blog/article/<post_id:int>/modifier')
@@ -117,7 +119,7 @@ def update(post_id):
     post, role = access.get_post_to_edit(user, post_id)
     return _submit(post.classroom, role, post,
                    lambda values: posting.update_post(user, post_id, values, uploaded_files('attachments'),
-                                                      field_list('remove')),
+                                                      field_list('remove'), uploaded_files('photos')),
                    lambda saved: (_('Article envoyé à l’enseignant : il le lira avant de le publier.')
                                   if saved.status == 'pending' else _('Article enregistré.')))
 
@@ -130,9 +132,15 @@ def _submit(room, role, post, save, done):
 
     def form(**extra):
         return render('blog/edit.html', **_context(classroom=room, role=role, post=post, values=values,
-                                                   **extra))
+                                                   albums=picker.picker_albums(room.id), **extra))
     if field('action') == 'preview':
         return form(preview=posting.preview(values))
+    if field('action') == 'insert':       # the photo picker without JavaScript: the form comes back
+        try:
+            values['body'] = picker.insert_picked(room.id, values['body'], field_list('pick'))
+        except ValidationError as exc:
+            return form(errors=exc.errors, picking=True)
+        return form(inserted=True)
     try:
         saved = save(values)
     except ValidationError as exc:

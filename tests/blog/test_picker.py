@@ -1,0 +1,222 @@
+"""Photos in a blog post: the editor's picker offers the class's photos every reader may see and
+works without JavaScript; photos sent with a post go through the media pipeline into the class's
+« Blog » album; any photo reference the post's readers could not see is refused at saving, by name,
+with the post kept in its form, for a teacher and a pupil, on creating and on editing."""
+import html
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from ecole_ent.blog import picker, posting
+from ecole_ent.errors import ValidationError
+from ecole_ent.models import Album, Photo, Post
+from ecole_ent.photos import service as photos
+from tests.blog.conftest import csrf_of, send, text
+from tests.conftest import jpeg
+
+
+def exif_jpeg(color=(200, 120, 40)):
+    """A JPEG carrying EXIF (camera model and GPS position), as phones send them."""
+    image = Image.new('RGB', (800, 600), color)
+    exif = Image.Exif()
+    exif[0x0110] = 'Telephone-De-Test'                     # Model
+    exif[0x8825] = {1: 'N', 2: (43.0, 42.0, 0.0)}          # GPSInfo
+    out = io.BytesIO()
+    image.save(out, 'JPEG', exif=exif.tobytes())
+    assert b'Telephone-De-Test' in out.getvalue()
+    return out.getvalue()
+
+
+def other_class_photo(scene):
+    album = photos.create_album(scene.people['admin'], scene.other_class.id, 'Autre classe')
+    (photo,), _refused = photos.add_photos(scene.people['admin'], album, [('autre.jpg', io.BytesIO(jpeg((9, 9, 9))))])
+    return photo
+
+
+def form_values(page):
+    """(title, body) as the editor shows them again."""
+    title = re.search(r'id="f-title" name="title" value="([^"]*)"', page.text).group(1)
+    body = re.search(r'<textarea id="f-body" name="body"[^>]*>(.*?)</textarea>', page.text, re.S).group(1)
+    return html.unescape(title), html.unescape(body)
+
+
+def stored_files():
+    return set(photos.media_store().files())
+
+
+@pytest.fixture
+def teacher(scene, demo_app):
+    return scene.client(demo_app, 'teacher')
+
+
+# --- references refused at saving ---------------------------------------------------------------
+
+def test_a_photo_of_another_class_is_refused_by_name_and_the_post_stays_in_its_form(scene, teacher):
+    other = other_class_photo(scene)
+    before = Post.select().count()
+    body = f'Notre sortie.\n\n![Emprunt](photo:{other.id})'
+    page = send(teacher, f'/blog/classe/{scene.classroom.id}/nouveau',
+                {'title': 'Sortie au musée', 'body': body, 'visibility': 'families', 'when': 'now',
+                 'action': 'save'}, status=200)
+    assert f'« ![Emprunt](photo:{other.id}) » n’est pas dans les albums de la classe' in text(page)
+    assert form_values(page) == ('Sortie au musée', body)
+    assert 'value="families" checked' in page.text
+    assert Post.select().count() == before
+
+
+def test_unseeable_references_are_refused_on_create_and_update_for_teacher_and_pupil(scene):
+    teacher, pupil = scene.people['teacher'], scene.people['pupil']
+    other = other_class_photo(scene)
+    gone = Photo.create(album=scene.album, full='0' * 64, display='1' * 64, thumb='2' * 64, width=1, height=1,
+                        source_sha256='3' * 64)
+    gone_id = gone.id
+    gone.delete_instance()
+    kept = posting.create_post(teacher, scene.classroom.id, {'title': 'Bien', 'body': 'Texte.',
+                                                             'visibility': 'class'})
+    mine = posting.create_post(pupil, scene.classroom.id, {'title': 'À moi', 'body': 'Texte.'})
+    cases = {other.id: 'n’est pas dans les albums de la classe', gone_id: 'n’est pas dans les albums de la classe',
+             scene.refused.id: 'dont l’image ne peut pas être diffusée',
+             scene.unknown.id: 'dont l’image ne peut pas être diffusée'}
+    for photo_id, why in cases.items():
+        body = f'Regardez :\n\n![Vue](photo:{photo_id})'
+        for visibility in ('class', 'families', 'public'):
+            data = {'title': 'Essai', 'body': body, 'visibility': visibility}
+            for save, user, target in ((posting.create_post, teacher, scene.classroom.id),
+                                       (posting.update_post, teacher, kept.id),
+                                       (posting.create_post, pupil, scene.classroom.id),
+                                       (posting.update_post, pupil, mine.id)):
+                with pytest.raises(ValidationError) as refused:
+                    save(user, target, data)
+                assert f'![Vue](photo:{photo_id})' in refused.value.errors['body'] and why in \
+                    refused.value.errors['body']
+    assert Post.get_by_id(kept.id).body_source == 'Texte.' and Post.get_by_id(mine.id).body_source == 'Texte.'
+    # A code shown as code is no photo; the class's photo everyone may see is accepted.
+    fine = posting.create_post(teacher, scene.classroom.id, {
+        'title': 'Ok', 'body': f'`![x](photo:{other.id})`\n\n![Au parc](photo:{scene.open.id})',
+        'visibility': 'public'})
+    assert f'data-photo="{scene.open.id}"' in fine.body_html
+
+
+# --- the picker without JavaScript --------------------------------------------------------------
+
+def test_the_picker_offers_only_the_class_photos_every_reader_may_see(scene, teacher, demo_app):
+    other = other_class_photo(scene)
+    for client in (teacher, scene.client(demo_app, 'pupil')):
+        page = client.get(f'/blog/classe/{scene.classroom.id}/nouveau')
+        offered = {int(i) for i in re.findall(r'name="pick" value="(\d+)"', page.text)}
+        assert scene.open.id in offered
+        assert not offered & {scene.refused.id, scene.unknown.id, other.id}
+        assert f'/media/{scene.open.thumb}.jpg' in page.text
+        assert f'data-ref="![Au parc](photo:{scene.open.id})"' in page.text
+    assert 'name="photos"' in teacher.get(f'/blog/classe/{scene.classroom.id}/nouveau').text
+    assert 'name="photos"' not in scene.client(demo_app, 'pupil').get(f'/blog/classe/{scene.classroom.id}/nouveau').text
+
+
+def test_the_picker_without_javascript_adds_the_photos_and_keeps_the_whole_form(scene, teacher, demo_app):
+    path = f'/blog/classe/{scene.classroom.id}/nouveau'
+    fields = {'title': 'Au parc', 'body': 'Une belle journée.', 'visibility': 'public', 'when': 'later',
+              'publish_date': '2026-12-10', 'publish_time': '08:30', 'action': 'insert', 'pick': str(scene.open.id)}
+    page = send(teacher, path, fields, status=200)
+    title, body = form_values(page)
+    assert title == 'Au parc' and body == f'Une belle journée.\n\n![Au parc](photo:{scene.open.id})'
+    assert 'value="public" checked' in page.text and 'value="2026-12-10"' in page.text and 'value="08:30"' in page.text
+    assert 'Les photos cochées sont ajoutées à la fin du texte.' in text(page)
+    assert Post.select().where(Post.title == 'Au parc').count() == 0          # nothing saved yet
+    # A photo that may not be shown cannot be ticked in by hand either.
+    refused = send(teacher, path, dict(fields, pick=str(scene.refused.id)), status=200)
+    assert 'ne peuvent plus être insérées' in text(refused) and form_values(refused)[1] == 'Une belle journée.'
+    nothing = send(teacher, path, {k: v for k, v in fields.items() if k != 'pick'}, status=200)
+    assert 'Cochez au moins une photo à insérer.' in text(nothing)
+    # Then saved: the photo shows in the post, for its teacher and a family allowed to see it.
+    saved = send(teacher, path, dict(fields, body=body, action='save', when='now'), status=303)
+    post = Post.get(Post.title == 'Au parc')
+    assert saved.headers['Location'].endswith(f'/blog/article/{post.id}')
+    for who in ('teacher', 'guardian'):
+        shown = scene.client(demo_app, who).get(f'/blog/article/{post.id}').text
+        assert f'<img src="/media/{scene.open.display}.jpg" alt="Au parc"' in shown
+
+
+def test_a_pupil_inserts_a_class_photo_and_the_post_waits(scene, demo_app):
+    pupil = scene.client(demo_app, 'pupil')
+    path = f'/blog/classe/{scene.classroom.id}/nouveau'
+    page = send(pupil, path, {'title': 'Mon parc', 'body': 'Regardez.', 'action': 'insert',
+                              'pick': str(scene.open.id)}, status=200)
+    body = form_values(page)[1]
+    send(pupil, path, {'title': 'Mon parc', 'body': body, 'action': 'save'}, status=303)
+    post = Post.get(Post.title == 'Mon parc')
+    assert post.status == 'pending' and f'data-photo="{scene.open.id}"' in post.body_html
+    refused = send(pupil, path, {'title': 'Mes photos', 'body': 'x', 'action': 'save'},
+                   files=[('photos', 'a.jpg', jpeg((1, 2, 3)))], status=200)
+    assert 'Seuls les enseignants ajoutent des photos' in text(refused)
+    assert Post.select().where(Post.title == 'Mes photos').count() == 0
+
+
+# --- photos sent with a post --------------------------------------------------------------------
+
+def test_photos_sent_with_a_post_land_in_the_class_blog_album_without_exif(scene, teacher, demo_app):
+    path = f'/blog/classe/{scene.classroom.id}/nouveau'
+    assert not Album.select().where((Album.classroom == scene.classroom) & (Album.title == 'Blog')).exists()
+    send(teacher, path, {'title': 'Le potager', 'body': 'Nos tomates.', 'visibility': 'families', 'when': 'now',
+                         'action': 'save'}, files=[('photos', 'tomates.jpg', exif_jpeg())], status=303)
+    post = Post.get(Post.title == 'Le potager')
+    album = Album.get((Album.classroom == scene.classroom) & (Album.title == 'Blog'))
+    (photo,) = Photo.select().where(Photo.album == album)
+    assert photo.original_name == 'tomates.jpg' and photo.uploaded_by_id == scene.people['teacher'].id
+    assert post.body_source == f'Nos tomates.\n\n![](photo:{photo.id})'
+    store = photos.media_store()
+    for digest in photo.digests():
+        data = open(store.path(digest), 'rb').read()
+        assert b'Telephone-De-Test' not in data and not Image.open(io.BytesIO(data)).getexif()
+    shown = scene.client(demo_app, 'guardian').get(f'/blog/article/{post.id}').text
+    assert f'<img src="/media/{photo.display}.jpg"' in shown
+    # A second post with a photo: the same album; editing a post may add photos too.
+    other = send(teacher, path, {'title': 'Le potager 2', 'body': '', 'visibility': 'class', 'when': 'now',
+                                 'action': 'save'}, files=[('photos', 'radis.jpg', jpeg((10, 160, 40)))],
+                 status=303)
+    assert other.status_int == 303
+    edit = f'/blog/article/{post.id}/modifier'
+    send(teacher, edit, {'title': 'Le potager', 'body': post.body_source, 'visibility': 'families', 'when': 'now',
+                         'action': 'save'}, files=[('photos', 'salade.jpg', jpeg((90, 200, 90)))], status=303)
+    assert Album.select().where((Album.classroom == scene.classroom) & (Album.title == 'Blog')).count() == 1
+    assert Photo.select().where(Photo.album == album).count() == 3
+    salad = Photo.get((Photo.album == album) & (Photo.original_name == 'salade.jpg'))
+    assert Post.get_by_id(post.id).body_source.endswith(f'![](photo:{salad.id})')
+
+
+def test_a_corrupt_photo_is_refused_in_french_and_nothing_is_saved(scene, teacher):
+    path = f'/blog/classe/{scene.classroom.id}/nouveau'
+    counts = (Post.select().count(), Photo.select().count(), Album.select().count())
+    files = stored_files()
+    page = send(teacher, path, {'title': 'Kermesse', 'body': 'Le stand des crêpes.', 'visibility': 'public',
+                                'when': 'now', 'action': 'save'},
+                files=[('photos', 'bonne.jpg', jpeg((250, 10, 10))), ('photos', 'cassée.jpg', b'\xff\xd8\xff garbage')],
+                status=200)
+    assert '« cassée.jpg » :' in text(page) and 'bonne.jpg' not in re.sub(r'<input[^>]*>', '', text(page))
+    assert form_values(page) == ('Kermesse', 'Le stand des crêpes.')
+    assert (Post.select().count(), Photo.select().count(), Album.select().count()) == counts
+    assert stored_files() == files                       # the good photo's renditions are gone too
+    # A good photo with a post refused for another reason (no title): nothing stays either.
+    send(teacher, path, {'title': '', 'body': 'x', 'action': 'save'},
+         files=[('photos', 'bonne.jpg', jpeg((250, 10, 10)))], status=200)
+    assert stored_files() == files and Photo.select().count() == counts[1]
+
+
+def test_a_save_that_fails_leaves_no_photo_row_nor_file(scene, monkeypatch):
+    files, count = stored_files(), Photo.select().count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('disk full')
+    monkeypatch.setattr(posting.markup, 'render_markdown', broken)
+    with pytest.raises(RuntimeError):
+        posting.create_post(scene.people['teacher'], scene.classroom.id, {'title': 'Panne', 'body': 'x'},
+                            photo_uploads=[('p.jpg', io.BytesIO(jpeg((5, 99, 5))))])
+    assert stored_files() == files and Photo.select().count() == count
+    assert not Album.select().where(Album.title == picker.BLOG_ALBUM).exists()
+
+
+def test_the_editor_form_carries_the_picker_script_and_no_inline_code(scene, teacher):
+    page = teacher.get(f'/blog/classe/{scene.classroom.id}/nouveau')
+    assert '<script src="/static/blog/editor.js' in page.text and 'style="' not in page.text
+    assert csrf_of(page)
