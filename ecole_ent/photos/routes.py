@@ -84,9 +84,16 @@ def upload(album_id):
     album = service.get_album(user, album_id)
     if request.content_length > service.settings().limits.max_bytes * SEND_BOUND_IN_PHOTOS:
         raise HTTPError(413, _('Envoi trop volumineux : envoyez les photos en plusieurs fois.'))
-    added, refused = service.add_photos(user, album, uploaded_files('photos'))
+    enhanced = request.headers.get('Accept', '').startswith('application/json')
+    try:
+        added, refused = service.add_photos(user, album, uploaded_files('photos'), field('caption'))
+    except ValidationError as exc:
+        if enhanced:
+            return {'added': 0, 'refused': [], 'error': str(exc)}
+        flash(str(exc), 'error')
+        redirect(url('photos.album', album_id=album.id), 303)
     report = {'added': len(added), 'refused': [{'name': n, 'reason': r} for n, r in refused]}
-    if request.headers.get('Accept', '').startswith('application/json'):   # the enhanced form
+    if enhanced:
         return report
     if added:
         flash(ngettext('%(num)d photo ajoutée.', '%(num)d photos ajoutées.', len(added))
@@ -154,6 +161,7 @@ def home_section(user, context):
 def register(app):
     hooks.ARCHIVE_SECTION.add(files.archive_section)
     hooks.HOME_SECTION.add(home_section)
+    hooks.TEMPLATE_FILTER.add(('photo_alt', service.alt_text))     # {{ photo | photo_alt(album) }}
     hooks.FAMILY_FEED.add(family.items)
     add_nav('/photos', _('Photos'), 'photos', ('pupil', 'guardian', 'teacher', 'director', 'staff'), order=40)
     routes.install(app)

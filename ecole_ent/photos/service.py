@@ -20,7 +20,7 @@ from ..accounts import service as accounts
 from ..db import prepared, writing
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..home import visits
-from ..i18n import _
+from ..i18n import _, date_fr
 from ..media import Limits, MediaError, MediaStore
 from ..models import Album, Classroom, Photo, PhotoTag, SchoolYear, User, Visit, now
 
@@ -233,14 +233,16 @@ def delete_album(user, album_id, confirmed=False):
 
 # --- photos -------------------------------------------------------------------------------------
 
-def add_photos(user, album, uploads):
-    """Run each (file name, binary stream) through the media pipeline into the album.
+def add_photos(user, album, uploads, caption=''):
+    """Run each (file name, binary stream) through the media pipeline into the album, each with
+    `caption` (optional: the teacher may describe a send's photos at once, then one by one).
 
     Returns (added photos, [(file name, French reason)]): one bad file never stops the others.
     An identical file already in the album is skipped (reported as such).
     """
     if user is not None:
         _require_manager(user, album.classroom)
+    caption = clean_caption(caption)
     store = media_store()
     added, refused = [], []
     for name, stream in uploads:
@@ -253,7 +255,7 @@ def add_photos(user, album, uploads):
         try:
             with writing():
                 added.append(Photo.create(
-                    album=album, original_name=name, full=stored.full, display=stored.display,
+                    album=album, caption=caption, original_name=name, full=stored.full, display=stored.display,
                     thumb=stored.thumb, width=stored.width, height=stored.height,
                     source_sha256=stored.source_sha256, uploaded_by=user))
         except IntegrityError:
@@ -287,6 +289,29 @@ def neighbours(user, photo):
     return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
 
 
+def clean_caption(caption):
+    caption = ' '.join((caption or '').split())
+    if len(caption) > MAX_CAPTION:
+        raise ValidationError({'caption': _('La description est trop longue (%d caractères au plus).')
+                               % MAX_CAPTION})
+    return caption
+
+
+def alt_text(photo, album=None):
+    """What stands for the photo wherever it is shown (alt text, title, the viewer's caption): the
+    teacher's caption, else « <album title>, <day the photo was added> » (« Sortie au musée,
+    3 décembre »). The year is left out when that day falls in the current school year (from
+    August, as accounts.school_year_label counts), so last year's photos say which year."""
+    caption = (photo.caption or '').strip()
+    if caption:
+        return caption
+    album = album or photo.album
+    day = photo.created_at.date()
+    this_year = accounts.school_year_label(day) == accounts.school_year_label(now().date())
+    return _('%(album)s, %(date)s') % {'album': album.title,
+                                       'date': date_fr(day, with_day=False, with_year=not this_year)}
+
+
 def tagged_pupil_ids(photo):
     return {tag.pupil_id for tag in PhotoTag.select(PhotoTag.pupil).where(PhotoTag.photo == photo)}
 
@@ -296,10 +321,7 @@ def update_photo(user, photo_id, caption, pupil_ids):
     photo = get_photo(user, photo_id)
     classroom = photo.album.classroom
     _require_manager(user, classroom)
-    caption = (caption or '').strip()
-    if len(caption) > MAX_CAPTION:
-        raise ValidationError({'caption': _('La description est trop longue (%d caractères au plus).')
-                               % MAX_CAPTION})
+    caption = clean_caption(caption)
     allowed = {p.id for p in accounts.pupils_of(classroom)}
     wanted = set()
     for value in pupil_ids:

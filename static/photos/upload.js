@@ -32,6 +32,10 @@
       show([text('p', say(request.status === 413 ? 'tooLarge' : 'failed', {}), 'form-error')]);
       return;
     }
+    if (report.error) {                  // the description was refused: nothing was added
+      show([text('p', report.error, 'form-error')]);
+      return;
+    }
     var nodes = [text('p', say('added', {num: report.added}))];
     if (report.refused.length) {
       var list = document.createElement('ul');

@@ -3,7 +3,7 @@ enhanced form), a guardian looks at them on a phone; axe-core finds nothing; pay
 import pytest
 
 from ecole_ent.models import Classroom, Photo
-from tests.conftest import axe_violations, browser_sign_in, jpeg
+from tests.conftest import axe_violations, browser_sign_in, jpeg, screenshot
 from tests.media import media_samples as samples
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,8 @@ def test_teacher_uploads_three_photos_and_a_guardian_views_them_on_a_phone(brows
     assert axe_violations(page) == []
     album_url = page.url
     first = page.locator('.photo-grid a').first
-    first.click()
+    first.click()                                           # the viewer, then the photo's own page
+    page.get_by_role('dialog').get_by_role('link', name='Page de la photo').click()
     page.wait_for_load_state()
     page.get_by_label('Description', exact=True).fill('La plage au soleil')
     page.get_by_role('button', name='Enregistrer').click()
@@ -68,8 +69,7 @@ def test_teacher_uploads_three_photos_and_a_guardian_views_them_on_a_phone(brows
                             ".every(img => img.complete && img.naturalWidth > 0)")
     no_horizontal_scroll(phone, 375)
     assert axe_violations(phone) == []
-    phone.get_by_role('img', name='La plage au soleil').click()
-    phone.wait_for_load_state()
+    phone.goto(phone.base + phone.get_by_role('link', name='La plage au soleil').get_attribute('href'))
     shown = phone.locator('figure.photo img')
     phone.wait_for_function("document.querySelector('figure.photo img').naturalWidth > 0")
     assert shown.get_attribute('alt') == 'La plage au soleil'
@@ -97,3 +97,155 @@ def test_upload_refusals_are_explained_without_reloading(browser_page):
     assert "« <b>notes<i>.jpg » refusée : Ce fichier n'est pas une image" in status.inner_text()
     assert page.locator('.upload-status b, .upload-status i').count() == 0   # the name stayed text
     assert axe_violations(page) == []
+
+
+# --- the full-screen viewer (static/photos/viewer.js) -------------------------------------------
+
+VIEWPORTS = {'phone': dict(viewport={'width': 390, 'height': 844}, is_mobile=True, has_touch=True),
+             'desktop': dict(viewport={'width': 1280, 'height': 800})}
+
+
+def reader_page(chromium, live_server, size, **options):
+    context = chromium.new_context(locale='fr-FR', bypass_csp=True, **VIEWPORTS[size], **options)
+    page = context.new_page()
+    page.base = live_server
+    return page
+
+
+def album_for_the_viewer(scene):
+    """The scene's album (one photo each for a pupil with consent, refused, unknown) plus two
+    photos without caption and nobody tagged: a guardian of another family sees three of five."""
+    import io
+
+    from ecole_ent.photos import service
+    service.add_photos(scene.people['teacher'], scene.album, [
+        ('a.jpg', io.BytesIO(jpeg((250, 200, 40), (2000, 1500)))),      # larger than the display size
+        ('b.jpg', io.BytesIO(jpeg((40, 200, 250), (1500, 2000))))])
+    return list(Photo.in_album(scene.album))
+
+
+def position(page):
+    return page.locator('dialog.photo-viewer .viewer-position').inner_text()
+
+
+def swipe(page, size, dx):
+    """A finger moving dx px sideways over the photo: real touches through the DevTools protocol on
+    the phone (the browser turns them into pointer events), dispatched pointer events on desktop."""
+    box = page.locator('.viewer-stage').bounding_box()
+    x, y = box['x'] + box['width'] / 2, box['y'] + box['height'] / 2
+    if size == 'phone':
+        cdp = page.context.new_cdp_session(page)
+        cdp.send('Input.dispatchTouchEvent', {'type': 'touchStart', 'touchPoints': [{'x': x, 'y': y}]})
+        for step in range(1, 6):
+            cdp.send('Input.dispatchTouchEvent', {'type': 'touchMove',
+                                                  'touchPoints': [{'x': x + dx * step / 5, 'y': y + 3}]})
+        cdp.send('Input.dispatchTouchEvent', {'type': 'touchEnd', 'touchPoints': []})
+        cdp.detach()
+    else:
+        page.evaluate("""([x, y, dx]) => {
+            const stage = document.querySelector('.viewer-stage');
+            const at = (type, cx) => stage.dispatchEvent(new PointerEvent(type, {bubbles: true,
+                isPrimary: true, pointerType: 'touch', pointerId: 7, clientX: cx, clientY: y}));
+            at('pointerdown', x); at('pointermove', x + dx / 2); at('pointerup', x + dx);
+        }""", [x, y, dx])
+
+
+@pytest.mark.parametrize('size', ['phone', 'desktop'])
+def test_a_guardian_browses_an_album_full_screen_by_keyboard_and_swipe(chromium, live_server, scene, size):
+    photos = album_for_the_viewer(scene)
+    hidden = [scene.refused, scene.unknown]
+    visible = [p for p in photos if p.id not in {h.id for h in hidden}]
+    assert len(visible) == 3
+    page = reader_page(chromium, live_server, size)
+    requested = []
+    page.on('request', lambda request: requested.append(request.url))
+    width = VIEWPORTS[size]['viewport']['width']
+    browser_sign_in(page, scene.people['guardian'].login)    # a family whose child has consent
+    page.goto(f'{page.base}/photos/album/{scene.album.id}')
+    no_horizontal_scroll(page, width)
+    assert axe_violations(page) == []
+    thumbnails = page.locator('.photo-grid a')
+    assert thumbnails.count() == 3
+
+    thumbnails.nth(0).click()
+    viewer = page.get_by_role('dialog', name='Au parc')
+    viewer.wait_for()
+    assert position(page) == 'Photo 1 sur 3'
+    assert page.evaluate("document.activeElement.closest('dialog.photo-viewer') !== null")
+    image = page.locator('.viewer-image')
+    assert image.get_attribute('src') == f'/media/{visible[0].display}.jpg'
+    page.wait_for_function("document.querySelector('.viewer-image').naturalWidth > 0")
+    no_horizontal_scroll(page, width)
+    for name in ('Précédente', 'Suivante', 'Fermer'):
+        box = page.get_by_role('button', name=name).bounding_box()
+        assert box['width'] >= 44 and box['height'] >= 44, (name, box)
+    assert page.get_by_role('button', name='Précédente').get_attribute('aria-disabled') == 'true'
+    assert axe_violations(page) == []
+    screenshot(page, f'photos-viewer-{size}')
+
+    page.keyboard.press('ArrowRight')
+    assert position(page) == 'Photo 2 sur 3'
+    day = visible[1].created_at
+    assert page.get_by_role('dialog').get_attribute('aria-labelledby') == 'photo-viewer-caption'
+    assert page.locator('.viewer-caption').inner_text() == service_alt(visible[1])
+    assert image.get_attribute('alt') == service_alt(visible[1]) and str(day.day) in image.get_attribute('alt')
+    swipe(page, size, -160)                                  # finger to the left: the next one
+    assert position(page) == 'Photo 3 sur 3'
+    assert image.get_attribute('src') == f'/media/{visible[2].display}.jpg'
+    swipe(page, size, -160)                                  # no photo after the last
+    assert position(page) == 'Photo 3 sur 3'
+    swipe(page, size, 160)
+    assert position(page) == 'Photo 2 sur 3'
+    swipe(page, size, 20)                                    # too short: a tap, not a swipe
+    assert position(page) == 'Photo 2 sur 3'
+    page.keyboard.press('End')
+    assert position(page) == 'Photo 3 sur 3'
+    page.keyboard.press('Home')
+    assert position(page) == 'Photo 1 sur 3'
+    page.get_by_role('button', name='Suivante').click()
+    assert position(page) == 'Photo 2 sur 3'
+    assert axe_violations(page) == []
+
+    page.keyboard.press('Escape')
+    viewer.wait_for(state='hidden')
+    focused = page.evaluate('document.activeElement.getAttribute("href")')
+    assert focused == f'/photos/{visible[1].id}'              # the thumbnail of the photo last shown
+    assert page.url.endswith(f'/photos/album/{scene.album.id}')
+    assert axe_violations(page) == []
+
+    thumbnails.nth(2).focus()                                # by keyboard alone, and back button
+    page.keyboard.press('Enter')
+    viewer = page.get_by_role('dialog')
+    viewer.wait_for()
+    assert position(page) == 'Photo 3 sur 3'
+    page.go_back()
+    viewer.wait_for(state='hidden')
+    assert page.url.endswith(f'/photos/album/{scene.album.id}')
+    assert page.evaluate('document.activeElement.getAttribute("href")') == f'/photos/{visible[2].id}'
+
+    media = ' '.join(url for url in requested if '/media/' in url)
+    for photo in hidden:                                    # never offered, never fetched
+        assert not any(digest in media for digest in photo.digests())
+    large = [photo for photo in visible if photo.full != photo.display]
+    assert len(large) == 2 and all(photo.display in media for photo in large)
+    assert not any(photo.full in media for photo in large)   # the display size, never the original
+    page.context.close()
+
+
+def service_alt(photo):
+    from ecole_ent.photos import service
+    return service.alt_text(photo)
+
+
+def test_without_javascript_a_thumbnail_opens_the_photo_page(chromium, live_server, scene):
+    photos = album_for_the_viewer(scene)
+    page = reader_page(chromium, live_server, 'phone', java_script_enabled=False)
+    browser_sign_in(page, scene.people['guardian'].login)
+    page.goto(f'{page.base}/photos/album/{scene.album.id}')
+    page.locator('.photo-grid a').nth(1).click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f'/photos/{photos[3].id}')
+    assert page.get_by_role('heading', level=1).inner_text() == service_alt(photos[3])
+    assert page.locator('dialog').count() == 0
+    no_horizontal_scroll(page, 390)
+    page.context.close()

@@ -1,0 +1,124 @@
+"""What stands for a photo (alt text, title, the viewer's caption): the teacher's caption, else the
+album's title and the day it was added (« Sortie au parc, 3 décembre », with the year only outside
+the current school year); the teacher gives it at upload or on the photo's page."""
+import html
+import io
+import re
+from datetime import datetime
+
+import pytest
+
+from ecole_ent.models import Album, Photo
+from ecole_ent.photos import service
+from tests.conftest import jpeg
+from tests.photos.test_pages import upload
+
+TODAY = datetime(2026, 12, 4, 9, 0)           # school year 2026-2027
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    monkeypatch.setattr(service, 'now', lambda: TODAY)
+
+
+def uncaptioned(scene, added_on, name='sans.jpg', color=(90, 90, 90)):
+    (photo,), _refused = service.add_photos(scene.people['teacher'], scene.album,
+                                            [(name, io.BytesIO(jpeg(color)))])
+    Photo.update(created_at=added_on).where(Photo.id == photo.id).execute()
+    return Photo.get_by_id(photo.id)
+
+
+@pytest.mark.parametrize('added_on, expected', [
+    (datetime(2026, 12, 3, 15, 0), 'Sortie au parc, 3 décembre'),
+    (datetime(2026, 9, 1, 8, 0), 'Sortie au parc, 1er septembre'),        # this school year
+    (datetime(2026, 8, 20, 8, 0), 'Sortie au parc, 20 août'),             # counted from August
+    (datetime(2026, 6, 30, 8, 0), 'Sortie au parc, 30 juin 2026'),        # last school year
+    (datetime(2027, 9, 2, 8, 0), 'Sortie au parc, 2 septembre 2027'),
+])
+def test_a_photo_without_caption_is_named_by_its_album_and_day(scene, clock, added_on, expected):
+    photo = uncaptioned(scene, added_on)
+    assert service.alt_text(photo) == expected
+    assert service.alt_text(photo, scene.album) == expected
+
+
+def test_the_teachers_caption_comes_first(scene, clock):
+    assert service.alt_text(Photo.get_by_id(scene.open.id)) == 'Au parc'
+    photo = uncaptioned(scene, datetime(2026, 12, 1))
+    photo.caption = '   '
+    assert service.alt_text(photo) == 'Sortie au parc, 1er décembre'
+
+
+def alts(page):
+    return [html.unescape(a) for a in re.findall(r'<img src="/media/[0-9a-f]{64}\.jpg" alt="([^"]*)"', page)]
+
+
+def test_album_and_photo_pages_read_the_caption_or_the_album_and_day(demo_app, scene, clock):
+    photo = uncaptioned(scene, datetime(2026, 12, 3, 15, 0))
+    client = scene.client(demo_app, 'teacher')
+    page = client.get(f'/photos/album/{scene.album.id}').text
+    # added on 3 December, so first in the album's order
+    assert alts(page) == ['Sortie au parc, 3 décembre', 'Au parc', 'Le toboggan', 'La balançoire']
+    assert 'Photo 4' not in page and 'Photo sans description' not in page
+    assert html.unescape(page).count('data-alt="Sortie au parc, 3 décembre"') == 1
+    assert '(photo 1 sur 4)' in page and '(photo 4 sur 4)' in page
+    page = html.unescape(client.get(f'/photos/{photo.id}').text)
+    assert '<h1>Sortie au parc, 3 décembre</h1>' in page
+    assert '<title>Sortie au parc, 3 décembre ·' in page
+    assert alts(page) == ['Sortie au parc, 3 décembre']
+    page = html.unescape(client.get(f'/photos/{scene.open.id}').text)
+    assert '<h1>Au parc</h1>' in page and '<title>Au parc · Sortie au parc ·' in page
+
+
+def test_the_teacher_describes_the_photos_at_upload_and_edits_one_on_its_page(demo_app, scene):
+    client = scene.client(demo_app, 'teacher')
+    form = client.get(f'/photos/album/{scene.album.id}').text
+    assert 'Description (facultative)' in form and 'aveugles ou malvoyantes' in html.unescape(form)
+    token = client.csrf(f'/photos/album/{scene.album.id}')
+    client.post(f'/photos/album/{scene.album.id}/envoi',
+                {'csrf_token': token, 'caption': '  Le   goûter  sous les arbres '},
+                upload_files=[('photos', 'a.jpg', jpeg((1, 50, 9))), ('photos', 'b.jpg', jpeg((9, 50, 1)))])
+    added = list(Photo.select().where(Photo.original_name.in_(['a.jpg', 'b.jpg'])).order_by(Photo.id))
+    assert [p.caption for p in added] == ['Le goûter sous les arbres'] * 2
+    page = html.unescape(client.get(f'/photos/{added[1].id}').text)
+    assert 'value="Le goûter sous les arbres"' in page        # the edit form on the photo's page
+    token = client.csrf(f'/photos/{added[1].id}')
+    client.post(f'/photos/{added[1].id}', {'csrf_token': token, 'caption': 'Les gobelets'})
+    assert Photo.get_by_id(added[1].id).caption == 'Les gobelets'
+    assert Photo.get_by_id(added[0].id).caption == 'Le goûter sous les arbres'
+
+
+@pytest.mark.parametrize('enhanced', [False, True])
+def test_a_too_long_upload_caption_is_refused_and_nothing_is_added(demo_app, scene, enhanced):
+    client = scene.client(demo_app, 'teacher')
+    before = Photo.select().count(), Album.get_by_id(scene.album.id).updated_at
+    headers = {'Accept': 'application/json'} if enhanced else {}
+    token = client.csrf(f'/photos/album/{scene.album.id}')
+    response = client.post(f'/photos/album/{scene.album.id}/envoi', {'csrf_token': token, 'caption': 'x' * 501},
+                           upload_files=[('photos', 'a.jpg', jpeg((1, 2, 3)))], headers=headers)
+    message = 'La description est trop longue (500 caractères au plus).'
+    if enhanced:
+        assert response.json == {'added': 0, 'refused': [], 'error': message}
+    else:
+        assert message in html.unescape(response.follow().text)
+    assert (Photo.select().count(), Album.get_by_id(scene.album.id).updated_at) == before
+
+
+def test_the_viewer_is_given_only_the_photos_this_reader_may_see(demo_app, scene):
+    """The album page is all the viewer knows: for a guardian of another family, the photos of
+    pupils without consent are in none of its links, data or texts."""
+    page = scene.client(demo_app, 'guardian').get(f'/photos/album/{scene.album.id}').text
+    assert page.count('class="photo-link"') == 1
+    assert f'/media/{scene.open.display}.jpg' in page
+    for hidden in (scene.refused, scene.unknown):
+        assert not set(hidden.digests()) & set(re.findall(r'[0-9a-f]{64}', page))
+        assert f'/photos/{hidden.id}"' not in page
+        assert Photo.get_by_id(hidden.id).caption not in html.unescape(page)
+    assert '(photo 1 sur 1)' in page
+    teacher_page = scene.client(demo_app, 'teacher').get(f'/photos/album/{scene.album.id}').text
+    assert teacher_page.count('class="photo-link"') == 3
+
+
+def test_the_upload_helper_still_works_for_plain_sends(demo_app, scene):
+    response = upload(scene.client(demo_app, 'teacher'), scene.album, [('c.jpg', jpeg((200, 1, 1)))])
+    assert '1 photo ajoutée.' in html.unescape(response.follow().text)
+    assert Photo.get(Photo.original_name == 'c.jpg').caption == ''
