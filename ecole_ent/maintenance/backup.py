@@ -23,10 +23,12 @@ from ecole_ent.maintenance import archive
 from ecole_ent.maintenance.errors import BackupError
 
 STATUS_FILE = 'last-backup.json'
+RUNS_FILE = 'backup-runs.json'      # the last nightly and page-started runs, failed or not
+VERIFIED_FILE = '.verified.json'    # in each backup folder: the archives read back and checked
 # Never put in an archive: the live database files (the snapshot replaces them), and folders that
 # are not data (backups, logs) or are transient.
 SKIPPED_TOP_LEVEL = {'ecole.db', 'ecole.db-wal', 'ecole.db-shm', 'ecole.db-journal', 'backups', 'logs',
-                     'media', 'tmp', STATUS_FILE}
+                     'media', 'tmp', STATUS_FILE, RUNS_FILE}
 
 
 @dataclass
@@ -55,11 +57,12 @@ def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'
         os.remove(final)        # never leave an unreadable archive looking like the latest one
         raise BackupError(_('La sauvegarde relue dans %s est illisible (disque défectueux ?) : %s')
                           % (dest, exc)) from None
+    mark_verified(final, reason)
     result = BackupResult(final, os.path.getsize(final), files, version)
     prune(dest, keep)
     if copy_to:
         try:
-            result.copies.append(copy_and_verify(final, copy_to, keep))
+            result.copies.append(copy_and_verify(final, copy_to, keep, reason))
         except BackupError as exc:   # the archive itself is good: say so, and what failed
             result.copy_error = str(exc)
     write_status(data_dir, result)
@@ -200,7 +203,7 @@ def verify_archive(path):
     return manifest
 
 
-def copy_and_verify(path, folder, keep):
+def copy_and_verify(path, folder, keep, reason=''):
     """Copies an archive into a second folder, reads the copy back and verifies it."""
     try:
         os.makedirs(folder, exist_ok=True)
@@ -215,6 +218,7 @@ def copy_and_verify(path, folder, keep):
     if archive.file_sha256(target) != archive.file_sha256(path):
         raise BackupError(_('La copie dans %s diffère de l’original : support défectueux ?') % folder)
     verify_archive(target)
+    mark_verified(target, reason)
     prune(folder, keep)
     return target
 
@@ -236,3 +240,55 @@ def last_backup(data_dir):
             return json.load(f)
     except (OSError, ValueError):
         return None
+
+
+def _read_json(path):
+    try:
+        with open(path) as f:
+            found = json.load(f)
+        return found if isinstance(found, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path, value):
+    tmp = os.path.join(os.path.dirname(path), '.' + os.path.basename(path) + '.tmp')
+    with open(tmp, 'w') as f:
+        json.dump(value, f)
+    os.replace(tmp, path)
+
+
+def mark_verified(path, reason=''):
+    """Notes in the archive's folder that `path` was read back and checked (with its size and
+    date, so that an archive changed since then no longer counts as verified)."""
+    folder, name = os.path.split(path)
+    ledger = _read_json(os.path.join(folder, VERIFIED_FILE))
+    stat = os.stat(path)
+    ledger[name] = {'size': stat.st_size, 'mtime': stat.st_mtime, 'at': time.time(), 'reason': reason}
+    present = {os.path.basename(p) for p in list_archives(folder)}
+    _write_json(os.path.join(folder, VERIFIED_FILE), {k: v for k, v in ledger.items() if k in present})
+
+
+def verified(folder):
+    """{archive name: {'at', 'reason'}} of the archives of `folder` verified and unchanged since."""
+    found = {}
+    for name, entry in _read_json(os.path.join(folder, VERIFIED_FILE)).items():
+        try:
+            stat = os.stat(os.path.join(folder, name))
+        except OSError:
+            continue
+        if isinstance(entry, dict) and entry.get('size') == stat.st_size and entry.get('mtime') == stat.st_mtime:
+            found[name] = entry
+    return found
+
+
+def record_run(data_dir, kind, path=None, error=None):
+    """Notes the outcome of the last `kind` run ('nightly', 'manual'): its archive or its error."""
+    runs = _read_json(os.path.join(data_dir, RUNS_FILE))
+    runs[kind] = {'at': time.time(), 'path': path, 'error': error}
+    _write_json(os.path.join(data_dir, RUNS_FILE), runs)
+
+
+def last_runs(data_dir):
+    """{'nightly': {'at', 'path', 'error'}, 'manual': ...}, for the runs recorded so far."""
+    return _read_json(os.path.join(data_dir, RUNS_FILE))

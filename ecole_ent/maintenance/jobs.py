@@ -38,5 +38,17 @@ def nightly():
     status = backup.last_backup(str(config.data_dir))
     last_at = datetime.datetime.fromtimestamp(status['at']) if status else None
     if is_due(datetime.datetime.now(), config['backup.time'], last_at):
-        result = service.make_backup(config, reason='nocturne')
+        result = recorded(config, 'nightly', lambda: service.make_backup(config, reason='nocturne'))
         logger.info('sauvegarde nocturne : %s', result.path)
+
+
+def recorded(config, kind, make):
+    """make() -> BackupResult, its outcome noted for the backups page (the error re-raised, for
+    the scheduler to record it and retry)."""
+    try:
+        result = make()
+    except Exception as exc:
+        backup.record_run(str(config.data_dir), kind, error=str(exc) or exc.__class__.__name__)
+        raise
+    backup.record_run(str(config.data_dir), kind, path=result.path, error=result.copy_error)
+    return result

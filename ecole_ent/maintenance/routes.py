@@ -1,7 +1,55 @@
-"""The maintenance feature has no page of its own: it adds the backups' state to /healthz."""
-from ecole_ent import app as webapp
-from ecole_ent import hooks
-from ecole_ent.maintenance import health
+"""The backups page, and the backups' state in /healthz.
+
+Who may see what (page.py decides; tests/maintenance/test_page.py checks every route and role):
+  /admin/sauvegardes                   the installation's admin; the director of a one-school
+                                       installation, read only (no start button, no download);
+                                       everyone else, and a director when there are several
+                                       schools: 403
+  POST /admin/sauvegardes              the admin: starts one backup in a worker thread (refused in
+                                       French while one runs); the director: 403
+  /admin/sauvegardes/<name>            the admin: downloads a listed archive (audited); a name not
+                                       listed: 404; the director: 403
+"""
+from bottle import redirect, request, response
+
+from .. import app as webapp
+from .. import hooks
+from ..errors import Busy
+from ..i18n import _
+from ..web.files import send_file
+from ..web.guards import require_user
+from ..web.render import flash, render, url
+from ..web.routing import Routes
+from . import health, page
+from .errors import BackupError
+
+routes = Routes('maintenance')
+
+
+def _config():
+    return request.app.config['ecole']
+
+
+@routes.get('/admin/sauvegardes', 'backups')
+def backups():
+    manager = page.may_manage(require_user())
+    response.set_header('Cache-Control', 'no-store')
+    return render('maintenance/backups.html', manager=manager, **page.overview(_config()))
+
+
+@routes.post('/admin/sauvegardes', 'start')
+def start():
+    try:
+        page.start_backup(_config(), require_user())
+        flash(_('Sauvegarde lancée : elle apparaîtra dans la liste quand elle sera écrite et vérifiée.'), 'success')
+    except (Busy, BackupError) as exc:
+        flash(str(exc), 'error')
+    redirect(url('maintenance.backups'), 303)
+
+
+@routes.get('/admin/sauvegardes/<archive:re:[A-Za-z0-9._-]{1,100}>', 'download', slow=True)   # writes the audit line
+def download(archive):
+    return send_file(page.archive_to_send(_config(), require_user(), archive), 'no-store')
 
 
 def backup_check(report):
@@ -13,3 +61,4 @@ def backup_check(report):
 
 def register(app):
     hooks.HEALTH_CHECK.add(backup_check)
+    routes.install(app)

@@ -1,0 +1,197 @@
+"""What the backups page (/admin/sauvegardes) shows and does: the archives on disk with their date,
+size and whether they were read back and checked, the free space of their folder, the last nightly
+run and the last one started from the page, the command that restores an archive.
+
+A backup started from the page runs in a worker thread of the serving process, never in the
+request; it takes the nightly job's lease first (scheduler.claim), so that two clicks, or a click
+during the nightly run, never make two backups at once, in this process or another one. The page
+shows « en cours » while that lease is held. Restoring is never a button: it replaces the school's
+data and needs the server stopped, so the page gives the command to run.
+"""
+import datetime
+import logging
+import os
+import shlex
+import shutil
+import threading
+from dataclasses import dataclass
+
+from .. import audit, db, scheduler
+from ..errors import Busy, Forbidden, found
+from ..i18n import _
+from ..models import JobLease, School
+from ..school_time import to_local
+from . import backup, jobs, service
+from .archive import PREFIX, SUFFIX
+from .errors import BackupError
+
+logger = logging.getLogger(__name__)
+
+JOB = 'backup.nightly'          # registered by jobs.py (imported above)
+REASONS = {'nocturne': _('nocturne'), 'manuelle': _('manuelle'), 'page': _('depuis cette page')}
+_workers = []                   # this process's worker threads (tests wait for them: wait_for_workers)
+
+
+@dataclass
+class Archive:
+    name: str
+    path: str
+    at: datetime.datetime       # local time of the school
+    size: int
+    verified: bool
+    reason: str
+
+
+def may_manage(user):
+    """True for the installation's admin (start, download); False for the director of a one-school
+    installation (read only); Forbidden for everyone else."""
+    if user.has_role('admin'):
+        return True
+    if user.has_role('director') and user.school_id is not None:
+        schools = [s.id for s in School.select(School.id).limit(2)]
+        if schools == [user.school_id]:
+            return False
+    raise Forbidden(_('Les sauvegardes sont réservées à l’administrateur de l’installation.'))
+
+
+def require_manager(user):
+    if not may_manage(user):
+        raise Forbidden(_('Seul l’administrateur de l’installation peut lancer ou télécharger une sauvegarde.'))
+    return user
+
+
+def _local(timestamp):
+    return to_local(datetime.datetime.fromtimestamp(timestamp, datetime.UTC).replace(tzinfo=None))
+
+
+def _made_at(name, path):
+    """The moment in the archive's name (server time: ecole-ent-20261204-023000.tar), else its file date."""
+    stamp = name[len(PREFIX):-len(SUFFIX)][:15]
+    try:
+        return _local(datetime.datetime.strptime(stamp, '%Y%m%d-%H%M%S').timestamp())
+    except ValueError:
+        return _local(os.path.getmtime(path))
+
+
+def list_backups(folder):
+    """The archives of `folder`, newest first; BackupError (in French) when it cannot be read."""
+    try:
+        paths = backup.list_archives(folder)
+    except OSError as exc:
+        raise BackupError(_('Le dossier des sauvegardes %s est illisible : %s (option backup.dir)')
+                          % (folder, exc.strerror or exc)) from None
+    checked = backup.verified(folder)
+    archives = []
+    for path in reversed(paths):
+        name = os.path.basename(path)
+        try:
+            size = os.path.getsize(path)
+        except OSError:         # pruned meanwhile
+            continue
+        entry = checked.get(name)
+        reason = (entry or {}).get('reason', '')
+        archives.append(Archive(name, path, _made_at(name, path), size, entry is not None,
+                                REASONS.get(reason, reason)))
+    return archives
+
+
+def free_bytes(folder):
+    """Free space on the disk of `folder` (of its nearest existing parent before the first backup)."""
+    path = os.path.abspath(folder)
+    while not os.path.exists(path) and os.path.dirname(path) != path:
+        path = os.path.dirname(path)
+    return shutil.disk_usage(path).free
+
+
+def running_since():
+    """When the backup under way started (local time), or None."""
+    lease = JobLease.get_or_none(JobLease.name == JOB)
+    return to_local(lease.started_at) if lease is not None and scheduler.running(lease) else None
+
+
+def _run(kind):
+    """A recorded run ({'at', 'path', 'error'}) for the page: its time made local."""
+    if not kind:
+        return None
+    return dict(kind, at=_local(kind['at']), name=os.path.basename(kind['path'] or ''))
+
+
+def restore_command(config, path):
+    """The command that restores `path` into this installation (server stopped), quoted for a shell."""
+    words = ['ecole-ent', '--data', str(config.data_dir)]
+    source = config.source_file
+    if source and os.path.abspath(str(source)) != os.path.abspath(str(config.path('ecole-ent.ini'))):
+        words += ['--config', str(source)]
+    return ' '.join(shlex.quote(word) for word in words + ['restore', path])
+
+
+def overview(config):
+    """Everything the page shows."""
+    folder = service.backup_dir(config)
+    try:
+        service.sqlite_path(config)
+        unsupported = None
+    except BackupError as exc:
+        unsupported = str(exc)
+    try:
+        archives, folder_error = list_backups(folder), None
+    except BackupError as exc:
+        archives, folder_error = [], str(exc)
+    runs = backup.last_runs(str(config.data_dir))
+    last = backup.last_backup(str(config.data_dir)) or {}
+    return {'folder': folder, 'folder_error': folder_error, 'archives': archives, 'free': free_bytes(folder),
+            'unsupported': unsupported,
+            'nightly': _run(runs.get('nightly')), 'manual': _run(runs.get('manual')),
+            'running': running_since(), 'keep': config['backup.keep'], 'time': config['backup.time'],
+            'copy_to': config['backup.copy_to'], 'copy_error': last.get('copy_error'),
+            'restore': restore_command(config, archives[0].path if archives else
+                                       os.path.join(folder, PREFIX + 'AAAAMMJJ-HHMMSS' + SUFFIX))}
+
+
+def start_backup(config, actor):
+    """Starts a backup in a worker thread and returns at once; Busy (in French) when one runs."""
+    require_manager(actor)
+    service.sqlite_path(config)                    # PostgreSQL: BackupError, nothing started
+    job = scheduler.get(JOB)
+    holder = scheduler.holder_name()
+    if not scheduler.claim(job, holder, force=True):
+        raise Busy(_('Une sauvegarde est déjà en cours : attendez qu’elle se termine, la page se met à jour '
+                     'toute seule.'), retry_after=10)
+    audit.record(actor, 'backup.started', service.backup_dir(config))
+    worker = threading.Thread(target=_work, args=(config, job, holder, actor.login), daemon=True,
+                              name='ecole-ent-backup')
+    _workers.append(worker)
+    worker.start()
+    return worker
+
+
+def _work(config, job, holder, login):
+    def make():
+        return service.make_backup(config, reason='page')
+    try:
+        scheduler.run_claimed(job, holder, lambda: jobs.recorded(config, 'manual', make))
+        logger.info('sauvegarde demandée par %s terminée', login)
+    finally:
+        db.close()
+
+
+def wait_for_workers(timeout=120):
+    """Waits for the backups started in this process (tests, and a clean stop)."""
+    while _workers:
+        _workers.pop().join(timeout)
+
+
+def archive_to_send(config, actor, name):
+    """The archive `name` of the backup folder, for download by the admin (audited); NotFound for a
+    name that is not one of the listed archives (never a path from the request)."""
+    require_manager(actor)
+    folder = service.backup_dir(config)
+    try:
+        archives = list_backups(folder)
+    except BackupError:
+        archives = []
+    archive = found(next((a for a in archives if a.name == name), None),
+                    _('Cette sauvegarde n’existe pas (ou plus : seules les %d dernières sont gardées).')
+                    % config['backup.keep'])
+    audit.record(actor, 'backup.downloaded', archive.name, size=archive.size)
+    return {'path': archive.path, 'content_type': 'application/x-tar', 'name': archive.name, 'inline': False}

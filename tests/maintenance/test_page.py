@@ -1,0 +1,227 @@
+"""The backups page (/admin/sauvegardes) on the demo school's real data folder, with archives made
+by the real backup code: who may reach each route (the admin; the director of a one-school
+installation read only; nobody else; the director refused once there are two schools), what it
+shows (dates in full, sizes, verified or not, the free space, the last nightly run, the restore
+command), a backup started from the page (in a worker thread, never two at once), the audited
+download (by a listed name only), the headers over a real socket, and the page in Chromium at
+390 x 844 (axe-core, no horizontal scrolling)."""
+import json
+import re
+import threading
+
+import pytest
+
+from ecole_ent import scheduler
+from ecole_ent.errors import EcoleError
+from ecole_ent.i18n import datetime_fr
+from ecole_ent.maintenance import backup, page, service
+from ecole_ent.models import AuditEvent, School
+from tests.homework.test_browser import clean, fits, open_page, visit  # noqa: F401 (a fixture)
+from tests.homework.test_browser import signed_in as browser_signed_in
+from tests.real_http import Browser
+
+ROUTES = [('GET', '/admin/sauvegardes'), ('POST', '/admin/sauvegardes'), ('GET', '/admin/sauvegardes/{archive}')]
+WHO = ('admin', 'director', 'teacher', 'guardian', 'staff', 'pupil')
+MATRIX = {
+    ROUTES[0]: (200, 200, 403, 403, 403, 403),
+    ROUTES[1]: (303, 403, 403, 403, 403, 403),
+    ROUTES[2]: (200, 403, 403, 403, 403, 403),
+}
+LOGINS = {'admin': 'admin', 'director': 'sophie.lefevre-martin', 'teacher': 'julien.roux',
+          'guardian': 'aurelie.dubois', 'staff': 'nadia.belkacem', 'pupil': 'zoe.dubois'}
+
+
+@pytest.fixture
+def made(config, demo):
+    """One real backup of the demo's data folder, made as the nightly job makes it."""
+    result = service.make_backup(config, reason='nocturne')
+    yield result
+    page.wait_for_workers()
+
+
+def client_of(signed_in, demo, who):
+    return signed_in(demo.user(LOGINS[who]))
+
+
+def post_start(client):
+    return client.post('/admin/sauvegardes', {'csrf_token': client.csrf('/admin/sauvegardes')}, expect_errors=True)
+
+
+def test_every_backups_route_is_in_the_matrix(demo_app):
+    declared = {(r.method, re.sub(r'<(\w+)[^>]*>', r'{\1}', r.rule)) for r in demo_app.bottle.routes
+                if r.name and r.name.startswith('maintenance.')}
+    assert declared == set(MATRIX)
+
+
+@pytest.mark.parametrize('method,path', ROUTES)
+def test_who_may_reach_each_backups_route(made, demo, signed_in, method, path):
+    name = made.path.rsplit('/', 1)[1]
+    for who, expected in zip(WHO, MATRIX[(method, path)]):
+        client = client_of(signed_in, demo, who)
+        if method == 'GET':
+            got = client.get(path.format(archive=name), expect_errors=True)
+        else:
+            got = client.post(path, {'csrf_token': client.csrf('/compte')}, expect_errors=True)
+        assert got.status_int == expected, (who, method, path, got.status_int)
+        page.wait_for_workers()
+
+
+def test_with_two_schools_the_director_is_refused(made, demo, signed_in):
+    School.create(uai='0069999Z', name='École des Tilleuls')
+    got = client_of(signed_in, demo, 'director').get('/admin/sauvegardes', expect_errors=True)
+    assert got.status_int == 403 and 'réservées à l’administrateur' in got.text
+    assert client_of(signed_in, demo, 'admin').get('/admin/sauvegardes').status_int == 200
+
+
+def test_the_page_lists_the_real_backups_with_date_size_and_whether_verified(config, made, demo, signed_in):
+    second = service.make_backup(config, reason='manuelle')
+    with open(made.path, 'ab') as f:            # changed since it was checked: no longer « vérifiée »
+        f.write(b'\0' * 1024)
+    text = client_of(signed_in, demo, 'admin').get('/admin/sauvegardes').text
+    archives = page.list_backups(service.backup_dir(config))
+    assert [a.path for a in archives] == [second.path, made.path]          # newest first
+    assert [a.verified for a in archives] == [True, False]
+    items = re.findall(r'<li class="backup-item">(.*?)</li>', text, re.S)
+    assert len(items) == 2
+    assert datetime_fr(archives[0].at) in items[0] and re.search(r'(lundi|mardi|mercredi|jeudi|vendredi|samedi|'
+                                                                  r'dimanche) \d+ \w+ 20\d\d à \d\d:\d\d', items[0])
+    assert re.search(r'\d+,\d Mo', items[0]) and 'sauvegarde manuelle' in items[0] and '>vérifiée<' in items[0]
+    assert '>non vérifiée<' in items[1] and 'sauvegarde nocturne' not in items[1]   # the ledger no longer vouches
+    assert re.search(r'Espace libre sur ce disque : <strong>\d+,\d (Mo|Go)</strong>', text)
+    command = f'ecole-ent --data {config.data_dir} restore {second.path}'
+    assert f'<code>{command}</code>' in text
+    assert 'restore' not in ' '.join(re.findall(r'<form[^>]*>', text))      # restoring is never a button
+
+
+def test_the_director_of_a_one_school_install_reads_the_page_without_acting(made, demo, signed_in):
+    client = client_of(signed_in, demo, 'director')
+    text = client.get('/admin/sauvegardes').text
+    assert made.path.rsplit('/', 1)[1] in text and 'vérifiée' in text and 'sans pouvoir agir' in text
+    assert 'Faire une sauvegarde maintenant' not in text and 'Télécharger' not in text
+    assert post_start(client).status_int == 403
+
+
+def test_a_backup_started_from_the_page_runs_in_a_worker_and_a_second_start_is_refused(config, made, demo,
+                                                                                        signed_in, monkeypatch):
+    gate, real = threading.Event(), service.make_backup
+
+    def held_backup(*args, **kwargs):       # the backup waits until the test lets it go
+        assert gate.wait(60)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(service, 'make_backup', held_backup)
+    admin = client_of(signed_in, demo, 'admin')
+    before = len(page.list_backups(service.backup_dir(config)))
+    started = post_start(admin)
+    assert started.status_int == 303            # answered while the backup is still held
+    shown = admin.get('/admin/sauvegardes').text
+    assert 'Sauvegarde lancée' in shown and 'Sauvegarde en cours' in shown
+    assert '<meta http-equiv="refresh"' in shown and 'Faire une sauvegarde maintenant' not in shown
+    again = post_start(admin)
+    assert again.status_int == 303
+    assert 'Une sauvegarde est déjà en cours' in admin.get('/admin/sauvegardes').text
+    assert len(page._workers) == 1               # the second click started nothing
+    gate.set()
+    page.wait_for_workers()
+    after = admin.get('/admin/sauvegardes').text
+    archives = page.list_backups(service.backup_dir(config))
+    assert len(archives) == before + 1 and archives[0].verified and archives[0].reason == 'depuis cette page'
+    assert 'Sauvegarde en cours' not in after and '<meta http-equiv="refresh"' not in after
+    assert re.search(r'Dernière sauvegarde lancée depuis cette page</h3>\s*<p class="backup-run">'
+                     r'<span class="status status-ok">réussie</span>', after)
+    assert AuditEvent.select().where(AuditEvent.action == 'backup.started').count() == 1
+
+
+def test_a_failed_backup_from_the_page_says_why_in_french(config, made, demo, signed_in, set_option, tmp_path):
+    blocker = tmp_path / 'pas-un-dossier'
+    blocker.write_text('x')
+    set_option('backup.dir', str(blocker))
+    admin = client_of(signed_in, demo, 'admin')
+    assert post_start(admin).status_int == 303
+    page.wait_for_workers()
+    text = admin.get('/admin/sauvegardes').text
+    assert re.search(r'<span class="status status-refused">échec</span> \w+ \d+ \w+ 20\d\d à \d\d:\d\d · '
+                     r'Impossible d’écrire la sauvegarde dans', text)
+    assert f'Le dossier des sauvegardes {blocker} est illisible' in text      # said, not a 500
+    assert admin.get(f'/admin/sauvegardes/{made.path.rsplit("/", 1)[1]}', expect_errors=True).status_int == 404
+
+
+def test_the_last_nightly_run_shows_its_success_then_its_failure_and_why(config, demo, signed_in, set_option,
+                                                                       tmp_path):
+    scheduler.configure(config)
+    scheduler.run_now('backup.nightly')             # as the scheduler runs it: never backed up, so due
+    admin = client_of(signed_in, demo, 'admin')
+    newest = page.list_backups(service.backup_dir(config))[0]
+    assert re.search(rf'<span class="status status-ok">réussie</span> [^<]* · {newest.name}',
+                     admin.get('/admin/sauvegardes').text)
+    blocker = tmp_path / 'pas-un-dossier'
+    blocker.write_text('x')
+    set_option('backup.dir', str(blocker))
+    status_file = config.data_dir / backup.STATUS_FILE
+    status = json.loads(status_file.read_text())
+    status_file.write_text(json.dumps(dict(status, at=status['at'] - 2 * 86400)))   # due again
+    with pytest.raises(EcoleError, match='La tâche backup.nightly a échoué'):
+        scheduler.run_now('backup.nightly')
+    text = admin.get('/admin/sauvegardes').text
+    assert re.search(r'Dernière sauvegarde de nuit</h3>\s*<p class="backup-run"><span class="status '
+                     r'status-refused">échec</span> [^<]* · Impossible d’écrire la sauvegarde dans', text)
+
+
+@pytest.mark.parametrize('name', ['ecole.db', '.verified.json', 'ecole-ent-20000101-000000.tar', '..%2Fecole.db',
+                                  '%2E%2E%2F%2E%2E%2Fecole-ent.ini', 'last-backup.json'])
+def test_a_name_not_in_the_list_is_not_found(made, demo, signed_in, name):
+    got = client_of(signed_in, demo, 'admin').get(f'/admin/sauvegardes/{name}', expect_errors=True)
+    assert got.status_int == 404
+    assert AuditEvent.select().where(AuditEvent.action == 'backup.downloaded').count() == 0
+
+
+def test_the_admin_downloads_an_archive_and_it_is_audited(made, demo, signed_in):
+    name = made.path.rsplit('/', 1)[1]
+    got = client_of(signed_in, demo, 'admin').get(f'/admin/sauvegardes/{name}')
+    with open(made.path, 'rb') as f:
+        assert got.body == f.read()
+    assert got.headers['Content-Type'] == 'application/x-tar'
+    event = AuditEvent.get(AuditEvent.action == 'backup.downloaded')
+    assert event.actor.login == 'admin' and event.target == name
+
+
+def test_over_a_real_socket_the_download_is_an_attachment_and_the_page_is_not_cached(made, live_server):
+    name = made.path.rsplit('/', 1)[1]
+    browser = Browser(live_server).sign_in('admin')
+    status, headers, text = browser.request('/admin/sauvegardes')
+    assert status == 200 and name in text and headers['Cache-Control'] == 'no-store'
+    with browser.open(f'/admin/sauvegardes/{name}') as response:
+        body = response.read()
+        assert response.status == 200
+        assert response.headers['Content-Disposition'] == (f'attachment; filename="{name}"; '
+                                                            f"filename*=UTF-8''{name}")
+        assert response.headers['Cache-Control'] == 'no-store'
+    assert body == open(made.path, 'rb').read()
+    status, _headers, _text = browser.request('/admin/sauvegardes/ecole.db')
+    assert status == 404
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize('login', ['admin', 'sophie.lefevre-martin'])
+def test_the_page_on_a_phone_is_clean_and_fits(made, config, open_page, login):  # noqa: F811
+    service.make_backup(config, reason='manuelle')
+    phone = browser_signed_in(open_page(390, 844, mobile=True), login)
+    visit(phone, '/admin/sauvegardes')
+    assert phone.locator('li.backup-item').count() == 2
+    fits(phone, 390)
+    clean(phone)
+    buttons = phone.get_by_role('button', name='Faire une sauvegarde maintenant')
+    if login == 'admin':
+        assert buttons.bounding_box()['height'] >= 44
+        buttons.click()
+        phone.wait_for_load_state()
+        page.wait_for_workers()
+        phone.reload()
+        assert phone.locator('li.backup-item').count() == 3
+        fits(phone, 390)
+        clean(phone)
+    else:
+        assert buttons.count() == 0
+
+
+def test_the_admin_finds_the_page_from_the_administration_home(demo, signed_in):
+    assert 'href="/admin/sauvegardes">Sauvegardes</a>' in client_of(signed_in, demo, 'admin').get('/admin').text
