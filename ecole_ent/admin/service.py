@@ -32,6 +32,7 @@ ACTION_LABELS = {
     'calendar_feed.revoked': _('Lien d’agenda des devoirs désactivé'),
     'calendar_feed.renewed': _('Lien d’agenda des devoirs renouvelé'),
     'homework.subjects_saved': _('Liste des matières enregistrée'),
+    'backup.started': _('Sauvegarde lancée'), 'backup.downloaded': _('Sauvegarde téléchargée'),
 }
 AUDIT_LIMIT = 300
 

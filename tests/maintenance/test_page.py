@@ -16,6 +16,7 @@ from ecole_ent.errors import EcoleError
 from ecole_ent.i18n import datetime_fr
 from ecole_ent.maintenance import backup, page, service
 from ecole_ent.models import AuditEvent, School
+from tests.conftest import screenshot
 from tests.homework.test_browser import clean, fits, open_page, visit  # noqa: F401 (a fixture)
 from tests.homework.test_browser import signed_in as browser_signed_in
 from tests.real_http import Browser
@@ -209,6 +210,7 @@ def test_the_page_on_a_phone_is_clean_and_fits(made, config, open_page, login): 
     assert phone.locator('li.backup-item').count() == 2
     fits(phone, 390)
     clean(phone)
+    screenshot(phone, f'backups-{login}-phone')
     buttons = phone.get_by_role('button', name='Faire une sauvegarde maintenant')
     if login == 'admin':
         assert buttons.bounding_box()['height'] >= 44
@@ -225,3 +227,20 @@ def test_the_page_on_a_phone_is_clean_and_fits(made, config, open_page, login): 
 
 def test_the_admin_finds_the_page_from_the_administration_home(demo, signed_in):
     assert 'href="/admin/sauvegardes">Sauvegardes</a>' in client_of(signed_in, demo, 'admin').get('/admin').text
+
+
+def test_with_postgresql_the_page_says_to_use_pg_dump_and_starts_nothing(made, demo, signed_in, set_option):
+    set_option('database.url', 'postgresql://ecole@localhost/ecole')
+    admin = client_of(signed_in, demo, 'admin')
+    text = admin.get('/admin/sauvegardes').text
+    assert 'ne couvre que SQLite' in text and 'pg_dump' in text and 'Faire une sauvegarde maintenant' not in text
+    assert post_start(admin).status_int == 303 and page._workers == []
+    shown = admin.get('/admin/sauvegardes').text
+    flashed = re.search(r'<div class="flash flash-error"[^>]*>.*?<p>(.*?)</p>', shown, re.S)
+    assert flashed and 'ne couvre que SQLite' in flashed.group(1)
+
+
+def test_the_audit_log_names_the_download(made, demo, signed_in):
+    admin = client_of(signed_in, demo, 'admin')
+    admin.get(f'/admin/sauvegardes/{made.path.rsplit("/", 1)[1]}')
+    assert 'Sauvegarde téléchargée' in admin.get('/admin/journal').text
