@@ -88,7 +88,7 @@ def public_body(post, photo_url):
         photo = photos.public_photo_in_class(post.classroom_id, photo_id)
         if photo is None:
             return ''
-        title = Markup.escape(photos.public_caption(photo, alt or photo.caption))
+        title = Markup.escape(photos.public_caption(photo, alt or photos.alt_text(photo)))
         src = Markup.escape(photo_url(photo.id))
         width, height = photo.fitted(1600)
         caption = f'<figcaption>{title}</figcaption>' if title else ''

@@ -173,7 +173,7 @@ def post_body(user, post):
         photo = photos.photo_in_class(user, post.classroom_id, photo_id) if user else None
         if photo is None:
             return ''
-        alt = Markup.escape(alt or photo.caption)
+        alt = Markup.escape(alt or photos.alt_text(photo))     # the caption, else album and day
         return (f'<figure class="post-photo"><img src="/media/{photo.display}.jpg" alt="{alt}" '
                 f'loading="lazy"><figcaption>{alt}</figcaption></figure>')
     return Markup(markup.resolve_photos(post.body_html, figure))

@@ -122,3 +122,20 @@ def test_the_upload_helper_still_works_for_plain_sends(demo_app, scene):
     response = upload(scene.client(demo_app, 'teacher'), scene.album, [('c.jpg', jpeg((200, 1, 1)))])
     assert '1 photo ajoutée.' in html.unescape(response.follow().text)
     assert Photo.get(Photo.original_name == 'c.jpg').caption == ''
+
+
+def test_a_blog_figure_without_its_own_text_reads_the_same(scene, clock):
+    """A post's `![](photo:id)` with no text of its own: the figure says what the album page says,
+    for the class's readers and on the public page."""
+    from ecole_ent.blog import markup, public, reading
+    from ecole_ent.models import Post
+    photo = uncaptioned(scene, datetime(2026, 12, 3, 15, 0))
+    source = f'Notre sortie.\n\n![](photo:{photo.id})\n\n![Le grand toboggan](photo:{photo.id})'
+    post = Post(classroom=scene.classroom, title='Sortie', body_source=source,
+                body_html=markup.render_markdown(source), visibility='public', status='published')
+    for body in (reading.post_body(scene.people['guardian'], post),
+                 public.public_body(post, lambda photo_id: f'/public/{photo_id}.jpg')):
+        page = html.unescape(str(body))
+        assert 'alt="Sortie au parc, 3 décembre"' in page
+        assert '<figcaption>Sortie au parc, 3 décembre</figcaption>' in page
+        assert 'alt="Le grand toboggan"' in page               # the author's own text comes first
