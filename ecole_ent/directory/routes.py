@@ -14,7 +14,7 @@ from ..web.forms import field
 from ..web.guards import client_address, current_user, require_role, sign_in
 from ..web.render import add_nav, flash, public_url, render
 from ..web.routing import Routes
-from . import archive, cards, schedule, service
+from . import archive, cards, explain, schedule, service
 
 ACTIONS = ('created', 'updated', 'moved', 'deactivated', 'reactivated', 'skipped', 'purged')
 
@@ -31,17 +31,20 @@ def _school(user):
 
 @routes.get('/annuaire')
 def index():
-    school = _school(require_role('director', 'admin'))
-    return render('directory/index.html', **service.overview(school, _config()))
+    user = require_role('director', 'admin')
+    overview, config = service.overview(_school(user), _config()), _config()
+    return render('directory/index.html', **overview,
+                  **explain.page(config, overview, service.inbox(config), admin=user.has_role('admin')))
 
 
 @routes.get('/annuaire/import/<run_id:int>', 'run')
 def run_detail(run_id):
-    school = _school(require_role('director', 'admin'))
-    run = service.get_run(school, run_id)
+    user = require_role('director', 'admin')
+    run = service.get_run(_school(user), run_id)
     action, search = request.query.getunicode('action', ''), request.query.getunicode('q', '')
     return render('directory/run.html', run=run, lines=service.run_lines(run, action, search),
-                  action=action if action in ACTIONS else '', search=search, actions=ACTIONS)
+                  action=action if action in ACTIONS else '', search=search, actions=ACTIONS,
+                  admin=user.has_role('admin'), **explain.run_page(run, _config()))
 
 
 @routes.post('/annuaire/synchroniser')
@@ -61,7 +64,7 @@ def onde_upload():
                                               ('eleves', 'responsables', 'enseignants')})
         outcome = service.sync_onde(*paths, _config(), school=school.uai, trigger='admin',
                                     actor=user, dry_run=field('mode') != 'importer')
-    return render('directory/result.html', outcome=outcome, school=school)
+    return render('directory/result.html', outcome=outcome, school=school, refusal=explain.refusal(outcome))
 
 
 @routes.get('/annuaire/cartes')
@@ -212,6 +215,7 @@ def home_section(user, context):
         failure = service.last_failure(school) if school else None
         if failure:
             context['directory_failure'] = failure
+            context['directory_todo'] = explain.what_to_do(failure, _config())
 
 
 def register(app):

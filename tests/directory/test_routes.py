@@ -51,7 +51,7 @@ def class_id(external_id):
 
 def test_director_sees_runs_and_filters_a_report(client, imported):
     page = signed_in(client, 'olivier.ndiaye').get('/annuaire')
-    assert page.status_int == 200 and 'aaf1d (delta)' in page.text
+    assert page.status_int == 200 and 'Annuaire académique (changements seulement)' in page.text
     delta = SyncRun.select().where(SyncRun.kind == 'delta').get()
     moved = client.get(f'/annuaire/import/{delta.id}?action=moved')
     assert 'Lucas' in moved.text and 'CP-CE1 Mme Lefèvre-Dubois → CE1-CE2-CM1' in moved.text
@@ -271,3 +271,56 @@ def test_with_onde_as_source_the_page_says_to_upload_rather_than_promise_a_sched
     page = signed_in(client, 'olivier.ndiaye').get('/annuaire')
     assert 'déposez-les ci-dessous' in page.text and 'toutes les' not in page.text
     assert 'Synchroniser maintenant' not in page.text
+
+
+JARGON = re.compile(r'directory\.|option|--force|aaf1d|ldap_|\bUAI\b|\.xml|/annuaire/aaf')
+
+
+def visible_text(page):
+    """What a reader sees: the page's text, without its markup."""
+    return re.sub(r'\s+', ' ', page.html.get_text(' '))
+
+
+@pytest.mark.parametrize('config', [{'directory_source': ''}, {'directory_source': 'aaf1d'},
+                                    {'directory_source': 'onde'},
+                                    {'directory_source': 'ldap', 'directory_ldap_url': 'ldaps://annuaire.example',
+                                     'directory_ldap_write_back': 'true'}],
+                         indirect=True, ids=['no source', 'aaf1d', 'onde', 'ldap'])
+def test_the_director_reads_how_accounts_arrive_without_option_names_and_the_admin_finds_them(
+        config, client, imported):
+    director = visible_text(signed_in(client, 'olivier.ndiaye').get('/annuaire'))
+    assert not JARGON.search(director), JARGON.search(director)
+    assert 'appliquée (1 compte créé, 1 compte modifié, 1 élève changé de classe, 2 comptes désactivés)' in director
+    assert 'désactiverait plus de 20 % des comptes' in director and 'au bout de 90 jours' in director
+    said = {'': 'Aucune synchronisation automatique n’est prévue',
+            'aaf1d': 'Les comptes viennent de l’annuaire académique : le rectorat dépose ses fichiers (AAF) '
+                     'sur le serveur de l’ENT, qui les lit toutes les 6 heures.',
+            'onde': 'Les comptes viennent d’ONDE, la base élèves',
+            'ldap': 'L’ENT y inscrit en retour l’identifiant et l’état de chaque compte.'}
+    assert said[config['directory.source']] in director
+    assert ('Synchroniser maintenant' in director) == (config['directory.source'] in ('aaf1d', 'ldap'))
+    admin = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.8'})
+    accounts.create_user('admin', 'Admin', 'ENT', ['admin'], password_hash=security.hash_password(PASSWORD))
+    technical = signed_in(admin, 'admin').get('/annuaire').html.find(id='h-technical').find_parent('section')
+    rows = {tr.find('code').get_text(): tr.find_all('code')[1].get_text() for tr in technical.select('tbody tr')}
+    assert rows['directory.source'] == (config['directory.source'] or '(aucune)')
+    assert rows['directory.threshold'] == '20' and rows['directory.interval_hours'] == '6'
+    if config['directory.source'] == 'aaf1d':
+        assert rows['directory.aaf_inbox'] == str(service.inbox(config))
+    if config['directory.source'] == 'ldap':
+        assert rows['directory.ldap_url'] == 'ldaps://annuaire.example' and 'ldap_password' not in technical.text
+
+
+def test_a_refused_sync_tells_the_director_what_happened_and_what_to_do_in_plain_words(config, client, imported):
+    SyncRun.create(school=imported, source='aaf1d', status='refused', deactivated=12,
+                   message='Ce flux désactiverait 12 comptes sur 40 (30 %), au-delà du seuil de 20 % : flux '
+                           'partiel ? Rien n\'a été importé ; relancez avec --force si c\'est voulu.')
+    page = signed_in(client, 'olivier.ndiaye').get('/annuaire')
+    alert = page.html.find(id='h-failure').find_parent('section')
+    summary = ' '.join(p.get_text() for p in alert.find_all('p', recursive=False))
+    assert 'cette liste aurait désactivé 12 comptes d’un coup' in summary
+    assert 'demandez au service informatique de la commune de l’appliquer' in summary
+    assert '--force' not in summary and '--force' in alert.find('details').get_text()   # kept for the IT
+    run = client.get(alert.find('a')['href'])
+    assert 'aurait désactivé 12 comptes' in run.text and 'Identifiant dans l’annuaire source' not in run.text
+    assert 'Rien n’a été modifié' not in run.text and 'refusée par sécurité' in page.text
