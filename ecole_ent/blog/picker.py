@@ -13,6 +13,7 @@ Pillow decode and re-encode, EXIF stripped, three renditions) into the class's Â
 made on first use; a teacher's only (a pupil's photo would be in the albums before the teacher read
 the post). Plain functions, no bottle.
 """
+import html
 import re
 
 from ..errors import ValidationError
@@ -23,6 +24,7 @@ from ..photos import service as photos
 from . import markup
 
 MAX_PHOTOS = 10            # sent with one post
+PICKER_LIMIT = 120         # photos in the picker: the page stays light (thumbnails load when opened)
 BLOG_ALBUM = 'Blog'        # the class album photos sent with posts go to
 _REF = re.compile(r'!\[[^\]\n]*\]\(\s*photo:(\d{1,12})\s*\)')
 
@@ -35,13 +37,39 @@ def usable_photos(classroom_id):
             .order_by(Album.created_at.desc(), Album.id.desc(), Photo.created_at, Photo.id))
 
 
-def picker_albums(classroom_id):
-    """[(album, [(photo, its Markdown line)])] for the editor's picker: the class's albums, newest
-    first, each with the photos a post may show (albums with none are left out). One query."""
-    albums = {}
-    for photo in usable_photos(classroom_id):
+class Choice(list):
+    """[(album, [(photo, its Markdown line)])] the picker shows; .more: older photos were left out
+    (they stay usable by their code, shown on each photo's page)."""
+    more = False
+
+
+def picker_albums(classroom_id, limit=PICKER_LIMIT):
+    """The editor's picker (a Choice): the class's albums, newest first, each with the photos a post
+    may show (albums with none are left out), `limit` photos at most. One query."""
+    albums, choice = {}, Choice()
+    for number, photo in enumerate(usable_photos(classroom_id).limit(limit + 1)):
+        if number == limit:
+            choice.more = True
+            break
         albums.setdefault(photo.album.id, (photo.album, []))[1].append((photo, reference(photo)))
-    return list(albums.values())
+    choice.extend(albums.values())
+    return choice
+
+
+def preview_photos(classroom_id, fragment):
+    """A body's sanitised HTML with the photos a post of the class may show in place (the editor's
+    preview; any other reference is refused at saving and shows as its text only)."""
+    ids = markup.photo_ids(fragment)
+    shown = {p.id: p for p in usable_photos(classroom_id).where(Photo.id.in_(list(ids)))} if ids else {}
+
+    def figure(photo_id, alt):
+        photo = shown.get(photo_id)
+        if photo is None:
+            return html.escape(alt)
+        alt = html.escape(alt or photo.caption)
+        return (f'<figure class="post-photo"><img src="/media/{photo.display}.jpg" alt="{alt}">'
+                f'<figcaption>{alt}</figcaption></figure>')
+    return markup.resolve_photos(fragment, figure)
 
 
 def reference(photo):

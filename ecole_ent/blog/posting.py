@@ -52,9 +52,11 @@ def _clean_post(role, data, has_files, classroom_id):
     return clean
 
 
-def preview(data):
-    """The sanitised HTML the body would show (for the editor's preview), safe for templates."""
-    return Markup(markup.render_markdown((data.get('body') or '')[:MAX_BODY]))
+def preview(data, classroom_id=None):
+    """The sanitised HTML the body would show (for the editor's preview), safe for templates; with
+    the class, its album photos show as they will (those readers could not see, not at all)."""
+    html = markup.render_markdown((data.get('body') or '')[:MAX_BODY])
+    return Markup(html if classroom_id is None else picker.preview_photos(classroom_id, html))
 
 
 def create_post(user, classroom_id, data, uploads=(), photo_uploads=()):

@@ -134,7 +134,7 @@ def _submit(room, role, post, save, done):
         return render('blog/edit.html', **_context(classroom=room, role=role, post=post, values=values,
                                                    albums=picker.picker_albums(room.id), **extra))
     if field('action') == 'preview':
-        return form(preview=posting.preview(values))
+        return form(preview=posting.preview(values, room.id))
     if field('action') == 'insert':       # the photo picker without JavaScript: the form comes back
         try:
             values['body'] = picker.insert_picked(room.id, values['body'], field_list('pick'))

@@ -1,11 +1,13 @@
 """The blog in Debian's Chromium: a pupil's post waits, the teacher approves it, a guardian reads it
 on a phone; hostile posts run no script; axe-core finds no violation on the blog's pages."""
+import base64
+
 import pytest
 
 from ecole_ent.blog import posting
-from ecole_ent.models import Post
+from ecole_ent.models import Album, Photo, Post
 from tests.blog.test_xss import PAYLOADS
-from tests.conftest import axe_violations, browser_sign_in
+from tests.conftest import axe_violations, browser_sign_in, jpeg, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -81,4 +83,66 @@ def test_hostile_posts_run_no_script_in_the_browser(chromium, live_server, peopl
         assert page.evaluate('[...document.scripts].filter(s => !s.src).length') == 0, url
         assert page.title() != 'XSS'
     assert events == []
+    page.context.close()
+
+
+def test_a_teacher_puts_a_photo_in_a_post_with_the_picker_and_publishes_it(chromium, browser_page, scene):
+    page = browser_page
+    browser_sign_in(page, scene.people['teacher'].login)
+    page.goto(f'{page.base}/blog/classe/{scene.classroom.id}/nouveau')
+    page.evaluate('window.sameDocument = true')          # gone if « Insérer » reloaded the page
+    page.get_by_label('Titre').fill('Au parc')
+    body = page.get_by_label('Texte')
+    body.fill('Avant.\n\nAprès.')
+    body.evaluate('el => el.setSelectionRange(6, 6)')     # the cursor after « Avant. »
+    page.locator('.photo-picker > summary').click()
+    offered = page.locator('input[name=pick]').evaluate_all('boxes => boxes.map(box => +box.value)')
+    assert scene.open.id in offered and scene.refused.id not in offered and scene.unknown.id not in offered
+    tick = page.locator(f'#f-pick-{scene.open.id}')
+    tick.check()
+    assert axe_violations(page) == []
+    screenshot(page, 'blog-editor-desktop')
+    page.get_by_role('button', name='Insérer les photos cochées').click()
+    assert page.evaluate('window.sameDocument') is True
+    assert body.input_value() == f'Avant.\n\n![Au parc](photo:{scene.open.id})\n\nAprès.'
+    assert page.locator('.picker-status').inner_text() == 'Photos insérées dans le texte : 1.'
+    assert not tick.is_checked()
+    page.get_by_role('button', name='Publier', exact=True).click()
+    page.wait_for_load_state()
+    assert 'Article publié.' in page.locator('.flashes').inner_text()
+    photo = page.locator('.post-body figure.post-photo img')
+    assert photo.get_attribute('src') == f'/media/{scene.open.display}.jpg'
+    assert photo.evaluate('img => img.complete && img.naturalWidth') > 0      # the picture loaded
+    assert page.locator('.post-body').inner_text().index('Avant.') < page.locator('.post-body').inner_text().index(
+        'Après.')
+    page.context.close()
+
+
+def test_an_image_dropped_on_the_text_is_sent_with_the_post_into_the_blog_album(chromium, live_server, scene):
+    page = new_page(chromium, live_server, 390, 844)
+    browser_sign_in(page, scene.people['teacher'].login)
+    page.goto(f'{page.base}/blog/classe/{scene.classroom.id}/nouveau')
+    page.locator('.photo-picker > summary').click()
+    assert page.evaluate('document.documentElement.scrollWidth') <= 390
+    assert axe_violations(page) == []
+    screenshot(page, 'blog-editor-phone')
+    page.get_by_label('Titre').fill('Le potager')
+    page.get_by_label('Texte').fill('Nos tomates.')
+    picture = base64.b64encode(jpeg((200, 40, 40))).decode()
+    page.get_by_label('Texte').evaluate("""(el, data) => {
+        const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+        const drop = new DataTransfer();
+        drop.items.add(new File([bytes], 'tomates.jpg', {type: 'image/jpeg'}));
+        drop.items.add(new File(['pas une image'], 'notes.txt', {type: 'text/plain'}));
+        el.dispatchEvent(new DragEvent('drop', {dataTransfer: drop, bubbles: true, cancelable: true}));
+    }""", picture)
+    assert page.locator('input[name=photos]').evaluate('input => input.files.length') == 1
+    assert 'tomates.jpg' in page.locator('.dropped-photos').inner_text()
+    page.get_by_label('Titre').press('Enter')             # the form's default: publishing, not « Insérer »
+    page.wait_for_load_state()
+    post = Post.get(Post.title == 'Le potager')
+    added = Photo.get(Photo.album == Album.get((Album.classroom == scene.classroom) & (Album.title == 'Blog')))
+    assert post.body_source == f'Nos tomates.\n\n![](photo:{added.id})'
+    assert page.locator('.post-body img').get_attribute('src') == f'/media/{added.display}.jpg'
+    assert page.evaluate('document.documentElement.scrollWidth') <= 390
     page.context.close()

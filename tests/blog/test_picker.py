@@ -220,3 +220,21 @@ def test_the_editor_form_carries_the_picker_script_and_no_inline_code(scene, tea
     page = teacher.get(f'/blog/classe/{scene.classroom.id}/nouveau')
     assert '<script src="/static/blog/editor.js' in page.text and 'style="' not in page.text
     assert csrf_of(page)
+
+
+def test_the_preview_shows_the_photos_a_post_may_show_and_only_those(scene, teacher):
+    body = f'![Au parc](photo:{scene.open.id})\n\n![Le toboggan](photo:{scene.refused.id})'
+    page = send(teacher, f'/blog/classe/{scene.classroom.id}/nouveau',
+                {'title': 'Essai', 'body': body, 'action': 'preview'}, status=200)
+    preview = page.text.split('id="h-preview"')[1].split('</section>')[0]
+    assert f'<img src="/media/{scene.open.display}.jpg" alt="Au parc">' in preview
+    assert scene.refused.display not in preview and 'Le toboggan' in preview    # its text only
+
+
+def test_the_picker_lists_the_newest_photos_up_to_its_limit(scene):
+    newer = photos.create_album(scene.people['teacher'], scene.classroom.id, 'Plus récent')
+    photos.add_photos(scene.people['teacher'], newer, [('n.jpg', io.BytesIO(jpeg((1, 1, 250))))])
+    everything = picker.picker_albums(scene.classroom.id, limit=1000)
+    assert not everything.more and everything[0][0].id == newer.id
+    shown = picker.picker_albums(scene.classroom.id, limit=1)
+    assert shown.more and [(album.id, len(items)) for album, items in shown] == [(newer.id, 1)]

@@ -182,6 +182,13 @@ def test_a_guardian_browses_an_album_full_screen_by_keyboard_and_swipe(chromium,
     assert page.get_by_role('button', name='Précédente').get_attribute('aria-disabled') == 'true'
     assert axe_violations(page) == []
     screenshot(page, f'photos-viewer-{size}')
+    if size == 'phone':                                      # the narrowest phone still fits
+        page.set_viewport_size({'width': 320, 'height': 568})
+        no_horizontal_scroll(page, 320)
+        for name in ('Précédente', 'Suivante', 'Fermer'):
+            box = page.get_by_role('button', name=name).bounding_box()
+            assert box['x'] >= 0 and box['x'] + box['width'] <= 320 and box['y'] + box['height'] <= 568, name
+        page.set_viewport_size(VIEWPORTS[size]['viewport'])
 
     page.keyboard.press('ArrowRight')
     assert position(page) == 'Photo 2 sur 3'
