@@ -2,8 +2,8 @@
 for approval, approving or refusing them (with a reason the author sees), deleting a comment, and
 the blog's comment policy."""
 from ..db import writing
-from ..errors import ValidationError, found
-from ..i18n import _
+from ..errors import Forbidden, ValidationError, found
+from ..i18n import _, ngettext
 from ..models import now
 from ..models.blog import COMMENT_POLICIES, Blog, Comment, Post
 from .access import get_class_blog, require_manager
@@ -19,9 +19,9 @@ def moderation_queue(user, classroom):
     return {'posts': posts, 'comments': list(Comment.waiting(classroom))}
 
 
-def _clean_reason(reason):
+def _clean_reason(reason, required=True):
     reason = ' '.join((reason or '').split())
-    if not reason:
+    if not reason and required:
         raise ValidationError({'reason': _('Donnez une courte raison : l’auteur la verra.')})
     if len(reason) > MAX_REASON:
         raise ValidationError({'reason': _('La raison est trop longue (%(max)d caractères au plus).')
@@ -51,10 +51,14 @@ def _decide(item, user, status, reason=''):
     return item
 
 
+def _publish_at(post, at):
+    """A post approved is published now, or at its date when a teacher had scheduled it later."""
+    return post.publish_at if post.publish_at and post.publish_at > at else at
+
+
 def approve_post(user, post_id):
-    """Published now, or at its date when a teacher had scheduled it later."""
     post = _post_to_moderate(user, post_id)
-    post.publish_at = post.publish_at if post.publish_at and post.publish_at > now() else now()
+    post.publish_at = _publish_at(post, now())
     return _decide(post, user, 'published')
 
 
@@ -88,3 +92,70 @@ def delete_comment(user, comment_id):
     with writing():
         comment.delete_instance()
     return comment
+
+
+DECISIONS = ('published', 'rejected')
+MAX_BATCH = 500
+
+
+def _ids(values):
+    try:
+        ids = {int(value) for value in values if value}
+    except ValueError:
+        raise ValidationError({'selection': _('La sélection est illisible : rechargez la page.')}) from None
+    if len(ids) > MAX_BATCH:
+        raise ValidationError({'selection': _('Pas plus de %(max)d à la fois.') % {'max': MAX_BATCH}})
+    return ids
+
+
+def moderate_many(user, classroom_id, post_ids, comment_ids, decision, reason=''):
+    """Publish or refuse several of a class's posts and comments at once, in one transaction, each
+    as approve_post / reject_post / approve_comment / reject_comment would, recorded the same way
+    (moderated_by, moderated_at; a refusal's reason, optional here, shown to the authors).
+    An item of another class (or school) refuses the whole batch: nothing changes (Forbidden).
+    An item already moderated, or deleted since the page was shown, is skipped and counted, so a
+    form sent twice changes nothing the second time. Returns (done, skipped)."""
+    classroom, _role = get_class_blog(user, classroom_id)
+    require_manager(user, classroom)
+    if decision not in DECISIONS:
+        raise ValidationError({'selection': _('Choisissez de publier ou de refuser la sélection.')})
+    post_ids, comment_ids = _ids(post_ids), _ids(comment_ids)
+    if not post_ids and not comment_ids:
+        raise ValidationError({'selection': _('Cochez au moins un article ou un commentaire.')})
+    reason = _clean_reason(reason, required=False) if decision == 'rejected' else ''
+    done = 0
+    with writing():
+        posts = list(Post.select().where(Post.id.in_(post_ids))) if post_ids else []
+        comments = (list(Comment.select(Comment, Post).join(Post).where(Comment.id.in_(comment_ids)))
+                    if comment_ids else [])
+        if any(p.classroom_id != classroom.id for p in posts) or \
+                any(c.post.classroom_id != classroom.id for c in comments):
+            raise Forbidden(_('Seuls les enseignants de la classe peuvent faire cela : la sélection '
+                              'contient un article ou un commentaire d’une autre classe. Rien n’a été modifié.'))
+        at = now()
+        for model, items in ((Post, posts), (Comment, comments)):
+            for item in items:
+                changes = {model.status: decision, model.reject_reason: reason,
+                           model.moderated_by: user.id, model.moderated_at: at}
+                if model is Post and decision == 'published':
+                    changes[Post.publish_at] = _publish_at(item, at)
+                # the status test in the UPDATE itself: a concurrent second submit changes nothing
+                done += model.update(changes).where((model.id == item.id) & (model.status == 'pending')).execute()
+    return done, len(post_ids) + len(comment_ids) - done
+
+
+def batch_message(decision, done, skipped, reason=''):
+    """What a teacher reads after moderate_many: how many were published or refused, how many skipped."""
+    if decision == 'published':
+        text = ngettext('%(num)d article ou commentaire publié.', '%(num)d articles ou commentaires publiés.', done)
+    elif reason:
+        text = ngettext('%(num)d article ou commentaire refusé : son auteur voit la raison.',
+                        '%(num)d articles ou commentaires refusés : leurs auteurs voient la raison.', done)
+    else:
+        text = ngettext('%(num)d article ou commentaire refusé.', '%(num)d articles ou commentaires refusés.', done)
+    text %= {'num': done}
+    if skipped:
+        text += ' ' + ngettext('%(num)d était déjà modéré ou n’existe plus : laissé tel quel.',
+                               '%(num)d étaient déjà modérés ou n’existent plus : laissés tels quels.',
+                               skipped) % {'num': skipped}
+    return text

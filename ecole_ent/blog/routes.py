@@ -173,11 +173,30 @@ def comment(post_id):
 
 @routes.get('/blog/classe/<class_id:int>/moderation')
 def moderation(class_id):
-    user = require_user()
+    return _moderation_page(require_user(), class_id, select_all=request.query.get('tout') == '1')
+
+
+def _moderation_page(user, class_id, select_all=False, **form):
+    """The queue; `form` brings back a refused batch (errors, the ticked ids, the reason)."""
     room, _role = access.get_class_blog(user, class_id)
     return render('blog/moderation.html', **_context(
-        classroom=room, policy=access.settings_of(room).comment_policy,
+        classroom=room, policy=access.settings_of(room).comment_policy, select_all=select_all, form=form,
         **moderating.moderation_queue(user, room)))
+
+
+@routes.post('/blog/classe/<class_id:int>/moderation', 'moderate_many')
+def moderate_many(class_id):
+    """The ticked posts and comments published or refused together; « Tout publier »: every one the
+    page showed (not those sent since)."""
+    user, action, reason = require_user(), field('action'), field('reason')
+    prefix, decision = 'shown_' if action == 'publish_all' else '', 'rejected' if action == 'reject' else 'published'
+    posts, comments = field_list(prefix + 'post'), field_list(prefix + 'comment')
+    try:
+        done, skipped = moderating.moderate_many(user, class_id, posts, comments, decision, reason)
+    except ValidationError as exc:
+        return _moderation_page(user, class_id, errors=exc.errors, posts=posts, comments=comments, reason=reason)
+    flash(moderating.batch_message(decision, done, skipped, reason), 'success')
+    redirect(url('blog.moderation', class_id=class_id), 303)
 
 
 def _back(message, kind='success'):
