@@ -109,6 +109,15 @@ def running_since():
     return to_local(lease.started_at) if lease is not None and scheduler.running(lease) else None
 
 
+def written_so_far(folder):
+    """Bytes of the archive being written (its hidden .partial file): the progress shown."""
+    try:
+        return sum(entry.stat().st_size for entry in os.scandir(folder)
+                   if entry.name.startswith('.' + PREFIX) and entry.name.endswith('.partial'))
+    except OSError:
+        return 0
+
+
 def _run(kind):
     """A recorded run ({'at', 'path', 'error'}) for the page: its time made local."""
     if not kind:
@@ -142,7 +151,8 @@ def overview(config):
     return {'folder': folder, 'folder_error': folder_error, 'archives': archives, 'free': free_bytes(folder),
             'unsupported': unsupported,
             'nightly': _run(runs.get('nightly')), 'manual': _run(runs.get('manual')),
-            'running': running_since(), 'keep': config['backup.keep'], 'time': config['backup.time'],
+            'running': running_since(), 'written': written_so_far(folder),
+            'keep': config['backup.keep'], 'time': config['backup.time'],
             'copy_to': config['backup.copy_to'], 'copy_error': last.get('copy_error'),
             'restore': restore_command(config, archives[0].path if archives else
                                        os.path.join(folder, PREFIX + 'AAAAMMJJ-HHMMSS' + SUFFIX))}

@@ -117,6 +117,11 @@ def test_a_backup_started_from_the_page_runs_in_a_worker_and_a_second_start_is_r
     shown = admin.get('/admin/sauvegardes').text
     assert 'Sauvegarde lancée' in shown and 'Sauvegarde en cours' in shown
     assert '<meta http-equiv="refresh"' in shown and 'Faire une sauvegarde maintenant' not in shown
+    partial = config.data_dir / 'backups' / '.ecole-ent-20261204-100000.tar.partial'    # as the writer names it
+    partial.write_bytes(b'\0' * 3 * 2**20)
+    assert re.search(r'Sauvegarde en cours</strong>\s*depuis \d\d:\d\d \(3,0 Mo écrits\)\.',
+                     admin.get('/admin/sauvegardes').text)
+    partial.unlink()
     again = post_start(admin)
     assert again.status_int == 303
     assert 'Une sauvegarde est déjà en cours' in admin.get('/admin/sauvegardes').text
@@ -244,3 +249,15 @@ def test_the_audit_log_names_the_download(made, demo, signed_in):
     admin = client_of(signed_in, demo, 'admin')
     admin.get(f'/admin/sauvegardes/{made.path.rsplit("/", 1)[1]}')
     assert 'Sauvegarde téléchargée' in admin.get('/admin/journal').text
+
+
+def test_a_failed_copy_to_the_second_destination_is_shown(config, demo, signed_in, set_option, tmp_path):
+    blocker = tmp_path / 'cle-usb'
+    blocker.write_text('x')
+    set_option('backup.copy_to', str(blocker))
+    result = service.make_backup(config)
+    assert result.copy_error
+    text = client_of(signed_in, demo, 'admin').get('/admin/sauvegardes').text
+    assert re.search(r'<span class="status status-refused">dernière copie en échec</span> La copie vers la '
+                     r'seconde destination', text)
+    assert page.list_backups(service.backup_dir(config))[0].verified      # the archive itself is good
