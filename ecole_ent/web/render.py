@@ -3,12 +3,14 @@ import base64
 import functools
 import hmac
 import json
+from time import monotonic
 
 from bottle import request, response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.ext import Extension
 from jinja2.lexer import Token
 from markupsafe import Markup, escape
+from peewee import PeeweeException
 
 from .. import __version__, hooks, security
 from ..i18n import _, date_fr, datetime_fr, ngettext, of_name
@@ -134,6 +136,7 @@ env.globals['version'] = __version__
 def bind(app):
     _app['app'] = app
     _urls.clear()
+    _sole_school.clear()
 
 
 def url(name, **params):
@@ -164,14 +167,36 @@ def public_url():
     return configured or f'{request.urlparts.scheme}://{request.urlparts.netloc}'
 
 
+_sole_school = {}
+
+
+def sole_school():
+    """The installation's school when it has exactly one, else None: the pages without a user
+    (sign-in, QR card, password reset, activation) show its name and colour instead of the
+    product's. Cached per database like School.cached (a second school shows within 30 s)."""
+    from ..models import School
+    key = id(School._meta.database.obj)
+    hit = _sole_school.get(key)
+    if hit is None or monotonic() - hit[0] > School.CACHE_SECONDS:
+        try:
+            schools = list(School.select().order_by(School.id).limit(2))
+        except PeeweeException:          # no schema yet (before `init`): the product's name
+            return None
+        hit = _sole_school[key] = (monotonic(), schools[0] if len(schools) == 1 else None)
+    return hit[1]
+
+
 def render(template, **context):
     from .forms import csrf_token  # late import: forms needs guards which needs render
     from .guards import current_user
     user = current_user()
     context.setdefault('errors', {})
+    school = (user.school if user.school_id else None) if user else sole_school()
     values = dict(user=user, csrf_token=csrf_token(), flashes=pop_flashes(),
                   request_path=request.path, nav_html=nav_html(nav_for(user), request.path),
-                  accent='accent-' + (user.school.accent if user and user.school_id else 'blue'))
+                  accent='accent-' + (school.accent if school else 'blue'))
+    if school is not None and user is None:
+        values['site_name'] = school.name
     values.update(context)
     return env.get_template(template).render(**values)
 

@@ -36,7 +36,10 @@ def test_director_sets_up_a_class_and_a_guardian_who_then_signs_in(browser_page)
     assert page.get_by_text('Julien Roux', exact=False).first.is_visible()
     assert axe_violations(page) == []
 
-    page.get_by_role('link', name='Comptes', exact=True).click()
+    crumbs = page.get_by_role('navigation', name='Vous êtes ici')
+    assert crumbs.get_by_role('link').all_inner_texts() == ['Administration', 'École des Mimosas', 'Classe CM2 Les Pins']
+    crumbs.get_by_role('link', name='École des Mimosas').click()
+    page.get_by_role('link', name='Comptes de l’école').click()
     assert axe_violations(page) == []
     page.get_by_role('link', name='Créer un compte').click()
     assert axe_violations(page) == []
