@@ -21,7 +21,7 @@ from ..errors import Busy, Forbidden, found
 from ..i18n import _
 from ..models import JobLease, School
 from ..school_time import to_local
-from . import backup, jobs, service
+from . import backup, health, jobs, service
 from .archive import PREFIX, SUFFIX
 from .errors import BackupError
 
@@ -156,6 +156,25 @@ def overview(config):
             'copy_to': config['backup.copy_to'], 'copy_error': last.get('copy_error'),
             'restore': restore_command(config, archives[0].path if archives else
                                        os.path.join(folder, PREFIX + 'AAAAMMJJ-HHMMSS' + SUFFIX))}
+
+
+def needs_a_look(config, user):
+    """How many things about the backups the home's « À faire » band shows `user` (the admin, the
+    director of a one-school installation; 0 for anyone else): the last nightly run failed, the
+    last backup is older than health.MAX_BACKUP_AGE_HOURS, its copy failed. A folder never backed
+    up is not counted: the nightly job backs it up within 15 minutes."""
+    if not user.has_role('director', 'admin'):
+        return 0
+    try:
+        may_manage(user)
+        service.sqlite_path(config)
+    except (Forbidden, BackupError):
+        return 0
+    nightly = backup.last_runs(str(config.data_dir)).get('nightly') or {}
+    failed = 1 if nightly.get('error') and not nightly.get('path') else 0     # a copy error: in warnings
+    if backup.last_backup(str(config.data_dir)) is None:
+        return failed
+    return failed + len(health.backup_status(config)[1])
 
 
 def start_backup(config, actor):

@@ -15,7 +15,8 @@ from bottle import redirect, request, response
 from .. import app as webapp
 from .. import hooks
 from ..errors import Busy
-from ..i18n import _
+from ..home.service import Todo
+from ..i18n import _, ngettext
 from ..web.files import send_file
 from ..web.guards import require_user
 from ..web.render import flash, render, url
@@ -59,6 +60,15 @@ def backup_check(report):
     report['warnings'].extend(warnings)
 
 
+def home_section(user, context):
+    """The « À faire » band of the admin's home (and the one-school director's): the backups need a look."""
+    count = page.needs_a_look(_config(), user)
+    if count:
+        context['todo'].append(Todo(url('maintenance.backups'), count, ngettext(
+            'point à vérifier dans les sauvegardes', 'points à vérifier dans les sauvegardes', count)))
+
+
 def register(app):
     hooks.HEALTH_CHECK.add(backup_check)
+    hooks.HOME_SECTION.add(home_section)
     routes.install(app)

@@ -261,3 +261,21 @@ def test_a_failed_copy_to_the_second_destination_is_shown(config, demo, signed_i
     assert re.search(r'<span class="status status-refused">dernière copie en échec</span> La copie vers la '
                      r'seconde destination', text)
     assert page.list_backups(service.backup_dir(config))[0].verified      # the archive itself is good
+
+
+def test_a_failed_nightly_backup_is_a_line_to_do_on_the_admin_and_director_homes(config, demo, signed_in,
+                                                                                set_option, tmp_path):
+    line = re.compile(r'<a href="/admin/sauvegardes"><span class="badge">1</span> <span>point à vérifier dans '
+                      r'les sauvegardes</span></a>')
+    assert not line.search(client_of(signed_in, demo, 'director').get('/').text)     # never backed up: no alarm
+    blocker = tmp_path / 'pas-un-dossier'
+    blocker.write_text('x')
+    set_option('backup.dir', str(blocker))
+    scheduler.configure(config)
+    with pytest.raises(EcoleError):
+        scheduler.run_now('backup.nightly')
+    for who in ('director', 'admin'):
+        assert line.search(client_of(signed_in, demo, who).get('/').text), who
+    assert 'sauvegardes' not in client_of(signed_in, demo, 'teacher').get('/').text
+    School.create(uai='0069999Z', name='École des Tilleuls')
+    assert not line.search(client_of(signed_in, demo, 'director').get('/').text)    # not theirs to see any more
