@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from ecole_ent import security
 from ecole_ent.accounts import service as accounts
 from ecole_ent.blog import moderation, posting
-from ecole_ent.models import Classroom, Post, now
+from ecole_ent.models import Classroom, Post, Teaching, User, now
 from ecole_ent.models.blog import Comment
 from tests.blog.conftest import send, text
 from tests.conftest import Client, axe_violations, browser_sign_in, redirected_to, screenshot
@@ -173,6 +174,23 @@ def test_who_may_moderate_several_at_once(people, as_user, queue, demo_app, role
     refused = anonymous.post(page(people), {'csrf_token': token, 'action': 'publish',
                                             'post': str(posts[0].id)}, expect_errors=True)
     assert refused.status_int == 403 and 'Connexion requise.' in refused.text
+
+
+def test_a_teacher_and_a_director_of_another_school_are_refused(people, as_user, queue):
+    """Each moderates their own class only: neither this class's page nor its items in a batch."""
+    posts, comments = queue
+    room = other_school_post().classroom
+    before = snapshot()
+    for roles in ('teacher', 'teacher,director'):
+        user = User.create(login=f'port.{roles[-4:]}', first_name='Jean', last_name='Port', roles=roles,
+                           school=room.school, password_hash=security.hash_password('demo'))
+        Teaching.create(teacher=user, classroom=room)
+        client = as_user(user)
+        client.get(page(people), status=403)
+        send(client, page(people), {'action': 'publish', 'post': [str(posts[0].id)]}, status=403)
+        send(client, f'/blog/classe/{room.id}/moderation', {'action': 'publish', 'post': [str(posts[0].id)],
+                                                            'comment': [str(comments[0].id)]}, status=403)
+    assert snapshot() == before
 
 
 def test_without_a_valid_csrf_token_nothing_is_moderated(people, as_user, queue):
