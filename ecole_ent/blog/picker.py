@@ -16,6 +16,7 @@ the post). Plain functions, no bottle.
 import html
 import re
 
+from .. import audit
 from ..errors import ValidationError
 from ..i18n import _
 from ..media import MediaError
@@ -160,16 +161,30 @@ def forget(stored):
                 store.remove(digest)
 
 
+def clean_caption(text, errors):
+    """The description given to the photos sent with a post (their alt text), or '' (errors gets
+    the problem)."""
+    text = ' '.join((text or '').split())
+    if len(text) > photos.MAX_CAPTION:
+        errors['photo_caption'] = (_('La description est trop longue (%d caractères au plus).')
+                                   % photos.MAX_CAPTION)
+    return text
+
+
 def blog_album(user, classroom):
     """The class's « Blog » album, made now if it has none (call inside the post's transaction)."""
     album = (Album.select().where((Album.classroom == classroom) & (Album.title == BLOG_ALBUM))
              .order_by(Album.id).first())
-    return album or Album.create(classroom=classroom, title=BLOG_ALBUM, created_by=user)
+    if album is None:
+        album = Album.create(classroom=classroom, title=BLOG_ALBUM, created_by=user)
+        audit.record(user, 'photos.album_created', f'album:{album.id}', school=classroom.school_id,
+                     title=BLOG_ALBUM)
+    return album
 
 
-def add_to_blog_album(user, classroom, stored):
-    """Photo rows for stored uploads in the class's « Blog » album (a file already there is reused):
-    call inside the post's transaction, so a refused post leaves no photo row."""
+def add_to_blog_album(user, classroom, stored, caption=''):
+    """Photo rows for stored uploads in the class's « Blog » album, described by `caption` (a file
+    already there is reused): call inside the post's transaction, so a refused post leaves no row."""
     if not stored:
         return []
     album = blog_album(user, classroom)
@@ -181,7 +196,7 @@ def add_to_blog_album(user, classroom, stored):
                                                'dont l’image ne peut pas être diffusée.') % {'name': name}})
         added.append(photo or Photo.create(
             album=album, original_name=photos._clean_name(name), full=image.full, display=image.display,
-            thumb=image.thumb, width=image.width, height=image.height,
+            thumb=image.thumb, width=image.width, height=image.height, caption=caption,
             source_sha256=image.source_sha256, uploaded_by=user))
     Album.update(updated_at=now()).where(Album.id == album.id).execute()
     return added

@@ -40,7 +40,8 @@ def _clean_post(role, data, has_files, classroom_id):
         errors['body'] = _('Écrivez un texte ou joignez un fichier.')
     elif problems := picker.reference_problems(classroom_id, body):
         errors['body'] = ' '.join(problems)
-    clean = {'title': title, 'body': body}
+    clean = {'title': title, 'body': body,
+             'photo_caption': picker.clean_caption(data.get('photo_caption'), errors) or title}
     if role == 'manager':
         visibility = data.get('visibility') or 'families'
         if visibility not in VISIBILITIES:
@@ -68,7 +69,8 @@ def create_post(user, classroom_id, data, uploads=(), photo_uploads=()):
     clean = _clean_post(role, data, bool(uploads or photo_uploads), classroom.id)
     with _stored(uploads, photo_uploads) as (stored, images):
         with writing():
-            body = picker.with_references(clean['body'], picker.add_to_blog_album(user, classroom, images))
+            body = picker.with_references(clean['body'], picker.add_to_blog_album(
+                user, classroom, images, clean['photo_caption']))
             post = Post.create(classroom=classroom, author=user, title=clean['title'],
                                body_source=body, body_html=markup.render_markdown(body),
                                status='published' if role == 'manager' else 'pending',
@@ -89,7 +91,8 @@ def update_post(user, post_id, data, uploads=(), remove=(), photo_uploads=()):
     if len(kept) + len(uploads) > MAX_FILES:
         raise ValidationError({'attachments': _('Cinq pièces jointes au plus par article.')})
     with _stored(uploads, photo_uploads) as (stored, images), writing():
-        body = picker.with_references(clean['body'], picker.add_to_blog_album(user, post.classroom, images))
+        body = picker.with_references(clean['body'], picker.add_to_blog_album(
+            user, post.classroom, images, clean['photo_caption']))
         post.title, post.body_source = clean['title'], body
         post.body_html = markup.render_markdown(body)
         post.updated_at = now()

@@ -17,7 +17,7 @@ from ..web.routing import Routes
 from . import access, family, markup, picker, posting, public, reading, service
 from . import moderation as moderating  # `moderation` is the queue page's route below
 
-POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time')
+POST_FIELDS = ('title', 'body', 'visibility', 'when', 'publish_date', 'publish_time', 'photo_caption')
 
 routes = Routes('blog')
 

@@ -48,10 +48,12 @@
     }
   }
 
-  // Drag and drop of image files on the text: they join the photos field (teachers only).
+  // Drag and drop of image files on the text: they join the photos field (teachers only). Where
+  // there is no such field, a dropped file is ignored rather than opened in place of the form.
   var input = form.querySelector('input[type=file][name=photos]');
   var note = form.querySelector('.dropped-photos');
-  if (!body || !input || !note || !window.DataTransfer) { return; }
+  if (!body) { return; }
+  var takes = Boolean(input && note && window.DataTransfer);
 
   function hasFiles(event) {
     return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, 'Files') >= 0;
@@ -65,14 +67,15 @@
   body.addEventListener('dragover', function (event) {
     if (!hasFiles(event)) { return; }
     event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    body.classList.add('drop-target');
+    event.dataTransfer.dropEffect = takes ? 'copy' : 'none';
+    if (takes) { body.classList.add('drop-target'); }
   });
   body.addEventListener('dragleave', function () { body.classList.remove('drop-target'); });
   body.addEventListener('drop', function (event) {
     body.classList.remove('drop-target');
     if (!hasFiles(event)) { return; }
     event.preventDefault();
+    if (!takes) { return; }
     var all = new DataTransfer();
     Array.prototype.forEach.call(input.files, function (file) { all.items.add(file); });
     Array.prototype.forEach.call(event.dataTransfer.files, function (file) {
@@ -81,5 +84,5 @@
     input.files = all.files;
     showChosen();
   });
-  input.addEventListener('change', showChosen);
+  if (takes) { input.addEventListener('change', showChosen); }
 }());

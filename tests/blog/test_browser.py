@@ -142,7 +142,7 @@ def test_an_image_dropped_on_the_text_is_sent_with_the_post_into_the_blog_album(
     page.wait_for_load_state()
     post = Post.get(Post.title == 'Le potager')
     added = Photo.get(Photo.album == Album.get((Album.classroom == scene.classroom) & (Album.title == 'Blog')))
-    assert post.body_source == f'Nos tomates.\n\n![](photo:{added.id})'
+    assert post.body_source == f'Nos tomates.\n\n![Le potager](photo:{added.id})'
     assert page.locator('.post-body img').get_attribute('src') == f'/media/{added.display}.jpg'
     assert page.evaluate('document.documentElement.scrollWidth') <= 390
     page.context.close()

@@ -11,7 +11,7 @@ from PIL import Image
 
 from ecole_ent.blog import picker, posting
 from ecole_ent.errors import ValidationError
-from ecole_ent.models import Album, Photo, Post
+from ecole_ent.models import Album, AuditEvent, Photo, Post
 from ecole_ent.photos import service as photos
 from tests.blog.conftest import csrf_of, send, text
 from tests.conftest import jpeg
@@ -159,18 +159,20 @@ def test_photos_sent_with_a_post_land_in_the_class_blog_album_without_exif(scene
     path = f'/blog/classe/{scene.classroom.id}/nouveau'
     assert not Album.select().where((Album.classroom == scene.classroom) & (Album.title == 'Blog')).exists()
     send(teacher, path, {'title': 'Le potager', 'body': 'Nos tomates.', 'visibility': 'families', 'when': 'now',
-                         'action': 'save'}, files=[('photos', 'tomates.jpg', exif_jpeg())], status=303)
+                         'photo_caption': 'Les tomates du potager', 'action': 'save'},
+         files=[('photos', 'tomates.jpg', exif_jpeg())], status=303)
     post = Post.get(Post.title == 'Le potager')
     album = Album.get((Album.classroom == scene.classroom) & (Album.title == 'Blog'))
     (photo,) = Photo.select().where(Photo.album == album)
     assert photo.original_name == 'tomates.jpg' and photo.uploaded_by_id == scene.people['teacher'].id
-    assert post.body_source == f'Nos tomates.\n\n![](photo:{photo.id})'
+    assert photo.caption == 'Les tomates du potager'                  # the alt text asked for
+    assert post.body_source == f'Nos tomates.\n\n![Les tomates du potager](photo:{photo.id})'
     store = photos.media_store()
     for digest in photo.digests():
         data = open(store.path(digest), 'rb').read()
         assert b'Telephone-De-Test' not in data and not Image.open(io.BytesIO(data)).getexif()
     shown = scene.client(demo_app, 'guardian').get(f'/blog/article/{post.id}').text
-    assert f'<img src="/media/{photo.display}.jpg"' in shown
+    assert f'<img src="/media/{photo.display}.jpg" alt="Les tomates du potager"' in shown
     # A second post with a photo: the same album; editing a post may add photos too.
     other = send(teacher, path, {'title': 'Le potager 2', 'body': '', 'visibility': 'class', 'when': 'now',
                                  'action': 'save'}, files=[('photos', 'radis.jpg', jpeg((10, 160, 40)))],
@@ -182,7 +184,9 @@ def test_photos_sent_with_a_post_land_in_the_class_blog_album_without_exif(scene
     assert Album.select().where((Album.classroom == scene.classroom) & (Album.title == 'Blog')).count() == 1
     assert Photo.select().where(Photo.album == album).count() == 3
     salad = Photo.get((Photo.album == album) & (Photo.original_name == 'salade.jpg'))
-    assert Post.get_by_id(post.id).body_source.endswith(f'![](photo:{salad.id})')
+    assert Post.get_by_id(post.id).body_source.endswith(f'![Le potager](photo:{salad.id})')   # no caption: the title
+    assert AuditEvent.select().where(AuditEvent.action == 'photos.album_created',
+                                     AuditEvent.target == f'album:{album.id}').count() == 1
 
 
 def test_a_corrupt_photo_is_refused_in_french_and_nothing_is_saved(scene, teacher):
@@ -238,3 +242,13 @@ def test_the_picker_lists_the_newest_photos_up_to_its_limit(scene):
     assert not everything.more and everything[0][0].id == newer.id
     shown = picker.picker_albums(scene.classroom.id, limit=1)
     assert shown.more and [(album.id, len(items)) for album, items in shown] == [(newer.id, 1)]
+
+
+def test_a_description_too_long_for_the_photos_keeps_the_form_and_saves_nothing(scene, teacher):
+    files, count = stored_files(), Photo.select().count()
+    page = send(teacher, f'/blog/classe/{scene.classroom.id}/nouveau',
+                {'title': 'Potager', 'body': 'Texte.', 'photo_caption': 'x' * 501, 'action': 'save'},
+                files=[('photos', 'p.jpg', jpeg((3, 3, 3)))], status=200)
+    assert 'La description est trop longue (500 caractères au plus).' in text(page)
+    assert form_values(page) == ('Potager', 'Texte.')
+    assert stored_files() == files and Photo.select().count() == count
