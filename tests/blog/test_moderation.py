@@ -263,3 +263,24 @@ def test_on_a_phone_the_teacher_ticks_two_and_publishes_them(chromium, live_serv
     assert page_.locator('input[form=bulk]:checked').count() == sum(map(len, waiting(people))) >= 2
     assert page_.get_by_role('link', name='Tout désélectionner').is_visible()
     context.close()
+
+
+@pytest.mark.browser
+def test_without_javascript_select_all_then_refuse_the_selection(chromium, live_server, people, queue):
+    context = chromium.new_context(viewport={'width': 390, 'height': 844}, locale='fr-FR', bypass_csp=True,
+                                   java_script_enabled=False)
+    page_ = context.new_page()
+    page_.base = live_server
+    browser_sign_in(page_, people.teacher.login)
+    page_.goto(f'{live_server}/blog/classe/{people.cp.id}/moderation')
+    page_.get_by_role('link', name='Tout sélectionner').click()          # the page again, all ticked
+    page_.wait_for_load_state()
+    total = sum(map(len, waiting(people)))
+    assert '?tout=1' in page_.url and page_.locator('input[form=bulk]:checked').count() == total
+    page_.get_by_label('Raison du refus (facultative', exact=False).fill('Hors sujet')
+    page_.get_by_role('button', name='Refuser la sélection').click()
+    page_.wait_for_load_state()
+    assert f'{total} articles ou commentaires refusés' in page_.locator('.flashes').inner_text()
+    assert waiting(people) == ([], [])
+    assert {fresh(item).reject_reason for item in [*queue[0], *queue[1]]} == {'Hors sujet'}
+    context.close()
