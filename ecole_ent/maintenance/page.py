@@ -40,6 +40,7 @@ class Archive:
     size: int
     verified: bool
     reason: str
+    restore: str = ''           # the command that restores it (overview fills it in)
 
 
 def may_manage(user):
@@ -146,6 +147,8 @@ def overview(config):
         archives, folder_error = list_backups(folder), None
     except BackupError as exc:
         archives, folder_error = [], str(exc)
+    for archive in archives:
+        archive.restore = restore_command(config, archive.path)
     runs = backup.last_runs(str(config.data_dir))
     last = backup.last_backup(str(config.data_dir)) or {}
     return {'folder': folder, 'folder_error': folder_error, 'archives': archives, 'free': free_bytes(folder),
@@ -189,7 +192,7 @@ def start_backup(config, actor):
     audit.record(actor, 'backup.started', service.backup_dir(config))
     worker = threading.Thread(target=_work, args=(config, job, holder, actor.login), daemon=True,
                               name='ecole-ent-backup')
-    _workers.append(worker)
+    _workers[:] = [w for w in _workers if w.is_alive()] + [worker]
     worker.start()
     return worker
 

@@ -88,6 +88,7 @@ def test_the_page_lists_the_real_backups_with_date_size_and_whether_verified(con
                                                                   r'dimanche) \d+ \w+ 20\d\d à \d\d:\d\d', items[0])
     assert re.search(r'\d+,\d Mo', items[0]) and 'sauvegarde manuelle' in items[0] and '>vérifiée<' in items[0]
     assert '>non vérifiée<' in items[1] and 'sauvegarde nocturne' not in items[1]   # the ledger no longer vouches
+    assert f'<code>ecole-ent --data {config.data_dir} restore {made.path}</code>' in items[1]
     assert re.search(r'Espace libre sur ce disque : <strong>\d+,\d (Mo|Go)</strong>', text)
     command = f'ecole-ent --data {config.data_dir} restore {second.path}'
     assert f'<code>{command}</code>' in text
@@ -213,6 +214,8 @@ def test_the_page_on_a_phone_is_clean_and_fits(made, config, open_page, login): 
     phone = browser_signed_in(open_page(390, 844, mobile=True), login)
     visit(phone, '/admin/sauvegardes')
     assert phone.locator('li.backup-item').count() == 2
+    phone.locator('li.backup-item summary').first.click()      # the long command wraps inside the screen
+    assert phone.locator('li.backup-item pre code').first.is_visible()
     fits(phone, 390)
     clean(phone)
     screenshot(phone, f'backups-{login}-phone')
