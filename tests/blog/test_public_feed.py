@@ -144,3 +144,10 @@ def test_lifting_figures_closes_and_reopens_the_inline_parents():
     assert markup.lift_figures(f'<p><strong>{figure}</strong></p>') == figure
     assert markup.lift_figures(f'<ul><li>a {figure}</li></ul>') == f'<ul><li>a {figure}</li></ul>'
     assert markup.lift_figures('<p>rien <br> ici</p>') == '<p>rien <br> ici</p>'
+
+
+def test_lists_of_posts_keep_list_items_apart_in_their_excerpts(scene, anonymous):
+    post = publish(scene.people['teacher'], scene.classroom, 'Piscine', 'Mardi :\n\n- 8 h 30\n- prévoir des bottes')
+    assert 'Mardi : 8 h 30 · prévoir des bottes' in anonymous.get(f'/public/{UAI}/').text
+    teacher = scene.client(anonymous.app, 'teacher')
+    assert 'Mardi : 8 h 30 · prévoir des bottes' in teacher.get(f'/blog/classe/{post.classroom_id}').text
