@@ -49,12 +49,12 @@ def _first_photos(guardian, posts):
     for class_id in {post.classroom_id for post in posts if refs.get(post.id)}:
         mine = [post for post in posts if post.classroom_id == class_id and refs.get(post.id)]
         wanted = {photo_id for post in mine for photo_id, _alt in refs[post.id]}
-        query = (Photo.select(Photo.id, Photo.thumb, Photo.caption).join(Album)
+        query = (Photo.select(Photo.id, Photo.thumb, Photo.caption, Photo.created_at, Album.title).join(Album)
                  .where(Photo.id.in_(sorted(wanted)) & (Album.classroom == class_id)))
         condition = photos.visibility(guardian, class_id)
         visible = {photo.id: photo for photo in (query if condition is None else query.where(condition))}
         for post in mine:
             photo_id, alt = next(((i, alt) for i, alt in refs[post.id] if i in visible), (None, ''))
             if photo_id is not None:
-                first[post.id] = ((f'/media/{visible[photo_id].thumb}.jpg', alt or visible[photo_id].caption),)
+                first[post.id] = ((f'/media/{visible[photo_id].thumb}.jpg', alt or photos.alt_text(visible[photo_id])),)
     return first

@@ -139,3 +139,18 @@ def test_a_blog_figure_without_its_own_text_reads_the_same(scene, clock):
         assert 'alt="Sortie au parc, 3 décembre"' in page
         assert '<figcaption>Sortie au parc, 3 décembre</figcaption>' in page
         assert 'alt="Le grand toboggan"' in page               # the author's own text comes first
+
+
+def test_the_family_feed_reads_a_posts_first_photo_the_same_way(scene, clock):
+    from datetime import timedelta
+
+    from ecole_ent.blog import family, markup
+    from ecole_ent.models import Post, now
+    photo = uncaptioned(scene, datetime(2026, 12, 3, 15, 0))
+    source = f'Notre sortie.\n\n![](photo:{photo.id})'
+    post = Post.create(classroom=scene.classroom, author=scene.people['teacher'], title='Sortie',
+                       body_source=source, body_html=markup.render_markdown(source), status='published',
+                       visibility='families', publish_at=now() - timedelta(minutes=1))
+    items = family.items(scene.people['guardian'], [scene.classroom], None, 50)
+    (item,) = [item for item in items if item.kind == 'post' and item.key == post.id]
+    assert item.thumbs == ((f'/media/{photo.thumb}.jpg', 'Sortie au parc, 3 décembre'),)
