@@ -148,7 +148,7 @@ def batch_message(decision, done, skipped, reason=''):
     """What a teacher reads after moderate_many: how many were published or refused, how many skipped."""
     if decision == 'published':
         text = ngettext('%(num)d article ou commentaire publié.', '%(num)d articles ou commentaires publiés.', done)
-    elif reason:
+    elif reason.strip():
         text = ngettext('%(num)d article ou commentaire refusé : son auteur voit la raison.',
                         '%(num)d articles ou commentaires refusés : leurs auteurs voient la raison.', done)
     else:
