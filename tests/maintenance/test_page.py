@@ -214,6 +214,7 @@ def test_the_page_on_a_phone_is_clean_and_fits(made, config, open_page, login): 
     phone = browser_signed_in(open_page(390, 844, mobile=True), login)
     visit(phone, '/admin/sauvegardes')
     assert phone.locator('li.backup-item').count() == 2
+    assert phone.locator('li.backup-item summary').first.bounding_box()['height'] >= 44
     phone.locator('li.backup-item summary').first.click()      # the long command wraps inside the screen
     assert phone.locator('li.backup-item pre code').first.is_visible()
     fits(phone, 390)
