@@ -163,7 +163,7 @@ def revoke(pupil_id, class_id):
     user = require_role('teacher', 'director', 'admin')
     pupil = _pupil(service.class_cards(user, class_id), pupil_id)
     cards.revoke_card(pupil, user)
-    flash(_('Carte de {name} révoquée.').format(name=pupil.first_name), 'success')
+    flash(_('Carte de {name} désactivée : elle ne fonctionne plus.').format(name=pupil.first_name), 'success')
     redirect(f'/annuaire/classe/{class_id}', 303)
 
 

@@ -75,6 +75,10 @@ def test_a_teacher_reprints_one_lost_card_on_a_phone_and_the_rest_of_the_class_k
     page.get_by_role('link', name='CP-CE1').click()
     page.wait_for_load_state()
     fits_and_is_clean(page)
+    screenshot(page, 'directory-class-phone')
+    heights = page.eval_on_selector_all('.card-actions a, .card-actions button',
+                                        'els => els.map(e => e.getBoundingClientRect().height)')
+    assert heights and min(heights) >= 44, heights
     page.get_by_role('button', name='Imprimer les cartes des élèves').click()
     page.wait_for_load_state()
     fits_and_is_clean(page)
@@ -89,6 +93,7 @@ def test_a_teacher_reprints_one_lost_card_on_a_phone_and_the_rest_of_the_class_k
     reprint.click()
     page.wait_for_load_state()
     fits_and_is_clean(page)
+    screenshot(page, 'directory-reprint-phone')
     page.get_by_label('La carte a pu tomber entre d’autres mains : nouveau code').check()
     page.get_by_role('button', name='Imprimer la carte').click()
     page.wait_for_load_state()
