@@ -67,7 +67,7 @@ def preview_photos(classroom_id, fragment):
         photo = shown.get(photo_id)
         if photo is None:
             return html.escape(alt)
-        alt = html.escape(alt or photo.caption)
+        alt = html.escape(alt or photos.alt_text(photo))
         return (f'<figure class="post-photo"><img src="/media/{photo.display}.jpg" alt="{alt}">'
                 f'<figcaption>{alt}</figcaption></figure>')
     return markup.resolve_photos(fragment, figure)

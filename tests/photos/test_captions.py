@@ -154,3 +154,17 @@ def test_the_family_feed_reads_a_posts_first_photo_the_same_way(scene, clock):
     items = family.items(scene.people['guardian'], [scene.classroom], None, 50)
     (item,) = [item for item in items if item.kind == 'post' and item.key == post.id]
     assert item.thumbs == ((f'/media/{photo.thumb}.jpg', 'Sortie au parc, 3 décembre'),)
+
+
+def test_the_post_editors_picker_and_preview_read_the_same(demo_app, scene, clock):
+    photo = uncaptioned(scene, datetime(2026, 12, 3, 15, 0))
+    client = scene.client(demo_app, 'teacher')
+    path = f'/blog/classe/{scene.classroom.id}/nouveau'
+    page = html.unescape(client.get(path).text)
+    assert '<span class="picker-caption">Sortie au parc, 3 décembre</span>' in page
+    assert '<span class="picker-caption">Au parc</span>' in page
+    token = client.csrf(path)
+    page = client.post(path, {'csrf_token': token, 'title': 'Essai', 'body': f'![](photo:{photo.id})',
+                              'action': 'preview'}).text
+    preview = html.unescape(page.split('id="h-preview"')[1].split('</section>')[0])
+    assert f'<img src="/media/{photo.display}.jpg" alt="Sortie au parc, 3 décembre">' in preview
