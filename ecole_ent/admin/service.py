@@ -32,6 +32,8 @@ ACTION_LABELS = {
     'calendar_feed.revoked': _('Lien d’agenda des devoirs désactivé'),
     'calendar_feed.renewed': _('Lien d’agenda des devoirs renouvelé'),
     'homework.subjects_saved': _('Liste des matières enregistrée'),
+    'cards.printed': _('Cartes de connexion de la classe imprimées'),
+    'card.reprinted': _('Carte de connexion réimprimée'), 'card.revoked': _('Carte de connexion désactivée'),
     'backup.started': _('Sauvegarde lancée'), 'backup.downloaded': _('Sauvegarde téléchargée'),
 }
 AUDIT_LIMIT = 300
