@@ -12,13 +12,17 @@ back.
 from datetime import datetime
 from typing import NamedTuple
 
+from markupsafe import Markup
+
 from .. import hooks
 from ..i18n import date_fr
 from ..models import now
 from ..school_time import to_local
+from ..web.render import env
 
 PER_PAGE = 8
 CURSOR = 'avant'            # the query string's parameter of an older page
+KEEP = 4000                 # feed parts kept per process (some KB each)
 
 
 class FeedItem(NamedTuple):
@@ -56,6 +60,23 @@ def family_feed(guardian, classes, before=None, size=PER_PAGE):
     page = found[:size]
     older = Cursor(*order(page[-1])).text() if len(found) > size else None
     return FeedPage(page, before, older)
+
+
+_kept = {}
+
+
+def feed_html(page):
+    """The feed's HTML (templates/home/_feed.html), kept by the process under everything it shows
+    (the items as their features gave them, the page's cursors, this year for the dates): a change
+    is a new key, so a kept copy is never out of date; the features' queries still run on every
+    view, only the template is spared (as homework/pages.py)."""
+    key = (tuple(page.items), page.before, page.older, to_local(now()).year)
+    html = _kept.get(key)
+    if html is None:
+        if len(_kept) >= KEEP:
+            _kept.clear()
+        html = _kept[key] = Markup(env.get_template('home/_feed.html').render(feed=page))
+    return html
 
 
 def order(item):

@@ -43,6 +43,7 @@ def home_context(user, before=None):
                             for pupil, classroom, teachers in accounts.children_with_teachers(user)]
         classes = {card.classroom.id: card.classroom for card in context['cards'] if card.classroom}
         context['feed'] = feed.family_feed(user, list(classes.values()), before)
+        context['feed_html'] = feed.feed_html
     if user.has_role('pupil', 'teacher', 'staff'):
         context['classes'] = class_summaries(membership.current_classes_of(user)) \
             if not user.has_role('pupil') else membership.current_classes_of(user)
