@@ -146,3 +146,15 @@ def test_an_image_dropped_on_the_text_is_sent_with_the_post_into_the_blog_album(
     assert page.locator('.post-body img').get_attribute('src') == f'/media/{added.display}.jpg'
     assert page.evaluate('document.documentElement.scrollWidth') <= 390
     page.context.close()
+
+
+def test_a_pupil_sees_the_class_photos_in_the_picker_on_a_phone(chromium, live_server, scene):
+    page = new_page(chromium, live_server, 390, 844)
+    browser_sign_in(page, scene.people['pupil'].login)
+    page.goto(f'{page.base}/blog/classe/{scene.classroom.id}/nouveau')
+    page.locator('.photo-picker > summary').click()
+    assert page.locator(f'#f-pick-{scene.open.id}').is_visible()
+    assert page.locator('input[name=photos]').count() == 0          # sending photos: teachers only
+    assert page.evaluate('document.documentElement.scrollWidth') <= 390
+    assert axe_violations(page) == []
+    page.context.close()

@@ -252,3 +252,15 @@ def test_a_description_too_long_for_the_photos_keeps_the_form_and_saves_nothing(
     assert 'La description est trop longue (500 caractères au plus).' in text(page)
     assert form_values(page) == ('Potager', 'Texte.')
     assert stored_files() == files and Photo.select().count() == count
+
+
+def test_the_picker_without_javascript_works_when_editing_a_post(scene, teacher):
+    post = posting.create_post(scene.people['teacher'], scene.classroom.id,
+                               {'title': 'Déjà là', 'body': 'Premier jet.', 'visibility': 'class'})
+    path = f'/blog/article/{post.id}/modifier'
+    assert f'id="f-pick-{scene.open.id}"' in teacher.get(path).text
+    page = send(teacher, path, {'title': 'Déjà là', 'body': 'Premier jet.', 'visibility': 'class', 'when': 'now',
+                                'action': 'insert', 'pick': str(scene.open.id)}, status=200)
+    assert form_values(page) == ('Déjà là', f'Premier jet.\n\n![Au parc](photo:{scene.open.id})')
+    assert 'value="class" checked' in page.text
+    assert Post.get_by_id(post.id).body_source == 'Premier jet.'                  # saved only on « Enregistrer »
