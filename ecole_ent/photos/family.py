@@ -52,7 +52,7 @@ def items(guardian, classes, before, limit):
         found.append(FeedItem(
             album.updated_at, 'album', album.id, url('photos.album', album_id=album.id), album.title,
             place=rooms[album.classroom_id].name,
-            thumbs=tuple((f'/media/{photo.thumb}.jpg', photo.caption or album.title) for photo in photos),
+            thumbs=tuple((f'/media/{photo.thumb}.jpg', service.alt_text(photo, album)) for photo in photos),
             detail=ngettext('%(num)d photo', '%(num)d photos', count) % {'num': count}))
     return found
 
@@ -85,7 +85,7 @@ def _first_photos(album_ids, condition, shape):
 def _ranked(album_ids, condition):
     place = fn.ROW_NUMBER().over(partition_by=[Photo.album], order_by=[Photo.created_at, Photo.id])
     visible = fn.COUNT(Photo.id).over(partition_by=[Photo.album])
-    ranked = Photo.select(Photo.id, Photo.album, Photo.thumb, Photo.caption, place.alias('place'),
+    ranked = Photo.select(Photo.id, Photo.album, Photo.thumb, Photo.caption, Photo.created_at, place.alias('place'),
                           visible.alias('visible')).where(Photo.album.in_(album_ids))
     ranked = (ranked if condition is None else ranked.where(condition)).alias('ranked')
     return Photo.select(SQL('ranked.*')).from_(ranked).where(ranked.c.place <= THUMBS)

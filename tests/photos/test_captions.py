@@ -168,3 +168,12 @@ def test_the_post_editors_picker_and_preview_read_the_same(demo_app, scene, cloc
                               'action': 'preview'}).text
     preview = html.unescape(page.split('id="h-preview"')[1].split('</section>')[0])
     assert f'<img src="/media/{photo.display}.jpg" alt="Sortie au parc, 3 décembre">' in preview
+
+
+def test_the_family_feed_reads_an_albums_thumbnails_the_same_way(scene, clock):
+    from ecole_ent.photos import family
+    photo = uncaptioned(scene, datetime(2026, 12, 3, 15, 0))
+    items = family.items(scene.people['guardian'], [scene.classroom], None, 50)
+    (item,) = [item for item in items if item.kind == 'album' and item.key == scene.album.id]
+    assert item.thumbs == ((f'/media/{photo.thumb}.jpg', 'Sortie au parc, 3 décembre'),
+                           (f'/media/{scene.open.thumb}.jpg', 'Au parc'))
