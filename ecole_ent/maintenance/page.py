@@ -154,6 +154,7 @@ def overview(config):
     return {'folder': folder, 'folder_error': folder_error, 'archives': archives, 'free': free_bytes(folder),
             'unsupported': unsupported,
             'nightly': _run(runs.get('nightly')), 'manual': _run(runs.get('manual')),
+            'verify': _run(runs.get('verify')),
             'running': running_since(), 'written': written_so_far(folder),
             'keep': config['backup.keep'], 'time': config['backup.time'],
             'copy_to': config['backup.copy_to'], 'copy_error': last.get('copy_error'),
@@ -184,25 +185,47 @@ def start_backup(config, actor):
     """Starts a backup in a worker thread and returns at once; Busy (in French) when one runs."""
     require_manager(actor)
     service.sqlite_path(config)                    # PostgreSQL: BackupError, nothing started
+
+    def make():
+        return service.make_backup(config, reason='page')
+    return _start(actor, 'backup.started', service.backup_dir(config),
+                  lambda: jobs.recorded(config, 'manual', make))
+
+
+def start_verify(config, actor, name):
+    """Reads archive `name` back and checks it in a worker thread (as after a backup); its outcome
+    is noted for the page. NotFound for a name not listed, Busy while a backup runs."""
+    require_manager(actor)
+    archive = _listed(config, name)
+
+    def check():
+        try:
+            manifest = backup.verify_archive(archive.path)
+        except Exception as exc:
+            backup.record_run(str(config.data_dir), 'verify', path=archive.path, error=str(exc) or repr(exc))
+            raise
+        backup.mark_verified(archive.path, manifest.get('reason', ''))
+        backup.record_run(str(config.data_dir), 'verify', path=archive.path)
+    return _start(actor, 'backup.verified', archive.name, check)
+
+
+def _start(actor, action, target, task):
+    """Runs task() in a worker thread under the nightly job's lease (never two at once)."""
     job = scheduler.get(JOB)
     holder = scheduler.holder_name()
     if not scheduler.claim(job, holder, force=True):
         raise Busy(_('Une sauvegarde est déjà en cours : attendez qu’elle se termine, la page se met à jour '
                      'toute seule.'), retry_after=10)
-    audit.record(actor, 'backup.started', service.backup_dir(config))
-    worker = threading.Thread(target=_work, args=(config, job, holder, actor.login), daemon=True,
-                              name='ecole-ent-backup')
+    audit.record(actor, action, target)
+    worker = threading.Thread(target=_work, args=(job, holder, task), daemon=True, name='ecole-ent-backup')
     _workers[:] = [w for w in _workers if w.is_alive()] + [worker]
     worker.start()
     return worker
 
 
-def _work(config, job, holder, login):
-    def make():
-        return service.make_backup(config, reason='page')
+def _work(job, holder, task):
     try:
-        scheduler.run_claimed(job, holder, lambda: jobs.recorded(config, 'manual', make))
-        logger.info('sauvegarde demandée par %s terminée', login)
+        scheduler.run_claimed(job, holder, task)
     finally:
         db.close()
 
@@ -217,13 +240,17 @@ def archive_to_send(config, actor, name):
     """The archive `name` of the backup folder, for download by the admin (audited); NotFound for a
     name that is not one of the listed archives (never a path from the request)."""
     require_manager(actor)
-    folder = service.backup_dir(config)
-    try:
-        archives = list_backups(folder)
-    except BackupError:
-        archives = []
-    archive = found(next((a for a in archives if a.name == name), None),
-                    _('Cette sauvegarde n’existe pas (ou plus : seules les %d dernières sont gardées).')
-                    % config['backup.keep'])
+    archive = _listed(config, name)
     audit.record(actor, 'backup.downloaded', archive.name, size=archive.size)
     return {'path': archive.path, 'content_type': 'application/x-tar', 'name': archive.name, 'inline': False}
+
+
+def _listed(config, name):
+    """The archive called `name` in the backup folder's list; NotFound otherwise."""
+    try:
+        archives = list_backups(service.backup_dir(config))
+    except BackupError:
+        archives = []
+    return found(next((a for a in archives if a.name == name), None),
+                 _('Cette sauvegarde n’existe pas (ou plus : seules les %d dernières sont gardées).')
+                 % config['backup.keep'])

@@ -9,6 +9,9 @@ Who may see what (page.py decides; tests/maintenance/test_page.py checks every r
                                        French while one runs); the director: 403
   /admin/sauvegardes/<name>            the admin: downloads a listed archive (audited); a name not
                                        listed: 404; the director: 403
+  POST /admin/sauvegardes/<name>/verifier
+                                       the admin: reads a listed archive back and checks it, in a
+                                       worker thread; a name not listed: 404; the director: 403
 """
 from bottle import redirect, request, response
 
@@ -44,6 +47,16 @@ def start():
         page.start_backup(_config(), require_user())
         flash(_('Sauvegarde lancée : elle apparaîtra dans la liste quand elle sera écrite et vérifiée.'), 'success')
     except (Busy, BackupError) as exc:
+        flash(str(exc), 'error')
+    redirect(url('maintenance.backups'), 303)
+
+
+@routes.post('/admin/sauvegardes/<archive:re:[A-Za-z0-9._-]{1,100}>/verifier', 'verify')
+def verify(archive):
+    try:
+        page.start_verify(_config(), require_user(), archive)
+        flash(_('Vérification lancée : son résultat s’affichera sur cette page.'), 'success')
+    except Busy as exc:
         flash(str(exc), 'error')
     redirect(url('maintenance.backups'), 303)
 

@@ -21,12 +21,14 @@ from tests.homework.test_browser import clean, fits, open_page, visit  # noqa: F
 from tests.homework.test_browser import signed_in as browser_signed_in
 from tests.real_http import Browser
 
-ROUTES = [('GET', '/admin/sauvegardes'), ('POST', '/admin/sauvegardes'), ('GET', '/admin/sauvegardes/{archive}')]
+ROUTES = [('GET', '/admin/sauvegardes'), ('POST', '/admin/sauvegardes'), ('GET', '/admin/sauvegardes/{archive}'),
+          ('POST', '/admin/sauvegardes/{archive}/verifier')]
 WHO = ('admin', 'director', 'teacher', 'guardian', 'staff', 'pupil')
 MATRIX = {
     ROUTES[0]: (200, 200, 403, 403, 403, 403),
     ROUTES[1]: (303, 403, 403, 403, 403, 403),
     ROUTES[2]: (200, 403, 403, 403, 403, 403),
+    ROUTES[3]: (303, 403, 403, 403, 403, 403),
 }
 LOGINS = {'admin': 'admin', 'director': 'sophie.lefevre-martin', 'teacher': 'julien.roux',
           'guardian': 'aurelie.dubois', 'staff': 'nadia.belkacem', 'pupil': 'zoe.dubois'}
@@ -62,7 +64,7 @@ def test_who_may_reach_each_backups_route(made, demo, signed_in, method, path):
         if method == 'GET':
             got = client.get(path.format(archive=name), expect_errors=True)
         else:
-            got = client.post(path, {'csrf_token': client.csrf('/compte')}, expect_errors=True)
+            got = client.post(path.format(archive=name), {'csrf_token': client.csrf('/compte')}, expect_errors=True)
         assert got.status_int == expected, (who, method, path, got.status_int)
         page.wait_for_workers()
 
@@ -211,6 +213,8 @@ def test_over_a_real_socket_the_download_is_an_attachment_and_the_page_is_not_ca
 @pytest.mark.parametrize('login', ['admin', 'sophie.lefevre-martin'])
 def test_the_page_on_a_phone_is_clean_and_fits(made, config, open_page, login):  # noqa: F811
     service.make_backup(config, reason='manuelle')
+    with open(made.path, 'ab') as f:            # no longer « vérifiée »: the admin gets « Vérifier »
+        f.write(b'\0' * 1024)
     phone = browser_signed_in(open_page(390, 844, mobile=True), login)
     visit(phone, '/admin/sauvegardes')
     assert phone.locator('li.backup-item').count() == 2
@@ -221,8 +225,10 @@ def test_the_page_on_a_phone_is_clean_and_fits(made, config, open_page, login): 
     clean(phone)
     screenshot(phone, f'backups-{login}-phone')
     buttons = phone.get_by_role('button', name='Faire une sauvegarde maintenant')
+    verify = phone.get_by_role('button', name=re.compile('^Vérifier la sauvegarde du '))
+    assert verify.count() == (1 if login == 'admin' else 0)
     if login == 'admin':
-        assert buttons.bounding_box()['height'] >= 44
+        assert buttons.bounding_box()['height'] >= 44 and verify.bounding_box()['height'] >= 44
         buttons.click()
         phone.wait_for_load_state()
         page.wait_for_workers()
@@ -283,3 +289,39 @@ def test_a_failed_nightly_backup_is_a_line_to_do_on_the_admin_and_director_homes
     assert 'sauvegardes' not in client_of(signed_in, demo, 'teacher').get('/').text
     School.create(uai='0069999Z', name='École des Tilleuls')
     assert not line.search(client_of(signed_in, demo, 'director').get('/').text)    # not theirs to see any more
+
+
+def test_the_admin_verifies_an_archive_the_page_knows_nothing_about(config, made, demo, signed_in):
+    (config.data_dir / 'backups' / backup.VERIFIED_FILE).unlink()       # as from an older version
+    admin = client_of(signed_in, demo, 'admin')
+    name = made.path.rsplit('/', 1)[1]
+    assert '>non vérifiée<' in admin.get('/admin/sauvegardes').text
+    token = admin.csrf('/admin/sauvegardes')
+    assert admin.post(f'/admin/sauvegardes/{name}/verifier', {'csrf_token': token}).status_int == 303
+    page.wait_for_workers()
+    text = admin.get('/admin/sauvegardes').text
+    assert 'Vérification lancée' in text and '>vérifiée<' in text and '>non vérifiée<' not in text
+    assert 'sauvegarde nocturne' in text                          # its reason, read from its manifest
+    assert re.search(rf'Dernière vérification demandée</h3>\s*<p class="backup-run"><span class="status '
+                     rf'status-ok">réussie</span> [^<]* · {name}', text)
+
+
+def test_a_damaged_archive_fails_its_verification_and_says_why(config, made, demo, signed_in):
+    with open(made.path, 'r+b') as f:          # a byte changed in the middle of the database
+        f.seek(made.size // 2)
+        byte = f.read(1)
+        f.seek(made.size // 2)
+        f.write(bytes([byte[0] ^ 0xFF]))
+    admin = client_of(signed_in, demo, 'admin')
+    name = made.path.rsplit('/', 1)[1]
+    text = admin.get('/admin/sauvegardes').text
+    assert '>non vérifiée<' in text and f'/admin/sauvegardes/{name}/verifier' in text
+    admin.post(f'/admin/sauvegardes/{name}/verifier', {'csrf_token': admin.csrf('/admin/sauvegardes')})
+    page.wait_for_workers()
+    text = admin.get('/admin/sauvegardes').text
+    failed = re.search(rf'<span class="status status-refused">échec</span> [^<]* · {name} : ([^<]+)</p>', text)
+    assert failed and re.search(r'(empreinte|illisible|endommag|diffère|intègre|attendu)', failed.group(1)), failed
+    assert '>non vérifiée<' in text
+    missing = admin.post('/admin/sauvegardes/ecole.db/verifier', {'csrf_token': admin.csrf('/admin/sauvegardes')},
+                         expect_errors=True)
+    assert missing.status_int == 404
