@@ -35,6 +35,7 @@ ACTION_LABELS = {
     'cards.printed': _('Cartes de connexion de la classe imprimées'),
     'card.reprinted': _('Carte de connexion réimprimée'), 'card.revoked': _('Carte de connexion désactivée'),
     'backup.started': _('Sauvegarde lancée'), 'backup.downloaded': _('Sauvegarde téléchargée'),
+    'backup.verified': _('Vérification de sauvegarde lancée'),
 }
 AUDIT_LIMIT = 300
 
