@@ -133,14 +133,16 @@ def _submit(room, role, post, save, done):
     def form(**extra):
         return render('blog/edit.html', **_context(classroom=room, role=role, post=post, values=values,
                                                    albums=picker.picker_albums(room.id), **extra))
-    if field('action') == 'preview':
-        return form(preview=posting.preview(values, room.id))
-    if field('action') == 'insert':       # the photo picker without JavaScript: the form comes back
+    picked = field_list('pick')           # photos ticked in the picker join the text, whatever the button
+    if picked or field('action') == 'insert':
         try:
-            values['body'] = picker.insert_picked(room.id, values['body'], field_list('pick'))
+            values['body'] = picker.insert_picked(room.id, values['body'], picked)
         except ValidationError as exc:
             return form(errors=exc.errors, picking=True)
-        return form(inserted=True)
+        if field('action') == 'insert':   # the picker without JavaScript: the form comes back
+            return form(inserted=True)
+    if field('action') == 'preview':
+        return form(preview=posting.preview(values, room.id))
     try:
         saved = save(values)
     except ValidationError as exc:

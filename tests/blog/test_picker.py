@@ -264,3 +264,10 @@ def test_the_picker_without_javascript_works_when_editing_a_post(scene, teacher)
     assert form_values(page) == ('Déjà là', f'Premier jet.\n\n![Au parc](photo:{scene.open.id})')
     assert 'value="class" checked' in page.text
     assert Post.get_by_id(post.id).body_source == 'Premier jet.'                  # saved only on « Enregistrer »
+
+
+def test_photos_ticked_then_published_without_insert_are_in_the_post(scene, teacher):
+    send(teacher, f'/blog/classe/{scene.classroom.id}/nouveau',
+         {'title': 'Cochées', 'body': 'Texte.', 'visibility': 'class', 'when': 'now', 'action': 'save',
+          'pick': str(scene.open.id)}, status=303)
+    assert Post.get(Post.title == 'Cochées').body_source == f'Texte.\n\n![Au parc](photo:{scene.open.id})'
