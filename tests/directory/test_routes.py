@@ -302,7 +302,7 @@ def test_the_director_reads_how_accounts_arrive_without_option_names_and_the_adm
     admin = Client(client.app, extra_environ={'REMOTE_ADDR': '10.0.0.8'})
     accounts.create_user('admin', 'Admin', 'ENT', ['admin'], password_hash=security.hash_password(PASSWORD))
     technical = signed_in(admin, 'admin').get('/annuaire').html.find(id='h-technical').find_parent('section')
-    rows = {tr.find('code').get_text(): tr.find_all('code')[1].get_text() for tr in technical.select('tbody tr')}
+    rows = {tr.find_all('code')[0].get_text(): tr.find_all('code')[1].get_text() for tr in technical.select('tbody tr')}
     assert rows['directory.source'] == (config['directory.source'] or '(aucune)')
     assert rows['directory.threshold'] == '20' and rows['directory.interval_hours'] == '6'
     if config['directory.source'] == 'aaf1d':
