@@ -2,7 +2,10 @@
 size and whether they were read back and checked, the free space of their folder, the last nightly
 run and the last one started from the page, the command that restores an archive.
 
-A backup started from the page runs in a worker thread of the serving process, never in the
+The page's admin may also have an archive read back and checked again (« Vérifier »: one copied in
+by hand, or made before checks were noted in backup.VERIFIED_FILE).
+
+A backup (or a check) started from the page runs in a worker thread of the serving process, never in the
 request; it takes the nightly job's lease first (scheduler.claim), so that two clicks, or a click
 during the nightly run, never make two backups at once, in this process or another one. The page
 shows « en cours » while that lease is held. Restoring is never a button: it replaces the school's
@@ -57,7 +60,8 @@ def may_manage(user):
 
 def require_manager(user):
     if not may_manage(user):
-        raise Forbidden(_('Seul l’administrateur de l’installation peut lancer ou télécharger une sauvegarde.'))
+        raise Forbidden(_('Seul l’administrateur de l’installation peut lancer, vérifier ou télécharger '
+                          'une sauvegarde.'))
     return user
 
 
@@ -121,9 +125,9 @@ def written_so_far(folder):
 
 def _run(kind):
     """A recorded run ({'at', 'path', 'error'}) for the page: its time made local."""
-    if not kind:
+    if not isinstance(kind, dict) or not isinstance(kind.get('at'), (int, float)):
         return None
-    return dict(kind, at=_local(kind['at']), name=os.path.basename(kind['path'] or ''))
+    return dict(kind, at=_local(kind['at']), name=os.path.basename(kind.get('path') or ''))
 
 
 def restore_command(config, path):
@@ -174,7 +178,8 @@ def needs_a_look(config, user):
         service.sqlite_path(config)
     except (Forbidden, BackupError):
         return 0
-    nightly = backup.last_runs(str(config.data_dir)).get('nightly') or {}
+    nightly = backup.last_runs(str(config.data_dir)).get('nightly')
+    nightly = nightly if isinstance(nightly, dict) else {}
     failed = 1 if nightly.get('error') and not nightly.get('path') else 0     # a copy error: in warnings
     if backup.last_backup(str(config.data_dir)) is None:
         return failed
@@ -217,6 +222,7 @@ def _start(actor, action, target, task):
         raise Busy(_('Une sauvegarde est déjà en cours : attendez qu’elle se termine, la page se met à jour '
                      'toute seule.'), retry_after=10)
     audit.record(actor, action, target)
+    logger.info('%s : %s, demandé par %s', action, target, actor.login)
     worker = threading.Thread(target=_work, args=(job, holder, task), daemon=True, name='ecole-ent-backup')
     _workers[:] = [w for w in _workers if w.is_alive()] + [worker]
     worker.start()

@@ -325,3 +325,12 @@ def test_a_damaged_archive_fails_its_verification_and_says_why(config, made, dem
     missing = admin.post('/admin/sauvegardes/ecole.db/verifier', {'csrf_token': admin.csrf('/admin/sauvegardes')},
                          expect_errors=True)
     assert missing.status_int == 404
+
+
+@pytest.mark.parametrize('content', ['{"nightly": {"at": "hier"}, "manual": 3}', '[1, 2]', '{pas du json'])
+def test_a_damaged_record_of_the_last_runs_never_breaks_the_page(config, made, demo, signed_in, content):
+    (config.data_dir / backup.RUNS_FILE).write_text(content)
+    admin = client_of(signed_in, demo, 'admin')
+    text = admin.get('/admin/sauvegardes').text
+    assert 'Aucune sauvegarde de nuit encore faite.' in text and made.path.rsplit('/', 1)[1] in text
+    assert admin.get('/').status_int == 200             # the home's « À faire » line reads it too
