@@ -158,3 +158,29 @@ def test_a_pupil_sees_the_class_photos_in_the_picker_on_a_phone(chromium, live_s
     assert page.evaluate('document.documentElement.scrollWidth') <= 390
     assert axe_violations(page) == []
     page.context.close()
+
+
+def test_without_javascript_the_picker_posts_the_form_and_brings_it_back_with_the_photo(chromium, live_server,
+                                                                                       scene):
+    context = chromium.new_context(viewport={'width': 390, 'height': 844}, locale='fr-FR', bypass_csp=True,
+                                   java_script_enabled=False)
+    page = context.new_page()
+    page.base = live_server
+    browser_sign_in(page, scene.people['teacher'].login)
+    page.goto(f'{page.base}/blog/classe/{scene.classroom.id}/nouveau')
+    page.get_by_label('Titre').fill('Sans script')
+    page.get_by_label('Texte').fill('Bonjour.')
+    page.get_by_label('Tout le monde').check()
+    page.locator('.photo-picker > summary').click()
+    page.locator(f'#f-pick-{scene.open.id}').check()
+    page.get_by_role('button', name='Insérer les photos cochées').click()
+    page.wait_for_load_state()
+    assert page.get_by_label('Titre').input_value() == 'Sans script'
+    assert page.get_by_label('Texte').input_value() == f'Bonjour.\n\n![Au parc](photo:{scene.open.id})'
+    assert page.get_by_label('Tout le monde').is_checked()
+    assert 'relisez-le, puis publiez' in page.locator('.notice').inner_text()
+    screenshot(page, 'blog-editor-phone-nojs-inserted')
+    page.get_by_role('button', name='Publier', exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator('.post-body img').get_attribute('src') == f'/media/{scene.open.display}.jpg'
+    context.close()

@@ -122,7 +122,7 @@ def test_the_picker_without_javascript_adds_the_photos_and_keeps_the_whole_form(
     title, body = form_values(page)
     assert title == 'Au parc' and body == f'Une belle journée.\n\n![Au parc](photo:{scene.open.id})'
     assert 'value="public" checked' in page.text and 'value="2026-12-10"' in page.text and 'value="08:30"' in page.text
-    assert 'Les photos cochées sont ajoutées à la fin du texte.' in text(page)
+    assert 'Les photos cochées sont ajoutées à la fin du texte : relisez-le, puis publiez.' in text(page)
     assert Post.select().where(Post.title == 'Au parc').count() == 0          # nothing saved yet
     # A photo that may not be shown cannot be ticked in by hand either.
     refused = send(teacher, path, dict(fields, pick=str(scene.refused.id)), status=200)
