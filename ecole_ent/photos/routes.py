@@ -112,7 +112,7 @@ def photo(photo_id):
     manage = service.can_manage(user, item.album.classroom)
     previous, following = service.neighbours(user, item)
     return render('photos/photo.html', photo=item, album=item.album, can_manage=manage,
-                  previous=previous, following=following,
+                  previous=previous, following=following, default_alt=service.default_alt(item, item.album),
                   pupils=accounts.pupils_of(item.album.classroom) if manage else [],
                   tagged=service.tagged_pupil_ids(item) if manage else set())
 

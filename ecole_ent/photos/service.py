@@ -302,9 +302,11 @@ def alt_text(photo, album=None):
     teacher's caption, else « <album title>, <day the photo was added> » (« Sortie au musée,
     3 décembre »). The year is left out when that day falls in the current school year (from
     August, as accounts.school_year_label counts), so last year's photos say which year."""
-    caption = (photo.caption or '').strip()
-    if caption:
-        return caption
+    return (photo.caption or '').strip() or default_alt(photo, album)
+
+
+def default_alt(photo, album=None):
+    """« <album title>, <day the photo was added> »: what alt_text says of a photo without caption."""
     album = album or photo.album
     day = photo.created_at.date()
     this_year = accounts.school_year_label(day) == accounts.school_year_label(now().date())

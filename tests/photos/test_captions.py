@@ -65,8 +65,11 @@ def test_album_and_photo_pages_read_the_caption_or_the_album_and_day(demo_app, s
     assert '<h1>Sortie au parc, 3 décembre</h1>' in page
     assert '<title>Sortie au parc, 3 décembre ·' in page
     assert alts(page) == ['Sortie au parc, 3 décembre']
+    Photo.update(created_at=datetime(2026, 12, 2, 10, 0)).where(Photo.id == scene.open.id).execute()
     page = html.unescape(client.get(f'/photos/{scene.open.id}').text)
     assert '<h1>Au parc</h1>' in page and '<title>Au parc · Sortie au parc ·' in page
+    # the form says what a photo without description reads
+    assert 'Sans description, elles entendent « Sortie au parc, 2 décembre ».' in page
 
 
 def test_the_teacher_describes_the_photos_at_upload_and_edits_one_on_its_page(demo_app, scene):
