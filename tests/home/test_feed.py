@@ -197,3 +197,13 @@ def test_other_roles_have_no_family_feed(demo, demo_app):
     for login in ('julien.roux', 'zoe.dubois', 'admin'):
         _client, page = home_of(demo_app, demo.user(login))
         assert 'id="fil"' not in page.text and 'home/home.css' not in page.text
+
+
+def test_the_album_photos_sql_is_kept_per_exact_image_rights_condition(scene):
+    from ecole_ent.photos import family
+    other, own = scene.people['guardian'], scene.people['guardian_of_refused']
+    condition = photos.visibility(other, scene.classroom.id)
+    assert family.shape_of(condition) == family.shape_of(photos.visibility(other, scene.classroom.id))
+    assert family.shape_of(condition) != family.shape_of(photos.visibility(own, scene.classroom.id))
+    assert family.shape_of(photos.visibility(scene.people['teacher'], scene.classroom.id)) is None
+    assert family.shape_of(object()) is family.UNKNOWN and family.shape_of([1, object()]) is family.UNKNOWN
