@@ -36,8 +36,7 @@ def qr_svg(text):
 
 def _code_of(seed):
     """The printed code a seed gives: TOKEN_LENGTH letters of the activation alphabet."""
-    number, alphabet, letters = int(security.keyed_hash(seed, 'card-code'), 16), \
-        security.ACTIVATION_ALPHABET, []
+    number, alphabet, letters = int(security.keyed_hash(seed, 'card-code'), 16), security.ACTIVATION_ALPHABET, []
     for _index in range(TOKEN_LENGTH):
         number, digit = divmod(number, len(alphabet))
         letters.append(alphabet[digit])
