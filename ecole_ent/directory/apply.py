@@ -21,6 +21,7 @@ from ..db import writing
 from ..i18n import _
 from ..models import Classroom, School, User
 from ..models.directory import DirectoryRecord, SourceStructure, SyncRun
+from ..privacy.erase import skip_erased
 from .plan import Options, plan_changes
 from .records import Account, FeedError, Person, Snapshot
 from .writer import Writer
@@ -77,6 +78,7 @@ def _sync(read, source, school_uai, dry_run, force, trigger, actor, threshold, g
     school = School.get_or_none(School.uai == school_uai)
     plan = plan_changes(feed, current_state(source, school_uai),
                         Options(school_uai or '', force=force, threshold=threshold))
+    plan = skip_erased(plan)       # an erased account (RGPD) is reported, never recreated silently
     if plan.refused:
         outcome = Outcome(plan=plan, message=plan.refused)
         if not dry_run:

@@ -20,11 +20,12 @@ from . import (
     m0008_homework,
     m0009_messaging,
     m0010_card_seed,
+    m0011_privacy,
 )
 
 STEPS = [m0001_initial.up, m0002_scheduler.up, m0003_directory.up, m0004_photos.up, m0005_blog.up,
          m0006_visits.up, m0007_sync_lease.up, m0008_homework.up,
-         m0009_messaging.up, m0010_card_seed.up]
+         m0009_messaging.up, m0010_card_seed.up, m0011_privacy.up]
 
 logger = logging.getLogger(__name__)
 

@@ -35,6 +35,7 @@ from .messaging import (
                         ThreadMember,
 )
 from .photos import Album, Photo, PhotoTag
+from .privacy import CONSENT_SOURCES, ArchiveDeadline, ConsentChange, ErasedAccount
 from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
 from .school_calendar import SchoolCalendar
@@ -48,4 +49,5 @@ ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, Guardian
               SchoolCalendar, Subject, Homework, HomeworkFile, HomeworkDone, CalendarFeed,
               MailPreference, Notification, OutboxMail, PasswordReset,
               Thread, ThreadMember, Message, MessageFile, MessageReceipt,
-              Note, NoteFile, NoteReceipt, MessagingSwitch]
+              Note, NoteFile, NoteReceipt, MessagingSwitch,
+              ErasedAccount, ConsentChange, ArchiveDeadline]
