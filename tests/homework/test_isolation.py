@@ -265,7 +265,8 @@ def test_the_demo_schools_pages_show_none_of_the_other_schools_homework(world, s
                                                                           'Breton', 'Marées') if t in text_of(page)])
             own[(who, url)] = DEMO_TEXT in text_of(page)
     assert shown == {key: (set(), []) for key in shown}
-    # The same pages do show the school's own entry (due Monday 7 December, for the whole CP-CE1).
+    # The same pages do show the school's own entry (due Monday 7 December, for the whole CP-CE1),
+    # the guardian's home too (its family feed: homework due soon).
     assert [key for key, seen in own.items() if seen] == [
         ('teacher', '/devoirs'), ('teacher', f'/classe/{demo.classroom.id}/devoirs'),
         ('teacher', f'/classe/{demo.classroom.id}/devoirs/imprimer?semaine=2026-W50'),
@@ -273,7 +274,7 @@ def test_the_demo_schools_pages_show_none_of_the_other_schools_homework(world, s
         ('pupil', '/devoirs'), ('pupil', '/devoirs?semaine=2026-W50'),
         ('pupil', '/devoirs/imprimer?semaine=2026-W50'), ('pupil', f'/devoirs/{demo.entry.id}'),
         ('guardian', '/devoirs'), ('guardian', '/devoirs/imprimer?semaine=2026-W50'),
-        ('guardian', f'/devoirs/{demo.entry.id}')]
+        ('guardian', f'/devoirs/{demo.entry.id}'), ('guardian', '/')]
 
 
 def test_the_subject_lists_are_each_schools_own(world, signed_in):
