@@ -37,7 +37,8 @@ def test_director_sets_up_a_class_and_a_guardian_who_then_signs_in(browser_page)
     assert axe_violations(page) == []
 
     crumbs = page.get_by_role('navigation', name='Vous êtes ici')
-    assert crumbs.get_by_role('link').all_inner_texts() == ['Administration', 'École des Mimosas', 'Classe CM2 Les Pins']
+    trail = ['Administration', 'École des Mimosas', 'Classe CM2 Les Pins']
+    assert crumbs.get_by_role('link').all_inner_texts() == trail
     crumbs.get_by_role('link', name='École des Mimosas').click()
     page.get_by_role('link', name='Comptes de l’école').click()
     assert axe_violations(page) == []

@@ -1,0 +1,97 @@
+"""Every page a phone user reaches, for each demo role and the anonymous visitor: Debian's Chromium
+at 390x844 follows the links from the home page (GET only) and checks on each page that nothing is
+wider than the screen and that axe-core finds no violation. All failing pages are reported at once."""
+import re
+from collections import Counter, deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from ecole_ent.demo import ACCOUNTS
+from tests.conftest import axe_violations, browser_sign_in
+
+pytestmark = pytest.mark.browser
+
+PHONE = {'width': 390, 'height': 844}
+PER_SHAPE = 2          # pages kept per URL shape (digits replaced): /blog/3 and /blog/4, not every post
+# axe-core runs on the first page of each shape (the template), the width is measured on every page
+MAX_PAGES = 80         # per role: the crawl stays within a few minutes
+# Not pages: signing out, files, feeds, and what answers with a download.
+SKIPPED = re.compile(r'/deconnexion|/fichiers?/|/telecharger|/download|\.(atom|xml|rss|zip|pdf|csv|jpe?g|png|webp'
+                     r'|gif|svg|mp3|ogg|m4a|mp4|webm|gz|tar)(\?|$)|/flux|/feed|/static/', re.I)
+
+LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
+    .filter(a => !a.hasAttribute('download')).map(a => a.href)"""
+WIDTH = 'document.documentElement.scrollWidth'
+
+
+def shape(url):
+    parts = urlsplit(url)
+    return re.sub(r'\d+', 'N', parts.path + ('?' + parts.query if parts.query else ''))
+
+
+def crawl(page):
+    """Visit every same-origin page reachable from the home page; returns {url: [problems]}."""
+    base = page.base
+    shapes, failures, checked_shapes = Counter(), {}, set()
+    queue, seen = deque([base + '/']), {base + '/'}
+    visited = 0
+    while queue and visited < MAX_PAGES:
+        url = queue.popleft()
+        try:
+            response = page.goto(url)
+        except Exception as exc:                     # a download starting is not a page
+            if 'Download is starting' in str(exc):
+                continue
+            raise
+        if response is None or 'text/html' not in response.headers.get('content-type', ''):
+            continue
+        visited += 1
+        problems = []
+        if response.status >= 400:
+            problems.append(f'HTTP {response.status}')
+        width = page.evaluate(WIDTH)
+        if width > PHONE['width']:
+            problems.append(f'{width} px wide: {widest(page)}')
+        violations = [] if shape(url) in checked_shapes else axe_violations(page)
+        checked_shapes.add(shape(url))
+        print('crawled', url.removeprefix(base), width)      # shown when the test fails
+        if violations:
+            problems.append(f'axe: {violations}')
+        if problems:
+            failures[page.url] = problems
+        for link in page.evaluate(LINKS):
+            link = urldefrag(link)[0]
+            if not link.startswith(base + '/') or SKIPPED.search(link) or link in seen:
+                continue
+            seen.add(link)
+            if shapes[shape(link)] >= PER_SHAPE:
+                continue
+            shapes[shape(link)] += 1
+            queue.append(link)
+    return failures, visited
+
+
+def widest(page):
+    """The elements that stick out of the screen, to say where a page is too wide."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= window.innerWidth + 1)
+        .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
+            ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+            + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)')""")
+
+
+@pytest.mark.parametrize('login', [None] + [login for login, _role in ACCOUNTS])
+def test_every_page_fits_a_phone_and_passes_axe(browser_page, login):
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    if login:
+        browser_sign_in(page, login)
+        assert page.get_by_role('button', name='Se déconnecter').count() == 1, f'{login} did not sign in'
+    failures, visited = crawl(page)
+    assert visited >= (2 if login is None else 5), f'the crawl saw only {visited} pages'
+    report = '\n'.join(f'{url.removeprefix(page.base)}: {"; ".join(problems)}'
+                       for url, problems in sorted(failures.items()))
+    if failures:
+        pytest.fail(f'{len(failures)} of {visited} pages fail on a phone as {login or "anonymous"}:\n{report}')
