@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from .. import audit
 from ..accounts.logins import fold
+from ..admin.accounts import get_account
 from ..admin.service import require_school_admin
 from ..db import writing
 from ..errors import ValidationError
@@ -148,6 +149,37 @@ def same_name(typed, user):
     words = sorted(fold(w) for w in (typed or '').replace('-', ' ').split())
     wanted = sorted(fold(w) for w in f'{user.first_name} {user.last_name}'.replace('-', ' ').split())
     return bool(words) and words == wanted
+
+
+# --- the director's erasure on request (routes.py) ---------------------------------------------
+
+def erasure_page(actor, user_id):
+    """What the confirmation page shows: the account (Forbidden outside the actor's school), whether
+    it is already erased, and what it holds (its contributions, links and photo tags)."""
+    user = get_account(actor, user_id)
+    return {'account': user, 'school': user.school,
+            'erased': ErasedAccount.get_or_none(ErasedAccount.user == user.id),
+            'posts': Post.select().where(Post.author == user.id).count(),
+            'comments': Comment.select().where(Comment.author == user.id).count(),
+            'links': GuardianLink.select().where((GuardianLink.pupil == user.id)
+                                                 | (GuardianLink.guardian == user.id)).count(),
+            'tags': PhotoTag.select().where(PhotoTag.pupil == user.id).count(),
+            'neutral': neutral_name(user), 'default_contributions': service.settings().leavers_contributions}
+
+
+def erase_on_request(actor, user_id, typed_name, contributions):
+    """The director's erasure, confirmed a second time by typing the account's full name;
+    ValidationError (nothing changed) when the name or the choice is missing or wrong."""
+    user = get_account(actor, user_id)
+    errors = {}
+    if contributions not in ('keep', 'delete'):
+        errors['contributions'] = _('Choisissez ce que deviennent ses contributions au blog de classe.')
+    if not same_name(typed_name, user):
+        errors['confirm_name'] = _('Tapez le nom complet du compte, « {name} », pour confirmer l’effacement.'
+                                   ).format(name=user.display_name)
+    if errors:
+        raise ValidationError(errors)
+    return erase_account(actor, user, keep_contributions=contributions == 'keep', reason='request')
 
 
 # --- the directory sync -----------------------------------------------------------------------

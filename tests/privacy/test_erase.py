@@ -1,13 +1,17 @@
 """Erasure outside the daily job: the directory sync meeting an erased pupil, and the command line
 (a malformed date, a dry run)."""
 import json
+from datetime import date
+
+import pytest
 
 from ecole_ent.accounts import service as accounts
 from ecole_ent.directory import service as directory
-from ecole_ent.models import GuardianLink, User
+from ecole_ent.errors import ValidationError
+from ecole_ent.models import GuardianLink, SchoolYear, User
 from ecole_ent.models.directory import SyncLine
 from ecole_ent.models.privacy import ErasedAccount
-from ecole_ent.privacy import erase
+from ecole_ent.privacy import consent, deadlines, erase
 from tests.directory.conftest import COMPLET, UAI
 from tests.privacy.conftest import disable, row_counts
 
@@ -32,7 +36,7 @@ def test_an_erased_pupil_in_the_next_directory_sync_is_reported_not_recreated(co
     assert not GuardianLink.select().where(GuardianLink.pupil == lea.id).exists()
     assert outcome.run.skipped == 1 and outcome.run.created == 0
     line = SyncLine.get((SyncLine.run == outcome.run) & (SyncLine.external_id == 'aaf1d:3100001'))
-    assert line.action == 'skipped' and 'effacé' in line.detail and line.name == 'Léa MARTIN-ROUSSEAU'   # as the feed names her
+    assert line.action == 'skipped' and 'effacé' in line.detail and line.name == 'Léa MARTIN-ROUSSEAU'   # the feed's
     assert ErasedAccount.get(ErasedAccount.user == lea.id).external_id == 'aaf1d:3100001'
 
 
@@ -57,3 +61,19 @@ def test_retention_from_the_command_line_dry_run_then_for_real(demo, run_cli):
     assert not User.select().where(User.login == 'zoe.dubois').exists()
     out, _err = run_cli('privacy', 'retention', '--as-of', '2026-12-04', '--json')
     assert json.loads(out)['leavers'] == 0
+
+
+def test_the_director_sets_until_when_a_closed_years_photos_are_kept(people):
+    closed = SchoolYear.create(school=people.director.school, label='2024-2025', current=False)
+    assert deadlines.photos_until(closed) == date(2026, 8, 31)          # the default: 12 months
+    for bad, message in (('31/08/2027', 'AAAA-MM-JJ'), ('2026-01-01', 'à venir')):
+        with pytest.raises(ValidationError, match=message):
+            deadlines.set_photos_until(people.director, closed.id, bad)
+    with pytest.raises(ValidationError, match='pas close'):
+        deadlines.set_photos_until(people.director, people.director.school.current_year().id, '2027-08-31')
+    assert deadlines.set_photos_until(people.director, closed.id, '2027-08-31') == date(2027, 8, 31)
+    assert deadlines.photos_until(closed) == date(2027, 8, 31)
+    consent.record_change(people.pupil, 'refused', 'onde')
+    consent.record_change(people.pupil, 'granted', 'director', actor=people.director)
+    assert [(c.image_rights, c.source) for c in consent.history(people.pupil)] == [
+        ('granted', 'director'), ('refused', 'onde')]
