@@ -61,6 +61,9 @@ def test_album_and_photo_pages_read_the_caption_or_the_album_and_day(demo_app, s
     assert 'Photo 4' not in page and 'Photo sans description' not in page
     assert html.unescape(page).count('data-alt="Sortie au parc, 3 décembre"') == 1
     assert '(photo 1 sur 4)' in page and '(photo 4 sur 4)' in page
+    assert "1 photo n'a pas de description" in html.unescape(page)      # told to the teacher only
+    assert "pas de description" not in html.unescape(scene.client(demo_app, 'guardian').get(
+        f'/photos/album/{scene.album.id}').text)
     page = html.unescape(client.get(f'/photos/{photo.id}').text)
     assert '<h1>Sortie au parc, 3 décembre</h1>' in page
     assert '<title>Sortie au parc, 3 décembre ·' in page
