@@ -90,12 +90,14 @@ def test_upload_refusals_are_explained_without_reloading(browser_page):
     page.get_by_label('Photos (depuis le téléphone ou l’ordinateur)').set_input_files([
         {'name': 'bonne.jpg', 'mimeType': 'image/jpeg', 'buffer': jpeg((1, 150, 1))},
         {'name': '<b>notes<i>.jpg', 'mimeType': 'image/jpeg', 'buffer': b'pas une image'}])
+    page.get_by_label('Description (facultative)').fill('Un carré vert')   # sent with the photos
     page.get_by_role('button', name='Envoyer').click()
     status = page.get_by_role('status').filter(has_text='refusée')
     status.wait_for()
     assert '1 photo(s) ajoutée(s).' in status.inner_text()
     assert "« <b>notes<i>.jpg » refusée : Ce fichier n'est pas une image" in status.inner_text()
     assert page.locator('.upload-status b, .upload-status i').count() == 0   # the name stayed text
+    assert [p.caption for p in Photo.select().where(Photo.original_name == 'bonne.jpg')] == ['Un carré vert']
     assert axe_violations(page) == []
 
 
