@@ -207,3 +207,18 @@ def test_the_album_photos_sql_is_kept_per_exact_image_rights_condition(scene):
     assert family.shape_of(condition) != family.shape_of(photos.visibility(own, scene.classroom.id))
     assert family.shape_of(photos.visibility(scene.people['teacher'], scene.classroom.id)) is None
     assert family.shape_of(object()) is family.UNKNOWN and family.shape_of([1, object()]) is family.UNKNOWN
+
+
+def test_a_consent_withdrawn_hides_the_photo_at_the_next_view_though_the_feed_is_kept(scene, demo_app):
+    from ecole_ent.home import snapshot
+    guardian = scene.people['guardian_of_refused']          # not a guardian of the granted pupil
+    classes = [c for _p, c in accounts.children_of(guardian) if c]
+    assert snapshot.version() is not None                    # SQLite: the feed is kept between views
+    first = feed.family_feed(guardian, classes)
+    assert feed.family_feed(guardian, classes) is first      # nothing committed: the same page
+    client, page = home_of(demo_app, guardian)
+    assert thumb(scene.open) in item_html(feed_part(page), 'Sortie au parc')
+    scene.set_consent('granted', 'refused')                  # one commit, by another connection
+    assert feed.family_feed(guardian, classes) is not first
+    part = feed_part(client.get('/'))              # every photo of the album now shows a refusal
+    assert thumb(scene.open) not in part and 'Sortie au parc' not in part
