@@ -16,6 +16,7 @@ from ..db import writing
 from ..errors import Forbidden, ValidationError, found
 from ..i18n import _
 from ..models import AuditEvent, School, User
+from ..privacy.rules import RULES
 
 ACTION_LABELS = {
     'school.created': _('École créée'), 'class.created': _('Classe créée'),
@@ -36,6 +37,10 @@ ACTION_LABELS = {
     'card.reprinted': _('Carte de connexion réimprimée'), 'card.revoked': _('Carte de connexion désactivée'),
     'backup.started': _('Sauvegarde lancée'), 'backup.downloaded': _('Sauvegarde téléchargée'),
     'backup.verified': _('Vérification de sauvegarde lancée'),
+    'account.erased': _('Compte effacé (RGPD)'), 'privacy.retention': _('Règles de conservation appliquées'),
+    'privacy.photos_until': _('Date de suppression des photos d’une année close'),
+    **{f'privacy.retention.{rule.kind}': _('Effacé selon sa durée de conservation : %s') % rule.title
+       for rule in RULES},
 }
 AUDIT_LIMIT = 300
 
