@@ -12,8 +12,9 @@ CONSENT_SOURCES = ('onde', 'aaf1d', 'ldap', 'directory', 'director', 'admin', 'f
 
 class ErasedAccount(BaseModel):
     """The trace of an erasure: the User row stays, under neutral names (« Ancien élève »), so that
-    the contributions kept keep an author; this row keeps the directory's id of the person so that a
-    later sync reports them instead of creating the account again (privacy/erase.py)."""
+    the contributions kept keep an author. For an erasure on request this row keeps the directory's
+    id of the person, so that a later sync reports them instead of creating the account again
+    (privacy/erase.py); a leaver erased by the retention rule may come back as a new account."""
     user = ForeignKeyField(User, null=True, unique=True, backref='+', on_delete='SET NULL')
     school = ForeignKeyField(School, null=True, backref='+', on_delete='SET NULL')
     source = CharField(default='local', max_length=10)

@@ -5,8 +5,9 @@ contributions kept (blog posts and comments, messages until their own rule delet
 author; everything else that names or reaches the person goes: names, e-mail, login, password,
 directory id and record, sessions, reset links, notifications and mails waiting, calendar feeds,
 guardian links, enrolments and teaching, photo tags, homework ticks, consent history, QR card. An
-ErasedAccount row keeps the directory's id, so that the next sync reports the person (skip_erased)
-instead of creating the account again. Every erasure is audited ('account.erased').
+ErasedAccount row keeps the trace, and for an erasure on request the directory's id, so that the
+next sync reports the person (skip_erased) instead of creating the account again. Every erasure is
+audited ('account.erased').
 """
 from dataclasses import replace
 
@@ -103,8 +104,9 @@ def erase_account(actor, user, keep_contributions=True, reason='request'):
         if user.external_id:
             lines |= (SyncLine.external_id == user.external_id)
         SyncLine.update(name=f'{first} {last}', login=login).where(lines).execute()
-        erased = ErasedAccount.create(
-            user=user.id, school=user.school_id, source=user.source, external_id=user.external_id,
+        erased = ErasedAccount.create(   # the directory's id only for an erasure on request: see skip_erased
+            user=user.id, school=user.school_id, source=user.source,
+            external_id=user.external_id if reason == 'request' else None,
             role=main_role(user), reason=reason, contributions='kept' if keep_contributions else 'deleted',
             actor=actor, disabled_at=user.disabled_at, erased_at=service.clock())
         audit.record(actor, 'account.erased', login, school=user.school_id, reason=reason,
@@ -185,9 +187,11 @@ def erase_on_request(actor, user_id, typed_name, contributions):
 # --- the directory sync -----------------------------------------------------------------------
 
 def skip_erased(plan):
-    """The plan with each account it would create for an erased person turned into a 'skipped'
-    line with the reason (directory/apply.py calls it): an erased account never comes back silently;
-    the director sees it in the sync report and may create a new account by hand."""
+    """The plan with each account it would create for a person erased on request turned into a
+    'skipped' line with the reason (directory/apply.py calls it): such an account never comes back
+    silently; the director sees it in the sync report and may create a new account by hand. A leaver
+    erased by the retention rule who comes back later is a new arrival: the sync creates a new
+    account (their ErasedAccount row keeps no directory id)."""
     ids = [c.external_id for c in plan.changes if c.action == 'created' and c.external_id]
     if not ids:
         return plan

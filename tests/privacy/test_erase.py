@@ -77,3 +77,16 @@ def test_the_director_sets_until_when_a_closed_years_photos_are_kept(people):
     consent.record_change(people.pupil, 'granted', 'director', actor=people.director)
     assert [(c.image_rights, c.source) for c in consent.history(people.pupil)] == [
         ('granted', 'director'), ('refused', 'onde')]
+
+
+def test_a_leaver_erased_by_the_retention_rule_who_comes_back_gets_a_new_account(config, database):
+    accounts.ensure_school(UAI, 'École des Mimosas')
+    directory.sync_aaf1d([COMPLET], config)
+    lea = User.get(User.external_id == 'aaf1d:3100001')
+    erase.erase_account(None, lea, reason='retention')
+    assert ErasedAccount.get(ErasedAccount.user == lea.id).external_id is None      # nothing kept to match
+    outcome = directory.sync_aaf1d([COMPLET], config)
+    assert outcome.to_json()['created'] == 1 and outcome.to_json()['skipped'] == []
+    back = User.get(User.external_id == 'aaf1d:3100001')
+    assert back.id != lea.id and back.login == 'lea.martin-rousseau'
+    assert User.get_by_id(lea.id).display_name == 'Ancien élève'
