@@ -70,10 +70,12 @@ HOME_SECTION = Hook(
 
 FAMILY_FEED = Hook(
     'family_feed', 'fn(guardian, classes, before, limit) -> [home.feed.FeedItem]',
-    'Called on every view of the guardian\'s home (home/feed.py) with the guardian, the current '
-    'classes of their children, a naive UTC datetime `before` (None: now) and a count `limit`: '
-    'returns at most `limit` of the feature\'s items for these classes, newest first, each dated '
-    'strictly before `before` (the home merges, sorts and pages them). An item shows only what the '
+    'Called on a view of the guardian\'s home (home/feed.py) with the guardian, the current '
+    'classes of their children, `before` (None: the newest; else a home.feed.Cursor: the last item '
+    'of the previous page) and a count `limit`: returns at most `limit` of the feature\'s items for '
+    'these classes, newest first, each after the cursor (Cursor.admits(item) in Python, or '
+    'Cursor.bound(kind) in SQL); the home merges, sorts and pages them, and keeps the page while '
+    'nothing is committed to the database (home/snapshot.py). An item shows only what the '
     'page it links to shows this guardian (the feature\'s own reading and image-rights functions, '
     'never a copy of them). Cheap queries only (db.prepared), and no writes.')
 
