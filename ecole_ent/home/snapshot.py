@@ -19,7 +19,7 @@ import threading
 from ..db import database, is_sqlite
 
 _lock = threading.Lock()
-_watchers = {}              # path -> ((path, device, inode, pid), generation, connection)
+_watcher = [None]           # ((path, device, inode, pid), generation, connection): one database at a time
 _generation = itertools.count(1)    # a watcher opened again counts data_version from scratch
 
 
@@ -36,15 +36,15 @@ def version():
         return None
     place = (path, stat.st_dev, stat.st_ino, os.getpid())
     with _lock:
-        watcher = _watchers.get(path)
+        watcher = _watcher[0]
         if watcher is None or watcher[0] != place:
-            if watcher is not None and watcher[0][3] == os.getpid():
+            if watcher is not None and watcher[0][3] == os.getpid():   # never one inherited by fork
                 watcher[2].close()
             connection = sqlite3.connect(path, check_same_thread=False, timeout=10, isolation_level=None)
-            watcher = _watchers[path] = (place, next(_generation), connection)
+            watcher = _watcher[0] = (place, next(_generation), connection)
         try:
             number = watcher[2].execute('PRAGMA data_version').fetchone()[0]
         except sqlite3.Error:
-            _watchers.pop(path, None)
+            _watcher[0] = None
             return None
     return place + (watcher[1], number)
