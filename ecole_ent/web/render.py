@@ -51,9 +51,20 @@ def nav_html(items, path):
     return _nav_html(key, current)
 
 
+# On a phone the menu is a bar of four entries and « Menu » (templates/_nav.html): these come
+# first when the user has them (what families and teachers open daily), then the menu's order.
+PHONE_BAR_FIRST = ('/', '/messages', '/cahier-de-liaison', '/devoirs')
+PHONE_BAR_SIZE = 4
+
+
 @functools.lru_cache(maxsize=256)
 def _nav_html(key, current):
     items = [dict(zip(('url', 'label', 'icon', 'badge'), entry)) for entry in key]
+    ranked = sorted(range(len(items)), key=lambda i: (
+        PHONE_BAR_FIRST.index(items[i]['url']) if items[i]['url'] in PHONE_BAR_FIRST else len(PHONE_BAR_FIRST), i))
+    in_bar = set(ranked[:PHONE_BAR_SIZE]) if len(items) > PHONE_BAR_SIZE + 1 else set(range(len(items)))
+    for i, item in enumerate(items):
+        item['in_bar'] = i in in_bar
     return Markup(env.get_template('_nav.html').render(nav_items=items, current=current))
 
 

@@ -17,7 +17,7 @@ def box(page, selector):
     return page.locator(selector).first.bounding_box()
 
 
-@pytest.mark.parametrize('login', ['sophie.lefevre-martin', 'admin', 'aurelie.dubois', 'zoe.dubois'])
+@pytest.mark.parametrize('login', ['sophie.lefevre-martin', 'admin', 'aurelie.dubois', 'zoe.dubois', 'julien.roux'])
 def test_the_phone_menu_is_one_bar_and_reaches_every_desktop_entry(browser_page, login):
     page = browser_page
     browser_sign_in(page, login)
@@ -34,6 +34,8 @@ def test_the_phone_menu_is_one_bar_and_reaches_every_desktop_entry(browser_page,
     assert 1 <= len(in_bar) <= 5
     assert all(link['width'] >= 44 and link['height'] >= 44 for link in in_bar), in_bar
     reached = {link['href'] for link in in_bar}
+    if '/messages' in {link['href'] for link in desktop}:
+        assert '/messages' in reached                           # what families and teachers open daily
     if len(desktop) > 5:
         summary = page.locator('.nav-more summary')
         summary_box = summary.bounding_box()
@@ -82,6 +84,7 @@ def test_the_breadcrumb_reads_as_one_line(browser_page):
     assert len(tops) == 1, f'the breadcrumb is on {len(tops)} lines'
     assert page.locator('nav.crumbs ol').evaluate('e => getComputedStyle(e).listStyleType') == 'none'
     assert page.locator('nav.crumbs [aria-current="page"]').inner_text() == 'Comptes'
+    assert page.get_by_role('heading', level=1).inner_text() == "Comptes de l'École des Mimosas"
     assert page.locator('nav.crumbs li:last-child [aria-current="page"]').count() == 1
     # the separators are drawn by CSS with an empty alternative: not read out
     assert page.get_by_role('navigation', name='Vous êtes ici').inner_text().count('›') == 0
