@@ -90,3 +90,10 @@ def test_a_leaver_erased_by_the_retention_rule_who_comes_back_gets_a_new_account
     back = User.get(User.external_id == 'aaf1d:3100001')
     assert back.id != lea.id and back.login == 'lea.martin-rousseau'
     assert User.get_by_id(lea.id).display_name == 'Ancien élève'
+
+
+def test_the_daily_job_is_on_the_scheduler_and_runs_the_rules(demo, run_cli):
+    disable(User.get(User.login == 'zoe.dubois'), 200)
+    run_cli('jobs', 'run', 'privacy.retention')
+    assert not User.select().where(User.login == 'zoe.dubois').exists()
+    assert ErasedAccount.select().count() == 1
