@@ -5,9 +5,11 @@ import json
 from datetime import timedelta
 
 from ..accounts import service as accounts
+from ..errors import ValidationError
 from ..i18n import _
 from ..models import NIVEAUX, Classroom, Enrolment, GuardianLink, Teaching, User, now
 from ..models.directory import DirectoryRecord, SourceStructure, SyncLine
+from ..privacy.erase import erase_account, neutral_name
 
 CONSENT = {True: 'granted', False: 'refused'}
 LINKED = ('created', 'updated', 'moved', 'reactivated', 'unchanged')
@@ -199,14 +201,21 @@ class Writer:
             for classroom_id in classes - set(current))
 
     def purge(self, grace_days):
-        """Delete the accounts this source dropped longer than the grace period ago."""
+        """Erase the accounts this source dropped longer than the grace period ago, as the privacy
+        rule for leavers does (privacy/erase.py: names, login, links gone; their blog posts kept
+        under « Ancien élève »), whichever of the sync and the daily job comes first."""
         limit = now() - timedelta(days=grace_days)
         expired = list(User.select().join(DirectoryRecord, on=DirectoryRecord.user).where(
             (User.source == self.source) & (User.school == self.school) & DirectoryRecord.absent
             & (User.status == 'disabled') & (User.disabled_at < limit)))
-        if expired:
-            User.delete().where(User.id.in_([u.id for u in expired])).execute()
-        return expired
+        purged = []
+        for user in expired:
+            try:
+                erase_account(None, user, reason='retention')
+            except ValidationError:      # the installation's last admin account: kept
+                continue
+            purged.append(user)
+        return purged
 
     def lines(self, run, purged):
         rows = []
@@ -217,9 +226,9 @@ class Writer:
             rows.append(dict(run=run, external_id=change.external_id, user=user,
                              name=change.name[:200], login=change.login or '',
                              action=change.action, detail=_detail(change)))
-        rows.extend(dict(run=run, external_id=u.external_id, user=None, name=u.display_name[:200],
-                         login=u.login, action='purged',
-                         detail=_('désactivé(e) depuis plus que le délai de grâce'))
+        rows.extend(dict(run=run, external_id=None, user=u.id, name=neutral_name(u),   # erased: no name
+                         login='', action='purged',
+                         detail=_('désactivé(e) depuis plus que le délai de grâce : données personnelles effacées'))
                     for u in purged)
         for row in rows:
             row['created_at'] = now()

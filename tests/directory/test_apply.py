@@ -140,9 +140,12 @@ def test_people_come_back_and_are_purged_only_after_the_grace_period(config, sch
     User.update(disabled_at=now() - timedelta(days=91)).where(User.id == chloe_id).execute()
     purged = run(config, complet)
     assert purged.run.purged == 1
-    assert not User.select().where(User.id == chloe_id).exists()
-    assert SyncLine.get((SyncLine.run == purged.run) & (SyncLine.action == 'purged')).login == \
-        'chloe.dalmeida'
+    erased = User.get_by_id(chloe_id)          # erased (privacy/erase.py), her blog posts kept under this name
+    assert (erased.display_name, erased.external_id, erased.status) == ('Ancien élève', None, 'disabled')
+    assert not User.select().where(User.login == 'chloe.dalmeida').exists()
+    line = SyncLine.get((SyncLine.run == purged.run) & (SyncLine.action == 'purged'))
+    assert (line.name, line.login, line.user_id) == ('Ancien élève', '', chloe_id)
+    assert not SyncLine.select().where(SyncLine.login == 'chloe.dalmeida').exists()
 
 
 def test_local_accounts_and_manual_teaching_survive_imports(config, school):
