@@ -194,10 +194,7 @@ def add_to_blog_album(user, classroom, stored, caption=''):
         if photo is not None and not photos.safe_for_everyone(photo):
             raise ValidationError({'photos': _('« %(name)s » est déjà dans l’album « Blog », où elle montre un élève '
                                                'dont l’image ne peut pas être diffusée.') % {'name': name}})
-        added.append(photo or Photo.create(
-            album=album, original_name=photos._clean_name(name), full=image.full, display=image.display,
-            thumb=image.thumb, width=image.width, height=image.height, caption=caption,
-            source_sha256=image.source_sha256, uploaded_by=user))
+        added.append(photo or photos.create_photo(album, name, image, user, caption))
     Album.update(updated_at=now()).where(Album.id == album.id).execute()
     return added
 

@@ -254,16 +254,21 @@ def add_photos(user, album, uploads, caption=''):
             continue
         try:
             with writing():
-                added.append(Photo.create(
-                    album=album, caption=caption, original_name=name, full=stored.full, display=stored.display,
-                    thumb=stored.thumb, width=stored.width, height=stored.height,
-                    source_sha256=stored.source_sha256, uploaded_by=user))
+                added.append(create_photo(album, name, stored, user, caption))
         except IntegrityError:
             refused.append((name, _('Cette photo est déjà dans l’album.')))
     if added:
         with writing():
             Album.update(updated_at=now()).where(Album.id == album.id).execute()
     return added, refused
+
+
+def create_photo(album, name, stored, user, caption=''):
+    """The Photo row of an image the media pipeline stored (media.store), in the caller's
+    transaction: the album's uploads and the photos sent with a blog post."""
+    return Photo.create(album=album, caption=caption, original_name=_clean_name(name), full=stored.full,
+                        display=stored.display, thumb=stored.thumb, width=stored.width, height=stored.height,
+                        source_sha256=stored.source_sha256, uploaded_by=user)
 
 
 def _clean_name(name):
