@@ -9,6 +9,7 @@ from bottle import redirect, request, response
 
 from ..errors import ValidationError
 from ..i18n import _
+from ..maintenance import page as backups
 from ..models import NIVEAUX
 from ..web.forms import checked, field, form_fields
 from ..web.guards import require_role
@@ -73,10 +74,11 @@ def school_create():
 @routes.get('/admin/ecoles/<school_id:int>', 'school')
 def school_page(school_id, errors=None, form=None):
     """Director of this school, admin: its classes this year and the form to add one."""
-    school = service.get_school(admin(), school_id)
+    user = admin()
+    school = service.get_school(user, school_id)
     return page('admin/school.html', school=school, classes=classes.list_classes(school),
-                archived=classes.list_classes(school, archived=True), errors=errors or {},
-                form=form or {'niveaux': []})
+                archived=classes.list_classes(school, archived=True), backups=backups.may_see(user),
+                errors=errors or {}, form=form or {'niveaux': []})
 
 
 @routes.post('/admin/ecoles/<school_id:int>/classes')

@@ -58,6 +58,15 @@ def may_manage(user):
     raise Forbidden(_('Les sauvegardes sont réservées à l’administrateur de l’installation.'))
 
 
+def may_see(user):
+    """Whether the page is open to this user (read only or not): for the links that lead to it."""
+    try:
+        may_manage(user)
+    except Forbidden:
+        return False
+    return True
+
+
 def require_manager(user):
     if not may_manage(user):
         raise Forbidden(_('Seul l’administrateur de l’installation peut lancer, vérifier ou télécharger '

@@ -244,6 +244,15 @@ def test_the_admin_finds_the_page_from_the_administration_home(demo, signed_in):
     assert 'href="/admin/sauvegardes">Sauvegardes</a>' in client_of(signed_in, demo, 'admin').get('/admin').text
 
 
+def test_the_director_of_a_one_school_install_finds_the_page_from_the_school_page_and_no_longer_with_two(
+        demo, signed_in):
+    director = client_of(signed_in, demo, 'director')
+    school_page = f'/admin/ecoles/{demo.user(LOGINS["director"]).school_id}'
+    assert 'href="/admin/sauvegardes">Sauvegardes</a>' in director.get(school_page).text
+    School.create(uai='0069999Z', name='École des Tilleuls')
+    assert '/admin/sauvegardes' not in director.get(school_page).text
+
+
 def test_with_postgresql_the_page_says_to_use_pg_dump_and_starts_nothing(made, demo, signed_in, set_option):
     set_option('database.url', 'postgresql://ecole@localhost/ecole')
     admin = client_of(signed_in, demo, 'admin')
