@@ -28,7 +28,8 @@ for a job whose lease looks expired, tries to claim it with a single atomic stat
 for the row lock then re-checks the WHERE on the new row, so only one statement changes the row;
 on SQLite writes are serialised (BEGIN IMMEDIATE). The winner runs the job, then sets
 expires_at = start + interval (success) or now + back-off (failure: `backoff` seconds doubling, at
-most the interval). A process that dies mid-run holds the lease at most `timeout`. Times are naive
+most the interval). A process that dies mid-run holds the lease at most `timeout`, or until a
+process starts on the same host and finds its holder's process gone (release_dead()). Times are naive
 UTC from each host's clock: hosts sharing a database must keep their clocks in sync.
 """
 import logging
@@ -120,6 +121,35 @@ def get(name):
 
 def holder_name():
     return f'{socket.gethostname()}:{os.getpid()}'[:200]
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:         # another user's process: alive
+        return True
+    return True
+
+
+def release_dead():
+    """Leases of runs whose holder was a process of this host that no longer exists (stopped or
+    killed mid-run: a restart during a backup started from the page) become due again at once,
+    instead of blocking the job until `timeout`. Returns the names released."""
+    host = f'{socket.gethostname()}:'
+    released = []
+    for lease in JobLease.select().where(JobLease.holder.startswith(host)):
+        pid = lease.holder[len(host):]
+        if running(lease) and pid.isdigit() and not _alive(int(pid)):
+            with db.writing():
+                changed = (JobLease.update(expires_at=now() - timedelta(seconds=1), finished_at=now())
+                           .where((JobLease.name == lease.name) & (JobLease.holder == lease.holder)
+                                  & (JobLease.started_at == lease.started_at)).execute())
+            if changed:
+                logger.warning('tâche %s abandonnée par le processus %s (arrêté en cours) : relancée', lease.name, pid)
+                released.append(lease.name)
+    return released
 
 
 # --- the lease --------------------------------------------------------------------------------
@@ -303,6 +333,10 @@ def start(config):
     configure(config)
     if not config.get('scheduler.enabled', True) or not JOBS:
         return None
+    try:
+        release_dead()
+    finally:
+        db.close()
     runner = Runner()
     runner.start()
     return runner

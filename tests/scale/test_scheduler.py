@@ -200,3 +200,21 @@ def test_jobs_commands_list_and_run(tmp_path):
     assert 'dernière : ' in ecole(data, 'jobs', 'list').stdout
     unknown = ecole(data, 'jobs', 'run', 'nope', check=False)
     assert unknown.returncode == 1 and 'Tâche inconnue : nope (tâches : ' in unknown.stderr
+
+
+def test_a_run_held_by_a_process_of_this_host_that_died_is_released_at_the_next_start(calls):
+    import os
+    import socket
+    import subprocess
+    import sys
+    dead = subprocess.Popen([sys.executable, '-c', 'pass'])
+    dead.wait()
+    host = socket.gethostname()
+    job = scheduler.JOBS['test.count']
+    assert scheduler.claim(job, f'{host}:{dead.pid}')        # killed mid-run: its lease holds
+    assert scheduler.run_due('other:1') == [] and not scheduler.claim(job, 'other:1', force=True)
+    scheduler.JOBS['test.alive'] = scheduler.Job('test.alive', 60, lambda: None)
+    assert scheduler.claim(scheduler.JOBS['test.alive'], f'{host}:{os.getpid()}')   # a live holder
+    assert scheduler.release_dead() == ['test.count']
+    assert scheduler.run_due('other:1') == ['test.count'] and len(calls) == 1
+    assert not scheduler.claim(scheduler.JOBS['test.alive'], 'other:1', force=True)
