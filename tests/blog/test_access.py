@@ -54,7 +54,7 @@ def everything(posts):
 def class_routes(people):
     base = f'/blog/classe/{people.cp.id}'
     return [('GET', base), ('GET', base + '/nouveau'), ('POST', base + '/nouveau'),
-            ('GET', base + '/moderation'), ('POST', base + '/reglages')]
+            ('GET', base + '/moderation'), ('POST', base + '/moderation'), ('POST', base + '/reglages')]
 
 
 def snapshot():
@@ -65,7 +65,9 @@ def snapshot():
 
 def attempt(client, method, path):
     fields = {'title': 'Piraté', 'body': 'Piraté', 'comment': 'Piraté', 'reason': 'Piraté',
-              'comment_policy': 'immediate', 'visibility': 'public'}
+              'comment_policy': 'immediate', 'visibility': 'public', 'action': 'publish',
+              'post': [str(p.id) for p in Post.select()],
+              'shown_post': [str(p.id) for p in Post.select()]}
     if method == 'GET':
         return client.get(path, expect_errors=True)
     return send(client, path, fields, status='*')
