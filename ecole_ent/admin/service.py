@@ -37,7 +37,8 @@ ACTION_LABELS = {
     'card.reprinted': _('Carte de connexion réimprimée'), 'card.revoked': _('Carte de connexion désactivée'),
     'backup.started': _('Sauvegarde lancée'), 'backup.downloaded': _('Sauvegarde téléchargée'),
     'backup.verified': _('Vérification de sauvegarde lancée'),
-    'account.erased': _('Compte effacé (RGPD)'), 'privacy.retention': _('Règles de conservation appliquées'),
+    'account.erased': _('Compte effacé (RGPD)'), 'privacy.export': _('Export des données d’une famille (RGPD)'),
+    'privacy.retention': _('Règles de conservation appliquées'),
     'privacy.photos_until': _('Date de suppression des photos d’une année close'),
     **{f'privacy.retention.{rule.kind}': _('Effacé selon sa durée de conservation : %s') % rule.title
        for rule in RULES},

@@ -4,9 +4,13 @@ applied now (or as on a given day), or only counted with --dry-run. stdout carri
 line on stderr, exit 2, nothing changed."""
 import re
 from datetime import date
+from pathlib import Path
 
+from .. import audit
 from ..cli import out, say
+from ..db import writing
 from ..i18n import _, ngettext
+from ..models import User
 from . import retention, rules
 
 ISO_DAY = re.compile(r'^\d{4}-\d{2}-\d{2}$')
@@ -42,6 +46,25 @@ def cmd_retention(args, ctx):
     return 0
 
 
+def cmd_export(args, ctx):
+    """`privacy export LOGIN --dest DIR`: the family's zip, the same as from /compte, written in DIR."""
+    from . import export  # the zip's code (photos, jinja) only for this command
+    ctx.database()
+    guardian = User.get_or_none(User.login == args.login.strip().lower())
+    if guardian is None or not guardian.has_role('guardian'):
+        say(_('Erreur : aucun compte de parent n’a l’identifiant « %s ». Rien n’a été écrit.') % args.login)
+        return 1
+    dest = Path(args.dest)
+    if not dest.is_dir():
+        say(_('Erreur : le dossier « %s » n’existe pas. Rien n’a été écrit.') % args.dest)
+        return 2
+    path = export.write_zip(guardian, dest / export.download_name(guardian))
+    with writing():
+        audit.record(None, export.ACTION, guardian.id, school=guardian.school_id, guardian=guardian.login, cli=True)
+    say(_('Export écrit : %s') % path)
+    return 0
+
+
 def register(commands):
     commands.group('privacy', _('données personnelles (RGPD) : conservation, effacement'))
     p = commands.add('retention', cmd_retention, _('applique les règles de conservation des données '
@@ -50,3 +73,7 @@ def register(commands):
     p.add_argument('--as-of', metavar='AAAA-MM-JJ',
                    help=_('applique les règles comme ce jour-là (défaut : maintenant)'))
     p.add_argument('--json', action='store_true', help=_('affiche {règle: nombre} en JSON sur la sortie standard'))
+    p = commands.add('export', cmd_export, _('écrit le fichier zip des données d’une famille (comme depuis '
+                                             'son compte)'), parent='privacy')
+    p.add_argument('login', metavar='IDENTIFIANT', help=_('identifiant du parent'))
+    p.add_argument('--dest', metavar='DOSSIER', required=True, help=_('dossier où écrire le fichier zip'))

@@ -15,7 +15,7 @@ from ..web.forms import field
 from ..web.guards import require_role
 from ..web.render import flash, render, url
 from ..web.routing import Routes
-from . import erase
+from . import erase, export_pages
 
 routes = Routes('privacy')
 
@@ -42,3 +42,4 @@ def erase_post(user_id):
 
 def register(app):
     routes.install(app)
+    export_pages.register(app)
