@@ -195,3 +195,20 @@ def test_an_unknown_login_is_refused_and_nothing_written(demo, run_cli, out):
     assert 'aucun compte de parent n’a l’identifiant « personne.inconnue »' in err
     _out, err = run_cli('privacy', 'export', 'julien.roux', '--dest', str(out), expect=1)
     assert list(out.iterdir()) == []
+
+
+def test_a_part_left_by_a_killed_process_is_never_offered_and_goes_once_stale(families, signed_in):
+    ours = families[0]
+    folder = export.exports_dir() / str(ours.id)
+    folder.mkdir(parents=True)
+    part = folder / f'.{ours.id}-{"cd" * 16}.zip.part'
+    part.write_bytes(b'PK half a zip')
+    client = signed_in(ours)
+    page = text(client.get('/compte'))
+    assert 'en préparation' in page and 'Télécharger les données' not in page
+    assert client.get(f'/compte/export/{"cd" * 16}', expect_errors=True).status_int == 404
+    old = time.time() - 2 * 3600
+    os.utime(part, (old, old))
+    page = text(client.get('/compte'))
+    assert 'en préparation' not in page and 'Préparer l’export de vos données' in page
+    assert not part.exists()
