@@ -167,6 +167,8 @@ def write_zip(guardian, target):
     data, files = collect(guardian)
     part = target.with_name(f'.{target.name}.part')
     try:
+        os.close(os.open(part, os.O_WRONLY | os.O_CREAT, 0o600))    # children's data: the owner reads it only
+        os.chmod(part, 0o600)
         with zipfile.ZipFile(part, 'w', zipfile.ZIP_DEFLATED) as archive:
             archive.writestr('data.json', json.dumps(data, ensure_ascii=False, indent=2))
             archive.writestr('index.html', _index_html(data))

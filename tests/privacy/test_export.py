@@ -63,6 +63,7 @@ def test_the_zip_holds_the_family_and_nothing_of_another_family_of_the_class(fam
     assert data['enfants'][0]['inscriptions'][0]['classe'] == 'CP-CE1'
     assert [p['titre'] for p in data['articles']] == ['Mon été à Noël <b>']      # accents as they are
     assert 'Très bien « été »' in raw and '\\u00e9' not in raw
+    assert os.stat(out / 'a.zip').st_mode & 0o077 == 0                       # no one else on the host reads it
     assert [c['texte'] for c in data['commentaires']] == ['Bravo <script>alert(1)</script> élève !']
     assert 'Français' in [t['matière'] for t in data['devoirs_faits']]
     for foreign in ('Secret de l’autre famille', 'Commentaire de l’autre parent', 'Géographie secrète',
