@@ -88,7 +88,8 @@ def _class_page(user, class_id):
 
 def _pupil(page, pupil_id):
     pupil = User.get_or_none(User.id == pupil_id)
-    if pupil is None or not membership.enrolled(pupil, page['classroom']):
+    absent = pupil is None or not membership.enrolled(pupil, page['classroom'])
+    if absent or ('states' in page and pupil.id not in page['states']):     # a disabled account: no card
         raise NotFound(_('Élève introuvable dans cette classe.'))
     return pupil
 

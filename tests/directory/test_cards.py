@@ -154,6 +154,17 @@ def test_a_bad_choice_or_a_pupil_whose_account_is_not_active_is_explained_and_ch
     assert cards_table() == before and AuditEvent.select().count() == events
 
 
+def test_a_disabled_pupil_has_no_card_page_to_print_again(people, signed_in):
+    teacher = signed_in(people.teacher)
+    print_class(teacher, people.cp)
+    before = cards_table()
+    User.update(status='disabled').where(User.id == people.cp_pupils[3].id).execute()
+    card_page = f'/annuaire/classe/{people.cp.id}/eleve/{people.cp_pupils[3].id}/carte'
+    assert 'Élève introuvable' in teacher.get(card_page, status=404).text
+    reprint(teacher, people.cp, people.cp_pupils[3], 'nouveau', status=404)
+    assert cards_table() == before
+
+
 def test_every_card_route_is_in_the_matrix(demo_app):
     declared = {route.name for route in demo_app.bottle.routes if route.name in CARD_ROUTES}
     assert declared == CARD_ROUTES
