@@ -15,7 +15,7 @@ from ..models import now
 from ..models.blog import VISIBILITIES, Attachment, Comment, Post
 from ..school_time import clean_schedule
 from . import markup, picker
-from .access import can_comment, get_class_blog_to_write, get_post_for, get_post_to_edit, settings_of
+from .access import READS, can_comment, get_class_blog_to_write, get_post_for, get_post_to_edit, settings_of
 from .service import settings
 
 MAX_TITLE = 200
@@ -67,6 +67,7 @@ def create_post(user, classroom_id, data, uploads=(), photo_uploads=()):
     uploads = [u for u in uploads if u[0]]      # (file name, stream): an empty field has no name
     photo_uploads = _photo_uploads(role, photo_uploads)
     clean = _clean_post(role, data, bool(uploads or photo_uploads), classroom.id)
+    _refuse_early_photos(photo_uploads, clean.get('visibility', 'families'), clean.get('publish_at'))
     with _stored(uploads, photo_uploads) as (stored, images):
         with writing():
             body = picker.with_references(clean['body'], picker.add_to_blog_album(
@@ -90,6 +91,9 @@ def update_post(user, post_id, data, uploads=(), remove=(), photo_uploads=()):
     clean = _clean_post(role, data, bool(uploads or kept or photo_uploads), post.classroom_id)
     if len(kept) + len(uploads) > MAX_FILES:
         raise ValidationError({'attachments': _('Cinq pièces jointes au plus par article.')})
+    now_wanted = data.get('when') == 'now' or post.status != 'published'
+    _refuse_early_photos(photo_uploads, clean.get('visibility', post.visibility),
+                         clean.get('publish_at') or (None if now_wanted else post.publish_at))
     with _stored(uploads, photo_uploads) as (stored, images), writing():
         body = picker.with_references(clean['body'], picker.add_to_blog_album(
             user, post.classroom, images, clean['photo_caption']))
@@ -149,6 +153,16 @@ def _photo_uploads(role, photo_uploads):
         raise ValidationError({'photos': _('Seuls les enseignants ajoutent des photos aux albums : '
                                            'choisis une photo déjà dans les albums de la classe.')})
     return photo_uploads
+
+
+def _refuse_early_photos(photo_uploads, visibility, publish_at):
+    """Photos sent with a post join the class's « Blog » album at once, where families see them:
+    only with a post families read from now on (not one for the class alone, nor one to come)."""
+    if photo_uploads and (visibility not in READS['guardian'] or (publish_at and publish_at > now())):
+        raise ValidationError({'photos': _('Les photos envoyées avec un article vont tout de suite dans l’album '
+                                           '« Blog », que les familles voient : envoyez-les avec un article '
+                                           'publié maintenant pour les familles, pas avec un article programmé '
+                                           'ou réservé à la classe.')})
 
 
 @contextlib.contextmanager

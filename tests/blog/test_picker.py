@@ -174,7 +174,7 @@ def test_photos_sent_with_a_post_land_in_the_class_blog_album_without_exif(scene
     shown = scene.client(demo_app, 'guardian').get(f'/blog/article/{post.id}').text
     assert f'<img src="/media/{photo.display}.jpg" alt="Les tomates du potager"' in shown
     # A second post with a photo: the same album; editing a post may add photos too.
-    other = send(teacher, path, {'title': 'Le potager 2', 'body': '', 'visibility': 'class', 'when': 'now',
+    other = send(teacher, path, {'title': 'Le potager 2', 'body': '', 'visibility': 'public', 'when': 'now',
                                  'action': 'save'}, files=[('photos', 'radis.jpg', jpeg((10, 160, 40)))],
                  status=303)
     assert other.status_int == 303
@@ -187,6 +187,28 @@ def test_photos_sent_with_a_post_land_in_the_class_blog_album_without_exif(scene
     assert Post.get_by_id(post.id).body_source.endswith(f'![Le potager](photo:{salad.id})')   # no caption: the title
     assert AuditEvent.select().where(AuditEvent.action == 'photos.album_created',
                                      AuditEvent.target == f'album:{album.id}').count() == 1
+
+
+@pytest.mark.parametrize('when', [{'visibility': 'class', 'when': 'now'},
+                                  {'visibility': 'families', 'when': 'later', 'publish_date': '2099-06-01'}])
+def test_photos_are_not_sent_with_a_post_families_may_not_read_now(scene, teacher, demo_app, when):
+    """The « Blog » album shows its photos to families at once: not with a class-only post, nor
+    one scheduled for later (the surprise would be out before the post)."""
+    path = f'/blog/classe/{scene.classroom.id}/nouveau'
+    counts, files = (Post.select().count(), Photo.select().count(), Album.select().count()), stored_files()
+    page = send(teacher, path, {'title': 'La surprise', 'body': 'Pour la fête des mères.', 'action': 'save', **when},
+                files=[('photos', 'cadeau.jpg', jpeg((200, 20, 90)))], status=200)
+    assert 'vont tout de suite dans l’album « Blog », que les familles voient' in text(page)
+    assert form_values(page) == ('La surprise', 'Pour la fête des mères.')
+    assert (Post.select().count(), Photo.select().count(), Album.select().count()) == counts
+    assert stored_files() == files
+    send(teacher, path, {'title': 'La surprise', 'body': 'Pour la fête des mères.', 'action': 'save', **when},
+         status=303)                                     # without the photos, the post goes as asked
+    post = Post.get(Post.title == 'La surprise')
+    edit = f'/blog/article/{post.id}/modifier'
+    page = send(teacher, edit, {'title': 'La surprise', 'body': post.body_source, 'action': 'save', **when},
+                files=[('photos', 'cadeau.jpg', jpeg((200, 20, 90)))], status=200)
+    assert 'que les familles voient' in text(page) and Photo.select().count() == counts[1]
 
 
 def test_a_corrupt_photo_is_refused_in_french_and_nothing_is_saved(scene, teacher):
