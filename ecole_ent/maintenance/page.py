@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .. import audit, db, scheduler
 from ..errors import Busy, Forbidden, found
 from ..i18n import _
-from ..models import JobLease, School
+from ..models import JobLease, School, now
 from ..school_time import to_local
 from . import backup, health, jobs, service
 from .archive import PREFIX, SUFFIX
@@ -220,27 +220,57 @@ def start_verify(config, actor, name):
             raise
         backup.mark_verified(archive.path, manifest.get('reason', ''))
         backup.record_run(str(config.data_dir), 'verify', path=archive.path)
-    return _start(actor, 'backup.verified', archive.name, check)
+    return _start(actor, 'backup.verified', archive.name, check, as_run=False)
 
 
-def _start(actor, action, target, task):
-    """Runs task() in a worker thread under the nightly job's lease (never two at once)."""
-    job = scheduler.get(JOB)
-    holder = scheduler.holder_name()
-    if not scheduler.claim(job, holder, force=True):
-        raise Busy(_('Une sauvegarde est déjà en cours : attendez qu’elle se termine, la page se met à jour '
-                     'toute seule.'), retry_after=10)
+def _busy():
+    return Busy(_('Une sauvegarde est déjà en cours : attendez qu’elle se termine, puis actualisez la page.'),
+                retry_after=10)
+
+
+def _start(actor, action, target, task, as_run=True):
+    """Runs task() in a worker thread under the nightly job's lease (never two at once, nor while a
+    worker of this process still runs, even one whose lease has timed out). as_run: recorded as a run
+    of the nightly job (a backup); else the lease is only held (a check: its failure is no failed
+    backup and leaves the nightly schedule and back-off as they were)."""
+    if any(worker.is_alive() for worker in _workers):
+        raise _busy()
+    job, holder = scheduler.get(JOB), scheduler.holder_name()
+    if as_run:
+        if not scheduler.claim(job, holder, force=True):
+            raise _busy()
+        work = (_run_claimed, (job, holder, task))
+    else:
+        lease = JobLease.get_or_none(JobLease.name == JOB)
+        if lease is not None and scheduler.running(lease):
+            raise _busy()
+        work = (_held, (task,))
     audit.record(actor, action, target)
     logger.info('%s : %s, demandé par %s', action, target, actor.login)
-    worker = threading.Thread(target=_work, args=(job, holder, task), daemon=True, name='ecole-ent-backup')
+    worker = threading.Thread(target=work[0], args=work[1], daemon=True, name='ecole-ent-backup')
     _workers[:] = [w for w in _workers if w.is_alive()] + [worker]
     worker.start()
     return worker
 
 
-def _work(job, holder, task):
+def _run_claimed(job, holder, task):
     try:
         scheduler.run_claimed(job, holder, task)
+    except Exception:       # the database failed around the run: free the lease rather than hold it an hour
+        logger.exception('sauvegarde lancée depuis la page : échec')
+        with db.writing():
+            mine = (JobLease.name == job.name) & (JobLease.holder == holder)
+            JobLease.update(finished_at=now()).where(mine).execute()
+    finally:
+        db.close()
+
+
+def _held(task):
+    try:
+        with scheduler.hold(JOB):
+            task()
+    except Exception:       # noted for the page by the task itself (backup.record_run)
+        logger.exception('vérification de sauvegarde en échec')
     finally:
         db.close()
 

@@ -15,7 +15,7 @@ from ecole_ent import scheduler
 from ecole_ent.errors import EcoleError
 from ecole_ent.i18n import datetime_fr
 from ecole_ent.maintenance import backup, page, service
-from ecole_ent.models import AuditEvent, School
+from ecole_ent.models import AuditEvent, JobLease, JobRun, School
 from tests.conftest import screenshot
 from tests.homework.test_browser import clean, fits, open_page, visit  # noqa: F401 (a fixture)
 from tests.homework.test_browser import signed_in as browser_signed_in
@@ -119,7 +119,8 @@ def test_a_backup_started_from_the_page_runs_in_a_worker_and_a_second_start_is_r
     assert started.status_int == 303            # answered while the backup is still held
     shown = admin.get('/admin/sauvegardes').text
     assert 'Sauvegarde lancée' in shown and 'Sauvegarde en cours' in shown
-    assert '<meta http-equiv="refresh"' in shown and 'Faire une sauvegarde maintenant' not in shown
+    assert 'maintenance/backups.js' in shown and 'Faire une sauvegarde maintenant' not in shown
+    assert '<meta http-equiv="refresh"' not in shown and 'Actualiser l’état</a>' in shown   # no forced reload
     partial = config.data_dir / 'backups' / '.ecole-ent-20261204-100000.tar.partial'    # as the writer names it
     partial.write_bytes(b'\0' * 3 * 2**20)
     assert re.search(r'Sauvegarde en cours</strong>\s*depuis \d\d:\d\d \(3,0 Mo écrits\)\.',
@@ -134,7 +135,7 @@ def test_a_backup_started_from_the_page_runs_in_a_worker_and_a_second_start_is_r
     after = admin.get('/admin/sauvegardes').text
     archives = page.list_backups(service.backup_dir(config))
     assert len(archives) == before + 1 and archives[0].verified and archives[0].reason == 'depuis cette page'
-    assert 'Sauvegarde en cours' not in after and '<meta http-equiv="refresh"' not in after
+    assert 'Sauvegarde en cours' not in after and 'maintenance/backups.js' not in after
     assert re.search(r'Dernière sauvegarde lancée depuis cette page</h3>\s*<p class="backup-run">'
                      r'<span class="status status-ok">réussie</span>', after)
     assert AuditEvent.select().where(AuditEvent.action == 'backup.started').count() == 1
@@ -331,6 +332,9 @@ def test_a_damaged_archive_fails_its_verification_and_says_why(config, made, dem
     failed = re.search(rf'<span class="status status-refused">échec</span> [^<]* · {name} : ([^<]+)</p>', text)
     assert failed and re.search(r'(empreinte|illisible|endommag|diffère|intègre|attendu)', failed.group(1)), failed
     assert '>non vérifiée<' in text
+    nightly = JobLease.get_or_none(JobLease.name == 'backup.nightly')    # a failed check: no failed backup
+    assert nightly is None or (nightly.failures == 0 and nightly.last_error is None)
+    assert not JobRun.select().where(JobRun.error.is_null(False)).exists()
     missing = admin.post('/admin/sauvegardes/ecole.db/verifier', {'csrf_token': admin.csrf('/admin/sauvegardes')},
                          expect_errors=True)
     assert missing.status_int == 404
