@@ -2,7 +2,9 @@
 
 A pupil's card code is derived from a random seed with the installation's secret (HMAC), and the
 database keeps the seed and the code's keyed hash, never the code: whoever reads the database
-cannot sign in, yet the school can print the same card again. Printing a class keeps the codes of
+alone cannot sign in, yet the school can print the same card again. With the secret as well (a
+backup archive holds both, as it holds every other piece of the school's data) the codes can be
+computed: keep archives as carefully as the server, and renew a class's codes if one is lost. Printing a class keeps the codes of
 valid cards (cards already cut out still work) and gives pupils without one a new card; renewing
 the whole class, or one pupil's card, replaces the codes at once (the old cards stop working). Cards
 from before seeds were kept (migration m0010) have an unknown code: printing them gives a new one.
