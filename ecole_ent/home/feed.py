@@ -19,11 +19,10 @@ from ..i18n import date_fr
 from ..models import now
 from ..school_time import to_local
 from ..web.render import env
-from . import snapshot
 
 PER_PAGE = 8
 CURSOR = 'avant'            # the query string's parameter of an older page
-KEEP = 4000                 # feed parts kept per process (some KB each)
+KEEP = 4000                 # feed HTML kept per process (some KB each)
 
 
 class FeedItem(NamedTuple):
@@ -51,34 +50,12 @@ class FeedPage(NamedTuple):
         return date_fr(local, with_year=local.year != to_local(now()).year)
 
 
-_pages = {}
-
-
 def family_feed(guardian, classes, before=None, size=PER_PAGE):
     """A FeedPage of the items of these classes (the current classes of the guardian's children)
-    that come after the Cursor `before` (None: the newest), newest first.
-
-    Kept by the process while nothing is committed to the database (snapshot.version()) within
-    the same minute: the same data gives the same items, and the minute bounds what time alone
-    changes (a scheduled post coming out, tomorrow's homework at midnight; shown at most a minute
-    late, never early). A consent withdrawn, a photo tagged, a post unpublished is a commit: the
-    next view computes the feed again, with the features' own rules."""
-    state = snapshot.version()
-    if state is None:
-        return _merged(guardian, classes, before, size)
-    key = (guardian.id, before, tuple(sorted(c.id for c in classes)), size)
-    minute = now().replace(second=0, microsecond=0)
-    kept = _pages.get(key)
-    if kept is not None and kept[0] == state and kept[1] == minute:
-        return kept[2]
-    page = _merged(guardian, classes, before, size)
-    if len(_pages) >= KEEP:
-        _pages.clear()
-    _pages[key] = (state, minute, page)
-    return page
-
-
-def _merged(guardian, classes, before, size):
+    that come after the Cursor `before` (None: the newest), newest first: asked of the features on
+    every view, with their own rules (a consent withdrawn, a photo tagged, a post unpublished is
+    seen at the next view). Each feature's part is a prepared query or two, whatever the number of
+    classes."""
     found = []
     for provider in hooks.FAMILY_FEED:
         found += provider(guardian, classes, before, size + 1)

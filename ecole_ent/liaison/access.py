@@ -64,19 +64,28 @@ def may_follow(user, note):
     return classroom is not None and membership.role_in(user, classroom) == 'manager'
 
 
+def guardian_receipts(guardian_id):
+    """A query of the receipts a guardian reads (of notes sent or not: own_receipts() adds that),
+    theirs while they are the child's guardian; guardian_id may be a prepared() parameter."""
+    return (NoteReceipt.select(NoteReceipt)
+            .join(GuardianLink, on=((GuardianLink.guardian == NoteReceipt.guardian)
+                                    & (GuardianLink.pupil == NoteReceipt.pupil)))
+            .where(NoteReceipt.guardian == guardian_id))
+
+
 _receipts_of = prepared(lambda note_id, guardian_id: (
-    NoteReceipt.select(NoteReceipt)
-    .join(GuardianLink, on=((GuardianLink.guardian == NoteReceipt.guardian)
-                            & (GuardianLink.pupil == NoteReceipt.pupil)))
-    .where((NoteReceipt.note == note_id) & (NoteReceipt.guardian == guardian_id))
-    .order_by(NoteReceipt.pupil)), 2)
+    guardian_receipts(guardian_id).where(NoteReceipt.note == note_id).order_by(NoteReceipt.pupil)), 2)
+
+
+def reads_as_guardian(user):
+    return user.is_active and user.has_role('guardian')
 
 
 def own_receipts(user, note):
     """The user's receipts of the note as a guardian (one per child it is for), once it is sent,
     while they are still that child's guardian (a GuardianLink removed by the directory or the
     school takes the child's notes away, pending authorisations included)."""
-    if not user.is_active or not user.has_role('guardian') or note.send_at > service.clock():
+    if not reads_as_guardian(user) or note.send_at > service.clock():
         return []
     return _receipts_of(note.id, user.id)
 

@@ -1,53 +1,52 @@
 """What the cahier de liaison gives the guardian's family feed (hooks.FAMILY_FEED): the notes this
-guardian still has to sign or answer. Which notes: those of the children cards' line (receipts'
-prepared query of the notes to sign); what of each: access.note_for(), the note page's own check
-(the guardian's receipts, while they are the child's guardian, once sent), so an item links only
-to a page that opens, and counts the children whose receipt is not signed yet. A note for two
-children of the family is one item naming both. A school-wide note has no class."""
-from ..accounts import service as accounts
+guardian still has to sign or answer, each naming the children whose receipt is not signed yet.
+Which receipts: those the note page opens with (access.guardian_receipts() of a note sent, for an
+active guardian, as access.own_receipts()), so an item links only to a page that opens; of active
+children (the cards' children). A note for two children of the family is one item naming both;
+a school-wide note has no class. One prepared query for all the notes."""
+from datetime import date
+
+from peewee import JOIN
+
 from ..accounts.service import as_datetime
-from ..errors import NotFound
+from ..db import prepared
 from ..home.feed import FeedItem, order
 from ..i18n import _, date_fr
+from ..models import Classroom, Note, NoteReceipt, User
 from ..web.render import url
-from . import access, pages, receipts, service
+from . import access, service
+
+_unsigned = prepared(lambda guardian_id, moment: (
+    access.guardian_receipts(guardian_id)
+    .select(NoteReceipt.pupil, Note.id.alias('note_id'), Note.kind.alias('note_kind'), Note.title.alias('note_title'),
+            Note.deadline.alias('note_deadline'), Note.send_at.alias('note_send_at'),
+            Note.classroom.alias('note_class'), Classroom.name.alias('class_name'), User.first_name.alias('child'))
+    .join_from(NoteReceipt, Note, on=(NoteReceipt.note == Note.id))
+    .join_from(NoteReceipt, User, on=(NoteReceipt.pupil == User.id))
+    .join_from(Note, Classroom, JOIN.LEFT_OUTER, on=(Note.classroom == Classroom.id))
+    .where(NoteReceipt.signed_at.is_null() & (Note.kind != 'info') & (Note.send_at <= moment)
+           & (User.status != 'disabled'))
+    .order_by(Note.id.desc(), NoteReceipt.pupil)), 2)
 
 
 def items(guardian, classes, before, limit):
-    waiting = sorted({row.n for row in receipts._to_sign(guardian.id, service.clock())}, reverse=True)
-    if not waiting:
+    if not access.reads_as_guardian(guardian):
         return []
-    children = {pupil.id: (pupil, classroom) for pupil, classroom in accounts.children_of(guardian)}
-    shown = []
-    for note_id in waiting:
-        try:
-            note, _follows, mine = access.note_for(guardian, note_id)
-        except NotFound:
-            continue
-        unsigned = [children[r.pupil_id] for r in mine if r.signed_at is None and r.pupil_id in children]
-        if note.kind == 'info' or not unsigned:
-            continue
-        item = _item(note, unsigned)
-        if before is None or before.admits(item):
-            shown.append(item)
+    notes = {}
+    for row in _unsigned(guardian.id, service.clock()):
+        notes.setdefault(row.note_id, []).append(row)
+    shown = [item for item in (_item(rows) for rows in notes.values()) if before is None or before.admits(item)]
     return sorted(shown, key=order, reverse=True)[:limit]
 
 
-def _item(note, unsigned):
-    action = _('Réponse attendue') if note.kind == 'answer' else _('À signer')
-    if note.deadline:
-        action += ' ' + _('avant le %(date)s') % {'date': date_fr(note.deadline, with_year=False)}
-    classroom = _class_of(note, unsigned[0][1])
-    place = classroom.name if classroom is not None else _("Toute l'école")
-    names = ', '.join(pupil.first_name for pupil, _classroom in unsigned)
-    return FeedItem(as_datetime(note.send_at), 'note', note.id, url('liaison.show', note_id=note.id), note.title,
-                    place=place, detail=f'{action} · {names}')
-
-
-def _class_of(note, child_class):
-    """The note's class (None for a school-wide note): most often the child's current one."""
-    if note.classroom_id is None:
-        return None
-    if child_class is not None and child_class.id == note.classroom_id:
-        return child_class
-    return pages.classroom_of(note)
+def _item(rows):
+    note = rows[0]
+    action = _('Réponse attendue') if note.note_kind == 'answer' else _('À signer')
+    deadline = note.note_deadline
+    if deadline:
+        deadline = date.fromisoformat(deadline[:10]) if isinstance(deadline, str) else deadline
+        action += ' ' + _('avant le %(date)s') % {'date': date_fr(deadline, with_year=False)}
+    place = note.class_name if note.note_class is not None else _("Toute l'école")
+    names = ', '.join(row.child for row in rows)
+    return FeedItem(as_datetime(note.note_send_at), 'note', note.note_id, url('liaison.show', note_id=note.note_id),
+                    note.note_title, place=place, detail=f'{action} · {names}')

@@ -60,17 +60,24 @@ def restricted_consents():
     return ('refused', 'unknown', None) if settings().unknown_consent_is_refused else ('refused',)
 
 
-def _children_ids(user):
-    if not user.has_role('guardian'):
-        return []
-    return [link.pupil_id for link in membership.children(user.id)]
+def own_children(user):
+    """The pupils whose photos the user may always see: a guardian's children (a subquery), else none."""
+    return membership.children(user.id) if user.has_role('guardian') else []
+
+
+def hidden_from(children):
+    """The ids of the photos image rights hide from a reader who is not a teacher of their class:
+    tagged with a pupil whose consent is restricted, other than the reader's own `children`
+    (own_children(), or membership.children(a prepared query's parameter): the family feed).
+    The one rule: visibility() is its negation, outside the classes the user teaches."""
+    return Photo.hidden_by_consent(restricted_consents()).where(User.id.not_in(children))
 
 
 def visibility(user, classroom_id):
     """The condition on Photo for what user may see in that class (None: everything)."""
     if membership.is_teacher_of(user, classroom_id):
         return None
-    return Photo.id.not_in(Photo.hidden_by_consent(restricted_consents(), _children_ids(user)))
+    return Photo.id.not_in(hidden_from(own_children(user)))
 
 
 _COMPUTE = object()

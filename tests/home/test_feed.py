@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from ecole_ent.accounts import service as accounts
 from ecole_ent.blog import markup
-from ecole_ent.db import is_sqlite
 from ecole_ent.home import feed
 from ecole_ent.models import Classroom, Enrolment, GuardianLink, Post, now
 from ecole_ent.photos import service as photos
@@ -200,27 +199,10 @@ def test_other_roles_have_no_family_feed(demo, demo_app):
         assert 'id="fil"' not in page.text and 'home/home.css' not in page.text
 
 
-def test_the_album_photos_sql_is_kept_per_exact_image_rights_condition(scene):
-    from ecole_ent.photos import family
-    other, own = scene.people['guardian'], scene.people['guardian_of_refused']
-    condition = photos.visibility(other, scene.classroom.id)
-    assert family.shape_of(condition) == family.shape_of(photos.visibility(other, scene.classroom.id))
-    assert family.shape_of(condition) != family.shape_of(photos.visibility(own, scene.classroom.id))
-    assert family.shape_of(photos.visibility(scene.people['teacher'], scene.classroom.id)) is None
-    assert family.shape_of(object()) is family.UNKNOWN and family.shape_of([1, object()]) is family.UNKNOWN
-
-
-def test_a_consent_withdrawn_hides_the_photo_at_the_next_view_though_the_feed_is_kept(scene, demo_app):
-    from ecole_ent.home import snapshot
+def test_a_consent_withdrawn_hides_the_photo_at_the_next_view(scene, demo_app):
     guardian = scene.people['guardian_of_refused']          # not a guardian of the granted pupil
-    classes = [c for _p, c in accounts.children_of(guardian) if c]
-    kept = snapshot.version() is not None
-    assert kept == is_sqlite()                               # SQLite: the feed is kept between views
-    first = feed.family_feed(guardian, classes)
-    assert (feed.family_feed(guardian, classes) is first) == kept    # nothing committed: the same page
     client, page = home_of(demo_app, guardian)
     assert thumb(scene.open) in item_html(feed_part(page), 'Sortie au parc')
     scene.set_consent('granted', 'refused')                  # one commit, by another connection
-    assert feed.family_feed(guardian, classes) is not first
     part = feed_part(client.get('/'))              # every photo of the album now shows a refusal
     assert thumb(scene.open) not in part and 'Sortie au parc' not in part
