@@ -74,8 +74,8 @@ FAMILY_FEED = Hook(
     'classes of their children, `before` (None: the newest; else a home.feed.Cursor: the last item '
     'of the previous page) and a count `limit`: returns at most `limit` of the feature\'s items for '
     'these classes, newest first, each after the cursor (Cursor.admits(item) in Python, or '
-    'Cursor.bound(kind) in SQL); the home merges, sorts and pages them, and keeps the page while '
-    'nothing is committed to the database (home/snapshot.py). An item shows only what the '
+    'Cursor.bound(kind) in SQL); the home merges, sorts and pages them, on every view (nothing '
+    'is kept between views: a change is seen at the next one). An item shows only what the '
     'page it links to shows this guardian (the feature\'s own reading and image-rights functions, '
     'never a copy of them). Cheap queries only (db.prepared), and no writes.')
 
