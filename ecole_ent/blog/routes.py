@@ -130,9 +130,11 @@ def _submit(room, role, post, save, done):
     done(saved) the message to show on its page; refused, the form shows again with its errors."""
     values = form_fields(*POST_FIELDS)
 
-    def form(**extra):
+    def form(**extra):      # a browser never sends chosen files again: the page says so
+        dropped = any(name for name, _stream in uploaded_files('attachments') + uploaded_files('photos'))
         return render('blog/edit.html', **_context(classroom=room, role=role, post=post, values=values,
-                                                   albums=picker.picker_albums(room.id), **extra))
+                                                   albums=picker.picker_albums(room.id), files_dropped=dropped,
+                                                   **extra))
     picked = field_list('pick')           # photos ticked in the picker join the text, whatever the button
     if picked or field('action') == 'insert':
         try:

@@ -13,7 +13,7 @@ from ecole_ent.blog import picker, posting
 from ecole_ent.errors import ValidationError
 from ecole_ent.models import Album, AuditEvent, Photo, Post
 from ecole_ent.photos import service as photos
-from tests.blog.conftest import csrf_of, send, text
+from tests.blog.conftest import PDF, csrf_of, send, text
 from tests.conftest import jpeg
 
 
@@ -124,6 +124,10 @@ def test_the_picker_without_javascript_adds_the_photos_and_keeps_the_whole_form(
     assert 'value="public" checked' in page.text and 'value="2026-12-10"' in page.text and 'value="08:30"' in page.text
     assert 'Les photos cochées sont ajoutées à la fin du texte : relisez-le, puis publiez.' in text(page)
     assert Post.select().where(Post.title == 'Au parc').count() == 0          # nothing saved yet
+    assert 'n’ont pas été gardés' not in text(page)
+    with_files = send(teacher, path, fields, files=[('photos', 'tomates.jpg', jpeg((200, 30, 30))),
+                                                    ('attachments', 'menu.pdf', PDF)], status=200)
+    assert 'Les fichiers choisis (photos, pièces jointes) n’ont pas été gardés' in text(with_files)
     # A photo that may not be shown cannot be ticked in by hand either.
     refused = send(teacher, path, dict(fields, pick=str(scene.refused.id)), status=200)
     assert 'ne peuvent plus être insérées' in text(refused) and form_values(refused)[1] == 'Une belle journée.'
