@@ -23,6 +23,7 @@ PUBLIC = {
     '/mot-de-passe-oublie': 'asks for a reset link by mail; the same answer for any login',
     '/mot-de-passe-oublie/': 'a reset link: a secret token sent by mail, once, 30 minutes',
     '/courriels/arret/': "a mail's one-click stop link: a secret token per user",
+    '/donnees-personnelles': 'the notice for families (RGPD): contacts and retention figures, no personal data',
 }
 
 
@@ -89,6 +90,6 @@ def test_every_route_is_closed_to_anonymous_visitors_unless_public(demo_app, add
     assert reached == []
 
 
-@pytest.mark.parametrize('path', ['/connexion', '/healthz', '/public/0061234A/'])
+@pytest.mark.parametrize('path', ['/connexion', '/healthz', '/public/0061234A/', '/donnees-personnelles'])
 def test_public_pages_answer_without_signing_in(demo_app, path):
     assert Client(demo_app).get(path).status_int == 200

@@ -17,6 +17,8 @@ from ..errors import Forbidden, ValidationError, found
 from ..i18n import _
 from ..models import CONSENTS, Classroom, Enrolment, GuardianLink, School, User, now
 from ..numbers import as_id
+from ..privacy import consent as consent_history
+from ..privacy import pages
 from .classes import list_classes
 from .service import administers, require_school_admin
 
@@ -197,6 +199,8 @@ def account_page(actor, user_id):
         page['pupil_choices'] = pupils_by_class(school_id) if school_id else []
     if user.image_rights_by_id:
         page['consent_by'] = User.get_or_none(User.id == user.image_rights_by_id)
+    if user.has_role('pupil'):
+        page['consent_history'] = pages.consent_history(user)
     return page
 
 
@@ -305,6 +309,8 @@ def _write_consent(actor, pupil, value):
                 updated_at=now()).where(User.id == pupil.id).execute()
     audit.record(actor, 'consent.set', pupil.login, school=pupil.school_id,
                  before=pupil.image_rights, value=value)
+    source = 'director' if actor is not None and not actor.has_role('admin') else 'admin'
+    consent_history.record_change(pupil, value, source, actor=actor)
 
 
 def set_class_consent(actor, classroom, pupil_ids, value):

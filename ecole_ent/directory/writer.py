@@ -9,6 +9,8 @@ from ..errors import ValidationError
 from ..i18n import _
 from ..models import NIVEAUX, Classroom, Enrolment, GuardianLink, Teaching, User, now
 from ..models.directory import DirectoryRecord, SourceStructure, SyncLine
+from ..models.privacy import CONSENT_SOURCES
+from ..privacy.consent import record_change
 from ..privacy.erase import erase_account, neutral_name
 
 CONSENT = {True: 'granted', False: 'refused'}
@@ -35,6 +37,8 @@ class Writer:
             (User.source == self.source) & (User.school == school)
             & User.external_id.is_null(False)).tuples())
         self.classrooms = {}
+        # The consent history names the feed (ONDE, AAF, LDAP); any other source is « annuaire ».
+        self.consent_source = self.source if self.source in CONSENT_SOURCES else 'directory'
 
     def schools(self, schools):
         for school in schools:
@@ -107,6 +111,11 @@ class Writer:
                    for c in changes if c.external_id not in elsewhere]
         for chunk in _chunks(records):
             DirectoryRecord.insert_many(chunk).execute()
+        for change in changes:      # the consent a new pupil arrives with, when the feed states it
+            if change.external_id not in elsewhere and 'pupil' in change.person.roles \
+                    and change.person.image_consent is not None:
+                record_change(self.ids[change.external_id], CONSENT[change.person.image_consent],
+                              self.consent_source, at=now())
 
     def _update(self, change):
         person, user = change.person, User.get_by_id(self.ids[change.external_id])
@@ -116,6 +125,9 @@ class Writer:
                       email=person.email or None, school=self.school, updated_at=now())
         if 'pupil' in person.roles and person.image_consent is not None:
             values['image_rights'] = CONSENT[person.image_consent]
+            if values['image_rights'] != user.image_rights:     # a new answer from the feed
+                values.update(image_rights_by=None, image_rights_at=now())
+                record_change(user, values['image_rights'], self.consent_source, at=now())
         if change.action == 'reactivated':
             pending = user.password_hash is None and 'pupil' not in person.roles
             values.update(status='pending' if pending else 'active', disabled_at=None)

@@ -33,3 +33,15 @@ register(
            'Photos d’une année scolaire close : mois gardés après la fin de l’année (31 août), quand la '
            'direction n’a pas choisi de date'),
 )
+
+register(
+    Option('privacy', 'controller', str, '',
+           'Responsable du traitement nommé dans la notice et le registre (par exemple « Le directeur '
+           'académique des services de l’éducation nationale de … et la commune de … ») ; vide = à renseigner'),
+    Option('privacy', 'school_contact', str, '',
+           'Contact de l’école pour les familles (adresse postale, courriel, téléphone), affiché dans la '
+           'notice d’information ; vide = à renseigner'),
+    Option('privacy', 'dpo_name', str, '', 'Délégué à la protection des données (DPD) de l’académie : nom ou service'),
+    Option('privacy', 'dpo_email', str, '', 'Adresse électronique du DPD de l’académie'),
+    Option('privacy', 'dpo_address', str, '', 'Adresse postale du DPD de l’académie'),
+)

@@ -15,7 +15,7 @@ from ..web.forms import field
 from ..web.guards import require_role
 from ..web.render import flash, render, url
 from ..web.routing import Routes
-from . import erase, export_pages
+from . import erase, export_pages, register_routes
 
 routes = Routes('privacy')
 
@@ -42,4 +42,5 @@ def erase_post(user_id):
 
 def register(app):
     routes.install(app)
+    register_routes.register_routes(app)     # the notice, the register, the photo dates
     export_pages.register(app)
