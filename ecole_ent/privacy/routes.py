@@ -6,6 +6,13 @@ checks every route and role):
                                 time by typing the account's full name. The director of the
                                 account's school and the installation's admin; anyone else 403
                                 (another school's director included).
+  /compte/export                GET via /compte (hooks.ACCOUNT_SECTION); POST: a guardian asks for
+                                their own family's data export (export.py, once an hour); others 403
+  /compte/export/<token>        GET: that guardian downloads it (only from their own folder: another
+                                guardian 404); others 403
+  /admin/comptes/<id>/export    GET: the page; POST: ask for it. The director of the family's school
+                                and the admin (a family who asks on paper); anyone else 403
+  /admin/comptes/<id>/export/<token>   GET: that director downloads the zip they asked for
 """
 from bottle import redirect
 
@@ -15,7 +22,7 @@ from ..web.forms import field
 from ..web.guards import require_role
 from ..web.render import flash, render, url
 from ..web.routing import Routes
-from . import erase, export_pages, register_routes
+from . import erase, export, export_pages, register_routes
 
 routes = Routes('privacy')
 
@@ -38,6 +45,41 @@ def erase_post(user_id):
         return erase_form(user_id, exc.errors, form)
     flash(_('Compte effacé : ses données personnelles ne sont plus sur l’ENT.'), 'success')
     redirect(url('admin.account', user_id=user_id), 303)
+
+
+@routes.post('/compte/export', 'export_start')
+def export_start():
+    """Guardians: their own family's zip, built off the request."""
+    guardian = require_role('guardian')
+    export_pages.ask(guardian, guardian, '/compte#h-export')
+
+
+@routes.get('/compte/export/' + export_pages.TOKEN, 'export_download')
+def export_download(token):
+    """Guardians: their own finished zip."""
+    guardian = require_role('guardian')
+    return export_pages.send(export.zip_path(guardian, guardian, token), guardian)
+
+
+@routes.get('/admin/comptes/<user_id:int>/export', 'export_admin')
+def export_admin(user_id):
+    """Director of the family's school, admin: the export of a guardian who asks on paper."""
+    actor = require_role('director', 'admin')
+    guardian = export.subject_of(actor, user_id)
+    return render('privacy/export_admin.html', account=guardian, export=export.status(actor, guardian))
+
+
+@routes.post('/admin/comptes/<user_id:int>/export', 'export_admin_start')
+def export_admin_start(user_id):
+    actor = require_role('director', 'admin')
+    export_pages.ask(actor, export.subject_of(actor, user_id), url('privacy.export_admin', user_id=user_id))
+
+
+@routes.get('/admin/comptes/<user_id:int>/export/' + export_pages.TOKEN, 'export_admin_download')
+def export_admin_download(user_id, token):
+    actor = require_role('director', 'admin')
+    guardian = export.subject_of(actor, user_id)
+    return export_pages.send(export.zip_path(actor, guardian, token), guardian)
 
 
 def register(app):

@@ -22,7 +22,7 @@ MATRIX = {   # {guardian}: the family's guardian; {token}: a finished zip of the
 
 def test_every_export_route_is_in_the_matrix(demo_app):
     declared = {(route.method, re.sub(r'<(\w+)[^>]*>', r'{\1}', route.rule)) for route in demo_app.bottle.routes
-                if route.name and route.name.startswith('privacy_export.')}
+                if route.name and route.name.startswith('privacy.export')}
     assert declared == {(m, p.replace('{guardian}', '{user_id}')) for m, p in MATRIX}
 
 
