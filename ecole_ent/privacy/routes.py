@@ -13,16 +13,29 @@ checks every route and role):
   /admin/comptes/<id>/export    GET: the page; POST: ask for it. The director of the family's school
                                 and the admin (a family who asks on paper); anyone else 403
   /admin/comptes/<id>/export/<token>   GET: that director downloads the zip they asked for
+  /donnees-personnelles         GET: the notice for families (mentions d'information). PUBLIC
+                                (web/guards.py PUBLIC_PATHS): no personal data, only the
+                                configuration's contacts and retention figures.
+  /admin/ecoles/<id>/registre   GET: the school's processing register, printable. The director of
+                                that school and the admin; anyone else 403 (another school's
+                                director included). Checked with the next one by
+                                tests/privacy/test_register.py.
+  /admin/ecoles/<id>/photos-annees-closes
+                                GET: the closed years and the date until which their photos are
+                                kept; POST: the director's new date for one year (audited). The
+                                director of that school and the admin; anyone else 403.
 """
 from bottle import redirect
 
+from .. import runtime
 from ..errors import ValidationError
-from ..i18n import _
+from ..i18n import _, date_fr
 from ..web.forms import field
 from ..web.guards import require_role
 from ..web.render import flash, render, url
 from ..web.routing import Routes
-from . import erase, export, export_pages, register_routes
+from . import erase, export, export_pages, notice, pages
+from . import register as processing_register
 
 routes = Routes('privacy')
 
@@ -82,7 +95,42 @@ def export_admin_download(user_id, token):
     return export_pages.send(export.zip_path(actor, guardian, token), guardian)
 
 
+@routes.get('/donnees-personnelles', 'notice')
+def notice_page():
+    """Anyone, signed in or not: what the ENT keeps, for how long, and the families' rights."""
+    return render('privacy/notice.html', **notice.notice_page(runtime.current.config))
+
+
+@routes.get('/admin/ecoles/<school_id:int>/registre', 'register')
+def register_page(school_id):
+    """Director of this school, admin: the processing register, to print."""
+    actor = require_role('director', 'admin')
+    return render('privacy/register.html',
+                  **processing_register.register_page(actor, school_id, runtime.current.config))
+
+
+@routes.get('/admin/ecoles/<school_id:int>/photos-annees-closes', 'deadlines')
+def deadlines_page(school_id, errors=None, form=None):
+    """Director of this school, admin: the closed years and their photos' last day."""
+    actor = require_role('director', 'admin')
+    return render('privacy/deadlines.html', errors=errors or {}, form=form or {},
+                  **pages.deadlines_page(actor, school_id))
+
+
+@routes.post('/admin/ecoles/<school_id:int>/photos-annees-closes', 'deadline_set')
+def deadline_set(school_id):
+    """Director of this school, admin: the date until which one closed year's photos are kept."""
+    actor = require_role('director', 'admin')
+    form = {'year': field('year'), 'photos_until': field('photos_until')}
+    try:
+        year, day = pages.set_deadline(actor, school_id, form['year'], form['photos_until'])
+    except ValidationError as exc:
+        return deadlines_page(school_id, exc.errors, form)
+    flash(_('Les photos de l’année %(year)s restent jusqu’au %(day)s.') % {'year': year.label, 'day': date_fr(day)},
+          'success')
+    redirect(url('privacy.deadlines', school_id=school_id), 303)
+
+
 def register(app):
     routes.install(app)
-    register_routes.register_routes(app)     # the notice, the register, the photo dates
     export_pages.register(app)

@@ -16,7 +16,7 @@ from ..i18n import _
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
                 '/carte',      # pupils' QR cards, school networks only (directory/cards.py)
                 '/mot-de-passe-oublie',    # asks for a reset link by mail (accounts/reset.py)
-                '/donnees-personnelles'}   # the notice for families, RGPD (privacy/register_routes.py)
+                '/donnees-personnelles'}   # the notice for families, RGPD (privacy/routes.py)
 PUBLIC_PREFIXES = ('/static/', '/public/',
                    '/agenda/',    # private calendar feeds: a secret token per child (homework/feed.py)
                    '/mot-de-passe-oublie/',   # a reset link's secret token (accounts/reset.py)
