@@ -237,10 +237,7 @@ def status(requester, guardian):
         return state
     newest = 0
     for entry in os.scandir(folder):
-        age = time.time() - entry.stat().st_mtime
-        stale = age > (STALE_PART_SECONDS if entry.name.endswith('.part') else KEEP_HOURS * 3600)
-        if stale:
-            os.unlink(entry.path)
+        if _gone(entry):
             continue
         name = entry.name.lstrip('.').removesuffix('.part')
         subject, _dash, rest = name.partition('-')
@@ -252,6 +249,25 @@ def status(requester, guardian):
         state = {'state': 'ready' if ready else 'building', 'token': rest.removesuffix('.zip'),
                  'until': datetime_fr(to_local(until))}
     return state
+
+
+def _gone(entry):
+    """Delete a zip past KEEP_HOURS or a .part a dead process left; True when deleted."""
+    age = time.time() - entry.stat().st_mtime
+    if age > (STALE_PART_SECONDS if entry.name.endswith('.part') else KEEP_HOURS * 3600):
+        os.unlink(entry.path)
+        return True
+    return False
+
+
+def purge():
+    """Delete every expired zip and stale .part (the hourly job: a requester who never comes back
+    leaves nothing behind); the number deleted."""
+    root, deleted = exports_dir(), 0
+    for folder in (os.scandir(root) if root.is_dir() else ()):
+        if folder.is_dir():
+            deleted += sum(_gone(entry) for entry in os.scandir(folder.path) if entry.is_file())
+    return deleted
 
 
 def zip_path(requester, guardian, token):

@@ -213,3 +213,15 @@ def test_a_part_left_by_a_killed_process_is_never_offered_and_goes_once_stale(fa
     page = text(client.get('/compte'))
     assert 'en préparation' not in page and 'Préparer l’export de vos données' in page
     assert not part.exists()
+
+
+def test_the_hourly_job_deletes_the_zips_past_a_day_and_keeps_the_others(families, run_cli):
+    ours = families[0]
+    folder = export.exports_dir() / str(ours.id)
+    folder.mkdir(parents=True)
+    old, fresh = folder / f'{ours.id}-{"ab" * 16}.zip', folder / f'{ours.id}-{"cd" * 16}.zip'
+    old.write_bytes(b'PK'), fresh.write_bytes(b'PK')
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    run_cli('jobs', 'run', 'privacy.exports')
+    assert not old.exists() and fresh.exists()
