@@ -15,6 +15,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _key = {'secret': None, 'dummy': None}
 
+
+
+def password_hashing():
+    """The password hash's settings (argon2id): {'memory_kib', 'passes', 'parallelism'}, for the
+    processing register."""
+    return {'memory_kib': _hasher.memory_cost, 'passes': _hasher.time_cost, 'parallelism': _hasher.parallelism}
+
+
 ACTIVATION_ALPHABET = 'abcdefghjkmnprstvwxyz3456789'   # no i l o q u 0 1 2
 
 

@@ -4,13 +4,15 @@ A pupil's card code is derived from a random seed with the installation's secret
 database keeps the seed and the code's keyed hash, never the code: whoever reads the database
 alone cannot sign in, yet the school can print the same card again. With the secret as well (a
 backup archive holds both, as it holds every other piece of the school's data) the codes can be
-computed: keep archives as carefully as the server, and renew a class's codes if one is lost. Printing a class keeps the codes of
-valid cards (cards already cut out still work) and gives pupils without one a new card; renewing
-the whole class, or one pupil's card, replaces the codes at once (the old cards stop working). Cards
-from before seeds were kept (migration m0010) have an unknown code: printing them gives a new one.
-Every print is audited. QR sign-in works only for active pupil accounts and only from the school's
-networks (``security.school_networks``). Activation letters issue a fresh code through the
-accounts service for each adult who has not activated yet.
+computed: keep archives as carefully as the server, and renew a class's codes if one is lost.
+
+Printing a class keeps the codes of valid cards (cards already cut out still work) and gives
+pupils without one a new card; renewing the whole class, or one pupil's card, replaces the codes
+at once (the old cards stop working). Cards from before seeds were kept (migration m0010) have an
+unknown code: printing them gives a new one. Every print is audited. QR sign-in works only for
+active pupil accounts and only from the school's networks (``security.school_networks``).
+Activation letters issue a fresh code through the accounts service for each adult who has not
+activated yet.
 """
 import secrets
 

@@ -91,7 +91,7 @@ def activities(config):
 
 def security_measures(config):
     """[(title, text)]: the measures this installation really takes, from the code and its options."""
-    hasher = security._hasher            # the one password hasher (argon2id)
+    hashing = security.password_hashing()
     proxy, public = config['server.trusted_proxy'], config['server.public_url']
     https = public.startswith('https://')
     measures = [
@@ -99,7 +99,7 @@ def security_measures(config):
             'Jamais gardés en clair : empreinte argon2id (%(memory)d Mio de mémoire, %(passes)d passes), la '
             'recommandation minimale de l’OWASP. Les jetons aléatoires (sessions, codes d’activation, cartes '
             'QR, liens de réinitialisation) sont gardés sous forme d’empreinte HMAC-SHA256.')
-         % {'memory': hasher.memory_cost // 1024, 'passes': hasher.time_cost}),
+         % {'memory': hashing['memory_kib'] // 1024, 'passes': hashing['passes']}),
         (_('Connexion'), _(
             'Après %(account)d échecs pour un compte depuis une même adresse, ou %(address)d depuis une '
             'adresse, la connexion est bloquée un moment. Une session sans activité expire après %(days)s ; '
