@@ -1,16 +1,29 @@
-"""The guardian home (/) of the demo's guardian with two children in two classes, under load at 10
-and 50 connections, with a bare waitress "hello" app started the same way, measured in the same run.
+"""The guardian home (/) with its family feed under load, at 10 and 50 connections, against a bare
+waitress "hello" app started the same way, all in one run: the demo's guardian with two children
+in two classes viewing her home again and again, and GUARDIANS of the demo's guardians in turn (one
+request each, as a school's evening), each with nothing written meanwhile and while a pupil ticks
+and unticks a homework entry every ~100 ms through the app (a commit each, as a school's day
+writes all the time: sessions, visits, posts, ticks).
 
-    .venv/bin/python -m bench.bench_home [--seconds 10] [--workers 1,2]
+    .venv/bin/python -m bench.bench_home [--seconds 10] [--workers 2] [--guardians 20]
 
 Target (issues 2, 12 and 16, 2-core machine): the guardian home >= 20 % of the bare-waitress
 requests/s and p99 <= 150 ms at 50 connections, with its child cards and its family feed (the
-latest posts, albums, homework and notes of the children's classes, issue 16).
+latest posts, albums, homework and notes of the children's classes, issue 16), in every column.
 """
+import argparse
+import http.client
+import os
 import re
+import sys
+import tempfile
+import threading
+import urllib.parse
 import urllib.request
 
-from bench.common import GUARDIAN, page_against_waitress
+from bench.common import GUARDIAN, Server, demo_server, hello_command, load, serving_rss_mb, sign_in_cookie
+
+PUPIL = 'zoe.dubois'            # the demo's pupil who ticks her homework during the « writes » loads
 
 
 def shown(base, cookie):
@@ -19,16 +32,112 @@ def shown(base, cookie):
     with urllib.request.urlopen(request) as response:
         page = response.read().decode()
     items = len(re.findall(r'<li class="feed-item', page))
-    return f'guardian {GUARDIAN}: {page.count("child-card")} child cards, {items} feed items, {len(page) // 1024} KB'
+    return f'{page.count("child-card")} child cards, {items} feed items, {len(page) // 1024} KB'
 
 
+def guardians(data, count):
+    """Logins of `count` demo guardians whose children are in a class this year, the demo's
+    order (GUARDIAN first), read from the seeded folder before the server starts."""
+    from ecole_ent import db, runtime
+    from ecole_ent.models import Classroom, Enrolment, GuardianLink, SchoolYear, User
+    runtime.open_database(runtime.open_config(data))
+    try:
+        rows = (User.select(User.login).join(GuardianLink, on=(GuardianLink.guardian == User.id))
+                .join(Enrolment, on=((Enrolment.pupil == GuardianLink.pupil) & Enrolment.ended_on.is_null()))
+                .join(Classroom).join(SchoolYear)
+                .where(User.roles.contains('guardian') & (User.status == 'active') & SchoolYear.current)
+                .group_by(User.id, User.login).order_by(User.id))
+        logins = [row.login for row in rows]
+    finally:
+        db.close_all()
+    return ([GUARDIAN] + [login for login in logins if login != GUARDIAN])[:count]
 
-def prepare(_data):
-    return '/', shown
+
+class Writes:
+    """While in use, a thread that ticks and unticks one of PUPIL's homework entries every
+    `every` seconds through the app (POST /devoirs/<id>/fait, the redirect not followed): one
+    small commit each. `done` counts the commits answered 303."""
+
+    def __init__(self, base, every=0.1):
+        self.base, self.every, self.done, self.failed = base, every, 0, 0
+        self.stop, self.thread = threading.Event(), None
+        self.cookie = sign_in_cookie(base, PUPIL, 'demo')
+        request = urllib.request.Request(base + '/devoirs', headers={'Cookie': self.cookie})
+        with urllib.request.urlopen(request) as response:
+            page = response.read().decode()
+        self.path = re.search(r'action="(/devoirs/\d+/fait)"', page).group(1)
+        self.token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def run(self):
+        parsed = urllib.parse.urlparse(self.base)
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+        ticks = 0
+        while not self.stop.wait(self.every):
+            ticks += 1
+            body = urllib.parse.urlencode({'csrf_token': self.token, 'done': '1' if ticks % 2 else '0'})
+            try:
+                conn.request('POST', self.path, body=body, headers={
+                    'Cookie': self.cookie, 'Content-Type': 'application/x-www-form-urlencoded'})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 303
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+            self.done += ok
+            self.failed += not ok
+        conn.close()
+
+    def __enter__(self):
+        self.done = self.failed = 0
+        self.stop.clear()
+        self.thread = threading.Thread(target=self.run, name='bench-writes', daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
 
 
 def main():
-    page_against_waitress(__doc__, GUARDIAN, 'guardian home', prepare)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
+    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
+    parser.add_argument('--workers', default='2', help='ecole-ent processes to compare, e.g. 1,2')
+    parser.add_argument('--guardians', type=int, default=20, help='guardians viewing their home in turn')
+    args = parser.parse_args()
+    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
+    for workers in [int(w) for w in args.workers.split(',')]:
+        with tempfile.TemporaryDirectory() as data:
+            app = demo_server(data, args.threads, workers)      # seeds the demo now, starts below
+            logins = guardians(data, args.guardians)
+            hello = Server(hello_command(args.threads))
+            with app, hello:
+                print(f'--- ecole-ent with {workers} process(es), {args.threads} page threads each')
+                one = sign_in_cookie(app.url, GUARDIAN, 'demo')
+                many = [sign_in_cookie(app.url, login, 'demo') for login in logins]
+                counts = [int(re.search(r'(\d+) feed items', shown(app.url, c)).group(1)) for c in many]
+                print(f'{GUARDIAN}: {shown(app.url, one)}; {len(many)} guardians in turn: '
+                      f'{min(counts)} to {max(counts)} feed items')
+                writes = Writes(app.url)
+                load(app.url + '/', 2, 10, cookies=many)        # warm up caches and connections
+                for connections in (10, 50):
+                    base = load(hello.url + '/', args.seconds, connections)
+                    print(base.line('bare waitress'))
+                    for label, cookies in ((f'home, {GUARDIAN}', [one]), (f'home, {len(many)} in turn', many)):
+                        for writing in (False, True):
+                            if writing:
+                                with writes:
+                                    result = load(app.url + '/', args.seconds, connections, cookies=cookies)
+                                note = f'  writes {writes.done / args.seconds:4.1f}/s' + (
+                                    f' ({writes.failed} failed)' if writes.failed else '')
+                            else:
+                                result, note = load(app.url + '/', args.seconds, connections, cookies=cookies), ''
+                            name = label + (', writes' if writing else ', quiet')
+                            print(result.line(name) + f'  ratio {result.rps / base.rps:5.1%}' + note)
+                print('resident memory per serving process after the run: '
+                      + ', '.join(f'{mb:.1f} MB' for mb in serving_rss_mb(app.pid)))
 
 
 if __name__ == '__main__':

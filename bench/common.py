@@ -131,22 +131,42 @@ class Result:
                    self.errors, self.tool))
 
 
-def load(url, seconds=10, connections=10, cookie=None, tool=None):
+def load(url, seconds=10, connections=10, cookie=None, tool=None, cookies=()):
     """Loads `url` with `connections` keep-alive connections for `seconds`; returns a Result.
+    `cookies`: several Cookie headers (users signed in), sent in turn, one per request.
 
     Requests that fail or answer anything but 2xx/3xx count as errors (and not in requests/s).
     """
     tool = tool or ('wrk' if shutil.which('wrk') else 'python')
     run = _load_wrk if tool == 'wrk' else _load_python
-    return run(url, seconds, connections, cookie)
+    return run(url, seconds, connections, list(cookies) or ([cookie] if cookie else []))
 
 
-def _load_wrk(url, seconds, connections, cookie):
+# wrk's Lua hook: each request takes the next Cookie header of the list (per wrk thread).
+ROTATE_LUA = """cookies = {%s}
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, {["Cookie"] = cookies[n %% #cookies + 1]})
+end
+"""
+
+
+def _load_wrk(url, seconds, connections, cookies):
     command = ['wrk', '--latency', '-t', str(min(connections, os.cpu_count() or 1)),
                '-c', str(connections), '-d', '%ds' % seconds, '--timeout', '5s']
-    if cookie:
-        command += ['-H', 'Cookie: ' + cookie]
-    out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    script = None
+    if len(cookies) == 1:
+        command += ['-H', 'Cookie: ' + cookies[0]]
+    elif cookies:
+        with tempfile.NamedTemporaryFile('w', suffix='.lua', delete=False) as script:
+            script.write(ROTATE_LUA % ', '.join('"%s"' % c.replace('\\', '\\\\').replace('"', '\\"') for c in cookies))
+        command += ['-s', script.name]
+    try:
+        out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    finally:
+        if script is not None:
+            os.unlink(script.name)
     total = int(re.search(r'(\d+) requests in', out).group(1))
     bad = re.search(r'Non-2xx or 3xx responses: (\d+)', out)
     socket_errors = re.search(r'Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)', out)
@@ -161,22 +181,23 @@ def _wrk_ms(out, percentile):
     return float(value) * {'us': 0.001, 'ms': 1.0, 's': 1000.0}[unit]
 
 
-def _load_python(url, seconds, connections, cookie):
+def _load_python(url, seconds, connections, cookies):
     parsed = urllib.parse.urlparse(url)
     path = parsed.path or '/'
     if parsed.query:
         path += '?' + parsed.query
-    headers = {'Cookie': cookie} if cookie else {}
+    headers = [{'Cookie': cookie} for cookie in cookies] or [{}]
     deadline = time.perf_counter() + seconds
     latencies, errors, lock = [], [0], threading.Lock()
 
     def worker():
-        mine, failed = [], 0
+        mine, failed, sent = [], 0, 0
         conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=5)
         while time.perf_counter() < deadline:
             began = time.perf_counter()
+            sent += 1
             try:
-                conn.request('GET', path, headers=headers)
+                conn.request('GET', path, headers=headers[sent % len(headers)])
                 response = conn.getresponse()
                 response.read()
                 ok = response.status < 400

@@ -7,15 +7,16 @@ markup.resolve_photos() finds, of the post's class's albums, kept under the post
 teacher every photo, elsewhere none of photos.service.hidden_from() the guardian's children, read
 on every view.
 
-Two prepared queries (db.prepared) whatever the number of classes: the posts, then the photos
-their bodies name (SLOTS at a time), each flagged when hidden from this guardian."""
+Two queries whatever the number of classes, their SQL made once (home.feed.raw_query): the posts,
+then the photos their bodies name (SLOTS at a time), each flagged when hidden from this guardian;
+the items are made of their rows once (home.feed.kept)."""
 import functools
 
 from peewee import Case, fn
 
 from ..accounts import membership
-from ..db import instance, prepared
-from ..home.feed import Cursor, FeedItem
+from ..db import instance
+from ..home.feed import Cursor, FeedItem, Rows, kept, raw_query
 from ..models import Album, Photo, PhotoTag, Post, now
 from ..photos import service as photos
 from ..web.render import url
@@ -24,11 +25,12 @@ from .access import READS
 
 SLOTS = 12                  # photo ids per query of the posts' photos (the SQL's shape is fixed)
 
-_live_for_guardian = prepared(lambda guardian_id, at, before, below, limit: (
+_live_for_guardian = raw_query(lambda guardian_id, at, before, below, limit: (
     Post.live(at).select(Post.id, Post.classroom, Post.title, Post.body_html, Post.publish_at)
     .where(Post.classroom.in_(membership.children_classes(guardian_id)) & Post.visibility.in_(READS['guardian'])
            & ((Post.publish_at < before) | ((Post.publish_at == before) & (Post.id < below))))
     .order_by(Post.publish_at.desc(), Post.id.desc()).limit(limit)), 5)
+CLASS, BODY = 1, 3          # the class's and the body's places in its rows
 
 
 def _named_photos(guardian_id, *photo_ids):
@@ -41,19 +43,45 @@ def _named_photos(guardian_id, *photo_ids):
             .join(Album).where(Photo.id.in_(list(photo_ids))))
 
 
-_prepared = {}              # {restricted consents (a setting): the prepared query}
+_queries = {}              # {restricted consents (a setting): the photos' query, its SQL made once}
 
 
 def items(guardian, classes, before, limit):
-    rooms = {classroom.id: classroom for classroom in classes}
+    rooms = tuple(sorted((classroom.id, classroom.name) for classroom in classes))
     if not rooms:
         return []
     at = now()
     bound = before.bound('post') if before else (at, Cursor.LAST)
-    posts = [post for post in _live_for_guardian(guardian.id, at, *bound, limit) if post.classroom_id in rooms]
-    first = _first_photos(guardian, posts)
+    posts = _live_for_guardian(guardian.id, at, *bound, limit)
+    named = _named(guardian, posts)
+    taught = frozenset(class_id for class_id in ({row[CLASS] for row in posts.rows} if named.rows else ())
+                       if membership.is_teacher_of(guardian, class_id))
+    return kept(('post', posts.rows, named.rows, rooms, taught, at.date()),      # (the alt texts' year)
+                lambda: _items(posts.of(Post), named.of(Photo), dict(rooms), taught))
+
+
+def _named(guardian, posts):
+    """Rows of the photos the posts' bodies name (_named_photos), SLOTS at a time."""
+    wanted = sorted({photo_id for row in posts.rows if 'data-photo' in row[BODY]
+                     for photo_id, _alt in references(row[BODY])})
+    restricted = photos.restricted_consents()
+    run = _queries.get(restricted)
+    if run is None:
+        run = _queries[restricted] = raw_query(_named_photos, 1 + SLOTS)
+    found, description = [], ()
+    for start in range(0, len(wanted), SLOTS):
+        chunk = wanted[start:start + SLOTS]
+        part = run(guardian.id, *chunk, *[0] * (SLOTS - len(chunk)))
+        found += part.rows
+        description = part.description
+    return Rows(tuple(found), description)
+
+
+def _items(posts, named, rooms, taught):
+    posts = [post for post in posts if post.classroom_id in rooms]
+    first = _first_photos(posts, {photo.id: photo for photo in named}, taught)
     return [FeedItem(post.publish_at, 'post', post.id, url('blog.post', post_id=post.id), post.title,
-                     place=rooms[post.classroom_id].name, text=markup.excerpt(post.body_html),
+                     place=rooms[post.classroom_id], text=markup.excerpt(post.body_html),
                      thumbs=first.get(post.id, ()))
             for post in posts]
 
@@ -67,26 +95,13 @@ def references(body_html):
     return tuple(found)
 
 
-def _first_photos(guardian, posts):
+def _first_photos(posts, named, taught):
     """{post id: ((thumbnail url, alt text),)}: the first photo of each post's body that belongs
-    to its class's albums and that this guardian may see."""
-    refs = {post.id: references(post.body_html) for post in posts if 'data-photo' in post.body_html}
-    wanted = sorted({photo_id for found in refs.values() for photo_id, _alt in found})
-    if not wanted:
-        return {}
-    taught = {class_id for class_id in {post.classroom_id for post in posts}
-              if membership.is_teacher_of(guardian, class_id)}
-    restricted = photos.restricted_consents()
-    run = _prepared.get(restricted)
-    if run is None:
-        run = _prepared[restricted] = prepared(_named_photos, 1 + SLOTS)
-    named = {}
-    for start in range(0, len(wanted), SLOTS):
-        chunk = wanted[start:start + SLOTS]
-        named.update((photo.id, photo) for photo in run(guardian.id, *chunk, *[0] * (SLOTS - len(chunk))))
+    to its class's albums and that this guardian may see (not hidden from them, or in a class they
+    teach)."""
     first = {}
     for post in posts:
-        for photo_id, alt in refs.get(post.id, ()):
+        for photo_id, alt in references(post.body_html) if 'data-photo' in post.body_html else ():
             photo = named.get(photo_id)
             if photo is not None and photo.class_id == post.classroom_id \
                     and (not photo.is_hidden or post.classroom_id in taught):

@@ -61,6 +61,10 @@ SHOWN = (Homework.id, Homework.classroom, Homework.niveaux, Homework.subject, Ho
 def _child_entries(who, columns=SHOWN):
     """The published entries given to the pupils chosen by `who(pupil column, param)` in their
     current class, due in [start, end], with each pupil's id, niveau and tick (done_id)."""
+    return prepared(_entries_query(who, columns), 4)
+
+
+def _entries_query(who, columns=SHOWN):
     def build(param, start, end, at):
         return (Homework.select(*columns, Enrolment.pupil.alias('child_id'), Enrolment.niveau.alias('niveau'),
                                 HomeworkDone.id.alias('done_id'))
@@ -70,14 +74,16 @@ def _child_entries(who, columns=SHOWN):
                 .where(who(Enrolment.pupil, param) & Enrolment.ended_on.is_null() & _GIVEN
                        & (Homework.due_on >= start) & (Homework.due_on <= end) & (Homework.publish_at <= at))
                 .order_by(Homework.due_on, Homework.subject, Homework.id))
-    return prepared(build, 4)
+    return build
+
+
+def _guardian_children(pupil, guardian_id):
+    return pupil.in_(GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id))
 
 
 _of_pupil = _child_entries(lambda pupil, pupil_id: pupil == pupil_id)
-_of_guardian = _child_entries(lambda pupil, guardian_id: pupil.in_(
-    GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id)))
-_due_of_guardian = _child_entries(lambda pupil, guardian_id: pupil.in_(       # the home: days only
-    GuardianLink.select(GuardianLink.pupil).where(GuardianLink.guardian == guardian_id)), (Homework.due_on,))
+_of_guardian = _child_entries(_guardian_children)
+_due_of_guardian = _child_entries(_guardian_children, (Homework.due_on,))       # the home: days only
 
 
 def _enrolled(who):
@@ -90,8 +96,12 @@ def _enrolled(who):
                     Classroom.school.alias('class_school'))
         .join(Enrolment, on=((Enrolment.pupil == User.id) & Enrolment.ended_on.is_null()))
         .join(Classroom).join(SchoolYear)
-        .where(who(User.id, param) & (User.status != 'disabled') & SchoolYear.current & ~Classroom.archived)
+        .where(who(User.id, param) & _ENROLLED)
         .order_by(User.first_name, User.id)), 1)
+
+
+# A pupil whose weeks are shown: active, in a class of this year that is not archived.
+_ENROLLED = (User.status != 'disabled') & SchoolYear.current & ~Classroom.archived
 
 
 _pupil_enrolled = _enrolled(lambda pupil, pupil_id: pupil == pupil_id)
@@ -150,6 +160,18 @@ def pupil_weeks(pupil, monday, weeks=2, at=None):
     start, end = _span(monday, weeks)
     found = _weeks(_with_class(_pupil_enrolled(pupil.id)), entries_for_pupil(pupil, start, end, at), start, end)
     return found[0] if found else None
+
+
+def guardian_entries(guardian_id, start, end, at):
+    """What guardian_weeks() lists from start to end, as one query without the days (the family
+    feed makes its SQL once: the arguments may be parameters): each entry with the child's id,
+    niveau, tick (done_id), first name (child_name) and class name (class_name)."""
+    children = _entries_query(_guardian_children, SHOWN + (User.first_name.alias('child_name'),
+                                                           Classroom.name.alias('class_name')))
+    return (children(guardian_id, start, end, at)
+            .join_from(Enrolment, User, on=(Enrolment.pupil == User.id))
+            .join_from(Enrolment, Classroom, on=(Enrolment.classroom == Classroom.id)).join(SchoolYear)
+            .where(_ENROLLED))
 
 
 def guardian_weeks(guardian, monday, weeks=2, at=None):

@@ -3,20 +3,20 @@ guardian still has to sign or answer, each naming the children whose receipt is 
 Which receipts: those the note page opens with (access.guardian_receipts() of a note sent, for an
 active guardian, as access.own_receipts()), so an item links only to a page that opens; of active
 children (the cards' children). A note for two children of the family is one item naming both;
-a school-wide note has no class. One prepared query for all the notes."""
+a school-wide note has no class. One query for all the notes (its SQL made once: home.feed.raw_query),
+the items made of its rows once (home.feed.kept)."""
 from datetime import date
 
 from peewee import JOIN
 
 from ..accounts.service import as_datetime
-from ..db import prepared
-from ..home.feed import FeedItem, order
+from ..home.feed import FeedItem, kept, order, raw_query
 from ..i18n import _, date_fr
 from ..models import Classroom, Note, NoteReceipt, User
 from ..web.render import url
 from . import access, service
 
-_unsigned = prepared(lambda guardian_id, moment: (
+_unsigned = raw_query(lambda guardian_id, moment: (
     access.guardian_receipts(guardian_id)
     .select(NoteReceipt.pupil, Note.id.alias('note_id'), Note.kind.alias('note_kind'), Note.title.alias('note_title'),
             Note.deadline.alias('note_deadline'), Note.send_at.alias('note_send_at'),
@@ -32,11 +32,17 @@ _unsigned = prepared(lambda guardian_id, moment: (
 def items(guardian, classes, before, limit):
     if not access.reads_as_guardian(guardian):
         return []
+    found = _unsigned(guardian.id, service.clock())
+    shown = [item for item in kept(('note', found.rows), lambda: _items(found.of(NoteReceipt)))
+             if before is None or before.admits(item)]
+    return shown[:limit]
+
+
+def _items(receipts):
     notes = {}
-    for row in _unsigned(guardian.id, service.clock()):
-        notes.setdefault(row.note_id, []).append(row)
-    shown = [item for item in (_item(rows) for rows in notes.values()) if before is None or before.admits(item)]
-    return sorted(shown, key=order, reverse=True)[:limit]
+    for receipt in receipts:
+        notes.setdefault(receipt.note_id, []).append(receipt)
+    return sorted((_item(rows) for rows in notes.values()), key=order, reverse=True)
 
 
 def _item(rows):

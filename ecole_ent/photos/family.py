@@ -7,16 +7,16 @@ as a teacher hide nothing (membership.is_teacher_of), elsewhere the photos of se
 on every view: a consent withdrawn is seen at the next one.
 
 The guardian home is the hot page: for a guardian who teaches none of the classes (nearly every
-family), it is one prepared query (db.prepared: its SQL built once per consent setting), with the
+family), it is one query whose SQL is made once per consent setting (home.feed.raw_query), with the
 guardian's children as a subquery; a teacher who is also a parent gets the same query built for
-the classes they teach.
+the classes they teach. The items are made of its rows once (home.feed.kept).
 """
 from peewee import SQL, Case, fn
 
 from ..accounts import membership
 from ..accounts.service import as_datetime
-from ..db import database, hydrate, hydration_plan, instance, prepared
-from ..home.feed import Cursor, FeedItem
+from ..db import database, instance
+from ..home.feed import Cursor, FeedItem, kept, raw_query, raw_rows
 from ..i18n import ngettext
 from ..models import Album, Photo, PhotoTag, now
 from ..web.render import url
@@ -56,29 +56,33 @@ def _latest(guardian_id, at, below, limit, taught=()):
     return Photo.select(SQL('ranked.*')).from_(ranked).where(ranked.c.place <= THUMBS + ranked.c.hidden)
 
 
-_prepared = {}              # {restricted consents (a setting): the prepared query}
+_queries = {}              # {restricted consents (a setting): the query, its SQL made once}
 
 
 def _rows(guardian, classes, at, below, limit):
     taught = [c.id for c in classes if membership.is_teacher_of(guardian, c.id)]
     if taught:              # rare: built for these classes, as any query
-        query = _latest(guardian.id, at, below, limit, taught)
-        cursor = database.execute(query)
-        return hydrate(Photo, hydration_plan(Photo, cursor.description), cursor.fetchall())
+        return raw_rows(database.execute(_latest(guardian.id, at, below, limit, taught)))
     restricted = service.restricted_consents()
-    run = _prepared.get(restricted)
+    run = _queries.get(restricted)
     if run is None:
-        run = _prepared[restricted] = prepared(_latest, 4)
+        run = _queries[restricted] = raw_query(_latest, 4)
     return run(guardian.id, at, below, limit)
 
 
 def items(guardian, classes, before, limit):
-    rooms = {classroom.id: classroom for classroom in classes}
+    rooms = tuple(sorted((classroom.id, classroom.name) for classroom in classes))
     if not rooms:
         return []
     at, below = before.bound('album') if before else (now(), Cursor.LAST)
+    found = _rows(guardian, classes, at, below, limit)
+    # alt texts name the year of a photo of another school year than today's
+    return kept(('album', found.rows, rooms, now().date()), lambda: _items(found.of(Photo), dict(rooms)))
+
+
+def _items(photos, rooms):
     albums = {}
-    for photo in _rows(guardian, classes, at, below, limit):
+    for photo in photos:
         if photo.class_id in rooms:
             albums.setdefault(photo.album_id, []).append(photo)
     found = []
@@ -89,7 +93,7 @@ def items(guardian, classes, before, limit):
         count = first.total - (first.hidden or 0)
         found.append(FeedItem(
             as_datetime(first.album_at), 'album', album.id, url('photos.album', album_id=album.id), album.title,
-            place=rooms[first.class_id].name,
+            place=rooms[first.class_id],
             thumbs=tuple((f'/media/{photo.thumb}.jpg', service.alt_text(photo, album)) for photo in shown),
             detail=ngettext('%(num)d photo', '%(num)d photos', count) % {'num': count}))
     return sorted(found, key=lambda item: (item.at, item.key), reverse=True)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from ecole_ent.accounts import service as accounts
 from ecole_ent.blog import markup
 from ecole_ent.home import feed
-from ecole_ent.models import Classroom, Enrolment, GuardianLink, Post, now
+from ecole_ent.models import Classroom, Enrolment, GuardianLink, Post, User, now
 from ecole_ent.photos import service as photos
 from tests.conftest import Client, jpeg, redirected_to
 
@@ -206,3 +206,24 @@ def test_a_consent_withdrawn_hides_the_photo_at_the_next_view(scene, demo_app):
     scene.set_consent('granted', 'refused')                  # one commit, by another connection
     part = feed_part(client.get('/'))              # every photo of the album now shows a refusal
     assert thumb(scene.open) not in part and 'Sortie au parc' not in part
+
+
+def test_a_teacher_who_is_a_parent_in_the_class_sees_every_photo_as_on_the_album_page(scene, demo_app):
+    """In a class they teach, nothing is hidden from a teacher (photos.service.visibility); a
+    teacher of another class who is a parent there sees what other families see."""
+    post(scene.classroom, 'Le toboggan du parc', f'![Le toboggan](photo:{scene.refused.id})')
+    seen = {}
+    for who in ('teacher', 'other_teacher'):
+        user = scene.people[who]
+        User.update(roles=user.roles + ',guardian').where(User.id == user.id).execute()
+        GuardianLink.create(guardian=user, pupil=scene.pupils['granted'])
+        user = User.get_by_id(user.id)
+        classes = [c for _p, c in accounts.children_of(user) if c]
+        items = {item.title: item for item in feed.family_feed(user, classes, size=500).items}
+        album, shown = items['Sortie au parc'], photos.visible_photos(user, scene.album)
+        assert [url for url, _alt in album.thumbs] == [thumb(photo) for photo in shown]
+        assert album.detail == f'{shown.count()} photo' + ('s' if shown.count() > 1 else '')
+        seen[who] = (album.thumbs, items['Le toboggan du parc'].thumbs)
+    assert [url for url, _alt in seen['teacher'][0]] == [thumb(p) for p in (scene.open, scene.refused, scene.unknown)]
+    assert seen['teacher'][1] == ((thumb(scene.refused), 'Le toboggan'),)
+    assert [url for url, _alt in seen['other_teacher'][0]] == [thumb(scene.open)] and seen['other_teacher'][1] == ()
