@@ -23,6 +23,7 @@ from ..home import visits
 from ..i18n import _, date_fr
 from ..media import Limits, MediaError, MediaStore
 from ..models import Album, Classroom, Photo, PhotoTag, SchoolYear, User, Visit, now
+from ..school_time import to_local
 
 MAX_TITLE = 200
 MAX_CAPTION = 500
@@ -320,8 +321,8 @@ def alt_text(photo, album=None):
 def default_alt(photo, album=None):
     """« <album title>, <day the photo was added> »: what alt_text says of a photo without caption."""
     album = album or photo.album
-    day = photo.created_at.date()
-    this_year = accounts.school_year_label(day) == accounts.school_year_label(now().date())
+    day = to_local(photo.created_at).date()                 # the school's day, not UTC's
+    this_year = accounts.school_year_label(day) == accounts.school_year_label(to_local(now()).date())
     return _('%(album)s, %(date)s') % {'album': album.title,
                                        'date': date_fr(day, with_day=False, with_year=not this_year)}
 

@@ -30,6 +30,7 @@ def uncaptioned(scene, added_on, name='sans.jpg', color=(90, 90, 90)):
 
 @pytest.mark.parametrize('added_on, expected', [
     (datetime(2026, 12, 3, 15, 0), 'Sortie au parc, 3 décembre'),
+    (datetime(2026, 12, 3, 23, 30), 'Sortie au parc, 4 décembre'),       # 0 h 30 at the school (UTC+1)
     (datetime(2026, 9, 1, 8, 0), 'Sortie au parc, 1er septembre'),        # this school year
     (datetime(2026, 8, 20, 8, 0), 'Sortie au parc, 20 août'),             # counted from August
     (datetime(2026, 6, 30, 8, 0), 'Sortie au parc, 30 juin 2026'),        # last school year
