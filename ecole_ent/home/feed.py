@@ -169,7 +169,7 @@ def parse_cursor(text):
     """The Cursor of ?avant=..., or None (the newest page) when absent or malformed: a link edited
     by hand shows the feed from its start rather than an error."""
     parts = (text or '').strip().split('_')
-    if len(parts) != 3 or len(text) > 80 or not parts[1].isalpha() or not parts[2].isdigit():
+    if len(parts) != 3 or len(text) > 80 or not parts[1].isalpha() or not (parts[2].isascii() and parts[2].isdigit()):
         return None
     try:
         moment = datetime.fromisoformat(parts[0])
