@@ -26,8 +26,10 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import audit, db, paths, runtime
+from ..accounts import membership
 from ..errors import NotFound, ValidationError
 from ..i18n import _, datetime_fr
+from ..messages import access
 from ..models import AuditEvent, Classroom, Comment, Enrolment, GuardianLink, Homework, HomeworkDone, Post, User, now
 from ..models.messaging import Message, Note, NoteReceipt, Thread, ThreadMember
 from ..models.photos import Album, Photo, PhotoTag
@@ -88,11 +90,25 @@ def _writings(family_ids, names):
               'écrit_le': _iso(c.created_at)} for c in comments])
 
 
-def _threads(family_ids, at):
-    threads = (Thread.select().join(ThreadMember).where(ThreadMember.user.in_(family_ids))
-               .distinct().order_by(Thread.id))
+def _family_ids(guardian, child_ids):
+    """The family from this guardian's side: the guardian, their children and the children's other
+    legal guardians."""
+    others = GuardianLink.select(GuardianLink.guardian).where(GuardianLink.pupil.in_(child_ids))
+    return {guardian.id, *child_ids, *(link.guardian_id for link in others)}
+
+
+def _threads(guardian, family_ids, at):
+    """The threads of the family: those of the guardian whose every member is of the family or on
+    the staff (messages.access.STAFF_ROLES); a thread with someone of another family (a teacher who is
+    also a parent: the other families' threads of their work) is not theirs to export."""
+    family = _family_ids(guardian, family_ids)
+    threads = (Thread.select().join(ThreadMember).where(ThreadMember.user == guardian.id)
+               .order_by(Thread.id))
     result = []
     for thread in threads:
+        if any(member.id not in family and not member.has_role(*access.STAFF_ROLES)
+               for member in access.members_of(thread)):
+            continue
         messages = (Message.select().where((Message.thread == thread) & (Message.send_at <= at)
                                            & (Message.recalled_at.is_null() | Message.author.in_(family_ids)))
                     .order_by(Message.send_at, Message.id))
@@ -122,12 +138,18 @@ def _ticks(child_ids, names):
 
 
 def visible_tagged_photos(guardian, child_ids):
-    """The photos a child of this guardian is tagged on that the guardian may see: per album,
-    photos.service.visible_photos() (the album page's rule), never a copy of it."""
+    """The photos a child of this guardian is tagged on that the guardian may see AS A FAMILY: the
+    albums of the children's current classes (membership.children_classes, as the album pages and
+    photos.files.media_path), through photos.service.visible_photos() with the families' image-rights
+    rule (hidden_from their own children), never a copy of it. A parent who also teaches the class
+    gets no more than any family: the zip is the family's data, not the class's."""
     tagged = PhotoTag.select(PhotoTag.photo).where(PhotoTag.pupil.in_(child_ids))
-    albums = Album.select().where(Album.id.in_(Photo.select(Photo.album).where(Photo.id.in_(tagged))))
+    albums = Album.select().where(Album.id.in_(Photo.select(Photo.album).where(Photo.id.in_(tagged)))
+                                  & Album.classroom.in_(membership.children_classes(guardian.id)))
+    condition = Photo.id.not_in(photos.hidden_from(photos.own_children(guardian)))
     for album in albums.order_by(Album.id):
-        yield from ((album, photo) for photo in photos.visible_photos(guardian, album).where(Photo.id.in_(tagged)))
+        yield from ((album, photo) for photo in
+                    photos.visible_photos(guardian, album, condition).where(Photo.id.in_(tagged)))
 
 
 def collect(guardian):
@@ -150,7 +172,7 @@ def collect(guardian):
                            'légende': photo.caption, 'enfants': tagged, 'ajoutée_le': _iso(photo.created_at)})
     data = {'export': {'créé_le': _iso(at), 'taille_des_photos': _('affichage (au plus la taille d’un écran)')},
             'compte': _person(guardian), 'enfants': [_child(c) for c in children],
-            'articles': posts, 'commentaires': comments, 'conversations': _threads(list(names), at),
+            'articles': posts, 'commentaires': comments, 'conversations': _threads(guardian, list(names), at),
             'mots': _notes(guardian, child_ids, names, at), 'devoirs_faits': _ticks(child_ids, names),
             'photos': photo_rows}
     return data, files
@@ -185,7 +207,11 @@ def write_zip(guardian, target):
 def subject_of(actor, user_id):
     """The guardian a director (or the admin) exports for: Forbidden outside their school."""
     from ..admin.accounts import get_account  # late: admin.accounts imports this feature's pages
+    from ..admin.service import require_school_admin
     user = get_account(actor, user_id)
+    # a director administers a guardian registered by another school (whose child is here), but
+    # their family's data (the other school's child) is not theirs: only the guardian's school's
+    require_school_admin(actor, user.school_id)
     if not user.has_role('guardian'):
         raise ValidationError({'export': _('L’export des données de la famille concerne un compte de parent.')})
     return user
@@ -237,13 +263,14 @@ def status(requester, guardian):
         return state
     newest = 0
     for entry in os.scandir(folder):
-        if _gone(entry):
+        mtime = _mtime(entry)
+        if mtime is None or _expire(entry, mtime) is not False:
             continue
         name = entry.name.lstrip('.').removesuffix('.part')
         subject, _dash, rest = name.partition('-')
-        if subject != str(guardian.id) or entry.stat().st_mtime < newest:
+        if subject != str(guardian.id) or mtime < newest:
             continue
-        newest = entry.stat().st_mtime
+        newest = mtime
         ready = not entry.name.endswith('.part')
         until = datetime.fromtimestamp(newest, UTC).replace(tzinfo=None) + timedelta(hours=KEEP_HOURS)
         state = {'state': 'ready' if ready else 'building', 'token': rest.removesuffix('.zip'),
@@ -251,13 +278,31 @@ def status(requester, guardian):
     return state
 
 
-def _gone(entry):
-    """Delete a zip past KEEP_HOURS or a .part a dead process left; True when deleted."""
-    age = time.time() - entry.stat().st_mtime
-    if age > (STALE_PART_SECONDS if entry.name.endswith('.part') else KEEP_HOURS * 3600):
+def _mtime(entry):
+    """The entry's mtime; None when the file is gone since the listing (renamed by the worker,
+    deleted by a purge at the same moment)."""
+    try:
+        return entry.stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
+def _expire(entry, mtime):
+    """Delete a zip past KEEP_HOURS or a .part a dead process left: True when deleted here, None
+    when someone else removed it first, False when kept."""
+    if time.time() - mtime <= (STALE_PART_SECONDS if entry.name.endswith('.part') else KEEP_HOURS * 3600):
+        return False
+    try:
         os.unlink(entry.path)
-        return True
-    return False
+    except FileNotFoundError:
+        return None
+    return True
+
+
+def _gone(entry):
+    """True when this run deleted the entry (expired); a file already gone is not counted."""
+    mtime = _mtime(entry)
+    return mtime is not None and _expire(entry, mtime) is True
 
 
 def purge():
@@ -277,7 +322,11 @@ def zip_path(requester, guardian, token):
     if not TOKEN.match(token or ''):
         raise NotFound(missing)
     path = _folder(requester) / f'{guardian.id}-{token}.zip'
-    if not path.is_file() or time.time() - path.stat().st_mtime > KEEP_HOURS * 3600:
+    try:
+        fresh = path.is_file() and time.time() - path.stat().st_mtime <= KEEP_HOURS * 3600
+    except FileNotFoundError:         # purged between the two calls
+        fresh = False
+    if not fresh:
         raise NotFound(missing)
     return path
 

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from ecole_ent.models import AuditEvent, Comment, GuardianLink, Homework, HomeworkDone, Post, User, now
+from ecole_ent.models import AuditEvent, Comment, Enrolment, GuardianLink, Homework, HomeworkDone, Post, User, now
+from ecole_ent.models.messaging import Message, Thread, ThreadMember
 from ecole_ent.privacy import export
 from tests.blog.conftest import send, text
 from tests.conftest import redirected_to
@@ -225,3 +226,107 @@ def test_the_hourly_job_deletes_the_zips_past_a_day_and_keeps_the_others(familie
     os.utime(old, (day_ago, day_ago))
     run_cli('jobs', 'run', 'privacy.exports')
     assert not old.exists() and fresh.exists()
+
+
+def teacher_who_is_a_parent(scene):
+    """julien.roux, who teaches CP-CE1, made the guardian of its pupil with consent too."""
+    teacher = scene.people['teacher']
+    User.update(roles='teacher,guardian').where(User.id == teacher.id).execute()
+    GuardianLink.create(guardian=teacher, pupil=scene.pupils['granted'], relation='father')
+    return User.get_by_id(teacher.id)
+
+
+def thread(scene, subject, author, *others):
+    talk = Thread.create(school=scene.classroom.school_id, subject=subject, created_by=author)
+    ThreadMember.insert_many([{'thread': talk.id, 'user': u.id} for u in (author, *others)]).execute()
+    Message.create(thread=talk, author=author, body=f'Texte de « {subject} »', send_at=now() - timedelta(hours=1))
+    return talk
+
+
+def test_a_teacher_who_is_a_parent_gets_the_familys_threads_not_another_familys_message_to_them(
+        families, scene, out):
+    ours, theirs = families[0], families[1]
+    parent = teacher_who_is_a_parent(scene)
+    thread(scene, 'Absence de Léo', theirs, parent)                     # another family writes to the teacher
+    thread(scene, 'Réunion des parents', ours, parent)                  # the other parent of our child writes
+    thread(scene, 'Sortie au musée', scene.people['other_teacher'], parent)   # a colleague, staff only
+    _archive, data = open_zip(export.write_zip(parent, out / 'a.zip'))
+    subjects = [t['sujet'] for t in data['conversations']]
+    assert {'Réunion des parents', 'Sortie au musée'} <= set(subjects)
+    assert 'Absence de Léo' not in json.dumps(data, ensure_ascii=False)
+    # nor any thread of the demo with another family: every member kept is of the family or on the staff
+    family = {parent.id, ours.id, scene.pupils['granted'].id}
+    threads = list(Thread.select().join(ThreadMember).where(ThreadMember.user == parent.id))
+    outsiders = [t for t in threads if any(m.user_id not in family and not m.user.has_role(
+        'teacher', 'director', 'staff', 'admin') for m in t.members)]
+    assert outsiders and len(subjects) == len(threads) - len(outsiders)
+    # the ordinary family keeps its thread with the teacher
+    _archive, ours_data = open_zip(export.write_zip(ours, out / 'b.zip'))
+    assert [t['sujet'] for t in ours_data['conversations']] == ['Réunion des parents']
+    _archive, theirs_data = open_zip(export.write_zip(theirs, out / 'c.zip'))
+    assert [t['sujet'] for t in theirs_data['conversations']] == ['Absence de Léo']
+
+
+def test_a_teacher_who_is_a_parent_gets_the_photos_a_family_sees_not_a_refused_pupils(families, scene, out):
+    parent = teacher_who_is_a_parent(scene)
+    archive, data = open_zip(export.write_zip(parent, out / 'a.zip'))
+    assert [p['légende'] for p in data['photos']] == ['Au parc']        # « Le toboggan » tags the refused pupil
+    assert [n for n in archive.namelist() if n.startswith('photos/')] == [f'photos/{scene.open.id:06d}.jpg']
+
+
+def test_once_the_child_has_left_the_class_its_albums_are_no_longer_in_the_zip(families, scene, out):
+    ours, _theirs, child, _other = families
+    Enrolment.update(ended_on=date(2026, 11, 30)).where((Enrolment.pupil == child.id)
+                                                        & (Enrolment.classroom == scene.classroom.id)).execute()
+    archive, data = open_zip(export.write_zip(ours, out / 'a.zip'))
+    assert data['photos'] == [] and not [n for n in archive.namelist() if n.startswith('photos/')]
+    assert data['enfants'][0]['inscriptions'][0]['fin'] == '2026-11-30'     # the enrolment itself stays
+
+
+def vanishing(monkeypatch):
+    """os.scandir replaced: each file listed is removed right after the listing (a rename by the
+    worker or another purge at the same moment)."""
+    real = os.scandir
+
+    def listing(path):
+        entries = list(real(path))
+        for entry in entries:
+            if entry.is_file():
+                os.unlink(entry.path)
+        return iter(entries)
+    monkeypatch.setattr(export.os, 'scandir', listing)
+
+
+def test_a_file_gone_between_listing_and_reading_counts_as_gone(families, signed_in, monkeypatch):
+    ours = families[0]
+    folder = export.exports_dir() / str(ours.id)
+    folder.mkdir(parents=True)
+    old, fresh = folder / f'{ours.id}-{"ab" * 16}.zip', folder / f'.{ours.id}-{"cd" * 16}.zip.part'
+    old.write_bytes(b'PK'), fresh.write_bytes(b'PK')
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    vanishing(monkeypatch)
+    assert export.status(ours, ours)['state'] == 'none'
+    old.write_bytes(b'PK'), os.utime(old, (day_ago, day_ago))
+    assert export.purge() == 0                                          # deleted by someone else: not counted
+    old.write_bytes(b'PK'), fresh.write_bytes(b'PK')
+    assert signed_in(ours).get('/compte').status_int == 200
+    assert not old.exists() and not fresh.exists()
+
+
+def test_an_expired_zip_another_purge_deleted_first_is_skipped(families, monkeypatch):
+    ours = families[0]
+    folder = export.exports_dir() / str(ours.id)
+    folder.mkdir(parents=True)
+    old = folder / f'{ours.id}-{"ab" * 16}.zip'
+    old.write_bytes(b'PK')
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    real_unlink = os.unlink
+
+    def raced(path):
+        real_unlink(path)
+        raise FileNotFoundError(path)                # the other purge won: our unlink finds nothing
+    monkeypatch.setattr(export.os, 'unlink', raced)
+    assert export.purge() == 0
+    assert export.status(ours, ours)['state'] == 'none'

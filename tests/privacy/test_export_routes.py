@@ -78,3 +78,23 @@ def test_the_director_is_told_in_french_when_the_account_is_no_guardian(people, 
     refused = director.get(f'/admin/comptes/{people["teacher"].id}/export', expect_errors=True)
     assert refused.status_int == 400
     assert 'L’export des données de la famille concerne un compte de parent.' in refused.text
+
+
+def test_a_director_does_not_export_a_guardian_of_another_school_whose_child_is_also_theirs(
+        people, signed_in, monkeypatch, school_b):  # noqa: F811
+    """The guardian is registered by the demo school and also has a child at École du Port: its
+    director administers them (their child is there) but the family's data holds the demo school's
+    child, not theirs to export."""
+    from ecole_ent.models import GuardianLink
+    jobs = []
+    monkeypatch.setattr(export, 'launch', jobs.append)
+    guardian = people['guardian']
+    GuardianLink.create(guardian=guardian, pupil=school_b.pupil, relation='mother')
+    client = signed_in(school_b.director)
+    refused = client.get(f'/admin/comptes/{guardian.id}/export', expect_errors=True)
+    assert refused.status_int == 403 and 'administrez pas cette école.' in refused.text
+    assert send(client, f'/admin/comptes/{guardian.id}/export', status='*').status_int == 403
+    assert jobs == [] and not AuditEvent.select().where(AuditEvent.action == 'privacy.export').exists()
+    assert not (export.exports_dir() / str(school_b.director.id)).exists()
+    # their own school's guardian: offered
+    assert client.get(f'/admin/comptes/{school_b.guardian.id}/export').status_int == 200
