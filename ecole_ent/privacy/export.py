@@ -1,8 +1,10 @@
 """A family's data export (RGPD articles 15 and 20): one zip per guardian with their account, their
 children's accounts and enrolments, what they and their children wrote (blog posts, comments,
-messages of their threads, notes received with their receipts and answers, homework ticks) and the
-photos their children are tagged on that this guardian may see (photos.service's own rule, the one
-of the album pages), at display size. data.json (UTF-8, accents as they are) + index.html (escaped,
+messages of the family's threads (none with a member of another family), notes received with their
+receipts and answers, homework ticks) and the photos of their children's current classes their
+children are tagged on that a family may see (photos.service's own rule, the one of the album pages;
+a parent who also teaches gets no more), at display size. A director exports only the guardians
+their school registered. data.json (UTF-8, accents as they are) + index.html (escaped,
 no external asset) + photos/.
 
 Built off the request path: request_export() records the request (audited, at most one per hour per
