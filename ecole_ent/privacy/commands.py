@@ -1,7 +1,7 @@
 """`ecole-ent privacy retention [--dry-run] [--as-of AAAA-MM-JJ] [--json]`: the retention rules
 applied now (or as on a given day), or only counted with --dry-run. stdout carries the JSON
-{kind: count} with --json, else one French line per rule on stderr. A malformed date: one French
-line on stderr, exit 2, nothing changed."""
+{kind: count} with --json, else one French line per rule on stderr. A malformed date, or a day to
+come without --dry-run: one French line on stderr, exit 2, nothing changed."""
 import re
 from datetime import date
 from pathlib import Path
@@ -9,6 +9,7 @@ from pathlib import Path
 from .. import audit
 from ..cli import out, say
 from ..db import writing
+from ..errors import ValidationError
 from ..i18n import _, ngettext
 from ..models import User
 from . import retention, rules
@@ -35,7 +36,11 @@ def cmd_retention(args, ctx):
                   'Rien n’a été effacé.') % args.as_of)
             return 2
     ctx.database()
-    counts = retention.run(as_of, dry_run=args.dry_run)
+    try:
+        counts = retention.run(as_of, dry_run=args.dry_run)
+    except ValidationError as refused:          # a day to come without --dry-run
+        say(_('Erreur : %s') % ' '.join(refused.errors.values()))
+        return 2
     if args.json:
         out(counts)
         return 0

@@ -4,10 +4,14 @@ The User row stays, under neutral names (« Ancien élève », « Ancien parent 
 contributions kept (blog posts and comments, messages until their own rule deletes them) keep an
 author; everything else that names or reaches the person goes: names, e-mail, login, password,
 directory id and record, sessions, reset links, notifications and mails waiting, calendar feeds,
-guardian links, enrolments and teaching, photo tags, homework ticks, consent history, QR card. An
-ErasedAccount row keeps the trace, and for an erasure on request the directory's id, so that the
-next sync reports the person (skip_erased) instead of creating the account again. Every erasure is
-audited ('account.erased').
+guardian links, enrolments and teaching, homework ticks, consent history, QR card, the receipts of
+messages and notes (a guardian's comment on a note is blanked), password-reset throttles; the audit
+log's events about the old login name the neutral login instead. A pupil's photo tags go only when
+their consent allowed diffusion: a tag of a pupil whose consent is restricted is what hides the photo
+from other families and public pages, so it stays, on the neutral row whose consent is 'refused'.
+An ErasedAccount row keeps the trace, and the directory's id unless the directory itself dropped the
+person (DirectoryRecord.absent): the next sync then reports the person (skip_erased) instead of
+creating the account again. Every erasure is audited ('account.erased').
 """
 from dataclasses import replace
 
@@ -19,6 +23,7 @@ from ..db import writing
 from ..errors import ValidationError
 from ..i18n import _, date_fr
 from ..models import (
+    AuditEvent,
     CalendarFeed,
     Comment,
     DirectoryRecord,
@@ -28,6 +33,8 @@ from ..models import (
     HomeworkDone,
     LoginSession,
     MailPreference,
+    MessageReceipt,
+    NoteReceipt,
     Notification,
     OutboxMail,
     PasswordReset,
@@ -83,11 +90,12 @@ def erase_account(actor, user, keep_contributions=True, reason='request'):
     """Erase `user`'s personal data (see the module's docstring); returns the ErasedAccount row.
     `actor` None: the retention job (or the command line). Contributions to the class blog stay
     under the neutral name, or are deleted with keep_contributions=False."""
-    check_erasable(actor, user)
     first, last = NEUTRAL.get(main_role(user), NEUTRAL_OTHER)
-    posts = [] if keep_contributions else list(Post.select().where(Post.author == user.id))
-    files = [a for post in posts for a in post.attachments]
     with writing():
+        check_erasable(actor, user)          # inside the transaction: two admins erasing each other
+        posts = [] if keep_contributions else list(Post.select().where(Post.author == user.id))
+        files = [a for post in posts for a in post.attachments]
+        keep_id = user.external_id if reason == 'request' or not _dropped_by_directory(user) else None
         _remove_traces(user)
         if not keep_contributions:
             Comment.delete().where(Comment.author == user.id).execute()
@@ -104,9 +112,9 @@ def erase_account(actor, user, keep_contributions=True, reason='request'):
         if user.external_id:
             lines |= (SyncLine.external_id == user.external_id)
         SyncLine.update(name=f'{first} {last}', login=login).where(lines).execute()
-        erased = ErasedAccount.create(   # the directory's id only for an erasure on request: see skip_erased
-            user=user.id, school=user.school_id, source=user.source,
-            external_id=user.external_id if reason == 'request' else None,
+        AuditEvent.update(target=login).where(AuditEvent.target == user.login).execute()
+        erased = ErasedAccount.create(   # the directory's id unless it dropped the person: see skip_erased
+            user=user.id, school=user.school_id, source=user.source, external_id=keep_id,
             role=main_role(user), reason=reason, contributions='kept' if keep_contributions else 'deleted',
             actor=actor, disabled_at=user.disabled_at, erased_at=service.clock())
         audit.record(actor, 'account.erased', login, school=user.school_id, reason=reason,
@@ -117,14 +125,34 @@ def erase_account(actor, user, keep_contributions=True, reason='request'):
     return erased
 
 
+def _dropped_by_directory(user):
+    """True when the directory sync disabled the account because the feed no longer has the person
+    (not a director by hand): if they come back, they are a new arrival."""
+    return DirectoryRecord.select().where((DirectoryRecord.user == user.id) & DirectoryRecord.absent).exists()
+
+
+def _consent_restricted(user):
+    """True when the pupil's consent, as stored now, hides the photos they are tagged on."""
+    from ..photos.service import restricted_consents
+    return User.select(User.image_rights).where(User.id == user.id).scalar() in restricted_consents()
+
+
 def _remove_traces(user):
     """Every row that names or reaches the person, except the contributions (inside a transaction)."""
     LoginSession.delete().where(LoginSession.user == user.id).execute()
     Throttle.delete().where(Throttle.key.startswith(f'login:{user.login}@')).execute()
+    asked = [user.login] + ([user.email.strip().lower()] if user.email else [])     # accounts/reset.py's keys
+    Throttle.delete().where(Throttle.key.in_(['reset:' + text[:120] for text in asked])).execute()
+    # A restricted pupil's tags stay: they hide the photo (the neutral row's consent is 'refused').
+    if not (user.has_role('pupil') and _consent_restricted(user)):
+        PhotoTag.delete().where(PhotoTag.pupil == user.id).execute()
+    NoteReceipt.delete().where(NoteReceipt.pupil == user.id).execute()      # the notes about the pupil
+    NoteReceipt.update(comment='').where(NoteReceipt.guardian == user.id).execute()   # a signature, no words
+    MessageReceipt.delete().where(MessageReceipt.user == user.id).execute()
     for model, column in ((PasswordReset, PasswordReset.user), (Notification, Notification.user),
                           (MailPreference, MailPreference.user), (ThreadMember, ThreadMember.user),
                           (Visit, Visit.user), (DirectoryRecord, DirectoryRecord.user),
-                          (PupilCard, PupilCard.pupil), (PhotoTag, PhotoTag.pupil),
+                          (PupilCard, PupilCard.pupil),
                           (HomeworkDone, HomeworkDone.pupil), (ConsentChange, ConsentChange.pupil),
                           (Enrolment, Enrolment.pupil), (Teaching, Teaching.teacher),
                           (GuardianLink, GuardianLink.pupil), (GuardianLink, GuardianLink.guardian),
@@ -189,9 +217,10 @@ def erase_on_request(actor, user_id, typed_name, contributions):
 def skip_erased(plan):
     """The plan with each account it would create for a person erased on request turned into a
     'skipped' line with the reason (directory/apply.py calls it): such an account never comes back
-    silently; the director sees it in the sync report and may create a new account by hand. A leaver
-    erased by the retention rule who comes back later is a new arrival: the sync creates a new
-    account (their ErasedAccount row keeps no directory id)."""
+    silently; the director sees it in the sync report and may create a new account by hand. So is a
+    leaver the director disabled by hand while the directory still lists them. A leaver the directory
+    itself dropped, erased by the retention rule, who comes back later is a new arrival: the sync
+    creates a new account (their ErasedAccount row keeps no directory id)."""
     ids = [c.external_id for c in plan.changes if c.action == 'created' and c.external_id]
     if not ids:
         return plan

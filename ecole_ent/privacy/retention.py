@@ -13,6 +13,7 @@ from peewee import fn
 from .. import audit
 from ..db import writing
 from ..errors import ValidationError
+from ..i18n import _, date_fr
 from ..models import (
     Album,
     AuditEvent,
@@ -47,8 +48,14 @@ ROTATED_LOG = re.compile(r'^[\w.-]+\.log\.\d+$')     # ecole-ent.log.3, access.1
 
 def run(as_of=None, dry_run=False, actor=None):
     """{rule kind: how many items were erased (or, dry run, would be)} at `as_of` (a date: that day
-    at 00:00 UTC; None: service.clock())."""
+    at 00:00 UTC; None: service.clock()). A day after today only for a dry run: ValidationError
+    (French, nothing changed) otherwise, since applying the rules as in the future deletes what is
+    still within its time."""
     at, config = service.moment(as_of), service.settings()
+    if as_of is not None and not dry_run and at.date() > service.clock().date():
+        raise ValidationError({'as_of': _('Le {day} est à venir : les règles ne s’appliquent pas à une date future '
+                                          '(--dry-run pour seulement compter). Rien n’a été effacé.')
+                               .format(day=date_fr(at.date()))})
     counts = {}
     for kind in rules.APPLIED:
         due, apply = KINDS[kind]
@@ -77,12 +84,17 @@ def _ids(query):
 # --- leavers ----------------------------------------------------------------------------------
 
 def due_leavers(at, config):
-    """Disabled accounts not yet erased whose deactivation is older than the rule's days."""
+    """Disabled accounts not yet erased whose deactivation is older than the rule's days; without the
+    admins while no admin account is active (erase.check_erasable keeps the last one): a dry run
+    counts what the real run erases."""
     limit = service.days_ago(at, config.leavers_days)
     erased = ErasedAccount.select(ErasedAccount.user).where(ErasedAccount.user.is_null(False))
-    return _ids(User.select(User.id).where(
+    query = User.select(User.id).where(
         (User.status == 'disabled') & (fn.COALESCE(User.disabled_at, User.updated_at) < limit)
-        & User.id.not_in(erased)).order_by(User.id))
+        & User.id.not_in(erased))
+    if not User.with_role('admin').where(User.status == 'active').exists():
+        query = query.where(User.id.not_in(User.with_role('admin').select(User.id)))
+    return _ids(query.order_by(User.id))
 
 
 def erase_leavers(ids, config):

@@ -95,7 +95,12 @@ def test_erasing_the_last_admin_is_refused_and_changes_nothing(people):
     assert 'dernier compte administrateur' in refused.value.errors['form']
     assert row_counts() == before and User.get_by_id(admin.id).login == 'admin'
     disable(admin, 120)                      # the job passes over it, and says so in the log
+    assert retention.run(dry_run=True) == ZERO                       # the dry run counts the same
     assert retention.run() == ZERO and User.get_by_id(admin.id).login == 'admin'
+    second = accounts.create_user('admin2', 'Second', 'Admin', ['admin'])   # another admin now active
+    assert retention.run(dry_run=True) == ZERO | {'leavers': 1}
+    assert retention.run() == ZERO | {'leavers': 1} and User.get_by_id(admin.id).login == f'efface-{admin.id}'
+    assert User.get_by_id(second.id).status == 'active'
 
 
 def _thread(school, sent_at, author):
