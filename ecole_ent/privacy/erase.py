@@ -19,7 +19,7 @@ from .. import audit
 from ..accounts.logins import fold
 from ..admin.accounts import get_account
 from ..admin.service import require_school_admin
-from ..db import writing
+from ..db import is_sqlite, writing
 from ..errors import ValidationError
 from ..i18n import _, date_fr
 from ..models import (
@@ -72,7 +72,8 @@ def is_erased(user):
 
 
 def check_erasable(actor, user):
-    """ValidationError (French, nothing changed) when `user` may not be erased by `actor`."""
+    """ValidationError (French, nothing changed) when `user` may not be erased by `actor`; inside the
+    erasure's transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: the admin rows locked)."""
     if actor is not None:
         require_school_admin(actor, user.school_id)
         if actor.id == user.id:
@@ -80,7 +81,10 @@ def check_erasable(actor, user):
     if is_erased(user):
         raise ValidationError({'form': _('Ce compte est déjà effacé.')})
     if user.has_role('admin'):
-        others = (User.with_role('admin').where((User.id != user.id) & (User.status == 'active')).exists())
+        admins = User.with_role('admin').select(User.id, User.status).order_by(User.id)
+        if not is_sqlite():      # every admin row locked: two admins erasing each other wait in turn
+            admins = admins.for_update()
+        others = any(admin_id != user.id and status == 'active' for admin_id, status in admins.tuples())
         if not others:
             raise ValidationError({'form': _('C’est le dernier compte administrateur de l’installation : '
                                              'créez-en un autre avant de l’effacer. Rien n’a été effacé.')})
