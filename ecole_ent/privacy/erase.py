@@ -198,6 +198,7 @@ def erasure_page(actor, user_id):
             'links': GuardianLink.select().where((GuardianLink.pupil == user.id)
                                                  | (GuardianLink.guardian == user.id)).count(),
             'tags': PhotoTag.select().where(PhotoTag.pupil == user.id).count(),
+            'tags_kept': user.has_role('pupil') and _consent_restricted(user),
             'neutral': neutral_name(user), 'default_contributions': service.settings().leavers_contributions}
 
 

@@ -153,6 +153,9 @@ def test_erasing_a_pupil_without_image_rights_keeps_the_photo_hidden_from_other_
     refused, granted = scene.pupils['refused'], scene.pupils['granted']
     other_family = scene.people['guardian']                  # guardian of the granted pupil only
     assert scene.refused.id not in [p.id for p in photos.visible_photos(other_family, scene.album)]
+    shown = erase.erasure_page(scene.people['director'], refused.id)
+    assert shown['tags_kept'] and shown['tags'] == PhotoTag.select().where(PhotoTag.pupil == refused.id).count() > 0
+    assert not erase.erasure_page(scene.people['director'], granted.id)['tags_kept']
     erase.erase_account(scene.people['director'], refused, reason='request')
     assert scene.refused.id not in [p.id for p in photos.visible_photos(other_family, scene.album)]
     assert not photos.safe_for_everyone(scene.refused)
