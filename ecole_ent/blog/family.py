@@ -19,6 +19,7 @@ from ..db import instance
 from ..home.feed import Cursor, FeedItem, Rows, kept, raw_query
 from ..models import Album, Photo, PhotoTag, Post, now
 from ..photos import service as photos
+from ..school_time import to_local
 from ..web.render import url
 from . import markup
 from .access import READS
@@ -56,7 +57,7 @@ def items(guardian, classes, before, limit):
     named = _named(guardian, posts)
     taught = frozenset(class_id for class_id in ({row[CLASS] for row in posts.rows} if named.rows else ())
                        if membership.is_teacher_of(guardian, class_id))
-    return kept(('post', posts.rows, named.rows, rooms, taught, at.date()),      # (the alt texts' year)
+    return kept(('post', posts.rows, named.rows, rooms, taught, to_local(at).date()),    # the alt texts' year
                 lambda: _items(posts.of(Post), named.of(Photo), dict(rooms), taught))
 
 

@@ -19,6 +19,7 @@ from ..db import database, instance
 from ..home.feed import Cursor, FeedItem, kept, raw_query, raw_rows
 from ..i18n import ngettext
 from ..models import Album, Photo, PhotoTag, now
+from ..school_time import to_local
 from ..web.render import url
 from . import service
 
@@ -77,7 +78,7 @@ def items(guardian, classes, before, limit):
     at, below = before.bound('album') if before else (now(), Cursor.LAST)
     found = _rows(guardian, classes, at, below, limit)
     # alt texts name the year of a photo of another school year than today's
-    return kept(('album', found.rows, rooms, now().date()), lambda: _items(found.of(Photo), dict(rooms)))
+    return kept(('album', found.rows, rooms, to_local(now()).date()), lambda: _items(found.of(Photo), dict(rooms)))
 
 
 def _items(photos, rooms):
