@@ -330,3 +330,26 @@ def test_an_expired_zip_another_purge_deleted_first_is_skipped(families, monkeyp
     monkeypatch.setattr(export.os, 'unlink', raced)
     assert export.purge() == 0
     assert export.status(ours, ours)['state'] == 'none'
+
+
+def test_over_a_real_socket_the_zip_is_an_attachment_kept_out_of_every_cache(live_server):
+    """Through waitress as `serve` runs it: the family's zip leaves as an attachment that no
+    browser or proxy keeps (the family's data on a shared computer)."""
+    import re
+
+    from tests.real_http import Browser
+    browser = Browser(live_server).sign_in('aurelie.dubois')
+    browser.form('/compte/export', token_from='/compte')
+    for _look in range(300):                 # the worker thread builds it: look until it is offered
+        link = re.search(r'href="(/compte/export/[0-9a-f]{32})"', browser.get('/compte')[1])
+        if link:
+            break
+        time.sleep(0.1)
+    link = link.group(1)
+    with browser.open(link) as response:
+        body = response.read()
+        assert response.status == 200 and response.headers['Content-Type'] == 'application/zip'
+        assert response.headers['Content-Disposition'].startswith('attachment; filename="')
+        assert response.headers['Cache-Control'] == 'no-store'
+    assert json.loads(zipfile.ZipFile(io.BytesIO(body)).read('data.json'))['compte']['identifiant'] == 'aurelie.dubois'
+    assert Browser(live_server).sign_in('julien.roux').request(link)[0] == 403
