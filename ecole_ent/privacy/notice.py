@@ -6,7 +6,8 @@ school_contact, dpo_*); an option left empty reads « à renseigner ». Plain fu
 from dataclasses import dataclass
 
 from ..i18n import _
-from ..models import School
+from ..accounts.membership import children_classes
+from ..models import Classroom, School
 from . import rules
 
 UNSET = _('à renseigner')
@@ -34,10 +35,20 @@ def contacts(config):
                     value('dpo_address'))
 
 
-def notice_page(config):
-    """What the public notice shows: contacts, the schools of the installation, the figures."""
-    return {'contacts': contacts(config), 'unset': UNSET,
-            'schools': [school.name for school in School.select(School.name).order_by(School.name)],
+def schools_named(reader):
+    """The schools the notice names: a signed-in reader's own (their account's school, and for a
+    guardian their children's), never another school of the installation; before sign-in, every
+    school the installation serves (the notice is what families read before they have an account)."""
+    query = School.select(School.name)
+    if reader is not None:
+        query = query.where((School.id == reader.school_id) | School.id.in_(
+            Classroom.select(Classroom.school).where(Classroom.id.in_(children_classes(reader.id)))))
+    return [school.name for school in query.order_by(School.name)]
+
+
+def notice_page(config, reader=None):
+    """What the public notice shows: contacts, the schools named (schools_named), the figures."""
+    return {'contacts': contacts(config), 'unset': UNSET, 'schools': schools_named(reader),
             'figures': [(rule, words) for rule, _figure, words in rules.figures(config)],
             'by_kind': {rule.kind: words for rule, _figure, words in rules.figures(config)},
             'keep_contributions': config['privacy.leavers_contributions'] == 'keep',

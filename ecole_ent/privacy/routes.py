@@ -15,7 +15,8 @@ checks every route and role):
   /admin/comptes/<id>/export/<token>   GET: that director downloads the zip they asked for
   /donnees-personnelles         GET: the notice for families (mentions d'information). PUBLIC
                                 (web/guards.py PUBLIC_PATHS): no personal data, only the
-                                configuration's contacts and retention figures.
+                                configuration's contacts and retention figures, and the schools
+                                (a signed-in reader's own only: notice.schools_named).
   /admin/ecoles/<id>/registre   GET: the school's processing register, printable. The director of
                                 that school and the admin; anyone else 403 (another school's
                                 director included). Checked with the next one by
@@ -31,7 +32,7 @@ from .. import runtime
 from ..errors import ValidationError
 from ..i18n import _, date_fr
 from ..web.forms import field
-from ..web.guards import require_role
+from ..web.guards import current_user, require_role
 from ..web.render import flash, render, url
 from ..web.routing import Routes
 from . import erase, export, export_pages, notice, pages
@@ -98,7 +99,7 @@ def export_admin_download(user_id, token):
 @routes.get('/donnees-personnelles', 'notice')
 def notice_page():
     """Anyone, signed in or not: what the ENT keeps, for how long, and the families' rights."""
-    return render('privacy/notice.html', **notice.notice_page(runtime.current.config))
+    return render('privacy/notice.html', **notice.notice_page(runtime.current.config, current_user()))
 
 
 @routes.get('/admin/ecoles/<school_id:int>/registre', 'register')

@@ -6,7 +6,10 @@ import re
 
 import pytest
 
+from ecole_ent import security
+from ecole_ent.models import GuardianLink, User
 from ecole_ent.web import guards
+from tests.admin.conftest import school_b  # noqa: F401 (a fixture: École du Port)
 from tests.blog.conftest import send, text
 from tests.conftest import Client
 from tests.homework.test_browser import PHONE, clean, fits, open_page, signed_in, visit  # noqa: F401 (a fixture)
@@ -25,6 +28,22 @@ def test_an_anonymous_visitor_reads_the_notice(demo_app):
     assert 'l’année scolaire plus 1 an' in page and '14 sauvegardes' in page
     assert page.count('à renseigner') >= 5
     assert 'zoe' not in page.lower() and 'Dubois' not in page      # no person named on a public page
+
+
+def test_a_signed_in_reader_sees_only_their_own_schools_named(demo_app, people, school_b, signed_in):  # noqa: F811
+    """Two schools on one installation: the notice names École du Port to its director and to a
+    parent whose only link to it is a child there, the demo school to its guardian, never the
+    other one; before sign-in, both (the schools the installation serves)."""
+    parent = User.create(login='parent.sans.ecole', first_name='Noé', last_name='Sans-École', roles='guardian',
+                         password_hash=security.hash_password('demo'))
+    GuardianLink.create(guardian=parent, pupil=school_b.pupil, relation='father')
+    for reader, own, other in ((school_b.director, 'École du Port', 'École des Mimosas'),
+                               (parent, 'École du Port', 'École des Mimosas'),
+                               (people.guardian, 'École des Mimosas', 'École du Port')):
+        page = text(signed_in(reader).get('/donnees-personnelles'))
+        assert own in page and other not in page, reader.login
+    anonymous = text(Client(demo_app).get('/donnees-personnelles'))
+    assert 'École du Port' in anonymous and 'École des Mimosas' in anonymous
 
 
 def test_the_sign_in_page_and_the_activation_letter_link_to_it(demo_app, people, signed_in):
