@@ -115,12 +115,6 @@ def _with_class(rows):
                            school=row.class_school), row.niveau) for row in rows]
 
 
-def current_enrolment(pupil):
-    """(classroom, niveau) of the pupil this year, or (None, None)."""
-    found = _with_class(_pupil_enrolled(pupil.id))
-    return found[0][1:] if found else (None, None)
-
-
 def entries_for_pupil(pupil, start, end, at=None):
     """The published entries the pupil sees (their class, their niveau), due from start to end."""
     return _of_pupil(pupil.id, start, end, at or service.clock())

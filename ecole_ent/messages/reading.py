@@ -165,9 +165,5 @@ def open_thread(user, thread_id):
     return ThreadView(thread, members, messages, access.reply_refusal(user, members, thread.created_by_id))
 
 
-def recall_deadline(message):
-    return message.send_at + RECALL_WINDOW
-
-
 def is_scheduled(message, at=None):
     return message.send_at > (at or service.clock()) + timedelta(seconds=1)
