@@ -16,6 +16,7 @@ class School(BaseModel):
     uai = CharField(unique=True, max_length=8)
     name = CharField(max_length=200)
     accent = CharField(default='blue', max_length=20)
+    kiosk = BooleanField(default=False)      # a shared terminal in the hall may sign in (kiosk/)
 
     _cache = {}
     CACHE_SECONDS = 30   # a renamed school shows within 30 s in every process
@@ -153,6 +154,7 @@ class LoginSession(BaseModel):
     expires_at = DateTimeField(index=True)
     last_seen_at = DateTimeField(default=now)
     remote_addr = CharField(null=True, max_length=64)
+    kiosk = BooleanField(default=False)      # opened at /kiosque: expires after a short inactivity
 
 
 class Throttle(BaseModel):
