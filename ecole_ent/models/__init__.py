@@ -35,6 +35,7 @@ from .messaging import (
                         ThreadMember,
 )
 from .photos import Album, Photo, PhotoTag
+from .pictures import PictureClass, PicturePassword
 from .privacy import CONSENT_SOURCES, ArchiveDeadline, ConsentChange, ErasedAccount
 from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
@@ -50,4 +51,5 @@ ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, Guardian
               MailPreference, Notification, OutboxMail, PasswordReset,
               Thread, ThreadMember, Message, MessageFile, MessageReceipt,
               Note, NoteFile, NoteReceipt, MessagingSwitch,
-              ErasedAccount, ConsentChange, ArchiveDeadline]
+              ErasedAccount, ConsentChange, ArchiveDeadline,
+              PictureClass, PicturePassword]
