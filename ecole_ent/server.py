@@ -14,7 +14,6 @@ import contextlib
 import ctypes
 import gc
 import logging
-import logging.handlers
 import os
 import signal
 import socket
@@ -37,19 +36,19 @@ STOP_TIMEOUT = 15            # seconds a child has to finish its requests after 
 
 
 def log_to_file(config, name='ecole-ent.log'):
-    """Log into DATA/logs/<name>, rotated. One file per process: a rotating file shared by several
-    processes loses lines (each rotates it on its own), so each worker of `serve --workers N`
-    writes ecole-ent.<slot>.log and the supervisor keeps ecole-ent.log. The access log
-    (ecole_ent/web/access_log.py, unless server.access_log is false) goes the same way into
-    access.log or access.<slot>.log, and only there: its lines do not flood the error log."""
-    def rotating(logger, filename, formatter, handler_class=logging.handlers.RotatingFileHandler,
-                 **options):
+    """Log into DATA/logs/<name>, rotated at 5 MB and every month (access_log.RotatingFileHandler).
+    One file per process: a rotating file shared by several processes loses lines (each rotates it
+    on its own), so each worker of `serve --workers N` writes ecole-ent.<slot>.log and the
+    supervisor keeps ecole-ent.log. The access log (ecole_ent/web/access_log.py, unless
+    server.access_log is false) goes the same way into access.log or access.<slot>.log, and only
+    there: its lines do not flood the error log."""
+    def rotating(logger, filename, formatter, **options):
         for old in [h for h in logger.handlers if getattr(h, 'ecole_log', False)]:
             logger.removeHandler(old)
             old.close()
         if filename:
-            handler = handler_class(config.path('logs', filename), maxBytes=5 * 2**20,
-                                    backupCount=5, encoding='utf-8', **options)
+            handler = access_log.RotatingFileHandler(config.path('logs', filename), maxBytes=5 * 2**20,
+                                                     backupCount=5, encoding='utf-8', **options)
             handler.ecole_log = True
             handler.setFormatter(formatter)
             logger.addHandler(handler)
@@ -63,8 +62,7 @@ def log_to_file(config, name='ecole-ent.log'):
     access.setLevel(logging.INFO)
     access_file = 'access.' + name.partition('.')[2] if config['server.access_log'] else None
     # delay: the supervisor, which serves nothing, leaves no empty access.log beside the workers'
-    rotating(access, access_file, access_log.Formatter(), access_log.RotatingFileHandler,
-             delay=True)
+    rotating(access, access_file, access_log.Formatter(), delay=True)
     queue = logging.getLogger('waitress.queue')
     if not any(isinstance(f, OncePerMinute) for f in queue.filters):
         queue.addFilter(OncePerMinute())

@@ -2,7 +2,9 @@
 the trusted proxy, as `serve` logs: one line per request in DATA/logs/access.log, and nothing
 secret in any log file."""
 import contextlib
+import datetime
 import logging
+import os
 import re
 import time
 import urllib.request
@@ -198,3 +200,39 @@ def test_the_log_file_rotates_at_its_size_limit(tmp_path):
         lines = file.read_text(encoding='utf-8').splitlines()
         assert file.stat().st_size <= 1000 and all(LINE.fullmatch(line) for line in lines)
     assert files[1].stat().st_size > 900                 # a rotated file is full
+
+
+def test_the_log_file_rotates_at_the_turn_of_each_month_even_when_quiet(tmp_path):
+    """A quiet appliance never reaches 5 MB: the file still holds one month at most (UTC), so the
+    retention job can delete the lines older than its rule; a file last written in an earlier
+    month, found at start-up, is rotated at the first line of the new month."""
+    def utc(moment):
+        return moment.replace(tzinfo=datetime.UTC).timestamp()
+
+    def write(moment, path='/'):
+        record = logging.LogRecord('ecole_ent.access', logging.INFO, __file__, 1, access_log.LINE,
+                                   (VISITOR, 'GET', path, '200', 10, 1.0), None)
+        record.created = utc(moment)
+        handler.handle(record)
+
+    def open_handler():
+        made = access_log.RotatingFileHandler(tmp_path / 'access.log', maxBytes=5 * 2**20, backupCount=5,
+                                              encoding='utf-8', delay=True)
+        made.setFormatter(access_log.Formatter())
+        return made
+    handler = open_handler()
+    write(datetime.datetime(2026, 11, 30, 23, 59), '/novembre')
+    write(datetime.datetime(2026, 12, 1, 0, 0), '/decembre')
+    write(datetime.datetime(2026, 12, 31, 23, 59), '/decembre-encore')
+    handler.close()
+    assert '/novembre' in (tmp_path / 'access.log.1').read_text() and not (tmp_path / 'access.log.2').exists()
+    live = (tmp_path / 'access.log').read_text()
+    assert '/decembre' in live and '/decembre-encore' in live and '/novembre' not in live
+    january = datetime.datetime(2027, 1, 3, 8, 0)
+    os.utime(tmp_path / 'access.log', (utc(january) - 3 * 86400,) * 2)     # last written 31 December
+    handler = open_handler()                                                        # a restart in January
+    write(january, '/janvier')
+    handler.close()
+    assert (tmp_path / 'access.log').read_text().count('\n') == 1
+    assert '/decembre-encore' in (tmp_path / 'access.log.1').read_text()
+    assert '/novembre' in (tmp_path / 'access.log.2').read_text()

@@ -5,8 +5,8 @@ exercise one's rights. The contacts come from the configuration ([privacy] contr
 school_contact, dpo_*); an option left empty reads « à renseigner ». Plain functions, no bottle."""
 from dataclasses import dataclass
 
-from ..i18n import _
 from ..accounts.membership import children_classes
+from ..i18n import _
 from ..models import Classroom, School
 from . import rules
 

@@ -3,9 +3,11 @@ small transactions. Idempotent: what is deleted is gone and an erased account is
 so a second run finds nothing. run() is the daily job's and the command line's; a dry run only
 counts, with the same queries, and writes nothing (not even the audit).
 """
+import calendar
 import logging
 import os
 import re
+import time
 from datetime import date, datetime
 
 from peewee import fn
@@ -180,14 +182,19 @@ def due_connections(at, config):
 
 
 def _old_logs(folder, limit):
-    """Rotated log files last written before `limit` (naive UTC)."""
+    """Rotated log files whose month began before `limit` (naive UTC): a log file holds the lines
+    of one month at most (web/access_log.RotatingFileHandler rotates at each month's turn), so
+    none of its lines is older than the rule once it is deleted then."""
     try:
         names = sorted(os.listdir(folder))
     except FileNotFoundError:
         return []
     stamp = limit.timestamp() if limit.tzinfo else (limit - datetime(1970, 1, 1)).total_seconds()
-    return [name for name in names if ROTATED_LOG.match(name)
-            and os.path.getmtime(os.path.join(folder, name)) < stamp]
+
+    def month_began(name):
+        year, month = time.gmtime(os.path.getmtime(os.path.join(folder, name)))[:2]
+        return calendar.timegm((year, month, 1, 0, 0, 0))
+    return [name for name in names if ROTATED_LOG.match(name) and month_began(name) < stamp]
 
 
 def delete_connections(items, config):

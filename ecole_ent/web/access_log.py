@@ -16,8 +16,10 @@ calendar feeds (/agenda/<token>.ics), the forgotten-password links (/mot-de-pass
 and the mails' stop links (/courriels/arret/<token>), whose paths are written /agenda/* and so on.
 Errors keep their traceback in the error log (ecole-ent.log); here they are one line among others.
 """
+import calendar
 import logging
 import logging.handlers
+import os
 import re
 import time
 from urllib.parse import quote
@@ -150,11 +152,21 @@ class Formatter(logging.Formatter):
         return '%s,%03d' % (self.stamp, record.msecs)
 
 
+def next_month(timestamp):
+    """The first moment (UTC) of the month after `timestamp`'s, as a timestamp."""
+    year, month = time.gmtime(timestamp)[:2]
+    return calendar.timegm((year + month // 12, month % 12 + 1, 1, 0, 0, 0))
+
+
 class RotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """The standard rotating file, which decides when to rotate from a count of what it wrote:
-    the standard one, before every line, checks the file's type (two stat calls), formats the
-    line a second time and seeks (measured, per request: 41 µs with it, 22 µs with this one)."""
+    """A log file (the access log and the error log) rotated at its size limit and at the turn of
+    each month (UTC), so that a file holds the lines of one month at most: the retention job
+    (privacy/retention.py) deletes a rotated file once its month is older than the rule, even on a
+    quiet appliance whose file would take years to fill. It decides from a count of what it wrote:
+    the standard one, before every line, checks the file's type (two stat calls), formats the line
+    a second time and seeks (measured, per request: 41 µs with it, 22 µs with this one)."""
     size = 0
+    rollover_at = 0.0
 
     def emit(self, record):
         try:
@@ -162,11 +174,15 @@ class RotatingFileHandler(logging.handlers.RotatingFileHandler):
             if self.stream is None:
                 self.stream = self._open()
                 self.size = self.stream.seek(0, 2)
-            if self.maxBytes and self.size and self.size + len(line) > self.maxBytes:
+                last_write = os.fstat(self.stream.fileno()).st_mtime if self.size else record.created
+                self.rollover_at = next_month(last_write)
+            if self.size and (record.created >= self.rollover_at
+                              or (self.maxBytes and self.size + len(line) > self.maxBytes)):
                 self.doRollover()
                 if self.stream is None:      # delay=True: doRollover left it closed
                     self.stream = self._open()
                 self.size = 0
+                self.rollover_at = next_month(record.created)
             self.stream.write(line)
             self.stream.flush()
             self.size += len(line)

@@ -139,8 +139,10 @@ def due_and_kept(people, config):
                               for n, moment in around)
     logs = Path(config.path('logs'))
     logs.mkdir(parents=True, exist_ok=True)
-    items['log'] = (_log(logs, 'access.log.3', year_limit - timedelta(days=1)),
-                    _log(logs, 'access.log.1', year_limit + timedelta(days=1)),
+    # a rotated file holds one month (access_log.RotatingFileHandler): it goes once its month began
+    # before the limit (4 December 2025), even when last written after it
+    items['log'] = (_log(logs, 'access.log.3', year_limit + timedelta(days=1)),
+                    _log(logs, 'access.log.1', datetime(2026, 1, 1, 0, 30)),
                     _log(logs, 'ecole-ent.log', year_limit - timedelta(days=30)))    # the live file: kept
     items['audit'] = tuple(AuditEvent.create(action='test.event', target=name, created_at=moment)
                            for name, moment in (('old', year_limit - timedelta(hours=1)),
