@@ -100,10 +100,12 @@ def _secret():
 
 
 def _printed(classroom, printed, **context):
-    """The printable page: eight cards per A4 sheet, each with its QR code and its typed code."""
+    """The printable page: eight cards per A4 sheet, each with its QR code and its typed code. The
+    QR code holds /carte#jeton=…: a fragment is never sent to a server, a proxy or a log; the page's
+    script posts it (static/cards/scan.js). Cards printed with ?jeton= keep working (card_form)."""
     _secret()
     return render('directory/cards.html', classroom=classroom, **context,
-                  cards=[(p, printable(t), cards.qr_svg(f'{public_url()}/carte?jeton={t}'), new)
+                  cards=[(p, printable(t), cards.qr_svg(card_url(t)), new)
                          for p, t, new in printed])
 
 
@@ -180,7 +182,7 @@ def archive_download(pupil_id):
     return send_zip(name, out, size)
 
 
-@routes.get('/carte', slow=True)     # ?jeton= signs in: writes, so it may wait for the lock
+@routes.get('/carte', slow=True)     # ?jeton= (cards printed before #jeton=) signs in: writes, may wait
 def card_form():
     token = request.query.getunicode('jeton', '')
     if token:
@@ -207,6 +209,11 @@ def _card_sign_in(token):
 
 def printable(token):
     return cards.printable(token)
+
+
+def card_url(token):
+    """What a card's QR code holds: the sign-in page, the token in its fragment."""
+    return f'{public_url()}/carte#jeton={token}'
 
 
 def home_section(user, context):
