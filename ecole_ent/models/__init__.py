@@ -40,6 +40,7 @@ from .privacy import CONSENT_SOURCES, ArchiveDeadline, ConsentChange, ErasedAcco
 from .scheduler import JobLease, JobRun
 from .schema import SchemaVersion
 from .school_calendar import SchoolCalendar
+from .stats import StatsCount, StatsEvent, StatsKey, StatsMonthSeen, StatsVisitors
 from .visits import Visit
 
 ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, GuardianLink,
@@ -52,4 +53,5 @@ ALL_MODELS = [School, SchoolYear, Classroom, User, Enrolment, Teaching, Guardian
               Thread, ThreadMember, Message, MessageFile, MessageReceipt,
               Note, NoteFile, NoteReceipt, MessagingSwitch,
               ErasedAccount, ConsentChange, ArchiveDeadline,
-              PictureClass, PicturePassword]
+              PictureClass, PicturePassword,
+              StatsEvent, StatsKey, StatsMonthSeen, StatsCount, StatsVisitors]
