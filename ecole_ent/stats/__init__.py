@@ -1,0 +1,1 @@
+"""Usage statistics, private by design (issue 19): recording, nightly fold, pages, export."""
