@@ -17,6 +17,7 @@ PUBLIC = {
     '/healthz': 'the health check (no personal data)',
     '/premiere-installation': 'first-run setup, school networks only, refused once installed',
     '/carte': "pupils' QR cards, school networks only",
+    '/images': "pupils' picture passwords, school networks only",
     '/static/': 'stylesheets, scripts, icons',
     '/public/': "the school's public page: public posts, consent-safe photos, no surnames",
     '/agenda/': 'private calendar feeds: a secret token per child, no data without it',

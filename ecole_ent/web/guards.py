@@ -15,6 +15,7 @@ from ..i18n import _
 
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
                 '/carte',      # pupils' QR cards, school networks only (directory/cards.py)
+                '/images',     # pupils' picture passwords, school networks only (pictures/service.py)
                 '/mot-de-passe-oublie',    # asks for a reset link by mail (accounts/reset.py)
                 '/donnees-personnelles'}   # the notice for families, RGPD (privacy/routes.py)
 PUBLIC_PREFIXES = ('/static/', '/public/',

@@ -1,0 +1,145 @@
+"""Picture passwords' pages: the pupils' sign-in with pictures, and the class's switch and sheet.
+
+Who may see what (service.py decides; tests/pictures/test_routes.py checks every route and role):
+  /images                              anyone on the school's networks (403 elsewhere, before
+                                       anything else): GET the class picker (?classe=) then the
+                                       class's pupils, then (?eleve=) the pupil's grid of 12
+                                       pictures; POST login + images (names, comma-separated):
+                                       fewer than 3 pictures show the next step, 3 sign in or not.
+                                       The chosen pictures travel in POST bodies only, never in a
+                                       URL (access logs, history). Pupils only; a signed-in user
+                                       posting is sent home.
+  /annuaire/classe/<id>/images         the class's teachers, its school's director, the admin:
+                                       the switch, and (on) the printable sheet of every pupil's
+                                       pictures (no-store); everyone else 403
+  .../images (POST), /renouveler, /eleve/<id>/images   the same people: switch, renew all, renew one
+"""
+from bottle import redirect, request, response
+
+from .. import hooks
+from ..errors import Forbidden, NotFound, ValidationError
+from ..i18n import _
+from ..numbers import as_id
+from ..web.forms import field
+from ..web.guards import client_address, current_user, require_user, sign_in
+from ..web.render import flash, render, url
+from ..web.routing import Routes
+from . import service
+from .catalogue import PICTURES
+
+routes = Routes('pictures')
+
+
+def _networks():
+    return request.app.config['ecole']['security.school_networks']
+
+
+def _steps(login='', chosen=()):
+    """The sign-in page at the step the query (GET) or the chosen pictures (POST) ask for."""
+    service.require_school_network(client_address(), _networks())
+    class_id = as_id(request.query.getunicode('classe', ''))
+    login = login or request.query.getunicode('eleve', '')
+    if login:
+        pupil, classroom = service.picker_pupil(login)
+        return render('pictures/sign_in.html', step='grid', pupil=pupil, classroom=classroom,
+                      pictures=PICTURES, chosen=list(chosen), length=service.LENGTH)
+    if class_id is not None:
+        classroom = service.open_class(class_id)
+        return render('pictures/sign_in.html', step='pupils', classroom=classroom,
+                      pupils=service._active_pupils(classroom))
+    return render('pictures/sign_in.html', step='classes', schools=service.classes_on())
+
+
+def _refused(message, login=''):
+    """403 with the message (and a picture); after a wrong sequence, the pupil's grid again."""
+    response.status = 403
+    response.set_header('Cache-Control', 'no-store')
+    context = {'step': 'refused'}
+    if login and message != service.NETWORK_MESSAGE:
+        try:
+            pupil, classroom = service.picker_pupil(login)
+            context = dict(step='grid', pupil=pupil, classroom=classroom, pictures=PICTURES, chosen=[],
+                           length=service.LENGTH)
+        except NotFound:
+            pass
+    return render('pictures/sign_in.html', message=message, **context)
+
+
+@routes.get('/images', 'sign_in')
+def sign_in_page():
+    try:
+        return _steps()
+    except Forbidden as exc:
+        return _refused(str(exc))
+
+
+@routes.post('/images', 'submit')
+def submit():
+    if current_user() is not None:
+        redirect('/', 303)
+    login, chosen = field('login'), service.parse(field('images'))
+    try:
+        if chosen is not None and len(chosen) < service.LENGTH:
+            return _steps(login, chosen)        # another picture to choose (no JavaScript)
+        pupil = service.sign_in_user(login, field('images'), client_address(), _networks())
+    except Forbidden as exc:
+        return _refused(str(exc), login)
+    sign_in(pupil)
+    redirect('/', 303)
+
+
+def _sheet(user, classroom, errors=None):
+    response.set_header('Cache-Control', 'no-store')       # the sheet shows every pupil's pictures
+    on = service.is_on(classroom)
+    return render('pictures/sheet.html', classroom=classroom, on=on, errors=errors or {},
+                  sheet=[(p, service.with_alts(names)) for p, names in service.sequences(classroom, user)]
+                  if on else [])
+
+
+@routes.get('/annuaire/classe/<class_id:int>/images', 'sheet')
+def sheet(class_id):
+    user = require_user()
+    return _sheet(user, service.managed_class(user, class_id))
+
+
+@routes.post('/annuaire/classe/<class_id:int>/images', 'switch')
+def switch(class_id):
+    user = require_user()
+    classroom, on = service.managed_class(user, class_id), field('etat') == 'oui'
+    service.switch(user, classroom, on)
+    flash(_('Connexion par images activée pour la classe.') if on else
+          _('Connexion par images désactivée pour la classe.'), 'success')
+    redirect(url('pictures.sheet', class_id=class_id), 303)
+
+
+@routes.post('/annuaire/classe/<class_id:int>/images/renouveler', 'renew_class')
+def renew_class(class_id):
+    user = require_user()
+    classroom = service.managed_class(user, class_id)
+    try:
+        count = service.renew_class(user, classroom, field('confirmer') == 'oui')
+    except ValidationError as exc:
+        response.status = 400
+        return _sheet(user, classroom, exc.errors)
+    flash(_('Nouvelles images pour %d élève(s) : les anciennes ne fonctionnent plus.') % count, 'success')
+    redirect(url('pictures.sheet', class_id=class_id), 303)
+
+
+@routes.post('/annuaire/classe/<class_id:int>/eleve/<pupil_id:int>/images', 'renew_pupil')
+def renew_pupil(class_id, pupil_id):
+    user = require_user()
+    classroom = service.managed_class(user, class_id)
+    pupil = service.class_pupil(classroom, pupil_id)
+    service.renew_pupil(user, classroom, pupil)
+    flash(_('Nouvelles images pour %s : les anciennes ne fonctionnent plus.') % pupil.first_name, 'success')
+    redirect(url('pictures.sheet', class_id=class_id) + f'#eleve-{pupil.id}', 303)
+
+
+def picture_password(pupil):
+    """Template filter: [(name, alt)] of the pupil's pictures, [] without picture passwords."""
+    return service.with_alts(service.sequence_for(pupil) or [])
+
+
+def register(app):
+    hooks.TEMPLATE_FILTER.add(('picture_password', picture_password))
+    routes.install(app)

@@ -1,0 +1,136 @@
+"""The pupils' sign-in with pictures through the app: right and wrong sequences, who is refused
+(another role, a pupil of a class without pictures, a locked pupil or address), the steps
+without JavaScript, and renewal invalidating the old sequence."""
+from ecole_ent.models import AuditEvent, User
+from ecole_ent.pictures import service
+from tests.blog.conftest import text
+from tests.conftest import redirected_to
+
+from .conftest import OUTSIDE, post_pictures, pupil_client, sequence, wrong_sequence
+
+WRONG = 'Ce ne sont pas les bonnes images'
+
+
+def test_the_right_sequence_signs_the_pupil_in(people, demo_app):
+    client = pupil_client(demo_app)
+    names = sequence(people.small_pupil)
+    assert len(names) == 3 and len(set(names)) == 3
+    signed = post_pictures(client, people.small_pupil.login, names)
+    assert redirected_to(signed) == '/' and 'ecole_session' in client.cookies
+    assert f'Bonjour {people.small_pupil.first_name}' in signed.follow().text
+    assert User.get_by_id(people.small_pupil.id).last_login_at is not None
+
+
+def test_a_wrong_sequence_is_refused_with_a_picture_and_the_grid_again(people, demo_app):
+    client = pupil_client(demo_app)
+    refused = post_pictures(client, people.small_pupil.login, wrong_sequence(sequence(people.small_pupil)))
+    assert refused.status_int == 403 and WRONG in refused.text
+    assert 'ecole_session' not in client.cookies
+    assert refused.html.select_one('.pictures-refused svg') is not None       # the picture, which shakes
+    assert len(refused.html.select('.pictures-grid button[name="images"]')) == 12   # try again
+    for bad in ('chat', 'chat,chien,licorne', 'chat,chat,chat', ',,,', 'x' * 5000):
+        response = post_pictures(client, people.small_pupil.login, [bad])
+        assert response.status_int in (200, 403) and 'ecole_session' not in client.cookies
+
+
+def test_another_role_is_refused_with_the_same_message(people, demo_app):
+    client = pupil_client(demo_app)
+    for user in (people.small_teacher, people.guardian, people.admin, people.director):
+        refused = post_pictures(client, user.login, sequence(people.small_pupil))
+        assert refused.status_int == 403 and WRONG in refused.text
+    assert post_pictures(client, 'personne', sequence(people.small_pupil)).status_int == 403
+    assert 'ecole_session' not in client.cookies
+
+
+def test_a_pupil_who_is_also_something_else_is_refused(people, demo_app):
+    names = sequence(people.small_pupil)
+    User.update(roles='pupil,staff').where(User.id == people.small_pupil.id).execute()
+    refused = post_pictures(pupil_client(demo_app), people.small_pupil.login, names)
+    assert refused.status_int == 403 and WRONG in refused.text
+
+
+def test_a_pupil_of_a_class_without_pictures_is_refused(people, demo_app):
+    assert sequence(people.cp_pupil) is None
+    names = service.sequence_of_seed('whatever')
+    refused = post_pictures(pupil_client(demo_app), people.cp_pupil.login, names)
+    assert refused.status_int == 403 and WRONG in refused.text
+    small = sequence(people.small_pupil)
+    service.switch(people.director, people.small, on=False)        # switched off: refused too
+    assert post_pictures(pupil_client(demo_app), people.small_pupil.login, small).status_int == 403
+    service.switch(people.director, people.small, on=True)         # on again: the same pictures
+    assert redirected_to(post_pictures(pupil_client(demo_app), people.small_pupil.login, small)) == '/'
+
+
+def test_outside_the_school_networks_the_page_and_the_post_are_refused_first(people, demo_app):
+    outside = pupil_client(demo_app, OUTSIDE)
+    page = outside.get('/images', status=403)
+    assert "La connexion par carte ne fonctionne que depuis le réseau de l'école." in text(page)
+    assert people.small.name not in page.text
+    assert people.small_pupil.first_name not in outside.get(f'/images?classe={people.small.id}', status=403).text
+    token = outside.get('/connexion').html.select_one('input[name=csrf_token]')['value']
+    refused = outside.post('/images', {'csrf_token': token, 'login': people.small_pupil.login,
+                                       'images': ','.join(sequence(people.small_pupil))}, status=403)
+    assert "depuis le réseau de l'école" in text(refused) and 'ecole_session' not in outside.cookies
+
+
+def test_wrong_sequences_lock_the_pupil_then_the_address(people, demo_app):
+    client = pupil_client(demo_app, '10.3.3.3')
+    right, wrong = sequence(people.small_pupil), wrong_sequence(sequence(people.small_pupil))
+    for _attempt in range(service.PUPIL_MAX_FAILURES):
+        assert WRONG in post_pictures(client, people.small_pupil.login, wrong).text
+    locked = post_pictures(pupil_client(demo_app, '10.4.4.4'), people.small_pupil.login, right)
+    assert locked.status_int == 403 and 'Trop d’essais' in locked.text    # this pupil waits, anywhere
+    assert AuditEvent.select().where(AuditEvent.action == 'login.locked').exists()
+    other = people.small_pupil2
+    assert redirected_to(post_pictures(client, other.login, sequence(other))) == '/'   # the others do not
+
+
+def test_an_address_that_misses_too_often_waits(people, demo_app, monkeypatch):
+    monkeypatch.setattr(service, 'ADDRESS_MAX_FAILURES', 4)
+    client = pupil_client(demo_app, '10.5.5.5')
+    pupils = [people.small_pupil, people.small_pupil2]
+    for attempt in range(4):
+        pupil = pupils[attempt % 2]
+        assert WRONG in post_pictures(client, pupil.login, wrong_sequence(sequence(pupil))).text
+    locked = post_pictures(pupil_client(demo_app, '10.5.5.5'), people.small_pupil.login, sequence(people.small_pupil))
+    assert locked.status_int == 403 and 'Trop d’essais' in locked.text
+    elsewhere = pupil_client(demo_app, '10.6.6.6')
+    assert redirected_to(post_pictures(elsewhere, people.small_pupil.login, sequence(people.small_pupil))) == '/'
+
+
+def test_renewal_invalidates_the_old_sequence(people, demo_app):
+    old = sequence(people.small_pupil)
+    new = service.renew_pupil(people.small_teacher, people.small, people.small_pupil)
+    for _attempt in range(20):      # a renewal may give the same pictures by chance (1 in 1,320)
+        if new != old:
+            break
+        new = service.renew_pupil(people.small_teacher, people.small, people.small_pupil)
+    assert post_pictures(pupil_client(demo_app), people.small_pupil.login, old).status_int == 403
+    assert redirected_to(post_pictures(pupil_client(demo_app), people.small_pupil.login, new)) == '/'
+    before = {p.id: names for p, names in service.sequences(people.small)}
+    service.renew_class(people.small_teacher, people.small, confirmed=True)
+    after = {p.id: names for p, names in service.sequences(people.small)}
+    assert before.keys() == after.keys() and sum(before[k] != after[k] for k in before) >= len(before) - 1
+
+
+def test_without_javascript_each_tap_is_a_step_and_the_last_one_posts(people, demo_app):
+    client = pupil_client(demo_app)
+    picker = client.get('/images')
+    assert picker.html.select_one('input[name=csrf_token]')['value']
+    (link,) = [a for a in picker.html.select('a.pictures-choice') if a.get_text(strip=True) == people.small.name]
+    assert people.cp.name not in picker.text                       # a class without pictures is not offered
+    pupils = client.get(link['href'])
+    (mine,) = [a for a in pupils.html.select('a.pictures-choice') if f'eleve={people.small_pupil.login}' in a['href']]
+    page = client.get(mine['href'])
+    for name in sequence(people.small_pupil):
+        form = page.forms[[k for k, f in page.forms.items() if f.action == '/images'][-1]]
+        (button,) = [b for b in page.html.select('button[name=images]') if b['data-picture'] == name]
+        page = form.submit('images', value=button['value'])
+    assert redirected_to(page) == '/' and 'ecole_session' in client.cookies
+
+
+def test_a_pupil_of_a_class_without_pictures_has_no_grid(people, demo_app):
+    client = pupil_client(demo_app)
+    client.get(f'/images?classe={people.cp.id}', status=404)
+    client.get(f'/images?eleve={people.cp_pupil.login}', status=404)
+    client.get(f'/images?eleve={people.small_teacher.login}', status=404)
