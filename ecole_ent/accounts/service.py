@@ -25,6 +25,7 @@ from ..models import (
 )
 
 SESSION_REFRESH = timedelta(minutes=5)     # sliding expiry written at most this often
+KIOSK_REFRESH = timedelta(seconds=1)       # a kiosk session's (kiosk/): its inactivity limit is short
 MAX_LOGIN_LENGTH = 120
 MAX_PASSWORD_LENGTH = 1024
 MIN_PASSWORD_LENGTH = 8
@@ -49,6 +50,15 @@ def read_settings(config):
 
 def settings():
     return runtime.settings(read_settings)
+
+
+def read_kiosk_seconds(config):
+    return config.get('kiosk.inactivity_seconds', 90)     # declared by kiosk/options.py
+
+
+def kiosk_seconds():
+    """A kiosk session ends after this many seconds without a request ([kiosk] inactivity_seconds)."""
+    return runtime.settings(read_kiosk_seconds)
 
 
 # --- sign-in and throttling -------------------------------------------------------------------
@@ -119,19 +129,24 @@ def count_failure(key, limit, user=None):
 
 # --- sessions ---------------------------------------------------------------------------------
 
-def open_session(user, remote_addr=None):
-    """A new session for user; returns the raw token for the cookie (only its hash is stored)."""
+def open_session(user, remote_addr=None, kiosk=False):
+    """A new session for user; returns the raw token for the cookie (only its hash is stored).
+    A kiosk session (kiosk/) expires after kiosk_seconds() without a request."""
     token = security.new_token()
     with writing():
         LoginSession.create(token_hash=security.keyed_hash(token, 'session'), user=user,
-                            expires_at=now() + timedelta(days=settings().session_days),
+                            expires_at=now() + _lifetime(kiosk), kiosk=kiosk,
                             remote_addr=(remote_addr or '')[:64])
     return token
 
 
+def _lifetime(kiosk):
+    return timedelta(seconds=kiosk_seconds()) if kiosk else timedelta(days=settings().session_days)
+
+
 _session_lookup = prepared(lambda token_hash: (
     User.select(User, LoginSession.expires_at.alias('session_expires'),
-                LoginSession.last_seen_at.alias('session_seen'))
+                LoginSession.last_seen_at.alias('session_seen'), LoginSession.kiosk.alias('session_kiosk'))
     .join(LoginSession, on=(LoginSession.user == User.id))
     .where(LoginSession.token_hash == token_hash)), 1)
 
@@ -151,8 +166,8 @@ def session_user(token):
     if as_datetime(user.session_expires) <= current or user.status != 'active':
         write_soon(lambda: LoginSession.delete().where(LoginSession.token_hash == token_hash).execute())
         return None
-    if current - as_datetime(user.session_seen) > SESSION_REFRESH:
-        expires = current + timedelta(days=settings().session_days)
+    if current - as_datetime(user.session_seen) > (KIOSK_REFRESH if user.session_kiosk else SESSION_REFRESH):
+        expires = current + _lifetime(user.session_kiosk)
         write_soon(lambda: LoginSession.update(last_seen_at=current, expires_at=expires).where(
             (LoginSession.token_hash == token_hash)
             & (LoginSession.last_seen_at < current)).execute())      # a late write never goes back

@@ -1,0 +1,173 @@
+"""The hall's kiosk (/kiosque): sign-in by QR card or password, then big buttons to print a
+child's week of homework and the notes to sign; automatic sign-out after inactivity.
+
+Who may see each route (the rules: access.py):
+- GET /kiosque, POST /kiosque (password), POST /kiosque/carte (QR card, field `jeton`): anyone on
+  a school network, for a school whose kiosk is open; 403 from outside. A kiosk session is sent
+  to its home; another session to its own home.
+- GET /kiosque/accueil, GET /kiosque/devoirs/<pupil>, GET /kiosque/mot/<note>/<pupil>,
+  POST /kiosque/presence, POST /kiosque/sortie: a kiosk session only (a guardian: their own
+  children and notes; a pupil: their own week).
+- POST /kiosque/reglage/<school>: the school's director, the admin.
+Every answer to a kiosk session is `Cache-Control: no-store`; a kiosk session reaching any other
+page is sent back to its home (the before_request hook below), and closed outside the school networks.
+"""
+from datetime import timedelta
+
+from bottle import HTTPError, HTTPResponse, redirect, request, response
+
+from ..accounts import service as accounts
+from ..errors import Forbidden, ValidationError
+from ..homework import service as homework
+from ..i18n import _
+from ..web.forms import checked, field
+from ..web.guards import SESSION_COOKIE, client_address, current_user, require_role, set_cookie, sign_in
+from ..web.render import flash, render, url
+from ..web.routing import Routes
+from . import access, service
+
+routes = Routes('kiosk')
+SCHOOL_COOKIE = 'ecole_kiosque'      # the UAI of the kiosk's school: where a sign-out returns
+
+
+def _networks():
+    return request.app.config['ecole']['security.school_networks']
+
+
+def _start(uai=''):
+    return access.HOME + (f'?ecole={uai}' if uai else '')
+
+
+def _page(template, **context):
+    return render(template, kiosk_seconds=accounts.kiosk_seconds(), **context)
+
+
+def _kiosk_user():
+    user = current_user()
+    if not access.is_kiosk_session(user):
+        raise Forbidden(_('Cette page est celle de la borne du hall : ouvrez-la depuis la borne.'))
+    return user
+
+
+def _school(uai):
+    """(None, the kiosk's school or None to pick one), or (its 403 page, None): outside the school
+    networks, or the kiosk closed."""
+    try:
+        access.require_school_network(client_address(), _networks())
+        return None, access.kiosk_school(uai)
+    except Forbidden as exc:
+        response.status = 403
+        return _page('kiosk/closed.html', message=str(exc)), None
+
+
+@routes.get('/kiosque')
+def start():
+    user = current_user()
+    if user is not None:
+        redirect(url('kiosk.home') if access.is_kiosk_session(user) else '/', 303)
+    uai = request.query.getunicode('ecole', '') or request.get_cookie(SCHOOL_COOKIE) or ''
+    refused, school = _school(uai[:20])
+    if refused:
+        return refused
+    return _page('kiosk/start.html', school=school, schools=access.kiosk_schools(), login='')
+
+
+def _sign_in(kind):
+    uai = field('ecole')[:20]
+    refused, school = _school(uai)
+    if refused or school is None:
+        return refused or redirect(_start(), 303)
+    try:
+        user = (service.sign_in_card(school, field('jeton'), client_address(), _networks()) if kind == 'card'
+                else service.sign_in_password(school, field('login'), field('password'), client_address()))
+    except ValidationError as exc:
+        response.status = 400
+        return _page('kiosk/start.html', school=school, schools=[], errors=exc.errors, login=field('login')[:120])
+    sign_in(user, kiosk=True)
+    set_cookie(SCHOOL_COOKIE, school.uai)
+    redirect(url('kiosk.home'), 303)
+
+
+@routes.post('/kiosque')
+def sign_in_password():
+    return _sign_in('password')
+
+
+@routes.post('/kiosque/carte')
+def sign_in_card():
+    return _sign_in('card')
+
+
+@routes.get('/kiosque/accueil', 'home')
+def home():
+    user = _kiosk_user()
+    return _page('kiosk/home.html', children=service.home(user))
+
+
+@routes.get('/kiosque/devoirs/<pupil_id:int>', 'week')
+def week(pupil_id):
+    user = _kiosk_user()
+    monday = homework.parse_week(request.query.get('semaine')) or homework.monday_of(homework.today())
+    return _page('kiosk/week.html', week=service.child_week(user, pupil_id, monday), monday=monday,
+                  last_day=monday + timedelta(days=6), weeks=service.weeks(monday))
+
+
+@routes.get('/kiosque/mot/<note_id:int>/<pupil_id:int>', 'note')
+def note(note_id, pupil_id):
+    note, receipt = service.note_slip(_kiosk_user(), note_id, pupil_id)
+    return _page('kiosk/note.html', note=note, pupil=receipt.pupil, local=homework.to_local)
+
+
+@routes.post('/kiosque/presence', 'presence')
+def presence():
+    """kiosk.js says the person is still there (a tap, a key): the session's expiry slid when
+    this request was let in (accounts.service.session_user)."""
+    _kiosk_user()
+    return HTTPResponse(status=204)
+
+
+@routes.post('/kiosque/sortie', 'sign_out')
+def sign_out():
+    accounts.close_session(request.get_cookie(SESSION_COOKIE))
+    response.delete_cookie(SESSION_COOKIE, path='/')
+    flash(_('Vous êtes déconnecté. À bientôt !'), 'success')
+    redirect(_start(request.get_cookie(SCHOOL_COOKIE) or ''), 303)
+
+
+@routes.post('/kiosque/reglage/<school_id:int>', 'setting')
+def setting(school_id):
+    enabled = checked('kiosque')
+    service.set_kiosk(require_role('director', 'admin'), school_id, enabled)
+    flash(_('Borne du hall activée.') if enabled else _('Borne du hall désactivée.'), 'success')
+    redirect(url('admin.school', school_id=school_id) + '#borne', 303)
+
+
+# --- every request of a kiosk session ---------------------------------------------------------
+
+def confine():
+    """A kiosk session reaches only the kiosk's pages, and only from a school network (a cookie
+    carried elsewhere is closed)."""
+    user = current_user()
+    if not access.is_kiosk_session(user):
+        return
+    request.environ['ecole.kiosk'] = True
+    try:
+        access.require_school_network(client_address(), _networks())
+    except Forbidden as exc:
+        accounts.close_session(request.get_cookie(SESSION_COOKIE))
+        response.delete_cookie(SESSION_COOKIE, path='/')
+        raise HTTPError(403, str(exc)) from None
+    if not access.kiosk_path(request.path):
+        redirect(url('kiosk.home'), 303)
+
+
+def no_store():
+    """Nothing a kiosk session was shown is kept by the browser (the next family at the kiosk)."""
+    if request.environ.get('ecole.kiosk'):
+        response.set_header('Cache-Control', 'no-store')
+
+
+def register(app):
+    app.add_hook('before_request', confine)
+    app.add_hook('after_request', no_store)
+    routes.install(app)
