@@ -17,6 +17,8 @@ PUBLIC = {
     '/healthz': 'the health check (no personal data)',
     '/premiere-installation': 'first-run setup, school networks only, refused once installed',
     '/carte': "pupils' QR cards, school networks only",
+    '/kiosque': "the hall kiosk's sign-in, school networks only, schools with their kiosk open",
+    '/kiosque/carte': "the hall kiosk's QR card sign-in, the same conditions",
     '/images': "pupils' picture passwords, school networks only",
     '/static/': 'stylesheets, scripts, icons',
     '/public/': "the school's public page: public posts, consent-safe photos, no surnames",
@@ -80,8 +82,9 @@ def test_every_route_is_closed_to_anonymous_visitors_unless_public(demo_app, add
         else:
             response = client.request(path, method=method, POST={'csrf_token': token},
                                       headers={'X-CSRF-Token': token}, expect_errors=True)
-        if method == 'GET':             # sent to the sign-in page
-            assert response.status_int == 303 and '/connexion' in response.headers['Location'], \
+        if method == 'GET':             # sent to the sign-in page (the kiosk's, for its pages)
+            sign_in_page = '/kiosque' if rule.startswith('/kiosque/') else '/connexion'
+            assert response.status_int == 303 and sign_in_page in response.headers['Location'], \
                 (method, rule, response.status_int)
         else:                           # refused, saying why
             assert response.status_int == 403 and 'Connexion requise.' in response.text, \

@@ -15,6 +15,7 @@ from ..i18n import _
 
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
                 '/carte',      # pupils' QR cards, school networks only (directory/cards.py)
+                '/kiosque', '/kiosque/carte',   # the hall's kiosk, school networks only (kiosk/)
                 '/images',     # pupils' picture passwords, school networks only (pictures/service.py)
                 '/mot-de-passe-oublie',    # asks for a reset link by mail (accounts/reset.py)
                 '/donnees-personnelles'}   # the notice for families, RGPD (privacy/routes.py)
@@ -82,10 +83,11 @@ def set_cookie(name, value, days=None):
                         **options)
 
 
-def sign_in(user):
-    """Open a session for `user`, from this request's address, and set its cookie."""
-    set_cookie(SESSION_COOKIE, accounts.open_session(user, client_address()),
-               days=accounts.settings().session_days)
+def sign_in(user, kiosk=False):
+    """Open a session for `user`, from this request's address, and set its cookie. A kiosk
+    session's cookie is never kept (no "remember me": it ends with the browser, kiosk/)."""
+    set_cookie(SESSION_COOKIE, accounts.open_session(user, client_address(), kiosk=kiosk),
+               days=None if kiosk else accounts.settings().session_days)
 
 
 def _csrf_ok(check):
@@ -123,8 +125,8 @@ def before_request():
         raise HTTPError(400, _('Le formulaire a expiré ou ne vient pas de ce site. '
                                'Rechargez la page et recommencez.'))
     if user is None and not is_public(path):
-        if request.method in SAFE_METHODS:
-            redirect('/connexion?next=' + quote(request.fullpath), 303)
+        if request.method in SAFE_METHODS:     # a kiosk page (its session ended): the kiosk's sign-in
+            redirect('/kiosque' if path.startswith('/kiosque/') else '/connexion?next=' + quote(request.fullpath), 303)
         raise HTTPError(403, _('Connexion requise.'))
     if user is not None and user.must_change_password and path not in PASSWORD_CHANGE_PATHS \
             and not is_public(path):
