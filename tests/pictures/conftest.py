@@ -23,7 +23,8 @@ class People:
         self.small_teacher, self.teacher = get('claire.fontaine'), get('julien.roux')
         self.director, self.admin = get('sophie.lefevre-martin'), get('admin')
         self.small_pupil, self.small_pupil2 = accounts.pupils_of(self.small)[:2]
-        self.cp_pupil, self.guardian, self.staff = accounts.pupils_of(self.cp)[0], get('aurelie.dubois'), get('nadia.belkacem')
+        self.cp_pupil = accounts.pupils_of(self.cp)[0]
+        self.guardian, self.staff = get('aurelie.dubois'), get('nadia.belkacem')
         self.other_teacher = get('ines.haddad')
 
 
