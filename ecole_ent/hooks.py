@@ -113,4 +113,17 @@ TEMPLATE_FILTER = Hook(
     'sanitises first.',
     key=lambda pair: pair[0])
 
-ALL = [HOME_SECTION, FAMILY_FEED, ARCHIVE_SECTION, HEALTH_CHECK, MENU, ACCOUNT_SECTION, TEMPLATE_FILTER]
+SIGNED_IN = Hook(
+    'signed_in', 'fn(user, kiosk) -> None',
+    'Called by web.guards.sign_in in the request that opened a session for `user` (password, QR '
+    'card, picture password, kiosk: kiosk=True), after its cookie is set. Must be cheap and never '
+    'raise nor write: queue work for later (stats/recorder.py).')
+
+STOPPING = Hook(
+    'stopping', 'fn(timeout) -> None',
+    'Called by server.run when a serving process stops (after its server closed, before its '
+    'database connections close): writes what the feature keeps in memory, `timeout` seconds at '
+    'most. Must not raise.')
+
+ALL = [HOME_SECTION, FAMILY_FEED, ARCHIVE_SECTION, HEALTH_CHECK, MENU, ACCOUNT_SECTION, TEMPLATE_FILTER,
+       SIGNED_IN, STOPPING]

@@ -20,7 +20,7 @@ import socket
 import time
 
 from . import app as webapp
-from . import db, lanes, runtime, scheduler
+from . import db, hooks, lanes, runtime, scheduler
 from .web import access_log
 
 logger = logging.getLogger(__name__)
@@ -131,6 +131,11 @@ def run(config, server):
         if runner:
             runner.stop()
         server.close()
+        for stopping in hooks.STOPPING:       # what features keep in memory (statistics' events)
+            try:
+                stopping(5)
+            except Exception:
+                logger.exception('arrêt : écriture en attente impossible')
         if not db.flush_writes(timeout=5):
             logger.warning('écritures différées (visites, sessions) non faites : base verrouillée')
         db.close_all()

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from bottle import HTTPError, redirect, request, response
 
-from .. import runtime, security
+from .. import hooks, runtime, security
 from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
@@ -88,6 +88,8 @@ def sign_in(user, kiosk=False):
     session's cookie is never kept (no "remember me": it ends with the browser, kiosk/)."""
     set_cookie(SESSION_COOKIE, accounts.open_session(user, client_address(), kiosk=kiosk),
                days=None if kiosk else accounts.settings().session_days)
+    for signed in hooks.SIGNED_IN:
+        signed(user, kiosk)
 
 
 def _csrf_ok(check):
