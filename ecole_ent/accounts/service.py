@@ -132,10 +132,10 @@ def count_failure(key, limit, user=None):
 def open_session(user, remote_addr=None, kiosk=False):
     """A new session for user; returns the raw token for the cookie (only its hash is stored).
     A kiosk session (kiosk/) expires after kiosk_seconds() without a request."""
-    token = security.new_token()
+    token, opened = security.new_token(), now()
     with writing():
-        LoginSession.create(token_hash=security.keyed_hash(token, 'session'), user=user,
-                            expires_at=now() + _lifetime(kiosk), kiosk=kiosk,
+        LoginSession.create(token_hash=security.keyed_hash(token, 'session'), user=user, last_seen_at=opened,
+                            expires_at=opened + _lifetime(kiosk), kiosk=kiosk,
                             remote_addr=(remote_addr or '')[:64])
     return token
 

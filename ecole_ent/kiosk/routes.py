@@ -60,11 +60,16 @@ def _school(uai):
         return _page('kiosk/closed.html', message=str(exc)), None
 
 
-@routes.get('/kiosque')
-def start():
+def _signed_in_elsewhere():
+    """Someone signed in already: a kiosk session to its home, any other to the ENT's."""
     user = current_user()
     if user is not None:
         redirect(url('kiosk.home') if access.is_kiosk_session(user) else '/', 303)
+
+
+@routes.get('/kiosque')
+def start():
+    _signed_in_elsewhere()
     uai = request.query.getunicode('ecole', '') or request.get_cookie(SCHOOL_COOKIE) or ''
     refused, school = _school(uai[:20])
     if refused:
@@ -73,6 +78,7 @@ def start():
 
 
 def _sign_in(kind):
+    _signed_in_elsewhere()
     uai = field('ecole')[:20]
     refused, school = _school(uai)
     if refused or school is None:
@@ -128,6 +134,7 @@ def presence():
 
 @routes.post('/kiosque/sortie', 'sign_out')
 def sign_out():
+    _kiosk_user()
     accounts.close_session(request.get_cookie(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path='/')
     flash(_('Vous êtes déconnecté. À bientôt !'), 'success')
