@@ -1,8 +1,10 @@
 """Writing on a class blog: posts (now or scheduled; a pupil's waits for approval), their
-attachments (PDF and audio files, stored by content hash), and comments under the blog's policy.
+attachments (PDF and audio files, stored by content hash; a young pupil's camera photo, re-encoded
+by the media pipeline: young/service.py), and comments under the blog's policy.
 Who may write is decided by access.py; which album photos a post may show, and photos sent with a
 post, by picker.py."""
 import contextlib
+import io
 import os
 
 from markupsafe import Markup
@@ -60,15 +62,17 @@ def preview(data, classroom_id=None):
     return Markup(html if classroom_id is None else picker.preview_photos(classroom_id, html))
 
 
-def create_post(user, classroom_id, data, uploads=(), photo_uploads=()):
+def create_post(user, classroom_id, data, uploads=(), photo_uploads=(), jpegs=()):
     """A teacher's post is published (now or at its date); a pupil's waits for approval.
-    photo_uploads (a teacher's) go to the class's « Blog » album and show at the body's end."""
+    photo_uploads (a teacher's) go to the class's « Blog » album and show at the body's end;
+    jpegs, (name, bytes) the media pipeline re-encoded (a young pupil's camera photo), are
+    attachments of the post, seen with it once approved."""
     classroom, role = get_class_blog_to_write(user, classroom_id)
     uploads = [u for u in uploads if u[0]]      # (file name, stream): an empty field has no name
     photo_uploads = _photo_uploads(role, photo_uploads)
-    clean = _clean_post(role, data, bool(uploads or photo_uploads), classroom.id)
+    clean = _clean_post(role, data, bool(uploads or photo_uploads or jpegs), classroom.id)
     _refuse_early_photos(photo_uploads, clean.get('visibility', 'families'), clean.get('publish_at'))
-    with _stored(uploads, photo_uploads) as (stored, images):
+    with _stored(uploads, photo_uploads, jpegs) as (stored, images):
         with writing():
             body = picker.with_references(clean['body'], picker.add_to_blog_album(
                 user, classroom, images, clean['photo_caption']))
@@ -166,12 +170,12 @@ def _refuse_early_photos(photo_uploads, visibility, publish_at):
 
 
 @contextlib.contextmanager
-def _stored(uploads, photo_uploads):
+def _stored(uploads, photo_uploads, jpegs=()):
     """Store the attachments and the photos sent, yield (attachments, images) for the post's
     transaction; if anything is refused or the save fails, no new file stays on disk."""
     images = picker.store_uploads(photo_uploads)
     try:
-        stored = _store_uploads(uploads)
+        stored = _store_uploads(uploads, jpegs)
     except ValidationError:
         picker.forget(images)
         raise
@@ -183,17 +187,20 @@ def _stored(uploads, photo_uploads):
         raise
 
 
-def _store_uploads(uploads):
-    """Store (file name, stream) pairs; one ValidationError names every refused file and why.
-    On refusal nothing new stays on disk."""
-    if len(uploads) > MAX_FILES:
+def _store_uploads(uploads, jpegs=()):
+    """Store (file name, stream) pairs, and (file name, bytes) of re-encoded JPEG images; one
+    ValidationError names every refused file and why. On refusal nothing new stays on disk."""
+    if len(uploads) + len(jpegs) > MAX_FILES:
         raise ValidationError({'attachments': _('Cinq pièces jointes au plus par article.')})
     stored, problems = [], []
+    for filename, data in jpegs:
+        kind, sha, size = files.store(io.BytesIO(data), settings().media_dir, len(data), kind='jpg')
+        stored.append((kind, sha, size, files.clean_name(filename, kind)))
     for filename, stream in uploads:
         try:
             kind, sha, size = files.store(stream, settings().media_dir, settings().max_bytes)
         except files.UnknownType:
-            problems.append(_('« %(name)s » n’est ni un PDF ni un fichier audio (mp3, m4a, ogg).')
+            problems.append(_('« %(name)s » n’est ni un PDF ni un fichier audio (mp3, m4a, ogg, webm).')
                             % {'name': filename})
             continue
         except files.TooLarge:

@@ -11,13 +11,19 @@ import re
 import tempfile
 import unicodedata
 
-KINDS = {   # kind: (extension, content type, is audio)
+KINDS = {   # kind: (extension, content type, shown in the page rather than downloaded)
     'pdf': ('pdf', 'application/pdf', False),
     'mp3': ('mp3', 'audio/mpeg', True),
     'm4a': ('m4a', 'audio/mp4', True),
-    'ogg': ('ogg', 'audio/ogg', True),
+    'ogg': ('ogg', 'audio/ogg', True),      # Firefox's recordings (Opus in Ogg) among them
+    'webm': ('webm', 'audio/webm', True),   # Chromium's recordings (Opus in WebM), audio only
+    'jpg': ('jpg', 'image/jpeg', True),     # never sniffed: only an image the media pipeline re-encoded
 }
+AUDIO = ('mp3', 'm4a', 'ogg', 'webm')
 M4A_BRANDS = {b'M4A ', b'M4B ', b'mp42', b'mp41', b'isom', b'iso2', b'dash'}
+WEBM_MAGIC = b'\x1a\x45\xdf\xa3'          # EBML
+WEBM_AUDIO = (b'A_OPUS', b'A_VORBIS')
+WEBM_VIDEO = (b'V_VP8', b'V_VP9', b'V_AV1', b'V_MPEG')
 CHUNK = 64 * 1024
 
 
@@ -30,17 +36,26 @@ class UnknownType(Exception):
 
 
 def sniff(head):
-    """The kind ('pdf', 'mp3', 'm4a', 'ogg') of a file from its first bytes, else None."""
+    """The kind ('pdf', 'mp3', 'm4a', 'ogg', 'webm') of a file from its first bytes, else None."""
     if head.startswith(b'%PDF-'):
         return 'pdf'
     if head.startswith(b'OggS'):
         return 'ogg'
+    if head.startswith(WEBM_MAGIC):
+        return 'webm' if _audio_only_webm(head) else None
     if head[4:8] == b'ftyp' and head[8:12] in M4A_BRANDS:
         return 'm4a'
     if head.startswith(b'ID3') or (len(head) > 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
                                    and head[1] & 0x06 != 0):   # MPEG audio frame, layer set
         return 'mp3'
     return None
+
+
+def _audio_only_webm(head):
+    """A WebM (Matroska DocType 'webm') whose track list, in its first bytes, holds an audio codec
+    and no video one: what MediaRecorder writes for a voice. A film is not an audio attachment."""
+    return (b'webm' in head[:64] and any(codec in head for codec in WEBM_AUDIO)
+            and not any(codec in head for codec in WEBM_VIDEO))
 
 
 def clean_name(name, kind=None, extension=None):
@@ -52,8 +67,10 @@ def clean_name(name, kind=None, extension=None):
     return f'{stem}.{extension or KINDS[kind][0]}'
 
 
-def store(stream, folder, max_bytes):
+def store(stream, folder, max_bytes, kind=None):
     """Copy `stream` into `folder`; returns (kind, sha256, size). Raises TooLarge or UnknownType.
+    The kind comes from the first bytes, unless the caller made the bytes itself (`kind`: 'jpg' for
+    an image the media pipeline re-encoded).
 
     Nothing is left on disk when the file is refused.
     """
@@ -64,7 +81,7 @@ def store(stream, folder, max_bytes):
     try:
         with os.fdopen(fd, 'wb') as out:
             head = stream.read(CHUNK)
-            kind = sniff(head)
+            kind = kind or sniff(head)
             if kind is None:
                 raise UnknownType()
             chunk = head
