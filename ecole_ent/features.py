@@ -6,7 +6,7 @@ import importlib
 from . import hooks
 
 FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory', 'photos', 'blog', 'mail',
-            'school_calendar', 'homework', 'messages', 'liaison', 'privacy', 'young', 'kiosk', 'pictures']
+            'school_calendar', 'homework', 'messages', 'liaison', 'privacy', 'young', 'kiosk', 'pictures', 'stats']
 
 
 def modules(kind):

@@ -1,0 +1,292 @@
+"""Recording the statistics (issue 19): one event per successful sign-in and per page view of a
+feature, kept in memory for a few seconds and written by a background thread. Nothing that names
+a person or a connection is stored: no user id, no address, no user agent.
+
+What is counted
+  - a sign-in: every session opened in a request (web.guards.sign_in, the one caller of
+    accounts.service.open_session for the web: password, QR card, picture password, kiosk),
+    through hooks.SIGNED_IN;
+  - a page view: a GET of a route mapped to a feature by FEATURE_OF (the one place routes meet
+    features), by a signed-in account, answered 200 with an HTML page (the handler returned the
+    page's text and set no other content type). Redirects, errors, files, feeds, downloads,
+    exports, POSTs and anonymous visitors are not counted. A bottle plugin wraps only the mapped
+    GET routes: every other route runs unwrapped.
+
+Fields of an event (models/stats.py StatsEvent)
+  - school: the account's school; for a guardian, the school of the class the page names (a
+    route argument class_id: /classe/<class_id>/...) when it names one, so that a family with
+    children in two schools counts in each school where it looks at a class; else the account's
+    school. None for an installation admin who belongs to no school.
+  - profile: ONE per account, the first of PROFILE_ORDER it holds (a teacher who is also a parent
+    counts as a teacher, a director who teaches as a director).
+  - day, hour: the installation's local time (app.timezone).
+  - device: 'kiosk' for a session opened at the hall's kiosk (LoginSession.kiosk); else the
+    User-Agent's class (device_class: tablet, phone, computer; an iPad that announces itself as a
+    Mac counts as a computer). The User-Agent is read, never kept.
+  - at_school: the client's address (web.guards.client_address, as /carte decides) in
+    security.school_networks.
+  - day_visitor, month_visitor: the first 16 hex digits of HMAC-SHA256(user id) under the key of
+    the day / of the month (StatsKey, created on demand by whichever process needs it first,
+    INSERT ... ON CONFLICT DO NOTHING then read back; deleted by the nightly fold, stats/fold.py).
+
+Cost: the request path appends one tuple to a deque (no lock, no database); the process's writer
+thread (started on first use, after fork: one per `serve --workers` process) writes what came
+every FLUSH_SECONDS in one short transaction, computing the hashes there, so the account's id
+lives in memory a few seconds at most. Stopping the server writes what is left (hooks.STOPPING).
+A database locked for minutes: the deque keeps the newest LIMIT events.
+"""
+import functools
+import hashlib
+import hmac
+import logging
+import os
+import re
+import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+from bottle import request, response
+
+from .. import db, hooks, runtime, school_time, security
+from ..models import Classroom, StatsEvent, StatsKey
+from ..models.base import now
+from ..web.guards import client_address
+
+logger = logging.getLogger(__name__)
+
+PROFILE_ORDER = ('admin', 'director', 'teacher', 'staff', 'guardian', 'pupil')
+# Route name ('feature.action') or feature module -> statistics feature (models/stats.py FEATURES);
+# None: not counted. A route's own name wins over its module's.
+FEATURE_OF = {
+    'home': 'home', 'blog': 'blog', 'photos': 'photos', 'homework': 'homework', 'messages': 'messages',
+    'liaison': 'notes', 'directory': 'directory', 'admin': 'admin', 'maintenance': 'admin', 'stats': 'admin',
+    'young': 'blog',                                            # the young pupils' class blog
+    'directory.card_form': None,                                # /carte: a sign-in page
+    'pictures.sheet': 'directory',                              # a class's picture passwords
+    'privacy.erase_form': 'admin', 'privacy.export_admin': 'admin', 'privacy.register': 'admin',
+    'privacy.deadlines': 'admin',
+    'kiosk.home': 'home', 'kiosk.week': 'homework', 'kiosk.note': 'notes',
+}
+FLUSH_SECONDS = 2.0          # an event reaches the database within this (and a transaction) of its request
+LIMIT = 100_000              # events kept in memory while the database cannot be written
+BATCH = 500                  # rows per INSERT
+TABLET = re.compile(r'iPad|Tablet|Kindle|Silk/|PlayBook|Android(?!.*Mobile)', re.IGNORECASE)
+PHONE = re.compile(r'Mobi|iPhone|iPod|Android|Windows Phone|BlackBerry|BB10|Opera Mini', re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Settings:
+    enabled: bool
+    networks: tuple
+
+
+def read_settings(config):
+    return Settings(enabled=config.get('stats.enabled', True),
+                    networks=tuple(config.get('security.school_networks') or ()))
+
+
+def settings():
+    return runtime.settings(read_settings)
+
+
+def feature_of(route_name):
+    """The statistics feature of a route name ('blog.post' -> 'blog'), or None: not counted."""
+    if route_name in FEATURE_OF:
+        return FEATURE_OF[route_name]
+    return FEATURE_OF.get(route_name.partition('.')[0])
+
+
+def profile_of(user):
+    """The account's one profile: the first of PROFILE_ORDER it holds."""
+    roles = user.role_set
+    return next((role for role in PROFILE_ORDER if role in roles), 'pupil')
+
+
+@functools.lru_cache(maxsize=512)
+def device_class(user_agent):
+    """'tablet', 'phone' or 'computer' from a User-Agent string (browsers name their device in it)."""
+    if TABLET.search(user_agent):
+        return 'tablet'
+    if PHONE.search(user_agent):
+        return 'phone'
+    return 'computer'
+
+
+@functools.lru_cache(maxsize=1024)
+def _at_school(address, networks):
+    return security.in_networks(address, networks)
+
+
+def visitor(secret, user_id):
+    """The keyed hash of an account under one period's key (16 hex digits)."""
+    return hmac.new(bytes.fromhex(secret), str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+
+
+# --- the request path ---------------------------------------------------------------------------
+
+def record(kind, user, feature='', class_id=None, kiosk=False):
+    """Queue one event of `user` for the current request (no database, no lock)."""
+    config = settings()
+    if not config.enabled:
+        return
+    local = school_time.to_local(now())
+    kiosk = kiosk or bool(getattr(user, 'session_kiosk', False))     # set by accounts.service.session_user
+    device = 'kiosk' if kiosk else device_class(request.environ.get('HTTP_USER_AGENT', '')[:512])
+    profile = profile_of(user)
+    RECORDER.add((kind, user.id, user.school_id, class_id if profile == 'guardian' else None, profile,
+                  feature, device, _at_school(client_address(), config.networks), local.date(), local.hour))
+
+
+def signed_in(user, kiosk=False):
+    """hooks.SIGNED_IN: a session was opened for `user` in this request."""
+    record('signin', user, kiosk=kiosk)
+
+
+class PageViews:
+    """Bottle plugin counting the page views of the routes FEATURE_OF maps (the others unwrapped)."""
+    name, api = 'ecole-stats', 2
+
+    def apply(self, callback, route):
+        feature = feature_of(route.name or '')
+        if route.method != 'GET' or feature is None:
+            return callback
+
+        def counted(*args, **kwargs):
+            body = callback(*args, **kwargs)
+            if isinstance(body, str) and response.status_code == 200 and request.method == 'GET' \
+                    and response.content_type in ('', 'text/html', 'text/html; charset=UTF-8'):
+                user = request.environ.get('ecole.user')
+                if user is not None:
+                    record('visit', user, feature, kwargs.get('class_id'))
+            return body
+        return counted
+
+
+def install(app):
+    """Plug the recording into the app (the stats feature's register(app))."""
+    app.install(PageViews())
+    hooks.SIGNED_IN.add(signed_in)
+    hooks.STOPPING.add(stop)
+
+
+# --- the writer ---------------------------------------------------------------------------------
+
+class Recorder:
+    """This process's queue of events and the thread that writes it."""
+
+    def __init__(self):
+        self.pending = deque(maxlen=LIMIT)
+        self.pid, self.thread, self.stopping = None, None, threading.Event()
+        self.start_lock, self.write_lock = threading.Lock(), threading.Lock()
+        self.keys, self.class_schools = {}, {}
+
+    def add(self, event):
+        self.pending.append(event)
+        if self.pid != os.getpid():
+            self.start()
+
+    def start(self):
+        with self.start_lock:
+            if self.pid == os.getpid():
+                return
+            self.pid, self.stopping = os.getpid(), threading.Event()
+            self.keys, self.write_lock = {}, threading.Lock()      # after fork: nothing of the parent's
+            self.thread = threading.Thread(target=self.run, args=(self.stopping,), name='ecole-stats',
+                                           daemon=True)
+            self.thread.start()
+
+    def run(self, stopping):
+        while not stopping.wait(FLUSH_SECONDS):
+            self.write_now(close=True)
+
+    def stop(self, timeout=5):
+        """Stop the thread and write what is left."""
+        if self.pid == os.getpid() and self.thread is not None:
+            self.stopping.set()
+            self.thread.join(timeout)
+            self.pid, self.thread = None, None
+        return self.write_now()
+
+    def write_now(self, close=False):
+        """Write the queued events in one transaction; returns how many. A failure (the database
+        unreachable) puts them back for the next round."""
+        with self.write_lock:
+            batch = []
+            while self.pending:
+                try:
+                    batch.append(self.pending.popleft())
+                except IndexError:
+                    break
+            if not batch:
+                return 0
+            try:
+                with db.writing():
+                    rows = self.rows(batch)
+                    for start in range(0, len(rows), BATCH):
+                        StatsEvent.insert_many(rows[start:start + BATCH]).execute()
+            except Exception:
+                logger.exception('statistiques : %d événements non écrits, nouvel essai bientôt', len(batch))
+                self.keys.clear()
+                self.pending.extendleft(reversed(batch))
+                return 0
+            finally:
+                if close:
+                    db.close()
+            return len(batch)
+
+    def rows(self, batch):
+        days = {event[8] for event in batch}
+        self.forget_before(min(days))
+        keys = {}
+        for day in days:
+            keys[day] = (self.key(day.isoformat()), self.key(day.strftime('%Y-%m')))
+        schools = self.schools_of({event[3] for event in batch if event[3] is not None})
+        rows = []
+        for kind, user_id, school_id, class_id, profile, feature, device, at_school, day, hour in batch:
+            day_key, month_key = keys[day]
+            rows.append({'school': schools.get(class_id, school_id), 'day': day, 'hour': hour, 'kind': kind,
+                         'profile': profile, 'feature': feature, 'device': device, 'at_school': at_school,
+                         'day_visitor': visitor(day_key, user_id), 'month_visitor': visitor(month_key, user_id)})
+        return rows
+
+    def key(self, period):
+        """The secret of a day ('2026-12-04') or a month ('2026-12'), made by whichever process
+        needs it first."""
+        secret = self.keys.get(period)
+        if secret is None:
+            StatsKey.insert(period=period, secret=secrets.token_hex(32)).on_conflict_ignore().execute()
+            secret = self.keys[period] = StatsKey.get_by_id(period).secret
+        return secret
+
+    def forget_before(self, day):
+        """Drop the keys of periods before `day` (and its month) from memory."""
+        self.keys = {period: secret for period, secret in self.keys.items()
+                     if period >= (day.isoformat() if len(period) == 10 else day.strftime('%Y-%m'))}
+
+    def forget_keys(self):
+        """The fold deleted keys: read them again from the database."""
+        self.keys = {}
+
+    def schools_of(self, class_ids):
+        """{class id: school id} of the classes guardians' pages named (kept: a class never moves)."""
+        unknown = [i for i in class_ids if i not in self.class_schools]
+        if unknown:
+            for row in Classroom.select(Classroom.id, Classroom.school).where(Classroom.id.in_(unknown)):
+                self.class_schools[row.id] = row.school_id
+            if len(self.class_schools) > 10_000:
+                self.class_schools = {}
+        return {i: self.class_schools[i] for i in class_ids if i in self.class_schools}
+
+
+RECORDER = Recorder()
+
+
+def stop(timeout=5):
+    """hooks.STOPPING: the serving process stops; write what is queued."""
+    return RECORDER.stop(timeout)
+
+
+def flush():
+    """Write the queued events now (tests, the export command in the same process)."""
+    return RECORDER.write_now()
