@@ -28,14 +28,22 @@ installation admin's own (school null) included. Rows are per school (key 'uai';
 installation's admin) unless combined=True, which adds the schools together (visitors too: a
 person belongs to one school).
 """
+from collections import defaultdict
 from datetime import date
 
+from peewee import fn
+
 from .. import school_time
+from ..models import School, User
 from ..models.base import now
+from ..models.stats import PROFILES, StatsCount, StatsEvent, StatsMonthSeen, StatsVisitors
 
 GROUPINGS = ('day', 'month', 'hour', 'weekday', 'profile', 'feature', 'device', 'at_school')
 SMALL = 5                      # figures 1..SMALL-1 of a profile are suppressed unless exact
 MEASURES = ('visits', 'visitors', 'signins')
+PRIVATE_KEYS = ('profile',)    # a row keyed by one of these has its small figures suppressed
+_COLUMNS = ('hour', 'profile', 'feature', 'device', 'at_school')   # read as they are stored
+_DAY_KEYS = {'day': lambda d: d, 'month': lambda d: d.replace(day=1), 'weekday': lambda d: d.weekday()}
 
 
 def clock():
@@ -51,27 +59,95 @@ def rows(schools, start, end, by, exact=False, combined=False):
     device -> the vocabulary's value, at_school -> True/False. Only keys with some figure appear
     (the pages fill the gaps). A suppressed figure is None. ValueError on an unknown `by` or an
     end before start."""
-    raise NotImplementedError
+    _check(start, end, by)
+    ids = _ids(schools)
+    if ids == []:
+        return []
+    table = defaultdict(lambda: {'visits': 0, 'visitors': 0, 'signins': 0})
+    for (school, key), visits, signins in _additive(ids, start, end, (by,)):
+        cell = table[school, key]
+        cell['visits'] += visits
+        cell['signins'] += signins
+    for (school, key), visitors in _visitors(ids, start, end, by):
+        table[school, key]['visitors'] += visitors
+    uais = _uais()
+    out = []
+    if combined:
+        merged = defaultdict(lambda: {'visits': 0, 'visitors': 0, 'signins': 0})
+        for (_school, key), cell in table.items():
+            for name in MEASURES:
+                merged[key][name] += cell[name]
+        out = [{by: key, **cell} for key, cell in sorted(merged.items(), key=lambda item: _order(item[0]))]
+    else:
+        ordered = sorted(table.items(), key=lambda item: (uais.get(item[0][0]) or '', _order(item[0][1])))
+        for (school, key), cell in ordered:
+            out.append({'uai': uais.get(school), by: key, **cell})
+    return [_suppress(row, exact or by not in PRIVATE_KEYS) for row in out]
 
 
 def crossed(schools, start, end, by, split, exact=False):
     """The additive figures (visits, signins) of all `schools` together, grouped by two of
     hour / weekday / month / profile / feature / device / at_school: a list of dicts {<by>: key,
     <split>: key, 'visits', 'signins', 'suppressed'} (e.g. visits per hour and profile)."""
-    raise NotImplementedError
+    _check(start, end, by)
+    _check(start, end, split)
+    ids = _ids(schools)
+    if ids == []:
+        return []
+    table = defaultdict(lambda: [0, 0])
+    for (_school, first, second), visits, signins in _additive(ids, start, end, (by, split)):
+        table[first, second][0] += visits
+        table[first, second][1] += signins
+    private = exact or not ({by, split} & set(PRIVATE_KEYS))
+    return [_suppress({by: first, split: second, 'visits': visits, 'signins': signins}, private)
+            for (first, second), (visits, signins) in sorted(table.items(), key=lambda i: tuple(map(_order, i[0])))]
 
 
 def month_visitors_by_profile(schools, start, end, exact=False):
     """Distinct people per month and profile, all `schools` together: a list of dicts
     {'month': date, 'profile': str, 'visitors': int|None, 'suppressed': bool}."""
-    raise NotImplementedError
+    _check(start, end, 'month')
+    ids = _ids(schools)
+    if ids == []:
+        return []
+    table = defaultdict(int)
+    for (_school, month, profile), visitors in _month_visitors(ids, start, end, 'profile'):
+        table[month, profile] += visitors
+    return [_suppress({'month': month, 'profile': profile, 'visitors': visitors}, exact)
+            for (month, profile), visitors in sorted(table.items(), key=lambda i: (i[0][0], _order(i[0][1])))]
 
 
 def accounts(schools, exact=False):
     """Accounts created vs activated per profile (from the accounts tables, not the statistics):
     a list of dicts {'profile', 'created', 'activated', 'rate': 0..1 or None, 'suppressed'}.
-    Activated: an active account that has signed in once or set its password."""
-    raise NotImplementedError
+    Activated: an account that has set its password or signed in once. Disabled accounts are
+    left out."""
+    ids = _ids(schools)
+    query = User.select(User.roles, User.password_hash.is_null(False).alias('has_password'),
+                        User.last_login_at.is_null(False).alias('signed_in')).where(User.status != 'disabled')
+    if ids is not None:
+        query = query.where(User.school.in_(ids)) if ids else query.where(User.id < 0)
+    created, activated = defaultdict(int), defaultdict(int)
+    for user in query.namedtuples():
+        profile = profile_of(user.roles)
+        created[profile] += 1
+        activated[profile] += bool(user.has_password or user.signed_in)
+    out = []
+    for profile in PROFILES:
+        if created[profile]:
+            row = _suppress({'profile': profile, 'created': created[profile], 'activated': activated[profile]}, exact)
+            row['rate'] = (None if row['suppressed'] else activated[profile] / created[profile])
+            out.append(row)
+    return out
+
+
+def profile_of(roles):
+    """The one profile of an account's roles ('teacher,director' -> 'director')."""
+    held = set(roles.split(','))
+    for profile in ('admin', 'director', 'teacher', 'staff', 'guardian', 'pupil'):
+        if profile in held:
+            return profile
+    return 'staff'
 
 
 def school_year(today=None):
@@ -79,3 +155,164 @@ def school_year(today=None):
     today = today or clock().date()
     first = date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     return first, date(first.year + 1, 8, 31)
+
+
+def _check(start, end, by):
+    if by not in GROUPINGS:
+        raise ValueError(f'unknown grouping {by!r}: one of {", ".join(GROUPINGS)}')
+    if end < start:
+        raise ValueError('the end comes before the start')
+
+
+def _ids(schools):
+    if schools is None:
+        return None
+    return [school.id if isinstance(school, School) else int(school) for school in schools]
+
+
+def _uais():
+    return dict(School.select(School.id, School.uai).tuples())
+
+
+def _order(key):
+    """Keys sort by their vocabulary's order (profiles as PROFILES), the rest as they are."""
+    if isinstance(key, str):
+        return (PROFILES.index(key) if key in PROFILES else len(PROFILES), key)
+    return (0, key)
+
+
+def _suppress(row, exact):
+    """Figures 1..4 become None unless exact; row['suppressed'] says whether any did."""
+    row['suppressed'] = False
+    if not exact:
+        for name in ('visits', 'visitors', 'signins', 'created', 'activated'):
+            if name in row and row[name] is not None and 0 < row[name] < SMALL:
+                row[name], row['suppressed'] = None, True
+    return row
+
+
+def _where(model, ids, start, end, day_field):
+    cond = (day_field >= start) & (day_field <= end)
+    return cond & model.school.in_(ids) if ids is not None else cond
+
+
+def _folded_days(ids, start, end):
+    """(school id, day) pairs already folded: their events, if any are left, are not counted."""
+    event_days = (StatsEvent.select(StatsEvent.school, StatsEvent.day).distinct()
+                  .where(_where(StatsEvent, ids, start, end, StatsEvent.day)))
+    days = {day for _school, day in event_days.tuples()}
+    if not days:
+        return set(), False
+    folded = (StatsCount.select(StatsCount.school, StatsCount.day).distinct()
+              .where(StatsCount.day.in_(sorted(days)) & _where(StatsCount, ids, start, end, StatsCount.day)))
+    return set(folded.tuples()), True
+
+
+def _key_fields(model, names):
+    """The stored columns that give `names`, the day standing for day / month / weekday."""
+    fields = []
+    for name in names:
+        field = model.day if name in _DAY_KEYS else getattr(model, name)
+        if field.name not in [f.name for f in fields]:
+            fields.append(field)
+    return fields
+
+
+def _keys(names, fields, values):
+    by_field = dict(zip([f.name for f in fields], values, strict=True))
+    return tuple(_DAY_KEYS[name](by_field['day']) if name in _DAY_KEYS else _value(name, by_field[name])
+                 for name in names)
+
+
+def _value(name, raw):
+    if name == 'at_school':
+        return bool(raw)
+    return int(raw) if name == 'hour' else raw
+
+
+def _additive(ids, start, end, names):
+    """((school, *keys), visits, signins) from the folded counts and the events not folded."""
+    fields = _key_fields(StatsCount, names)
+    query = (StatsCount.select(StatsCount.school, *fields, fn.SUM(StatsCount.visits), fn.SUM(StatsCount.signins))
+             .where(_where(StatsCount, ids, start, end, StatsCount.day)).group_by(StatsCount.school, *fields))
+    for school, *rest in query.tuples():
+        yield (school, *_keys(names, fields, rest[:-2])), int(rest[-2] or 0), int(rest[-1] or 0)
+    folded, any_events = _folded_days(ids, start, end)
+    if not any_events:
+        return
+    efields = _key_fields(StatsEvent, names)
+    if 'day' not in [f.name for f in efields]:
+        efields = [StatsEvent.day, *efields]
+    events = (StatsEvent.select(StatsEvent.school, *efields, StatsEvent.kind, fn.COUNT(StatsEvent.id))
+              .where(_where(StatsEvent, ids, start, end, StatsEvent.day))
+              .group_by(StatsEvent.school, *efields, StatsEvent.kind))
+    for school, *rest in events.tuples():
+        values, kind, count = rest[:-2], rest[-2], rest[-1]
+        if (school, values[0]) in folded:
+            continue
+        yield ((school, *_keys(names, efields, values)), count if kind == 'visit' else 0,
+               count if kind == 'signin' else 0)
+
+
+def _visitors(ids, start, end, by):
+    """((school, key), visitors) as the module's docstring defines visitors for `by`."""
+    if by == 'month':
+        yield from _month_visitors(ids, start, end, 'all')
+        return
+    dimension = 'all' if by in _DAY_KEYS else by
+    query = (StatsVisitors.select(StatsVisitors.school, StatsVisitors.starts_on, StatsVisitors.value,
+                                  StatsVisitors.visitors)
+             .where(_where(StatsVisitors, ids, start, end, StatsVisitors.starts_on) & (StatsVisitors.period == 'day')
+                    & (StatsVisitors.dimension == dimension)))
+    for school, day, value, visitors in query.tuples():
+        key = _DAY_KEYS[by](day) if by in _DAY_KEYS else _stored_value(by, value)
+        yield (school, key), visitors
+    folded, any_events = _folded_days(ids, start, end)
+    if not any_events:
+        return
+    fields = [StatsEvent.day] + ([] if by in _DAY_KEYS else [getattr(StatsEvent, by)])
+    events = (StatsEvent.select(StatsEvent.school, *fields, fn.COUNT(StatsEvent.day_visitor.distinct()))
+              .where(_where(StatsEvent, ids, start, end, StatsEvent.day)).group_by(StatsEvent.school, *fields))
+    for school, day, *rest in events.tuples():
+        if (school, day) in folded:
+            continue
+        key = _DAY_KEYS[by](day) if by in _DAY_KEYS else _value(by, rest[0])
+        yield (school, key), rest[-1]
+
+
+def _stored_value(by, value):
+    """StatsVisitors.value as a key: hours '8' -> 8, places 'yes' / 'no' -> True / False."""
+    if by == 'at_school':
+        return value == 'yes'
+    return int(value) if by == 'hour' else value
+
+
+def _month_visitors(ids, start, end, dimension):
+    """((school, month[, profile]), visitors): closed months from StatsVisitors, open ones from the
+    month's seen visitors and the events not folded (the same month key hashes both)."""
+    first, last = start.replace(day=1), end
+    closed = (StatsVisitors.select(StatsVisitors.school, StatsVisitors.starts_on, StatsVisitors.value,
+                                   StatsVisitors.visitors)
+              .where(_where(StatsVisitors, ids, first, last, StatsVisitors.starts_on)
+                     & (StatsVisitors.period == 'month') & (StatsVisitors.dimension == dimension)))
+    done = set()
+    for school, month, value, visitors in closed.tuples():
+        done.add((school, month))
+        yield ((school, month) if dimension == 'all' else (school, month, value)), visitors
+    seen = defaultdict(set)
+    query = (StatsMonthSeen.select(StatsMonthSeen.school, StatsMonthSeen.month, StatsMonthSeen.profile,
+                                   StatsMonthSeen.visitor)
+             .where(_where(StatsMonthSeen, ids, first, last, StatsMonthSeen.month)))
+    for school, month, profile, visitor in query.tuples():
+        seen[school, month, profile].add(visitor)
+    events = (StatsEvent.select(StatsEvent.school, StatsEvent.day, StatsEvent.profile, StatsEvent.month_visitor)
+              .distinct().where(_where(StatsEvent, ids, first, last, StatsEvent.day)))
+    for school, day, profile, visitor in events.tuples():
+        seen[school, day.replace(day=1), profile].add(visitor)
+    merged = defaultdict(set)
+    for (school, month, profile), visitors in seen.items():
+        if (school, month) in done:
+            continue
+        merged[(school, month) if dimension == 'all' else (school, month, profile)] |= visitors
+    for key, visitors in merged.items():
+        yield key, len(visitors)

@@ -1,0 +1,219 @@
+"""What the statistics pages show: for one school (its director, the admin) or every school
+together (the admin), over one school year, each figure as a chart and the same numbers as a
+table. Figures come from query.py only; the director reads their own school's figures exactly,
+anyone else (the admin) reads « < 5 » for a small count of a profile."""
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..admin.service import get_school, require_school_admin
+from ..errors import Forbidden
+from ..i18n import DAYS, MONTHS, _, date_fr
+from ..models import School
+from . import charts, query
+
+PROFILE_LABELS = {'pupil': _('Élèves'), 'guardian': _('Parents'), 'teacher': _('Enseignants'),
+                  'director': _('Direction'), 'staff': _('Personnels'), 'admin': _('Administrateurs')}
+FEATURE_LABELS = {'home': _('Accueil'), 'blog': _('Blog'), 'photos': _('Photos'), 'homework': _('Cahier de textes'),
+                  'messages': _('Messagerie'), 'notes': _('Cahier de liaison'), 'directory': _('Annuaire'),
+                  'admin': _('Administration')}
+DEVICE_LABELS = {'phone': _('Téléphone'), 'computer': _('Ordinateur'), 'tablet': _('Tablette'),
+                 'kiosk': _('Borne du hall')}
+PLACE_LABELS = {True: _('À l’école'), False: _('Ailleurs (maison…)')}
+YEARS_BACK = 2                   # aggregates are kept 25 months: this year and the two before
+
+
+@dataclass
+class Figure:
+    """One figure of the page: a chart and its numbers (head: column titles, rows: cells as text)."""
+    slug: str
+    title: str
+    chart: str
+    head: list
+    rows: list
+    note: str = ''
+    folded: bool = False         # a long table: shown folded (<details>), open when printed
+    extra: dict = field(default_factory=dict)
+
+
+def school_page(actor, school_id, year_text):
+    """The statistics of one school: its director (exact figures) or the admin (small counts
+    hidden). Forbidden to anyone else, another school's director included."""
+    school = get_school(actor, school_id)
+    exact = actor is not None and actor.has_role('director') and actor.school_id == school.id
+    return {'school': school, 'exact': exact, **_page([school], year_text, exact)}
+
+
+def overview_page(actor, year_text):
+    """Every school together, and the list of schools: the installation's admin only."""
+    if actor is None or not actor.has_role('admin'):
+        raise Forbidden(_('Seul l’administrateur de l’installation voit les statistiques de toutes les écoles.'))
+    require_school_admin(actor, None)
+    schools = list(School.select().order_by(School.name))
+    return {'schools': schools, 'exact': False, **_page(None, year_text, False)}
+
+
+def years(today):
+    """The school years offered: (label '2026-2027', start, end), this one first."""
+    first, _end = query.school_year(today)
+    return [(f'{first.year - back}-{first.year - back + 1}', date(first.year - back, 9, 1),
+             date(first.year - back + 1, 8, 31)) for back in range(YEARS_BACK + 1)]
+
+
+def _page(schools, year_text, exact):
+    today = query.clock().date()
+    offered = years(today)
+    chosen, error = offered[0], ''
+    if year_text:
+        match = [year for year in offered if year[0] == year_text.strip()]
+        if match:
+            chosen = match[0]
+        else:
+            error = (_('Année scolaire inconnue : « %(text)s ». Choisissez une des années de la liste.')
+                     % {'text': year_text[:20]} if re.fullmatch(r'[0-9]{4}-[0-9]{4}', year_text.strip()) is None
+                     else _('Pas de statistiques pour l’année %(text)s : elles sont gardées 25 mois.')
+                     % {'text': year_text.strip()})
+    label, start, end = chosen
+    end = min(end, today)
+    figures = figures_of(schools, start, end, exact) if end >= start else []
+    return {'years': offered, 'year': label, 'start': start, 'end': end, 'figures': figures, 'year_error': error,
+            'total': _totals(schools, start, end) if end >= start else None}
+
+
+def _totals(schools, start, end):
+    visits = signins = 0
+    for row in query.rows(schools, start, end, 'month', exact=True, combined=True):
+        visits += row['visits']
+        signins += row['signins']
+    return {'visits': charts.number(visits), 'signins': charts.number(signins)}
+
+
+def figures_of(schools, start, end, exact):
+    """Every figure of the page, in the order the academy's report reads them."""
+    return [_per_day(schools, start, end), _per_month(schools, start, end),
+            _visitors_by_profile(schools, start, end, exact),
+            _split(schools, start, end, exact, 'feature', _('Visites par service'), FEATURE_LABELS, 'hbar'),
+            _split(schools, start, end, exact, 'profile', _('Visites par profil'), PROFILE_LABELS, 'hbar'),
+            _hours(schools, start, end, exact), _weekdays(schools, start, end),
+            _split(schools, start, end, exact, 'device', _('Appareils utilisés'), DEVICE_LABELS, 'pie'),
+            _split(schools, start, end, exact, 'at_school', _('À l’école ou ailleurs'), PLACE_LABELS, 'pie'),
+            _accounts(schools, exact)]
+
+
+def month_label(month):
+    return f'{MONTHS[month.month - 1]} {month.year}'
+
+
+def _months(start, end):
+    month, out = start.replace(day=1), []
+    while month <= end:
+        out.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _per_day(schools, start, end):
+    by_day = {row['day']: row for row in query.rows(schools, start, end, 'day', exact=True, combined=True)}
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    labels = [date_fr(day, with_day=False, with_year=False) for day in days]
+    signins = [by_day[day]['signins'] if day in by_day else 0 for day in days]
+    visitors = [by_day[day]['visitors'] if day in by_day else 0 for day in days]
+    svg = charts.chart('line', _('Connexions par jour'), labels, [(_('Connexions'), signins),
+                       (_('Visiteurs du jour'), visitors)], 'days',
+                       major=[label for day, label in zip(days, labels, strict=True) if day.day == 1])
+    rows = [[date_fr(day), charts.number(by_day[day]['signins']), charts.number(by_day[day]['visitors']),
+             charts.number(by_day[day]['visits'])] for day in days if day in by_day]
+    return Figure('days', _('Connexions par jour sur l’année scolaire'), svg,
+                  [_('Jour'), _('Connexions'), _('Visiteurs du jour'), _('Visites')], rows, folded=True,
+                  note=_('Visiteurs du jour : personnes différentes venues ce jour-là.'))
+
+
+def _per_month(schools, start, end):
+    by_month = {row['month']: row for row in query.rows(schools, start, end, 'month', exact=True, combined=True)}
+    months = _months(start, end)
+    labels = [month_label(month) for month in months]
+    get = lambda month, name: by_month[month][name] if month in by_month else 0  # noqa: E731
+    svg = charts.chart('bar', _('Visites par mois'), labels,
+                       [(_('Visites'), [get(m, 'visits') for m in months]),
+                        (_('Connexions'), [get(m, 'signins') for m in months])], 'months')
+    rows = [[month_label(m), charts.number(get(m, 'visits')), charts.number(get(m, 'signins')),
+             charts.number(get(m, 'visitors'))] for m in months]
+    return Figure('months', _('Visites par mois'), svg,
+                  [_('Mois'), _('Visites'), _('Connexions'), _('Visiteurs uniques du mois')], rows,
+                  note=_('Une visite : une page d’un service ouverte. Visiteurs uniques : personnes différentes '
+                         'venues dans le mois.'))
+
+
+def _present(keys, rows):
+    return [key for key in keys if key in rows]
+
+
+def _visitors_by_profile(schools, start, end, exact):
+    table = {(row['month'], row['profile']): row['visitors']
+             for row in query.month_visitors_by_profile(schools, start, end, exact)}
+    months = _months(start, end)
+    profiles = _present(PROFILE_LABELS, {profile for _month, profile in table})
+    svg = charts.chart('bar', _('Visiteurs uniques par mois et par profil'), [month_label(m) for m in months],
+                       [(PROFILE_LABELS[p], [table.get((m, p), 0) for m in months]) for p in profiles], 'people')
+    rows = [[month_label(m)] + [charts.number(table.get((m, p), 0)) for p in profiles] for m in months]
+    return Figure('people', _('Visiteurs uniques par mois et par profil'), svg,
+                  [_('Mois')] + [PROFILE_LABELS[p] for p in profiles], rows, note=_small_note(exact))
+
+
+def _split(schools, start, end, exact, by, title, labels, kind):
+    found = {row[by]: row for row in query.rows(schools, start, end, by, exact=exact, combined=True)}
+    keys = _present(labels, found)
+    svg = charts.chart(kind, title, [labels[key] for key in keys],
+                       [(labels[key], [found[key]['visits']]) for key in keys] if kind == 'pie'
+                       else [(_('Visites'), [found[key]['visits'] for key in keys])], by)
+    total = sum(found[key]['visits'] or 0 for key in keys)
+    rows = [[labels[key], charts.number(found[key]['visits']),
+             charts.rate(found[key]['visits'] / total) if total and found[key]['visits'] is not None else '< 5',
+             charts.number(found[key]['visitors'])] for key in keys]
+    return Figure(by, title, svg, [_('Valeur'), _('Visites'), _('Part'), _('Visiteurs-jours')], rows,
+                  note=_('Visiteurs-jours : chaque jour, les personnes différentes, additionnées sur la période.')
+                  + (' ' + _small_note(exact) if by == 'profile' else ''))
+
+
+def _hours(schools, start, end, exact):
+    table = {(row['hour'], row['profile']): row['visits']
+             for row in query.crossed(schools, start, end, 'hour', 'profile', exact=exact)}
+    profiles = _present(PROFILE_LABELS, {profile for _hour, profile in table})
+    hours = list(range(24))
+    svg = charts.chart('stacked', _('Visites selon l’heure'), [f'{h} h' for h in hours],
+                       [(PROFILE_LABELS[p], [table.get((h, p), 0) for h in hours]) for p in profiles], 'hours')
+    rows = [[f'{h} h – {h + 1} h'] + [charts.number(table.get((h, p), 0)) for p in profiles] for h in hours
+            if any(table.get((h, p)) != 0 and (h, p) in table for p in profiles)]
+    return Figure('hours', _('Visites selon l’heure de la journée, par profil'), svg,
+                  [_('Heure')] + [PROFILE_LABELS[p] for p in profiles], rows, note=_small_note(exact))
+
+
+def _weekdays(schools, start, end):
+    found = {row['weekday']: row for row in query.rows(schools, start, end, 'weekday', exact=True, combined=True)}
+    get = lambda day, name: found[day][name] if day in found else 0  # noqa: E731
+    names = [name.capitalize() for name in DAYS]
+    svg = charts.chart('bar', _('Visites selon le jour de la semaine'), names,
+                       [(_('Visites'), [get(d, 'visits') for d in range(7)]),
+                        (_('Connexions'), [get(d, 'signins') for d in range(7)])], 'weekdays')
+    rows = [[names[d], charts.number(get(d, 'visits')), charts.number(get(d, 'signins')),
+             charts.number(get(d, 'visitors'))] for d in range(7)]
+    return Figure('weekdays', _('Visites selon le jour de la semaine'), svg,
+                  [_('Jour'), _('Visites'), _('Connexions'), _('Visiteurs-jours')], rows)
+
+
+def _accounts(schools, exact):
+    found = {row['profile']: row for row in query.accounts(schools, exact=exact)}
+    keys = _present(PROFILE_LABELS, found)
+    svg = charts.chart('bar', _('Comptes créés et activés'), [PROFILE_LABELS[k] for k in keys],
+                       [(_('Créés'), [found[k]['created'] for k in keys]),
+                        (_('Activés'), [found[k]['activated'] for k in keys])], 'accounts')
+    rows = [[PROFILE_LABELS[k], charts.number(found[k]['created']), charts.number(found[k]['activated']),
+             charts.rate(found[k]['rate'])] for k in keys]
+    return Figure('accounts', _('Comptes créés et comptes activés, par profil'), svg,
+                  [_('Profil'), _('Créés'), _('Activés'), _('Taux d’activation')], rows,
+                  note=_('Activé : le compte a choisi son mot de passe ou s’est déjà connecté. Comptes '
+                         'désactivés non comptés.') + ' ' + _small_note(exact))
+
+
+def _small_note(exact):
+    return '' if exact else _('« < 5 » : moins de cinq, non précisé pour qu’on ne puisse reconnaître personne.')
