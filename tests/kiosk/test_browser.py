@@ -1,0 +1,98 @@
+"""The kiosk in Debian's Chromium through the real server (127.0.0.1: a school network): at a
+phone's size (390x844) and at a portrait kiosk screen (1080x1920), the sign-in (with the camera
+button of static/cards/scan.js), the home, the week of homework and the note to sign fit the
+screen and pass axe-core; the big buttons are big; a kiosk session left alone signs out by itself
+(the option set to 3 s), leaving nothing to go back to."""
+import re
+
+import pytest
+
+from ecole_ent.models import LoginSession
+from tests.conftest import screenshot, with_config
+from tests.homework.test_browser import clean, fits
+
+pytestmark = pytest.mark.browser
+
+SIGN_IN = re.compile(r'/kiosque(\?ecole=[0-9A-Z]+)?$')
+SCREENS = {'phone': {'width': 390, 'height': 844}, 'kiosk': {'width': 1080, 'height': 1920}}
+
+
+@pytest.fixture
+def open_page(chromium, live_server):
+    """open_page(screen) -> a page in a fresh context (no cookies) at that screen size, touch
+    enabled; any request to another host fails the test."""
+    contexts, foreign = [], []
+
+    def opened(screen):
+        context = chromium.new_context(viewport=SCREENS[screen], locale='fr-FR', bypass_csp=True,
+                                       has_touch=True)
+        context.on('request', lambda request: foreign.append(request.url)
+                   if not request.url.startswith((live_server, 'data:', 'blob:')) else None)
+        contexts.append(context)
+        page = context.new_page()
+        page.base = live_server
+        return page
+    yield opened
+    for context in contexts:
+        context.close()
+    assert not foreign, f'requests to other hosts: {foreign}'
+
+
+def sign_in(page, login='aurelie.dubois'):
+    page.goto(page.base + '/kiosque')
+    page.locator('#f-login').fill(login)
+    page.locator('#f-password').fill('demo')
+    page.get_by_role('button', name='Entrer', exact=True).click()
+    page.wait_for_url('**/kiosque/accueil')
+
+
+def checked(page, screen, name):
+    fits(page, SCREENS[screen]['width'])
+    clean(page)
+    screenshot(page, f'kiosk-{name}-{screen}')
+
+
+@pytest.mark.parametrize('screen', list(SCREENS))
+def test_every_kiosk_page_fits_the_screen_and_passes_axe(people, open_page, screen):
+    page = open_page(screen)
+    page.goto(page.base + '/kiosque')
+    camera = page.get_by_role('button', name='Utiliser la caméra')
+    camera.wait_for()
+    assert page.get_by_label('Code écrit sur la carte').is_visible()
+    checked(page, screen, 'sign-in')
+    sign_in(page)
+    countdown = page.locator('.kiosk-countdown-live')
+    assert countdown.is_visible() and 'Déconnexion automatique dans' in countdown.inner_text()
+    for button in page.locator('.kiosk-button').all():
+        box = button.bounding_box()
+        assert box['height'] >= 44 and box['width'] >= 44
+    checked(page, screen, 'home')
+    page.get_by_role('link', name='Les devoirs de la semaine').first.click()
+    page.wait_for_url('**/kiosque/devoirs/**')
+    assert page.get_by_role('button', name='Imprimer').is_visible()
+    assert page.get_by_role('heading', level=1).inner_text().startswith('Devoirs de ')
+    checked(page, screen, 'week')
+    page.get_by_role('link', name='Retour').click()
+    page.wait_for_url('**/kiosque/accueil')
+    page.locator('a[href^="/kiosque/mot/"]').first.click()
+    page.wait_for_url('**/kiosque/mot/**')
+    assert page.get_by_text('Signature du responsable').is_visible()
+    checked(page, screen, 'note')
+    page.get_by_role('button', name='Terminer').click()
+    page.wait_for_url(SIGN_IN)
+    assert page.locator('#f-password').is_visible()
+    assert LoginSession.select().count() == 0
+
+
+@with_config(kiosk_inactivity_seconds=3)
+def test_the_kiosk_signs_out_by_itself(people, open_page):
+    page = open_page('kiosk')
+    sign_in(page)
+    assert page.locator('.kiosk-seconds').inner_text() in ('3', '2')
+    page.wait_for_url(SIGN_IN, timeout=15000)
+    assert page.locator('#f-password').is_visible()
+    assert LoginSession.select().where(LoginSession.user == people.guardian).count() == 0
+    page.go_back()
+    page.wait_for_load_state()
+    assert '/kiosque/accueil' not in page.url and 'Aurélie Dubois' not in page.content()
+    clean(page)
