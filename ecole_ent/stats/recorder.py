@@ -47,6 +47,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from bottle import request, response
+from peewee import IntegrityError
 
 from .. import db, hooks, runtime, school_time, security
 from ..models import Classroom, StatsEvent, StatsKey
@@ -179,7 +180,7 @@ class Recorder:
         self.pending = deque(maxlen=LIMIT)
         self.pid, self.thread, self.stopping = None, None, threading.Event()
         self.start_lock, self.write_lock = threading.Lock(), threading.Lock()
-        self.keys, self.class_schools = {}, {}
+        self.keys, self.class_schools, self.bound = {}, {}, None
 
     def add(self, event):
         self.pending.append(event)
@@ -225,9 +226,13 @@ class Recorder:
                     rows = self.rows(batch)
                     for start in range(0, len(rows), BATCH):
                         StatsEvent.insert_many(rows[start:start + BATCH]).execute()
+            except IntegrityError:      # a school deleted meanwhile: these events have no place left
+                logger.warning('statistiques : %d événements abandonnés (école supprimée)', len(batch))
+                self.keys = {}
+                return 0
             except Exception:
                 logger.exception('statistiques : %d événements non écrits, nouvel essai bientôt', len(batch))
-                self.keys.clear()
+                self.keys = {}
                 self.pending.extendleft(reversed(batch))
                 return 0
             finally:
@@ -236,6 +241,8 @@ class Recorder:
             return len(batch)
 
     def rows(self, batch):
+        if self.bound is not db.database.obj:        # another database (tests): nothing cached holds
+            self.keys, self.class_schools, self.bound = {}, {}, db.database.obj
         days = {event[8] for event in batch}
         self.forget_before(min(days))
         keys = {}
@@ -267,6 +274,12 @@ class Recorder:
     def forget_keys(self):
         """The fold deleted keys: read them again from the database."""
         self.keys = {}
+
+    def reset(self):
+        """Forget what is queued and cached (tests, between two databases)."""
+        with self.write_lock:
+            self.pending.clear()
+            self.keys, self.class_schools, self.bound = {}, {}, None
 
     def schools_of(self, class_ids):
         """{class id: school id} of the classes guardians' pages named (kept: a class never moves)."""
