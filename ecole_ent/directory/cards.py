@@ -33,9 +33,10 @@ def printable(token):
 
 
 def qr_svg(text):
-    """An inline SVG QR code (segno), scaled for a printed card."""
+    """An inline SVG QR code (segno) that scales to the box the stylesheets give it (6 rem on screen,
+    38 mm printed): a viewBox and no fixed size, or the box would cut the code instead."""
     import segno  # loaded when cards are printed, not by every server start (1.2 MB)
-    return segno.make(text, error='m').svg_inline(scale=4, dark='#000', light='#fff')
+    return segno.make(text, error='m').svg_inline(scale=4, dark='#000', light='#fff', omitsize=True)
 
 
 def _code_of(seed):

@@ -24,6 +24,7 @@
   var DECODER = new URL('vendor/jsQR.js', base).href.split('?')[0] + version;
   var STYLES = new URL('scan.css', base).href.split('?')[0] + version;
   var TOKEN = /^[A-Za-z0-9]{4,40}$/;
+  var PRINTED = /^[A-Za-z0-9]+([ -][A-Za-z0-9]+)?$/;     // as printed: 'abcd 2345' (one separator)
   var EDGE = 640;                 // frames are decoded at most this wide: a printed card reads well
   var EVERY_MS = 150;             // a frame decoded every 150 ms: the page stays responsive
   var TEXTS = {
@@ -53,7 +54,8 @@
     var match = /[#?&]jeton=([^&#\s]*)/.exec(text);
     var token = match ? match[1] : text;
     try { token = decodeURIComponent(token); } catch (e) { return null; }
-    token = token.replace(/[\s-]/g, '');
+    if (!PRINTED.test(token)) { return null; }
+    token = token.replace(/[ -]/, '');
     return TOKEN.test(token) ? token : null;
   }
 
@@ -177,13 +179,14 @@
 
   // No camera here: the button says so, the typed-code field takes the focus.
   Scanner.prototype.refuse = function (key) {
+    var focused = document.activeElement === this.button;
     this.stop();
     this.button.textContent = say(this.box, 'unavailable');
     this.button.disabled = true;
     this.box.classList.add('qr-scan-refused');
     this.tell(key);
     var typed = this.form.querySelector('input:not([type=hidden])');
-    if (typed && document.activeElement === this.button) { typed.focus(); }
+    if (typed && focused) { typed.focus(); }
   };
 
   Scanner.prototype.start = function () {

@@ -52,6 +52,9 @@ def test_printed_cards_carry_the_token_in_the_fragment(demo, signed_in, monkeypa
     for text, (first, last) in zip(encoded, codes):
         assert text == f'http://localhost:80/carte#jeton={first}{last}', text
         assert '?' not in text
+    # The QR code scales to the card's box (6 rem, 38 mm printed) instead of being cut by it.
+    svgs = re.findall(r'<svg [^>]*class="segno"', printed.text)
+    assert len(svgs) == len(codes) and all('viewBox="0 0 ' in svg and 'width=' not in svg for svg in svgs)
 
 
 def test_the_card_page_posts_the_token_and_older_cards_still_sign_in(demo_app, zoe_card):
