@@ -33,10 +33,10 @@ def director(demo, signed_in):
 
 def test_the_route_table_is_what_the_app_serves(demo_app):
     served = {(r.method, r.rule) for r in demo_app.bottle.routes if r.rule.startswith('/admin')
-              and not r.name.startswith(('maintenance.', 'privacy.'))}
+              and not r.name.startswith(('maintenance.', 'privacy.', 'stats.'))}
     # the backups page: tests/maintenance/test_page.py; the erasure page: tests/privacy/test_routes.py;
     # a family's data export: tests/privacy/test_export_routes.py; the processing register and the
-    # closed years' photo dates: tests/privacy/test_register.py
+    # closed years' photo dates: tests/privacy/test_register.py; the statistics: tests/stats/test_pages.py
     assert served == {(method, path) for method, path, _name in ROUTES} and len(ROUTES) >= 20
 
 
