@@ -8,11 +8,12 @@ import pytest
 from PIL import Image
 
 from ecole_ent.directory import cards
-from tests.conftest import CHROMIUM, axe_violations, browser_sign_in, screenshot
+from tests.conftest import CHROMIUM, axe_violations, browser_sign_in, screenshot, with_config
 
 pytestmark = pytest.mark.browser
 
 PHONE = {'width': 390, 'height': 844}
+SCHOOL, OUTSIDE = '10.4.5.6', '203.0.113.77'
 FRAME = (640, 480)
 
 
@@ -79,13 +80,24 @@ def printed_qr(browser_page):
     return picture, name, code
 
 
+# Behind the trusted proxy, the school's network being 10.0.0.0/8 only: the proxy names the client.
+@with_config(server_trusted_proxy='127.0.0.1', security_school_networks='10.0.0.0/8')
 def test_a_pupil_shows_their_printed_card_to_the_camera_and_is_signed_in(browser_page, chromium, tmp_path):
     picture, name, code = printed_qr(browser_page)
     base = browser_page.base
     camera = filming(chromium, y4m(picture, tmp_path / 'card.y4m'))
     try:
-        # The page as the pupil's laptop gets it: the CSP enforced (script-src 'self').
-        context = camera.new_context(viewport=PHONE, locale='fr-FR', is_mobile=True, has_touch=True)
+        # From outside the school, the card read is refused as a typed one is.
+        outside = camera.new_context(viewport=PHONE, locale='fr-FR', extra_http_headers={'X-Forwarded-For': OUTSIDE})
+        away = outside.new_page()
+        away.goto(base + '/carte')
+        away.get_by_role('button', name='Utiliser la caméra').click()
+        away.get_by_text('ne fonctionne que depuis le réseau de l').wait_for(timeout=20_000)
+        assert away.url == base + '/carte' and not [c for c in outside.cookies() if c['name'] == 'ecole_session']
+
+        # The page as the pupil's laptop at school gets it: the CSP enforced (script-src 'self').
+        context = camera.new_context(viewport=PHONE, locale='fr-FR', is_mobile=True, has_touch=True,
+                                     extra_http_headers={'X-Forwarded-For': SCHOOL})
         page = context.new_page()
         seen = watch(page, base)
         page.goto(base + '/carte')
@@ -101,7 +113,7 @@ def test_a_pupil_shows_their_printed_card_to_the_camera_and_is_signed_in(browser
 
         # The camera at work, on a phone, checked by axe (it needs the CSP bypassed to inject axe).
         checked = camera.new_context(viewport=PHONE, locale='fr-FR', is_mobile=True, has_touch=True,
-                                     bypass_csp=True)
+                                     bypass_csp=True, extra_http_headers={'X-Forwarded-For': SCHOOL})
         tab = checked.new_page()
         tab.goto(base + '/carte')
         fits_the_phone(tab)
@@ -229,3 +241,17 @@ def test_what_the_reader_takes_for_a_card(browser_page):
              'https://ent.example/carte#jeton=%E0': None, 'https://ent.example/carte#jeton=<b>': None}
     for text, token in cases.items():
         assert page.evaluate('t => window.ecoleQrScan.tokenOf(t)', text) == token, text
+
+
+def test_an_older_card_refused_leaves_no_token_in_the_address_bar(chromium, live_server):
+    """A card printed with ?jeton= still signs in (tests/directory/test_browser.py); when it is
+    refused (here, a code that is no card's), the page takes the code out of its address."""
+    context = chromium.new_context(viewport=PHONE, locale='fr-FR')
+    try:
+        page = context.new_page()
+        response = page.goto(f'{live_server}/carte?jeton=zzzz9999')
+        assert response.status == 403 and 'ne fonctionne pas' in page.locator('main').inner_text()
+        page.wait_for_function("!location.search")
+        assert page.url == live_server + '/carte'
+    finally:
+        context.close()
