@@ -126,8 +126,8 @@ def _photo(photos, errors):
         return None
     try:
         renditions = process_image(photos[0][1], settings().photo_limits)
-    except MediaError as error:
-        errors['photo'] = _('La photo n’a pas pu être lue : %(reason)s Reprends une photo.') % {'reason': error}
+    except MediaError:          # its reason is for adults (media.images): the pupil takes another
+        errors['photo'] = _('La photo n’a pas pu être lue : reprends une photo.')
         return None
     return next(r.data for r in renditions if r.name == 'display')
 

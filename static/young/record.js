@@ -99,6 +99,7 @@
   }
 
   if (photo && preview) {
+    preview.addEventListener('error', function () { preview.hidden = true; });
     photo.addEventListener('change', function () {
       if (photo.files && photo.files[0]) {
         preview.src = URL.createObjectURL(photo.files[0]);
@@ -116,7 +117,7 @@
     if (fresh && fresh.children.length) {
       errors.innerHTML = fresh.innerHTML;
     } else {
-      errors.innerHTML = '<ul role="alert"><li></li></ul>';
+      errors.innerHTML = '<div role="alert"><ul><li></li></ul></div>';
       errors.querySelector('li').textContent = form.getAttribute('data-failed');
     }
     errors.hidden = false;
