@@ -48,6 +48,7 @@ from ..models import (
     User,
     Visit,
 )
+from ..models.pictures import PicturePassword
 from ..models.privacy import ConsentChange
 from . import service
 
@@ -145,6 +146,7 @@ def _remove_traces(user):
     """Every row that names or reaches the person, except the contributions (inside a transaction)."""
     LoginSession.delete().where(LoginSession.user == user.id).execute()
     Throttle.delete().where(Throttle.key.startswith(f'login:{user.login}@')).execute()
+    Throttle.delete().where(Throttle.key == f'pictures:{user.login}').execute()    # pictures/service.py
     asked = [user.login] + ([user.email.strip().lower()] if user.email else [])     # accounts/reset.py's keys
     Throttle.delete().where(Throttle.key.in_(['reset:' + text[:120] for text in asked])).execute()
     # A restricted pupil's tags stay: they hide the photo (the neutral row's consent is 'refused').
@@ -156,7 +158,7 @@ def _remove_traces(user):
     for model, column in ((PasswordReset, PasswordReset.user), (Notification, Notification.user),
                           (MailPreference, MailPreference.user), (ThreadMember, ThreadMember.user),
                           (Visit, Visit.user), (DirectoryRecord, DirectoryRecord.user),
-                          (PupilCard, PupilCard.pupil),
+                          (PupilCard, PupilCard.pupil), (PicturePassword, PicturePassword.pupil),
                           (HomeworkDone, HomeworkDone.pupil), (ConsentChange, ConsentChange.pupil),
                           (Enrolment, Enrolment.pupil), (Teaching, Teaching.teacher),
                           (GuardianLink, GuardianLink.pupil), (GuardianLink, GuardianLink.guardian),

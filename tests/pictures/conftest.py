@@ -10,6 +10,7 @@ from ecole_ent.pictures import service
 from ecole_ent.pictures.catalogue import PICTURES
 from tests.admin.conftest import school_b  # noqa: F401 (a fixture: École du Port)
 from tests.conftest import Client
+from tests.homework.test_browser import open_page  # noqa: F401 (a fixture: a browser page on the live server)
 from tests.test_proxy import behind_proxy  # noqa: F401 (a fixture: a real server behind the trusted proxy)
 
 SCHOOL = '10.0.0.5'          # a classroom PC, in the default school networks
