@@ -7,6 +7,7 @@ own stylesheet written once for every chart (stylesheet() below; tests/stats che
 current). No width or height: the chart scales with its viewBox. Each chart is an image
 (role="img") named by its title: the table under it carries the numbers for everyone.
 """
+import html
 import re
 from functools import cache
 
@@ -14,7 +15,7 @@ from markupsafe import Markup
 
 from ..i18n import _
 
-WIDTH, HEIGHT = 640, 360
+WIDTH, HEIGHT = 520, 340          # the viewBox: text stays readable on a 390 px phone
 # Colours told apart by most colour-blind readers (Okabe-Ito), dark enough on white.
 COLORS = ('#0072B2', '#D55E00', '#009E73', '#CC79A7', '#6B5B00', '#56B4E9', '#E69F00', '#000000')
 KINDS = ('bar', 'hbar', 'line', 'pie', 'stacked')
@@ -41,7 +42,7 @@ def _style():
     font = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif'
     return Style(background='transparent', plot_background='transparent', foreground='#222',
                  foreground_strong='#111', foreground_subtle='#767676', colors=COLORS, font_family=font,
-                 label_font_size=15, major_label_font_size=15, legend_font_size=16, title_font_size=18,
+                 label_font_size=14, major_label_font_size=14, legend_font_size=15, title_font_size=18,
                  value_font_size=14, tooltip_font_size=14, no_data_font_size=20, guide_stroke_color='#bbb',
                  major_guide_stroke_color='#999')
 
@@ -61,13 +62,15 @@ def chart(kind, title, labels, series, slug, major=None):
     list of (name, [figure or None]); `slug` makes the ids unique in the page; with `major` (a
     list of labels), only those labels are written (a year of days: the 1st of each month)."""
     assert kind in KINDS, kind
-    options = {'show_legend': len(series) > 1 or kind == 'pie', 'x_label_rotation': 0}
+    options = {'show_legend': len(series) > 1 or kind == 'pie', 'x_label_rotation': 0, 'max_scale': 6}
     if major is not None:
         options.update(x_labels_major=major, show_minor_x_labels=False, show_dots=False,
                        x_label_rotation=-45)
     elif kind in ('bar', 'stacked', 'line') and len(labels) > 8:
         options['x_label_rotation'] = -45
     drawing = _chart(kind, **options)
+    if kind == 'hbar':              # pygal draws the first bar at the bottom: read from the top
+        labels, series = labels[::-1], [(name, list(values)[::-1]) for name, values in series]
     if kind == 'pie':
         for name, values in series:
             drawing.add(name, [value or 0 for value in values])
@@ -98,7 +101,7 @@ def stylesheet():
     for index in range(len(COLORS)):
         drawing.add(str(index), [1])
     svg = drawing.render(is_unicode=True)
-    css = re.search(r'<style[^>]*>(.*?)</style>', svg, flags=re.S).group(1)
+    css = html.unescape(re.search(r'<style[^>]*>(.*?)</style>', svg, flags=re.S).group(1))
     ident = re.search(r'id="(chart-[0-9a-f-]+)"', svg).group(1)
     css = css.replace(f'#{ident} ', _PREFIX).replace(f'#{ident}', _PREFIX.strip())
     return '/* Written by ecole_ent/stats/charts.py stylesheet() from pygal\'s own CSS: do not edit. */\n' + \

@@ -90,18 +90,29 @@ def _totals(schools, start, end):
 
 def figures_of(schools, start, end, exact):
     """Every figure of the page, in the order the academy's report reads them."""
+    def split(by, title, column, labels, kind):
+        return _split(schools, start, end, exact, by, (title, column), labels, kind)
     return [_per_day(schools, start, end), _per_month(schools, start, end),
             _visitors_by_profile(schools, start, end, exact),
-            _split(schools, start, end, exact, 'feature', _('Visites par service'), FEATURE_LABELS, 'hbar'),
-            _split(schools, start, end, exact, 'profile', _('Visites par profil'), PROFILE_LABELS, 'hbar'),
+            split('feature', _('Visites par service'), _('Service'), FEATURE_LABELS, 'hbar'),
+            split('profile', _('Visites par profil'), _('Profil'), PROFILE_LABELS, 'hbar'),
             _hours(schools, start, end, exact), _weekdays(schools, start, end),
-            _split(schools, start, end, exact, 'device', _('Appareils utilisés'), DEVICE_LABELS, 'pie'),
-            _split(schools, start, end, exact, 'at_school', _('À l’école ou ailleurs'), PLACE_LABELS, 'pie'),
+            split('device', _('Appareils utilisés'), _('Appareil'), DEVICE_LABELS, 'pie'),
+            split('at_school', _('À l’école ou ailleurs'), _('Lieu'), PLACE_LABELS, 'pie'),
             _accounts(schools, exact)]
 
 
+SHORT_MONTHS = ('janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.')
+
+
 def month_label(month):
+    """« septembre 2026 » (tables)."""
     return f'{MONTHS[month.month - 1]} {month.year}'
+
+
+def short_month(month):
+    """« sept. 26 » (a chart's axis, where a school year of labels must fit a phone)."""
+    return f'{SHORT_MONTHS[month.month - 1]} {month.year % 100:02d}'
 
 
 def _months(start, end):
@@ -131,7 +142,7 @@ def _per_day(schools, start, end):
 def _per_month(schools, start, end):
     by_month = {row['month']: row for row in query.rows(schools, start, end, 'month', exact=True, combined=True)}
     months = _months(start, end)
-    labels = [month_label(month) for month in months]
+    labels = [short_month(month) for month in months]
     get = lambda month, name: by_month[month][name] if month in by_month else 0  # noqa: E731
     svg = charts.chart('bar', _('Visites par mois'), labels,
                        [(_('Visites'), [get(m, 'visits') for m in months]),
@@ -153,14 +164,15 @@ def _visitors_by_profile(schools, start, end, exact):
              for row in query.month_visitors_by_profile(schools, start, end, exact)}
     months = _months(start, end)
     profiles = _present(PROFILE_LABELS, {profile for _month, profile in table})
-    svg = charts.chart('bar', _('Visiteurs uniques par mois et par profil'), [month_label(m) for m in months],
+    svg = charts.chart('bar', _('Visiteurs uniques par mois et par profil'), [short_month(m) for m in months],
                        [(PROFILE_LABELS[p], [table.get((m, p), 0) for m in months]) for p in profiles], 'people')
     rows = [[month_label(m)] + [charts.number(table.get((m, p), 0)) for p in profiles] for m in months]
     return Figure('people', _('Visiteurs uniques par mois et par profil'), svg,
                   [_('Mois')] + [PROFILE_LABELS[p] for p in profiles], rows, note=_small_note(exact))
 
 
-def _split(schools, start, end, exact, by, title, labels, kind):
+def _split(schools, start, end, exact, by, titles, labels, kind):
+    title, column = titles
     found = {row[by]: row for row in query.rows(schools, start, end, by, exact=exact, combined=True)}
     keys = _present(labels, found)
     svg = charts.chart(kind, title, [labels[key] for key in keys],
@@ -170,7 +182,7 @@ def _split(schools, start, end, exact, by, title, labels, kind):
     rows = [[labels[key], charts.number(found[key]['visits']),
              charts.rate(found[key]['visits'] / total) if total and found[key]['visits'] is not None else '< 5',
              charts.number(found[key]['visitors'])] for key in keys]
-    return Figure(by, title, svg, [_('Valeur'), _('Visites'), _('Part'), _('Visiteurs-jours')], rows,
+    return Figure(by, title, svg, [column, _('Visites'), _('Part'), _('Visiteurs-jours')], rows,
                   note=_('Visiteurs-jours : chaque jour, les personnes différentes, additionnées sur la période.')
                   + (' ' + _small_note(exact) if by == 'profile' else ''))
 
