@@ -1,0 +1,93 @@
+"""The cost of recording the statistics (issue 19): the guardian home (/) with [stats] enabled on
+and off, in the same run, on two copies of the same seeded demo, loaded in turn (on, off, on,
+off, ...) so that a machine getting busier or quieter weighs on both alike.
+
+    .venv/bin/python -m bench.bench_stats [--seconds 8] [--rounds 3] [--connections 10,50] [--workers 2]
+
+Prints each load, then per connection count the median requests/s with statistics on and off and
+their ratio (target, issue 19: >= 0.95), and the events the "on" server wrote (the recording did
+happen: one per home viewed) against the "off" server's (none). A busy machine (other tests
+running) spreads the figures: the load average is printed before and after.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from bench.common import GUARDIAN, Server, load, sign_in_cookie
+
+
+def seeded(folder):
+    subprocess.run([sys.executable, '-m', 'ecole_ent', '--data', folder, 'demo'], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return folder
+
+
+def server(data, enabled, threads, workers):
+    env = dict(os.environ, ECOLE_SERVER_THREADS=str(threads), ECOLE_SERVER_WORKERS=str(workers),
+               ECOLE_STATS_ENABLED='true' if enabled else 'false', ECOLE_SCHEDULER_ENABLED='false')
+    return Server([sys.executable, '-m', 'ecole_ent', '--data', data, 'serve', '--port', '{port}'],
+                  ready_path='/connexion', env=env)
+
+
+def events_written(data):
+    """How many statistics events the server of `data` wrote (read after it stopped)."""
+    from ecole_ent import db, runtime
+    from ecole_ent.models import StatsEvent
+    runtime.open_database(runtime.open_config(data), auto_migrate=False)
+    try:
+        return StatsEvent.select().count()
+    finally:
+        db.close_all()
+
+
+def load_average():
+    return ' '.join(f'{value:.2f}' for value in os.getloadavg())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seconds', type=float, default=8, help='duration of each load')
+    parser.add_argument('--rounds', type=int, default=3, help='loads of each server per connection count')
+    parser.add_argument('--connections', default='10,50', help='connection counts, e.g. 10,50')
+    parser.add_argument('--threads', type=int, default=8, help='waitress threads per process')
+    parser.add_argument('--workers', type=int, default=2, help='ecole-ent processes of each server')
+    args = parser.parse_args()
+    print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}  load average: {load_average()}')
+    with tempfile.TemporaryDirectory() as root:
+        on_data = seeded(os.path.join(root, 'on'))
+        off_data = os.path.join(root, 'off')
+        shutil.copytree(on_data, off_data)
+        before = events_written(on_data)
+        servers = {'on': server(on_data, True, args.threads, args.workers),
+                   'off': server(off_data, False, args.threads, args.workers)}
+        results = {}
+        with servers['on'], servers['off']:
+            cookies = {name: sign_in_cookie(srv.url, GUARDIAN, 'demo') for name, srv in servers.items()}
+            for name, srv in servers.items():          # warm up caches and connections
+                load(srv.url + '/', 2, 10, cookie=cookies[name])
+            for connections in (int(c) for c in args.connections.split(',')):
+                for round_ in range(args.rounds):
+                    for name in (('on', 'off') if round_ % 2 == 0 else ('off', 'on')):
+                        result = load(servers[name].url + '/', args.seconds, connections, cookie=cookies[name])
+                        results.setdefault((connections, name), []).append(result)
+                        print(result.line(f'home, statistics {name}, round {round_ + 1}'))
+        requests_on = sum(r.requests for (_c, name), rs in results.items() if name == 'on' for r in rs)
+        written_on, written_off = events_written(on_data) - before, events_written(off_data) - before
+        print(f'--- {GUARDIAN}\'s home, {args.workers} process(es) x {args.threads} threads, '
+              f'median of {args.rounds} loads of {args.seconds:.0f} s each')
+        for connections in sorted({c for c, _name in results}):
+            on = statistics.median(r.rps for r in results[connections, 'on'])
+            off = statistics.median(r.rps for r in results[connections, 'off'])
+            print(f'{connections:3d} conn: on {on:7.0f} req/s  off {off:7.0f} req/s  ratio {on / off:5.3f} '
+                  f'(target >= 0.95)')
+        print(f'events written: on {written_on} (home views loaded: {requests_on} + warm-up and sign-in), '
+              f'off {written_off}')
+    print(f'load average after: {load_average()}')
+
+
+if __name__ == '__main__':
+    main()
