@@ -60,6 +60,7 @@ def test_switching_a_class_on_gives_every_pupil_pictures_and_off_refuses_them(pe
     assert PicturePassword.select().where(PicturePassword.pupil.in_([p.id for p in pupils])).count() == len(pupils)
     assert service.sequence_for(people.cp_pupil) is not None
     assert AuditEvent.select().where(AuditEvent.action == 'pictures.on').exists()
+    assert 'Connexion par images activée pour la classe' in text(signed_in(people.director).get('/admin/journal'))
     send(client, cp_sheet, {'etat': 'non'})
     assert service.sequence_for(people.cp_pupil) is None
     assert not PictureClass.select().where(PictureClass.classroom == people.cp).exists()
