@@ -46,7 +46,7 @@ def _steps(login='', chosen=()):
     if class_id is not None:
         classroom = service.open_class(class_id)
         return render('pictures/sign_in.html', step='pupils', classroom=classroom,
-                      pupils=service._active_pupils(classroom))
+                      pupils=service.active_pupils(classroom))
     return render('pictures/sign_in.html', step='classes', schools=service.classes_on())
 
 

@@ -75,13 +75,13 @@ def is_on(classroom):
     return PictureClass.select().where(PictureClass.classroom == classroom).exists()
 
 
-def _active_pupils(classroom):
+def active_pupils(classroom):
     return [p for p in accounts.pupils_of(classroom) if p.status == 'active']
 
 
 def sequences(classroom, actor=None):
     """[(pupil, [3 names])] for the class's active pupils, each given a seed if they had none yet."""
-    pupils = _active_pupils(classroom)
+    pupils = active_pupils(classroom)
     rows = {r.pupil_id: r for r in PicturePassword.select().where(
         PicturePassword.pupil.in_([p.id for p in pupils]))}
     missing = [p for p in pupils if p.id not in rows]
@@ -159,7 +159,7 @@ def renew_class(actor, classroom, confirmed):
     if not confirmed:
         raise ValidationError({'confirmer': _('Cochez la case pour confirmer : les images actuelles de '
                                               'toute la classe ne fonctionneront plus.')})
-    pupils = _active_pupils(classroom)
+    pupils = active_pupils(classroom)
     with writing():
         for pupil in pupils:
             _new_seed(pupil, actor)
