@@ -1,8 +1,8 @@
 """The kiosk in Debian's Chromium through the real server (127.0.0.1: a school network): at a
 phone's size (390x844) and at a portrait kiosk screen (1080x1920), the sign-in (with the camera
 button of static/cards/scan.js), the home, the week of homework and the note to sign fit the
-screen and pass axe-core; the big buttons are big; a kiosk session left alone signs out by itself
-(the option set to 3 s), leaving nothing to go back to."""
+screen and pass axe-core; the big buttons are big; its links add nothing to the history; a kiosk
+session left alone signs out by itself (the option set to 3 s), leaving nothing to go back to."""
 import re
 
 import pytest
@@ -67,6 +67,7 @@ def test_every_kiosk_page_fits_the_screen_and_passes_axe(people, open_page, scre
         box = button.bounding_box()
         assert box['height'] >= 44 and box['width'] >= 44
     checked(page, screen, 'home')
+    kept = page.evaluate('history.length')
     page.get_by_role('link', name='Les devoirs de la semaine').first.click()
     page.wait_for_url('**/kiosque/devoirs/**')
     assert page.get_by_role('button', name='Imprimer').is_visible()
@@ -78,6 +79,7 @@ def test_every_kiosk_page_fits_the_screen_and_passes_axe(people, open_page, scre
     page.wait_for_url('**/kiosque/mot/**')
     assert page.get_by_text('Signature du responsable').is_visible()
     checked(page, screen, 'note')
+    assert page.evaluate('history.length') == kept      # the kiosk's links replace the page they leave
     page.get_by_role('button', name='Terminer').click()
     page.wait_for_url(SIGN_IN)
     assert page.locator('#f-password').is_visible()
