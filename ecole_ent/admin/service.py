@@ -36,6 +36,7 @@ ACTION_LABELS = {
     'cards.printed': _('Cartes de connexion de la classe imprimées'),
     'card.reprinted': _('Carte de connexion réimprimée'), 'card.revoked': _('Carte de connexion désactivée'),
     'pictures.on': _('Connexion par images activée pour la classe'),
+    'kiosk.enabled': _('Borne du hall activée'), 'kiosk.disabled': _('Borne du hall désactivée'),
     'pictures.off': _('Connexion par images désactivée pour la classe'),
     'pictures.renewed': _('Nouvelles images de connexion d’un élève'),
     'pictures.renewed_class': _('Nouvelles images de connexion pour toute la classe'),

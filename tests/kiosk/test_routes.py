@@ -8,7 +8,7 @@ import re
 import pytest
 
 from ecole_ent.accounts import service as accounts
-from ecole_ent.models import LoginSession, NoteReceipt, School
+from ecole_ent.models import AuditEvent, LoginSession, NoteReceipt, School
 from tests.conftest import redirected_to
 from tests.kiosk.conftest import SCHOOL_NETWORK, Kiosk, csrf
 
@@ -174,6 +174,9 @@ def test_the_director_opens_and_closes_the_kiosk_from_the_school_page(people, de
     assert redirected_to(closed) == f'/admin/ecoles/{people.school.id}'
     assert School.get_by_id(people.school.id).kiosk is False
     assert 'Borne du hall désactivée.' in director.get(f'/admin/ecoles/{people.school.id}').text
+    event = AuditEvent.get(AuditEvent.action == 'kiosk.disabled')
+    assert event.actor_id == people.director.id and event.school_id == people.school.id
+    assert 'Borne du hall désactivée' in director.get('/admin/journal').text
     assert client_of(demo_app).get('/kiosque', expect_errors=True).status_int == 403
     director.post(f'/kiosque/reglage/{people.school.id}', {'csrf_token': token, 'kiosque': '1'})
     assert School.get_by_id(people.school.id).kiosk is True
