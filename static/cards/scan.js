@@ -204,6 +204,11 @@
       self.starting = false;
       self.stream = got[0];
       self.video.srcObject = got[0];
+      // A camera facing the pupil (a laptop's webcam) films as a mirror does, as video calls show
+      // it: moving the card left moves it left on screen. The decoder reads the unmirrored frames.
+      var track = got[0].getVideoTracks()[0];
+      var facing = track && track.getSettings ? track.getSettings().facingMode : '';
+      self.video.classList.toggle('qr-scan-mirror', facing !== 'environment');
       self.video.hidden = false;
       return self.video.play().then(function () {
         self.tell('aim');

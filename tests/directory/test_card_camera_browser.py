@@ -157,6 +157,7 @@ def test_the_reader_works_on_another_page_with_the_bare_markup(live_server, chro
         assert page.locator('.qr-scan-status').inner_text() == 'Carte lue : connexion…'
         assert page.evaluate("document.querySelector('.qr-scan').qrScanner.stream === null")
         assert page.locator('video').is_hidden()
+        assert page.locator('link[href*="/static/cards/scan.css"]').count() == 1     # brought by scan.js
     finally:
         camera.close()
 
@@ -255,3 +256,29 @@ def test_an_older_card_refused_leaves_no_token_in_the_address_bar(chromium, live
         assert page.url == live_server + '/carte'
     finally:
         context.close()
+
+
+def test_the_camera_at_work_fits_a_phone_and_stops_on_request(chromium, live_server):
+    """Chromium's own test pattern holds no QR code: the camera stays on, the film shows, the page
+    fits 390 px and passes axe; « Arrêter la caméra » stops every track of the camera."""
+    camera = filming(chromium)
+    try:
+        page = camera.new_context(viewport=PHONE, locale='fr-FR', is_mobile=True, has_touch=True,
+                                  bypass_csp=True).new_page()
+        page.goto(live_server + '/carte')
+        page.evaluate("""() => { const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+            navigator.mediaDevices.getUserMedia = c => real(c).then(s => { window.opened = s; return s; }); }""")
+        page.get_by_role('button', name='Utiliser la caméra').click()
+        page.get_by_role('status').filter(has_text='Montre ta carte à la caméra').wait_for(timeout=20_000)
+        assert page.locator('video').is_visible()
+        assert page.evaluate("document.querySelector('video').videoWidth") > 0
+        assert 'qr-scan-mirror' in page.locator('video').get_attribute('class')   # no rear camera here
+        fits_the_phone(page)
+        assert axe_violations(page) == []
+        screenshot(page, 'card-camera-filming-phone')
+        page.get_by_role('button', name='Arrêter la caméra').click()
+        assert page.locator('video').is_hidden()
+        assert page.evaluate("window.opened.getTracks().map(t => t.readyState)") == ['ended']
+        assert page.get_by_role('button', name='Utiliser la caméra').is_enabled()
+    finally:
+        camera.close()
