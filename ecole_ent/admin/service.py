@@ -44,6 +44,7 @@ ACTION_LABELS = {
     'backup.verified': _('Vérification de sauvegarde lancée'),
     'account.erased': _('Compte effacé (RGPD)'), 'privacy.export': _('Export des données d’une famille (RGPD)'),
     'privacy.retention': _('Règles de conservation appliquées'),
+    'stats.fold': _('Statistiques du jour regroupées (événements et clés du jour effacés)'),
     'privacy.photos_until': _('Date de suppression des photos d’une année close'),
     **{f'privacy.retention.{rule.kind}': _('Effacé selon sa durée de conservation : %s') % rule.title
        for rule in RULES},
