@@ -140,7 +140,7 @@
     this.timer = null;
     this.canvas = document.createElement('canvas');
     box.hidden = false;
-    if (box.hasAttribute('data-qr-hash')) { this.fromFragment(); }
+    if (box.hasAttribute('data-qr-hash') && this.fromFragment()) { return; }
     if (!window.isSecureContext) {
       this.refuse('insecure');
     } else if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
@@ -150,6 +150,9 @@
       if (self.stream || self.starting) { self.stop(); self.idle(); } else { self.start(); }
     });
     window.addEventListener('pagehide', function () { self.stop(); });
+    window.addEventListener('pageshow', function (event) {    // back to a page kept in memory
+      if (event.persisted && !self.refused) { self.button.disabled = false; self.idle(); }
+    });
     document.addEventListener('visibilitychange', function () {
       if (document.hidden && self.stream) { self.stop(); self.idle(); }
     });
@@ -163,13 +166,14 @@
     if (/[?&]jeton=/.test(location.search)) {     // an older card's address: out of the history too
       history.replaceState(history.state, '', location.pathname + location.hash);
     }
-    if (!/jeton=/.test(location.hash)) { return; }
+    if (!/jeton=/.test(location.hash)) { return false; }
     var token = tokenOf(location.hash);
     history.replaceState(history.state, '', location.pathname);
-    if (token) {
-      this.tell('read');
-      submitWith(this.form, this.field, token);
-    }
+    if (!token) { return false; }
+    this.button.disabled = true;
+    this.tell('read');
+    submitWith(this.form, this.field, token);
+    return true;
   };
 
   Scanner.prototype.idle = function () {
@@ -180,6 +184,7 @@
   // No camera here: the button says so, the typed-code field takes the focus.
   Scanner.prototype.refuse = function (key) {
     var focused = document.activeElement === this.button;
+    this.refused = true;
     this.stop();
     this.button.textContent = say(this.box, 'unavailable');
     this.button.disabled = true;
