@@ -157,3 +157,10 @@ def test_aggregates_older_than_keep_months_are_deleted(school, set_option):
 
 def test_the_fold_is_a_job_of_the_scheduler():
     assert 'stats.fold' in scheduler.load()
+
+
+def test_the_command_line_folds_now(school, run_cli):
+    day_of_events(school, date(2026, 12, 1))
+    _out, err = run_cli('stats', 'fold')
+    assert 'Statistiques regroupées : 1 jour(s)' in err
+    assert StatsEvent.select().count() == 0 and sum(c.visits for c in StatsCount.select()) == 7
