@@ -16,7 +16,9 @@ Figures per row:
                          cut by start or end still shows the whole month's distinct people.
               hour, weekday, profile, feature, device, at_school
                          the sum over the days of the range of each day's distinct people with
-                         that value: person-days ("visiteurs-jours"), not people.
+                         that value: person-days ("visiteurs-jours"), not people. For feature,
+                         the people who viewed a page of it (sign-ins have feature '': their row
+                         has signins only).
 
 Small counts (privacy): with exact=False every figure from 1 to 4 of a row whose key names a
 profile (by='profile', the month x profile table) is replaced by None and the row gets
@@ -271,8 +273,11 @@ def _visitors(ids, start, end, by):
     if not any_events:
         return
     fields = [StatsEvent.day] + ([] if by in _DAY_KEYS else [getattr(StatsEvent, by)])
+    where = _where(StatsEvent, ids, start, end, StatsEvent.day)
+    if by == 'feature':                 # as the fold counts them: the page views only
+        where &= StatsEvent.kind == 'visit'
     events = (StatsEvent.select(StatsEvent.school, *fields, fn.COUNT(StatsEvent.day_visitor.distinct()))
-              .where(_where(StatsEvent, ids, start, end, StatsEvent.day)).group_by(StatsEvent.school, *fields))
+              .where(where).group_by(StatsEvent.school, *fields))
     for school, day, *rest in events.tuples():
         if (school, day) in folded:
             continue
