@@ -29,6 +29,7 @@ import json
 import sys
 from datetime import date
 
+from .. import scheduler
 from ..cli import say
 from ..i18n import _
 from ..models import School
@@ -106,7 +107,9 @@ def cmd_export(args, ctx):
 
 def cmd_fold(args, ctx):
     ctx.database()
-    counts = fold.run()
+    from . import jobs  # noqa: F401 (registers the nightly job, whose lease this takes: never two folds at once)
+    with scheduler.hold('stats.fold'):
+        counts = fold.run()
     say(_('Statistiques regroupées : %(days)d jour(s), %(months)d mois, %(expired)d ligne(s) anciennes effacées.')
         % counts)
     return 0

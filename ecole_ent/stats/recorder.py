@@ -155,8 +155,9 @@ class PageViews:
 
         def counted(*args, **kwargs):
             body = callback(*args, **kwargs)
+            kind = response.content_type
             if isinstance(body, str) and response.status_code == 200 and request.method == 'GET' \
-                    and response.content_type in ('', 'text/html', 'text/html; charset=UTF-8'):
+                    and (not kind or kind.startswith('text/html')):
                 user = request.environ.get('ecole.user')
                 if user is not None:
                     record('visit', user, feature, kwargs.get('class_id'))
