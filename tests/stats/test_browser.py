@@ -61,6 +61,15 @@ def test_the_page_fits_a_phone(stats_page):
     screenshot(page, 'stats-school-phone')
 
 
+def test_the_page_prints_with_every_table_open(stats_page):
+    page = stats_page()
+    assert not page.locator('#days table').is_visible()          # a school year of days: folded
+    page.emulate_media(media='print')
+    assert page.locator('#days table').is_visible()              # printed open
+    assert not page.locator('.stats-year').is_visible()          # the year's form is not printed
+    assert page.locator('.stats-chart svg').first.bounding_box()['width'] > 300
+
+
 def test_the_charts_pass_the_content_security_policy(stats_page):
     page = stats_page(csp=True)
     assert page.locator('.stats-chart svg[role="img"]').count() == CHARTS
