@@ -2,7 +2,8 @@
 phone's size (390x844) and at a portrait kiosk screen (1080x1920), the sign-in (with the camera
 button of static/cards/scan.js), the home, the week of homework and the note to sign fit the
 screen and pass axe-core; the big buttons are big; its links add nothing to the history; a kiosk
-session left alone signs out by itself (the option set to 3 s), leaving nothing to go back to."""
+session left alone signs out by itself (the option set to 3 s), leaving nothing to go back to;
+without JavaScript the kiosk still signs in, shows the print view and signs out."""
 import re
 
 import pytest
@@ -98,3 +99,22 @@ def test_the_kiosk_signs_out_by_itself(people, open_page):
     page.wait_for_load_state()
     assert '/kiosque/accueil' not in page.url and 'Aurélie Dubois' not in page.content()
     clean(page)
+
+
+def test_without_javascript_the_kiosk_still_signs_in_prints_and_says_when_it_ends(people, chromium, live_server):
+    context = chromium.new_context(viewport=SCREENS['phone'], locale='fr-FR', java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.base = live_server
+        sign_in(page)
+        assert page.get_by_text('Sans activité, déconnexion automatique après 90 secondes.').is_visible()
+        assert not page.locator('.kiosk-countdown-live').is_visible()
+        page.get_by_role('link', name='Les devoirs de la semaine').first.click()
+        page.wait_for_url('**/kiosque/devoirs/**')
+        assert not page.get_by_role('button', name='Imprimer').is_visible()
+        assert page.get_by_text('Pour imprimer, appuyez sur « Imprimer » (ou sur Ctrl et P).').is_visible()
+        page.get_by_role('button', name='Terminer').click()
+        page.wait_for_url(SIGN_IN)
+        assert LoginSession.select().count() == 0
+    finally:
+        context.close()
