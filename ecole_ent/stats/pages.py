@@ -126,6 +126,8 @@ def _months(start, end):
 def _per_day(schools, start, end):
     by_day = {row['day']: row for row in query.rows(schools, start, end, 'day', exact=True, combined=True)}
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    if len(days) > 1 and days[-1] not in by_day:     # a day begun with nobody yet: not a fall to 0
+        days.pop()
     labels = [date_fr(day, with_day=False, with_year=False) for day in days]
     signins = [by_day[day]['signins'] if day in by_day else 0 for day in days]
     visitors = [by_day[day]['visitors'] if day in by_day else 0 for day in days]

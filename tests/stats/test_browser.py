@@ -59,6 +59,8 @@ def test_the_page_fits_a_phone(stats_page):
     assert first['width'] <= 390 and first['width'] > 250
     assert axe_violations(page) == []
     screenshot(page, 'stats-school-phone')
+    page.set_viewport_size({'width': 320, 'height': 640})           # the narrowest phones
+    assert page.evaluate('document.documentElement.scrollWidth') <= 320
 
 
 def test_the_page_prints_with_every_table_open(stats_page):
