@@ -87,6 +87,8 @@ def test_a_young_pupil_records_their_voice_and_the_post_reaches_moderation(peopl
     nav = page.get_by_role('navigation', name='Menu')
     assert nav.locator('a, button').all_inner_texts() == ['Accueil', 'Blog', 'Écrire', 'Sortir']
     assert page.get_by_role('button', name='Se déconnecter').count() == 0
+    targets = nav.locator('a, button').all() + page.locator('.young-tile').all()
+    assert len(targets) == 8 and all(min(t.bounding_box()['width'], t.bounding_box()['height']) >= 64 for t in targets)
     checked(page, 'home')
     page.locator('.young-tiles').get_by_role('link', name='Écrire').click()
     page.wait_for_load_state()
