@@ -81,5 +81,4 @@ def set_kiosk(actor, school_id, enabled):
     with writing():
         School.update(kiosk=bool(enabled)).where(School.id == school.id).execute()
         audit.record(actor, 'kiosk.enabled' if enabled else 'kiosk.disabled', school.uai, school=school.id)
-    School._cache.clear()
     return school

@@ -23,7 +23,6 @@ OUTSIDE = '203.0.113.9'
 
 def open_kiosk(school, on=True):
     School.update(kiosk=on).where(School.id == school.id).execute()
-    School._cache.clear()
 
 
 @pytest.fixture
