@@ -134,3 +134,21 @@ def test_a_pupil_of_a_class_without_pictures_has_no_grid(people, demo_app):
     client.get(f'/images?classe={people.cp.id}', status=404)
     client.get(f'/images?eleve={people.cp_pupil.login}', status=404)
     client.get(f'/images?eleve={people.small_teacher.login}', status=404)
+
+
+def test_a_signed_in_user_posting_pictures_is_sent_home_as_themselves(people, signed_in):
+    client = signed_in(people.small_teacher)
+    token = client.csrf('/images')
+    response = client.post('/images', {'csrf_token': token, 'login': people.small_pupil.login,
+                                       'images': ','.join(sequence(people.small_pupil))})
+    assert redirected_to(response) == '/'
+    assert f'{people.small_teacher.first_name}' in response.follow().text
+    assert User.get_by_id(people.small_pupil.id).last_login_at is None
+
+
+def test_a_post_without_the_csrf_token_is_refused(people, demo_app):
+    client = pupil_client(demo_app)
+    client.get('/images')
+    response = client.post('/images', {'login': people.small_pupil.login,
+                                       'images': ','.join(sequence(people.small_pupil))}, expect_errors=True)
+    assert response.status_int == 400 and 'ecole_session' not in client.cookies
