@@ -135,3 +135,13 @@ def test_the_young_blog_shows_photos_and_voices_of_published_posts_and_mine_wait
     assert 'pictos/lire.svg' in body
     shown = client.get(f'/blog/article/{post.id}').text
     assert f'/blog/fichier/{photo.id}' in shown and 'Photo envoyée avec l’article' in shown
+
+
+@pytest.mark.parametrize('class_id, status', [('999999', 403), (str(2**64), 404)])
+def test_a_class_that_does_not_exist_is_refused_as_the_blog_refuses_it(people, signed_in, class_id, status):
+    """403 like /blog/classe/<id> (saying nothing of whether it exists); 404 past what a database holds."""
+    client = signed_in(people.young)
+    assert client.get(f'/blog/classe/{class_id}', expect_errors=True).status_int == status
+    for path in ('blog', 'ecrire'):
+        assert client.get(f'/petits/classe/{class_id}/{path}', expect_errors=True).status_int == status
+    assert send(client, f'/petits/classe/{class_id}/ecrire', {'words': 'Bonjour'}, status='*').status_int == status
