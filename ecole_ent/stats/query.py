@@ -44,7 +44,6 @@ GROUPINGS = ('day', 'month', 'hour', 'weekday', 'profile', 'feature', 'device', 
 SMALL = 5                      # figures 1..SMALL-1 of a profile are suppressed unless exact
 MEASURES = ('visits', 'visitors', 'signins')
 PRIVATE_KEYS = ('profile',)    # a row keyed by one of these has its small figures suppressed
-_COLUMNS = ('hour', 'profile', 'feature', 'device', 'at_school')   # read as they are stored
 _DAY_KEYS = {'day': lambda d: d, 'month': lambda d: d.replace(day=1), 'weekday': lambda d: d.weekday()}
 
 
