@@ -25,7 +25,12 @@ def to_the_grid(page, people, scripts=True):
     if scripts:                     # axe-core runs in the page
         clean(page)
         fits(page, PHONE[0])
+        screenshot(page, 'pictures-classes-390')
     page.get_by_role('link', name=people.small.name).click()
+    if scripts:
+        clean(page)
+        fits(page, PHONE[0])
+        screenshot(page, 'pictures-pupils-390')
     pupil = people.small_pupil
     page.get_by_role('link', name=f'{pupil.first_name} {pupil.last_name[:1]}.').click()
     assert page.get_by_role('heading', name=f'Bonjour {pupil.first_name} !').is_visible()
