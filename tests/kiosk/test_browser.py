@@ -3,13 +3,18 @@ phone's size (390x844) and at a portrait kiosk screen (1080x1920), the sign-in (
 button of static/cards/scan.js), the home, the week of homework and the note to sign fit the
 screen and pass axe-core; the big buttons are big; its links add nothing to the history; a kiosk
 session left alone signs out by itself (the option set to 3 s), leaving nothing to go back to;
-without JavaScript the kiosk still signs in, shows the print view and signs out."""
+without JavaScript the kiosk still signs in, shows the print view and signs out; a pupil's card
+filmed by Chromium's fake camera signs the pupil in."""
+import io
 import re
 
 import pytest
+import segno
+from PIL import Image
 
 from ecole_ent.models import LoginSession
 from tests.conftest import screenshot, with_config
+from tests.directory.test_card_camera_browser import filming, y4m
 from tests.homework.test_browser import clean, fits
 
 pytestmark = pytest.mark.browser
@@ -118,3 +123,22 @@ def test_without_javascript_the_kiosk_still_signs_in_prints_and_says_when_it_end
         assert LoginSession.select().count() == 0
     finally:
         context.close()
+
+
+def test_a_pupil_shows_the_card_to_the_kiosks_camera_and_is_signed_in(people, chromium, live_server, tmp_path):
+    """A real scan: Chromium's fake camera films the card's QR code (as printed: /carte#jeton=…),
+    static/cards/scan.js puts the token in the kiosk form's `jeton` field and submits it."""
+    token = people.card_of(people.pupil)
+    png = io.BytesIO()
+    segno.make(f'{live_server}/carte#jeton={token}', error='m').save(png, kind='png', scale=8, border=4)
+    video = y4m(Image.open(png), tmp_path / 'card.y4m')
+    browser = filming(chromium, video)
+    try:
+        page = browser.new_context(viewport=SCREENS['kiosk'], locale='fr-FR').new_page()
+        page.goto(live_server + '/kiosque')
+        page.get_by_role('button', name='Utiliser la caméra').click()
+        page.wait_for_url('**/kiosque/accueil', timeout=20000)
+        assert page.locator('.kiosk-who').inner_text() == people.pupil.display_name
+        assert LoginSession.get(LoginSession.user == people.pupil).kiosk is True
+    finally:
+        browser.close()
