@@ -17,7 +17,7 @@ from datetime import timedelta
 from bottle import HTTPError, HTTPResponse, redirect, request, response
 
 from ..accounts import service as accounts
-from ..errors import Forbidden, ValidationError
+from ..errors import Forbidden, NotFound, ValidationError
 from ..homework import service as homework
 from ..i18n import _
 from ..web.forms import checked, field
@@ -110,17 +110,30 @@ def home():
     return _page('kiosk/home.html', children=service.home(user))
 
 
+def _missing(exc):
+    """Not found, said on the kiosk's own page (with its countdown and « Retour »)."""
+    response.status = 404
+    return _page('kiosk/closed.html', message=str(exc), title=_('Page introuvable'))
+
+
 @routes.get('/kiosque/devoirs/<pupil_id:int>', 'week')
 def week(pupil_id):
     user = _kiosk_user()
     monday = homework.parse_week(request.query.get('semaine')) or homework.monday_of(homework.today())
-    return _page('kiosk/week.html', week=service.child_week(user, pupil_id, monday), monday=monday,
-                  last_day=monday + timedelta(days=6), weeks=service.weeks(monday))
+    try:
+        found = service.child_week(user, pupil_id, monday)
+    except NotFound as exc:
+        return _missing(exc)
+    return _page('kiosk/week.html', week=found, monday=monday, last_day=monday + timedelta(days=6),
+                 weeks=service.weeks(monday))
 
 
 @routes.get('/kiosque/mot/<note_id:int>/<pupil_id:int>', 'note')
 def note(note_id, pupil_id):
-    note, receipt = service.note_slip(_kiosk_user(), note_id, pupil_id)
+    try:
+        note, receipt = service.note_slip(_kiosk_user(), note_id, pupil_id)
+    except NotFound as exc:
+        return _missing(exc)
     return _page('kiosk/note.html', note=note, pupil=receipt.pupil, local=homework.to_local)
 
 

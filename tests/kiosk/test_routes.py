@@ -195,3 +195,12 @@ def test_the_week_and_the_note_are_print_views_of_the_child(people, demo_app):
     note = at_kiosk.get(f'/kiosque/mot/{receipt.note_id}/{child.id}')
     assert receipt.note.title in note.text and 'Signature du responsable' in note.text
     assert f'Pour la famille de {child.display_name}' in note.text
+
+
+def test_a_child_or_note_not_found_says_so_on_the_kiosks_own_page(people, demo_app):
+    at_kiosk = client_of(demo_app, people.guardian, kiosk=True)
+    for path in ('/kiosque/devoirs/999999', '/kiosque/mot/999999/1'):
+        missing = at_kiosk.get(path, expect_errors=True)
+        assert missing.status_int == 404 and 'Page introuvable' in missing.text, path
+        assert 'kiosk-countdown' in missing.text and 'href="/kiosque/accueil"' in missing.text
+        assert missing.headers['Cache-Control'] == 'no-store'
