@@ -20,7 +20,7 @@ KINDS = {   # kind: (extension, content type, shown in the page rather than down
     'jpg': ('jpg', 'image/jpeg', True),     # never sniffed: only an image the media pipeline re-encoded
 }
 AUDIO = ('mp3', 'm4a', 'ogg', 'webm')
-M4A_BRANDS = {b'M4A ', b'M4B ', b'mp42', b'mp41', b'isom', b'iso2', b'dash'}
+M4A_BRANDS = {b'M4A ', b'M4B ', b'mp42', b'mp41', b'isom', b'iso2', b'iso5', b'iso6', b'dash'}   # iso5/6: recorders
 WEBM_MAGIC = b'\x1a\x45\xdf\xa3'          # EBML
 WEBM_AUDIO = (b'A_OPUS', b'A_VORBIS')
 WEBM_VIDEO = (b'V_VP8', b'V_VP9', b'V_AV1', b'V_MPEG')

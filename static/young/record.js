@@ -31,7 +31,10 @@
     controls.hidden = false;
 
     function chosenType() {
-      var types = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4', 'audio/webm'];
+      // AAC in MP4 first: Safari records it and every browser plays it (Safari records WebM since
+      // 18.4 but does not play it back); then Opus in WebM (Chromium, Firefox) or Ogg.
+      var types = ['audio/mp4;codecs=mp4a.40.2', 'audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4',
+                   'audio/webm'];
       for (var i = 0; i < types.length; i++) {
         if (MediaRecorder.isTypeSupported(types[i])) { return types[i]; }
       }

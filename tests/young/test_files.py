@@ -38,3 +38,8 @@ def test_a_jpeg_is_stored_only_when_the_caller_made_it(tmp_path):
         files.store(io.BytesIO(b'\xff\xd8\xff\xe0 JFIF' + b'\x00' * 100), tmp_path, 10**6)
     kind, sha, _size = files.store(io.BytesIO(b'\xff\xd8\xff\xe0 JFIF' + b'\x00' * 100), tmp_path, 10**6, kind='jpg')
     assert kind == 'jpg' and files.path_of(tmp_path, sha, kind).endswith('.jpg')
+
+
+@pytest.mark.parametrize('brand', [b'mp42', b'isom', b'iso5', b'iso6', b'M4A '])
+def test_an_mp4_recording_from_safari_or_chromium_is_m4a_audio(brand):
+    assert files.sniff(b'\x00\x00\x00\x1cftyp' + brand + b'\x00\x00\x02\x00isomiso2mp41' + b'\x00' * 64) == 'm4a'
