@@ -43,8 +43,10 @@ import os
 import re
 import secrets
 import threading
+import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from bottle import request, response
 from peewee import IntegrityError
@@ -71,7 +73,8 @@ FEATURE_OF = {
 }
 FLUSH_SECONDS = 2.0          # an event reaches the database within this (and a transaction) of its request
 LIMIT = 100_000              # events kept in memory while the database cannot be written
-BATCH = 500                  # rows per INSERT
+COLUMNS = ('created_at', 'school_id', 'day', 'hour', 'kind', 'profile', 'feature', 'device', 'at_school',
+           'day_visitor', 'month_visitor')
 TABLET = re.compile(r'iPad|Tablet|Kindle|Silk/|PlayBook|Android(?!.*Mobile)', re.IGNORECASE)
 PHONE = re.compile(r'Mobi|iPhone|iPod|Android|Windows Phone|BlackBerry|BB10|Opera Mini', re.IGNORECASE)
 
@@ -80,11 +83,14 @@ PHONE = re.compile(r'Mobi|iPhone|iPod|Android|Windows Phone|BlackBerry|BB10|Oper
 class Settings:
     enabled: bool
     networks: tuple
+    zone: object                                                   # the installation's (app.timezone)
+    places: dict = field(default_factory=dict, compare=False)    # address -> at school, for these networks
 
 
 def read_settings(config):
     return Settings(enabled=config.get('stats.enabled', True),
-                    networks=tuple(config.get('security.school_networks') or ()))
+                    networks=tuple(config.get('security.school_networks') or ()),
+                    zone=school_time.read_settings(config).zone)
 
 
 def settings():
@@ -100,7 +106,11 @@ def feature_of(route_name):
 
 def profile_of(user):
     """The account's one profile: the first of PROFILE_ORDER it holds."""
-    roles = user.role_set
+    return _profile(user.role_set)
+
+
+@functools.lru_cache(maxsize=64)
+def _profile(roles):
     return next((role for role in PROFILE_ORDER if role in roles), 'pupil')
 
 
@@ -114,9 +124,32 @@ def device_class(user_agent):
     return 'computer'
 
 
-@functools.lru_cache(maxsize=1024)
-def _at_school(address, networks):
-    return security.in_networks(address, networks)
+def at_school(address, config):
+    """The address in the school networks (as /carte decides), remembered per address."""
+    known = config.places.get(address)
+    if known is None:
+        if len(config.places) > 4096:
+            config.places.clear()
+        known = config.places[address] = security.in_networks(address, config.networks)
+    return known
+
+
+def local_day_hour(config):
+    """The installation's local day and hour now, from the UTC offset of the current UTC hour
+    (computed once an hour: offsets change on the hour)."""
+    seconds = clock()
+    start, offset = _offset
+    if not start <= seconds < start + 3600 or _offset_zone[0] is not config.zone:
+        start = seconds - seconds % 3600
+        offset = datetime.fromtimestamp(start, config.zone).utcoffset().total_seconds()
+        _offset[:], _offset_zone[0] = (start, offset), config.zone
+    days, rest = divmod(int(seconds + offset), 86400)
+    return date.fromordinal(EPOCH + days), rest // 3600
+
+
+_offset, _offset_zone = [float('-inf'), 0], [None]
+EPOCH = date(1970, 1, 1).toordinal()
+clock = time.time          # tests replace it
 
 
 def visitor(secret, user_id):
@@ -131,12 +164,12 @@ def record(kind, user, feature='', class_id=None, kiosk=False):
     config = settings()
     if not config.enabled:
         return
-    local = school_time.to_local(now())
-    kiosk = kiosk or bool(getattr(user, 'session_kiosk', False))     # set by accounts.service.session_user
+    day, hour = local_day_hour(config)
+    kiosk = kiosk or getattr(user, 'session_kiosk', False)     # set by accounts.service.session_user
     device = 'kiosk' if kiosk else device_class(request.environ.get('HTTP_USER_AGENT', '')[:512])
-    profile = profile_of(user)
+    profile = _profile(user.role_set)
     RECORDER.add((kind, user.id, user.school_id, class_id if profile == 'guardian' else None, profile,
-                  feature, device, _at_school(client_address(), config.networks), local.date(), local.hour))
+                  feature, device, at_school(client_address(), config), day, hour))
 
 
 def signed_in(user, kiosk=False):
@@ -185,12 +218,12 @@ class Recorder:
 
     def add(self, event):
         self.pending.append(event)
-        if self.pid != os.getpid():
+        if self.thread is None:        # none yet in this process (reset after a fork, below)
             self.start()
 
     def start(self):
         with self.start_lock:
-            if self.pid == os.getpid():
+            if self.thread is not None and self.pid == os.getpid():
                 return
             self.pid, self.stopping = os.getpid(), threading.Event()
             self.keys, self.write_lock = {}, threading.Lock()      # after fork: nothing of the parent's
@@ -224,9 +257,7 @@ class Recorder:
                 return 0
             try:
                 with db.writing():
-                    rows = self.rows(batch)
-                    for start in range(0, len(rows), BATCH):
-                        StatsEvent.insert_many(rows[start:start + BATCH]).execute()
+                    db.insert_rows(db.database, StatsEvent._meta.table_name, COLUMNS, self.rows(batch))
             except IntegrityError:      # a school deleted meanwhile: these events have no place left
                 logger.warning('statistiques : %d événements abandonnés (école supprimée)', len(batch))
                 self.keys = {}
@@ -250,12 +281,14 @@ class Recorder:
         for day in days:
             keys[day] = (self.key(day.isoformat()), self.key(day.strftime('%Y-%m')))
         schools = self.schools_of({event[3] for event in batch if event[3] is not None})
-        rows = []
-        for kind, user_id, school_id, class_id, profile, feature, device, at_school, day, hour in batch:
-            day_key, month_key = keys[day]
-            rows.append({'school': schools.get(class_id, school_id), 'day': day, 'hour': hour, 'kind': kind,
-                         'profile': profile, 'feature': feature, 'device': device, 'at_school': at_school,
-                         'day_visitor': visitor(day_key, user_id), 'month_visitor': visitor(month_key, user_id)})
+        written, hashes, rows = str(now()), {}, []
+        for kind, user_id, school_id, class_id, profile, feature, device, place, day, hour in batch:
+            visitors = hashes.get((user_id, day))
+            if visitors is None:
+                day_key, month_key = keys[day]
+                visitors = hashes[user_id, day] = (visitor(day_key, user_id), visitor(month_key, user_id))
+            rows.append((written, schools.get(class_id, school_id), day.isoformat(), hour, kind, profile, feature,
+                         device, place, *visitors))
         return rows
 
     def key(self, period):
@@ -294,6 +327,16 @@ class Recorder:
 
 
 RECORDER = Recorder()
+
+
+def _forked():
+    """In a forked child (serve --workers): no writer thread yet, nothing of the parent's queue."""
+    RECORDER.thread, RECORDER.pid = None, None
+    RECORDER.start_lock = threading.Lock()
+    RECORDER.pending.clear()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def stop(timeout=5):

@@ -4,7 +4,7 @@ view of a feature is not counted; nothing is recorded with [stats] enabled = fal
 reaches the database within 10 seconds of its request."""
 import time
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from ecole_ent.models import GuardianLink, School, StatsEvent, StatsVisitors, User
 from ecole_ent.stats import fold, recorder
@@ -30,8 +30,8 @@ def written(expected, seconds=10):
 
 
 def at(monkeypatch, moment):
-    """The recorder's clock (naive UTC) set to `moment`."""
-    monkeypatch.setattr(recorder, 'now', lambda: moment)
+    """The recorder's clock set to `moment` (naive UTC)."""
+    monkeypatch.setattr(recorder, 'clock', lambda: moment.replace(tzinfo=UTC).timestamp())
 
 
 def browser(url, agent):
@@ -162,3 +162,16 @@ def test_profile_and_device_rules():
     assert recorder.device_class(COMPUTER) == 'computer' and recorder.device_class('') == 'computer'
     assert recorder.feature_of('liaison.show') == 'notes' and recorder.feature_of('directory.card_form') is None
     assert recorder.feature_of('accounts.login') is None and recorder.feature_of('kiosk.week') == 'homework'
+
+
+def test_the_local_day_and_hour_are_the_installations_across_the_changes_of_time(monkeypatch):
+    from zoneinfo import ZoneInfo
+    config = recorder.Settings(enabled=True, networks=(), zone=ZoneInfo('Europe/Paris'))
+    moments = [datetime(2026, 3, 29, 0, 59), datetime(2026, 3, 29, 1, 0), datetime(2026, 10, 25, 0, 59),
+               datetime(2026, 10, 25, 1, 0), datetime(2026, 12, 31, 22, 59), datetime(2026, 12, 31, 23, 0)]
+    seen = []
+    for moment in moments:
+        at(monkeypatch, moment)
+        seen.append(recorder.local_day_hour(config))
+    assert seen == [(date(2026, 3, 29), 1), (date(2026, 3, 29), 3), (date(2026, 10, 25), 2),
+                    (date(2026, 10, 25), 2), (date(2026, 12, 31), 23), (date(2027, 1, 1), 0)]
