@@ -7,7 +7,10 @@ off, ...) so that a machine getting busier or quieter weighs on both alike.
 Prints each load, then per connection count the median requests/s with statistics on and off and
 their ratio (target, issue 19: >= 0.95), and the events the "on" server wrote (the recording did
 happen: one per home viewed) against the "off" server's (none). A busy machine (other tests
-running) spreads the figures: the load average is printed before and after.
+running) spreads the requests/s: the load average is printed before and after, and the servers'
+CPU time per request (user + system of every process and thread, read from /proc around each load)
+is printed too, a figure that other processes disturb far less: off/on is the same ratio, for the
+cost of a request rather than the throughput.
 """
 import argparse
 import os
@@ -17,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-from bench.common import GUARDIAN, Server, load, sign_in_cookie
+from bench.common import GUARDIAN, Server, load, process_tree, sign_in_cookie
 
 
 def seeded(folder):
@@ -42,6 +45,20 @@ def events_written(data):
         return StatsEvent.select().count()
     finally:
         db.close_all()
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of the server's processes (the supervisor and its workers, every
+    thread: the statistics writer included)."""
+    ticks = 0
+    for each in process_tree(pid):
+        try:
+            with open(f'/proc/{each}/stat') as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf('SC_CLK_TCK')
 
 
 def load_average():
@@ -72,9 +89,12 @@ def main():
             for connections in (int(c) for c in args.connections.split(',')):
                 for round_ in range(args.rounds):
                     for name in (('on', 'off') if round_ % 2 == 0 else ('off', 'on')):
+                        spent = cpu_seconds(servers[name].pid)
                         result = load(servers[name].url + '/', args.seconds, connections, cookie=cookies[name])
+                        result.cpu_ms = (cpu_seconds(servers[name].pid) - spent) * 1000 / max(result.requests, 1)
                         results.setdefault((connections, name), []).append(result)
-                        print(result.line(f'home, statistics {name}, round {round_ + 1}'))
+                        print(result.line(f'home, statistics {name}, round {round_ + 1}')
+                              + f'  cpu {result.cpu_ms:5.2f} ms/req')
         requests_on = sum(r.requests for (_c, name), rs in results.items() if name == 'on' for r in rs)
         written_on, written_off = events_written(on_data) - before, events_written(off_data) - before
         print(f'--- {GUARDIAN}\'s home, {args.workers} process(es) x {args.threads} threads, '
@@ -82,8 +102,11 @@ def main():
         for connections in sorted({c for c, _name in results}):
             on = statistics.median(r.rps for r in results[connections, 'on'])
             off = statistics.median(r.rps for r in results[connections, 'off'])
+            cpu_on = statistics.median(r.cpu_ms for r in results[connections, 'on'])
+            cpu_off = statistics.median(r.cpu_ms for r in results[connections, 'off'])
             print(f'{connections:3d} conn: on {on:7.0f} req/s  off {off:7.0f} req/s  ratio {on / off:5.3f} '
-                  f'(target >= 0.95)')
+                  f'(target >= 0.95);  server CPU per request: on {cpu_on:5.2f} ms  off {cpu_off:5.2f} ms  '
+                  f'ratio off/on {cpu_off / cpu_on:5.3f}')
         print(f'events written: on {written_on} (home views loaded: {requests_on} + warm-up and sign-in), '
               f'off {written_off}')
     print(f'load average after: {load_average()}')
