@@ -186,7 +186,7 @@ def config(request, tmp_path):
     database, the demo and the app fixtures built on it all see them."""
     config = make_config(tmp_path / 'data', **getattr(request, 'param', {}))
     yield config
-    from ecole_ent.stats import recorder      # the statistics' events queued by this test stay with it
+    from ecole_ent.stats import recorder  # the statistics' events queued by this test stay with it
     recorder.RECORDER.reset()
     db.close_all()
 
