@@ -194,7 +194,8 @@ def _hours(schools, start, end, exact):
     profiles = _present(PROFILE_LABELS, {profile for _hour, profile in table})
     hours = list(range(24))
     svg = charts.chart('stacked', _('Visites selon l’heure'), [f'{h} h' for h in hours],
-                       [(PROFILE_LABELS[p], [table.get((h, p), 0) for h in hours]) for p in profiles], 'hours')
+                       [(PROFILE_LABELS[p], [table.get((h, p), 0) for h in hours]) for p in profiles], 'hours',
+                       major=[f'{h} h' for h in hours if h % 3 == 0])
     rows = [[f'{h} h – {h + 1} h'] + [charts.number(table.get((h, p), 0)) for p in profiles] for h in hours
             if any(table.get((h, p)) != 0 and (h, p) in table for p in profiles)]
     return Figure('hours', _('Visites selon l’heure de la journée, par profil'), svg,
