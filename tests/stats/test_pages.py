@@ -59,12 +59,17 @@ def test_the_demo_year_draws_every_chart_without_script_or_style(who, signed_in)
     assert '< 5' not in text                             # the director's own school: exact
 
 
-def test_small_counts_are_hidden_from_the_admin_not_from_the_director(who, signed_in):
-    from ecole_ent.accounts import service as accounts
-    school = accounts.ensure_school('0061111X', 'École des Essais')
-    count(school, TODAY, profile='teacher', visits=3, signins=2)
-    admin_view = text_of(signed_in(who.admin).get(SCHOOL.format(id=school.id)))
-    assert '< 5' in admin_view
+def test_small_counts_are_hidden_from_the_admin_not_from_the_director(who, signed_in, school_b):
+    count(school_b.school, TODAY, profile='teacher', feature='blog', visits=3, signins=2)
+    path = SCHOOL.format(id=school_b.school.id)
+    admin_view = text_of(signed_in(who.admin).get(path))
+    assert '< 5' in admin_view and 'Les nombres de 1 à 4 d’un profil sont affichés « < 5 »' in admin_view
+    profiles = admin_view.split('id="h-profile"', 1)[1].split('</table>', 1)[0]
+    assert re.search(r'Enseignants</th><td class="num">< 5</td>', profiles)
+    own_view = text_of(signed_in(school_b.director).get(path))
+    assert '< 5' not in own_view
+    profiles = own_view.split('id="h-profile"', 1)[1].split('</table>', 1)[0]
+    assert re.search(r'Enseignants</th><td class="num">3</td>', profiles)
 
 
 def test_an_empty_school_shows_empty_charts(who, signed_in, school_b):
