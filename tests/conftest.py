@@ -28,16 +28,18 @@ DEMO_NOW = datetime(2026, 12, 4, 9, 0)
 
 
 def seed_demo():
-    """The demo school, seeded as on DEMO_NOW (the homework's, the liaison's and the messages' clocks)."""
+    """The demo school, seeded as on DEMO_NOW (the homework's, the liaison's, the messages' and the
+    statistics' clocks)."""
     from ecole_ent.homework import service as homework
     from ecole_ent.liaison import service as liaison
     from ecole_ent.messages import service as messages
-    real = homework.clock, liaison.clock, messages.clock
-    homework.clock = liaison.clock = messages.clock = lambda: DEMO_NOW
+    from ecole_ent.stats import query as stats
+    real = homework.clock, liaison.clock, messages.clock, stats.clock
+    homework.clock = liaison.clock = messages.clock = stats.clock = lambda: DEMO_NOW
     try:
         return demo_school.seed()
     finally:
-        homework.clock, liaison.clock, messages.clock = real
+        homework.clock, liaison.clock, messages.clock, stats.clock = real
 
 
 def make_config(data_dir, **overrides):
