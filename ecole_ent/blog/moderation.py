@@ -1,11 +1,18 @@
 """Moderation of a class blog by its managers: the queue of pupils' posts and comments waiting
 for approval, approving or refusing them (with a reason the author sees), deleting a comment, and
-the blog's comment policy."""
+the blog's comment policy.
+
+A pupil's own camera photo (a young pupil's post: an attachment of kind 'jpg', young/service.py)
+has no pupil tags for the image-rights rule to read, so its check is the teacher's: a post with one
+is published only once the teacher confirms it shows none of the class's pupils whose image rights
+keep their photos from families (photo_check), one post at a time, never in a batch."""
+from ..accounts.service import pupils_of
 from ..db import writing
 from ..errors import Forbidden, ValidationError, found
 from ..i18n import _, ngettext
 from ..models import now
-from ..models.blog import COMMENT_POLICIES, Blog, Comment, Post
+from ..models.blog import COMMENT_POLICIES, Attachment, Blog, Comment, Post
+from ..photos.service import restricted_consents
 from .access import get_class_blog, require_manager
 from .reading import attach_counts
 
@@ -13,10 +20,34 @@ MAX_REASON = 300
 
 
 def moderation_queue(user, classroom):
+    """The waiting posts and comments; each post's .photo_check (photo_check), None if it has no photo."""
     require_manager(user, classroom)
     posts = list(Post.waiting(classroom))
     attach_counts(posts)
+    with_photo = _with_own_photo(p.id for p in posts)
+    restricted = _restricted_names(classroom) if with_photo else []
+    for post in posts:
+        post.photo_check = restricted if post.id in with_photo else None
     return {'posts': posts, 'comments': list(Comment.waiting(classroom))}
+
+
+def _with_own_photo(post_ids):
+    """The ids among `post_ids` of the posts carrying a pupil's own camera photo."""
+    post_ids = list(post_ids)
+    return {row.post_id for row in Attachment.select(Attachment.post).where(
+        Attachment.post.in_(post_ids) & (Attachment.kind == 'jpg'))} if post_ids else set()
+
+
+def _restricted_names(classroom):
+    """The names of the class's pupils whose image rights keep their photos from families."""
+    restricted = restricted_consents()
+    return [pupil.display_name for pupil in pupils_of(classroom) if pupil.image_rights in restricted]
+
+
+def photo_check(post):
+    """[names] the teacher must not see on the post's own camera photo before publishing it
+    ([] when no pupil of the class is restricted), or None when the post has no such photo."""
+    return _restricted_names(post.classroom) if _with_own_photo([post.id]) else None
 
 
 def _clean_reason(reason, required=True):
@@ -56,8 +87,13 @@ def _publish_at(post, at):
     return post.publish_at if post.publish_at and post.publish_at > at else at
 
 
-def approve_post(user, post_id):
+def approve_post(user, post_id, photo_checked=False):
+    """Publish a waiting post; with a pupil's camera photo (photo_check), only `photo_checked`."""
     post = _post_to_moderate(user, post_id)
+    if photo_check(post) and not photo_checked:
+        raise ValidationError({'photo_checked': _(
+            'Avant de publier « %(title)s », regardez sa photo et cochez la case : aucun des élèves '
+            'sans accord de droit à l’image ne doit y figurer.') % {'title': post.title}})
     post.publish_at = _publish_at(post, now())
     return _decide(post, user, 'published')
 
@@ -132,6 +168,13 @@ def moderate_many(user, classroom_id, post_ids, comment_ids, decision, reason=''
                 any(c.post.classroom_id != classroom.id for c in comments):
             raise Forbidden(_('Seuls les enseignants de la classe peuvent faire cela : la sélection '
                               'contient un article ou un commentaire d’une autre classe. Rien n’a été modifié.'))
+        with_photo = _with_own_photo(p.id for p in posts if p.status == 'pending') \
+            if decision == 'published' and _restricted_names(classroom) else set()
+        if with_photo:
+            raise ValidationError({'selection': _(
+                'Rien n’a été publié : %(titles)s porte une photo prise par un élève, à publier seul après '
+                'avoir vérifié qu’aucun élève sans accord de droit à l’image n’y figure.') % {
+                'titles': ', '.join(f'« {p.title} »' for p in posts if p.id in with_photo)}})
         at = now()
         for model, items in ((Post, posts), (Comment, comments)):
             for item in items:

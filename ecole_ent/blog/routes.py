@@ -216,13 +216,13 @@ def _moderate(action, item_id, done, *args):
     try:
         action(require_user(), item_id, *args)
     except ValidationError as exc:
-        _back(exc.errors['reason'], 'error')
+        _back(' '.join(exc.errors.values()), 'error')
     _back(done)
 
 
 @routes.post('/blog/article/<post_id:int>/valider', 'approve')
 def approve_post(post_id):
-    _moderate(moderating.approve_post, post_id, _('Article publié.'))
+    _moderate(moderating.approve_post, post_id, _('Article publié.'), field('photo_checked') == 'oui')
 
 
 @routes.post('/blog/article/<post_id:int>/refuser', 'reject')

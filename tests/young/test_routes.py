@@ -127,7 +127,7 @@ def test_the_young_blog_shows_photos_and_voices_of_published_posts_and_mine_wait
     body = text(client.get(f'/petits/classe/{people.cp.id}/blog'))
     assert 'J’attends' in body and 'Le loto' in body and '<audio' not in body.split('J’attends')[0]
     teacher = signed_in(people.teacher)
-    send(teacher, f'/blog/article/{post.id}/valider', {'back': '/'})
+    send(teacher, f'/blog/article/{post.id}/valider', {'back': '/', 'photo_checked': 'oui'})
     assert Post.get_by_id(post.id).status == 'published'
     body = client.get(f'/petits/classe/{people.cp.id}/blog').text
     photo, voice = (Attachment.get((Attachment.post == post) & (Attachment.kind == k)) for k in ('jpg', 'webm'))
