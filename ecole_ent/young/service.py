@@ -52,14 +52,14 @@ def young_class(user):
     the user object: the layout asks on every page a pupil opens."""
     if user is None or not user.has_role('pupil'):
         return None
-    found = getattr(user, '_young_class', _NONE)
+    found = getattr(user, 'young_classroom', _NONE)
     if found is _NONE:
         classes = {c.id: c for c in membership.classes_of(user, 'pupil')}
         row = (Enrolment.select(Enrolment.classroom).where(
             (Enrolment.pupil == user) & Enrolment.ended_on.is_null() & Enrolment.niveau.in_(YOUNG_NIVEAUX)
             & Enrolment.classroom.in_(list(classes) or [0])).order_by(Enrolment.id).first())
         found = classes[row.classroom_id] if row else None
-        user._young_class = found
+        user.young_classroom = found
     return found
 
 
