@@ -74,6 +74,16 @@ ACTIVITIES = (
                'connexion.'),
              _('La direction (sa propre école) et l’administrateur de l’ENT.'),
              ('audit', 'connections')),
+    Activity(_('Statistiques d’usage'),
+             _('Savoir comment l’ENT est utilisé (par jour, par mois, par profil, par service, par type '
+               'd’appareil, à l’école ou à la maison) et en rendre compte à l’académie.'),
+             _('Toute personne qui se connecte, sans être identifiée.'),
+             _('Des nombres seulement : visites et connexions par école, jour, heure, profil, service, type '
+               'd’appareil et lieu ; les visiteurs d’un jour ou d’un mois sont distingués par une clé '
+               'effacée à la fin de ce jour ou de ce mois. Ni nom, ni identifiant, ni adresse IP, ni navigateur.'),
+             _('La direction (sa propre école) et l’administrateur de l’ENT ; l’académie reçoit des totaux où '
+               'les nombres de 1 à 4 d’un profil sont masqués.'),
+             ('stats',)),
     Activity(_('Sauvegardes'),
              _('Pouvoir restaurer l’ENT après une panne.'),
              _('Toutes les personnes ci-dessus.'),

@@ -21,7 +21,7 @@ class Rule:
     default: int | str
     unit: str            # 'days' | 'years' | 'months' | 'archives'
     justification: str   # French: why this figure
-    applied: bool = True     # False: stated only (backups rotate on their own)
+    applied: bool = True     # False: stated only, applied elsewhere (backups rotate, statistics fold)
 
 
 ARRETE = _('arrêté du 30 novembre 2006 relatif aux espaces numériques de travail, article 6')
@@ -56,6 +56,12 @@ RULES = (
         'jusqu’à la date choisie par la direction (à défaut, ce nombre de mois après le 31 août qui clôt '
         'l’année), puis sont supprimées avec leurs fichiers (RGPD, article 5-1-e ; droit à l’image, '
         'article 9 du Code civil).')),
+    Rule('stats', _('Statistiques d’usage'), 'stats.keep_months', 25, 'months', _(
+        'Les statistiques d’usage ne comptent que des nombres (visites par jour, heure, profil, service et '
+        'type d’appareil) : aucune ligne ne nomme une personne, et la clé qui distingue les visiteurs d’un '
+        'jour ou d’un mois est effacée quand ce jour ou ce mois est compté. Ces totaux sont gardés pour '
+        'comparer deux années scolaires, puis supprimés par le regroupement nocturne (RGPD, article 89).'),
+         applied=False),
     Rule('backups', _('Sauvegardes'), 'backup.keep', 14, 'archives', _(
         'Les sauvegardes tournent : chacune est remplacée quand la plus ancienne sort de la rotation. Une '
         'donnée effacée survit donc dans les sauvegardes au plus le temps de cette rotation (une sauvegarde '

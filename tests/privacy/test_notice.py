@@ -26,6 +26,7 @@ def test_an_anonymous_visitor_reads_the_notice(demo_app):
         assert right in page, right
     assert 'Comptes qui ne sont plus attendus' in page and '90 jours après la fermeture du compte' in page
     assert 'l’année scolaire plus 1 an' in page and '14 sauvegardes' in page
+    assert 'Statistiques d’usage' in page and '25 mois' in page and 'sans garder qui les a faites' in page
     assert page.count('à renseigner') >= 5
     assert 'zoe' not in page.lower() and 'Dubois' not in page      # no person named on a public page
 
