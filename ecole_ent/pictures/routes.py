@@ -91,9 +91,10 @@ def submit():
 def _sheet(user, classroom, errors=None):
     response.set_header('Cache-Control', 'no-store')       # the sheet shows every pupil's pictures
     on = service.is_on(classroom)
+    rows = service.sequences(classroom, user) if on else []
     return render('pictures/sheet.html', classroom=classroom, on=on, errors=errors or {},
-                  sheet=[(p, service.with_alts(names)) for p, names in service.sequences(classroom, user)]
-                  if on else [])
+                  sheet=[(p, service.with_alts(names)) for p, names in rows],
+                  locked=service.locked_ids([p for p, _names in rows]))
 
 
 @routes.get('/annuaire/classe/<class_id:int>/images', 'sheet')

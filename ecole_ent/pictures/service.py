@@ -18,6 +18,18 @@ Sign-in, as the QR cards: pupils only (any other account gets the message of a w
 enrolled in a class with picture passwords on, from the school's networks only (checked before
 anything else); wrong sequences are counted per pupil and per address (accounts.count_failure,
 the one throttling rule), and a lock is audited there.
+
+Brute force, the arithmetic. 12 pictures, 3 different ones in order: 12 x 11 x 10 = 1,320 sequences.
+The pupil's counter is global (from any address: otherwise a guesser would change computers), so
+failures only count while the pupil is not locked: 10 free tries, then locks of 1, 2, 4, 8, 16, 32
+minutes and then an hour after each further failure, i.e. 16 tries in the first 63 minutes and one an
+hour after that: at most 16 + 23 = 39 tries a day (a counter left a day unlocked is cleared by
+accounts/jobs.py, which gives no more: 16 tries then a day's wait), so at most 39 / 1,320, about 3 %,
+of a pupil's sequence a day, from the school's networks only, and every lock is audited. The other
+side of a global counter: a classmate can lock a pupil out on purpose. The teacher's way out is
+renewal (of the pupil or the class): it gives a new sequence and clears the pupil's counter, which
+gives a guesser nothing (the tries made were against the old sequence), and the class sheet shows
+which pupils are locked.
 """
 import secrets
 
@@ -135,6 +147,15 @@ def class_pupil(classroom, pupil_id):
     return pupil
 
 
+def locked_ids(pupils):
+    """The ids of the pupils locked out of the sign-in with pictures now (too many wrong tries)."""
+    by_key = {_pupil_key(p.login): p.id for p in pupils}
+    if not by_key:
+        return set()
+    keys = Throttle.select(Throttle.key).where(Throttle.key.in_(list(by_key)) & (Throttle.locked_until > now()))
+    return {by_key[row.key] for row in keys}
+
+
 def switch(actor, classroom, on):
     """Picture passwords on or off for the class; on gives every active pupil a sequence. A class
     switched off keeps its pupils' sequences: switched on again, the same sheet works."""
@@ -148,9 +169,15 @@ def switch(actor, classroom, on):
         sequences(classroom, actor)
 
 
+def _renew(pupil, actor):
+    """Inside writing(): a new sequence, and the pupil no longer locked (the teacher's way out)."""
+    Throttle.delete().where(Throttle.key == _pupil_key(pupil.login)).execute()
+    return _new_seed(pupil, actor)
+
+
 def renew_pupil(actor, classroom, pupil):
     with writing():
-        names = sequence_of_seed(_new_seed(pupil, actor).seed)
+        names = sequence_of_seed(_renew(pupil, actor).seed)
         audit.record(actor, 'pictures.renewed', pupil.login, school=pupil.school_id)
     return names
 
@@ -162,7 +189,7 @@ def renew_class(actor, classroom, confirmed):
     pupils = active_pupils(classroom)
     with writing():
         for pupil in pupils:
-            _new_seed(pupil, actor)
+            _renew(pupil, actor)
         audit.record(actor, 'pictures.renewed_class', classroom.name, school=classroom.school_id,
                      pupils=len(pupils))
     return len(pupils)
@@ -205,8 +232,12 @@ def picker_pupil(login):
     return pupil, classroom
 
 
+def _pupil_key(login):
+    return f'pictures:{login}'
+
+
 def _throttle_keys(login, address):
-    return [(f'pictures:{login}', PUPIL_MAX_FAILURES),
+    return [(_pupil_key(login), PUPIL_MAX_FAILURES),
             (f'pictures-addr:{accounts.client_key(address)}', ADDRESS_MAX_FAILURES)]
 
 

@@ -152,3 +152,29 @@ def test_a_post_without_the_csrf_token_is_refused(people, demo_app):
     response = client.post('/images', {'login': people.small_pupil.login,
                                        'images': ','.join(sequence(people.small_pupil))}, expect_errors=True)
     assert response.status_int == 400 and 'ecole_session' not in client.cookies
+
+
+def test_a_locked_pupil_shows_on_the_sheet_and_the_teachers_renewal_unlocks(people, demo_app, signed_in):
+    """A classmate can lock a pupil out (the pupil's counter is global): the sheet says so and a
+    renewal, of the pupil or of the whole class, lets the pupil in again with the new pictures."""
+    for renew in ('pupil', 'class'):
+        wrong = wrong_sequence(sequence(people.small_pupil))
+        for _attempt in range(service.PUPIL_MAX_FAILURES):
+            post_pictures(pupil_client(demo_app, '10.7.7.7'), people.small_pupil.login, wrong)
+        locked = post_pictures(pupil_client(demo_app), people.small_pupil.login, sequence(people.small_pupil))
+        assert locked.status_int == 403 and 'Trop d’essais' in locked.text
+        teacher = signed_in(people.small_teacher)
+        sheet = teacher.get(f'/annuaire/classe/{people.small.id}/images')
+        (item,) = [li for li in sheet.html.select('.pictures-sheet-item')
+                   if li['data-login'] == people.small_pupil.login]
+        assert 'Bloqué·e après trop d’essais' in item.get_text()
+        assert len(sheet.html.select('.pictures-locked')) == 1          # the others are not
+        if renew == 'pupil':
+            teacher.post(f'/annuaire/classe/{people.small.id}/eleve/{people.small_pupil.id}/images',
+                         {'csrf_token': teacher.csrf(f'/annuaire/classe/{people.small.id}/images')})
+        else:
+            teacher.post(f'/annuaire/classe/{people.small.id}/images/renouveler',
+                         {'csrf_token': teacher.csrf(f'/annuaire/classe/{people.small.id}/images'), 'confirmer': 'oui'})
+        assert not teacher.get(f'/annuaire/classe/{people.small.id}/images').html.select('.pictures-locked')
+        signed = post_pictures(pupil_client(demo_app), people.small_pupil.login, sequence(people.small_pupil))
+        assert redirected_to(signed) == '/', renew
