@@ -21,7 +21,7 @@ SECURITY_HEADERS = [
     ('X-Content-Type-Options', 'nosniff'),
     ('X-Frame-Options', 'DENY'),
     ('Referrer-Policy', 'same-origin'),
-    ('Permissions-Policy', 'geolocation=(), microphone=(self), camera=(self)'),   # young pupils' voice
+    ('Permissions-Policy', 'geolocation=(), microphone=(), camera=(self)'),   # young/routes.py: the voice
     ('Cross-Origin-Opener-Policy', 'same-origin'),
 ]
 HTTPS_HEADERS = SECURITY_HEADERS + [('Strict-Transport-Security', 'max-age=31536000')]   # HSTS: a year

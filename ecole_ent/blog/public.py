@@ -19,6 +19,17 @@ def public_school(uai):
                  _('Aucune école ne porte ce code.'))
 
 
+# A pupil's own camera photo (young/service.py) has no pupil tags for the image-rights rule to read
+# again when a consent changes: it never leaves the class (not on the public page, in the feed, nor
+# by its public address), whatever the post's visibility.
+CLASS_ONLY_KINDS = ('jpg',)
+
+
+def public_attachments(post):
+    """The post's attachments anyone may fetch from the public page."""
+    return [a for a in post.attachments if a.kind not in CLASS_ONLY_KINDS]
+
+
 def public_posts(school, page=1):
     return run_list('public', school.id, page)
 
@@ -30,7 +41,8 @@ def public_feed(school):
     posts = run_list('public', school.id, 1, FEED_SIZE).items
     enclosures = {post.id: [] for post in posts}
     if posts:
-        for attachment in (Attachment.select().where(Attachment.post.in_(list(enclosures)))
+        for attachment in (Attachment.select().where(Attachment.post.in_(list(enclosures))
+                                                     & Attachment.kind.not_in(CLASS_ONLY_KINDS))
                            .order_by(Attachment.id)):
             enclosures[attachment.post_id].append(
                 (attachment.id, files.KINDS[attachment.kind][1], attachment.size, attachment.name))
@@ -47,7 +59,8 @@ def get_public_post(school, post_id):
 
 
 def get_public_attachment(school, attachment_id):
-    attachment = found(Attachment.get_or_none(Attachment.id == attachment_id),
+    attachment = found(Attachment.get_or_none((Attachment.id == attachment_id)
+                                              & Attachment.kind.not_in(CLASS_ONLY_KINDS)),
                        _("Ce fichier n'existe pas."))
     get_public_post(school, attachment.post_id)
     return attachment_file(attachment)

@@ -275,7 +275,7 @@ def public_post(uai, post_id):
     school = public.public_school(uai)
     post = public.get_public_post(school, post_id)
     return render('blog/public_post.html', **_context(
-        school=school, post=post, attachments=list(post.attachments),
+        school=school, post=post, attachments=public.public_attachments(post),
         classes=public.classroom_names([post]),
         attachment_url=lambda a: url('blog.public_attachment', uai=school.uai, attachment_id=a.id)))
 

@@ -184,6 +184,7 @@ def archive_download(pupil_id):
 
 @routes.get('/carte', slow=True)     # ?jeton= (cards printed before #jeton=) signs in: writes, may wait
 def card_form():
+    response.set_header('Referrer-Policy', 'no-referrer')     # an old card's ?jeton= never leaves in a Referer
     token = request.query.getunicode('jeton', '')
     if token:
         return _card_sign_in(token)

@@ -10,7 +10,7 @@ Who may see what (service.py decides; tests/young/test_routes.py checks every ro
                                        the class's pupils (the simple post: photo, voice, words);
                                        everyone else 403; another school's class 403
 """
-from bottle import redirect, request
+from bottle import redirect, request, response
 
 from .. import hooks
 from ..errors import ValidationError
@@ -32,6 +32,9 @@ def blog(class_id):
     return render('young/blog.html', page_url=lambda number: f'{here}?page={number}', **page)
 
 
+MICROPHONE = 'geolocation=(), microphone=(self), camera=(self)'     # this page only (app.py: none)
+
+
 @routes.get('/petits/classe/<class_id:int>/ecrire')
 def write(class_id):
     classroom = service.class_to_write(require_role('pupil'), class_id)
@@ -50,6 +53,7 @@ def send(class_id):
 
 
 def _form(classroom, errors=None, words=''):
+    response.set_header('Permissions-Policy', MICROPHONE)
     return render('young/write.html', classroom=classroom, errors=errors or {}, words=words,
                   voice_seconds=service.settings().voice_seconds, voice_max_bytes=service.settings().voice_max_bytes)
 

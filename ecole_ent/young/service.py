@@ -112,7 +112,7 @@ def send_post(user, class_id, words, photos=(), voices=()):
     if errors:
         raise ValidationError(errors)
     data = {'title': _title(user, words, jpeg, voice), 'body': _plain(words)}
-    photo_name = _('photo de %(name)s') % {'name': user.first_name} + '.jpg'
+    photo_name = _('photo') + '.jpg'      # no name: the file's name travels with it
     return posting.create_post(user, class_id, data, uploads=[voice] if voice else [],
                                jpegs=[(photo_name, jpeg)] if jpeg else [])
 

@@ -70,6 +70,16 @@ def test_the_card_page_posts_the_token_and_older_cards_still_sign_in(demo_app, z
     assert f'Bonjour {pupil.first_name}' in older.get('/carte?jeton=' + token, status=303).follow().text
 
 
+def test_an_old_cards_address_never_leaves_in_a_referer(demo_app, zoe_card):
+    """A refused /carte?jeton=… page loads its scripts and styles: with no Referer at all, the token
+    reaches no proxy's log through them (nginx's combined format logs the Referer)."""
+    _pupil, token = zoe_card
+    for address in (OUTSIDE, SCHOOL):
+        client = Client(demo_app, extra_environ={'REMOTE_ADDR': address})
+        for response in (client.get('/carte?jeton=' + token, expect_errors=True), client.get('/carte')):
+            assert response.headers['Referrer-Policy'] == 'no-referrer', (address, response.status_int)
+
+
 def test_a_posted_token_is_refused_from_outside_and_without_the_form_token(demo_app, zoe_card):
     _pupil, token = zoe_card
     outside = Client(demo_app, extra_environ={'REMOTE_ADDR': OUTSIDE})

@@ -58,3 +58,35 @@ def test_without_a_photo_or_without_restricted_pupils_nothing_more_is_asked(peop
     assert 'photo_checked' not in teacher.get(f'/blog/classe/{people.cp.id}/moderation').text
     send(teacher, f'/blog/article/{photo.id}/valider', {})
     assert Post.get_by_id(photo.id).status == 'published'
+
+
+def test_a_pupils_camera_photo_never_leaves_the_class_even_in_a_public_post(people, signed_in, demo_app):
+    """Once published and made public, the post's words and voice are on the school's public page
+    and feed; its camera photo is not, and its public address answers 404 (a consent refused later
+    could not hide it there). The file's name carries no first name."""
+    from ecole_ent.models.blog import Attachment
+    from tests.blog.conftest import UAI
+    from tests.conftest import Client
+    restrict_one(people)
+    post = young_post(people)
+    send(signed_in(people.teacher), f'/blog/article/{post.id}/valider', {'photo_checked': 'oui'})
+    Post.update(visibility='public').where(Post.id == post.id).execute()
+    photo, voice = (Attachment.get((Attachment.post == post.id) & (Attachment.kind == kind)) for kind in ('jpg', 'webm'))
+    assert photo.name == 'photo.jpg'
+    anyone = Client(demo_app, extra_environ={'REMOTE_ADDR': '203.0.113.9'})
+    page = anyone.get(f'/public/{UAI}/article/{post.id}').text
+    feed = anyone.get(f'/public/{UAI}/atom.xml').text
+    assert f'/public/{UAI}/fichier/{voice.id}' in page and f'/public/{UAI}/fichier/{voice.id}' in feed
+    assert f'/fichier/{photo.id}' not in page and f'/fichier/{photo.id}' not in feed and 'image/jpeg' not in feed
+    assert anyone.get(f'/public/{UAI}/fichier/{photo.id}', expect_errors=True).status_int == 404
+    assert anyone.get(f'/public/{UAI}/fichier/{voice.id}').content_type.startswith('audio/')
+    guardian = signed_in(people.guardian_of_young)
+    assert guardian.get(f'/blog/fichier/{photo.id}').content_type == 'image/jpeg'     # the class's families do
+
+
+def test_only_the_writing_page_may_use_the_microphone(people, signed_in):
+    pupil = signed_in(people.young)
+    write = pupil.get(f'/petits/classe/{people.cp.id}/ecrire')
+    assert 'microphone=(self)' in write.headers['Permissions-Policy']
+    for path in ('/', f'/petits/classe/{people.cp.id}/blog', '/connexion'):
+        assert 'microphone=()' in pupil.get(path).headers['Permissions-Policy'], path
