@@ -74,6 +74,11 @@ def is_kiosk_session(user):
     return user is not None and bool(getattr(user, 'session_kiosk', False))
 
 
+def school_setting_path(path):
+    """The kiosk's settings, posted by the director from the school's admin page (an ordinary session)."""
+    return path.startswith((HOME + '/reglage/', HOME + '/deblocage/'))
+
+
 def kiosk_path(path):
     """The paths a kiosk session may reach; anything else goes back to the kiosk's home."""
     return path == HOME or path.startswith(HOME + '/')

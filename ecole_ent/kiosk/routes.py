@@ -4,13 +4,15 @@ child's week of homework and the notes to sign; automatic sign-out after inactiv
 Who may see each route (the rules: access.py):
 - GET /kiosque, POST /kiosque (password), POST /kiosque/carte (QR card, field `jeton`): anyone on
   a school network, for a school whose kiosk is open; 403 from outside. A kiosk session is sent
-  to its home; another session to its own home.
+  to its home.
 - GET /kiosque/accueil, GET /kiosque/devoirs/<pupil>, GET /kiosque/mot/<note>/<pupil>,
   POST /kiosque/presence, POST /kiosque/sortie: a kiosk session only (a guardian: their own
   children and notes; a pupil: their own week).
 - POST /kiosque/reglage/<school>: the school's director, the admin.
 Every answer to a kiosk session is `Cache-Control: no-store`; a kiosk session reaching any other
 page is sent back to its home (the before_request hook below), and closed outside the school networks.
+An ordinary session reaching a kiosk page (but the settings) is closed there, and the page answers
+as to anyone at the kiosk: no full ENT session is left on the terminal for the next family.
 """
 from datetime import timedelta
 
@@ -21,13 +23,22 @@ from ..errors import Forbidden, NotFound, ValidationError
 from ..homework import service as homework
 from ..i18n import _
 from ..web.forms import checked, field
-from ..web.guards import SESSION_COOKIE, client_address, current_user, require_role, set_cookie, sign_in
+from ..web.guards import (
+    KIOSK_COOKIE,
+    SESSION_COOKIE,
+    client_address,
+    current_user,
+    forget_session,
+    require_role,
+    set_cookie,
+    sign_in,
+)
 from ..web.render import flash, render, url
 from ..web.routing import Routes
 from . import access, service
 
 routes = Routes('kiosk')
-SCHOOL_COOKIE = 'ecole_kiosque'      # the UAI of the kiosk's school: where a sign-out returns
+SCHOOL_COOKIE = KIOSK_COOKIE      # the UAI of the kiosk's school: where a sign-out returns; marks the terminal
 
 
 def _networks():
@@ -61,10 +72,9 @@ def _school(uai):
 
 
 def _signed_in_elsewhere():
-    """Someone signed in already: a kiosk session to its home, any other to the ENT's."""
-    user = current_user()
-    if user is not None:
-        redirect(url('kiosk.home') if access.is_kiosk_session(user) else '/', 303)
+    """A kiosk session signed in already: to its home (an ordinary one was closed by confine)."""
+    if access.is_kiosk_session(current_user()):
+        redirect(url('kiosk.home'), 303)
 
 
 @routes.get('/kiosque')
@@ -166,9 +176,17 @@ def setting(school_id):
 
 def confine():
     """A kiosk session reaches only the kiosk's pages, and only from a school network (a cookie
-    carried elsewhere is closed)."""
+    carried elsewhere is closed). An ordinary session reaching a kiosk page is closed: the kiosk
+    never hands the next family a full session of the ENT (its settings are posted from the
+    school's admin page, not closed)."""
     user = current_user()
-    if not access.is_kiosk_session(user):
+    if user is not None and not access.is_kiosk_session(user):
+        if access.kiosk_path(request.path) and not access.school_setting_path(request.path):
+            forget_session()
+            if request.method == 'GET' and request.path != access.HOME:
+                redirect(access.HOME, 303)
+        return
+    if user is None:
         return
     request.environ['ecole.kiosk'] = True
     try:

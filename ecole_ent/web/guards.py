@@ -29,6 +29,7 @@ CSRF_EXEMPT = re.compile(r'/courriels/arret/[0-9]{1,12}\.[A-Za-z0-9_-]{43}')
 # Signed-in users who must change their password may reach only these.
 PASSWORD_CHANGE_PATHS = {'/mot-de-passe', '/deconnexion'}
 SESSION_COOKIE = 'ecole_session'
+KIOSK_COOKIE = 'ecole_kiosque'     # set on the hall's kiosk terminal (kiosk/): its school's UAI
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
@@ -85,11 +86,31 @@ def set_cookie(name, value, days=None):
 
 def sign_in(user, kiosk=False):
     """Open a session for `user`, from this request's address, and set its cookie. A kiosk
-    session's cookie is never kept (no "remember me": it ends with the browser, kiosk/)."""
+    session's cookie is never kept (no "remember me": it ends with the browser, kiosk/). On the
+    kiosk's terminal (its cookie) every sign-in, by any page, opens a kiosk session."""
+    kiosk = kiosk or bool(request.get_cookie(KIOSK_COOKIE))
     set_cookie(SESSION_COOKIE, accounts.open_session(user, client_address(), kiosk=kiosk),
                days=None if kiosk else accounts.settings().session_days)
     for signed in hooks.SIGNED_IN:
         signed(user, kiosk)
+
+
+def forget_session():
+    """Close this request's session (its cookie deleted) and go on as an anonymous visitor, with
+    the anonymous CSRF token the forms of the page then need."""
+    environ = request.environ
+    accounts.close_session(environ.pop('ecole.session_token', None))
+    environ.pop('ecole.user', None)
+    response.delete_cookie(SESSION_COOKIE, path='/')
+    _anonymous(environ)
+
+
+def _anonymous(environ):
+    anon = request.get_cookie('ecole_anon')
+    if not anon or len(anon) > 64:
+        anon = security.new_token()
+        set_cookie('ecole_anon', anon)
+    environ['ecole.anon_token'] = anon
 
 
 def _csrf_ok(check):
@@ -118,11 +139,7 @@ def before_request():
         environ['ecole.user'] = user
         environ['ecole.session_token'] = token
     else:
-        anon = request.get_cookie('ecole_anon')
-        if not anon or len(anon) > 64:
-            anon = security.new_token()
-            set_cookie('ecole_anon', anon)
-        environ['ecole.anon_token'] = anon
+        _anonymous(environ)
     if request.method not in SAFE_METHODS and not csrf_exempt(request.method, path) and not _csrf_ok(csrf_ok):
         raise HTTPError(400, _('Le formulaire a expiré ou ne vient pas de ce site. '
                                'Rechargez la page et recommencez.'))
