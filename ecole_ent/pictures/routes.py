@@ -8,7 +8,7 @@ Who may see what (service.py decides; tests/pictures/test_routes.py checks every
                                        fewer than 3 pictures show the next step, 3 sign in or not.
                                        The chosen pictures travel in POST bodies only, never in a
                                        URL (access logs, history). Pupils only; a signed-in user
-                                       posting is sent home.
+                                       posting is sent home. Every response no-store.
   /annuaire/classe/<id>/images         the class's teachers, its school's director, the admin:
                                        the switch, and (on) the printable sheet of every pupil's
                                        pictures (no-store); everyone else 403
@@ -141,6 +141,14 @@ def picture_password(pupil):
     return service.with_alts(service.sequence_for(pupil) or [])
 
 
+def no_store():
+    """No page of the sign-in is kept by the browser: its steps show the pictures chosen so far
+    (also its errors: 400, 403, 404, whose responses the hook still reaches)."""
+    if request.path == '/images':
+        response.set_header('Cache-Control', 'no-store')
+
+
 def register(app):
     hooks.TEMPLATE_FILTER.add(('picture_password', picture_password))
+    app.add_hook('after_request', no_store)
     routes.install(app)

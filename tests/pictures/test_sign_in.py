@@ -178,3 +178,19 @@ def test_a_locked_pupil_shows_on_the_sheet_and_the_teachers_renewal_unlocks(peop
         assert not teacher.get(f'/annuaire/classe/{people.small.id}/images').html.select('.pictures-locked')
         signed = post_pictures(pupil_client(demo_app), people.small_pupil.login, sequence(people.small_pupil))
         assert redirected_to(signed) == '/', renew
+
+
+def test_every_images_response_is_no_store(people, demo_app):
+    """The steps show which pictures were chosen so far: no page of /images is kept by the browser."""
+    client, pupil = pupil_client(demo_app), people.small_pupil
+    names = sequence(pupil)
+    responses = [client.get('/images'), client.get(f'/images?classe={people.small.id}'),
+                 client.get(f'/images?classe={people.cp.id}', status=404),
+                 client.get('/images?eleve=personne', status=404),
+                 pupil_client(demo_app, OUTSIDE).get('/images', status=403),
+                 client.post('/images', {'login': pupil.login, 'images': names[0]}, status=400),
+                 post_pictures(client, pupil.login, names[:1]), post_pictures(client, pupil.login, names[:2]),
+                 post_pictures(client, pupil.login, wrong_sequence(names)), post_pictures(client, pupil.login, names)]
+    assert [r.status_int for r in responses[-4:]] == [200, 200, 403, 303]
+    for response in responses:
+        assert response.headers.get('Cache-Control') == 'no-store', (response.request.url, response.status)
