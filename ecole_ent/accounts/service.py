@@ -63,8 +63,10 @@ def kiosk_seconds():
 
 # --- sign-in and throttling -------------------------------------------------------------------
 
-def authenticate(login, password, remote_addr):
-    """The user for these credentials, or LoginError. Failures are counted per account and address."""
+def authenticate(login, password, remote_addr, allowed=None):
+    """The user for these credentials, or LoginError. Failures are counted per account and address.
+    `allowed(user)` (e.g. the kiosk's): an account it refuses is refused as a wrong password, and
+    counted so, before anything says the password was right."""
     login = (login or '').strip().lower()
     if not login or not password or len(login) > MAX_LOGIN_LENGTH or len(password) > MAX_PASSWORD_LENGTH:
         raise LoginError(_('Identifiant ou mot de passe incorrect.'))
@@ -72,7 +74,7 @@ def authenticate(login, password, remote_addr):
     refuse_if_locked([key for key, _limit in keys])
     user = User.get_or_none(User.login == login)
     ok = security.verify_password(user.password_hash if user else None, password)
-    if not ok or user.status != 'active':
+    if not ok or user.status != 'active' or (allowed is not None and not allowed(user)):
         for key, limit in keys:
             count_failure(key, limit, user)
         raise LoginError(_('Identifiant ou mot de passe incorrect.'))

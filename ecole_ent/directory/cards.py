@@ -134,8 +134,9 @@ def card_states(pupils):
             for p in pupils}
 
 
-def card_user(token, address, networks):
-    """The pupil a card signs in, or Forbidden (outside school networks, unknown, not a pupil).
+def card_user(token, address, networks, allowed=None):
+    """The pupil a card signs in, or Forbidden (outside school networks, unknown, not a pupil, or
+    refused by `allowed(pupil)`, e.g. the kiosk's: then as an unknown card, and counted so).
 
     Wrong codes are counted per address: after MAX_FAILURES the address waits, one minute
     at first, doubling up to an hour (codes are short so that young pupils can type them).
@@ -152,7 +153,7 @@ def card_user(token, address, networks):
         if 0 < len(token) <= 40 else None
     pupil = User.get_or_none(User.id == card.pupil_id) if card else None
     if pupil is None or not pupil.has_role('pupil') or pupil.status != 'active' \
-            or pupil.role_set - {'pupil'}:
+            or pupil.role_set - {'pupil'} or (allowed is not None and not allowed(pupil)):
         accounts.count_failure(key, MAX_FAILURES)
         raise Forbidden(_('Cette carte ne fonctionne pas. Demande une nouvelle carte à ton '
                           'enseignant·e.'))

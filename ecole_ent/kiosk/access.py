@@ -4,9 +4,10 @@ A kiosk is a shared terminal on a school network (security.school_networks, the 
 the trusted proxy names it, as for the QR cards). A school opens it on its admin page (School.kiosk).
 It signs in families and pupils only (an adult with a staff role signs in at their own computer),
 and only people of that school: a guardian whose account or one of whose children belongs to it, a
-pupil of it. A session opened there is a kiosk session (LoginSession.kiosk): it reaches only the
-kiosk's pages (/kiosque/…), ends after a short inactivity (kiosk.inactivity_seconds, enforced by
-accounts.service.session_user), is refused and closed outside the school networks, and every
+pupil of it; anyone else is refused as wrong credentials. A session opened there is a kiosk
+session (LoginSession.kiosk): it reaches only the kiosk's pages (/kiosque/…), ends after a short
+inactivity (kiosk.inactivity_seconds, enforced by accounts.service.session_user), is refused and
+closed outside the school networks, and every
 answer to it is kept out of caches and history.
 """
 from .. import security
@@ -58,16 +59,21 @@ def belongs(user, school):
         for _pupil, classroom in accounts.children_of(user))
 
 
+def may_sign_in(user, school):
+    """True for a family or a pupil of this school. Checked with the password or the card
+    (accounts.authenticate, cards.card_user `allowed`): an account refused here is refused as
+    wrong credentials, so the kiosk never tells that a staff member's or another school's
+    password was right, nor counts it as a success."""
+    return bool(user.role_set) and not user.role_set - ROLES and belongs(user, school)
+
+
 def require_may_sign_in(user, school):
-    """Forbidden, with why, unless `user` may open a kiosk session at this school's kiosk."""
-    if not user.role_set or user.role_set - ROLES:
-        raise Forbidden(_('La borne est réservée aux familles et aux élèves. Connectez-vous '
-                          'depuis votre poste habituel.'))
+    """Forbidden, with why, unless this eligible user (may_sign_in) may open a kiosk session now."""
+    if not may_sign_in(user, school):
+        raise Forbidden(_('Identifiant ou mot de passe incorrect.'))
     if user.must_change_password:
         raise Forbidden(_('Vous devez d’abord choisir un nouveau mot de passe : faites-le depuis '
                           'un téléphone ou un ordinateur, puis revenez à la borne.'))
-    if not belongs(user, school):
-        raise Forbidden(_("Ce compte n'est pas rattaché à l'école de cette borne."))
 
 
 def is_kiosk_session(user):

@@ -23,7 +23,7 @@ from . import access
 def sign_in_password(school, login, password, address):
     """The user these credentials sign in at this school's kiosk; ValidationError({'form': why})."""
     try:
-        user = accounts.authenticate(login, password, address)
+        user = accounts.authenticate(login, password, address, allowed=lambda u: access.may_sign_in(u, school))
         access.require_may_sign_in(user, school)
     except (accounts.LoginError, Forbidden) as exc:
         raise ValidationError({'form': str(exc)}) from None
@@ -33,7 +33,7 @@ def sign_in_password(school, login, password, address):
 def sign_in_card(school, token, address, networks):
     """The pupil whose card this is, if a pupil of this school; ValidationError({'jeton': why})."""
     try:
-        pupil = cards.card_user(token, address, networks)
+        pupil = cards.card_user(token, address, networks, allowed=lambda u: access.may_sign_in(u, school))
         access.require_may_sign_in(pupil, school)
     except Forbidden as exc:
         raise ValidationError({'jeton': str(exc)}) from None

@@ -7,12 +7,14 @@ import html
 import pytest
 
 from ecole_ent.directory import cards
-from ecole_ent.models import LoginSession, School
+from ecole_ent.models import LoginSession, School, Throttle, User
 from tests.conftest import redirected_to
 from tests.kiosk.conftest import csrf, open_kiosk
 from tests.kiosk.test_routes import client_of
 
-NOT_HERE = "Ce compte n'est pas rattaché à l'école de cette borne."
+NOT_HERE = 'Identifiant ou mot de passe incorrect.'    # never says the password was right
+NO_CARD = 'Cette carte ne fonctionne pas.'
+
 
 
 @pytest.fixture
@@ -37,6 +39,9 @@ def test_a_kiosk_signs_in_only_its_own_schools_guardians(two_kiosks, kiosk):
     refused = kiosk().password(people.guardian.login, uai=other.school.uai)
     assert refused.status_int == 400 and NOT_HERE in html.unescape(refused.text)
     assert LoginSession.select().count() == 0
+    # Counted as a wrong password, and not as a sign-in.
+    assert User.get_by_id(people.guardian.id).last_login_at is None
+    assert Throttle.get_by_id(f'login:{people.guardian.login}@10.0.0.7').failures == 1
     assert redirected_to(kiosk().password(other.guardian.login, uai=other.school.uai)) == '/kiosque/accueil'
 
 
@@ -44,8 +49,10 @@ def test_a_kiosk_signs_in_only_its_own_schools_pupils_by_card(two_kiosks, kiosk)
     people, other = two_kiosks
     token = next(t for p, t, _new in cards.print_class(other.classroom, None) if p.id == other.pupil.id)
     refused = kiosk().card(token, people.school.uai)
-    assert refused.status_int == 400 and NOT_HERE in html.unescape(refused.text)
+    assert refused.status_int == 400 and NO_CARD in html.unescape(refused.text)
     assert LoginSession.select().count() == 0
+    assert User.get_by_id(other.pupil.id).last_login_at is None
+    assert Throttle.get_by_id('card:10.0.0.7').failures == 1
     assert redirected_to(kiosk().card(token, other.school.uai)) == '/kiosque/accueil'
 
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from ecole_ent.accounts import service as accounts
-from ecole_ent.models import AuditEvent, LoginSession, NoteReceipt, School
+from ecole_ent.models import AuditEvent, LoginSession, NoteReceipt, School, Throttle, User
 from tests.conftest import redirected_to
 from tests.kiosk.conftest import SCHOOL_NETWORK, Kiosk, csrf
 
@@ -134,10 +134,21 @@ def test_a_wrong_password_says_so_in_french_and_opens_nothing(people, kiosk):
 @pytest.mark.parametrize('who', ['teacher', 'director', 'admin', 'staff'])
 def test_staff_accounts_are_refused_at_the_kiosk(people, kiosk, who):
     user = getattr(people, who)
+    Throttle.create(key=f'login:{user.login}@{SCHOOL_NETWORK}', failures=2, updated_at=accounts.now())
     response = kiosk().password(user.login)
     assert response.status_int == 400
-    assert 'La borne est réservée aux familles et aux élèves.' in response.text
+    # Refused as a wrong password: nothing tells that the password was right, nor records it.
+    assert 'Identifiant ou mot de passe incorrect.' in response.text and 'réservée' not in response.text
     assert LoginSession.select().where(LoginSession.user == user).count() == 0
+    assert User.get_by_id(user.id).last_login_at == user.last_login_at
+    assert Throttle.get_by_id(f'login:{user.login}@{SCHOOL_NETWORK}').failures == 3
+
+
+def test_a_guardian_who_must_change_their_password_is_told_so_at_the_kiosk(people, kiosk):
+    User.update(must_change_password=True).where(User.id == people.guardian.id).execute()
+    response = kiosk().password(people.guardian.login)
+    assert response.status_int == 400 and 'choisir un nouveau mot de passe' in text(response)
+    assert LoginSession.select().count() == 0
 
 
 def test_a_pupil_signs_in_with_the_card_code(people, kiosk):
