@@ -9,11 +9,18 @@ from .accounts import School
 from .base import BaseModel
 
 PROFILES = ('pupil', 'guardian', 'teacher', 'director', 'staff', 'admin')
+PROFILE_ORDER = ('admin', 'director', 'teacher', 'staff', 'guardian', 'pupil')   # who counts as what
 FEATURES = ('home', 'blog', 'photos', 'homework', 'messages', 'notes', 'directory', 'admin')
 DEVICES = ('phone', 'tablet', 'computer', 'kiosk')
 KINDS = ('visit', 'signin')              # a page view of a feature, a successful sign-in
 PERIODS = ('day', 'month')
 DIMENSIONS = ('all', 'profile', 'feature', 'device', 'hour', 'at_school')
+
+
+def profile_of_roles(roles):
+    """An account's one profile: the first of PROFILE_ORDER among its roles (a teacher who is also
+    a parent counts as a teacher, a director who teaches as a director); 'staff' for none."""
+    return next((profile for profile in PROFILE_ORDER if profile in roles), 'staff')
 
 
 class StatsEvent(BaseModel):
@@ -76,5 +83,5 @@ class StatsVisitors(BaseModel):
     visitors = IntegerField()
 
 
-__all__ = ['DEVICES', 'DIMENSIONS', 'FEATURES', 'KINDS', 'PERIODS', 'PROFILES', 'StatsCount', 'StatsEvent',
-           'StatsKey', 'StatsMonthSeen', 'StatsVisitors']
+__all__ = ['DEVICES', 'DIMENSIONS', 'FEATURES', 'KINDS', 'PERIODS', 'PROFILE_ORDER', 'PROFILES', 'StatsCount',
+           'StatsEvent', 'StatsKey', 'StatsMonthSeen', 'StatsVisitors', 'profile_of_roles']

@@ -38,7 +38,7 @@ from peewee import fn
 from .. import school_time
 from ..models import School, User
 from ..models.base import now
-from ..models.stats import PROFILES, StatsCount, StatsEvent, StatsMonthSeen, StatsVisitors
+from ..models.stats import PROFILES, StatsCount, StatsEvent, StatsMonthSeen, StatsVisitors, profile_of_roles
 
 GROUPINGS = ('day', 'month', 'hour', 'weekday', 'profile', 'feature', 'device', 'at_school')
 SMALL = 5                      # figures 1..SMALL-1 of a profile are suppressed unless exact
@@ -143,12 +143,8 @@ def accounts(schools, exact=False):
 
 
 def profile_of(roles):
-    """The one profile of an account's roles ('teacher,director' -> 'director')."""
-    held = set(roles.split(','))
-    for profile in ('admin', 'director', 'teacher', 'staff', 'guardian', 'pupil'):
-        if profile in held:
-            return profile
-    return 'staff'
+    """The one profile of an account's roles ('teacher,director' -> 'director'), as recorded."""
+    return profile_of_roles(roles.split(','))
 
 
 def school_year(today=None):

@@ -17,8 +17,8 @@ Fields of an event (models/stats.py StatsEvent)
     route argument class_id: /classe/<class_id>/...) when it names one, so that a family with
     children in two schools counts in each school where it looks at a class; else the account's
     school. None for an installation admin who belongs to no school.
-  - profile: ONE per account, the first of PROFILE_ORDER it holds (a teacher who is also a parent
-    counts as a teacher, a director who teaches as a director).
+  - profile: ONE per account, the first of models/stats.py PROFILE_ORDER it holds (a teacher who
+    is also a parent counts as a teacher, a director who teaches as a director).
   - day, hour: the installation's local time (app.timezone).
   - device: 'kiosk' for a session opened at the hall's kiosk (LoginSession.kiosk); else the
     User-Agent's class (device_class: tablet, phone, computer; an iPad that announces itself as a
@@ -54,11 +54,11 @@ from peewee import IntegrityError
 from .. import db, hooks, runtime, school_time, security
 from ..models import Classroom, StatsEvent, StatsKey
 from ..models.base import now
+from ..models.stats import profile_of_roles
 from ..web.guards import client_address
 
 logger = logging.getLogger(__name__)
 
-PROFILE_ORDER = ('admin', 'director', 'teacher', 'staff', 'guardian', 'pupil')
 # Route name ('feature.action') or feature module -> statistics feature (models/stats.py FEATURES);
 # None: not counted. A route's own name wins over its module's.
 FEATURE_OF = {
@@ -105,13 +105,11 @@ def feature_of(route_name):
 
 
 def profile_of(user):
-    """The account's one profile: the first of PROFILE_ORDER it holds."""
+    """The account's one profile (models/stats.py profile_of_roles), kept per set of roles."""
     return _profile(user.role_set)
 
 
-@functools.lru_cache(maxsize=64)
-def _profile(roles):
-    return next((role for role in PROFILE_ORDER if role in roles), 'pupil')
+_profile = functools.lru_cache(maxsize=64)(profile_of_roles)
 
 
 @functools.lru_cache(maxsize=512)

@@ -71,7 +71,8 @@ def test_a_pupils_camera_photo_never_leaves_the_class_even_in_a_public_post(peop
     post = young_post(people)
     send(signed_in(people.teacher), f'/blog/article/{post.id}/valider', {'photo_checked': 'oui'})
     Post.update(visibility='public').where(Post.id == post.id).execute()
-    photo, voice = (Attachment.get((Attachment.post == post.id) & (Attachment.kind == kind)) for kind in ('jpg', 'webm'))
+    photo, voice = (Attachment.get((Attachment.post == post.id) & (Attachment.kind == kind))
+                    for kind in ('jpg', 'webm'))
     assert photo.name == 'photo.jpg'
     anyone = Client(demo_app, extra_environ={'REMOTE_ADDR': '203.0.113.9'})
     page = anyone.get(f'/public/{UAI}/article/{post.id}').text
