@@ -37,6 +37,7 @@ ACTION_LABELS = {
     'card.reprinted': _('Carte de connexion réimprimée'), 'card.revoked': _('Carte de connexion désactivée'),
     'pictures.on': _('Connexion par images activée pour la classe'),
     'kiosk.enabled': _('Borne du hall activée'), 'kiosk.disabled': _('Borne du hall désactivée'),
+    'kiosk.unlocked': _('Borne du hall débloquée'),
     'pictures.off': _('Connexion par images désactivée pour la classe'),
     'pictures.renewed': _('Nouvelles images de connexion d’un élève'),
     'pictures.renewed_class': _('Nouvelles images de connexion pour toute la classe'),

@@ -8,7 +8,8 @@ Who may see each route (the rules: access.py):
 - GET /kiosque/accueil, GET /kiosque/devoirs/<pupil>, GET /kiosque/mot/<note>/<pupil>,
   POST /kiosque/presence, POST /kiosque/sortie: a kiosk session only (a guardian: their own
   children and notes; a pupil: their own week).
-- POST /kiosque/reglage/<school>: the school's director, the admin.
+- POST /kiosque/reglage/<school>, POST /kiosque/deblocage/<school> (clears the kiosk's locks,
+  locks.py): the school's director, the admin.
 Every answer to a kiosk session is `Cache-Control: no-store`; a kiosk session reaching any other
 page is sent back to its home (the before_request hook below), and closed outside the school networks.
 An ordinary session reaching a kiosk page (but the settings) is closed there, and the page answers
@@ -35,7 +36,7 @@ from ..web.guards import (
 )
 from ..web.render import flash, render, url
 from ..web.routing import Routes
-from . import access, service
+from . import access, locks, service
 
 routes = Routes('kiosk')
 SCHOOL_COOKIE = KIOSK_COOKIE      # the UAI of the kiosk's school: where a sign-out returns; marks the terminal
@@ -169,6 +170,14 @@ def setting(school_id):
     enabled = checked('kiosque')
     service.set_kiosk(require_role('director', 'admin'), school_id, enabled)
     flash(_('Borne du hall activée.') if enabled else _('Borne du hall désactivée.'), 'success')
+    redirect(url('admin.school', school_id=school_id) + '#borne', 303)
+
+
+@routes.post('/kiosque/deblocage/<school_id:int>', 'unlock')
+def unlock(school_id):
+    locked = locks.unlock(require_role('director', 'admin'), school_id)
+    flash(_('Borne débloquée : les familles peuvent de nouveau s’y connecter.') if locked else
+          _('La borne n’était pas bloquée ; ses compteurs d’erreurs sont remis à zéro.'), 'success')
     redirect(url('admin.school', school_id=school_id) + '#borne', 303)
 
 

@@ -17,7 +17,7 @@ from ..i18n import _
 from ..liaison import access as liaison
 from ..liaison import pages as liaison_pages
 from ..models import School
-from . import access
+from . import access, locks
 
 
 def sign_in_password(school, login, password, address):
@@ -26,6 +26,7 @@ def sign_in_password(school, login, password, address):
         user = accounts.authenticate(login, password, address, allowed=lambda u: access.may_sign_in(u, school))
         access.require_may_sign_in(user, school)
     except (accounts.LoginError, Forbidden) as exc:
+        locks.remember_failure(school, address)
         raise ValidationError({'form': str(exc)}) from None
     return user
 
@@ -36,6 +37,7 @@ def sign_in_card(school, token, address, networks):
         pupil = cards.card_user(token, address, networks, allowed=lambda u: access.may_sign_in(u, school))
         access.require_may_sign_in(pupil, school)
     except Forbidden as exc:
+        locks.remember_failure(school, address)
         raise ValidationError({'jeton': str(exc)}) from None
     return pupil
 

@@ -24,6 +24,7 @@ MATRIX = {
     ('POST', '/kiosque/presence'): (403, 204, 204, 403, 403, 403, 403),
     ('POST', '/kiosque/sortie'): (403, 303, 303, 403, 403, 403, 403),
     ('POST', '/kiosque/reglage/{school}'): (403, 403, 403, 403, 403, 303, 303),
+    ('POST', '/kiosque/deblocage/{school}'): (403, 403, 403, 403, 403, 303, 303),
 }
 
 
