@@ -2,9 +2,11 @@
 
 Who may see what (service.py decides; tests/pictures/test_routes.py checks every route and role):
   /images                              anyone on the school's networks (403 elsewhere, before
-                                       anything else): GET the class picker (?classe=) then the
-                                       class's pupils, then (?eleve=) the pupil's grid of 12
-                                       pictures; POST login + images (names, comma-separated):
+                                       anything else): GET the school picker when the installation
+                                       has several (?ecole=UAI), the class picker (?classe=<id>),
+                                       the class's pupils (first name and initial only), then
+                                       (?eleve=<id>) the pupil's grid of 12 pictures, whose form
+                                       alone carries the login; POST login + images (names, comma-separated):
                                        fewer than 3 pictures show the next step, 3 sign in or not.
                                        The chosen pictures travel in POST bodies only, never in a
                                        URL (access logs, history). Pupils only; a signed-in user
@@ -34,20 +36,30 @@ def _networks():
     return request.app.config['ecole']['security.school_networks']
 
 
+def _grid(pupil, classroom, chosen=(), **context):
+    return render('pictures/sign_in.html', step='grid', pupil=pupil, classroom=classroom, pictures=PICTURES,
+                  chosen=list(chosen), length=service.LENGTH, **context)
+
+
 def _steps(login='', chosen=()):
-    """The sign-in page at the step the query (GET) or the chosen pictures (POST) ask for."""
+    """The sign-in page at the step the query (GET: ?ecole=UAI, ?classe=<id>, ?eleve=<id>) or the
+    chosen pictures (POST) ask for. Only the grid's form carries the pupil's login."""
     service.require_school_network(client_address(), _networks())
-    class_id = as_id(request.query.getunicode('classe', ''))
-    login = login or request.query.getunicode('eleve', '')
     if login:
-        pupil, classroom = service.picker_pupil(login)
-        return render('pictures/sign_in.html', step='grid', pupil=pupil, classroom=classroom,
-                      pictures=PICTURES, chosen=list(chosen), length=service.LENGTH)
-    if class_id is not None:
-        classroom = service.open_class(class_id)
+        return _grid(*service.posting_pupil(login), chosen)
+    query = request.query
+    if query.getunicode('eleve', ''):
+        return _grid(*service.picker_pupil(as_id(query.getunicode('eleve', ''))))
+    if query.getunicode('classe', ''):
+        classroom = service.open_class(as_id(query.getunicode('classe', '')))
         return render('pictures/sign_in.html', step='pupils', classroom=classroom,
-                      pupils=service.active_pupils(classroom))
-    return render('pictures/sign_in.html', step='classes', schools=service.classes_on())
+                      pupils=service.active_pupils(classroom), several=service.several_schools())
+    several = service.several_schools()
+    if query.getunicode('ecole', '') or not several:
+        school = service.school_on(query.getunicode('ecole', '')) if several else None
+        return render('pictures/sign_in.html', step='classes', school=school,
+                      classes=service.classes_on(school))
+    return render('pictures/sign_in.html', step='schools', schools=service.schools_on())
 
 
 def _refused(message, login=''):
@@ -57,9 +69,7 @@ def _refused(message, login=''):
     context = {'step': 'refused'}
     if login and message != service.NETWORK_MESSAGE:
         try:
-            pupil, classroom = service.picker_pupil(login)
-            context = dict(step='grid', pupil=pupil, classroom=classroom, pictures=PICTURES, chosen=[],
-                           length=service.LENGTH)
+            return _grid(*service.posting_pupil(login), message=message)
         except NotFound:
             pass
     return render('pictures/sign_in.html', message=message, **context)

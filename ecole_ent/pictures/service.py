@@ -202,34 +202,63 @@ def require_school_network(address, networks):
         raise Forbidden(NETWORK_MESSAGE)
 
 
-def classes_on():
-    """[(school, [classes])]: this year's open classes using picture passwords, by school."""
-    rows = (Classroom.select(Classroom, School).join(PictureClass, on=(PictureClass.classroom == Classroom.id))
+def several_schools():
+    """True when the installation has more than one school: the picker asks for the school first."""
+    return School.select().limit(2).count() > 1
+
+
+def _classes_on():
+    return (Classroom.select(Classroom, School).join(PictureClass, on=(PictureClass.classroom == Classroom.id))
             .switch(Classroom).join(School).switch(Classroom).join(SchoolYear)
-            .where(SchoolYear.current & ~Classroom.archived).order_by(School.name, Classroom.name))
-    grouped = {}
-    for classroom in rows:
-        grouped.setdefault(classroom.school_id, (classroom.school, []))[1].append(classroom)
-    return list(grouped.values())
+            .where(SchoolYear.current & ~Classroom.archived))
+
+
+def schools_on():
+    """The schools with at least one of this year's open classes using picture passwords, by name."""
+    seen = {c.school_id: c.school for c in _classes_on()}
+    return sorted(seen.values(), key=lambda school: school.name)
+
+
+def school_on(uai):
+    """The school of the picker's ?ecole=UAI, if it has a class using picture passwords; else NotFound."""
+    found = [s for s in schools_on() if s.uai == (uai or '').strip().upper()]
+    if not found:
+        raise NotFound(_('Aucune classe de cette école n’utilise les images pour se connecter.'))
+    return found[0]
+
+
+def classes_on(school=None):
+    """This year's open classes using picture passwords, by name: the school's, or every school's."""
+    rows = _classes_on().order_by(Classroom.name)
+    return list(rows if school is None else rows.where(Classroom.school == school))
 
 
 def open_class(class_id):
     """A class of the picker: this year's, open, using picture passwords; else NotFound."""
-    found = [c for _school, classes in classes_on() for c in classes if c.id == class_id]
-    if not found:
+    found = _classes_on().where(Classroom.id == class_id).first() if class_id is not None else None
+    if found is None:
         raise NotFound(_('Cette classe n’utilise pas les images pour se connecter.'))
-    return found[0]
+    return found
 
 
-def picker_pupil(login):
-    """The pupil whose grid is asked for: an active pupil of a class using pictures; else NotFound."""
-    pupil = User.get_or_none(User.login == (login or '').strip().lower()[:accounts.MAX_LOGIN_LENGTH])
+def _picker(pupil):
     if pupil is None or pupil.role_set != {'pupil'} or pupil.status != 'active':
         raise NotFound(_('Élève introuvable.'))
     classroom = _picture_class_of(pupil)
     if classroom is None:
         raise NotFound(_('Élève introuvable.'))
     return pupil, classroom
+
+
+def picker_pupil(pupil_id):
+    """The pupil whose grid is asked for (?eleve=<id>: no login in the picker's links), an active
+    pupil of a class using pictures, and that class; else NotFound."""
+    return _picker(User.get_or_none(User.id == pupil_id) if pupil_id is not None else None)
+
+
+def posting_pupil(login):
+    """The same for the login a step of the grid posts (the grid again after 1 or 2 pictures)."""
+    return _picker(User.get_or_none(User.login == (login or '').strip().lower()[:accounts.MAX_LOGIN_LENGTH]))
 
 
 def _pupil_key(login):

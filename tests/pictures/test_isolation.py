@@ -1,8 +1,8 @@
 """Another school's picture passwords: École du Port (tests/admin/conftest.school_b) switches its
 class on. The demo school's director and teachers are refused every class route on École du Port's
 class and pupil (valid CSRF tokens), École du Port's people likewise on the demo school's, and no
-row changes; the installation's admin manages both; the sign-in picker lists both schools' classes
-under their names, and each pupil signs in with their own pictures only."""
+row changes; the installation's admin manages both; the sign-in picker asks for the school first
+(never mixing both schools' classes), and each pupil signs in with their own pictures only."""
 import pytest
 
 from ecole_ent.models import PictureClass, PicturePassword
@@ -53,10 +53,26 @@ def test_the_admin_manages_both_schools(port, people, signed_in):
     assert people.small_pupil.first_name in admin.get(f'/annuaire/classe/{people.small.id}/images').text
 
 
-def test_the_picker_names_each_school_and_pupils_sign_in_with_their_own_pictures(port, people, demo_app):
+def test_with_several_schools_the_picker_asks_for_the_school_first(port, people, demo_app):
     client = pupil_client(demo_app)
-    picker = client.get('/images').text
-    assert 'École du Port' in picker and 'CM2 Port' in picker and people.small.name in picker
+    picker = client.get('/images')
+    links = {a.get_text(strip=True): a['href'] for a in picker.html.select('a.pictures-choice')}
+    assert links == {'École du Port': '/images?ecole=0069999Z',
+                     people.small.school.name: f'/images?ecole={people.small.school.uai}'}
+    assert 'CM2 Port' not in picker.text and people.small.name not in picker.text     # no class mixed
+    port_classes = client.get(links['École du Port'])
+    assert [a.get_text(strip=True) for a in port_classes.html.select('a.pictures-choice')] == ['CM2 Port']
+    assert people.small.name not in port_classes.text
+    demo_classes = client.get(links[people.small.school.name])
+    assert 'CM2 Port' not in demo_classes.text and people.small.name in demo_classes.text
+    client.get('/images?ecole=0000000X', status=404)
+    service.switch(port.director, port.classroom, on=False)         # no class on: not offered
+    assert 'École du Port' not in client.get('/images').text
+    client.get('/images?ecole=0069999Z', status=404)
+
+
+def test_each_pupil_signs_in_with_their_own_pictures_only(port, people, demo_app):
+    client = pupil_client(demo_app)
     port_names = service.sequence_for(port.pupil)
     demo_names = service.sequence_for(people.small_pupil)
     if port_names != demo_names:

@@ -1,6 +1,7 @@
 """The pupils' sign-in with pictures through the app: right and wrong sequences, who is refused
 (another role, a pupil of a class without pictures, a locked pupil or address), the steps
 without JavaScript, and renewal invalidating the old sequence."""
+from ecole_ent.accounts import service as accounts
 from ecole_ent.models import AuditEvent, User
 from ecole_ent.pictures import service
 from tests.blog.conftest import text
@@ -120,8 +121,10 @@ def test_without_javascript_each_tap_is_a_step_and_the_last_one_posts(people, de
     (link,) = [a for a in picker.html.select('a.pictures-choice') if a.get_text(strip=True) == people.small.name]
     assert people.cp.name not in picker.text                       # a class without pictures is not offered
     pupils = client.get(link['href'])
-    (mine,) = [a for a in pupils.html.select('a.pictures-choice') if f'eleve={people.small_pupil.login}' in a['href']]
+    (mine,) = [a for a in pupils.html.select('a.pictures-choice')
+               if a['href'].endswith(f'eleve={people.small_pupil.id}')]
     page = client.get(mine['href'])
+    assert page.html.select_one('input[name=login]')['value'] == people.small_pupil.login   # the grid's form only
     for name in sequence(people.small_pupil):
         form = page.forms[[k for k, f in page.forms.items() if f.action == '/images'][-1]]
         (button,) = [b for b in page.html.select('button[name=images]') if b['data-picture'] == name]
@@ -132,8 +135,28 @@ def test_without_javascript_each_tap_is_a_step_and_the_last_one_posts(people, de
 def test_a_pupil_of_a_class_without_pictures_has_no_grid(people, demo_app):
     client = pupil_client(demo_app)
     client.get(f'/images?classe={people.cp.id}', status=404)
-    client.get(f'/images?eleve={people.cp_pupil.login}', status=404)
-    client.get(f'/images?eleve={people.small_teacher.login}', status=404)
+    client.get(f'/images?eleve={people.cp_pupil.id}', status=404)
+    client.get(f'/images?eleve={people.small_teacher.id}', status=404)
+    client.get(f'/images?eleve={people.small_pupil.login}', status=404)       # ids only, never a login
+    for bad in ('99999999999999999999', '-1', '1e3', ''):
+        client.get(f'/images?eleve={bad}&classe={bad}', status=404 if bad else 200)
+
+
+def test_the_picker_shows_no_login_and_no_surname(people, demo_app):
+    """Anyone on a school network may open the picker: its pages before the grid name a pupil by
+    first name and surname initial (as a 4-year-old recognises them), with no login (prenom.nom)."""
+    client = pupil_client(demo_app)
+    pages = [client.get('/images'), client.get(f'/images?classe={people.small.id}')]
+    pupils = accounts.pupils_of(people.small)
+    for page in pages:
+        assert not page.html.select('input[name=login]')
+        for pupil in pupils:
+            assert pupil.login not in page.text and f'{pupil.first_name} {pupil.last_name}' not in page.text
+    links = pages[1].html.select('a.pictures-choice')
+    assert sorted(a['href'] for a in links) == sorted(f'/images?eleve={p.id}' for p in pupils if p.status == 'active')
+    shown = {a.get_text(' ', strip=True) for a in links}
+    first, last = people.small_pupil.first_name, people.small_pupil.last_name
+    assert f'{first[:1]} {first} {last[:1]}.' in shown
 
 
 def test_a_signed_in_user_posting_pictures_is_sent_home_as_themselves(people, signed_in):
@@ -186,7 +209,7 @@ def test_every_images_response_is_no_store(people, demo_app):
     names = sequence(pupil)
     responses = [client.get('/images'), client.get(f'/images?classe={people.small.id}'),
                  client.get(f'/images?classe={people.cp.id}', status=404),
-                 client.get('/images?eleve=personne', status=404),
+                 client.get('/images?eleve=0', status=404),
                  pupil_client(demo_app, OUTSIDE).get('/images', status=403),
                  client.post('/images', {'login': pupil.login, 'images': names[0]}, status=400),
                  post_pictures(client, pupil.login, names[:1]), post_pictures(client, pupil.login, names[:2]),
