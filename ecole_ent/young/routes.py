@@ -54,8 +54,9 @@ def send(class_id):
 
 def _form(classroom, errors=None, words=''):
     response.set_header('Permissions-Policy', MICROPHONE)
+    settings = service.settings()
     return render('young/write.html', classroom=classroom, errors=errors or {}, words=words,
-                  voice_seconds=service.settings().voice_seconds, voice_max_bytes=service.settings().voice_max_bytes)
+                  voice_seconds=settings.voice_seconds, voice_max_bytes=settings.voice_max_bytes)
 
 
 def home_section(user, context):
