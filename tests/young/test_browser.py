@@ -158,3 +158,38 @@ def test_without_javascript_a_photo_and_words_still_go(people, phone, tmp_path):
     page.get_by_role('button', name='Envoyer').click()
     assert page.get_by_text('Prends une photo, enregistre ta voix ou écris quelques mots.').is_visible()
     assert os.path.exists(files.path_of(blog.settings().media_dir, photo_row.sha256, 'jpg'))
+
+
+def looks(locator):
+    return locator.evaluate('e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]')
+
+
+def test_hover_keeps_the_labels_readable_and_a_tap_leaves_nothing_stuck(people, phone, chromium_with_microphone,
+                                                                       live_server):
+    """The layout's `button:hover` gives a white text: the young buttons keep their dark text under a
+    mouse, and on a touch screen (hover: none) look after a tap as before it."""
+    page = phone()
+    browser_sign_in(page, people.young.login)
+    page.goto(page.base + f'/petits/classe/{people.cp.id}/ecrire')
+    assert page.evaluate("matchMedia('(hover: none)').matches")
+    buttons = [page.get_by_role('button', name='Sortir'), page.get_by_role('button', name='Parler')]
+    before = [looks(button) for button in buttons]
+    buttons[1].tap()
+    page.get_by_role('button', name='Stop').click()
+    for button, seen in zip(buttons, before):
+        button.hover()
+        assert looks(button) == seen
+    desk = chromium_with_microphone.new_context(viewport={'width': 1280, 'height': 800}, locale='fr-FR')
+    try:
+        page = desk.new_page()
+        page.base = live_server
+        browser_sign_in(page, people.young.login)
+        page.goto(live_server + f'/petits/classe/{people.cp.id}/ecrire')
+        assert page.evaluate("matchMedia('(hover: hover)').matches")
+        for name in ('Sortir', 'Parler'):
+            button = page.get_by_role('button', name=name)
+            color, background = looks(button)
+            button.hover()
+            assert looks(button)[0] == color and looks(button)[1] != background, name
+    finally:
+        desk.close()
