@@ -16,7 +16,7 @@ from ecole_ent.pictures.catalogue import PICTURES
 PICTURES_DIR = resource_dir('static') / 'pictures'
 PICTOS_DIR = resource_dir('static') / 'pictos'
 PICTOS = ('accueil', 'blog', 'ecrire', 'photo', 'micro', 'stop', 'envoyer', 'sortir', 'photos',
-          'devoirs', 'retour', 'imprimer', 'carte', 'cle', 'lire')
+          'devoirs', 'retour', 'imprimer', 'carte', 'cle', 'lire', 'triste')
 FORBIDDEN_ELEMENTS = {'script', 'text', 'tspan', 'textPath', 'foreignObject', 'image', 'style',
                       'a', 'iframe', 'use'}
 ALL = [PICTURES_DIR / f'{name}.svg' for name in PICTURES] + [PICTOS_DIR / f'{name}.svg' for name in PICTOS]
