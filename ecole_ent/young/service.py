@@ -9,14 +9,16 @@ from dataclasses import dataclass
 
 from .. import runtime
 from ..accounts import membership
-from ..blog import posting, reading
+from ..blog import family, posting, reading
 from ..blog.access import get_class_blog
 from ..errors import Forbidden, ValidationError
 from ..i18n import _
 from ..media import Limits, MediaError, files, process_image
-from ..models import Enrolment
+from ..models import Album, Enrolment, Photo
 from ..models.blog import Attachment
+from ..photos import service as photos
 from ..text import shorten
+from ..web.render import url
 
 # Pupils enrolled at one of these niveaux cannot read yet, or barely: their home, menu and class blog
 # are made of pictures. Every pupil of a class may still use the simple writing page.
@@ -73,26 +75,48 @@ def class_to_write(user, class_id):
 
 
 def blog_page(user, class_id, page=1):
-    """A pupil's class blog as picture cards: the page of posts (each with .photo and .voice,
-    its first photo and recording, or None), and the pupil's own posts not yet published."""
+    """A pupil's class blog as picture cards: the page of posts (each with .picture, (address, alt
+    text) of its first photo or None, and .voice, its first recording or None), and the pupil's own
+    posts not yet published."""
     classroom = class_to_write(user, class_id)
     posts = reading.list_posts(user, classroom, 'pupil', page)
     _attach_media(posts.items)
+    _album_pictures(user, classroom, posts.items)
     return {'classroom': classroom, 'posts': posts, 'mine': reading.my_posts(user, classroom)}
 
 
 def _attach_media(posts):
+    """Each post's first camera photo (.picture) and recording (.voice) among its attachments."""
     by_post = {post.id: post for post in posts}
     for post in posts:
-        post.photo = post.voice = None
+        post.picture = post.voice = None
     if not by_post:
         return
     for attachment in Attachment.select().where(Attachment.post.in_(list(by_post))).order_by(Attachment.id):
         post = by_post[attachment.post_id]
-        if attachment.kind == 'jpg' and post.photo is None:
-            post.photo = attachment
+        if attachment.kind == 'jpg' and post.picture is None:
+            post.picture = (url('blog.attachment', attachment_id=attachment.id), _('La photo de l’article'))
         elif attachment.kind in files.AUDIO and post.voice is None:
             post.voice = attachment
+
+
+def _album_pictures(user, classroom, posts):
+    """A post without a camera photo shows the first album photo its body names (`photo:123`, as
+    the family feed finds them: blog.family.references), of the class's albums, that this reader
+    may see (image rights: photos.service.visibility, the post page's rule). One query."""
+    named = {post.id: [photo_id for photo_id, _alt in family.references(post.body_html)]
+             for post in posts if post.picture is None and 'data-photo' in post.body_html}
+    wanted = {photo_id for ids in named.values() for photo_id in ids}
+    if not wanted:
+        return
+    query = Photo.select(Photo, Album).join(Album).where(Photo.id.in_(sorted(wanted)) & (Album.classroom == classroom))
+    condition = photos.visibility(user, classroom.id)
+    found = {photo.id: photo for photo in (query if condition is None else query.where(condition))}
+    for post in posts:
+        for photo_id, alt in family.references(post.body_html) if post.id in named else ():
+            if photo := found.get(photo_id):
+                post.picture = (f'/media/{photo.display}.jpg', alt or photos.alt_text(photo, photo.album))
+                break
 
 
 def send_post(user, class_id, words, photos=(), voices=()):

@@ -3,7 +3,14 @@ teacher's reason and « Recommencer » (never the adult editor); the teacher's a
 cards, under the image-rights rule the post page applies to a pupil; the error's sad face (not the
 recorder's Stop); the homework page without the families' calendar address; the home's tiles by
 their routes."""
+import io
+import re
+
+from ecole_ent.blog import markup, posting
+from ecole_ent.models import Post, User
+from ecole_ent.photos import service as photos
 from tests.blog.conftest import send, text
+from tests.conftest import jpeg
 
 
 def test_the_writing_error_shows_a_sad_face_not_the_stop_square(people, signed_in):
@@ -20,3 +27,43 @@ def test_a_young_pupils_homework_has_no_calendar_address(people, signed_in):
 def test_the_home_tiles_lead_to_photos_and_homework(people, signed_in):
     tiles = signed_in(people.young).get('/').text.split('class="young-tiles"')[1].split('</ul>')[0]
     assert 'href="/photos"' in tiles and 'href="/devoirs"' in tiles
+
+
+def card_of(page, title):
+    """The HTML of the young blog card titled `title`."""
+    return next(card for card in page.split('<li class="young-card') if f'>{title}<' in card)
+
+
+def teacher_post(scene, title, body):
+    """A live post of the class naming album photos, as saved before any consent changed (saving
+    refuses a photo some readers could not see: the rule at view time is what is checked)."""
+    saved = posting.create_post(scene.people['teacher'], scene.classroom.id,
+                                {'title': title, 'body': 'Texte.', 'visibility': 'class'})
+    Post.update(body_source=body, body_html=markup.render_markdown(body)).where(Post.id == saved.id).execute()
+    assert Post.get_by_id(saved.id).status == 'published'
+
+
+def test_the_cards_show_the_first_album_photo_the_pupil_may_see(scene, people, signed_in):
+    """The post page's rule for a pupil: no photo on which a pupil without image rights is tagged."""
+    teacher_post(scene, 'Au parc', f'![](photo:{scene.refused.id})\n\n![Le parc](photo:{scene.open.id})')
+    teacher_post(scene, 'Les jeux', f'![](photo:{scene.refused.id}) ![](photo:{scene.unknown.id})')
+    page = signed_in(people.young).get(f'/petits/classe/{people.cp.id}/blog').text
+    park, games = card_of(page, 'Au parc'), card_of(page, 'Les jeux')
+    assert re.search(rf'<img class="young-card-photo" src="/media/{scene.open.display}.jpg" alt="Le parc"', park)
+    assert scene.refused.display not in page and scene.unknown.display not in page and 'young-card-photo' not in games
+    # The same rule as the post page the card opens.
+    post_page = signed_in(people.young).get(f'/blog/article/{Post.get(Post.title == "Au parc").id}').text
+    assert scene.open.display in post_page and scene.refused.display not in post_page
+    # Consent given: the photo shows at once.
+    User.update(image_rights='granted').where(User.id == scene.pupils['refused'].id).execute()
+    page = signed_in(people.young).get(f'/petits/classe/{people.cp.id}/blog').text
+    assert f'src="/media/{scene.refused.display}.jpg"' in card_of(page, 'Au parc')
+
+
+def test_a_photo_of_another_class_never_shows_on_the_cards(scene, people, signed_in):
+    director = scene.people['director']             # teaches CE2-CM1-CM2
+    album = photos.create_album(director, scene.other_class.id, 'Ailleurs')
+    (elsewhere,), _refused = photos.add_photos(director, album, [('a.jpg', io.BytesIO(jpeg((90, 90, 90))))])
+    teacher_post(scene, 'Emprunt', f'![](photo:{elsewhere.id})')
+    page = signed_in(people.young).get(f'/petits/classe/{people.cp.id}/blog').text
+    assert 'young-card-photo' not in card_of(page, 'Emprunt') and elsewhere.display not in page
