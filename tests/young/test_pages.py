@@ -67,3 +67,28 @@ def test_a_photo_of_another_class_never_shows_on_the_cards(scene, people, signed
     teacher_post(scene, 'Emprunt', f'![](photo:{elsewhere.id})')
     page = signed_in(people.young).get(f'/petits/classe/{people.cp.id}/blog').text
     assert 'young-card-photo' not in card_of(page, 'Emprunt') and elsewhere.display not in page
+
+
+def test_a_refused_post_shows_the_reason_and_a_way_to_start_again_not_the_editor(people, signed_in):
+    young, teacher = signed_in(people.young), signed_in(people.teacher)
+    send(young, f'/petits/classe/{people.cp.id}/ecrire', {'words': 'Mon chat dort'})
+    send(young, f'/petits/classe/{people.cp.id}/ecrire', {'words': 'Le goûter'})
+    refused, waiting = Post.get(Post.title == 'Mon chat dort'), Post.get(Post.title == 'Le goûter')
+    send(teacher, f'/blog/article/{refused.id}/refuser', {'back': '/', 'reason': 'Ajoute une photo de ton chat.'})
+    assert Post.get_by_id(refused.id).status == 'rejected'
+
+    page = young.get(f'/petits/classe/{people.cp.id}/blog').text
+    again, waits = page.split('id="h-refused"')[1].split('id="h-mine"')
+    assert 'À refaire' in text(young.get(f'/petits/classe/{people.cp.id}/blog'))
+    assert 'Mon chat dort' in again and 'Ajoute une photo de ton chat.' in again and 'Recommencer' in again
+    assert f'href="/petits/classe/{people.cp.id}/ecrire"' in again and 'pictos/triste.svg' in page
+    assert 'Mon chat dort' not in waits and 'Le goûter' in waits and 'Refusé' not in page
+    for post in (refused, waiting):         # the adult editor is not offered to a young pupil
+        assert f'/blog/article/{post.id}/modifier' not in young.get(f'/blog/article/{post.id}').text
+
+
+def test_an_older_pupil_still_edits_their_waiting_post(people, signed_in):
+    older = signed_in(people.older)
+    send(older, f'/petits/classe/{people.cp.id}/ecrire', {'words': 'La piscine'})
+    post = Post.get(Post.title == 'La piscine')
+    assert f'/blog/article/{post.id}/modifier' in older.get(f'/blog/article/{post.id}').text
