@@ -5,6 +5,7 @@ import os
 from contextlib import contextmanager
 from urllib.parse import urlparse
 
+from ecole_ent import features, hooks
 from ecole_ent.i18n import _
 from ecole_ent.maintenance import backup, restore
 from ecole_ent.maintenance.errors import BackupError
@@ -27,8 +28,13 @@ def sqlite_path(config):
 
 def make_backup(config, dest=None, reason='manuelle'):
     """A backup archive into `dest` (default: the configured folder), kept to the last N, copied to
-    the second destination when configured. Returns a backup.BackupResult."""
-    result = backup.create_backup(str(config.data_dir), sqlite_path(config), dest or backup_dir(config),
+    the second destination when configured. Returns a backup.BackupResult. hooks.BEFORE_BACKUP runs
+    first (the statistics fold their past days: no day key next to its events in an archive)."""
+    db_path = sqlite_path(config)
+    features.modules('jobs')
+    for before in hooks.BEFORE_BACKUP:
+        before(config)
+    result = backup.create_backup(str(config.data_dir), db_path, dest or backup_dir(config),
                                   keep=config['backup.keep'], copy_to=config['backup.copy_to'] or None,
                                   reason=reason)
     logger.info('sauvegarde %s écrite : %s (%d fichiers, %d octets)', reason, result.path, result.files,

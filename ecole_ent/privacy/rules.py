@@ -59,7 +59,9 @@ RULES = (
     Rule('stats', _('Statistiques d’usage'), 'stats.keep_months', 25, 'months', _(
         'Les statistiques d’usage ne comptent que des nombres (visites par jour, heure, profil, service et '
         'type d’appareil) : aucune ligne ne nomme une personne, et la clé qui distingue les visiteurs d’un '
-        'jour ou d’un mois est effacée quand ce jour ou ce mois est compté. Ces totaux sont gardés pour '
+        'jour ou d’un mois est effacée quand ce jour ou ce mois est compté. Les clés du jour et du mois en '
+        'cours restent dans la base (et dans une sauvegarde prise ce jour-là) jusqu’à ce regroupement, fait '
+        'chaque quart d’heure pour les jours passés et avant chaque sauvegarde. Ces totaux sont gardés pour '
         'comparer deux années scolaires, puis supprimés par le regroupement nocturne (RGPD, article 89).'),
          applied=False),
     Rule('backups', _('Sauvegardes'), 'backup.keep', 14, 'archives', _(

@@ -87,6 +87,22 @@ def run(today=None, actor=None):
     return counts
 
 
+def due(today=None):
+    """Whether run() has something to do: an event of a day before `today`, a month over with seen
+    visitors, or a key of a period over (cheap: three queries that stop at the first row)."""
+    today = today or (clock() - GRACE).date()
+    current = month_start(today)
+    return (StatsEvent.select().where(StatsEvent.day < today).exists()
+            or StatsMonthSeen.select().where(StatsMonthSeen.month < current).exists()
+            or StatsKey.select().where(_keys_over(today)).exists())
+
+
+def _keys_over(today):
+    current = month_start(today)
+    return ((StatsKey.period < current.strftime('%Y-%m'))
+            | ((fn.LENGTH(StatsKey.period) == 10) & (StatsKey.period < today.isoformat())))
+
+
 def _as_date(value):
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -156,9 +172,7 @@ def fold_months(today):
             StatsMonthSeen.delete().where(StatsMonthSeen.month == month).execute()
             StatsKey.delete().where(StatsKey.period == month.strftime('%Y-%m')).execute()
     with writing():     # keys of periods over that no fold deleted (a day with no event left)
-        StatsKey.delete().where((StatsKey.period < current.strftime('%Y-%m'))
-                                | ((fn.LENGTH(StatsKey.period) == 10) & (StatsKey.period < today.isoformat()))
-                                ).execute()
+        StatsKey.delete().where(_keys_over(today)).execute()
     return months
 
 
