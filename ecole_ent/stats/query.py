@@ -20,9 +20,11 @@ Figures per row:
                          the people who viewed a page of it (sign-ins have feature '': their row
                          has signins only).
 
-Small counts (privacy): with exact=False every figure from 1 to 4 of a row whose key names a
-profile (by='profile', the month x profile table) is replaced by None and the row gets
-suppressed=True; pages print None as « < 5 ». exact=True (the director's own school, the
+Small counts (privacy): with exact=False the rows whose key names a profile (by='profile', crossed
+with a profile, the month x profile table) follow _protect, the one rule: every figure of a profile
+with fewer than 5 accounts in the school is hidden, any other figure from 1 to 4 too, and one more
+cell of a group when only one was hidden (no recovering it by subtraction from a total); a hidden
+figure is None and the row gets suppressed=True; pages print None as « < 5 ». exact=True (the director's own school, the
 installation admin's `--exact` export) gives the figures as they are. 0 is never suppressed.
 
 schools: a list of School rows (or ids); None means every row of the installation, the
@@ -83,7 +85,11 @@ def rows(schools, start, end, by, exact=False, combined=False):
         ordered = sorted(table.items(), key=lambda item: (uais.get(item[0][0]) or '', _order(item[0][1])))
         for (school, key), cell in ordered:
             out.append({'uai': uais.get(school), by: key, **cell})
-    return [_suppress(row, exact or by not in PRIVATE_KEYS) for row in out]
+    if by not in PRIVATE_KEYS:
+        return [_suppress(row, True) for row in out]
+    small = _small_profiles(ids, combined)
+    return _protect(out, lambda row: (row.get('uai'), row[by]) in small, lambda row: row.get('uai'), MEASURES,
+                    exact)
 
 
 def crossed(schools, start, end, by, split, exact=False):
@@ -99,9 +105,15 @@ def crossed(schools, start, end, by, split, exact=False):
     for (_school, first, second), visits, signins in _additive(ids, start, end, (by, split)):
         table[first, second][0] += visits
         table[first, second][1] += signins
-    private = exact or not ({by, split} & set(PRIVATE_KEYS))
-    return [_suppress({by: first, split: second, 'visits': visits, 'signins': signins}, private)
-            for (first, second), (visits, signins) in sorted(table.items(), key=lambda i: tuple(map(_order, i[0])))]
+    out = [{by: first, split: second, 'visits': visits, 'signins': signins}
+           for (first, second), (visits, signins) in sorted(table.items(), key=lambda i: tuple(map(_order, i[0])))]
+    private = {by, split} & set(PRIVATE_KEYS)
+    if not private:
+        return [_suppress(row, True) for row in out]
+    key = private.pop()
+    other = split if key == by else by
+    small = _small_profiles(ids, True)
+    return _protect(out, lambda row: (None, row[key]) in small, lambda row: row[other], ('visits', 'signins'), exact)
 
 
 def month_visitors_by_profile(schools, start, end, exact=False):
@@ -114,8 +126,11 @@ def month_visitors_by_profile(schools, start, end, exact=False):
     table = defaultdict(int)
     for (_school, month, profile), visitors in _month_visitors(ids, start, end, 'profile'):
         table[month, profile] += visitors
-    return [_suppress({'month': month, 'profile': profile, 'visitors': visitors}, exact)
-            for (month, profile), visitors in sorted(table.items(), key=lambda i: (i[0][0], _order(i[0][1])))]
+    out = [{'month': month, 'profile': profile, 'visitors': visitors}
+           for (month, profile), visitors in sorted(table.items(), key=lambda i: (i[0][0], _order(i[0][1])))]
+    small = _small_profiles(ids, True)
+    return _protect(out, lambda row: (None, row['profile']) in small, lambda row: row['month'], ('visitors',),
+                    exact)
 
 
 def accounts(schools, exact=False):
@@ -186,6 +201,51 @@ def _suppress(row, exact):
             if name in row and row[name] is not None and 0 < row[name] < SMALL:
                 row[name], row['suppressed'] = None, True
     return row
+
+
+def _protect(out, is_small, group_of, measures, exact):
+    """THE rule of the rows keyed by a profile (rows by profile, crossed with a profile, month x
+    profile), unless exact:
+      - a small profile (is_small(row): under SMALL accounts in the school, see _small_profiles)
+        has every figure of its rows hidden, 0 included: with 1 to 4 members, a figure is a person's;
+      - any other figure from 1 to SMALL-1 is hidden;
+      - complementary suppression: in a group of rows that add up to a total shown elsewhere
+        (group_of(row): the school, the hour, the month ...), a measure with exactly one hidden cell
+        has its next smallest non-zero cell hidden too, so that the total minus the cells shown never
+        gives a hidden figure.
+    A hidden figure is None and its row gets suppressed=True."""
+    for row in out:
+        row['suppressed'] = False
+    if exact:
+        return out
+    groups = defaultdict(list)
+    for row in out:
+        small = is_small(row)
+        for name in measures:
+            if small or 0 < row[name] < SMALL:
+                row[name], row['suppressed'] = None, True
+        groups[group_of(row)].append(row)
+    for group in groups.values():
+        for name in measures:
+            shown = [row for row in group if row[name]]
+            if len(shown) < len(group) and sum(row[name] is None for row in group) == 1 and shown:
+                smallest = min(shown, key=lambda row: row[name])
+                smallest[name], smallest['suppressed'] = None, True
+    return out
+
+
+def _small_profiles(ids, combined):
+    """The profiles with fewer than SMALL accounts (not disabled): {(uai, profile)} per school, or
+    {(None, profile)} over `ids` together when combined. A profile with no account at all is small."""
+    query = User.select(User.school, User.roles).where(User.status != 'disabled')
+    if ids is not None:
+        query = query.where(User.school.in_(ids))
+    members = defaultdict(int)
+    uais = _uais()
+    schools = {None} if combined else ({uais.get(i) for i in ids} if ids is not None else {*uais.values(), None})
+    for school, roles in query.tuples():
+        members[None if combined else uais.get(school), profile_of(roles)] += 1
+    return {(uai, profile) for uai in schools for profile in PROFILES if members[uai, profile] < SMALL}
 
 
 def _where(model, ids, start, end, day_field):

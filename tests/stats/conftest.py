@@ -53,3 +53,10 @@ def event(school, day, visitor, kind='visit', hour=18, profile='guardian', featu
     return StatsEvent.create(school=school, day=day, hour=hour, kind=kind, profile=profile,
                              feature='' if kind == 'signin' else feature, device=device, at_school=at_school,
                              day_visitor=visitor, month_visitor=month_visitor or 'm' + visitor)
+
+
+def members(school, role, number):
+    """`number` active accounts of `role` in `school` (a profile under 5 accounts is « small »)."""
+    for n in range(number):
+        User.create(login=f'{school.uai.lower()}.{role}{n}', first_name='Essai', last_name=f'{role} {n}', roles=role,
+                    school=school)

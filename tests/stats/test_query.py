@@ -7,7 +7,7 @@ import pytest
 from ecole_ent.accounts import service as accounts
 from ecole_ent.models import StatsMonthSeen
 from ecole_ent.stats import query
-from tests.stats.conftest import TODAY, count, event, visitors
+from tests.stats.conftest import TODAY, count, event, members, visitors
 
 NOV = date(2026, 11, 10)       # a Tuesday, folded
 NOV2 = date(2026, 11, 12)      # a Thursday, folded
@@ -15,8 +15,11 @@ NOV2 = date(2026, 11, 12)      # a Thursday, folded
 
 @pytest.fixture
 def school(who):
-    """A school of its own: the demo school has its generated year."""
-    return accounts.ensure_school('0061111X', 'École des Essais')
+    """A school of its own (the demo school has its generated year), with 6 teachers and 20 guardians."""
+    school = accounts.ensure_school('0061111X', 'École des Essais')
+    members(school, 'teacher', 6)
+    members(school, 'guardian', 20)
+    return school
 
 
 @pytest.fixture
