@@ -13,6 +13,11 @@ class Forbidden(EcoleError):
     pass
 
 
+class OutsideSchoolNetwork(Forbidden):
+    """A sign-in that only works from the school's networks (QR cards, picture passwords, the hall's
+    kiosk), asked from elsewhere: security.require_school_network raises it before any other check."""
+
+
 class Busy(EcoleError):
     """Not now: the work is already under way (a job, too many zips at once). The web answers 503
     with Retry-After: retry_after seconds."""

@@ -12,6 +12,9 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .errors import OutsideSchoolNetwork
+from .i18n import _
+
 _hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
 _key = {'secret': None, 'dummy': None}
 
@@ -69,3 +72,12 @@ def in_networks(address, networks):
     except ValueError:
         return False
     return any(ip in network for network in networks)
+
+
+def require_school_network(address, networks, message=None):
+    """OutsideSchoolNetwork unless the client's address (as the trusted proxy names it) lies in the
+    school's networks: the first check of every sign-in made for the classroom (the QR cards, the
+    picture passwords; the kiosk with its own message)."""
+    if not in_networks(address, networks):
+        raise OutsideSchoolNetwork(message or _('La connexion par carte ne fonctionne que depuis le '
+                                                'réseau de l’école.'))

@@ -141,8 +141,7 @@ def card_user(token, address, networks, allowed=None):
     Wrong codes are counted per address: after MAX_FAILURES the address waits, one minute
     at first, doubling up to an hour (codes are short so that young pupils can type them).
     """
-    if not security.in_networks(address, networks):
-        raise Forbidden(_('La connexion par carte ne fonctionne que depuis le réseau de l\'école.'))
+    security.require_school_network(address, networks)
     key = 'card:' + address
     try:
         accounts.refuse_if_locked([key])

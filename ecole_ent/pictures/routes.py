@@ -19,7 +19,7 @@ Who may see what (service.py decides; tests/pictures/test_routes.py checks every
 from bottle import redirect, request, response
 
 from .. import hooks
-from ..errors import Forbidden, NotFound, ValidationError
+from ..errors import Forbidden, NotFound, OutsideSchoolNetwork, ValidationError
 from ..i18n import _
 from ..numbers import as_id
 from ..web.forms import field
@@ -62,12 +62,13 @@ def _steps(login='', chosen=()):
     return render('pictures/sign_in.html', step='schools', schools=service.schools_on())
 
 
-def _refused(message, login=''):
-    """403 with the message (and a picture); after a wrong sequence, the pupil's grid again."""
+def _refused(error, login=''):
+    """403 with the error's message (and a picture); after a wrong sequence, the pupil's grid again."""
+    message = str(error)
     response.status = 403
     response.set_header('Cache-Control', 'no-store')
     context = {'step': 'refused'}
-    if login and message != service.NETWORK_MESSAGE:
+    if login and not isinstance(error, OutsideSchoolNetwork):
         try:
             return _grid(*service.posting_pupil(login), message=message)
         except NotFound:
@@ -80,7 +81,7 @@ def sign_in_page():
     try:
         return _steps()
     except Forbidden as exc:
-        return _refused(str(exc))
+        return _refused(exc)
 
 
 @routes.post('/images', 'submit')
@@ -93,7 +94,7 @@ def submit():
             return _steps(login, chosen)        # another picture to choose (no JavaScript)
         pupil = service.sign_in_user(login, field('images'), client_address(), _networks())
     except Forbidden as exc:
-        return _refused(str(exc), login)
+        return _refused(exc, login)
     sign_in(pupil)
     redirect('/', 303)
 

@@ -47,8 +47,6 @@ LENGTH = 3
 PUPIL_MAX_FAILURES = 10        # 1,320 sequences: ten tries, then one minute, doubling up to an hour
 ADDRESS_MAX_FAILURES = 60      # a whole class signs in from one address: young pupils often miss
 
-NETWORK_MESSAGE = _('La connexion par carte ne fonctionne que depuis le réseau de l\'école.')
-
 
 def wrong_message():
     return _('Ce ne sont pas les bonnes images. Recommence !')
@@ -198,8 +196,8 @@ def renew_class(actor, classroom, confirmed):
 # --- the pupil's side: sign-in ------------------------------------------------------------------
 
 def require_school_network(address, networks):
-    if not security.in_networks(address, networks):
-        raise Forbidden(NETWORK_MESSAGE)
+    """The message /carte gives (security.require_school_network), before any other check."""
+    security.require_school_network(address, networks)
 
 
 def several_schools():

@@ -8,7 +8,7 @@ from ecole_ent.models import User
 from ecole_ent.pictures import service
 from tests.test_proxy import OUTSIDE, SCHOOL, session_cookies, via
 
-NETWORK = "La connexion par carte ne fonctionne que depuis le réseau de l'école."
+NETWORK = "La connexion par carte ne fonctionne que depuis le réseau de l’école."
 
 
 def maternelle_pupil():

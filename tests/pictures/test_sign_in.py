@@ -65,13 +65,13 @@ def test_a_pupil_of_a_class_without_pictures_is_refused(people, demo_app):
 def test_outside_the_school_networks_the_page_and_the_post_are_refused_first(people, demo_app):
     outside = pupil_client(demo_app, OUTSIDE)
     page = outside.get('/images', status=403)
-    assert "La connexion par carte ne fonctionne que depuis le réseau de l'école." in text(page)
+    assert "La connexion par carte ne fonctionne que depuis le réseau de l’école." in text(page)
     assert people.small.name not in page.text
     assert people.small_pupil.first_name not in outside.get(f'/images?classe={people.small.id}', status=403).text
     token = outside.get('/connexion').html.select_one('input[name=csrf_token]')['value']
     refused = outside.post('/images', {'csrf_token': token, 'login': people.small_pupil.login,
                                        'images': ','.join(sequence(people.small_pupil))}, status=403)
-    assert "depuis le réseau de l'école" in text(refused) and 'ecole_session' not in outside.cookies
+    assert "depuis le réseau de l’école" in text(refused) and 'ecole_session' not in outside.cookies
 
 
 def test_wrong_sequences_lock_the_pupil_then_the_address(people, demo_app):
