@@ -20,21 +20,23 @@ WIDTH, HEIGHT = 520, 340          # the viewBox: text stays readable on a 390 px
 COLORS = ('#0072B2', '#D55E00', '#009E73', '#CC79A7', '#6B5B00', '#56B4E9', '#E69F00', '#000000')
 KINDS = ('bar', 'hbar', 'line', 'pie', 'stacked')
 _PREFIX = '.pygal-chart '
+HIDDEN = 'masqué'
 
 
 def number(value):
-    """French figures: 12 345 (narrow no-break space between thousands), 2,5, and « < 5 » for a
-    suppressed figure."""
+    """French figures: 12 345 (narrow no-break space between thousands), 2,5, and « masqué » for a
+    suppressed figure (query._protect: a small figure, a small profile's, or one that would give
+    another back by difference — not always under 5)."""
     if value is None:
-        return '< 5'
+        return HIDDEN
     if isinstance(value, float) and not value.is_integer():
         return f'{value:,.1f}'.replace(',', '\u202f').replace('.', ',')
     return f'{int(value):,}'.replace(',', '\u202f')
 
 
 def rate(value):
-    """A share as a French percentage: 0.452 -> 45,2 % (« < 5 » stays)."""
-    return '< 5' if value is None else f'{value * 100:.1f}'.replace('.', ',') + '\u202f%'
+    """A share as a French percentage: 0.452 -> 45,2 % (« masqué » stays)."""
+    return HIDDEN if value is None else f'{value * 100:.1f}'.replace('.', ',') + '\u202f%'
 
 
 def _style():
@@ -71,9 +73,10 @@ def chart(kind, title, labels, series, slug, major=None):
     drawing = _chart(kind, **options)
     if kind == 'hbar':              # pygal draws the first bar at the bottom: read from the top
         labels, series = labels[::-1], [(name, list(values)[::-1]) for name, values in series]
-    if kind == 'pie':
+    if kind == 'pie':                # a hidden figure is left out, not drawn as 0 (say so under the chart)
         for name, values in series:
-            drawing.add(name, [value or 0 for value in values])
+            if all(value is not None for value in values):
+                drawing.add(name, list(values))
     else:
         drawing.x_labels = labels
         for name, values in series:

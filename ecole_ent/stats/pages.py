@@ -1,7 +1,7 @@
 """What the statistics pages show: for one school (its director, the admin) or every school
 together (the admin), over one school year, each figure as a chart and the same numbers as a
 table. Figures come from query.py only; the director reads their own school's figures exactly,
-anyone else (the admin) reads « < 5 » for a small count of a profile."""
+anyone else (the admin) reads « masqué » for a figure query._protect hides."""
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -179,13 +179,17 @@ def _split(schools, start, end, exact, by, titles, labels, kind):
     svg = charts.chart(kind, title, [labels[key] for key in keys],
                        [(labels[key], [found[key]['visits']]) for key in keys] if kind == 'pie'
                        else [(_('Visites'), [found[key]['visits'] for key in keys])], by)
-    total = sum(found[key]['visits'] or 0 for key in keys)
-    rows = [[labels[key], charts.number(found[key]['visits']),
-             charts.rate(found[key]['visits'] / total) if total and found[key]['visits'] is not None else '< 5',
+    total = sum(row['visits'] for row in query.rows(schools, start, end, 'month', exact=True, combined=True))
+    rows = [[labels[key], charts.number(found[key]['visits']),       # a share of the whole, hidden with its figure
+             charts.rate(None if found[key]['visits'] is None else found[key]['visits'] / total) if total else '',
              charts.number(found[key]['visitors'])] for key in keys]
-    return Figure(by, title, svg, [column, _('Visites'), _('Part'), _('Visiteurs-jours')], rows,
-                  note=_('Visiteurs-jours : chaque jour, les personnes différentes, additionnées sur la période.')
-                  + (' ' + _small_note(exact) if by == 'profile' else ''))
+    hidden = any(found[key]['visits'] is None for key in keys)
+    note = _('Visiteurs-jours : chaque jour, les personnes différentes, additionnées sur la période.')
+    if by == 'profile' or hidden:
+        note += ' ' + _small_note(exact)
+    if kind == 'pie' and hidden:
+        note += ' ' + _('Les parts masquées ne sont pas dessinées.')
+    return Figure(by, title, svg, [column, _('Visites'), _('Part'), _('Visiteurs-jours')], rows, note=note)
 
 
 def _hours(schools, start, end, exact):
@@ -230,4 +234,6 @@ def _accounts(schools, exact):
 
 
 def _small_note(exact):
-    return '' if exact else _('« < 5 » : moins de cinq, non précisé pour qu’on ne puisse reconnaître personne.')
+    return '' if exact else _('« masqué » : moins de cinq, ou un profil de moins de cinq personnes, ou un nombre '
+                              'qui permettrait de retrouver un autre par différence : non précisé pour qu’on ne '
+                              'puisse reconnaître personne.')

@@ -24,8 +24,9 @@ Small counts (privacy): with exact=False the rows whose key names a profile (by=
 with a profile, the month x profile table) follow _protect, the one rule: every figure of a profile
 with fewer than 5 accounts in the school is hidden, any other figure from 1 to 4 too, and one more
 cell of a group when only one was hidden (no recovering it by subtraction from a total); a hidden
-figure is None and the row gets suppressed=True; pages print None as « < 5 ». exact=True (the director's own school, the
-installation admin's `--exact` export) gives the figures as they are. 0 is never suppressed.
+figure is None and the row gets suppressed=True; pages print None as « masqué ». exact=True (the
+director's own school, the installation admin's `--exact` export) gives the figures as they are. 0 is
+hidden only in a small profile's rows.
 
 schools: a list of School rows (or ids); None means every row of the installation, the
 installation admin's own (school null) included. Rows are per school (key 'uai'; None for the

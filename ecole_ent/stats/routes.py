@@ -5,7 +5,7 @@ schools):
   /admin/ecoles/<id>/statistiques   GET: the school's usage over a school year (?annee=2025-2026),
                                     charts and tables, printable. The director of that school
                                     (exact figures) and the installation's admin (counts under 5 of
-                                    a profile shown « < 5 »); anyone else 403 (another school's
+                                    a profile « masqué »); anyone else 403 (another school's
                                     director, teachers, families, pupils, staff); signed out: the
                                     sign-in page.
   /admin/statistiques               GET: every school together, and the list of schools, each

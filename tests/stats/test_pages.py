@@ -1,6 +1,6 @@
 """The statistics pages: who may see each route (a role matrix of every route), what they show
 (every chart drawn as inline SVG without script or style, the numbers as tables, French figures),
-« < 5 » outside the director's own view, an empty school and the demo's busy year."""
+« masqué » outside the director's own view, an empty school and the demo's busy year."""
 import re
 
 import pytest
@@ -56,18 +56,18 @@ def test_the_demo_year_draws_every_chart_without_script_or_style(who, signed_in)
     text = text_of(signed_in(who.director).get(SCHOOL.format(id=who.school.id)))
     assert 'Visites par mois' in text and 'septembre 2026' in text and 'Téléphone' in text
     assert re.search(r'\d\u202f\d{3}', text)             # thousands in French
-    assert '< 5' not in text                             # the director's own school: exact
+    assert 'masqué' not in text                             # the director's own school: exact
 
 
 def test_small_counts_are_hidden_from_the_admin_not_from_the_director(who, signed_in, school_b):
     count(school_b.school, TODAY, profile='teacher', feature='blog', visits=3, signins=2)
     path = SCHOOL.format(id=school_b.school.id)
     admin_view = text_of(signed_in(who.admin).get(path))
-    assert '< 5' in admin_view and 'Les nombres de 1 à 4 d’un profil sont affichés « < 5 »' in admin_view
+    assert 'masqué' in admin_view and 'ceux de 1 à 4, et ceux qui en redonneraient un par différence' in admin_view
     profiles = admin_view.split('id="h-profile"', 1)[1].split('</table>', 1)[0]
-    assert re.search(r'Enseignants</th><td class="num">< 5</td>', profiles)
+    assert re.search(r'Enseignants</th><td class="num">masqué</td>', profiles)
     own_view = text_of(signed_in(school_b.director).get(path))
-    assert '< 5' not in own_view
+    assert 'masqué' not in own_view
     profiles = own_view.split('id="h-profile"', 1)[1].split('</table>', 1)[0]
     assert re.search(r'Enseignants</th><td class="num">3</td>', profiles)
 

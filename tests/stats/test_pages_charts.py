@@ -28,5 +28,10 @@ def test_every_kind_draws_and_an_empty_chart_says_so():
 def test_figures_are_written_in_french():
     assert charts.number(1234567) == '1\u202f234\u202f567'
     assert charts.number(2.5) == '2,5' and charts.number(3.0) == '3'
-    assert charts.number(None) == '< 5'
-    assert charts.rate(0.4523) == '45,2\u202f%' and charts.rate(None) == '< 5'
+    assert charts.number(None) == 'masqué'
+    assert charts.rate(0.4523) == '45,2\u202f%' and charts.rate(None) == 'masqué'
+
+
+def test_a_pie_leaves_a_hidden_figure_out_instead_of_drawing_it_as_zero():
+    svg = charts.chart('pie', 'Appareils', ['Téléphone', 'Borne'], [('Téléphone', [40]), ('Borne', [None])], 'dev')
+    assert 'Téléphone' in svg and 'Borne' not in svg
