@@ -92,3 +92,12 @@ def test_an_older_pupil_still_edits_their_waiting_post(people, signed_in):
     send(older, f'/petits/classe/{people.cp.id}/ecrire', {'words': 'La piscine'})
     post = Post.get(Post.title == 'La piscine')
     assert f'/blog/article/{post.id}/modifier' in older.get(f'/blog/article/{post.id}').text
+
+
+def test_a_post_read_from_the_young_blog_leads_back_to_it_and_speaks_to_the_pupil(people, signed_in):
+    post = Post.select().where((Post.classroom == people.cp) & (Post.status == 'published')).first()
+    young = text(signed_in(people.young).get(f'/blog/article/{post.id}'))
+    assert f'href="/petits/classe/{people.cp.id}/blog"' in young and 'Mon commentaire' in young
+    assert 'Votre commentaire' not in young
+    older = text(signed_in(people.older).get(f'/blog/article/{post.id}'))
+    assert f'href="/blog/classe/{people.cp.id}"' in older and 'Votre commentaire' in older
