@@ -33,7 +33,9 @@ Cost: the request path appends one tuple to a deque (no lock, no database); the 
 thread (started on first use, after fork: one per `serve --workers` process) writes what came
 every FLUSH_SECONDS in one short transaction, computing the hashes there, so the account's id
 lives in memory a few seconds at most. Stopping the server writes what is left (hooks.STOPPING).
-A database locked for minutes: the deque keeps the newest LIMIT events.
+A database locked for minutes: the deque keeps the newest LIMIT events (appending to a full deque
+drops its oldest; a failed batch, older than what came meanwhile, goes back only into the room left):
+the oldest are the likeliest to be of a day the fold has reached, whose events are dropped anyway.
 """
 import functools
 import hashlib
@@ -42,6 +44,7 @@ import logging
 import os
 import re
 import secrets
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -52,12 +55,18 @@ from bottle import request, response
 from peewee import IntegrityError
 
 from .. import db, hooks, runtime, school_time, security
-from ..models import Classroom, StatsEvent, StatsKey
+from ..models import Classroom, School, StatsEvent, StatsKey
 from ..models.base import now
 from ..models.stats import profile_of_roles
 from ..web.guards import client_address
 
 logger = logging.getLogger(__name__)
+
+try:                        # db.insert_rows writes through the driver's cursor: the driver's error, not peewee's
+    from psycopg2 import IntegrityError as _PgIntegrityError
+except ImportError:         # pragma: no cover (SQLite-only installs)
+    _PgIntegrityError = IntegrityError
+INTEGRITY_ERRORS = (IntegrityError, sqlite3.IntegrityError, _PgIntegrityError)
 
 # Route name ('feature.action') or feature module -> statistics feature (models/stats.py FEATURES);
 # None: not counted. A route's own name wins over its module's.
@@ -254,30 +263,53 @@ class Recorder:
             if not batch:
                 return 0
             try:
-                with db.writing():
-                    db.insert_rows(db.database, StatsEvent._meta.table_name, COLUMNS, self.rows(batch))
-            except IntegrityError:      # a school deleted meanwhile: these events have no place left
-                logger.warning('statistiques : %d événements abandonnés (école supprimée)', len(batch))
-                self.keys = {}
-                return 0
+                try:
+                    return self.insert(batch)
+                except INTEGRITY_ERRORS:    # a school deleted meanwhile: drop its events, write the others
+                    kept = self.of_existing_schools(batch)
+                    logger.warning('statistiques : événements abandonnés (école supprimée) : %d',
+                                   len(batch) - len(kept))
+                    return self.insert(kept)
             except Exception:
                 logger.exception('statistiques : %d événements non écrits, nouvel essai bientôt', len(batch))
                 self.keys = {}
-                self.pending.extendleft(reversed(batch))
+                room = max(0, LIMIT - len(self.pending))      # the newest kept: the batch is older than the queue
+                self.pending.extendleft(reversed(batch[len(batch) - room:] if room else []))
                 return 0
             finally:
                 if close:
                     db.close()
-            return len(batch)
+
+    def insert(self, batch):
+        """Write `batch` in one transaction; how many were written (the events of a day already
+        folded are dropped, see rows)."""
+        with db.writing():
+            rows = self.rows(batch)
+            db.insert_rows(db.database, StatsEvent._meta.table_name, COLUMNS, rows)
+        return len(rows)
+
+    def of_existing_schools(self, batch):
+        """The events of `batch` whose school (or named class's school) still exists."""
+        self.keys, self.class_schools = {}, {}
+        schools = self.schools_of({event[3] for event in batch if event[3] is not None})
+        named = {schools.get(event[3], event[2]) for event in batch} - {None}
+        alive = {school for (school,) in School.select(School.id).where(School.id.in_(named)).tuples()}
+        return [event for event in batch if schools.get(event[3], event[2]) in alive | {None}]
 
     def rows(self, batch):
         if self.bound is not db.database.obj:        # another database (tests): nothing cached holds
             self.keys, self.class_schools, self.bound = {}, {}, db.database.obj
         days = {event[8] for event in batch}
         self.forget_before(min(days))
+        today = local_day_hour(settings())[0]
         keys = {}
         for day in days:
-            keys[day] = (self.key(day.isoformat()), self.key(day.strftime('%Y-%m')))
+            month = day.strftime('%Y-%m')
+            keys[day] = (self.key(day.isoformat(), day < today), self.key(month, month < today.strftime('%Y-%m')))
+        late = [event for event in batch if None in keys[event[8]]]
+        if late:                    # their day was folded: a new key would count its people twice
+            logger.warning('statistiques : événements d’un jour déjà regroupé abandonnés : %d', len(late))
+            batch = [event for event in batch if None not in keys[event[8]]]
         schools = self.schools_of({event[3] for event in batch if event[3] is not None})
         written, hashes, rows = str(now()), {}, []
         for kind, user_id, school_id, class_id, profile, feature, device, place, day, hour in batch:
@@ -289,9 +321,14 @@ class Recorder:
                          device, place, *visitors))
         return rows
 
-    def key(self, period):
+    def key(self, period, past=False):
         """The secret of a day ('2026-12-04') or a month ('2026-12'), made by whichever process
-        needs it first."""
+        needs it first. A past period's key (an event of 23:59 written after midnight) is read from
+        the database, never cached nor made: None once the fold deleted it, and its events are
+        dropped (a new key would count the day's people a second time)."""
+        if past:
+            found = StatsKey.get_or_none(StatsKey.period == period)
+            return found and found.secret
         secret = self.keys.get(period)
         if secret is None:
             StatsKey.insert(period=period, secret=secrets.token_hex(32)).on_conflict_ignore().execute()
