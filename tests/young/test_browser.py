@@ -12,10 +12,12 @@ import os
 import pytest
 from PIL import Image
 
+from ecole_ent.blog import moderation
 from ecole_ent.blog import service as blog
 from ecole_ent.media import files
 from ecole_ent.models import Post
 from ecole_ent.models.blog import Attachment
+from ecole_ent.young import service as young
 from tests.conftest import CHROMIUM, axe_violations, browser_sign_in, screenshot
 from tests.young.conftest import camera_jpeg
 
@@ -193,3 +195,22 @@ def test_hover_keeps_the_labels_readable_and_a_tap_leaves_nothing_stuck(people, 
             assert looks(button)[0] == color and looks(button)[1] != background, name
     finally:
         desk.close()
+
+
+def test_a_refused_post_and_a_post_read_from_the_young_blog_pass_axe_on_a_phone(people, phone):
+    refused = young.send_post(people.young, people.cp.id, 'Mon chat dort')
+    moderation.reject_post(people.teacher, refused.id, 'Ajoute une photo de ton chat, avec des mots plus longs.')
+    blog_post = Post.select().where((Post.classroom == people.cp) & (Post.status == 'published')).first()
+    page = phone()
+    browser_sign_in(page, people.young.login)
+    page.goto(page.base + f'/petits/classe/{people.cp.id}/blog')
+    refused = page.locator('.young-card-refused')
+    assert 'Ajoute une photo de ton chat' in refused.inner_text()
+    again = refused.get_by_role('link', name='Recommencer')
+    assert again.bounding_box()['height'] >= 64
+    checked(page, 'refused-post')
+    again.click()
+    page.wait_for_url(f'**/petits/classe/{people.cp.id}/ecrire')
+    page.goto(page.base + f'/blog/article/{blog_post.id}')
+    assert page.get_by_role('link', name='Modifier').count() == 0
+    checked(page, 'read')
