@@ -10,7 +10,7 @@ from .. import hooks
 from ..errors import NotFound, ValidationError
 from ..i18n import _
 from ..web.forms import field, form_fields, safe_next
-from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in
+from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in, terminal_allows
 from ..web.render import flash, render, url
 from ..web.routing import Routes
 from . import profile, reset, service, setup
@@ -32,7 +32,7 @@ def login_form():
 def login():
     name, target = field('login'), safe_next(field('next'))
     try:
-        user = service.authenticate(name, field('password'), client_address())
+        user = service.authenticate(name, field('password'), client_address(), allowed=terminal_allows)
     except service.LoginError as exc:
         return render('accounts/login.html', login=name[:120], next=target, errors={'form': str(exc)},
                       card_login_url='/carte')

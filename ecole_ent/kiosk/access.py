@@ -15,14 +15,15 @@ from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
 from ..models import School
+from ..web.guards import KIOSK_ROLES
 
-ROLES = frozenset({'guardian', 'pupil'})
+ROLES = KIOSK_ROLES     # families and pupils only (also refused at /connexion on the terminal)
 HOME = '/kiosque'
 
 
 def outside_message():
-    return _("La borne ne fonctionne que depuis le réseau de l'école. Connectez-vous depuis "
-             "l'ENT habituel, à l'adresse /connexion.")
+    return _("La borne ne fonctionne que depuis le réseau de l’école. Connectez-vous depuis "
+             "l’ENT habituel, à l’adresse /connexion.")
 
 
 def require_school_network(address, networks):
@@ -42,11 +43,11 @@ def kiosk_school(uai=''):
     if uai:
         school = next((s for s in schools if s.uai == uai.strip().upper()), None)
         if school is None:
-            raise Forbidden(_("Le mode borne n'est pas activé pour cette école."))
+            raise Forbidden(_("Le mode borne n’est pas activé pour cette école."))
         return school
     if not schools:
-        raise Forbidden(_("Le mode borne n'est activé pour aucune école. La directrice ou le "
-                          "directeur l'active sur la page d'administration de l'école."))
+        raise Forbidden(_("Le mode borne n’est activé pour aucune école. La directrice ou le "
+                          "directeur l’active sur la page d’administration de l’école."))
     return schools[0] if len(schools) == 1 else None
 
 

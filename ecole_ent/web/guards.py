@@ -30,6 +30,7 @@ CSRF_EXEMPT = re.compile(r'/courriels/arret/[0-9]{1,12}\.[A-Za-z0-9_-]{43}')
 PASSWORD_CHANGE_PATHS = {'/mot-de-passe', '/deconnexion'}
 SESSION_COOKIE = 'ecole_session'
 KIOSK_COOKIE = 'ecole_kiosque'     # set on the hall's kiosk terminal (kiosk/): its school's UAI
+KIOSK_ROLES = frozenset({'guardian', 'pupil'})    # the only accounts the kiosk's terminal signs in
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
@@ -84,10 +85,20 @@ def set_cookie(name, value, days=None):
                         **options)
 
 
+def terminal_allows(user):
+    """False for an account the hall's kiosk refuses (a staff member, no role) when this request
+    comes from the kiosk's terminal (its cookie): /connexion passes it to accounts.authenticate, so
+    it is refused there as at the kiosk (kiosk/access.py), as a wrong password."""
+    return not request.get_cookie(KIOSK_COOKIE) or (bool(user.role_set) and not user.role_set - KIOSK_ROLES)
+
+
 def sign_in(user, kiosk=False):
     """Open a session for `user`, from this request's address, and set its cookie. A kiosk
     session's cookie is never kept (no "remember me": it ends with the browser, kiosk/). On the
-    kiosk's terminal (its cookie) every sign-in, by any page, opens a kiosk session."""
+    kiosk's terminal (its cookie) every sign-in, by any page, opens a kiosk session, and a staff
+    account is refused (Forbidden, the kiosk's generic message: terminal_allows)."""
+    if not terminal_allows(user):
+        raise Forbidden(_('Identifiant ou mot de passe incorrect.'))
     kiosk = kiosk or bool(request.get_cookie(KIOSK_COOKIE))
     set_cookie(SESSION_COOKIE, accounts.open_session(user, client_address(), kiosk=kiosk),
                days=None if kiosk else accounts.settings().session_days)

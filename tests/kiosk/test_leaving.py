@@ -7,7 +7,7 @@ import re
 import pytest
 
 from ecole_ent.accounts import service as accounts
-from ecole_ent.models import LoginSession, School
+from ecole_ent.models import LoginSession, School, Throttle
 from tests.conftest import redirected_to
 from tests.kiosk.conftest import SCHOOL_NETWORK, Kiosk, csrf
 
@@ -74,3 +74,23 @@ def test_on_the_kiosk_terminal_any_sign_in_opens_a_kiosk_session(people, kiosk):
                                  'next': '/'}, status='*')
     assert LoginSession.get(LoginSession.user == people.guardian).kiosk is True
     assert redirected_to(at_kiosk.get('/', expect_errors=True)) == '/kiosque/accueil'
+
+
+@pytest.mark.parametrize('who', ['teacher', 'director', 'staff', 'admin'])
+def test_on_the_kiosk_terminal_staff_are_refused_at_connexion_as_at_the_kiosk(people, kiosk, who):
+    """No confined, empty kiosk session for a staff member who types /connexion on the terminal: the
+    kiosk's generic message, nothing opened, counted as a failure (the password never said right)."""
+    user = getattr(people, who)
+    at_kiosk = kiosk()
+    at_kiosk.set_cookie('ecole_kiosque', people.school.uai)
+    page = at_kiosk.get('/connexion')
+    refused = at_kiosk.post('/connexion', {'csrf_token': csrf(page), 'login': user.login, 'password': 'demo',
+                                           'next': '/'}, status='*')
+    assert refused.status_int == 200 and 'Identifiant ou mot de passe incorrect.' in html.unescape(refused.text)
+    assert LoginSession.select().where(LoginSession.user == user).count() == 0
+    assert Throttle.get_by_id(f'login:{user.login}@{SCHOOL_NETWORK}').failures == 1
+    # Away from the terminal (no kiosk cookie), the same account signs in as usual.
+    elsewhere = kiosk()
+    page = elsewhere.get('/connexion')
+    elsewhere.post('/connexion', {'csrf_token': csrf(page), 'login': user.login, 'password': 'demo', 'next': '/'})
+    assert LoginSession.get(LoginSession.user == user).kiosk is False
