@@ -85,21 +85,23 @@ def start():
     refused, school = _school(uai[:20])
     if refused:
         return refused
-    return _page('kiosk/start.html', school=school, schools=access.kiosk_schools(), login='')
+    return _page('kiosk/start.html', school=school, schools=access.kiosk_schools())
 
 
-def _sign_in(kind):
+def _sign_in(authenticate, error_field):
+    """Sign in at the kiosk with `authenticate(school, address)` (a service function returning the
+    user, or ValidationError); a failure shows the form again, the login never echoed back."""
     _signed_in_elsewhere()
     uai = field('ecole')[:20]
     refused, school = _school(uai)
     if refused or school is None:
         return refused or redirect(_start(), 303)
     try:
-        user = (service.sign_in_card(school, field('jeton'), client_address(), _networks()) if kind == 'card'
-                else service.sign_in_password(school, field('login'), field('password'), client_address()))
+        user = authenticate(school, client_address())
     except ValidationError as exc:
         response.status = 400
-        return _page('kiosk/start.html', school=school, schools=[], errors=exc.errors, login=field('login')[:120])
+        return _page('kiosk/start.html', school=school, schools=[], errors=exc.errors,
+                     failed=error_field)
     sign_in(user, kiosk=True)
     set_cookie(SCHOOL_COOKIE, school.uai)
     redirect(url('kiosk.home'), 303)
@@ -107,18 +109,20 @@ def _sign_in(kind):
 
 @routes.post('/kiosque')
 def sign_in_password():
-    return _sign_in('password')
+    return _sign_in(lambda school, address: service.sign_in_password(
+        school, field('login'), field('password'), address), 'login')
 
 
 @routes.post('/kiosque/carte')
 def sign_in_card():
-    return _sign_in('card')
+    return _sign_in(lambda school, address: service.sign_in_card(
+        school, field('jeton'), address, _networks()), 'jeton')
 
 
 @routes.get('/kiosque/accueil', 'home')
 def home():
     user = _kiosk_user()
-    return _page('kiosk/home.html', children=service.home(user))
+    return _page('kiosk/home.html', children=service.home(user), today=homework.today())
 
 
 def _missing(exc):

@@ -12,8 +12,8 @@
 // With data-qr-hash, a token in the page's own fragment (/carte#jeton=…: what new cards encode, as
 // a fragment never reaches a server, a proxy or a log) is submitted the same way, once, after the
 // fragment has been cleared from the address bar and the history.
-// The French texts come from the div's data-* attributes when the page renders them translated
-// (templates/directory/card_scan.html); the defaults below are the same French texts.
+// The texts are the div's data-qr-text-* attributes, rendered translated by
+// templates/directory/card_scan.html (the one place they are written: include it, never a bare div).
 // The decoder, jsQR (static/cards/vendor/, see its README), is loaded on the first click only:
 // 250 KB that a pupil typing their code never downloads.
 (function () {
@@ -27,25 +27,10 @@
   var PRINTED = /^[A-Za-z0-9]+([ -][A-Za-z0-9]+)?$/;     // as printed: 'abcd 2345' (one separator)
   var EDGE = 640;                 // frames are decoded at most this wide: a printed card reads well
   var EVERY_MS = 150;             // a frame decoded every 150 ms: the page stays responsive
-  var TEXTS = {
-    start: 'Utiliser la caméra',
-    stop: 'Arrêter la caméra',
-    starting: 'Ouverture de la caméra…',
-    aim: 'Montre ta carte à la caméra, le code QR bien en face.',
-    notCard: 'Ce code QR n’est pas une carte de connexion.',
-    read: 'Carte lue : connexion…',
-    denied: 'La caméra n’est pas autorisée : tape le code écrit sur la carte.',
-    noCamera: 'Aucune caméra disponible : tape le code écrit sur la carte.',
-    busy: 'La caméra est déjà utilisée par une autre application : tape le code écrit sur la carte.',
-    insecure: 'La caméra ne fonctionne que sur une page sécurisée (https) : tape le code écrit sur la carte.',
-    failed: 'La caméra n’a pas pu démarrer : tape le code écrit sur la carte.',
-    unavailable: 'Caméra indisponible',
-    video: 'Image de la caméra'
-  };
 
   function say(box, key) {
     var name = 'qrText' + key.charAt(0).toUpperCase() + key.slice(1);
-    return box.dataset[name] || TEXTS[key];
+    return box.dataset[name] || '';
   }
 
   // The card's token in what a QR code (or a fragment) holds, or null.

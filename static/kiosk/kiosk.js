@@ -11,6 +11,7 @@
 (function () {
   'use strict';
   var PING_MS = 2000;
+  var LATE_S = 10;
 
   function csrfToken() {
     var input = document.querySelector('input[name="csrf_token"]');
@@ -31,6 +32,7 @@
     var live = box.querySelector('.kiosk-countdown-live');
     var text = box.querySelector('.kiosk-countdown-text');
     var shown = box.querySelector('.kiosk-seconds');
+    var stay = box.querySelector('.kiosk-countdown-stay');
     var deadline = Date.now() + total * 1000;
     var lastPing = Date.now();
     var over = false;
@@ -41,7 +43,8 @@
       if (over) { return; }
       var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
       shown.textContent = String(left);
-      box.classList.toggle('kiosk-countdown-soon', left <= 10);
+      box.classList.toggle('kiosk-countdown-soon', left <= LATE_S);
+      stay.hidden = left > LATE_S;      // the last seconds say how to stay
       if (left === 0) {
         over = true;
         post(box.dataset.kioskExit).then(function () { location.replace(box.dataset.kioskStart); });

@@ -133,7 +133,8 @@ def test_a_pupil_shows_their_printed_card_to_the_camera_and_is_signed_in(browser
 
 def test_the_reader_works_on_another_page_with_the_bare_markup(live_server, chromium, zoe_card, tmp_path):
     """The contract the kiosk relies on: a form with <div class="qr-scan" data-qr-field="jeton"
-    hidden> and scan.js gets the button, and a card read fills the input `jeton` (made hidden here,
+    hidden> (its texts in data-qr-text-*, as card_scan.html renders them: scan.js has none of its
+    own) and scan.js gets the button, and a card read fills the input `jeton` (made hidden here,
     the form having none) and submits the form; the camera is stopped once the card is read."""
     _pupil, token = zoe_card
     import segno
@@ -143,9 +144,10 @@ def test_the_reader_works_on_another_page_with_the_bare_markup(live_server, chro
     try:
         page = camera.new_page(locale='fr-FR')
         page.route(live_server + '/essai-borne', lambda route: route.fulfill(content_type='text/html', body=(
-            '<!doctype html><html lang="fr"><head><title>Essai</title>'
+            '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Essai</title>'
             '<script src="/static/cards/scan.js" defer></script></head><body><main>'
-            '<form method="post" action="/essai-borne"><div class="qr-scan" data-qr-field="jeton" hidden></div>'
+            '<form method="post" action="/essai-borne"><div class="qr-scan" data-qr-field="jeton" hidden'
+            ' data-qr-text-start="Utiliser la caméra" data-qr-text-read="Carte lue : connexion…"></div>'
             '<label>Identifiant <input name="login"></label></form></main></body></html>')))
         page.goto(live_server + '/essai-borne')
         page.evaluate("""window.sent = null; document.querySelector('form').addEventListener('submit', e => {

@@ -69,6 +69,9 @@ def test_every_kiosk_page_fits_the_screen_and_passes_axe(people, open_page, scre
     sign_in(page)
     countdown = page.locator('.kiosk-countdown-live')
     assert countdown.is_visible() and 'Déconnexion automatique dans' in countdown.inner_text()
+    # One sentence, the number and its « s » held together; how to stay only in the last seconds.
+    assert re.search(r'dans \d+\u00a0s$', countdown.text_content().strip())
+    assert page.locator('.kiosk-countdown-stay').is_hidden()
     for button in page.locator('.kiosk-button').all():
         box = button.bounding_box()
         assert box['height'] >= 44 and box['width'] >= 44
@@ -97,6 +100,8 @@ def test_the_kiosk_signs_out_by_itself(people, open_page):
     page = open_page('kiosk')
     sign_in(page)
     assert page.locator('.kiosk-seconds').inner_text() in ('3', '2')
+    stay = page.get_by_text('Touchez l’écran pour continuer.')
+    assert stay.is_visible() and stay.evaluate('e => e.closest(".kiosk-countdown") !== null')
     page.wait_for_url(SIGN_IN, timeout=15000)
     assert page.locator('#f-password').is_visible()
     assert LoginSession.select().where(LoginSession.user == people.guardian).count() == 0
@@ -142,3 +147,18 @@ def test_a_pupil_shows_the_card_to_the_kiosks_camera_and_is_signed_in(people, ch
         assert LoginSession.get(LoginSession.user == people.pupil).kiosk is True
     finally:
         browser.close()
+
+
+def test_the_kiosks_camera_speaks_to_families_with_vous(people, open_page):
+    """The texts of scan.js are card_scan.html's, in « vous » at the kiosk (a parent may be the one
+    holding the card); without a camera (the tests' Chromium has none) the status says so and the
+    focus goes to the typed code."""
+    page = open_page('kiosk')
+    page.goto(page.base + '/kiosque')
+    aim = page.locator('.qr-scan').get_attribute('data-qr-text-aim')
+    assert aim == 'Montrez la carte à la caméra, le code QR bien en face.'
+    page.get_by_role('button', name='Utiliser la caméra').click()
+    status = page.get_by_role('status').filter(has_text='Aucune caméra disponible')
+    status.wait_for()
+    assert status.inner_text() == 'Aucune caméra disponible : tapez le code écrit sur la carte.'
+    assert page.evaluate('document.activeElement.name') == 'jeton'

@@ -4,10 +4,13 @@ director, the admin), the sign-in forms with good and bad input, and a kiosk ses
 kiosk's pages. Another school: test_isolation.py; expiry, outside addresses: test_sessions.py."""
 import html
 import re
+from datetime import timedelta
 
 import pytest
 
 from ecole_ent.accounts import service as accounts
+from ecole_ent.homework import service as homework
+from ecole_ent.i18n import date_fr
 from ecole_ent.models import AuditEvent, LoginSession, NoteReceipt, School, Throttle, User
 from tests.conftest import redirected_to
 from tests.kiosk.conftest import SCHOOL_NETWORK, Kiosk, csrf
@@ -128,7 +131,9 @@ def test_a_wrong_password_says_so_in_french_and_opens_nothing(people, kiosk):
     at_kiosk = kiosk()
     response = at_kiosk.password('aurelie.dubois', 'mauvais')
     assert response.status_int == 400 and 'Identifiant ou mot de passe incorrect.' in response.text
-    assert 'value="aurelie.dubois"' in response.text
+    # The shared terminal keeps nothing typed: the login is not echoed back, the focus returns to it.
+    assert 'aurelie.dubois' not in response.text
+    assert re.search(r'<input[^>]*name="login"[^>]*autofocus', response.text)
     assert LoginSession.select().where(LoginSession.user == people.guardian).count() == 0
 
 
@@ -173,9 +178,9 @@ def test_a_bad_card_code_says_so_in_french(people, kiosk, token):
 def test_the_kiosk_is_refused_when_the_school_has_not_opened_it(people, kiosk):
     School.update(kiosk=False).execute()
     response = kiosk().start()
-    assert response.status_int == 403 and "Le mode borne n'est activé pour aucune école." in text(response)
+    assert response.status_int == 403 and 'Le mode borne n’est activé pour aucune école.' in text(response)
     named = kiosk().start(f'?ecole={people.school.uai}')
-    assert named.status_int == 403 and "Le mode borne n'est pas activé pour cette école." in text(named)
+    assert named.status_int == 403 and 'Le mode borne n’est pas activé pour cette école.' in text(named)
 
 
 def test_the_director_opens_and_closes_the_kiosk_from_the_school_page(people, demo_app):
@@ -193,6 +198,20 @@ def test_the_director_opens_and_closes_the_kiosk_from_the_school_page(people, de
     assert client_of(demo_app).get('/kiosque', expect_errors=True).status_int == 403
     director.post(f'/kiosque/reglage/{people.school.id}', {'csrf_token': token, 'kiosque': '1'})
     assert School.get_by_id(people.school.id).kiosk is True
+
+
+def test_a_note_past_its_deadline_says_it_is_late(people, demo_app):
+    """The home says « En retard » of a note to sign whose deadline is past, « avant le … » else."""
+    waiting = NoteReceipt.select().where((NoteReceipt.guardian == people.guardian) & NoteReceipt.signed_at.is_null())
+    note = next(receipt.note for receipt in waiting if receipt.note.kind != 'info')
+    today = homework.today()
+    at_kiosk = client_of(demo_app, people.guardian, kiosk=True)
+    for deadline, late in ((today - timedelta(days=4), True), (today + timedelta(days=3), False)):
+        type(note).update(deadline=deadline).where(type(note).id == note.id).execute()
+        page = html.unescape(at_kiosk.get('/kiosque/accueil').text)
+        said = f'à rendre avant le {date_fr(deadline, with_year=False)}'
+        assert ('En retard : ' + said in page) is late
+        assert (f'{note.title} · avant le {date_fr(deadline, with_year=False)}' in page) is not late
 
 
 def test_the_week_and_the_note_are_print_views_of_the_child(people, demo_app):

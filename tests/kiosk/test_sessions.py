@@ -11,7 +11,7 @@ from tests.conftest import redirected_to, with_config
 from tests.kiosk.conftest import OUTSIDE, SCHOOL_NETWORK, csrf
 from tests.real_http import Browser
 
-OUTSIDE_MESSAGE = "La borne ne fonctionne que depuis le réseau de l'école."
+OUTSIDE_MESSAGE = 'La borne ne fonctionne que depuis le réseau de l’école.'
 
 
 def signed_in_at_kiosk(kiosk, login='aurelie.dubois'):
