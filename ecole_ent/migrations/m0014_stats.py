@@ -4,7 +4,17 @@ names or identifies a person or a connection.
 
 Frozen copies of the models as they were at this step: never import the application's models.
 """
-from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, SmallIntegerField
+from peewee import (
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    SqliteDatabase,
+)
 
 from .frozen import base, stub
 
@@ -35,15 +45,17 @@ def up(migrator, db):
         class Meta:
             table_name = 'stats_key'
 
-    class StatsMonthSeen(Base):
-        school = ForeignKeyField(School, null=True, on_delete='CASCADE')
+    class StatsMonthSeen(Model):        # no id, no created_at: nothing tells when a visitor was first seen
         month = DateField()
+        school = ForeignKeyField(School, on_delete='CASCADE')
         profile = CharField(max_length=8)
         visitor = CharField(max_length=16)
 
         class Meta:
+            database = db
             table_name = 'stats_month_seen'
-            indexes = ((('month', 'school', 'profile', 'visitor'), True),)
+            primary_key = CompositeKey('month', 'school', 'profile', 'visitor')
+            without_rowid = isinstance(getattr(db, 'obj', None) or db, SqliteDatabase)   # no rowid: no order
 
     class StatsCount(Base):
         school = ForeignKeyField(School, null=True, on_delete='CASCADE')

@@ -3,10 +3,19 @@ distinct-visitor figures. No column names or identifies a person or a connection
 address, user agent or session (tests/stats read the schema). A visitor is a keyed hash whose key
 (StatsKey) is deleted when its day (or month) is folded, so a hash can no longer be tied to anyone.
 The vocabularies below are the one place their values are listed."""
-from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, SmallIntegerField
+from peewee import (
+    BooleanField,
+    CharField,
+    CompositeKey,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+)
 
 from .accounts import School
-from .base import BaseModel
+from .base import BaseModel, database
 
 PROFILES = ('pupil', 'guardian', 'teacher', 'director', 'staff', 'admin')
 PROFILE_ORDER = ('admin', 'director', 'teacher', 'staff', 'guardian', 'pupil')   # who counts as what
@@ -45,16 +54,22 @@ class StatsKey(BaseModel):
     secret = CharField(max_length=64)
 
 
-class StatsMonthSeen(BaseModel):
+class StatsMonthSeen(Model):
     """The distinct visitors of a month not over yet, per school and profile (month: its first
-    day); folded into StatsVisitors and deleted, with the month's key, once the month is over."""
-    school = ForeignKeyField(School, null=True, backref='+', on_delete='CASCADE')
+    day); folded into StatsVisitors and deleted, with the month's key, once the month is over.
+    Nothing tells when a visitor was first seen: no id, no created_at (not a BaseModel), the
+    composite primary key as the only order (and on SQLite a table WITHOUT ROWID, m0014). Schools
+    only: the installation's admin, who belongs to none, has no month visitors kept (one person)."""
     month = DateField()
+    school = ForeignKeyField(School, backref='+', on_delete='CASCADE')
     profile = CharField(max_length=8)
     visitor = CharField(max_length=16)
 
     class Meta:
-        indexes = ((('month', 'school', 'profile', 'visitor'), True),)
+        database = database
+        legacy_table_names = False
+        primary_key = CompositeKey('month', 'school', 'profile', 'visitor')
+        without_rowid = True      # SQLite's; the table is built by m0014, which leaves it out on PostgreSQL
 
 
 class StatsCount(BaseModel):

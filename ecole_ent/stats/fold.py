@@ -150,7 +150,7 @@ def month_seen_rows(of_day, month):
     today = set(StatsEvent.select(StatsEvent.school, StatsEvent.profile, StatsEvent.month_visitor)
                 .where(of_day).distinct().tuples())
     return [{'school': school, 'month': month, 'profile': profile, 'visitor': visitor}
-            for school, profile, visitor in sorted(today - seen, key=str)]
+            for school, profile, visitor in sorted(today - seen, key=str) if school is not None]
 
 
 def delete_day(day):

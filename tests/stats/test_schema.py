@@ -31,3 +31,17 @@ def test_the_check_would_see_a_person_column(database):
     finally:
         database.execute_sql('DROP TABLE stats_probe')
         db.close()
+
+
+def test_the_month_seen_visitors_carry_no_order_of_first_visit(database):
+    columns = [column.name for column in database.get_columns('stats_month_seen')]
+    assert sorted(columns) == ['month', 'profile', 'school_id', 'visitor']          # no id, no created_at
+    assert {c.name for c in database.get_columns('stats_month_seen') if c.primary_key} == set(columns)
+    if db.is_postgres(database):
+        return
+    try:
+        database.execute_sql('SELECT rowid FROM stats_month_seen')
+        has_rowid = True
+    except Exception:
+        has_rowid = False
+    assert not has_rowid                                          # WITHOUT ROWID: no insertion order either
