@@ -35,8 +35,7 @@ from ..i18n import _
 from ..models import School
 from . import fold, query
 
-GROUPINGS = ('day', 'month', 'hour', 'weekday', 'profile', 'feature', 'device', 'at_school')
-FIGURES = ('visits', 'visitors', 'signins')
+GROUPINGS, FIGURES = query.GROUPINGS, query.MEASURES
 
 
 def parse_day(text):
@@ -78,31 +77,48 @@ def as_csv(rows, by):
     return buffer.getvalue()
 
 
+class Refused(Exception):
+    """A bad argument of the export: its French message, exit status 2."""
+
+
 def cmd_export(args, ctx):
-    start, end = parse_day(args.start), parse_day(args.end)
-    for flag, text, day in (('--from', args.start, start), ('--to', args.end, end)):
-        if day is None:
-            say(_('Erreur : %(flag)s attend une date AAAA-MM-JJ (par exemple 2026-09-01), pas « %(text)s ».')
-                % {'flag': flag, 'text': text})
-            return 2
-    if end < start:
-        say(_('Erreur : la date de fin (--to) est avant la date de début (--from).'))
+    try:
+        start, end = period(args.start, args.end)
+        ctx.database()
+        schools = schools_of(args.school)
+    except Refused as refused:
+        say(str(refused))
         return 2
-    ctx.database()
-    schools = None
-    if args.school:
-        uais = [uai.strip().upper() for uai in args.school]
-        schools = list(School.select().where(School.uai.in_(uais)))
-        unknown = sorted(set(uais) - {school.uai for school in schools})
-        if unknown:
-            say(_('Erreur : aucune école n’a le code UAI « %s ».') % ', '.join(unknown))
-            return 2
     rows = export_rows(schools, start, end, args.by, args.exact)
     if args.format == 'json':
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + '\n')
     else:
         sys.stdout.write(as_csv(rows, args.by))
     return 0
+
+
+def period(start_text, end_text):
+    """(start, end) dates from --from and --to; Refused on a bad date or an end before the start."""
+    start, end = parse_day(start_text), parse_day(end_text)
+    for flag, text, day in (('--from', start_text, start), ('--to', end_text, end)):
+        if day is None:
+            raise Refused(_('Erreur : %(flag)s attend une date AAAA-MM-JJ (par exemple 2026-09-01), pas « %(text)s ».')
+                          % {'flag': flag, 'text': text})
+    if end < start:
+        raise Refused(_('Erreur : la date de fin (--to) est avant la date de début (--from).'))
+    return start, end
+
+
+def schools_of(uais):
+    """The schools of the --school UAI codes (None: every school); Refused on an unknown code."""
+    if not uais:
+        return None
+    uais = [uai.strip().upper() for uai in uais]
+    schools = list(School.select().where(School.uai.in_(uais)))
+    unknown = sorted(set(uais) - {school.uai for school in schools})
+    if unknown:
+        raise Refused(_('Erreur : aucune école n’a le code UAI « %s ».') % ', '.join(unknown))
+    return schools
 
 
 def cmd_fold(args, ctx):

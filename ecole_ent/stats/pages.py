@@ -10,7 +10,7 @@ from ..admin.service import get_school
 from ..errors import Forbidden
 from ..i18n import DAYS, MONTHS, _, date_fr
 from ..models import School
-from . import charts, query
+from . import charts, fold, query
 
 PROFILE_LABELS = {'pupil': _('Élèves'), 'guardian': _('Parents'), 'teacher': _('Enseignants'),
                   'director': _('Direction'), 'staff': _('Personnels'), 'admin': _('Administrateurs')}
@@ -20,7 +20,6 @@ FEATURE_LABELS = {'home': _('Accueil'), 'blog': _('Blog'), 'photos': _('Photos')
 DEVICE_LABELS = {'phone': _('Téléphone'), 'computer': _('Ordinateur'), 'tablet': _('Tablette'),
                  'kiosk': _('Borne du hall')}
 PLACE_LABELS = {True: _('À l’école'), False: _('Ailleurs (maison…)')}
-YEARS_BACK = 2                   # aggregates are kept 25 months: this year and the two before
 
 
 @dataclass
@@ -52,11 +51,16 @@ def overview_page(actor, year_text):
     return {'schools': schools, 'exact': False, **_page(None, year_text, False)}
 
 
+def years_back():
+    """The school years before this one that still have aggregates ([stats] keep_months: 25 -> 2)."""
+    return max(0, (fold.settings().keep_months + 11) // 12 - 1)
+
+
 def years(today):
     """The school years offered: (label '2026-2027', start, end), this one first."""
     first, _end = query.school_year(today)
     return [(f'{first.year - back}-{first.year - back + 1}', date(first.year - back, 9, 1),
-             date(first.year - back + 1, 8, 31)) for back in range(YEARS_BACK + 1)]
+             date(first.year - back + 1, 8, 31)) for back in range(years_back() + 1)]
 
 
 def _page(schools, year_text, exact):
@@ -70,8 +74,8 @@ def _page(schools, year_text, exact):
         else:
             error = (_('Année scolaire inconnue : « %(text)s ». Choisissez une des années de la liste.')
                      % {'text': year_text[:20]} if re.fullmatch(r'[0-9]{4}-[0-9]{4}', year_text.strip()) is None
-                     else _('Pas de statistiques pour l’année %(text)s : elles sont gardées 25 mois.')
-                     % {'text': year_text.strip()})
+                     else _('Pas de statistiques pour l’année %(text)s : elles sont gardées %(months)d mois.')
+                     % {'text': year_text.strip(), 'months': fold.settings().keep_months})
     label, start, end = chosen
     end = min(end, today)
     figures = figures_of(schools, start, end, exact) if end >= start else []

@@ -35,3 +35,12 @@ def test_figures_are_written_in_french():
 def test_a_pie_leaves_a_hidden_figure_out_instead_of_drawing_it_as_zero():
     svg = charts.chart('pie', 'Appareils', ['Téléphone', 'Borne'], [('Téléphone', [40]), ('Borne', [None])], 'dev')
     assert 'Téléphone' in svg and 'Borne' not in svg
+
+
+def test_the_years_offered_follow_keep_months(demo, set_option):
+    from datetime import date
+
+    from ecole_ent.stats import pages
+    assert len(pages.years(date(2026, 12, 4))) == 3                    # 25 months: this year and two before
+    set_option('stats.keep_months', 12)
+    assert [label for label, _start, _end in pages.years(date(2026, 12, 4))] == ['2026-2027']
