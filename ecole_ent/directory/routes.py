@@ -9,6 +9,7 @@ from ..accounts import membership
 from ..errors import Forbidden, NotFound, ValidationError, found
 from ..i18n import _
 from ..models import User
+from ..pictures import service as picture_passwords
 from ..web.files import send_zip
 from ..web.forms import field
 from ..web.guards import client_address, current_user, require_role, sign_in
@@ -105,6 +106,7 @@ def _printed(classroom, printed, **context):
     script posts it (static/cards/scan.js). Cards printed with ?jeton= keep working (card_form)."""
     _secret()
     return render('directory/cards.html', classroom=classroom, **context,
+                  pictures=picture_passwords.class_pictures(classroom),
                   cards=[(p, printable(t), cards.qr_svg(card_url(t)), new)
                          for p, t, new in printed])
 

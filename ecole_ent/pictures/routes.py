@@ -6,7 +6,9 @@ Who may see what (service.py decides; tests/pictures/test_routes.py checks every
                                        has several (?ecole=UAI), the class picker (?classe=<id>),
                                        the class's pupils (first name and initial only), then
                                        (?eleve=<id>) the pupil's grid of 12 pictures, whose form
-                                       alone carries the login; POST login + images (names, comma-separated):
+                                       alone carries the login (an id the picker does not list
+                                       counts against the address: service.py, « Logins »);
+                                       POST login + images (names, comma-separated):
                                        fewer than 3 pictures show the next step, 3 sign in or not.
                                        The chosen pictures travel in POST bodies only, never in a
                                        URL (access logs, history). Pupils only; a signed-in user
@@ -18,9 +20,8 @@ Who may see what (service.py decides; tests/pictures/test_routes.py checks every
 """
 from bottle import redirect, request, response
 
-from .. import hooks
 from ..errors import Forbidden, NotFound, OutsideSchoolNetwork, ValidationError
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..numbers import as_id
 from ..web.forms import field
 from ..web.guards import client_address, current_user, require_user, sign_in
@@ -49,7 +50,7 @@ def _steps(login='', chosen=()):
         return _grid(*service.posting_pupil(login), chosen)
     query = request.query
     if query.getunicode('eleve', ''):
-        return _grid(*service.picker_pupil(as_id(query.getunicode('eleve', ''))))
+        return _grid(*service.picker_pupil(as_id(query.getunicode('eleve', '')), client_address()))
     if query.getunicode('classe', ''):
         classroom = service.open_class(as_id(query.getunicode('classe', '')))
         return render('pictures/sign_in.html', step='pupils', classroom=classroom,
@@ -133,7 +134,8 @@ def renew_class(class_id):
     except ValidationError as exc:
         response.status = 400
         return _sheet(user, classroom, exc.errors)
-    flash(_('Nouvelles images pour %d élève(s) : les anciennes ne fonctionnent plus.') % count, 'success')
+    flash(ngettext('Nouvelles images pour %d élève : les anciennes ne fonctionnent plus.',
+                   'Nouvelles images pour %d élèves : les anciennes ne fonctionnent plus.', count) % count, 'success')
     redirect(url('pictures.sheet', class_id=class_id), 303)
 
 
@@ -147,11 +149,6 @@ def renew_pupil(class_id, pupil_id):
     redirect(url('pictures.sheet', class_id=class_id) + f'#eleve-{pupil.id}', 303)
 
 
-def picture_password(pupil):
-    """Template filter: [(name, alt)] of the pupil's pictures, [] without picture passwords."""
-    return service.with_alts(service.sequence_for(pupil) or [])
-
-
 def no_store():
     """No page of the sign-in is kept by the browser: its steps show the pictures chosen so far
     (also its errors: 400, 403, 404, whose responses the hook still reaches)."""
@@ -160,6 +157,5 @@ def no_store():
 
 
 def register(app):
-    hooks.TEMPLATE_FILTER.add(('picture_password', picture_password))
     app.add_hook('after_request', no_store)
     routes.install(app)

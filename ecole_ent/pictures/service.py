@@ -30,6 +30,16 @@ side of a global counter: a classmate can lock a pupil out on purpose. The teach
 renewal (of the pupil or the class): it gives a new sequence and clears the pupil's counter, which
 gives a guesser nothing (the tries made were against the old sequence), and the class sheet shows
 which pupils are locked.
+
+Logins. The contract is POST /images with `login` + `images`, so each pupil's grid carries that
+pupil's login (the picker's links carry ids only). A grid is shown only for an active pupil of a
+class with picture passwords on (the picker lists exactly those, first name and initial), from the
+school's networks; an id the picker does not list counts as a failure of the address (the same
+key and limit as wrong sequences), so walking ?eleve=1,2,3… over other users locks the address
+after 60 misses. Residual risk, accepted: from a school computer, someone can still read the
+logins of the pupils of classes with pictures on (the ids the picker lists, or the grid's form),
+at no cost; a login alone signs nobody in (sequences are throttled as above, passwords as
+accounts/ does), and the same logins are printed on the class's QR cards.
 """
 import secrets
 
@@ -53,7 +63,7 @@ def wrong_message():
 
 
 def locked_message():
-    return _('Trop d’essais. Attends un peu, puis réessaie avec ton enseignant·e.')
+    return _('Trop d’essais. Attends un peu, puis réessaie avec la maîtresse ou le maître.')
 
 
 # --- sequences ---------------------------------------------------------------------------------
@@ -124,6 +134,14 @@ def sequence_for(pupil, actor=None):
 
 def with_alts(names):
     return [(name, PICTURES[name]) for name in names]
+
+
+def class_pictures(classroom, actor=None):
+    """{pupil id: [(name, alt)]} of the class's active pupils, {} when the class does not use
+    picture passwords: one batch of queries for a whole page of cards (templates run none)."""
+    if not is_on(classroom):
+        return {}
+    return {p.id: with_alts(names) for p, names in sequences(classroom, actor)}
 
 
 # --- the teacher's side -----------------------------------------------------------------------
@@ -248,10 +266,24 @@ def _picker(pupil):
     return pupil, classroom
 
 
-def picker_pupil(pupil_id):
+def _walk_key(address):
+    return f'pictures-addr:{accounts.client_key(address)}'
+
+
+def picker_pupil(pupil_id, address):
     """The pupil whose grid is asked for (?eleve=<id>: no login in the picker's links), an active
-    pupil of a class using pictures, and that class; else NotFound."""
-    return _picker(User.get_or_none(User.id == pupil_id) if pupil_id is not None else None)
+    pupil of a class using pictures, and that class; else NotFound. An id the picker never links
+    to (another user, a pupil of a class without pictures) counts as a failure of the address,
+    under the same key as wrong sequences: walking ids locks the address as guessing does."""
+    try:
+        accounts.refuse_if_locked([_walk_key(address)])
+    except accounts.LoginError:
+        raise Forbidden(locked_message()) from None
+    try:
+        return _picker(User.get_or_none(User.id == pupil_id) if pupil_id is not None else None)
+    except NotFound:
+        accounts.count_failure(_walk_key(address), ADDRESS_MAX_FAILURES)
+        raise
 
 
 def posting_pupil(login):
@@ -265,7 +297,7 @@ def _pupil_key(login):
 
 def _throttle_keys(login, address):
     return [(_pupil_key(login), PUPIL_MAX_FAILURES),
-            (f'pictures-addr:{accounts.client_key(address)}', ADDRESS_MAX_FAILURES)]
+            (_walk_key(address), ADDRESS_MAX_FAILURES)]
 
 
 def sign_in_user(login, images, address, networks):

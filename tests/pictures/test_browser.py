@@ -10,6 +10,8 @@ from ecole_ent.pictures.catalogue import PICTURES
 from tests.conftest import screenshot
 from tests.homework.test_browser import clean, fits, signed_in
 
+from .conftest import wrong_sequence
+
 pytestmark = pytest.mark.browser
 
 PHONE = (390, 844)
@@ -100,3 +102,45 @@ def test_the_teachers_sheet_on_a_phone(people, open_page):
     clean(page)
     fits(page, PHONE[0])
     screenshot(page, 'pictures-sheet-390')
+
+
+def test_a_pupil_undoes_wrong_taps_with_recommencer(people, open_page):
+    page = open_page(*PHONE, mobile=True)
+    to_the_grid(page, people)
+    names = service.sequence_for(people.small_pupil)
+    with page.expect_navigation():
+        tap_pictures(page, wrong_sequence(names))
+    assert page.locator('.pictures-refused').is_visible()
+    wrong = [name for name in PICTURES if name not in names][:2]
+    tap_pictures(page, wrong[:1])
+    assert not page.locator('.pictures-refused').is_visible()          # the sad banner goes at the first tap
+    tap_pictures(page, wrong[1:])
+    assert page.locator('.pictures-slot-done').count() == 2
+    restart = page.get_by_role('button', name='Recommencer')
+    assert restart.is_visible() and restart.bounding_box()['height'] >= 44
+    clean(page)
+    fits(page, PHONE[0])
+    screenshot(page, 'pictures-two-chosen-390')
+    restart.click()
+    assert page.locator('.pictures-slot-done').count() == 0
+    assert page.locator('.pictures-slot .visually-hidden').count() == 3
+    with page.expect_navigation():
+        tap_pictures(page, names)
+    page.wait_for_load_state()
+    assert page.url.rstrip('/') == page.base
+    assert page.get_by_role('heading', name=f'Bonjour {people.small_pupil.first_name}').first.is_visible()
+
+
+def test_renewing_one_pupil_is_folded_and_quieter_than_the_sheet(people, open_page):
+    page = signed_in(open_page(*PHONE, mobile=True), people.small_teacher.login)
+    page.goto(page.base + f'/annuaire/classe/{people.small.id}/images')
+    pupil = people.small_pupil
+    renew = page.get_by_role('button', name=f'Nouvelles images pour {pupil.first_name}')
+    assert not renew.is_visible()                                      # two taps: open, then confirm
+    page.locator(f'#eleve-{pupil.id} summary').click()
+    assert renew.is_visible()
+    whole = page.get_by_role('button', name='Donner de nouvelles images à toute la classe')
+    style = "e => getComputedStyle(e).backgroundColor"
+    assert renew.evaluate(style) != whole.evaluate(style)
+    clean(page)
+    fits(page, PHONE[0])
