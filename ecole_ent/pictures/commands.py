@@ -42,9 +42,9 @@ def register(commands):
     p.add_argument('class_label', metavar='CLASSE',
                    help=_('nom de la classe comme « users list » le montre (ex. « CP-CE1 »), ou son numéro'))
     p.add_argument('state', choices=('on', 'off'), help=_('on : activer ; off : désactiver'))
-    p.add_argument('--school', metavar='UAI', help=_("code UAI de l'école, si plusieurs écoles ont une "
+    p.add_argument('--school', metavar='UAI', help=_("code UAI de l’école, si plusieurs écoles ont une "
                                                      'classe de ce nom'))
     commands.group('cards', _('cartes et images de connexion des élèves'))
     add = partial(commands.add, parent='cards')
     p = add('pictures', cmd_cards_pictures, _('les 3 images d’un élève, en JSON'))
-    p.add_argument('login', metavar='IDENTIFIANT', help=_("identifiant de l'élève"))
+    p.add_argument('login', metavar='IDENTIFIANT', help=_("identifiant de l’élève"))

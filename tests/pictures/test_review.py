@@ -1,6 +1,8 @@
 """Fixes of the review: the sheet's per-pupil renewal is folded and quiet, the cards get the
 class's pictures from the route (no query in a template), plural and child wording, and walking
 ?eleve=<id> over ids the picker does not list locks the address."""
+import re
+
 from ecole_ent.models import Throttle
 from ecole_ent.pictures import service
 from tests.blog.conftest import send
@@ -54,3 +56,11 @@ def test_opening_the_grids_the_picker_lists_never_locks(people, demo_app):
     for _attempt in range(service.ADDRESS_MAX_FAILURES + 5):
         client.get(f'/images?eleve={people.small_pupil.id}', status=200)
     assert Throttle.select().where(Throttle.key.startswith('pictures-addr:')).count() == 0
+
+
+def test_the_feature_messages_use_the_typographic_apostrophe():
+    for path in ('ecole_ent/pictures/routes.py', 'ecole_ent/pictures/service.py', 'ecole_ent/pictures/commands.py',
+                 'templates/pictures/sheet.html', 'templates/pictures/sign_in.html'):
+        source = open(path, encoding='utf-8').read()
+        messages = re.findall(r"_\(\s*\"([^\"]*)\"", source) + re.findall(r"_\(\s*'([^']*)'", source)
+        assert messages and not [m for m in messages if re.search(r"\w'\w", m)], path
