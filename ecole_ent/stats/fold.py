@@ -17,7 +17,8 @@ deleted, in one transaction too.
 "Today" is the installation's local day, one minute late (GRACE): the events of 23:59 written by a
 background writer a few seconds after midnight are folded with their day, not after it.
 Keeping: the current month and the keep_months months before it; older StatsCount and
-StatsVisitors rows are deleted. Each run leaves one audit line, 'stats.fold'.
+StatsVisitors rows are deleted. Each run leaves one audit line, 'stats.fold' (the job, every quarter
+of an hour, and the backup run it only when due() finds something to fold: no line every 15 minutes).
 """
 import logging
 from dataclasses import dataclass
@@ -25,11 +26,11 @@ from datetime import date, timedelta
 
 from peewee import Case, fn
 
-from .. import audit, runtime, school_time
+from .. import audit, runtime
 from ..db import writing
 from ..models import StatsCount, StatsEvent, StatsKey, StatsMonthSeen, StatsVisitors
-from ..models.base import now
 from . import recorder
+from .query import clock  # the installation's local now (tests replace fold.clock)
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +57,6 @@ def read_settings(config):
 
 def settings():
     return runtime.settings(read_settings)
-
-
-def clock():
-    """The installation's local now (tests replace it)."""
-    return school_time.to_local(now())
 
 
 def month_start(day, back=0):
