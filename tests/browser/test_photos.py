@@ -3,6 +3,7 @@ enhanced form), a guardian looks at them on a phone; axe-core finds nothing; pay
 import pytest
 
 from ecole_ent.models import Classroom, Photo
+from ecole_ent.school_time import to_local
 from tests.conftest import axe_violations, browser_sign_in, jpeg, screenshot
 from tests.media import media_samples as samples
 
@@ -194,7 +195,7 @@ def test_a_guardian_browses_an_album_full_screen_by_keyboard_and_swipe(chromium,
 
     page.keyboard.press('ArrowRight')
     assert position(page) == 'Photo 2 sur 3'
-    day = visible[1].created_at
+    day = to_local(visible[1].created_at)        # the alt names the school's day, not UTC's
     assert page.get_by_role('dialog').get_attribute('aria-labelledby') == 'photo-viewer-caption'
     assert page.locator('.viewer-caption').inner_text() == service_alt(visible[1])
     assert image.get_attribute('alt') == service_alt(visible[1]) and str(day.day) in image.get_attribute('alt')
