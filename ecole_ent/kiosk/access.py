@@ -27,8 +27,8 @@ def outside_message():
 
 
 def require_school_network(address, networks):
-    if not security.in_networks(address, networks):
-        raise Forbidden(outside_message())
+    """security.require_school_network, with the kiosk's own message."""
+    security.require_school_network(address, networks, outside_message())
 
 
 def kiosk_schools():
