@@ -21,6 +21,7 @@ COLORS = ('#0072B2', '#D55E00', '#009E73', '#CC79A7', '#6B5B00', '#56B4E9', '#E6
 KINDS = ('bar', 'hbar', 'line', 'pie', 'stacked')
 _PREFIX = '.pygal-chart '
 HIDDEN = 'masqué'
+UNDER_FIVE = '< 5'
 
 
 def number(value):
@@ -32,6 +33,15 @@ def number(value):
     if isinstance(value, float) and not value.is_integer():
         return f'{value:,.1f}'.replace(',', '\u202f').replace('.', ',')
     return f'{int(value):,}'.replace(',', '\u202f')
+
+
+def cell(row, name):
+    """A figure of a query row as text: « < 5 » for a figure from 1 to 4 hidden (query._hide_small),
+    « masqué » for one hidden for another reason (a small profile's, or one that a total would give
+    back by difference), else number()."""
+    if row is None:
+        return number(0)
+    return UNDER_FIVE if name in row.get('under_five', ()) else number(row[name])
 
 
 def rate(value):

@@ -1,7 +1,8 @@
 """What the statistics pages show: for one school (its director, the admin) or every school
 together (the admin), over one school year, each figure as a chart and the same numbers as a
 table. Figures come from query.py only; the director reads their own school's figures exactly,
-anyone else (the admin) reads « masqué » for a figure query._protect hides."""
+anyone else (the admin) reads « < 5 » for a figure from 1 to 4 that query._protect hides, and
+« masqué » for one it hides for another reason (charts.cell)."""
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -165,13 +166,13 @@ def _present(keys, rows):
 
 
 def _visitors_by_profile(schools, start, end, exact):
-    table = {(row['month'], row['profile']): row['visitors']
-             for row in query.month_visitors_by_profile(schools, start, end, exact)}
+    found = {(row['month'], row['profile']): row for row in query.month_visitors_by_profile(schools, start, end, exact)}
     months = _months(start, end)
-    profiles = _present(PROFILE_LABELS, {profile for _month, profile in table})
+    profiles = _present(PROFILE_LABELS, {profile for _month, profile in found})
     svg = charts.chart('bar', _('Visiteurs uniques par mois et par profil'), [short_month(m) for m in months],
-                       [(PROFILE_LABELS[p], [table.get((m, p), 0) for m in months]) for p in profiles], 'people')
-    rows = [[month_label(m)] + [charts.number(table.get((m, p), 0)) for p in profiles] for m in months]
+                       [(PROFILE_LABELS[p], [found[m, p]['visitors'] if (m, p) in found else 0 for m in months])
+                        for p in profiles], 'people')
+    rows = [[month_label(m)] + [charts.cell(found.get((m, p)), 'visitors') for p in profiles] for m in months]
     return Figure('people', _('Visiteurs uniques par mois et par profil'), svg,
                   [_('Mois')] + [PROFILE_LABELS[p] for p in profiles], rows, note=_small_note(exact))
 
@@ -184,9 +185,9 @@ def _split(schools, start, end, exact, by, titles, labels, kind):
                        [(labels[key], [found[key]['visits']]) for key in keys] if kind == 'pie'
                        else [(_('Visites'), [found[key]['visits'] for key in keys])], by)
     total = sum(row['visits'] for row in query.rows(schools, start, end, 'month', exact=True, combined=True))
-    rows = [[labels[key], charts.number(found[key]['visits']),       # a share of the whole, hidden with its figure
+    rows = [[labels[key], charts.cell(found[key], 'visits'),       # a share of the whole, hidden with its figure
              charts.rate(None if found[key]['visits'] is None else found[key]['visits'] / total) if total else '',
-             charts.number(found[key]['visitors'])] for key in keys]
+             charts.cell(found[key], 'visitors')] for key in keys]
     hidden = any(found[key]['visits'] is None for key in keys)
     note = _('Visiteurs-jours : chaque jour, les personnes différentes, additionnées sur la période.')
     if by == 'profile' or hidden:
@@ -197,15 +198,15 @@ def _split(schools, start, end, exact, by, titles, labels, kind):
 
 
 def _hours(schools, start, end, exact):
-    table = {(row['hour'], row['profile']): row['visits']
+    found = {(row['hour'], row['profile']): row
              for row in query.crossed(schools, start, end, 'hour', 'profile', exact=exact)}
-    profiles = _present(PROFILE_LABELS, {profile for _hour, profile in table})
+    profiles = _present(PROFILE_LABELS, {profile for _hour, profile in found})
     hours = list(range(24))
     svg = charts.chart('stacked', _('Visites selon l’heure'), [f'{h} h' for h in hours],
-                       [(PROFILE_LABELS[p], [table.get((h, p), 0) for h in hours]) for p in profiles], 'hours',
-                       major=[f'{h} h' for h in hours if h % 3 == 0])
-    rows = [[f'{h} h – {h + 1} h'] + [charts.number(table.get((h, p), 0)) for p in profiles] for h in hours
-            if any(table.get((h, p)) != 0 and (h, p) in table for p in profiles)]
+                       [(PROFILE_LABELS[p], [found[h, p]['visits'] if (h, p) in found else 0 for h in hours])
+                        for p in profiles], 'hours', major=[f'{h} h' for h in hours if h % 3 == 0])
+    rows = [[f'{h} h – {h + 1} h'] + [charts.cell(found.get((h, p)), 'visits') for p in profiles] for h in hours
+            if any((h, p) in found and found[h, p]['visits'] != 0 for p in profiles)]
     return Figure('hours', _('Visites selon l’heure de la journée, par profil'), svg,
                   [_('Heure')] + [PROFILE_LABELS[p] for p in profiles], rows, note=_small_note(exact))
 
@@ -229,7 +230,7 @@ def _accounts(schools, exact):
     svg = charts.chart('bar', _('Comptes créés et activés'), [PROFILE_LABELS[k] for k in keys],
                        [(_('Créés'), [found[k]['created'] for k in keys]),
                         (_('Activés'), [found[k]['activated'] for k in keys])], 'accounts')
-    rows = [[PROFILE_LABELS[k], charts.number(found[k]['created']), charts.number(found[k]['activated']),
+    rows = [[PROFILE_LABELS[k], charts.cell(found[k], 'created'), charts.cell(found[k], 'activated'),
              charts.rate(found[k]['rate'])] for k in keys]
     return Figure('accounts', _('Comptes créés et comptes activés, par profil'), svg,
                   [_('Profil'), _('Créés'), _('Activés'), _('Taux d’activation')], rows,
@@ -238,6 +239,6 @@ def _accounts(schools, exact):
 
 
 def _small_note(exact):
-    return '' if exact else _('« masqué » : moins de cinq, ou un profil de moins de cinq personnes, ou un nombre '
-                              'qui permettrait de retrouver un autre par différence : non précisé pour qu’on ne '
-                              'puisse reconnaître personne.')
+    return '' if exact else _('« < 5 » : de 1 à 4 ; « masqué » : un nombre d’un profil de moins de cinq personnes, '
+                              'ou qui permettrait de retrouver un autre par différence. Ainsi, on ne peut '
+                              'reconnaître personne.')

@@ -200,8 +200,15 @@ def _suppress(row, exact):
     if not exact:
         for name in ('visits', 'visitors', 'signins', 'created', 'activated'):
             if name in row and row[name] is not None and 0 < row[name] < SMALL:
-                row[name], row['suppressed'] = None, True
+                _hide_small(row, name)
     return row
+
+
+def _hide_small(row, name):
+    """Hide a figure from 1 to SMALL-1: None, and named in row['under_five'] (the pages print « < 5 »
+    for it, « masqué » for a figure hidden for another reason; the exports write null for both)."""
+    row[name], row['suppressed'] = None, True
+    row.setdefault('under_five', []).append(name)
 
 
 def _protect(out, is_small, group_of, measures, exact):
@@ -223,8 +230,10 @@ def _protect(out, is_small, group_of, measures, exact):
     for row in out:
         small = is_small(row)
         for name in measures:
-            if small or 0 < row[name] < SMALL:
+            if small:
                 row[name], row['suppressed'] = None, True
+            elif 0 < row[name] < SMALL:
+                _hide_small(row, name)
         groups[group_of(row)].append(row)
     for group in groups.values():
         for name in measures:

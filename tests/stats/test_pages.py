@@ -63,13 +63,28 @@ def test_small_counts_are_hidden_from_the_admin_not_from_the_director(who, signe
     count(school_b.school, TODAY, profile='teacher', feature='blog', visits=3, signins=2)
     path = SCHOOL.format(id=school_b.school.id)
     admin_view = text_of(signed_in(who.admin).get(path))
-    assert 'masqué' in admin_view and 'ceux de 1 à 4, et ceux qui en redonneraient un par différence' in admin_view
+    assert 'masqué' in admin_view and 'ceux qui en redonneraient un par différence, sont « masqués »' in admin_view
     profiles = admin_view.split('id="h-profile"', 1)[1].split('</table>', 1)[0]
     assert re.search(r'Enseignants</th><td class="num">masqué</td>', profiles)
     own_view = text_of(signed_in(school_b.director).get(path))
     assert 'masqué' not in own_view
     profiles = own_view.split('id="h-profile"', 1)[1].split('</table>', 1)[0]
     assert re.search(r'Enseignants</th><td class="num">3</td>', profiles)
+
+
+def test_a_figure_from_1_to_4_of_a_profile_of_five_or_more_reads_under_five(who, signed_in, school_b):
+    """« < 5 » says a figure from 1 to 4; « masqué » one hidden for another reason (a profile of
+    fewer than five people: École du Port's teachers)."""
+    from ecole_ent.accounts import service as accounts
+    for n in range(5):
+        accounts.create_user(f'parent{n}.port', 'Parent', f'Port {n}', ['guardian'], school=school_b.school)
+    count(school_b.school, TODAY, profile='guardian', visits=3)
+    count(school_b.school, TODAY, profile='teacher', visits=40)
+    profiles = text_of(signed_in(who.admin).get(SCHOOL.format(id=school_b.school.id)))
+    profiles = profiles.split('id="h-profile"', 1)[1].split('</table>', 1)[0]
+    assert re.search(r'Parents</th><td class="num">&lt; 5</td>', profiles) or \
+        re.search(r'Parents</th><td class="num">< 5</td>', profiles), profiles
+    assert re.search(r'Enseignants</th><td class="num">masqué</td>', profiles)
 
 
 def test_an_empty_school_shows_empty_charts(who, signed_in, school_b):
