@@ -13,9 +13,9 @@ def test_tables_come_parents_first(database):
 
 
 def test_new_rows_get_fresh_ids_after_rows_were_copied_in_with_their_ids(database):
-    db.insert_rows(db.database, 'school', ['id', 'uai', 'name', 'accent', 'created_at'],
-                   [(41, '0060041A', 'École 41', 'blue', '2026-01-01 00:00:00'),
-                    (42, '0060042B', 'École 42', 'blue', '2026-01-01 00:00:00')])
+    db.insert_rows(db.database, 'school', ['id', 'uai', 'name', 'accent', 'kiosk', 'created_at'],
+                   [(41, '0060041A', 'École 41', 'blue', False, '2026-01-01 00:00:00'),
+                    (42, '0060042B', 'École 42', 'blue', False, '2026-01-01 00:00:00')])
     db.reset_sequences()
     school = School.create(uai='0060043C', name='École 43')
     assert school.id == 43 and School.select().count() == 3
