@@ -224,7 +224,9 @@ class Recorder:
         self.keys, self.class_schools, self.bound = {}, {}, None
 
     def add(self, event):
-        self.pending.append(event)
+        """Queue `event` for the database it was recorded against (one per process, except when a
+        process switches databases: the test suite, a command: see write_now)."""
+        self.pending.append((db.database.obj, event))
         if self.thread is None:        # none yet in this process (reset after a fork, below)
             self.start()
 
@@ -260,6 +262,11 @@ class Recorder:
                     batch.append(self.pending.popleft())
                 except IndexError:
                     break
+            current = db.database.obj
+            stale = sum(1 for database, _event in batch if database is not current)
+            if stale:          # recorded against a database this process has left: never written elsewhere
+                logger.warning('statistiques : événements d’une autre base abandonnés : %d', stale)
+            batch = [event for database, event in batch if database is current]
             if not batch:
                 return 0
             try:
@@ -274,7 +281,8 @@ class Recorder:
                 logger.exception('statistiques : %d événements non écrits, nouvel essai bientôt', len(batch))
                 self.keys = {}
                 room = max(0, LIMIT - len(self.pending))      # the newest kept: the batch is older than the queue
-                self.pending.extendleft(reversed(batch[len(batch) - room:] if room else []))
+                back = batch[len(batch) - room:] if room else []
+                self.pending.extendleft((current, event) for event in reversed(back))
                 return 0
             finally:
                 if close:

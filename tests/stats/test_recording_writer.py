@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ecole_ent import db
 from ecole_ent.models import StatsEvent, StatsKey
 from ecole_ent.stats import fold, recorder
 from tests.stats.conftest import TODAY
@@ -28,13 +29,17 @@ def visit(user, school_id, day=TODAY):
     return ('visit', user.id, school_id, None, 'guardian', 'blog', 'phone', False, day, 20)
 
 
+def queued(*events):
+    """Put events in the queue as RECORDER.add does (for this database), without starting the writer."""
+    recorder.RECORDER.pending.extend((db.database.obj, event) for event in events)
+
+
 def test_an_event_of_a_day_already_folded_is_dropped_and_makes_no_key(writer):
     StatsKey.create(period=YESTERDAY.isoformat(), secret='11' * 32)    # made by yesterday's first event
-    recorder.RECORDER.pending.append(visit(writer.guardian, writer.school.id, YESTERDAY))
+    queued(visit(writer.guardian, writer.school.id, YESTERDAY))
     assert recorder.flush() == 1                             # 23:59's event written at 0:00: not folded yet
     fold.run()
-    recorder.RECORDER.pending.extend([visit(writer.guardian, writer.school.id, YESTERDAY),
-                                      visit(writer.guardian, writer.school.id)])
+    queued(visit(writer.guardian, writer.school.id, YESTERDAY), visit(writer.guardian, writer.school.id))
     assert recorder.flush() == 1                             # today's only
     assert [e.day for e in StatsEvent.select()] == [TODAY]
     assert StatsKey.get_or_none(StatsKey.period == YESTERDAY.isoformat()) is None
@@ -43,7 +48,7 @@ def test_an_event_of_a_day_already_folded_is_dropped_and_makes_no_key(writer):
 def test_a_deleted_school_loses_its_own_events_only(writer):
     before = StatsEvent.select().count()
     good = visit(writer.guardian, writer.school.id)
-    recorder.RECORDER.pending.extend([good, good, visit(writer.teacher, 999_999)])
+    queued(good, good, visit(writer.teacher, 999_999))
     assert recorder.flush() == 2
     assert StatsEvent.select().count() == before + 2
 
@@ -51,10 +56,18 @@ def test_a_deleted_school_loses_its_own_events_only(writer):
 def test_a_failed_write_keeps_the_newest_events(writer, monkeypatch):
     monkeypatch.setattr(recorder, 'LIMIT', 5)
     queue = recorder.RECORDER.pending = recorder.deque(maxlen=5)
-    queue.extend(range(5))                                   # the batch about to fail (oldest)
+    queued(*range(5))                                        # the batch about to fail (oldest)
     def failing(batch):
-        queue.extend(range(5, 8))                            # 3 events arrive while it fails
+        queued(*range(5, 8))                                 # 3 events arrive while it fails
         raise OSError('database unreachable')
     monkeypatch.setattr(recorder.RECORDER, 'insert', failing)
     assert recorder.flush() == 0
-    assert list(queue) == [3, 4, 5, 6, 7]                    # the newest 5 of all 8, in order
+    assert [event for _database, event in queue] == [3, 4, 5, 6, 7]      # the newest 5 of all 8, in order
+
+
+def test_an_event_recorded_against_another_database_is_never_written_here(writer):
+    """A process that changed databases (the test suite, a command) drops what it recorded for the
+    other one rather than writing it into this one."""
+    recorder.RECORDER.pending.append((object(), visit(writer.guardian, writer.school.id)))
+    queued(visit(writer.guardian, writer.school.id))
+    assert recorder.flush() == 1 and StatsEvent.select().count() == 1
