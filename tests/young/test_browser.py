@@ -27,16 +27,16 @@ PHONE = {'width': 390, 'height': 844}
 
 
 @pytest.fixture(scope='module')
-def chromium_with_microphone():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-                  '--disable-component-update', '--use-fake-ui-for-media-stream',
-                  '--use-fake-device-for-media-stream'])
-        yield browser
-        browser.close()
+def chromium_with_microphone(chromium):
+    """A second Chromium with a fake microphone, from the suite's own Playwright (a second
+    sync_playwright() in the same process fails: "Sync API inside the asyncio loop")."""
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+              '--disable-component-update', '--use-fake-ui-for-media-stream',
+              '--use-fake-device-for-media-stream'])
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
