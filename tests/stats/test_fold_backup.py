@@ -15,6 +15,7 @@ from ecole_ent.models import School, StatsCount, StatsEvent, StatsKey, StatsMont
 from ecole_ent.stats import fold
 from ecole_ent.stats import jobs as stats_jobs
 from tests.conftest import DEMO_NOW
+from tests.homework.test_data import SQLITE_ONLY
 from tests.stats.test_fold import DEC3, day_of_events
 
 
@@ -48,6 +49,7 @@ def test_the_fold_looks_every_quarter_of_an_hour_and_folds_a_past_day(school, mo
     assert sum(c.visits for c in StatsCount.select()) == 7 and not fold.due()
 
 
+@SQLITE_ONLY
 def test_a_backup_folds_the_past_days_before_copying_the_database(school, config, monkeypatch, tmp_path):
     monkeypatch.setattr(fold, 'clock', lambda: DEMO_NOW)
     day_of_events(school)
@@ -58,6 +60,7 @@ def test_a_backup_folds_the_past_days_before_copying_the_database(school, config
     assert copy.execute("select sum(visits) from stats_count where day = ?", (DEC3.isoformat(),)).fetchone() == (7,)
 
 
+@SQLITE_ONLY
 def test_the_nightly_backup_job_folds_first(school, config, monkeypatch):
     monkeypatch.setattr(fold, 'clock', lambda: DEMO_NOW)
     day_of_events(school, date(2026, 12, 2))
