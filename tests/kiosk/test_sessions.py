@@ -122,3 +122,23 @@ def test_through_the_proxy_a_kiosk_session_opens_inside_and_closes_outside(peopl
     assert status == 403 and OUTSIDE_MESSAGE in html.unescape(page)
     status, headers, _page = inside.request('/kiosque/accueil')
     assert status == 303 and headers['Location'].endswith('/kiosque')
+
+
+def test_through_the_real_server_the_cookie_is_never_kept_no_store_and_inactivity_ends_it(people, live_server, clock):
+    """waitress, not WSGI: the session cookie has no Max-Age nor Expires (it ends with the browser),
+    every kiosk answer is no-store, and the server itself ends the session after 90 s without a
+    request (127.0.0.1 is a school network; the sessions' clock is moved, the server reads it)."""
+    at_kiosk = Browser(live_server, follow_redirects=False)
+    status, headers, _page = at_kiosk.form('/kiosque', ecole=people.school.uai, login='aurelie.dubois',
+                                           password='demo')
+    assert status == 303 and headers['Location'].endswith('/kiosque/accueil')
+    cookie = next(value for value in headers.get_all('Set-Cookie') if value.startswith('ecole_session='))
+    assert 'max-age' not in cookie.lower() and 'expires' not in cookie.lower()
+    assert next(c for c in at_kiosk.jar if c.name == 'ecole_session').discard
+    for moved in (0, 89, 89):
+        clock.later(moved)
+        status, headers, _page = at_kiosk.request('/kiosque/accueil')
+        assert status == 200 and headers['Cache-Control'] == 'no-store', moved
+    clock.later(91)
+    status, headers, _page = at_kiosk.request('/kiosque/accueil')
+    assert status == 303 and headers['Location'].endswith('/kiosque')
