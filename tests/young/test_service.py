@@ -7,6 +7,7 @@ import os
 import pytest
 from PIL import Image
 
+from ecole_ent import db
 from ecole_ent.blog import service as blog
 from ecole_ent.errors import Forbidden, ValidationError
 from ecole_ent.media import files
@@ -92,3 +93,32 @@ def test_only_the_pupils_of_the_class_write_here(people):
         with pytest.raises(Forbidden):
             service.send_post(who, people.cp.id, 'Bonjour')
     assert Post.select().where(Post.title == 'Bonjour').count() == 0
+
+
+class Spied(io.BytesIO):
+    """An upload that notes whether a database transaction is open whenever it is read."""
+
+    def __init__(self, data, seen, name):
+        super().__init__(data)
+        self.seen, self.name = seen, name
+
+    def read(self, *args):
+        self.seen.append((self.name, db.database.in_transaction()))
+        return super().read(*args)
+
+
+def test_the_photo_and_the_voice_are_read_and_stored_before_the_posts_write_transaction(people, monkeypatch):
+    """Decoding the photo, reading the voice and writing both to disk take time: none of it may hold
+    the database's write lock (db.writing()), which every other request's write waits for."""
+    seen = []
+    process, store = service.process_image, files.store
+    monkeypatch.setattr(service, 'process_image', lambda *args: seen.append(
+        ('decode', db.database.in_transaction())) or process(*args))
+    monkeypatch.setattr(files, 'store', lambda *args, **kwargs: seen.append(
+        ('store', db.database.in_transaction())) or store(*args, **kwargs))
+    post = service.send_post(people.young, people.cp.id, 'Le potager',
+                             [('IMG_1.jpg', Spied(camera_jpeg(), seen, 'photo'))],
+                             [('voix.webm', Spied(VOICE, seen, 'voice'))])
+    assert Attachment.select().where(Attachment.post == post).count() == 2
+    assert {what for what, _open in seen} == {'decode', 'photo', 'voice', 'store'}
+    assert [what for what, open_ in seen if open_] == []
