@@ -79,24 +79,23 @@ def _page(schools, year_text, exact):
                      % {'text': year_text.strip(), 'months': fold.settings().keep_months})
     label, start, end = chosen
     end = min(end, today)
-    figures = figures_of(schools, start, end, exact) if end >= start else []
-    return {'years': offered, 'year': label, 'start': start, 'end': end, 'figures': figures, 'year_error': error,
-            'total': _totals(schools, start, end) if end >= start else None}
+    if end < start:
+        return {'years': offered, 'year': label, 'start': start, 'end': end, 'figures': [], 'year_error': error,
+                'total': None}
+    by_month = {row['month']: row for row in query.rows(schools, start, end, 'month', exact=True, combined=True)}
+    total = {name: sum(row[name] for row in by_month.values()) for name in ('visits', 'signins')}
+    return {'years': offered, 'year': label, 'start': start, 'end': end, 'year_error': error,
+            'figures': figures_of(schools, start, end, exact, by_month, total['visits']),
+            'total': {name: charts.number(figure) for name, figure in total.items()}}
 
 
-def _totals(schools, start, end):
-    visits = signins = 0
-    for row in query.rows(schools, start, end, 'month', exact=True, combined=True):
-        visits += row['visits']
-        signins += row['signins']
-    return {'visits': charts.number(visits), 'signins': charts.number(signins)}
-
-
-def figures_of(schools, start, end, exact):
-    """Every figure of the page, in the order the academy's report reads them."""
+def figures_of(schools, start, end, exact, by_month, visits):
+    """Every figure of the page, in the order the academy's report reads them. by_month: the
+    month rows of the range, exact and combined, read once for the months' chart, the page's
+    totals and every share (`visits`, their sum)."""
     def split(by, title, column, labels, kind):
-        return _split(schools, start, end, exact, by, (title, column), labels, kind)
-    return [_per_day(schools, start, end), _per_month(schools, start, end),
+        return _split(schools, start, end, exact, by, (title, column), labels, kind, visits)
+    return [_per_day(schools, start, end), _per_month(by_month, start, end),
             _visitors_by_profile(schools, start, end, exact),
             split('feature', _('Visites par service'), _('Service'), FEATURE_LABELS, 'hbar'),
             split('profile', _('Visites par profil'), _('Profil'), PROFILE_LABELS, 'hbar'),
@@ -145,8 +144,7 @@ def _per_day(schools, start, end):
                   note=_('Visiteurs du jour : personnes différentes venues ce jour-là.'))
 
 
-def _per_month(schools, start, end):
-    by_month = {row['month']: row for row in query.rows(schools, start, end, 'month', exact=True, combined=True)}
+def _per_month(by_month, start, end):
     months = _months(start, end)
     labels = [short_month(month) for month in months]
     get = lambda month, name: by_month[month][name] if month in by_month else 0  # noqa: E731
@@ -177,14 +175,13 @@ def _visitors_by_profile(schools, start, end, exact):
                   [_('Mois')] + [PROFILE_LABELS[p] for p in profiles], rows, note=_small_note(exact))
 
 
-def _split(schools, start, end, exact, by, titles, labels, kind):
+def _split(schools, start, end, exact, by, titles, labels, kind, total):
     title, column = titles
     found = {row[by]: row for row in query.rows(schools, start, end, by, exact=exact, combined=True)}
     keys = _present(labels, found)
     svg = charts.chart(kind, title, [labels[key] for key in keys],
                        [(labels[key], [found[key]['visits']]) for key in keys] if kind == 'pie'
                        else [(_('Visites'), [found[key]['visits'] for key in keys])], by)
-    total = sum(row['visits'] for row in query.rows(schools, start, end, 'month', exact=True, combined=True))
     rows = [[labels[key], charts.cell(found[key], 'visits'),       # a share of the whole, hidden with its figure
              charts.rate(None if found[key]['visits'] is None else found[key]['visits'] / total) if total else '',
              charts.cell(found[key], 'visitors')] for key in keys]

@@ -1,0 +1,18 @@
+"""A statistics page view runs a bounded number of queries: each figure's rows are read once (the
+month's totals serve the head of the page, the months' chart and every share)."""
+from tests.liaison.test_routes import Counted
+from tests.stats.test_pages import OVERVIEW, SCHOOL
+
+
+def queries_of(client, path, monkeypatch):
+    client.get(path)                                 # the SQL of each query built once
+    counted = Counted(monkeypatch)
+    assert client.get(path).status_int == 200
+    monkeypatch.undo()
+    return counted.count
+
+
+def test_a_page_view_runs_a_bounded_number_of_queries(who, signed_in, monkeypatch):
+    school = queries_of(signed_in(who.director), SCHOOL.format(id=who.school.id), monkeypatch)
+    overview = queries_of(signed_in(who.admin), OVERVIEW, monkeypatch)
+    assert school <= 50 and overview <= 50, (school, overview)
