@@ -537,6 +537,29 @@ def browser_page(chromium, live_server):
     assert not foreign, f'requests to other hosts: {foreign}'
 
 
+@pytest.fixture
+def fresh_page(chromium, live_server):
+    """fresh_page(browser=None, **options) -> a page in a new context (no cookies) of `browser`
+    (the suite's Chromium by default) on the live server, page.base its URL; `options` go to
+    new_context (viewport, is_mobile, has_touch, java_script_enabled, permissions...), with
+    locale fr-FR and bypass_csp (for axe-core) unless given. As with browser_page, a request to
+    another host fails the test; the contexts are closed at the end."""
+    contexts, foreign = [], []
+
+    def opened(browser=None, **options):
+        context = (browser or chromium).new_context(**{'locale': 'fr-FR', 'bypass_csp': True, **options})
+        context.on('request', lambda request: foreign.append(request.url)
+                   if not request.url.startswith((live_server, 'data:', 'blob:')) else None)
+        contexts.append(context)
+        page = context.new_page()
+        page.base = live_server
+        return page
+    yield opened
+    for context in contexts:
+        context.close()
+    assert not foreign, f'requests to other hosts: {foreign}'
+
+
 def browser_sign_in(page, login, password='demo'):
     page.goto(page.base + '/connexion')
     page.get_by_label('Identifiant').fill(login)

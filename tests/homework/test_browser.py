@@ -24,26 +24,14 @@ MARK = 'poésie du hérisson'           # in the entry's text: finds it on a pag
 
 
 @pytest.fixture
-def open_page(chromium, live_server):
+def open_page(fresh_page):
     """open_page(width, height, mobile=False) -> a page in a fresh browser context (no cookies) on
-    the live server, page.base its URL. As with browser_page, a request to any other host fails
-    the test; the contexts are closed at the end."""
-    contexts, foreign = [], []
-
+    the live server, page.base its URL (tests/conftest.py fresh_page: a request to any other host
+    fails the test; the contexts are closed at the end)."""
     def opened(width=1280, height=800, mobile=False):
         options = dict(is_mobile=True, has_touch=True) if mobile else {}
-        context = chromium.new_context(viewport={'width': width, 'height': height}, locale='fr-FR',
-                                       bypass_csp=True, **options)
-        context.on('request', lambda request: foreign.append(request.url)
-                   if not request.url.startswith((live_server, 'data:', 'blob:')) else None)
-        contexts.append(context)
-        page = context.new_page()
-        page.base = live_server
-        return page
-    yield opened
-    for context in contexts:
-        context.close()
-    assert not foreign, f'requests to other hosts: {foreign}'
+        return fresh_page(viewport={'width': width, 'height': height}, **options)
+    return opened
 
 
 def visit(page, path):

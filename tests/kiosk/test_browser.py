@@ -24,24 +24,10 @@ SCREENS = {'phone': {'width': 390, 'height': 844}, 'kiosk': {'width': 1080, 'hei
 
 
 @pytest.fixture
-def open_page(chromium, live_server):
+def open_page(fresh_page):
     """open_page(screen) -> a page in a fresh context (no cookies) at that screen size, touch
-    enabled; any request to another host fails the test."""
-    contexts, foreign = [], []
-
-    def opened(screen):
-        context = chromium.new_context(viewport=SCREENS[screen], locale='fr-FR', bypass_csp=True,
-                                       has_touch=True)
-        context.on('request', lambda request: foreign.append(request.url)
-                   if not request.url.startswith((live_server, 'data:', 'blob:')) else None)
-        contexts.append(context)
-        page = context.new_page()
-        page.base = live_server
-        return page
-    yield opened
-    for context in contexts:
-        context.close()
-    assert not foreign, f'requests to other hosts: {foreign}'
+    enabled; any request to another host fails the test (tests/conftest.py fresh_page)."""
+    return lambda screen: fresh_page(viewport=SCREENS[screen], has_touch=True)
 
 
 def sign_in(page, login='aurelie.dubois'):
@@ -111,23 +97,18 @@ def test_the_kiosk_signs_out_by_itself(people, open_page):
     clean(page)
 
 
-def test_without_javascript_the_kiosk_still_signs_in_prints_and_says_when_it_ends(people, chromium, live_server):
-    context = chromium.new_context(viewport=SCREENS['phone'], locale='fr-FR', java_script_enabled=False)
-    try:
-        page = context.new_page()
-        page.base = live_server
-        sign_in(page)
-        assert page.get_by_text('Sans activité, déconnexion automatique après 90 secondes.').is_visible()
-        assert not page.locator('.kiosk-countdown-live').is_visible()
-        page.get_by_role('link', name='Les devoirs de la semaine').first.click()
-        page.wait_for_url('**/kiosque/devoirs/**')
-        assert not page.get_by_role('button', name='Imprimer').is_visible()
-        assert page.get_by_text('Pour imprimer, appuyez sur « Imprimer » (ou sur Ctrl et P).').is_visible()
-        page.get_by_role('button', name='Terminer').click()
-        page.wait_for_url(SIGN_IN)
-        assert LoginSession.select().count() == 0
-    finally:
-        context.close()
+def test_without_javascript_the_kiosk_still_signs_in_prints_and_says_when_it_ends(people, fresh_page):
+    page = fresh_page(viewport=SCREENS['phone'], java_script_enabled=False)
+    sign_in(page)
+    assert page.get_by_text('Sans activité, déconnexion automatique après 90 secondes.').is_visible()
+    assert not page.locator('.kiosk-countdown-live').is_visible()
+    page.get_by_role('link', name='Les devoirs de la semaine').first.click()
+    page.wait_for_url('**/kiosque/devoirs/**')
+    assert not page.get_by_role('button', name='Imprimer').is_visible()
+    assert page.get_by_text('Pour imprimer, appuyez sur « Imprimer » (ou sur Ctrl et P).').is_visible()
+    page.get_by_role('button', name='Terminer').click()
+    page.wait_for_url(SIGN_IN)
+    assert LoginSession.select().count() == 0
 
 
 def test_a_pupil_shows_the_card_to_the_kiosks_camera_and_is_signed_in(people, chromium, live_server, tmp_path):
