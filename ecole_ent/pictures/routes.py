@@ -77,7 +77,7 @@ def _refused(error, login=''):
     return render('pictures/sign_in.html', message=message, **context)
 
 
-@routes.get('/images', 'sign_in')
+@routes.get('/images', 'sign_in', slow=True)    # an id the picker does not list counts a failure: writes, may wait
 def sign_in_page():
     try:
         return _steps()
@@ -109,7 +109,7 @@ def _sheet(user, classroom, errors=None):
                   locked=service.locked_ids([p for p, _names in rows]))
 
 
-@routes.get('/annuaire/classe/<class_id:int>/images', 'sheet')
+@routes.get('/annuaire/classe/<class_id:int>/images', 'sheet', slow=True)    # seeds a newcomer: writes, may wait
 def sheet(class_id):
     user = require_user()
     return _sheet(user, service.managed_class(user, class_id))

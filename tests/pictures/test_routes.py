@@ -105,3 +105,13 @@ def test_a_pupil_who_joins_later_gets_pictures_when_first_needed(people):
     names = service.sequence_for(newcomer)
     assert len(names) == 3 and service.sequence_for(newcomer) == names
     assert {p.id: n for p, n in service.sequences(people.small)}[newcomer.id] == names
+
+
+def test_the_pages_that_may_write_are_served_in_the_writes_lane(demo_app):
+    """GET /images counts a failure for an id the picker does not list, and the sheet seeds a pupil who
+    joined later: both may wait for SQLite's write lock, so neither is served in the pages' lane
+    (ecole_ent/lanes.py), where a page must never wait behind a write."""
+    slow = {route.rule for route in demo_app.bottle.routes
+            if route.name and route.name.startswith('pictures.') and route.method == 'GET'
+            and route.config.get('slow')}
+    assert slow == {'/images', '/annuaire/classe/<class_id:int>/images'}
