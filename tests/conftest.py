@@ -312,6 +312,13 @@ def redirected_to(response):
     return parts.path + ('?' + parts.query if parts.query else '')
 
 
+def declared_routes(app, prefix):
+    """{(method, rule)} of the app's routes whose name starts with `prefix` (a feature's 'pictures.'),
+    each <name:filter> written {name}: what a role-matrix test compares its MATRIX with."""
+    return {(route.method, re.sub(r'<(\w+)[^>]*>', r'{\1}', route.rule)) for route in app.bottle.routes
+            if route.name and route.name.startswith(prefix)}
+
+
 @pytest.fixture
 def signed_in(demo_app):
     """signed_in(user) -> a WebTest client holding a real session of user. The session is opened

@@ -1,14 +1,13 @@
 """The class's picture-password pages through the app: who may reach each route (every role of the
 demo school, the others refused), the switch, the sheet, renewals, and bad input (a French message,
 nothing half-saved, no 500). The sign-in itself: test_sign_in.py; another school: test_isolation.py."""
-import re
 
 import pytest
 
 from ecole_ent.models import AuditEvent, PictureClass, PicturePassword
 from ecole_ent.pictures import service
 from tests.blog.conftest import send, text
-from tests.conftest import redirected_to
+from tests.conftest import declared_routes, redirected_to
 
 WHO = ('small_teacher', 'director', 'admin', 'teacher', 'staff', 'small_pupil', 'guardian')
 MATRIX = {
@@ -21,8 +20,7 @@ FORM = {'etat': 'oui', 'confirmer': 'oui'}
 
 
 def test_every_route_of_the_feature_is_in_the_matrix_or_the_sign_in(demo_app):
-    declared = {(route.method, re.sub(r'<(\w+)[^>]*>', r'{\1}', route.rule)) for route in demo_app.bottle.routes
-                if route.name and route.name.startswith('pictures.')}
+    declared = declared_routes(demo_app, 'pictures.')
     named = {(m, p.replace('{cls}', '{class_id}').replace('{pupil}', '{pupil_id}')) for m, p in MATRIX}
     assert declared == named | {('GET', '/images'), ('POST', '/images')}
 
