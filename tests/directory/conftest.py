@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from ecole_ent.directory.records import Account, Snapshot
+from tests.conftest import browser_sign_in
 
 DATA = Path(__file__).parent / 'data'
 UAI = '0061234A'
@@ -56,3 +57,12 @@ def snapshot_from(plan, previous=None, status=None):
 
 def empty_snapshot(*logins):
     return Snapshot(UAI, frozenset({UAI}), taken_logins=set(logins))
+
+
+def print_class_cards(page, class_name='CP-CE1', login='julien.roux'):
+    """In the browser: the class's teacher signs in and prints its cards (the page shows them)."""
+    browser_sign_in(page, login)
+    page.goto(page.base + '/annuaire/cartes')
+    page.get_by_role('link', name=class_name).click()
+    page.get_by_role('button', name='Imprimer les cartes des élèves').click()
+    page.wait_for_load_state()

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from tests.conftest import axe_violations, browser_sign_in, screenshot
+from tests.directory.conftest import print_class_cards
 
 pytestmark = pytest.mark.browser
 
@@ -118,11 +119,7 @@ def test_a_teacher_reprints_one_lost_card_on_a_phone_and_the_rest_of_the_class_k
 def test_the_cards_print_eight_to_an_a4_sheet(browser_page):
     """Printed to PDF by Chromium (A4, the print stylesheet): one sheet per eight pupils."""
     page = browser_page
-    browser_sign_in(page, 'julien.roux')
-    page.goto(page.base + '/annuaire/cartes')
-    page.get_by_role('link', name='CP-CE1').click()
-    page.get_by_role('button', name='Imprimer les cartes des élèves').click()
-    page.wait_for_load_state()
+    print_class_cards(page)
     cards = page.locator('.login-card').count()
     pdf = page.pdf(format='A4', print_background=False)
     assert len(re.findall(rb'/Type\s*/Page[^s]', pdf)) == -(-cards // 8)

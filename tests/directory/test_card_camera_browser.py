@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from ecole_ent.directory import cards
-from tests.conftest import CHROMIUM, axe_violations, browser_sign_in, screenshot, with_config
+from tests.conftest import CHROMIUM, axe_violations, screenshot, with_config
+from tests.directory.conftest import print_class_cards
 
 pytestmark = pytest.mark.browser
 
@@ -68,11 +69,7 @@ def printed_qr(browser_page):
     """The teacher prints the CP-CE1 cards: the first card's QR code as an image, and its pupil's
     first name and code."""
     page = browser_page
-    browser_sign_in(page, 'julien.roux')
-    page.goto(page.base + '/annuaire/cartes')
-    page.get_by_role('link', name='CP-CE1').click()
-    page.get_by_role('button', name='Imprimer les cartes des élèves').click()
-    page.wait_for_load_state()
+    print_class_cards(page)
     card = page.locator('.login-card').first
     picture = Image.open(io.BytesIO(card.locator('svg').screenshot()))
     name = card.locator('.login-card-name').inner_text()
