@@ -1,6 +1,7 @@
-"""Every page a phone user reaches, for each demo role and the anonymous visitor: Debian's Chromium
-at 390x844 follows the links from the home page (GET only) and checks on each page that nothing is
-wider than the screen and that axe-core finds no violation. All failing pages are reported at once."""
+"""Every page a phone user reaches, for each demo role, the anonymous visitor and a family at the hall
+kiosk: Debian's Chromium at 390x844 follows the links from the home page (GET only) and checks on each
+page that nothing is wider than the screen and that axe-core finds no violation. All failing pages are
+reported at once."""
 import re
 from collections import Counter, deque
 from urllib.parse import urldefrag, urlsplit
@@ -8,7 +9,9 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from ecole_ent.demo import ACCOUNTS
+from ecole_ent.models import PictureClass
 from tests.conftest import axe_violations, browser_sign_in
+from tests.kiosk.test_browser import sign_in as kiosk_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +26,18 @@ SKIPPED = re.compile(r'/deconnexion|/fichiers?/|/telecharger|/download|\.(atom|x
 LINKS = """() => Array.from(document.querySelectorAll('a[href]'))
     .filter(a => !a.hasAttribute('download')).map(a => a.href)"""
 WIDTH = 'document.documentElement.scrollWidth'
+KIOSK = 'aurelie.dubois at the kiosk'       # the demo school's kiosk, open on the school network (127.0.0.1)
+
+
+def starts(login):
+    """Where the crawl begins: the home page, and pages no link leads to from there or that PER_SHAPE
+    would leave out: the hall kiosk's sign-in (its terminal opens it), the sheet of the class that
+    signs in with pictures (the director's crawl meets the other classes' sheets first)."""
+    if login is None:
+        return ['/', '/kiosque']
+    if login == 'sophie.lefevre-martin':
+        return ['/', f'/annuaire/classe/{PictureClass.select().get().classroom_id}/images']
+    return ['/']
 
 
 def shape(url):
@@ -30,11 +45,12 @@ def shape(url):
     return re.sub(r'\d+', 'N', parts.path + ('?' + parts.query if parts.query else ''))
 
 
-def crawl(page):
-    """Visit every same-origin page reachable from the home page; returns {url: [problems]}."""
+def crawl(page, paths=('/',)):
+    """Visit every same-origin page reachable from `paths`; returns {url: [problems]}."""
     base = page.base
     shapes, failures, checked_shapes = Counter(), {}, set()
-    queue, seen = deque([base + '/']), {base + '/'}
+    queue = deque(base + path for path in paths)
+    seen = set(queue)
     visited = 0
     while queue and visited < MAX_PAGES:
         url = queue.popleft()
@@ -82,15 +98,18 @@ def widest(page):
             + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)')""")
 
 
-@pytest.mark.parametrize('login', [None] + [login for login, _role in ACCOUNTS])
+@pytest.mark.parametrize('login', [None] + [login for login, _role in ACCOUNTS] + [KIOSK])
 def test_every_page_fits_a_phone_and_passes_axe(browser_page, login):
     page = browser_page
     page.set_viewport_size(PHONE)
-    if login:
+    if login == KIOSK:          # its session is kept on the kiosk's pages: the home page leads there
+        kiosk_sign_in(page, 'aurelie.dubois')
+        assert page.get_by_role('button', name='Terminer').count() == 1, f'{login} did not sign in'
+    elif login:
         browser_sign_in(page, login)
         signed_out = re.compile('Se déconnecter|Sortir')      # a young pupil's menu says « Sortir »
         assert page.get_by_role('button', name=signed_out).count() == 1, f'{login} did not sign in'
-    failures, visited = crawl(page)
+    failures, visited = crawl(page, starts(login))
     assert visited >= (2 if login is None else 5), f'the crawl saw only {visited} pages'
     report = '\n'.join(f'{url.removeprefix(page.base)}: {"; ".join(problems)}'
                        for url, problems in sorted(failures.items()))
