@@ -319,6 +319,20 @@ def declared_routes(app, prefix):
             if route.name and route.name.startswith(prefix)}
 
 
+def migrated_copy(config, folder):
+    """`migrate-data` from the test database and its media to a new SQLite file in `folder` (made
+    here): its report, {table: line}. The test database is open again afterwards."""
+    from ecole_ent.maintenance.migrate_data import migrate_data
+    folder.mkdir()
+    db.close_all()
+    try:
+        return migrate_data(config.database_url, f'sqlite:///{folder / "ecole.db"}',
+                            media_from=str(Path(config.data_dir) / 'media'), media_to=str(folder / 'media'),
+                            out=lambda _line: None)
+    finally:
+        runtime.open_database(config, auto_migrate=False)
+
+
 @pytest.fixture
 def signed_in(demo_app):
     """signed_in(user) -> a WebTest client holding a real session of user. The session is opened

@@ -5,11 +5,10 @@ from pathlib import Path
 
 from ecole_ent import db, runtime
 from ecole_ent.maintenance import backup, restore
-from ecole_ent.maintenance.migrate_data import migrate_data
 from ecole_ent.models import PictureClass, PicturePassword, User
 from ecole_ent.pictures import service
 from ecole_ent.privacy import erase
-from tests.conftest import redirected_to
+from tests.conftest import migrated_copy, redirected_to
 from tests.homework.test_data import SQLITE_ONLY
 
 from .conftest import post_pictures, pupil_client
@@ -41,17 +40,11 @@ def test_a_backup_restored_brings_back_the_pictures(people, config, tmp_path):
 
 def test_migrate_data_copies_the_pictures(people, config, tmp_path):
     expected = {table: len(found) for table, found in rows().items()}
-    target_dir = tmp_path / 'copie'
-    target_dir.mkdir()
-    db.close_all()
-    report = migrate_data(config.database_url, f'sqlite:///{target_dir / "ecole.db"}',
-                          media_from=str(Path(config.data_dir) / 'media'), media_to=str(target_dir / 'media'),
-                          out=lambda _line: None)
+    report = migrated_copy(config, tmp_path / 'copie')
     for table, count in expected.items():
         line = report[table]
         assert line['source_rows'] == line['target_rows'] == count > 0
         assert line['source_sha256'] == line['target_sha256']
-    runtime.open_database(config, auto_migrate=False)
 
 
 def test_erasing_a_pupil_removes_their_pictures(people, demo_app):

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from ecole_ent import db, runtime
 from ecole_ent.maintenance import backup, restore
-from ecole_ent.maintenance.migrate_data import migrate_data
 from ecole_ent.models import SchoolYear
 from ecole_ent.models.privacy import ArchiveDeadline, ConsentChange, ErasedAccount
 from ecole_ent.privacy import consent, deadlines, erase
+from tests.conftest import migrated_copy
 from tests.homework.test_data import SQLITE_ONLY
 
 MODELS = (ErasedAccount, ConsentChange, ArchiveDeadline)
@@ -46,14 +46,8 @@ def test_a_backup_restored_brings_back_the_privacy_tables(people, config, tmp_pa
 def test_migrate_data_copies_the_privacy_tables(people, config, tmp_path):
     privacy_rows(people)
     expected = {table: len(found) for table, found in rows().items()}
-    target_dir = tmp_path / 'copie'
-    target_dir.mkdir()
-    db.close_all()
-    report = migrate_data(config.database_url, f'sqlite:///{target_dir / "ecole.db"}',
-                          media_from=str(Path(config.data_dir) / 'media'), media_to=str(target_dir / 'media'),
-                          out=lambda _line: None)
+    report = migrated_copy(config, tmp_path / 'copie')
     for table, count in expected.items():
         line = report[table]
         assert line['source_rows'] == line['target_rows'] == count == 1
         assert line['source_sha256'] == line['target_sha256']
-    runtime.open_database(config, auto_migrate=False)
