@@ -205,9 +205,10 @@ def confine():
     try:
         access.require_school_network(client_address(), _networks())
     except Forbidden as exc:
-        accounts.close_session(request.get_cookie(SESSION_COOKIE))
-        response.delete_cookie(SESSION_COOKIE, path='/')
-        raise HTTPError(403, str(exc)) from None
+        forget_session()            # the 403 page names no one
+        refused = HTTPError(403, str(exc))
+        refused.delete_cookie(SESSION_COOKIE, path='/')     # a hook's HTTPError replaces the response's cookies
+        raise refused from None
     if not access.kiosk_path(request.path):
         redirect(url('kiosk.home'), 303)
 

@@ -77,6 +77,9 @@ def test_a_kiosk_cookie_carried_outside_is_refused_and_closed(people, kiosk, dem
     refused = at_kiosk.get('/kiosque/accueil', expect_errors=True)
     assert refused.status_int == 403 and OUTSIDE_MESSAGE in html.unescape(refused.text)
     assert LoginSession.select().where(LoginSession.user == people.guardian).count() == 0
+    # The cookie is deleted, and the refusal names no one nor offers a sign-out.
+    assert 'ecole_session' not in at_kiosk.cookies
+    assert people.guardian.last_name not in refused.text and '/deconnexion' not in refused.text
     at_kiosk.extra_environ = {'REMOTE_ADDR': SCHOOL_NETWORK}
     assert redirected_to(at_kiosk.get('/kiosque/accueil', expect_errors=True)) == '/kiosque'
 
@@ -118,8 +121,10 @@ def test_through_the_proxy_a_kiosk_session_opens_inside_and_closes_outside(peopl
     outside = Browser(live_server, headers={'X-Forwarded-For': OUTSIDE}, follow_redirects=False)
     for cookie in inside.jar:
         outside.jar.set_cookie(cookie)
-    status, _headers, page = outside.request('/kiosque/accueil')
+    status, headers, page = outside.request('/kiosque/accueil')
     assert status == 403 and OUTSIDE_MESSAGE in html.unescape(page)
+    assert [c for c in headers.get_all('Set-Cookie') if c.startswith('ecole_session=')]
+    assert 'ecole_session' not in [cookie.name for cookie in outside.jar]
     status, headers, _page = inside.request('/kiosque/accueil')
     assert status == 303 and headers['Location'].endswith('/kiosque')
 
