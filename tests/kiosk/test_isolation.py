@@ -1,13 +1,13 @@
 """Two schools on one installation (the admin tests' school_b, École du Port): each kiosk signs in
 only its own school's people, by password or by card; with two kiosks open, /kiosque lets the
-terminal pick its school; a kiosk session reaches no child of another family or school; the
+terminal pick its school; a kiosk session reaches no child or note of another family or school; the
 director of one school cannot open the other's kiosk."""
 import html
 
 import pytest
 
 from ecole_ent.directory import cards
-from ecole_ent.models import LoginSession, School, Throttle, User
+from ecole_ent.models import LoginSession, NoteReceipt, School, Throttle, User
 from tests.conftest import redirected_to
 from tests.kiosk.conftest import csrf, open_kiosk
 from tests.kiosk.test_routes import client_of
@@ -75,6 +75,13 @@ def test_a_kiosk_session_reaches_no_other_child(two_kiosks, demo_app):
         assert pupil_kiosk.get(f'/kiosque/devoirs/{child.id}', expect_errors=True).status_int == 404
     page = client_of(demo_app, other.guardian, kiosk=True).get('/kiosque/accueil')
     assert all(child.display_name not in page.text for child in people.children)
+    receipts = NoteReceipt.select().where(NoteReceipt.guardian == people.guardian).order_by(NoteReceipt.id)
+    receipt = next(r for r in receipts if r.note.kind != 'info')     # a note to sign, as the home links to
+    own_note = f'/kiosque/mot/{receipt.note_id}/{receipt.pupil_id}'
+    assert at_kiosk.get(own_note).status_int == 200
+    for client, path in ((client_of(demo_app, other.guardian, kiosk=True), own_note), (pupil_kiosk, own_note),
+                         (at_kiosk, f'/kiosque/mot/{receipt.note_id}/{other.pupil.id}')):
+        assert client.get(path, expect_errors=True).status_int == 404, path
 
 
 def test_a_director_cannot_open_another_schools_kiosk(people, school_b, demo_app):
