@@ -163,8 +163,7 @@ def presence():
 @routes.post('/kiosque/sortie', 'sign_out')
 def sign_out():
     _kiosk_user()
-    accounts.close_session(request.get_cookie(SESSION_COOKIE))
-    response.delete_cookie(SESSION_COOKIE, path='/')
+    forget_session()
     flash(_('Vous êtes déconnecté. À bientôt !'), 'success')
     redirect(_start(request.get_cookie(SCHOOL_COOKIE) or ''), 303)
 
