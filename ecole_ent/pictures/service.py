@@ -314,8 +314,9 @@ def sign_in_user(login, images, address, networks):
     names = parse(images)
     expected = sequence_for(pupil) if pupil is not None and pupil.role_set == {'pupil'} else None
     if expected is None or names is None or not security.same(','.join(names), ','.join(expected)):
-        for key, limit in keys if pupil is not None else keys[1:]:
-            accounts.count_failure(key, limit, pupil)
+        with writing():                 # the pupil's and the address's counts: one wait for the write lock
+            for key, limit in keys if pupil is not None else keys[1:]:
+                accounts.count_failure(key, limit, pupil)
         raise Forbidden(wrong_message())
     with writing():
         Throttle.delete().where(Throttle.key == keys[0][0]).execute()

@@ -1,11 +1,18 @@
 """The pupils' sign-in with pictures through the app: right and wrong sequences, who is refused
 (another role, a pupil of a class without pictures, a locked pupil or address), the steps
 without JavaScript, and renewal invalidating the old sequence."""
+import ipaddress
+
+import pytest
+
+from ecole_ent import db
 from ecole_ent.accounts import service as accounts
-from ecole_ent.models import AuditEvent, User
+from ecole_ent.errors import Forbidden
+from ecole_ent.models import AuditEvent, Throttle, User
 from ecole_ent.pictures import service
 from tests.blog.conftest import text
 from tests.conftest import redirected_to
+from tests.homework.test_data import SQLITE_ONLY
 
 from .conftest import OUTSIDE, post_pictures, pupil_client, sequence, wrong_sequence
 
@@ -217,3 +224,20 @@ def test_every_images_response_is_no_store(people, demo_app):
     assert [r.status_int for r in responses[-4:]] == [200, 200, 403, 303]
     for response in responses:
         assert response.headers.get('Cache-Control') == 'no-store', (response.request.url, response.status)
+
+
+@SQLITE_ONLY
+def test_a_wrong_sequence_is_counted_in_one_write_transaction(people, demo_app):
+    """The pupil's and the address's failures are written together: a wrong try waits once for
+    SQLite's write lock, not once per counter."""
+    statements = []
+    db.database.connection().set_trace_callback(statements.append)
+    try:
+        with pytest.raises(Forbidden):
+            service.sign_in_user(people.small_pupil.login, ','.join(wrong_sequence(sequence(people.small_pupil))),
+                                 '10.0.0.7', [ipaddress.ip_network('10.0.0.0/8')])
+    finally:
+        db.database.connection().set_trace_callback(None)
+    assert [s for s in statements if s.upper().startswith('BEGIN')] == ['BEGIN IMMEDIATE']
+    assert {key for key, _limit in service._throttle_keys(people.small_pupil.login, '10.0.0.7')} <= \
+        {row.key for row in Throttle.select()}
