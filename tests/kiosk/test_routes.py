@@ -12,7 +12,7 @@ from ecole_ent.accounts import service as accounts
 from ecole_ent.homework import service as homework
 from ecole_ent.i18n import date_fr
 from ecole_ent.models import AuditEvent, LoginSession, NoteReceipt, School, Throttle, User
-from tests.conftest import redirected_to
+from tests.conftest import declared_routes, redirected_to
 from tests.kiosk.conftest import SCHOOL_NETWORK, Kiosk, csrf
 
 WHO = ('anonymous', 'kiosk_guardian', 'kiosk_pupil', 'guardian', 'teacher', 'director', 'admin')
@@ -45,8 +45,7 @@ def client_of(app, user=None, kiosk=False):
 
 
 def test_every_kiosk_route_is_in_the_matrix(demo_app):
-    declared = {(route.method, re.sub(r'<(\w+)[^>]*>', r'{\1}', route.rule)) for route in demo_app.bottle.routes
-                if route.name and route.name.startswith('kiosk.')}
+    declared = declared_routes(demo_app, 'kiosk.')
     names = {'{child}': '{pupil_id}', '{note}': '{note_id}', '{school}': '{school_id}'}
     expected = set()
     for method, path in MATRIX:
