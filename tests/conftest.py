@@ -6,7 +6,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlsplit
 
@@ -302,6 +302,24 @@ class Client(webtest.TestApp):
         match = re.search(r'name="csrf_token" value="([^"]+)"', self.get(path).text)
         assert match, 'no CSRF token in the page'
         return match.group(1)
+
+
+class StoppedClock:
+    """Features' clocks stopped at one moment: StoppedClock(monkeypatch, at, (module, 'clock'), ...);
+    set(moment) moves them all there, later(seconds) that many seconds on, never sleeping. What a
+    feature's `clock` fixture returns."""
+
+    def __init__(self, monkeypatch, at, *clocks):
+        self.monkeypatch, self.clocks = monkeypatch, clocks
+        self.set(at)
+
+    def set(self, moment):
+        self.at = moment
+        for module, name in self.clocks:
+            self.monkeypatch.setattr(module, name, lambda: moment)
+
+    def later(self, seconds):
+        self.set(self.at + timedelta(seconds=seconds))
 
 
 def redirected_to(response):

@@ -4,7 +4,6 @@ zoe.dubois a pupil, the director, a teacher, the admin), the second school of th
 2026, the sessions' clock that a test moves (accounts.service.now), and clients on the school
 network signed in at the kiosk through its real forms."""
 import re
-from datetime import timedelta
 
 import pytest
 
@@ -14,7 +13,7 @@ from ecole_ent.homework import service as homework
 from ecole_ent.liaison import service as liaison
 from ecole_ent.models import Classroom, Enrolment, School, User
 from tests.admin.conftest import school_b  # noqa: F401 (a fixture: École du Port)
-from tests.conftest import DEMO_NOW, Client
+from tests.conftest import DEMO_NOW, Client, StoppedClock
 
 NOW = DEMO_NOW
 SCHOOL_NETWORK = '10.0.0.7'
@@ -29,20 +28,9 @@ def open_kiosk(school, on=True):
 def clock(monkeypatch):
     """Every clock the kiosk reads stopped at NOW (homework, liaison, sessions); clock.later(s)
     moves the sessions' clock s seconds on, without sleeping."""
-    class Clock:
-        at = NOW
-
-        def set(self, moment):
-            self.at = moment
-            monkeypatch.setattr(accounts, 'now', lambda: moment)
-
-        def later(self, seconds):
-            self.set(self.at + timedelta(seconds=seconds))
     monkeypatch.setattr(homework, 'clock', lambda: NOW)
     monkeypatch.setattr(liaison, 'clock', lambda: NOW)
-    stopped = Clock()
-    stopped.set(NOW)
-    return stopped
+    return StoppedClock(monkeypatch, NOW, (accounts, 'now'))
 
 
 class People:

@@ -7,7 +7,7 @@ import pytest
 from ecole_ent import models
 from ecole_ent.models import User
 from ecole_ent.privacy import service
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, StoppedClock
 
 NOW = DEMO_NOW
 
@@ -15,15 +15,7 @@ NOW = DEMO_NOW
 @pytest.fixture
 def clock(monkeypatch):
     """The privacy clock stopped at NOW; clock.set(moment) moves it."""
-    class Clock:
-        at = NOW
-
-        def set(self, moment):
-            self.at = moment
-            monkeypatch.setattr(service, 'clock', lambda: moment)
-    stopped = Clock()
-    stopped.set(NOW)
-    return stopped
+    return StoppedClock(monkeypatch, NOW, (service, 'clock'))
 
 
 class People:
