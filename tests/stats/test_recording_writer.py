@@ -55,7 +55,8 @@ def test_a_deleted_school_loses_its_own_events_only(writer):
 
 def test_a_failed_write_keeps_the_newest_events(writer, monkeypatch):
     monkeypatch.setattr(recorder, 'LIMIT', 5)
-    queue = recorder.RECORDER.pending = recorder.deque(maxlen=5)
+    queue = recorder.deque(maxlen=5)
+    monkeypatch.setattr(recorder.RECORDER, 'pending', queue)      # the next tests get the real queue back
     queued(*range(5))                                        # the batch about to fail (oldest)
     def failing(batch):
         queued(*range(5, 8))                                 # 3 events arrive while it fails
@@ -71,3 +72,4 @@ def test_an_event_recorded_against_another_database_is_never_written_here(writer
     recorder.RECORDER.pending.append((object(), visit(writer.guardian, writer.school.id)))
     queued(visit(writer.guardian, writer.school.id))
     assert recorder.flush() == 1 and StatsEvent.select().count() == 1
+
