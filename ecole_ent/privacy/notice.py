@@ -37,10 +37,11 @@ def contacts(config):
 
 def schools_named(reader):
     """The schools the notice names: a signed-in reader's own (their account's school, and for a
-    guardian their children's), never another school of the installation; before sign-in, every
-    school the installation serves (the notice is what families read before they have an account)."""
+    guardian their children's), never another school of the installation; before sign-in, and to the
+    installation's admin, every school the installation serves (the notice is what families read
+    before they have an account)."""
     query = School.select(School.name)
-    if reader is not None:
+    if reader is not None and not reader.has_role('admin'):
         query = query.where((School.id == reader.school_id) | School.id.in_(
             Classroom.select(Classroom.school).where(Classroom.id.in_(children_classes(reader.id)))))
     return [school.name for school in query.order_by(School.name)]

@@ -34,7 +34,7 @@ def test_an_anonymous_visitor_reads_the_notice(demo_app):
 def test_a_signed_in_reader_sees_only_their_own_schools_named(demo_app, people, school_b, signed_in):  # noqa: F811
     """Two schools on one installation: the notice names École du Port to its director and to a
     parent whose only link to it is a child there, the demo school to its guardian, never the
-    other one; before sign-in, both (the schools the installation serves)."""
+    other one; before sign-in and to the installation's admin, both (the schools the installation serves)."""
     parent = User.create(login='parent.sans.ecole', first_name='Noé', last_name='Sans-École', roles='guardian',
                          password_hash=security.hash_password('demo'))
     GuardianLink.create(guardian=parent, pupil=school_b.pupil, relation='father')
@@ -45,6 +45,8 @@ def test_a_signed_in_reader_sees_only_their_own_schools_named(demo_app, people, 
         assert own in page and other not in page, reader.login
     anonymous = text(Client(demo_app).get('/donnees-personnelles'))
     assert 'École du Port' in anonymous and 'École des Mimosas' in anonymous
+    admin = text(signed_in(people.admin).get('/donnees-personnelles'))      # belongs to no school, serves both
+    assert 'École du Port' in admin and 'École des Mimosas' in admin
 
 
 def test_the_sign_in_page_and_the_activation_letter_link_to_it(demo_app, people, signed_in):
