@@ -31,7 +31,7 @@ Fields of an event (models/stats.py StatsEvent)
 
 Cost: the request path appends one tuple to a deque (no lock, no database); the process's writer
 thread (started on first use, after fork: one per `serve --workers` process) writes what came
-every FLUSH_SECONDS in one short transaction, computing the hashes there, so the account's id
+every FLUSH_SECONDS in short transactions of BATCH events, computing the hashes there, so the account's id
 lives in memory a few seconds at most. Stopping the server writes what is left (hooks.STOPPING).
 A database locked for minutes: the deque keeps the newest LIMIT events (appending to a full deque
 drops its oldest; a failed batch, older than what came meanwhile, goes back only into the room left):
@@ -82,6 +82,7 @@ FEATURE_OF = {
 }
 FLUSH_SECONDS = 2.0          # an event reaches the database within this (and a transaction) of its request
 LIMIT = 100_000              # events kept in memory while the database cannot be written
+BATCH = 1000                 # events per transaction: a few milliseconds of SQLite's write lock
 COLUMNS = ('created_at', 'school_id', 'day', 'hour', 'kind', 'profile', 'feature', 'device', 'at_school',
            'day_visitor', 'month_visitor')
 TABLET = re.compile(r'iPad|Tablet|Kindle|Silk/|PlayBook|Android(?!.*Mobile)', re.IGNORECASE)
@@ -253,40 +254,57 @@ class Recorder:
         return self.write_now()
 
     def write_now(self, close=False):
-        """Write the queued events in one transaction; returns how many. A failure (the database
-        unreachable) puts them back for the next round."""
+        """Write the queued events, BATCH per transaction (a backlog left by a database locked for
+        minutes never holds SQLite's write lock long: the pages' writes pass between two batches);
+        returns how many. A failure (the database unreachable) puts the batch back for the next
+        round and stops this one."""
         with self.write_lock:
-            batch = []
-            while self.pending:
-                try:
-                    batch.append(self.pending.popleft())
-                except IndexError:
-                    break
-            current = db.database.obj
-            stale = sum(1 for database, _event in batch if database is not current)
-            if stale:          # recorded against a database this process has left: never written elsewhere
-                logger.warning('statistiques : événements d’une autre base abandonnés : %d', stale)
-            batch = [event for database, event in batch if database is current]
-            if not batch:
-                return 0
+            written, opened = 0, False
             try:
-                try:
-                    return self.insert(batch)
-                except INTEGRITY_ERRORS:    # a school deleted meanwhile: drop its events, write the others
-                    kept = self.of_existing_schools(batch)
-                    logger.warning('statistiques : événements abandonnés (école supprimée) : %d',
-                                   len(batch) - len(kept))
-                    return self.insert(kept)
-            except Exception:
-                logger.exception('statistiques : %d événements non écrits, nouvel essai bientôt', len(batch))
-                self.keys = {}
-                room = max(0, LIMIT - len(self.pending))      # the newest kept: the batch is older than the queue
-                back = batch[len(batch) - room:] if room else []
-                self.pending.extendleft((current, event) for event in reversed(back))
-                return 0
+                while self.pending:
+                    batch = self.take()
+                    if batch:
+                        opened = True
+                        done = self.write(batch)
+                        if done is None:
+                            break
+                        written += done
             finally:
-                if close:
+                if close and opened:
                     db.close()
+            return written
+
+    def take(self):
+        """The oldest BATCH queued events of the current database (those recorded against a
+        database this process has left are dropped: never written elsewhere)."""
+        batch = []
+        while self.pending and len(batch) < BATCH:
+            try:
+                batch.append(self.pending.popleft())
+            except IndexError:
+                break
+        current = db.database.obj
+        stale = sum(1 for database, _event in batch if database is not current)
+        if stale:
+            logger.warning('statistiques : événements d’une autre base abandonnés : %d', stale)
+        return [event for database, event in batch if database is current]
+
+    def write(self, batch):
+        """Write one batch in one transaction: how many, or None when it failed and went back."""
+        try:
+            try:
+                return self.insert(batch)
+            except INTEGRITY_ERRORS:    # a school deleted meanwhile: drop its events, write the others
+                kept = self.of_existing_schools(batch)
+                logger.warning('statistiques : événements abandonnés (école supprimée) : %d', len(batch) - len(kept))
+                return self.insert(kept)
+        except Exception:
+            logger.exception('statistiques : %d événements non écrits, nouvel essai bientôt', len(batch))
+            self.keys = {}
+            room = max(0, LIMIT - len(self.pending))      # the newest kept: the batch is older than the queue
+            back = batch[len(batch) - room:] if room else []
+            self.pending.extendleft((db.database.obj, event) for event in reversed(back))
+            return None
 
     def insert(self, batch):
         """Write `batch` in one transaction; how many were written (the events of a day already

@@ -73,3 +73,18 @@ def test_an_event_recorded_against_another_database_is_never_written_here(writer
     queued(visit(writer.guardian, writer.school.id))
     assert recorder.flush() == 1 and StatsEvent.select().count() == 1
 
+
+def test_a_backlog_is_written_in_short_transactions_of_batch_events(writer, monkeypatch):
+    """After the database was locked for minutes, the queue is written BATCH events per transaction,
+    so that SQLite's write lock is never held long: the pages' writes pass between two batches."""
+    monkeypatch.setattr(recorder, 'BATCH', 3)
+    sizes, real = [], recorder.RECORDER.insert
+
+    def insert(batch):
+        sizes.append(len(batch))
+        assert not db.database.in_transaction()              # each batch its own transaction
+        return real(batch)
+    monkeypatch.setattr(recorder.RECORDER, 'insert', insert)
+    queued(*[visit(writer.guardian, writer.school.id)] * 7)
+    assert recorder.flush() == 7
+    assert sizes == [3, 3, 1] and StatsEvent.select().count() == 7
