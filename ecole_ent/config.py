@@ -135,7 +135,8 @@ OPTIONS = [
     Option('security', 'address_max_failures', positive_int, 30,
            "Échecs de connexion avant blocage temporaire d'une adresse"),
     Option('security', 'school_networks', networks, '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,127.0.0.0/8,::1/128',
-           "Réseaux de l'école (connexion par carte QR des élèves), séparés par des virgules"),
+           "Réseaux de l'école (cartes QR et images des élèves, borne du hall, statistiques « à l'école »), "
+           'séparés par des virgules'),
     Option('security', 'activation_days', positive_int, 60, "Validité d'un code d'activation, en jours"),
     Option('scheduler', 'enabled', boolean, True,
            'Lancer les tâches périodiques dans le serveur (une seule exécution par période, '
