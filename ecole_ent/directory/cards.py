@@ -123,8 +123,10 @@ def revoke_card(pupil, actor):
     return removed
 
 
-def has_card(pupil):
-    return PupilCard.select().where(PupilCard.pupil == pupil).exists()
+def with_cards(pupils):
+    """The ids of those of `pupils` who have a card: one query for a whole class."""
+    rows = PupilCard.select(PupilCard.pupil).where(PupilCard.pupil.in_([p.id for p in pupils]))
+    return {row.pupil_id for row in rows}
 
 
 def card_states(pupils):

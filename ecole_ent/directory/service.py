@@ -201,8 +201,8 @@ def class_cards(user, class_id):
     if not membership.teaches(user, classroom):
         raise Forbidden(_('Seuls les enseignants de la classe et la direction y ont accès.'))
     pupils = accounts.pupils_of(classroom)
-    return {'classroom': classroom,
-            'pupils': [(p, cards.has_card(p)) for p in pupils]}
+    carded = cards.with_cards(pupils)
+    return {'classroom': classroom, 'pupils': [(p, p.id in carded) for p in pupils]}
 
 
 def health(report):
