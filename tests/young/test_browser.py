@@ -19,6 +19,7 @@ from ecole_ent.models import Post
 from ecole_ent.models.blog import Attachment
 from ecole_ent.young import service as young
 from tests.conftest import CHROMIUM, axe_violations, browser_sign_in, screenshot
+from tests.homework.test_browser import clean, fits
 from tests.young.conftest import camera_jpeg
 
 pytestmark = pytest.mark.browser
@@ -40,34 +41,19 @@ def chromium_with_microphone(chromium):
 
 
 @pytest.fixture
-def phone(chromium_with_microphone, live_server):
-    """phone(javascript=True) -> a page in a fresh phone-sized context on the live server; a request
-    to another host fails the test."""
-    contexts, foreign = [], []
-
+def phone(chromium_with_microphone, fresh_page):
+    """phone(javascript=True) -> a page in a fresh phone-sized context, microphone granted, on the
+    live server; a request to another host fails the test (tests/conftest.py fresh_page)."""
     def opened(javascript=True):
-        context = chromium_with_microphone.new_context(
-            viewport=PHONE, locale='fr-FR', bypass_csp=True, is_mobile=True, has_touch=True,
-            java_script_enabled=javascript, permissions=['microphone'])
-        context.on('request', lambda request: foreign.append(request.url)
-                   if not request.url.startswith((live_server, 'data:', 'blob:')) else None)
-        contexts.append(context)
-        page = context.new_page()
-        page.base = live_server
-        return page
-    yield opened
-    for context in contexts:
-        context.close()
-    assert not foreign, f'requests to other hosts: {foreign}'
+        return fresh_page(chromium_with_microphone, viewport=PHONE, is_mobile=True, has_touch=True,
+                          java_script_enabled=javascript, permissions=['microphone'])
+    return opened
 
 
 def checked(page, name):
     """No axe violation, nothing wider than the phone; a screenshot kept as an artefact."""
-    assert axe_violations(page) == [], name
-    wide = page.evaluate("""(width) => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > width + 0.5)
-        .slice(0, 6).map(e => e.tagName.toLowerCase() + '.' + String(e.className))""", PHONE['width'])
-    assert page.evaluate('document.documentElement.scrollWidth') <= PHONE['width'], (name, wide)
+    fits(page, PHONE['width'])
+    clean(page)
     screenshot(page, f'young-{name}')
 
 
@@ -167,7 +153,7 @@ def looks(locator):
 
 
 def test_hover_keeps_the_labels_readable_and_a_tap_leaves_nothing_stuck(people, phone, chromium_with_microphone,
-                                                                       live_server):
+                                                                       fresh_page):
     """The layout's `button:hover` gives a white text: the young buttons keep their dark text under a
     mouse, and on a touch screen (hover: none) look after a tap as before it."""
     page = phone()
@@ -181,20 +167,15 @@ def test_hover_keeps_the_labels_readable_and_a_tap_leaves_nothing_stuck(people, 
     for button, seen in zip(buttons, before):
         button.hover()
         assert looks(button) == seen
-    desk = chromium_with_microphone.new_context(viewport={'width': 1280, 'height': 800}, locale='fr-FR')
-    try:
-        page = desk.new_page()
-        page.base = live_server
-        browser_sign_in(page, people.young.login)
-        page.goto(live_server + f'/petits/classe/{people.cp.id}/ecrire')
-        assert page.evaluate("matchMedia('(hover: hover)').matches")
-        for name in ('Sortir', 'Parler'):
-            button = page.get_by_role('button', name=name)
-            color, background = looks(button)
-            button.hover()
-            assert looks(button)[0] == color and looks(button)[1] != background, name
-    finally:
-        desk.close()
+    page = fresh_page(chromium_with_microphone, viewport={'width': 1280, 'height': 800})
+    browser_sign_in(page, people.young.login)
+    page.goto(page.base + f'/petits/classe/{people.cp.id}/ecrire')
+    assert page.evaluate("matchMedia('(hover: hover)').matches")
+    for name in ('Sortir', 'Parler'):
+        button = page.get_by_role('button', name=name)
+        color, background = looks(button)
+        button.hover()
+        assert looks(button)[0] == color and looks(button)[1] != background, name
 
 
 def test_a_refused_post_and_a_post_read_from_the_young_blog_pass_axe_on_a_phone(people, phone):
