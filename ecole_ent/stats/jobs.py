@@ -1,11 +1,12 @@
 """The statistics' fold as a job (also `ecole-ent jobs run stats.fold`): it looks every 15 minutes,
 as backup.nightly does, and folds as soon as a past day still has events or a past month its seen
-visitors (a look that finds none costs two indexed queries), so a day's key lives until a quarter
-of an hour past midnight, not a day more. The backup runs the fold first too
+visitors (a look that finds none costs three indexed queries, fold.due), so a day's key lives
+until a quarter of an hour past midnight, not a day more. The backup runs the fold first too
 (hooks.BEFORE_BACKUP): an archive never holds a past day's key next to that day's events."""
 import logging
 
 from .. import hooks
+from ..models import StatsEvent
 from ..scheduler import job
 from . import fold
 
@@ -21,9 +22,10 @@ def nightly():
 
 def before_backup(config):
     """hooks.BEFORE_BACKUP: fold the past days before the database is copied (never raises: the
-    backup matters more; a database without the statistics' tables yet folds nothing)."""
+    backup matters more). A database without the statistics' tables yet (the backup before the
+    migration that makes them) has nothing to fold: nothing is tried, no error is logged."""
     try:
-        if fold.due():
+        if StatsEvent.table_exists() and fold.due():
             fold.run()
     except Exception as exc:
         logger.error('statistiques : regroupement avant sauvegarde impossible (%s)', exc)
