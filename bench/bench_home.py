@@ -11,7 +11,6 @@ Target (issues 2, 12 and 16, 2-core machine): the guardian home >= 20 % of the b
 requests/s and p99 <= 150 ms at 50 connections, with its child cards and its family feed (the
 latest posts, albums, homework and notes of the children's classes, issue 16), in every column.
 """
-import argparse
 import http.client
 import os
 import re
@@ -21,7 +20,16 @@ import threading
 import urllib.parse
 import urllib.request
 
-from bench.common import GUARDIAN, Server, demo_server, hello_command, load, serving_rss_mb, sign_in_cookie
+from bench.common import (
+    GUARDIAN,
+    Server,
+    demo_server,
+    hello_command,
+    load,
+    load_arguments,
+    serving_rss_mb,
+    sign_in_cookie,
+)
 
 PUPIL = 'zoe.dubois'            # the demo's pupil who ticks her homework during the « writes » loads
 
@@ -101,9 +109,7 @@ class Writes:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
-    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
+    parser = load_arguments(__doc__)
     parser.add_argument('--workers', default='2', help='ecole-ent processes to compare, e.g. 1,2')
     parser.add_argument('--guardians', type=int, default=20, help='guardians viewing their home in turn')
     args = parser.parse_args()

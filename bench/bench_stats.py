@@ -12,7 +12,6 @@ CPU time per request (user + system of every process and thread, read from /proc
 is printed too, a figure that other processes disturb far less: off/on is the same ratio, for the
 cost of a request rather than the throughput.
 """
-import argparse
 import os
 import shutil
 import statistics
@@ -20,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from bench.common import GUARDIAN, Server, load, process_tree, sign_in_cookie
+from bench.common import GUARDIAN, Server, load, load_arguments, process_tree, sign_in_cookie
 
 
 def seeded(folder):
@@ -66,11 +65,9 @@ def load_average():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--seconds', type=float, default=8, help='duration of each load')
+    parser = load_arguments(__doc__, seconds=8)
     parser.add_argument('--rounds', type=int, default=3, help='loads of each server per connection count')
     parser.add_argument('--connections', default='10,50', help='connection counts, e.g. 10,50')
-    parser.add_argument('--threads', type=int, default=8, help='waitress threads per process')
     parser.add_argument('--workers', type=int, default=2, help='ecole-ent processes of each server')
     args = parser.parse_args()
     print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}  load average: {load_average()}')

@@ -289,16 +289,23 @@ def sign_in_cookie(base_url, login, password, login_path='/connexion'):
     return '; '.join('%s=%s' % (c.name, c.value) for c in jar)
 
 
+def load_arguments(doc, seconds=10):
+    """The command line a load bench starts from (its own options added after): --seconds of each
+    load and --threads of each waitress process."""
+    import argparse
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument('--seconds', type=float, default=seconds, help='duration of each load')
+    parser.add_argument('--threads', type=int, default=8, help='waitress threads of each server process')
+    return parser
+
+
 def page_against_waitress(doc, login, label, prepare):
     """The main() of a one-page bench (homework week, inbox, a note's status): for each count of
     serving processes (--workers), the demo seeded in a fresh data folder, prepare(data) run on it
     before the server starts, returning (path, describe) where describe(base_url, cookie) is the
     line saying what the page shows; then the page as `login` and a bare waitress, loaded in turn
     at 10 and 50 connections in the same run, with the ratio."""
-    import argparse
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument('--seconds', type=float, default=10, help='duration of each load')
-    parser.add_argument('--threads', type=int, default=8, help='waitress threads of both servers')
+    parser = load_arguments(doc)
     parser.add_argument('--workers', default='2', help='ecole-ent processes to compare, e.g. 1,2')
     args = parser.parse_args()
     print(f'cores: {os.cpu_count()}  python: {sys.version.split()[0]}')
