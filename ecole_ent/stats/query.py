@@ -68,11 +68,12 @@ def rows(schools, start, end, by, exact=False, combined=False):
     if ids == []:
         return []
     table = defaultdict(lambda: {'visits': 0, 'visitors': 0, 'signins': 0})
-    for (school, key), visits, signins in _additive(ids, start, end, (by,)):
+    folded = _folded_days(ids, start, end)
+    for (school, key), visits, signins in _additive(ids, start, end, (by,), folded):
         cell = table[school, key]
         cell['visits'] += visits
         cell['signins'] += signins
-    for (school, key), visitors in _visitors(ids, start, end, by):
+    for (school, key), visitors in _visitors(ids, start, end, by, folded):
         table[school, key]['visitors'] += visitors
     uais = _uais()
     out = []
@@ -103,7 +104,8 @@ def crossed(schools, start, end, by, split, exact=False):
     if ids == []:
         return []
     table = defaultdict(lambda: [0, 0])
-    for (_school, first, second), visits, signins in _additive(ids, start, end, (by, split)):
+    folded = _folded_days(ids, start, end)
+    for (_school, first, second), visits, signins in _additive(ids, start, end, (by, split), folded):
         table[first, second][0] += visits
         table[first, second][1] += signins
     out = [{by: first, split: second, 'visits': visits, 'signins': signins}
@@ -264,7 +266,8 @@ def _where(model, ids, start, end, day_field):
 
 
 def _folded_days(ids, start, end):
-    """(school id, day) pairs already folded: their events, if any are left, are not counted."""
+    """(school id, day) pairs already folded: their events, if any are left, are not counted; and
+    whether any event is left (read once per figure, for its counts and its visitors alike)."""
     event_days = (StatsEvent.select(StatsEvent.school, StatsEvent.day).distinct()
                   .where(_where(StatsEvent, ids, start, end, StatsEvent.day)))
     days = {day for _school, day in event_days.tuples()}
@@ -297,14 +300,15 @@ def _value(name, raw):
     return int(raw) if name == 'hour' else raw
 
 
-def _additive(ids, start, end, names):
-    """((school, *keys), visits, signins) from the folded counts and the events not folded."""
+def _additive(ids, start, end, names, folded_days):
+    """((school, *keys), visits, signins) from the folded counts and the events not folded
+    (folded_days: _folded_days')."""
     fields = _key_fields(StatsCount, names)
     query = (StatsCount.select(StatsCount.school, *fields, fn.SUM(StatsCount.visits), fn.SUM(StatsCount.signins))
              .where(_where(StatsCount, ids, start, end, StatsCount.day)).group_by(StatsCount.school, *fields))
     for school, *rest in query.tuples():
         yield (school, *_keys(names, fields, rest[:-2])), int(rest[-2] or 0), int(rest[-1] or 0)
-    folded, any_events = _folded_days(ids, start, end)
+    folded, any_events = folded_days
     if not any_events:
         return
     efields = _key_fields(StatsEvent, names)
@@ -321,7 +325,7 @@ def _additive(ids, start, end, names):
                count if kind == 'signin' else 0)
 
 
-def _visitors(ids, start, end, by):
+def _visitors(ids, start, end, by, folded_days):
     """((school, key), visitors) as the module's docstring defines visitors for `by`."""
     if by == 'month':
         yield from _month_visitors(ids, start, end, 'all')
@@ -334,7 +338,7 @@ def _visitors(ids, start, end, by):
     for school, day, value, visitors in query.tuples():
         key = _DAY_KEYS[by](day) if by in _DAY_KEYS else _stored_value(by, value)
         yield (school, key), visitors
-    folded, any_events = _folded_days(ids, start, end)
+    folded, any_events = folded_days
     if not any_events:
         return
     fields = [StatsEvent.day] + ([] if by in _DAY_KEYS else [getattr(StatsEvent, by)])
