@@ -26,6 +26,7 @@ from ..models import (
 
 SESSION_REFRESH = timedelta(minutes=5)     # sliding expiry written at most this often
 KIOSK_REFRESH = timedelta(seconds=1)       # a kiosk session's (kiosk/): its inactivity limit is short
+KIOSK_ROLES = frozenset({'guardian', 'pupil'})    # the only accounts the hall's kiosk signs in (kiosk/)
 MAX_LOGIN_LENGTH = 120
 MAX_PASSWORD_LENGTH = 1024
 MIN_PASSWORD_LENGTH = 8
@@ -59,6 +60,12 @@ def read_kiosk_seconds(config):
 def kiosk_seconds():
     """A kiosk session ends after this many seconds without a request ([kiosk] inactivity_seconds)."""
     return runtime.settings(read_kiosk_seconds)
+
+
+def kiosk_account(user):
+    """A family's or a pupil's account (KIOSK_ROLES only): the hall's kiosk, and any sign-in on
+    its terminal, refuse every other one (a staff member, an account without a role)."""
+    return bool(user.role_set) and not user.role_set - KIOSK_ROLES
 
 
 # --- sign-in and throttling -------------------------------------------------------------------

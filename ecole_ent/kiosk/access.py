@@ -2,12 +2,12 @@
 
 A kiosk is a shared terminal on a school network (security.school_networks, the client's address as
 the trusted proxy names it, as for the QR cards). A school opens it on its admin page (School.kiosk).
-It signs in families and pupils only (an adult with a staff role signs in at their own computer),
-and only people of that school: a guardian whose account or one of whose children belongs to it, a
-pupil of it; anyone else is refused as wrong credentials. A session opened there is a kiosk
-session (LoginSession.kiosk): it reaches only the kiosk's pages (/kiosque/…), ends after a short
-inactivity (kiosk.inactivity_seconds, enforced by accounts.service.session_user), is refused and
-closed outside the school networks, and every
+It signs in families and pupils only (accounts.kiosk_account: an adult with a staff role signs in
+at their own computer), and only people of that school: a guardian whose account or one of whose
+children belongs to it, a pupil of it; anyone else is refused as wrong credentials. A session
+opened there is a kiosk session (LoginSession.kiosk): it reaches only the kiosk's pages
+(/kiosque/…), ends after a short inactivity (kiosk.inactivity_seconds, enforced by
+accounts.service.session_user), is refused and closed outside the school networks, and every
 answer to it is kept out of caches and history.
 """
 from .. import security
@@ -15,9 +15,7 @@ from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
 from ..models import School
-from ..web.guards import KIOSK_ROLES
 
-ROLES = KIOSK_ROLES     # families and pupils only (also refused at /connexion on the terminal)
 HOME = '/kiosque'
 
 
@@ -65,7 +63,7 @@ def may_sign_in(user, school):
     (accounts.authenticate, cards.card_user `allowed`): an account refused here is refused as
     wrong credentials, so the kiosk never tells that a staff member's or another school's
     password was right, nor counts it as a success."""
-    return bool(user.role_set) and not user.role_set - ROLES and belongs(user, school)
+    return accounts.kiosk_account(user) and belongs(user, school)
 
 
 def require_may_sign_in(user, school):

@@ -39,7 +39,6 @@ from ..web.routing import Routes
 from . import access, locks, service
 
 routes = Routes('kiosk')
-SCHOOL_COOKIE = KIOSK_COOKIE      # the UAI of the kiosk's school: where a sign-out returns; marks the terminal
 
 
 def _networks():
@@ -81,7 +80,7 @@ def _signed_in_elsewhere():
 @routes.get('/kiosque')
 def start():
     _signed_in_elsewhere()
-    uai = request.query.getunicode('ecole', '') or request.get_cookie(SCHOOL_COOKIE) or ''
+    uai = request.query.getunicode('ecole', '') or request.get_cookie(KIOSK_COOKIE) or ''
     refused, school = _school(uai[:20])
     if refused:
         return refused
@@ -103,7 +102,7 @@ def _sign_in(authenticate, error_field):
         return _page('kiosk/start.html', school=school, schools=[], errors=exc.errors,
                      failed=error_field)
     sign_in(user, kiosk=True)
-    set_cookie(SCHOOL_COOKIE, school.uai)
+    set_cookie(KIOSK_COOKIE, school.uai)
     redirect(url('kiosk.home'), 303)
 
 
@@ -165,7 +164,7 @@ def sign_out():
     _kiosk_user()
     forget_session()
     flash(_('Vous êtes déconnecté. À bientôt !'), 'success')
-    redirect(_start(request.get_cookie(SCHOOL_COOKIE) or ''), 303)
+    redirect(_start(request.get_cookie(KIOSK_COOKIE) or ''), 303)
 
 
 @routes.post('/kiosque/reglage/<school_id:int>', 'setting')

@@ -29,8 +29,7 @@ CSRF_EXEMPT = re.compile(r'/courriels/arret/[0-9]{1,12}\.[A-Za-z0-9_-]{43}')
 # Signed-in users who must change their password may reach only these.
 PASSWORD_CHANGE_PATHS = {'/mot-de-passe', '/deconnexion'}
 SESSION_COOKIE = 'ecole_session'
-KIOSK_COOKIE = 'ecole_kiosque'     # set on the hall's kiosk terminal (kiosk/): its school's UAI
-KIOSK_ROLES = frozenset({'guardian', 'pupil'})    # the only accounts the kiosk's terminal signs in
+KIOSK_COOKIE = 'ecole_kiosque'     # marks the hall's kiosk terminal (kiosk/): its school's UAI, where sign-outs return
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
@@ -89,7 +88,7 @@ def terminal_allows(user):
     """False for an account the hall's kiosk refuses (a staff member, no role) when this request
     comes from the kiosk's terminal (its cookie): /connexion passes it to accounts.authenticate, so
     it is refused there as at the kiosk (kiosk/access.py), as a wrong password."""
-    return not request.get_cookie(KIOSK_COOKIE) or (bool(user.role_set) and not user.role_set - KIOSK_ROLES)
+    return not request.get_cookie(KIOSK_COOKIE) or accounts.kiosk_account(user)
 
 
 def sign_in(user, kiosk=False):
