@@ -14,17 +14,19 @@ from ..models import now
 from ..models.blog import COMMENT_POLICIES, Attachment, Blog, Comment, Post
 from ..photos.service import restricted_consents
 from .access import get_class_blog, require_manager
-from .reading import attach_counts
+from .reading import attach_counts, attach_files
 
 MAX_REASON = 300
 
 
 def moderation_queue(user, classroom):
-    """The waiting posts and comments; each post's .photo_check (photo_check), None if it has no photo."""
+    """The waiting posts (each with .files, its attachments, and .photo_check: photo_check, None if
+    it has no photo) and comments."""
     require_manager(user, classroom)
     posts = list(Post.waiting(classroom))
     attach_counts(posts)
-    with_photo = _with_own_photo(p.id for p in posts)
+    attach_files(posts)
+    with_photo = {post.id for post in posts if any(a.kind == 'jpg' for a in post.files)}
     restricted = _restricted_names(classroom) if with_photo else []
     for post in posts:
         post.photo_check = restricted if post.id in with_photo else None

@@ -12,7 +12,7 @@ from ..db import instance, prepared
 from ..home import visits
 from ..i18n import _, date_fr
 from ..models import Classroom, User, Visit, now
-from ..models.blog import VISIBILITIES, Comment, Post
+from ..models.blog import VISIBILITIES, Attachment, Comment, Post
 from . import markup
 from .access import READS
 from .service import to_local
@@ -107,6 +107,16 @@ def attach_counts(posts):
             post.author = authors.get(post.author_id)
     for post in posts:
         post.comment_count = counts.get(post.id, 0)
+
+
+def attach_files(posts):
+    """post.files, each post's attachments in the order they were added, in one query."""
+    by_post = {post.id: post for post in posts}
+    for post in posts:
+        post.files = []
+    if by_post:
+        for attachment in Attachment.select().where(Attachment.post.in_(list(by_post))).order_by(Attachment.id):
+            by_post[attachment.post_id].files.append(attachment)
 
 
 def my_posts(user, classroom):

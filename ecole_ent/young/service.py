@@ -15,7 +15,6 @@ from ..errors import Forbidden, ValidationError
 from ..i18n import _
 from ..media import Limits, MediaError, files, process_image
 from ..models import Album, Enrolment, Photo
-from ..models.blog import Attachment
 from ..photos import service as photos
 from ..text import shorten
 from ..web.render import url
@@ -87,17 +86,11 @@ def blog_page(user, class_id, page=1):
 
 def _attach_media(posts):
     """Each post's first camera photo (.picture) and recording (.voice) among its attachments."""
-    by_post = {post.id: post for post in posts}
+    reading.attach_files(posts)
     for post in posts:
-        post.picture = post.voice = None
-    if not by_post:
-        return
-    for attachment in Attachment.select().where(Attachment.post.in_(list(by_post))).order_by(Attachment.id):
-        post = by_post[attachment.post_id]
-        if attachment.kind == 'jpg' and post.picture is None:
-            post.picture = (url('blog.attachment', attachment_id=attachment.id), _('La photo de l’article'))
-        elif attachment.kind in files.AUDIO and post.voice is None:
-            post.voice = attachment
+        photo = next((a for a in post.files if a.kind == 'jpg'), None)
+        post.picture = (url('blog.attachment', attachment_id=photo.id), _('La photo de l’article')) if photo else None
+        post.voice = next((a for a in post.files if a.kind in files.AUDIO), None)
 
 
 def _album_pictures(user, classroom, posts):

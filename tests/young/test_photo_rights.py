@@ -91,3 +91,24 @@ def test_only_the_writing_page_may_use_the_microphone(people, signed_in):
     assert 'microphone=(self)' in write.headers['Permissions-Policy']
     for path in ('/', f'/petits/classe/{people.cp.id}/blog', '/connexion'):
         assert 'microphone=()' in pupil.get(path).headers['Permissions-Policy'], path
+
+
+def test_the_moderation_page_runs_the_same_queries_for_one_or_four_posts_with_files(people, signed_in, monkeypatch):
+    """The waiting posts' attachments (their photo and voice shown, the photo check) come in one
+    query for the whole queue (blog.reading.attach_files), not one per post."""
+    from tests.liaison.test_routes import Counted
+    restrict_one(people)
+    young_post(people)
+    teacher = signed_in(people.teacher)
+    address = f'/blog/classe/{people.cp.id}/moderation'
+    counts = []
+    for more in (0, 3):
+        for _ in range(more):
+            young_post(people)
+        teacher.get(address)                       # the SQL of each query built once
+        counted = Counted(monkeypatch)
+        page = teacher.get(address)
+        counts.append(counted.count)
+        monkeypatch.undo()
+        assert page.text.count('name="photo_checked"') == 1 + more and page.text.count('<audio') == 1 + more
+    assert counts[0] == counts[1], counts
