@@ -227,9 +227,8 @@ def attachment_file(attachment):
     path = files.path_of(settings().media_dir, attachment.sha256, attachment.kind)
     if not os.path.exists(path):
         raise NotFound(_('Ce fichier est introuvable sur le serveur.'))
-    extension, content_type, is_audio = files.KINDS[attachment.kind]
-    return {'path': path, 'content_type': content_type, 'name': attachment.name,
-            'inline': is_audio}
+    _extension, content_type, inline = files.KINDS[attachment.kind]
+    return {'path': path, 'content_type': content_type, 'name': attachment.name, 'inline': inline}
 
 
 def get_attachment_for(user, attachment_id):

@@ -82,7 +82,8 @@ class Comment(BaseModel):
 
 
 class Attachment(BaseModel):
-    """A PDF or an audio file of a post, stored under media/blog/ by its SHA-256."""
+    """A PDF or an audio file of a post, or a young pupil's camera photo the media pipeline
+    re-encoded (kind 'jpg'), stored under media/blog/ by its SHA-256."""
     post = ForeignKeyField(Post, backref='attachments', on_delete='CASCADE')
     kind = CharField(max_length=4)            # files.KINDS
     name = CharField(max_length=120)          # cleaned display name
