@@ -1,10 +1,10 @@
 """The kiosk in Debian's Chromium through the real server (127.0.0.1: a school network): at a
 phone's size (390x844) and at a portrait kiosk screen (1080x1920), the sign-in (with the camera
-button of static/cards/scan.js), the home, the week of homework and the note to sign fit the
-screen and pass axe-core; the big buttons are big; its links add nothing to the history; a kiosk
-session left alone signs out by itself (the option set to 3 s), leaving nothing to go back to;
-without JavaScript the kiosk still signs in, shows the print view and signs out; a pupil's card
-filmed by Chromium's fake camera signs the pupil in."""
+button of static/cards/scan.js), the home, the week of homework, the note to sign and the kiosk's
+own « not found » fit the screen and pass axe-core; the big buttons are big; its links add nothing
+to the history; a kiosk session left alone signs out by itself (the option set to 3 s), leaving
+nothing to go back to; without JavaScript the kiosk still signs in, shows the print view and signs
+out; a pupil's card filmed by Chromium's fake camera signs the pupil in."""
 import io
 import re
 
@@ -75,6 +75,9 @@ def test_every_kiosk_page_fits_the_screen_and_passes_axe(people, open_page, scre
     assert page.get_by_text('Signature du responsable').is_visible()
     checked(page, screen, 'note')
     assert page.evaluate('history.length') == kept      # the kiosk's links replace the page they leave
+    page.goto(page.base + '/kiosque/devoirs/999999')    # the kiosk's own « not found » (kiosk/closed.html)
+    assert page.get_by_role('heading', level=1).inner_text() == 'Page introuvable'
+    checked(page, screen, 'not-found')
     page.get_by_role('button', name='Terminer').click()
     page.wait_for_url(SIGN_IN)
     assert page.locator('#f-password').is_visible()
