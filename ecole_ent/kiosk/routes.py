@@ -84,7 +84,7 @@ def start():
     refused, school = _school(uai[:20])
     if refused:
         return refused
-    return _page('kiosk/start.html', school=school, schools=access.kiosk_schools())
+    return _page('kiosk/start.html', school=school, schools=[] if school else access.kiosk_schools())
 
 
 def _sign_in(authenticate, error_field):
