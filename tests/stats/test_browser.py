@@ -78,3 +78,22 @@ def test_the_charts_pass_the_content_security_policy(stats_page):
     colour = page.evaluate("getComputedStyle(document.querySelector('.stats-chart svg .color-0')).fill")
     assert colour == 'rgb(0, 114, 178)'               # charts.css reached the chart: #0072B2
     assert page.refused == []
+
+
+def test_every_schools_page_fits_a_phone_for_the_admin(chromium, live_server):
+    """The admin's page of every school (the list of schools, « < 5 » and « masqué » cells, an
+    unknown year's message) on a 390 x 844 phone: no sideways scrolling, no axe violation."""
+    context = chromium.new_context(viewport={'width': 390, 'height': 844}, locale='fr-FR', bypass_csp=True)
+    try:                                                           # bypass_csp: for axe's script
+        page = context.new_page()
+        page.base = live_server
+        browser_sign_in(page, 'admin')
+        assert page.goto(f'{live_server}/admin/statistiques?annee=1999-2000').status == 200
+        assert page.locator('.stats-chart svg[role="img"]').count() == CHARTS
+        text = page.inner_text('main')
+        assert 'Pas de statistiques pour l’année 1999-2000' in text and 'masqué' in text
+        assert page.evaluate('document.documentElement.scrollWidth') <= 390
+        assert axe_violations(page) == []
+        screenshot(page, 'stats-overview-phone')
+    finally:
+        context.close()
