@@ -54,7 +54,7 @@ def settings():
 
 
 def read_kiosk_seconds(config):
-    return config.get('kiosk.inactivity_seconds', 90)     # declared by kiosk/options.py
+    return config['kiosk.inactivity_seconds']     # declared, with its default, by kiosk/options.py
 
 
 def kiosk_seconds():
