@@ -46,13 +46,14 @@ def shape(url):
 
 
 def crawl(page, paths=('/',)):
-    """Visit every same-origin page reachable from `paths`; returns {url: [problems]}."""
+    """Visit every same-origin page reachable from `paths`; returns {url: [problems]} and the
+    addresses of the pages seen (where each visit landed)."""
     base = page.base
     shapes, failures, checked_shapes = Counter(), {}, set()
     queue = deque(base + path for path in paths)
     seen = set(queue)
-    visited = 0
-    while queue and visited < MAX_PAGES:
+    visited = []
+    while queue and len(visited) < MAX_PAGES:
         url = queue.popleft()
         try:
             response = page.goto(url)
@@ -62,7 +63,7 @@ def crawl(page, paths=('/',)):
             raise
         if response is None or 'text/html' not in response.headers.get('content-type', ''):
             continue
-        visited += 1
+        visited.append(page.url)
         problems = []
         if response.status >= 400:
             problems.append(f'HTTP {response.status}')
@@ -110,8 +111,9 @@ def test_every_page_fits_a_phone_and_passes_axe(browser_page, login):
         signed_out = re.compile('Se déconnecter|Sortir')      # a young pupil's menu says « Sortir »
         assert page.get_by_role('button', name=signed_out).count() == 1, f'{login} did not sign in'
     failures, visited = crawl(page, starts(login))
-    assert visited >= (2 if login is None else 5), f'the crawl saw only {visited} pages'
+    assert len(visited) >= (2 if login is None else 5), f'the crawl saw only {len(visited)} pages'
+    assert {page.base + path for path in starts(login)[1:]} <= set(visited)     # not sent elsewhere
     report = '\n'.join(f'{url.removeprefix(page.base)}: {"; ".join(problems)}'
                        for url, problems in sorted(failures.items()))
     if failures:
-        pytest.fail(f'{len(failures)} of {visited} pages fail on a phone as {login or "anonymous"}:\n{report}')
+        pytest.fail(f'{len(failures)} of {len(visited)} pages fail on a phone as {login or "anonymous"}:\n{report}')
