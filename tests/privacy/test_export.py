@@ -5,6 +5,7 @@ command line writes the same content."""
 import io
 import json
 import os
+import re
 import time
 import zipfile
 from datetime import date, timedelta
@@ -16,6 +17,7 @@ from ecole_ent.models.messaging import Message, Thread, ThreadMember
 from ecole_ent.privacy import export
 from tests.blog.conftest import send, text
 from tests.conftest import redirected_to
+from tests.real_http import Browser
 
 
 @pytest.fixture
@@ -335,9 +337,6 @@ def test_an_expired_zip_another_purge_deleted_first_is_skipped(families, monkeyp
 def test_over_a_real_socket_the_zip_is_an_attachment_kept_out_of_every_cache(live_server):
     """Through waitress as `serve` runs it: the family's zip leaves as an attachment that no
     browser or proxy keeps (the family's data on a shared computer)."""
-    import re
-
-    from tests.real_http import Browser
     browser = Browser(live_server).sign_in('aurelie.dubois')
     browser.form('/compte/export', token_from='/compte')
     for _look in range(300):                 # the worker thread builds it: look until it is offered
