@@ -20,7 +20,7 @@ from . import Limits, MediaError, MediaStore, files
 
 IMAGE = 'jpg'            # the kind of an image's row: its display rendition, in settings().images
 DOCUMENTS = ('pdf',)
-DOCUMENTS_AND_AUDIO = ('pdf', 'mp3', 'm4a', 'ogg')
+DOCUMENTS_AND_AUDIO = ('pdf',) + files.AUDIO
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Attachments:
         media pipeline, which keeps the display size), else refused. The stream must be seekable."""
         settings = self.settings()
         start = stream.tell()
-        kind = files.sniff(stream.read(16))
+        kind = files.sniff(stream.read(files.CHUNK))     # a WebM tells audio from film further in
         stream.seek(start)
         names = {'name': shorten(filename.replace('\\', '/').rsplit('/', 1)[-1])}
         if kind in self.kinds:
@@ -95,7 +95,7 @@ class Attachments:
         return IMAGE, image.display, os.path.getsize(settings.images.path(image.display)), name
 
     def _not_accepted(self):
-        if any(kind in self.kinds for kind in ('mp3', 'm4a', 'ogg')):
+        if any(kind in self.kinds for kind in files.AUDIO):
             return _('« %(name)s » n’est ni un PDF, ni un fichier audio, ni une image.')
         return _('« %(name)s » n’est ni un PDF ni une image.')
 

@@ -284,6 +284,16 @@ def test_an_audio_file_is_played_in_the_page(people):
     assert (served['name'], served['content_type'], served['inline']) == ('poesie.mp3', 'audio/mpeg', True)
 
 
+def test_a_browsers_webm_recording_is_audio_played_in_the_page(people, signed_in):
+    from tests.young.conftest import VOICE
+    entry, _w = give(people.teacher, people.cp, [('voix.webm', io.BytesIO(VOICE))], body='')
+    assert entry.files[0].kind == 'webm'
+    served = entries.file_for(people.ce1_pupil, entry.files[0].id)
+    assert (served['content_type'], served['inline']) == ('audio/webm', True)
+    page = signed_in(people.ce1_pupil).get(f'/devoirs/{entry.id}').text
+    assert f'<audio controls preload="none" src="/devoirs/fichier/{entry.files[0].id}"></audio>' in page
+
+
 def test_a_failed_write_leaves_no_entry_and_no_new_file(people, monkeypatch, since):
     def broken(**fields):
         raise RuntimeError('disk full')
