@@ -1,7 +1,8 @@
 """The kiosk's routes through the app: who may reach each one (anonymous on the school network, a
 kiosk session of a guardian and of a pupil, ordinary sessions of a guardian, a teacher, the
-director, the admin), the sign-in forms with good and bad input, and a kiosk session kept on the
-kiosk's pages. Another school: test_isolation.py; expiry, outside addresses: test_sessions.py."""
+director, the admin, a staff member and a pupil), the sign-in forms with good and bad input, and
+a kiosk session kept on the kiosk's pages. Another school: test_isolation.py; expiry, outside
+addresses: test_sessions.py."""
 import html
 import re
 from datetime import timedelta
@@ -15,19 +16,19 @@ from ecole_ent.models import AuditEvent, LoginSession, NoteReceipt, School, Thro
 from tests.conftest import declared_routes, redirected_to
 from tests.kiosk.conftest import SCHOOL_NETWORK, Kiosk, csrf
 
-WHO = ('anonymous', 'kiosk_guardian', 'kiosk_pupil', 'guardian', 'teacher', 'director', 'admin')
+WHO = ('anonymous', 'kiosk_guardian', 'kiosk_pupil', 'guardian', 'teacher', 'director', 'admin', 'staff', 'pupil')
 MATRIX = {
     # An ordinary session is closed on the kiosk's pages, which then answer as to anyone there.
-    ('GET', '/kiosque'): (200, 303, 303, 200, 200, 200, 200),
-    ('POST', '/kiosque'): (400, 303, 303, 400, 400, 400, 400),
-    ('POST', '/kiosque/carte'): (400, 303, 303, 400, 400, 400, 400),
-    ('GET', '/kiosque/accueil'): (303, 200, 200, 303, 303, 303, 303),
-    ('GET', '/kiosque/devoirs/{child}'): (303, 200, 404, 303, 303, 303, 303),
-    ('GET', '/kiosque/mot/{note}/{child}'): (303, 200, 404, 303, 303, 303, 303),
-    ('POST', '/kiosque/presence'): (403, 204, 204, 403, 403, 403, 403),
-    ('POST', '/kiosque/sortie'): (403, 303, 303, 403, 403, 403, 403),
-    ('POST', '/kiosque/reglage/{school}'): (403, 403, 403, 403, 403, 303, 303),
-    ('POST', '/kiosque/deblocage/{school}'): (403, 403, 403, 403, 403, 303, 303),
+    ('GET', '/kiosque'): (200, 303, 303, 200, 200, 200, 200, 200, 200),
+    ('POST', '/kiosque'): (400, 303, 303, 400, 400, 400, 400, 400, 400),
+    ('POST', '/kiosque/carte'): (400, 303, 303, 400, 400, 400, 400, 400, 400),
+    ('GET', '/kiosque/accueil'): (303, 200, 200, 303, 303, 303, 303, 303, 303),
+    ('GET', '/kiosque/devoirs/{child}'): (303, 200, 404, 303, 303, 303, 303, 303, 303),
+    ('GET', '/kiosque/mot/{note}/{child}'): (303, 200, 404, 303, 303, 303, 303, 303, 303),
+    ('POST', '/kiosque/presence'): (403, 204, 204, 403, 403, 403, 403, 403, 403),
+    ('POST', '/kiosque/sortie'): (403, 303, 303, 403, 403, 403, 403, 403, 403),
+    ('POST', '/kiosque/reglage/{school}'): (403, 403, 403, 403, 403, 303, 303, 403, 403),
+    ('POST', '/kiosque/deblocage/{school}'): (403, 403, 403, 403, 403, 303, 303, 403, 403),
 }
 
 
@@ -67,7 +68,9 @@ def test_who_may_reach_each_kiosk_route(people, demo_app, method, path):
                'guardian': lambda: client_of(demo_app, people.guardian),
                'teacher': lambda: client_of(demo_app, people.teacher),
                'director': lambda: client_of(demo_app, people.director),
-               'admin': lambda: client_of(demo_app, people.admin)}
+               'admin': lambda: client_of(demo_app, people.admin),
+               'staff': lambda: client_of(demo_app, people.staff),
+               'pupil': lambda: client_of(demo_app, people.pupil)}
     fields = {'ecole': people.school.uai, 'login': 'aurelie.dubois', 'password': 'faux', 'jeton': 'ZZZZZZZZ',
               'kiosque': '1'}
     for role, expected in zip(WHO, MATRIX[(method, path)]):
