@@ -146,17 +146,22 @@ def _per_day(schools, start, end):
 
 def _per_month(by_month, start, end):
     months = _months(start, end)
-    labels = [short_month(month) for month in months]
-    get = lambda month, name: by_month[month][name] if month in by_month else 0  # noqa: E731
-    svg = charts.chart('bar', _('Visites par mois'), labels,
-                       [(_('Visites'), [get(m, 'visits') for m in months]),
-                        (_('Connexions'), [get(m, 'signins') for m in months])], 'months')
-    rows = [[month_label(m), charts.number(get(m, 'visits')), charts.number(get(m, 'signins')),
-             charts.number(get(m, 'visitors'))] for m in months]
-    return Figure('months', _('Visites par mois'), svg,
-                  [_('Mois'), _('Visites'), _('Connexions'), _('Visiteurs uniques du mois')], rows,
-                  note=_('Une visite : une page d’un service ouverte. Visiteurs uniques : personnes différentes '
-                         'venues dans le mois.'))
+    return _visits_and_signins('months', _('Visites par mois'), by_month, months, [short_month(m) for m in months],
+                               [month_label(m) for m in months], (_('Mois'), _('Visiteurs uniques du mois')),
+                               note=_('Une visite : une page d’un service ouverte. Visiteurs uniques : personnes '
+                                      'différentes venues dans le mois.'))
+
+
+def _visits_and_signins(slug, title, found, keys, axis, names, columns, note=''):
+    """A bar chart of the visits and sign-ins of each key (`axis`: their labels under the bars) and
+    its table: the key's name (`names`), visits, sign-ins, visitors (`columns`: the first and last
+    columns' titles). A key missing from `found` (rows of query.rows, by key) counts 0."""
+    get = lambda key, name: found[key][name] if key in found else 0  # noqa: E731
+    svg = charts.chart('bar', title, axis, [(_('Visites'), [get(key, 'visits') for key in keys]),
+                                            (_('Connexions'), [get(key, 'signins') for key in keys])], slug)
+    rows = [[name, *(charts.number(get(key, figure)) for figure in ('visits', 'signins', 'visitors'))]
+            for key, name in zip(keys, names, strict=True)]
+    return Figure(slug, title, svg, [columns[0], _('Visites'), _('Connexions'), columns[1]], rows, note=note)
 
 
 def _present(keys, rows):
@@ -210,15 +215,9 @@ def _hours(schools, start, end, exact):
 
 def _weekdays(schools, start, end):
     found = {row['weekday']: row for row in query.rows(schools, start, end, 'weekday', exact=True, combined=True)}
-    get = lambda day, name: found[day][name] if day in found else 0  # noqa: E731
     names = [name.capitalize() for name in DAYS]
-    svg = charts.chart('bar', _('Visites selon le jour de la semaine'), names,
-                       [(_('Visites'), [get(d, 'visits') for d in range(7)]),
-                        (_('Connexions'), [get(d, 'signins') for d in range(7)])], 'weekdays')
-    rows = [[names[d], charts.number(get(d, 'visits')), charts.number(get(d, 'signins')),
-             charts.number(get(d, 'visitors'))] for d in range(7)]
-    return Figure('weekdays', _('Visites selon le jour de la semaine'), svg,
-                  [_('Jour'), _('Visites'), _('Connexions'), _('Visiteurs-jours')], rows)
+    return _visits_and_signins('weekdays', _('Visites selon le jour de la semaine'), found, range(7), names, names,
+                               (_('Jour'), _('Visiteurs-jours')))
 
 
 def _accounts(schools, exact):
