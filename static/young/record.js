@@ -15,8 +15,12 @@
   var voice = null;          // the last recording, a Blob
 
   function setup() {
-    if (!box || !window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      return;                // the no-JavaScript sentence stays: the voice cannot be recorded here
+    if (!box) { return; }
+    if (!window.MediaRecorder || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      // no recorder here (an old browser, or a page in plain http: browsers give the microphone to
+      // https pages and localhost only): say so instead of « il faut JavaScript »
+      box.querySelector('[data-nojs]').textContent = box.getAttribute('data-no-recorder');
+      return;
     }
     var controls = box.querySelector('[data-controls]');
     var record = box.querySelector('[data-record]');

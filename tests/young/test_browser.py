@@ -195,3 +195,15 @@ def test_a_refused_post_and_a_post_read_from_the_young_blog_pass_axe_on_a_phone(
     page.goto(page.base + f'/blog/article/{blog_post.id}')
     assert page.get_by_role('link', name='Modifier').count() == 0
     checked(page, 'read')
+
+
+def test_a_browser_without_a_recorder_says_the_microphone_does_not_work_here(people, phone):
+    """In plain http (not localhost) a browser offers no navigator.mediaDevices: JavaScript runs,
+    so the page must not say it is off; photo and words stay."""
+    page = phone()
+    page.add_init_script('Object.defineProperty(navigator, "mediaDevices", {value: undefined})')
+    browser_sign_in(page, people.young.login)
+    page.goto(page.base + f'/petits/classe/{people.cp.id}/ecrire')
+    assert page.get_by_text('Le micro ne marche pas sur cet appareil').is_visible()
+    assert page.get_by_text('il faut JavaScript').count() == 0
+    assert page.get_by_role('button', name='Parler').is_hidden() and page.locator('#f-photo').count() == 1
