@@ -170,9 +170,8 @@ def moderate_many(user, classroom_id, post_ids, comment_ids, decision, reason=''
                 any(c.post.classroom_id != classroom.id for c in comments):
             raise Forbidden(_('Seuls les enseignants de la classe peuvent faire cela : la sélection '
                               'contient un article ou un commentaire d’une autre classe. Rien n’a été modifié.'))
-        with_photo = _with_own_photo(p.id for p in posts if p.status == 'pending') \
-            if decision == 'published' and _restricted_names(classroom) else set()
-        if with_photo:
+        with_photo = _with_own_photo(p.id for p in posts if p.status == 'pending') if decision == 'published' else ()
+        if with_photo and _restricted_names(classroom):      # the class's pupils read only when it matters
             raise ValidationError({'selection': _(
                 'Rien n’a été publié : %(titles)s porte une photo prise par un élève, à publier seul après '
                 'avoir vérifié qu’aucun élève sans accord de droit à l’image n’y figure.') % {

@@ -112,3 +112,14 @@ def test_the_moderation_page_runs_the_same_queries_for_one_or_four_posts_with_fi
         monkeypatch.undo()
         assert page.text.count('name="photo_checked"') == 1 + more and page.text.count('<audio') == 1 + more
     assert counts[0] == counts[1], counts
+
+
+def test_a_batch_without_a_pupils_photo_does_not_read_the_class_in_its_write_transaction(people, monkeypatch):
+    """Who may not be on a photo is read only for a batch holding one: a batch of plain posts keeps
+    the write lock no longer than before the photo check existed."""
+    from ecole_ent.blog import moderation
+    plain = [young_post(people, photo=False) for _ in range(2)]
+    read = []
+    monkeypatch.setattr(moderation, '_restricted_names', lambda classroom: read.append(classroom) or ['x'])
+    assert moderation.moderate_many(people.teacher, people.cp.id, [p.id for p in plain], [], 'published') == (2, 0)
+    assert read == []
