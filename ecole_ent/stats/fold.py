@@ -2,13 +2,13 @@
 distinct-visitor figures, and the day's events and key are deleted; a month over has its distinct
 visitors counted and its key deleted; aggregates past [stats] keep_months are deleted.
 
-One day is folded in ONE transaction: its StatsCount rows (per school, hour, profile, feature,
-device, place), its StatsVisitors rows (period 'day': distinct day visitors per school for each
-dimension of models/stats.DIMENSIONS: 'all' over every event, 'feature' over the page views only),
-its month visitors added to StatsMonthSeen (per school and profile), then its events and its key
-deleted. A crash anywhere in between rolls the whole day back: it is folded again, once, by the
-next run; a day whose events are gone is never folded twice. Hence idempotent: a second run finds
-nothing to do.
+One day is folded in ONE transaction (its figures read just before it, see fold_day): its
+StatsCount rows (per school, hour, profile, feature, device, place), its StatsVisitors rows
+(period 'day': distinct day visitors per school for each dimension of models/stats.DIMENSIONS:
+'all' over every event, 'feature' over the page views only), its month visitors added to
+StatsMonthSeen (per school and profile), then its events and its key deleted. A crash anywhere in
+between rolls the whole day back: it is folded again, once, by the next run; a day whose events
+are gone is never folded twice. Hence idempotent: a second run finds nothing to do.
 
 A month is over when the first day still to fold is in a later month: its StatsMonthSeen rows
 become StatsVisitors (period 'month': 'all' and 'profile'), then they and the month's key are
@@ -106,13 +106,25 @@ def _as_date(value):
 # --- one day --------------------------------------------------------------------------------------
 
 def fold_day(day):
-    """Fold the events of `day` and delete them with the day's key, in one transaction."""
+    """Fold the events of `day` and delete them with the day's key, in one transaction. The day's
+    counts and distinct visitors, the long part (a second per 100 000 events), are read before it,
+    without SQLite's write lock; inside it they are read again only if the day's events changed
+    meanwhile (an event of 23:59 written late, another fold)."""
+    of_day = StatsEvent.day == day
+    seen = _events_of(of_day)
+    counts, visitors = count_rows(of_day), day_visitor_rows(of_day, day)
     with writing():
-        of_day = StatsEvent.day == day
-        _insert(StatsCount, count_rows(of_day))
-        _insert(StatsVisitors, day_visitor_rows(of_day, day))
+        if _events_of(of_day) != seen:
+            counts, visitors = count_rows(of_day), day_visitor_rows(of_day, day)
+        _insert(StatsCount, counts)
+        _insert(StatsVisitors, visitors)
         _insert(StatsMonthSeen, month_seen_rows(of_day, month_start(day)))
         delete_day(day)
+
+
+def _events_of(of_day):
+    """How many events the day has and its last id: an event added or deleted changes them."""
+    return StatsEvent.select(fn.COUNT(StatsEvent.id), fn.MAX(StatsEvent.id)).where(of_day).tuples().get()
 
 
 def count_rows(of_day):

@@ -164,3 +164,25 @@ def test_the_command_line_folds_now(school, run_cli):
     _out, err = run_cli('stats', 'fold')
     assert 'Statistiques regroupées : 1 jour(s)' in err
     assert StatsEvent.select().count() == 0 and sum(c.visits for c in StatsCount.select()) == 7
+
+
+def test_a_day_is_read_before_the_write_lock_and_again_if_an_event_came_meanwhile(school, monkeypatch):
+    """The long reads of a day (its counts, its distinct visitors) run outside the write
+    transaction; an event of that day written between them and the transaction (the writer a few
+    seconds late) is folded with its day, not deleted uncounted."""
+    from ecole_ent import db
+    day_of_events(school)
+    outside, real = [], fold.day_visitor_rows
+
+    def read(of_day, day):
+        outside.append(not db.database.in_transaction())
+        rows = real(of_day, day)
+        if len(outside) == 1:
+            event(school, day, 'c', feature='photos', hour=23)          # 23:59's, written late
+        return rows
+    monkeypatch.setattr(fold, 'day_visitor_rows', read)
+    fold.fold_day(DEC3)
+    assert outside == [True, False]                     # read outside, then again inside (an event came)
+    assert sum(c.visits for c in StatsCount.select()) == 8 and StatsEvent.select().count() == 0
+    everyone = StatsVisitors.get(StatsVisitors.dimension == 'all', StatsVisitors.starts_on == DEC3)
+    assert everyone.visitors == 4
