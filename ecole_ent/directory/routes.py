@@ -100,13 +100,13 @@ def _secret():
     response.set_header('Cache-Control', 'no-store')
 
 
-def _printed(classroom, printed, **context):
+def _printed(user, classroom, printed, **context):
     """The printable page: eight cards per A4 sheet, each with its QR code and its typed code. The
     QR code holds /carte#jeton=…: a fragment is never sent to a server, a proxy or a log; the page's
     script posts it (static/cards/scan.js). Cards printed with ?jeton= keep working (card_form)."""
     _secret()
     return render('directory/cards.html', classroom=classroom, **context,
-                  pictures=picture_passwords.class_pictures(classroom),
+                  pictures=picture_passwords.class_pictures(classroom, user),
                   cards=[(p, printable(t), cards.qr_svg(card_url(t)), new)
                          for p, t, new in printed])
 
@@ -115,7 +115,7 @@ def _printed(classroom, printed, **context):
 def print_cards(class_id):
     user = require_role('teacher', 'director', 'admin')
     classroom, renew = service.class_cards(user, class_id)['classroom'], field('renouveler') == 'toutes'
-    return _printed(classroom, cards.print_class(classroom, user, renew=renew), renew=renew, single=None)
+    return _printed(user, classroom, cards.print_class(classroom, user, renew=renew), renew=renew, single=None)
 
 
 @routes.get('/annuaire/classe/<class_id:int>/cartes/renouveler', 'renew')
@@ -143,7 +143,7 @@ def reprint_card(class_id, pupil_id):
         response.status = 400
         return render('directory/card_reprint.html', pupil=pupil, state=page['states'][pupil.id],
                       errors=exc.errors, **page)
-    return _printed(page['classroom'], [(pupil, token, new)], renew=False, single=choice)
+    return _printed(user, page['classroom'], [(pupil, token, new)], renew=False, single=choice)
 
 
 @routes.post('/annuaire/classe/<class_id:int>/lettres', 'letters')

@@ -33,3 +33,14 @@ def test_cards_of_a_class_without_pictures_show_none(people, signed_in):
 def test_the_class_page_links_to_the_sheet_for_its_teachers(people, signed_in):
     page = signed_in(people.small_teacher).get(f'/annuaire/classe/{people.small.id}')
     assert page.html.select_one(f'a[href="/annuaire/classe/{people.small.id}/images"]') is not None
+
+
+def test_a_newcomer_given_pictures_by_the_cards_is_given_them_by_the_teacher_printing(people, signed_in):
+    from ecole_ent.accounts import service as accounts
+    from ecole_ent.models import Enrolment, PicturePassword
+    newcomer = accounts.create_user('lina.nouvelle', 'Lina', 'Nouvelle', ['pupil'], school=people.small.school,
+                                    status='active')
+    Enrolment.create(pupil=newcomer, classroom=people.small, niveau='MS')
+    cards = card_pictures(send(signed_in(people.small_teacher), f'/annuaire/classe/{people.small.id}/cartes', {}))
+    assert len(cards['lina.nouvelle']) == 3
+    assert PicturePassword.get(PicturePassword.pupil == newcomer).issued_by_id == people.small_teacher.id
