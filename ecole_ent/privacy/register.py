@@ -26,10 +26,12 @@ class Activity:
 ACTIVITIES = (
     Activity(_('Comptes et connexion'),
              _('Ouvrir un compte à chaque élève, responsable et membre de l’équipe, le relier à sa classe et à '
-               'ses enfants, permettre la connexion (mot de passe, code d’activation, carte QR des élèves).'),
+               'ses enfants, permettre la connexion (mot de passe, code d’activation, carte QR et images des '
+               'élèves, borne du hall pour les familles).'),
              _('Élèves, responsables légaux, enseignants, direction, personnel de l’école.'),
              _('Nom, prénom, identifiant, rôle, classe et niveau, liens familiaux, adresse électronique '
-               '(facultative), empreinte du mot de passe, dates de connexion.'),
+               '(facultative), empreinte du mot de passe, tirage des images de connexion d’un élève, dates de '
+               'connexion.'),
              _('La direction et l’administrateur de l’ENT ; les enseignants pour leurs classes.'),
              ('leavers', 'connections')),
     Activity(_('Synchronisation de l’annuaire'),
