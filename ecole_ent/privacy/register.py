@@ -45,7 +45,8 @@ ACTIVITIES = (
     Activity(_('Blog de la classe'),
              _('Raconter la vie de la classe aux familles ; faire écrire les élèves.'),
              _('Élèves, enseignants, responsables (commentaires).'),
-             _('Articles, commentaires, photos, nom de l’auteur.'),
+             _('Articles, commentaires, photos, enregistrements audio (dont la voix des jeunes élèves, '
+               'écoutée par l’enseignant avant publication), nom de l’auteur.'),
              _('Les élèves et les familles de la classe ; la page publique de l’école ne montre que les articles '
                'que l’enseignant rend publics, sans nom de famille ni photo d’un élève sans accord.'),
              ('leavers',)),

@@ -81,7 +81,8 @@ def test_the_register_names_the_configured_figures_and_the_measures_in_the_code(
     for words in ('Comptes qui ne sont plus attendus : 90 jours', 'Journal d’audit : 365 jours',
                   'Messages et mots du cahier de liaison : l’année scolaire plus 1 an', 'Sauvegardes : 14 sauvegardes',
                   'Statistiques d’usage : 25 mois', 'Ni nom, ni identifiant, ni adresse IP',
-                  'carte QR et images des élèves, borne du hall', 'tirage des images de connexion d’un élève'):
+                  'carte QR et images des élèves, borne du hall', 'tirage des images de connexion d’un élève',
+                  'la voix des jeunes élèves'):
         assert words in page, words
     assert 'argon2id (19 Mio de mémoire, 2 passes)' in page
     assert 'aucun proxy inverse déclaré (server.trusted_proxy)' in page       # the demo has none
