@@ -1,4 +1,4 @@
-"""Privacy fixtures: the demo school (zoe.dubois, a pupil of CP-CE1 with her guardian
+"""Privacy fixtures: the demo school (zoe.dubois, a maternelle pupil, with her guardian
 aurelie.dubois, the director, the admin) and the feature's clock stopped on Friday 4 December 2026."""
 from datetime import timedelta
 
