@@ -130,7 +130,7 @@ BEFORE_BACKUP = Hook(
     'Called by maintenance.service.make_backup (nightly job, `ecole-ent backup`, before a migration) '
     'just before the database is copied: deletes what must never reach an archive (the statistics fold '
     'their past days and delete their keys). Plugged in from the feature\'s jobs.py (make_backup loads '
-    'every jobs module first). Must not raise: a failure is logged, the backup goes on.')
+    'every jobs module first). A failure is logged by make_backup, and the backup goes on.')
 
 ALL = [HOME_SECTION, FAMILY_FEED, ARCHIVE_SECTION, HEALTH_CHECK, MENU, ACCOUNT_SECTION, TEMPLATE_FILTER,
        SIGNED_IN, STOPPING, BEFORE_BACKUP]

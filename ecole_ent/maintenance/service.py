@@ -29,11 +29,15 @@ def sqlite_path(config):
 def make_backup(config, dest=None, reason='manuelle'):
     """A backup archive into `dest` (default: the configured folder), kept to the last N, copied to
     the second destination when configured. Returns a backup.BackupResult. hooks.BEFORE_BACKUP runs
-    first (the statistics fold their past days: no day key next to its events in an archive)."""
+    first (the statistics fold their past days: no day key next to its events in an archive); a hook
+    that fails is logged and the backup goes on."""
     db_path = sqlite_path(config)
     features.modules('jobs')
     for before in hooks.BEFORE_BACKUP:
-        before(config)
+        try:
+            before(config)
+        except Exception:        # the backup matters more: said in the log, and the archive written
+            logger.exception('avant la sauvegarde : %s a échoué', getattr(before, '__qualname__', before))
     result = backup.create_backup(str(config.data_dir), db_path, dest or backup_dir(config),
                                   keep=config['backup.keep'], copy_to=config['backup.copy_to'] or None,
                                   reason=reason)

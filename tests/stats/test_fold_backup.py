@@ -83,3 +83,19 @@ def test_a_backup_before_the_statistics_tables_exist_logs_no_error(school, confi
     db.database.execute_sql('DROP TABLE stats_event')
     stats_jobs.before_backup(config)
     assert [r.getMessage() for r in caplog.records if r.levelname in ('WARNING', 'ERROR')] == []
+
+
+@SQLITE_ONLY
+def test_a_fold_that_fails_before_a_backup_is_logged_and_the_backup_is_written(school, config, monkeypatch,
+                                                                                tmp_path, caplog):
+    """make_backup guards every BEFORE_BACKUP hook: the archive matters more than the fold."""
+    monkeypatch.setattr(fold, 'clock', lambda: DEMO_NOW)
+    day_of_events(school)
+
+    def broken():
+        raise OSError('disque plein')
+    monkeypatch.setattr(fold, 'run', broken)
+    result = maintenance.make_backup(config, dest=str(tmp_path / 'archives'))
+    assert tarfile.is_tarfile(result.path) or zipfile.is_zipfile(result.path)
+    failed = [r for r in caplog.records if r.levelname == 'ERROR' and 'avant la sauvegarde' in r.getMessage()]
+    assert failed and 'disque plein' in failed[0].exc_text
