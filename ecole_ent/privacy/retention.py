@@ -45,7 +45,8 @@ from . import erase, rules, service
 logger = logging.getLogger(__name__)
 
 BATCH = 200                      # rows per transaction: the school keeps working meanwhile
-ROTATED_LOG = re.compile(r'^[\w.-]+\.log\.\d+$')     # ecole-ent.log.3, access.1.log.2: never the live file
+ROTATED_LOG = re.compile(r'^[\w.-]+\.log\.\d+$')     # ecole-ent.log.3, access.1.log.2
+LIVE_LOG = re.compile(r'^[\w.-]+\.log$')             # ecole-ent.log, access.2.log: a process may hold it open
 
 
 def run(as_of=None, dry_run=False, actor=None):
@@ -184,7 +185,9 @@ def due_connections(at, config):
 def _old_logs(folder, limit):
     """Rotated log files whose month began before `limit` (naive UTC): a log file holds the lines
     of one month at most (web/access_log.RotatingFileHandler rotates at each month's turn), so
-    none of its lines is older than the rule once it is deleted then."""
+    none of its lines is older than the rule once it is deleted then. A live file rotates only when
+    a line comes: one left quiet since its month began before `limit` is due too (emptied, not
+    deleted: a process may hold it open, and appends to it after)."""
     try:
         names = sorted(os.listdir(folder))
     except FileNotFoundError:
@@ -194,7 +197,8 @@ def _old_logs(folder, limit):
     def month_began(name):
         year, month = time.gmtime(os.path.getmtime(os.path.join(folder, name)))[:2]
         return calendar.timegm((year, month, 1, 0, 0, 0))
-    return [name for name in names if ROTATED_LOG.match(name) and month_began(name) < stamp]
+    return [name for name in names if (ROTATED_LOG.match(name) or LIVE_LOG.match(name))
+            and os.path.getsize(os.path.join(folder, name)) and month_began(name) < stamp]
 
 
 def delete_connections(items, config):
@@ -208,8 +212,12 @@ def delete_connections(items, config):
     removed = 0
     for kind, name in items:
         if kind == 'log':
+            path = os.path.join(config.logs_dir, name)
             try:
-                os.unlink(os.path.join(config.logs_dir, name))
+                if LIVE_LOG.match(name):
+                    os.truncate(path, 0)      # its writers append (O_APPEND): their next line starts it again
+                else:
+                    os.unlink(path)
                 removed += 1
             except FileNotFoundError:
                 pass

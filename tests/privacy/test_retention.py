@@ -141,9 +141,11 @@ def due_and_kept(people, config):
     logs.mkdir(parents=True, exist_ok=True)
     # a rotated file holds one month (access_log.RotatingFileHandler): it goes once its month began
     # before the limit (4 December 2025), even when last written after it
+    # a live file quiet for more than the rule is emptied, not deleted (a process may hold it open)
     items['log'] = (_log(logs, 'access.log.3', year_limit + timedelta(days=1)),
                     _log(logs, 'access.log.1', datetime(2026, 1, 1, 0, 30)),
-                    _log(logs, 'ecole-ent.log', year_limit - timedelta(days=30)))    # the live file: kept
+                    _log(logs, 'ecole-ent.log', year_limit - timedelta(days=30)),
+                    _log(logs, 'access.log', datetime(2026, 1, 1, 0, 30)))
     items['audit'] = tuple(AuditEvent.create(action='test.event', target=name, created_at=moment)
                            for name, moment in (('old', year_limit - timedelta(hours=1)),
                                                 ('recent', year_limit + timedelta(hours=1))))
@@ -165,7 +167,7 @@ def test_each_rule_deletes_what_is_due_and_nothing_else(due_and_kept):
     items = due_and_kept
     before = row_counts()
     counts = retention.run()
-    assert counts == ZERO | {'liaison': 2, 'homework': 1, 'connections': 3, 'audit': 1, 'photos': 1}
+    assert counts == ZERO | {'liaison': 2, 'homework': 1, 'connections': 4, 'audit': 1, 'photos': 1}
     old_message, recent_message = items['message']
     assert not Message.select().where(Message.id == old_message.id).exists()
     assert not Thread.select().where(Thread.id == old_message.thread_id).exists()
@@ -177,7 +179,8 @@ def test_each_rule_deletes_what_is_due_and_nothing_else(due_and_kept):
     assert [s.token_hash[0] for s in LoginSession.select().where(LoginSession.token_hash.in_(
         [s.token_hash for s in items['session']]))] == ['2']
     assert [t.key for t in Throttle.select().where(Throttle.key.startswith('addr:192.0.2.'))] == ['addr:192.0.2.2']
-    assert [p.exists() for p in items['log']] == [False, True, True]
+    assert [p.exists() for p in items['log']] == [False, True, True, True]
+    assert [p.stat().st_size for p in items['log'][1:]] == [len('ligne\n'), 0, len('ligne\n')]
     due_photo, kept_photo, chosen_photo = items['photo']
     assert not Photo.select().where(Photo.id == due_photo.id).exists()
     assert not Album.select().where(Album.id == due_photo.album_id).exists()
@@ -194,7 +197,7 @@ def test_a_dry_run_counts_the_same_and_changes_nothing(due_and_kept, people):
     before = row_counts()
     logs = sorted(os.listdir(os.path.dirname(due_and_kept['log'][0])))
     counted = retention.run(dry_run=True)
-    assert counted == ZERO | {'leavers': 1, 'liaison': 2, 'homework': 1, 'connections': 3, 'audit': 1, 'photos': 1}
+    assert counted == ZERO | {'leavers': 1, 'liaison': 2, 'homework': 1, 'connections': 4, 'audit': 1, 'photos': 1}
     assert row_counts() == before and sorted(os.listdir(os.path.dirname(due_and_kept['log'][0]))) == logs
     assert User.get_by_id(people.pupil.id).login == 'zoe.dubois'
     assert retention.run() == counted
