@@ -207,3 +207,16 @@ def test_a_browser_without_a_recorder_says_the_microphone_does_not_work_here(peo
     assert page.get_by_text('Le micro ne marche pas sur cet appareil').is_visible()
     assert page.get_by_text('il faut JavaScript').count() == 0
     assert page.get_by_role('button', name='Parler').is_hidden() and page.locator('#f-photo').count() == 1
+
+
+def test_zoe_finds_the_demos_picture_card_on_her_young_blog_on_a_phone(demo, phone):
+    """The demo's maternelle (young/demo.py): the album photo of a classmate's post shows on the card."""
+    from ecole_ent.young import demo as young_demo
+    page = phone()
+    browser_sign_in(page, 'zoe.dubois')
+    page.locator('.young-tiles').get_by_role('link', name='Blog').click()
+    page.wait_for_load_state()
+    card = page.locator('.young-card', has_text=young_demo.CARNIVAL)
+    card.locator('img.young-card-photo').scroll_into_view_if_needed()
+    assert card.locator('img.young-card-photo').evaluate('img => img.decode().then(() => img.naturalWidth > 0)')
+    checked(page, 'blog-demo')
