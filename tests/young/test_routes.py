@@ -9,7 +9,7 @@ import pytest
 from ecole_ent.models import Post
 from ecole_ent.models.blog import Attachment
 from tests.blog.conftest import send, text
-from tests.conftest import redirected_to
+from tests.conftest import declared_routes, redirected_to
 from tests.young.conftest import FILM, VOICE, camera_jpeg
 
 WHO = ('young', 'older', 'other_pupil', 'teacher', 'director', 'admin', 'guardian', 'staff')
@@ -30,8 +30,7 @@ def who(people):
 
 
 def test_every_young_route_is_in_the_matrix(demo_app):
-    declared = {(route.method, re.sub(r'<(\w+)[^>]*>', r'{\1}', route.rule)) for route in demo_app.bottle.routes
-                if route.name and route.name.startswith('young.')}
+    declared = declared_routes(demo_app, 'young.')
     assert declared == {(m, p.replace('{cls}', '{class_id}')) for m, p in MATRIX}
 
 
