@@ -141,12 +141,24 @@ def _photo(photos, errors):
         return None
     if not photos:
         return None
+    stream, limits = photos[0][1], settings().photo_limits
+    if _size(stream) > limits.max_bytes:      # process_image checks the pixels, not the bytes
+        errors['photo'] = _('La photo est trop lourde : reprends une photo.')
+        return None
     try:
-        renditions = process_image(photos[0][1], settings().photo_limits)
+        renditions = process_image(stream, limits)
     except MediaError:          # its reason is for adults (media.images): the pupil takes another
         errors['photo'] = _('La photo n’a pas pu être lue : reprends une photo.')
         return None
     return next(r.data for r in renditions if r.name == 'display')
+
+
+def _size(stream):
+    """The bytes left in a seekable upload, its position kept."""
+    start = stream.tell()
+    size = stream.seek(0, io.SEEK_END) - start
+    stream.seek(start)
+    return size
 
 
 def _voice(voices, errors):

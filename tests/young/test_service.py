@@ -122,3 +122,15 @@ def test_the_photo_and_the_voice_are_read_and_stored_before_the_posts_write_tran
     assert Attachment.select().where(Attachment.post == post).count() == 2
     assert {what for what, _open in seen} == {'decode', 'photo', 'voice', 'store'}
     assert [what for what, open_ in seen if open_] == []
+
+
+def test_a_photo_heavier_than_the_photos_limit_is_refused_in_french(people, set_option):
+    set_option('photos.max_upload_mb', 1)
+    noise = io.BytesIO()
+    Image.frombytes('RGB', (1200, 900), os.urandom(1200 * 900 * 3)).save(noise, 'JPEG', quality=95)
+    assert len(noise.getvalue()) > 2**20
+    before, on_disk = Post.select().count(), stored_files()
+    with pytest.raises(ValidationError) as refused:
+        service.send_post(people.young, people.cp.id, 'Bonjour', [('photo.jpg', io.BytesIO(noise.getvalue()))])
+    assert refused.value.errors == {'photo': 'La photo est trop lourde : reprends une photo.'}
+    assert Post.select().count() == before and stored_files() == on_disk
