@@ -2,6 +2,7 @@
 import sys
 
 from ecole_ent import config as configuration
+from ecole_ent import runtime
 from ecole_ent.i18n import _
 from ecole_ent.maintenance import service
 from ecole_ent.maintenance.errors import BackupError
@@ -12,6 +13,7 @@ def say(message):
 
 
 def cmd_backup(args, ctx):
+    runtime.configure(ctx.config)   # bound, never migrated: the hooks (the statistics' fold) run on it
     result = service.make_backup(ctx.config, dest=args.dest)
     print(result.path)
     say(_('Sauvegarde écrite et vérifiée : %s (%d fichiers, %.1f Mo)')

@@ -1,8 +1,10 @@
 """`ecole-ent backup` and `ecole-ent restore` through the real command line, on the demo school."""
 import os
 import pty
+import sqlite3
 import subprocess
 import sys
+import tarfile
 
 import pytest
 
@@ -31,6 +33,32 @@ def test_backup_wipe_restore_brings_back_every_row_and_every_media_file(demo_fol
     assert check.returncode == 0 and check.stdout.startswith('OK'), check.stdout
     users = run_cli(wiped, 'users', 'list')
     assert users.returncode == 0 and '"julien.roux"' in users.stdout
+
+
+def test_the_backup_command_folds_the_statistics_past_days_first(demo_folder, tmp_path):
+    """`ecole-ent backup` binds the database (never migrating it) before the BEFORE_BACKUP hooks:
+    the archive holds a past day's totals, not its events next to its key."""
+    conn = sqlite3.connect(demo_folder / 'ecole.db')
+    with conn:
+        conn.execute("INSERT INTO stats_key (created_at, period, secret) VALUES "
+                     "('2025-01-02 08:00:00', '2025-01-02', ?), ('2025-01-02 08:00:00', '2025-01', ?)",
+                     ('11' * 32, '22' * 32))
+        for visitor in ('a', 'b'):
+            conn.execute("INSERT INTO stats_event (created_at, school_id, day, hour, kind, profile, feature, device, "
+                         "at_school, day_visitor, month_visitor) VALUES ('2025-01-02 08:00:00', "
+                         "(SELECT min(id) FROM school), '2025-01-02', 8, 'visit', 'guardian', 'home', 'phone', "
+                         "0, ?, ?)",
+                         (visitor, visitor))
+    conn.close()
+    result = run_cli(demo_folder, 'backup', '--dest', tmp_path / 'sauvegardes')
+    assert result.returncode == 0 and 'Traceback' not in result.stderr, result.stderr
+    with tarfile.open(result.stdout.strip()) as archive:
+        archive.extract('ecole.db', tmp_path / 'copie')
+    copy = sqlite3.connect(tmp_path / 'copie' / 'ecole.db')
+    assert copy.execute("SELECT count(*) FROM stats_event WHERE day = '2025-01-02'").fetchone() == (0,)
+    assert copy.execute("SELECT count(*) FROM stats_key WHERE period LIKE '2025-01%'").fetchone() == (0,)
+    assert copy.execute("SELECT sum(visits) FROM stats_count WHERE day = '2025-01-02'").fetchone() == (2,)
+    copy.close()
 
 
 def test_restore_without_a_terminal_and_without_yes_refuses_and_changes_nothing(demo_folder, tmp_path):
