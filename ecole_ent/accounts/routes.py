@@ -8,7 +8,8 @@ from bottle import redirect, request, response
 
 from .. import hooks
 from ..errors import NotFound, ValidationError
-from ..i18n import _
+from ..i18n import LANGUAGES, _
+from ..web import language
 from ..web.forms import field, form_fields, safe_next
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in, terminal_allows
 from ..web.render import flash, render, url
@@ -38,6 +39,23 @@ def login():
                       card_login_url='/carte')
     sign_in(user)
     redirect('/mot-de-passe' if user.must_change_password else target, 303)
+
+
+@routes.post('/langue')
+def language_choice():
+    """The switcher (every page's footer) and the account page: the language of the pages from
+    now on, kept in a cookie and, for a signed-in user, in their account ('': the browser's)."""
+    chosen = field('langue')
+    if chosen and chosen not in LANGUAGES:
+        raise ValidationError({'langue': _('Langue inconnue.')})
+    user = current_user()
+    if user is not None:
+        profile.set_language(user, chosen or None)
+    if chosen:
+        language.remember(chosen)
+    else:
+        response.delete_cookie(language.COOKIE, path='/')
+    redirect(safe_next(field('suite')), 303)
 
 
 @routes.post('/deconnexion')
