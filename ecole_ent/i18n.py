@@ -154,6 +154,9 @@ class LazyText:
     def __eq__(self, other):
         return str(self) == (str(other) if isinstance(other, LazyText) else other)
 
+    def __lt__(self, other):
+        return str(self) < str(other)
+
     def __hash__(self):
         return hash(self.message)
 

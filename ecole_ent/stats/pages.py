@@ -9,18 +9,19 @@ from datetime import date, timedelta
 
 from ..admin.service import get_school
 from ..errors import Forbidden
-from ..i18n import DAYS, MONTHS, _, date_fr
+from ..i18n import DAYS, MONTHS, _, date_fr, lazy
 from ..models import School
 from . import charts, fold, query
 
-PROFILE_LABELS = {'pupil': _('Élèves'), 'guardian': _('Parents'), 'teacher': _('Enseignants'),
-                  'director': _('Direction'), 'staff': _('Personnels'), 'admin': _('Administrateurs')}
-FEATURE_LABELS = {'home': _('Accueil'), 'blog': _('Blog'), 'photos': _('Photos'), 'homework': _('Cahier de textes'),
-                  'messages': _('Messagerie'), 'notes': _('Cahier de liaison'), 'directory': _('Annuaire'),
-                  'admin': _('Administration')}
-DEVICE_LABELS = {'phone': _('Téléphone'), 'computer': _('Ordinateur'), 'tablet': _('Tablette'),
-                 'kiosk': _('Borne du hall')}
-PLACE_LABELS = {True: _('À l’école'), False: _('Ailleurs (maison…)')}
+PROFILE_LABELS = {'pupil': lazy('Élèves'), 'guardian': lazy('Parents'), 'teacher': lazy('Enseignants'),
+                  'director': lazy('Direction'), 'staff': lazy('Personnels'), 'admin': lazy('Administrateurs')}
+FEATURE_LABELS = {'home': lazy('Accueil'), 'blog': lazy('Blog'), 'photos': lazy('Photos'),
+                  'homework': lazy('Cahier de textes'),
+                  'messages': lazy('Messagerie'), 'notes': lazy('Cahier de liaison'), 'directory': lazy('Annuaire'),
+                  'admin': lazy('Administration')}
+DEVICE_LABELS = {'phone': lazy('Téléphone'), 'computer': lazy('Ordinateur'), 'tablet': lazy('Tablette'),
+                 'kiosk': lazy('Borne du hall')}
+PLACE_LABELS = {True: lazy('À l’école'), False: lazy('Ailleurs (maison…)')}
 
 
 @dataclass

@@ -22,6 +22,6 @@ def choose(user):
 
 def remember(lang):
     """The switcher's cookie: the language stays after sign-out, on the sign-in page."""
-    from .guards import is_https     # guards calls choose(): imported late
+    from .guards import is_https  # guards calls choose(): imported late
     response.set_cookie(COOKIE, lang, path='/', max_age=COOKIE_SECONDS, httponly=True, samesite='lax',
                         secure=is_https())
