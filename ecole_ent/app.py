@@ -3,13 +3,13 @@ import json
 import logging
 import shutil
 
-from bottle import Bottle, HTTPError, abort, request, response, static_file
+from bottle import Bottle, HTTPError, HTTPResponse, abort, request, response, static_file
 
 from . import __version__, db, features, hooks, numbers, runtime
 from .errors import Busy, Forbidden, NotFound, ValidationError
 from .i18n import _
 from .paths import resource_dir
-from .web import access_log, guards
+from .web import access_log, assets, guards
 from .web import render as web_render
 
 logger = logging.getLogger(__name__)
@@ -92,10 +92,27 @@ def disk_check(report):
 HEALTH_CONTEXT = {}
 
 
+STATIC_SHORT_CACHE = 'public, max-age=600'     # a plain name (an old page's link): it may change
+STATIC_TYPES = {'css': 'text/css; charset=UTF-8', 'svg': 'image/svg+xml', 'png': 'image/png'}
+
+
 def serve_static(path):
-    resp = static_file(path, root=str(resource_dir('static')))
+    """A static file (web/assets.py): under its hashed name, kept a year (`immutable`); under its
+    plain name, for a short while. Stylesheets minified, the sprite and app icons built in memory."""
+    logical = assets.unhashed(path)
+    name = logical or path
+    if not name.endswith('.css') and assets.built_file(name) is None:
+        resp = static_file(name, root=str(resource_dir('static')))
+    else:
+        data = assets.source_bytes(name)
+        if data is None:
+            abort(404, _('Page introuvable.'))
+        etag = '"' + assets.hashed(name).rsplit('.', 2)[-2] + '"'
+        same = request.get_header('If-None-Match') == etag
+        resp = HTTPResponse(b'' if same else data, status=304 if same else 200,
+                            headers={'Content-Type': STATIC_TYPES[name.rpartition('.')[2]], 'ETag': etag})
     if resp.status_code == 200:
-        resp.set_header('Cache-Control', 'public, max-age=31536000, immutable')
+        resp.set_header('Cache-Control', 'public, max-age=31536000, immutable' if logical else STATIC_SHORT_CACHE)
     return resp
 
 

@@ -9,7 +9,7 @@ from bottle import redirect, request, response
 from .. import hooks
 from ..errors import NotFound, ValidationError
 from ..i18n import LANGUAGES, _
-from ..web import language
+from ..web import language, offline
 from ..web.forms import field, form_fields, safe_next
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in, terminal_allows
 from ..web.render import flash, render, url
@@ -62,6 +62,7 @@ def language_choice():
 def logout():
     service.close_session(request.get_cookie(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path='/')
+    offline.clear_site_data()       # what the service worker kept for this user goes too
     flash(_('Vous êtes déconnecté.'))
     redirect('/connexion', 303)
 

@@ -9,6 +9,7 @@ from ..home import service as home
 from ..home import visits
 from ..i18n import _, ngettext
 from ..numbers import page_number
+from ..web import offline
 from ..web.files import send_file, send_jpeg
 from ..web.forms import field, field_list, form_fields, safe_next, uploaded_files
 from ..web.guards import require_user
@@ -62,6 +63,7 @@ def classroom(class_id):
 def show(post_id):
     user = require_user()
     post, role = access.get_post_for(user, post_id)
+    offline.keep(user)          # a post a guardian reads (the home names its latest ones)
     return _show(user, post, role)
 
 

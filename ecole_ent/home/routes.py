@@ -5,6 +5,7 @@ from bottle import request
 
 from ..i18n import _
 from ..models import ROLES
+from ..web import offline
 from ..web.guards import require_role, require_user
 from ..web.render import add_nav, render
 from ..web.routing import Routes
@@ -17,7 +18,11 @@ routes = Routes('home')
 def index():
     user = require_user()
     before = feed.parse_cursor(request.query.get(feed.CURSOR))
-    return render('home/index.html', **service.home_context(user, before))
+    context = service.home_context(user, before)
+    if before is None:          # the newest page: readable offline, with what it leads to
+        offline.keep(user, ['/devoirs', '/cahier-de-liaison'] + [
+            item.url for item in context['feed'].items if item.kind == 'post'] if 'feed' in context else [])
+    return render('home/index.html', **context)
 
 
 @routes.get('/classe/<class_id:int>')

@@ -30,6 +30,7 @@ from ..home.service import Link
 from ..i18n import DAYS, _, date_fr, ngettext
 from ..models import NIVEAUX
 from ..school_calendar.service import days as school_days
+from ..web import offline
 from ..web.files import send_file
 from ..web.forms import csrf_token, field, field_list, form_text, safe_next, uploaded_files
 from ..web.guards import require_user
@@ -68,6 +69,7 @@ def index():
     weeks, context = _children_weeks(user, monday, 2), _weeks_context(monday, 2)
     sections = [pages.child_week_html(week, guardian, context['today'], csrf_token(), context['here'])
                 for week in weeks]
+    offline.keep(user)          # the current week, readable offline (a guardian's)
     return render('homework/week.html', children=weeks, sections=sections, **context,
                   feeds=feed.feeds_for(user, public_url(), [week.child for week in weeks]),
                   classes=reading.managed_classes(user) if user.has_role('teacher', 'director', 'admin') else [])

@@ -15,6 +15,7 @@ from ..i18n import _
 from . import language
 
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
+                '/manifest.webmanifest', '/sw.js', '/hors-ligne',    # the installable app (pwa/): nobody's data
                 '/carte',      # pupils' QR cards, school networks only (directory/cards.py)
                 '/kiosque', '/kiosque/carte',   # the hall's kiosk, school networks only (kiosk/)
                 '/images',     # pupils' picture passwords, school networks only (pictures/service.py)
@@ -114,6 +115,7 @@ def forget_session():
     accounts.close_session(environ.pop('ecole.session_token', None))
     environ.pop('ecole.user', None)
     response.delete_cookie(SESSION_COOKIE, path='/')
+    response.set_header('Clear-Site-Data', '"cache", "storage"')    # web/offline.clear_site_data
     _anonymous(environ)
 
 

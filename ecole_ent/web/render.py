@@ -13,11 +13,10 @@ from jinja2.lexer import Token
 from markupsafe import Markup, escape
 from peewee import PeeweeException
 
-from .. import __version__, hooks, security
-from .. import i18n
+from .. import __version__, hooks, i18n, security
 from ..i18n import _, date_fr, datetime_fr, ngettext, of_name
 from ..paths import resource_dir
-from . import assets
+from . import assets, offline
 from .guards import is_https
 
 FLASH_COOKIE = 'ecole_flash'
@@ -252,6 +251,8 @@ def render(template, **context):
                   accent='accent-' + (school.accent if school else 'blue'))
     if school is not None and user is None:
         values['site_name'] = school.name
+    values['offline_since'] = offline.kept_since()      # web/offline.py: the « Hors ligne » note
+    values['offline_worker'] = offline.worker_state(user)
     values.update(context)
     return env.get_template(template).render(**values)
 
