@@ -53,6 +53,8 @@ def classroom(class_id):
     posts = reading.list_posts(user, room, role, _page())
     newest = posts.items[0].publish_at if posts.items and posts.number == 1 and role != 'manager' else None
     seen = visits.note_visit(user, room, 'blog', newest)
+    if not request.query_string:
+        offline.keep(user)      # the class blog's newest posts (the home's cards link it)
     return render('blog/classroom.html', **_context(
         classroom=room, role=role, posts=posts, seen=seen,
         mine=reading.my_posts(user, room) if role == 'pupil' else [],
@@ -63,7 +65,7 @@ def classroom(class_id):
 def show(post_id):
     user = require_user()
     post, role = access.get_post_for(user, post_id)
-    offline.keep(user)          # a post a guardian reads (the home names its latest ones)
+    offline.keep(user)          # a post a guardian reads (from the home's feed or the class blog)
     return _show(user, post, role)
 
 

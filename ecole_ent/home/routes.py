@@ -12,6 +12,9 @@ from ..web.routing import Routes
 from . import feed, service
 
 routes = Routes('home')
+# What a guardian's worker fetches ahead from the home (web/offline.py): pages with no effect on
+# reading (not a blog's page: its visit marks the posts seen, nor a note: opening it marks it read).
+AHEAD = ('/devoirs', '/cahier-de-liaison')
 
 
 @routes.get('/')
@@ -19,9 +22,8 @@ def index():
     user = require_user()
     before = feed.parse_cursor(request.query.get(feed.CURSOR))
     context = service.home_context(user, before)
-    if before is None:          # the newest page: readable offline, with what it leads to
-        offline.keep(user, ['/devoirs', '/cahier-de-liaison'] + [
-            item.url for item in context['feed'].items if item.kind == 'post'] if 'feed' in context else [])
+    if not request.query_string:    # the home itself: readable offline, with the week and the notes
+        offline.keep(user, follow=AHEAD)
     return render('home/index.html', **context)
 
 

@@ -61,7 +61,7 @@ def offline_page():
     """Shown by the worker for a page it has not kept: nobody's data (it is kept for everyone)."""
     response.set_header('Cache-Control', 'no-cache')
     school = sole_school()
-    return render('pwa/offline.html', user=None, nav_html='', flashes=[], offline_worker=None,
+    return render('pwa/offline.html', user=None, nav_html='', flashes=[], offline_worker=None, csrf_token='',
                   **({'site_name': school.name} if school is not None else {}))
 
 
