@@ -173,11 +173,11 @@ def icon(name, alt=None, cls=''):
     """An icon of static/img/icons/, from the sprite (one request for all): decorative unless
     `alt` names it. A function, not a macro: a Jinja macro call cost 30 us, and the layout has
     several (profiled); the markup only depends on the arguments, so it is built once. The
-    symbol carries the viewBox; the markup is short because the guardian home has 25 icons
-    (its repeat visit must stay under 15 KB, issue 20)."""
+    symbol carries the viewBox and ecole.css `.icon` the size: the markup is short because the
+    guardian home has 35 icons (its repeat visit must stay under 15 KB, issue 20)."""
     label = (f' role="img" aria-label="{escape(alt)}"><title>{escape(alt)}</title>' if alt
              else ' aria-hidden="true">')
-    return Markup(f'<svg class="icon{" " + escape(cls) if cls else ""}" width="24" height="24"{label}'
+    return Markup(f'<svg class="icon{" " + escape(cls) if cls else ""}"{label}'
                   f'<use href="{escape(icon_href(name))}"/></svg>')
 
 
