@@ -7,6 +7,7 @@ kiosk session registers no worker and keeps nothing; and the guardian home's bud
 60 KB (HTML, CSS, JS, icons: photos excluded) on a first visit, at most 15 KB transferred on a
 repeat visit, measured and printed."""
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from ecole_ent.models import School
 from tests.conftest import browser_sign_in, screenshot
@@ -38,6 +39,17 @@ def kept_urls(page):
 
 def registrations(page):
     return page.evaluate('async () => (await navigator.serviceWorker.getRegistrations()).length')
+
+
+def shown(page):
+    """The page's HTML once it has settled (after a failed navigation, its error page)."""
+    for _attempt in range(50):
+        try:
+            page.wait_for_load_state()
+            return page.evaluate('document.documentElement.outerHTML')
+        except PlaywrightError:            # still navigating
+            page.wait_for_timeout(100)
+    raise AssertionError('the page never settled')
 
 
 def wait_until_kept(page, paths):
@@ -106,8 +118,7 @@ def test_the_sign_out_leaves_nothing_of_the_user(people, fresh_page):
             page.goto(page.base + path)
         except Exception as exc:           # no worker left: the browser's own offline error
             assert 'ERR_INTERNET_DISCONNECTED' in str(exc)
-        page.wait_for_load_state()
-        content = page.evaluate('document.documentElement.outerHTML')
+        content = shown(page)
         assert 'Aurélie' not in content and 'Noé' not in content, path
 
 
