@@ -98,7 +98,9 @@ async function fromCache(url) {
   const hit = await cache.match(url);
   if (hit) {
     const html = (await hit.text()).replace(NOTE_HIDDEN, NOTE_SHOWN);
-    return new Response(html, {headers: {'Content-Type': 'text/html; charset=utf-8'}});
+    const headers = new Headers(hit.headers);        // its Content-Security-Policy too
+    headers.delete('Content-Length');
+    return new Response(html, {headers: headers});
   }
   return (await caches.match(SETTINGS.offline)) || Response.error();
 }

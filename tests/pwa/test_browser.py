@@ -87,7 +87,8 @@ def test_offline_the_home_week_and_notes_show_from_the_cache_marked_hors_ligne(p
     page = signed_in_guardian_with_worker(fresh_page)
     page.context.set_offline(True)
     for path, heading in (('/', 'Bonjour Aurélie'), ('/devoirs', None), ('/cahier-de-liaison', None)):
-        page.goto(page.base + path)
+        answer = page.goto(page.base + path)
+        assert answer.from_service_worker and "script-src 'self'" in answer.headers['content-security-policy']
         note = page.locator(NOTE)
         assert note.is_visible(), path
         text = note.inner_text()
