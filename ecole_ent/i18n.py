@@ -12,6 +12,7 @@ Dates are written by Babel for every language but French, whose hand-written lon
 """
 import gettext
 import io
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -174,25 +175,42 @@ def lazy(message):
     return LazyText(message)
 
 
+def N_(message):
+    """Marks a string for the catalogs without translating it: the code calls _() on it later."""
+    return message
+
+
 DAYS = ('lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche')
 MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
           'octobre', 'novembre', 'décembre')
-# Babel's skeletons for date_fr's three forms, in the other languages.
-_SKELETONS = {(True, True): 'yMMMMEEEEd', (True, False): 'MMMMEEEEd', (False, True): 'yMMMMd',
-              (False, False): 'MMMMd'}
+_patterns = {}
+
+
+def _date_pattern(lang, with_day, with_year):
+    """CLDR's full date (with the weekday) or long one (without) of `lang`, without its year when
+    asked ('EEEE, MMMM d, y' -> 'EEEE, MMMM d'; "EEEE, d 'de' MMMM 'de' y" -> "EEEE, d 'de' MMMM")."""
+    key = (lang, with_day, with_year)
+    found = _patterns.get(key)
+    if found is None:
+        from babel.dates import get_date_format
+        found = get_date_format('full' if with_day else 'long', locale=lang).pattern
+        if not with_year:
+            found = re.sub(r"[\s,،]*(?:'de'\s*)?y+", '', found).strip()
+        _patterns[key] = found
+    return found
 
 
 def date_fr(value, with_day=True, with_year=True):
     """A date in full, never 03/12: in French 'jeudi 3 décembre 2026' ('jeudi 3 décembre' without
-    the year; 'mardi 1er décembre'); in the other languages as Babel writes it ('Thursday 3
-    December 2026')."""
+    the year; 'mardi 1er décembre'); in the other languages as Babel writes it ('Thursday,
+    December 3, 2026')."""
     if value is None:
         return ''
     day = value.date() if isinstance(value, datetime) else value
     lang = _language.get()
     if lang != SOURCE:
-        from babel.dates import format_skeleton
-        return format_skeleton(_SKELETONS[with_day, with_year], day, locale=lang)
+        from babel.dates import format_date
+        return format_date(day, _date_pattern(lang, with_day, with_year), locale=lang)
     text = f'{"1er" if day.day == 1 else day.day} {MONTHS[day.month - 1]}' + (f' {day.year}' if with_year else '')
     return f'{DAYS[day.weekday()]} {text}' if with_day else text
 

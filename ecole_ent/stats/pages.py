@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from ..admin.service import get_school
 from ..errors import Forbidden
-from ..i18n import DAYS, MONTHS, _, date_fr, lazy
+from ..i18n import _, date_fr, day_name, lazy, month_name
 from ..models import School
 from . import charts, fold, query
 
@@ -106,17 +106,14 @@ def figures_of(schools, start, end, exact, by_month, visits):
             _accounts(schools, exact)]
 
 
-SHORT_MONTHS = ('janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.')
-
-
 def month_label(month):
     """« septembre 2026 » (tables)."""
-    return f'{MONTHS[month.month - 1]} {month.year}'
+    return f'{month_name(month.month)} {month.year}'
 
 
 def short_month(month):
     """« sept. 26 » (a chart's axis, where a school year of labels must fit a phone)."""
-    return f'{SHORT_MONTHS[month.month - 1]} {month.year % 100:02d}'
+    return f'{month_name(month.month, short=True)} {month.year % 100:02d}'
 
 
 def _months(start, end):
@@ -216,7 +213,7 @@ def _hours(schools, start, end, exact):
 
 def _weekdays(schools, start, end):
     found = {row['weekday']: row for row in query.rows(schools, start, end, 'weekday', exact=True, combined=True)}
-    names = [name.capitalize() for name in DAYS]
+    names = [day_name(n).capitalize() for n in range(7)]
     return _visits_and_signins('weekdays', _('Visites selon le jour de la semaine'), found, range(7), names, names,
                                (_('Jour'), _('Visiteurs-jours')))
 

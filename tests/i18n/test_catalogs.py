@@ -10,15 +10,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import TranslationError
 from babel.messages.checkers import python_format
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from babel.messages.catalog import TranslationError
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / 'ecole_ent' / 'locale'
 LANGUAGES = ('en', 'ar', 'tr', 'pt')
-KEYWORDS = {'_': None, 'gettext': None, 'ngettext': (1, 2), 'lazy': None}
+KEYWORDS = {'_': None, 'gettext': None, 'ngettext': (1, 2), 'lazy': None, 'N_': None}
 TAG = re.compile(r'</?[a-zA-Z][^>]*>')
 BRACE = re.compile(r'\{[a-z_]*\}')
 
