@@ -30,6 +30,7 @@ PUBLIC = {
     '/mot-de-passe-oublie/': 'a reset link: a secret token sent by mail, once, 30 minutes',
     '/courriels/arret/': "a mail's one-click stop link: a secret token per user",
     '/donnees-personnelles': 'the notice for families (RGPD): contacts and retention figures, no personal data',
+    '/langue': "the language switcher (POST, CSRF-checked): a cookie, and a signed-in user's own choice",
 }
 
 

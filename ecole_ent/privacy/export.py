@@ -69,7 +69,8 @@ def _iso(value):
 
 def _person(user):
     return {'identifiant': user.login, 'prénom': user.first_name, 'nom': user.last_name,
-            'rôles': user.roles.split(','), 'courriel': user.email, 'statut': user.status,
+            'rôles': user.roles.split(','), 'courriel': user.email, 'langue': user.language,
+            'statut': user.status,
             'école': user.school.name if user.school_id else None, 'créé_le': _iso(user.created_at),
             'dernière_connexion': _iso(user.last_login_at)}
 

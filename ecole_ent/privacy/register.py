@@ -30,8 +30,8 @@ ACTIVITIES = (
                'élèves, borne du hall pour les familles).'),
              lazy('Élèves, responsables légaux, enseignants, direction, personnel de l’école.'),
              lazy('Nom, prénom, identifiant, rôle, classe et niveau, liens familiaux, adresse électronique '
-               '(facultative), empreinte du mot de passe, tirage des images de connexion d’un élève, dates de '
-               'connexion.'),
+               '(facultative), langue choisie, empreinte du mot de passe, tirage des images de connexion d’un '
+               'élève, dates de connexion.'),
              lazy('La direction et l’administrateur de l’ENT ; les enseignants pour leurs classes.'),
              ('leavers', 'connections')),
     Activity(lazy('Synchronisation de l’annuaire'),
