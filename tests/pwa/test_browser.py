@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from ecole_ent.models import School
-from tests.conftest import browser_sign_in, screenshot
+from tests.conftest import axe_violations, browser_sign_in, screenshot
 from tests.kiosk.conftest import open_kiosk
 
 pytestmark = pytest.mark.browser
@@ -81,6 +81,18 @@ def test_the_worker_registers_for_a_guardian_with_the_sites_scope(people, fresh_
     assert not page.locator(NOTE).is_visible()          # online: no note
     keys = cache_keys(page)
     assert 'ecole-pages' in keys and any(key.startswith('ecole-shell-') for key in keys)
+    devtools = page.context.new_cdp_session(page)      # what Chromium says of installing it
+    manifest = devtools.send('Page.getAppManifest')
+    assert manifest['url'] == page.base + '/manifest.webmanifest' and manifest['errors'] == []
+    errors = devtools.send('Page.getInstallabilityErrors')['installabilityErrors']
+    assert [e['errorId'] for e in errors if e['errorId'] != 'in-incognito'] == []   # tests' contexts are
+
+
+def test_the_offline_page_passes_axe(people, fresh_page):
+    page = fresh_page(viewport=PHONE)
+    page.goto(page.base + '/hors-ligne')
+    assert page.get_by_role('heading', name='Hors ligne').is_visible()
+    assert axe_violations(page) == []
 
 
 def test_offline_the_home_week_and_notes_show_from_the_cache_marked_hors_ligne(people, fresh_page):
