@@ -9,7 +9,8 @@
      sign-in page drops everything (the session ended). Without network, the kept copy, its hidden
      « Hors ligne » note shown (the page says when it was made), else the offline page.
    - The home names the pages to fetch ahead (`X-Ecole-Hors-Ligne-Suite`): fetched when not kept
-     yet or kept more than six hours ago, and kept only if they carry the header themselves.
+     yet or kept more than six hours ago, and kept only if they carry the header themselves. At
+     its activation the worker fetches the home so (the page that registered it came before it).
    Nothing else is stored; the sign-out's `Clear-Site-Data` and static/pwa/pwa.js clear it all. */
 'use strict';
 const SETTINGS = /*SETTINGS*/{};
@@ -28,7 +29,8 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(caches.keys()
     .then((keys) => Promise.all(keys.filter((key) => key.startsWith('ecole-shell-') && key !== SHELL)
       .map((key) => caches.delete(key))))
-    .then(() => self.clients.claim()));
+    .then(() => self.clients.claim())
+    .then(() => followAhead('/')));     // the page that registered it went by before it: keep the home now
 });
 
 self.addEventListener('fetch', (event) => {
@@ -85,7 +87,11 @@ async function followAhead(list) {
     try {
       const response = await fetch(url, {credentials: 'same-origin', redirect: 'manual'});
       if (isKeepable(response)) {
+        const next = response.headers.get(SETTINGS.follow);
         await keep(url, response);
+        if (next) {
+          await followAhead(next);      // the home's own list: the week and the notes
+        }
       }
     } catch (error) {
       return;           // the network went: the rest another time

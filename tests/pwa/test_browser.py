@@ -66,10 +66,7 @@ def signed_in_guardian_with_worker(fresh_page):
     page = phone(fresh_page)
     browser_sign_in(page, GUARDIAN)
     assert page.get_by_role('heading', name='Bonjour Aurélie').is_visible()
-    page.evaluate('async () => await navigator.serviceWorker.ready')
-    page.reload()                      # the worker now controls the page: it keeps the home
-    page.wait_for_load_state()
-    wait_until_kept(page, KEPT)
+    wait_until_kept(page, KEPT)        # once installed, the worker keeps the home and its pages
     return page
 
 
