@@ -154,6 +154,7 @@ env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=templa
 env.filters['date_fr'] = date_fr
 env.filters['of_name'] = of_name
 env.filters['datetime_fr'] = datetime_fr
+env.filters['number'] = i18n.number
 
 
 @functools.lru_cache(maxsize=512)
