@@ -158,6 +158,12 @@ class LazyText:
     def __lt__(self, other):
         return str(self) < str(other)
 
+    def __gt__(self, other):
+        return str(self) > str(other)
+
+    def __contains__(self, part):
+        return part in str(self)
+
     def __hash__(self):
         return hash(self.message)
 
