@@ -69,12 +69,15 @@ def _compiled(po, lang):
     return out.getvalue()
 
 
-def compile_catalogs(folder=LOCALE_DIR):
-    """Writes each catalog's .mo next to its .po (the binary's build calls it); returns their paths."""
+def compile_catalogs(folder=None, source=LOCALE_DIR):
+    """Compiles each catalog of `source` to its .mo, next to its .po or, given a `folder` (the
+    binary's build: never the source tree), at folder/<lang>/LC_MESSAGES/; returns their paths."""
     written = []
-    for po in sorted(Path(folder).glob(f'*/LC_MESSAGES/{DOMAIN}.po')):
-        mo = po.with_suffix('.mo')
-        mo.write_bytes(_compiled(po, po.parent.parent.name))
+    for po in sorted(Path(source).glob(f'*/LC_MESSAGES/{DOMAIN}.po')):
+        lang = po.parent.parent.name
+        mo = po.with_suffix('.mo') if folder is None else Path(folder) / lang / 'LC_MESSAGES' / f'{DOMAIN}.mo'
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        mo.write_bytes(_compiled(po, lang))
         written.append(mo)
     return written
 
