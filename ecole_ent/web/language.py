@@ -18,6 +18,7 @@ def choose(user):
         if chosen not in i18n.LANGUAGES:
             chosen = i18n.negotiate(request.get_header('Accept-Language'))
     i18n.use(chosen or i18n.SOURCE)
+    response.set_header('Vary', 'Accept-Language, Cookie')     # a shared cache keeps one copy per language
 
 
 def remember(lang):

@@ -27,8 +27,8 @@ def opening(page):
                                           ('tr', 'tr'), ('pt-PT', 'pt'), ('de, es;q=0.9', 'fr'), ('', 'fr'),
                                           ('en;q=0, pt;q=0.2', 'pt'), ('fr;q=bad, ar', 'ar')])
 def test_before_any_choice_the_browser_s_languages_pick_the_page_s(live_server, header, lang):
-    status, _headers, page = Browser(live_server, headers={'Accept-Language': header}).request('/connexion')
-    assert status == 200
+    status, headers, page = Browser(live_server, headers={'Accept-Language': header}).request('/connexion')
+    assert status == 200 and headers['Vary'] == 'Accept-Language, Cookie'
     assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in opening(page)
     assert said(lang, 'Se connecter') in page
 
