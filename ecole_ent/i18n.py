@@ -10,6 +10,7 @@ evaluated once at import (a module's constant) is `lazy()`: translated each time
 Dates are written by Babel for every language but French, whose hand-written long dates
 (« mardi 1er décembre ») stay.
 """
+import functools
 import gettext
 import io
 import re
@@ -192,21 +193,24 @@ def N_(message):
 DAYS = ('lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche')
 MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
           'octobre', 'novembre', 'décembre')
-_patterns = {}
 
 
-def _date_pattern(lang, with_day, with_year):
-    """CLDR's full date (with the weekday) or long one (without) of `lang`, without its year when
-    asked ('EEEE, MMMM d, y' -> 'EEEE, MMMM d'; "EEEE, d 'de' MMMM 'de' y" -> "EEEE, d 'de' MMMM")."""
-    key = (lang, with_day, with_year)
-    found = _patterns.get(key)
-    if found is None:
-        from babel.dates import get_date_format
-        found = get_date_format('full' if with_day else 'long', locale=lang).pattern
-        if not with_year:
-            found = re.sub(r"[\s,،]*(?:'de'\s*)?y+", '', found).strip()
-        _patterns[key] = found
-    return found
+@functools.lru_cache(maxsize=4096)
+def _babel_date(lang, day, with_day, with_year):
+    """`day` as CLDR's full date (with the weekday) or long one (without) of `lang`, without its
+    year when asked ('EEEE, MMMM d, y' -> 'EEEE, MMMM d'; "EEEE, d 'de' MMMM 'de' y" -> "EEEE, d
+    'de' MMMM"). Kept: Babel takes 30 to 60 us a date, and a home shows a dozen (bench_home)."""
+    from babel.dates import format_date, get_date_format
+    pattern = get_date_format('full' if with_day else 'long', locale=lang).pattern
+    if not with_year:
+        pattern = re.sub(r"[\s,،]*(?:'de'\s*)?y+", '', pattern).strip()
+    return format_date(day, pattern, locale=lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _babel_time(lang, moment):
+    from babel.dates import format_time
+    return format_time(moment, 'short', locale=lang)
 
 
 def date_fr(value, with_day=True, with_year=True):
@@ -218,8 +222,7 @@ def date_fr(value, with_day=True, with_year=True):
     day = value.date() if isinstance(value, datetime) else value
     lang = _language.get()
     if lang != SOURCE:
-        from babel.dates import format_date
-        return format_date(day, _date_pattern(lang, with_day, with_year), locale=lang)
+        return _babel_date(lang, day, with_day, with_year)
     text = f'{"1er" if day.day == 1 else day.day} {MONTHS[day.month - 1]}' + (f' {day.year}' if with_year else '')
     return f'{DAYS[day.weekday()]} {text}' if with_day else text
 
@@ -229,8 +232,7 @@ def datetime_fr(value):
         return ''
     lang = _language.get()
     if lang != SOURCE:
-        from babel.dates import format_time
-        return _('%(date)s à %(time)s') % {'date': date_fr(value), 'time': format_time(value, 'short', locale=lang)}
+        return _('%(date)s à %(time)s') % {'date': date_fr(value), 'time': _babel_time(lang, value.time())}
     return f'{date_fr(value)} à {value:%H:%M}'
 
 
