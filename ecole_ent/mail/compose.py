@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..i18n import N_, _, date_fr, datetime_fr, ngettext
+from ..i18n import N_, _, date_fr, datetime_fr, direction, language, ngettext
 from ..paths import resource_dir
 from ..school_time import to_local
 from . import service, unsubscribe
@@ -35,7 +35,7 @@ def _gettext(message, **variables):
 env = Environment(loader=FileSystemLoader(resource_dir('templates')), undefined=StrictUndefined,
                   autoescape=select_autoescape(['html']), trim_blocks=True, lstrip_blocks=True,
                   keep_trailing_newline=True)
-env.globals.update(_=_gettext, ngettext=ngettext)
+env.globals.update(_=_gettext, ngettext=ngettext, language=language, direction=direction)   # <html lang dir>
 env.filters.update(date_fr=date_fr, datetime_fr=datetime_fr)
 
 
