@@ -1,9 +1,10 @@
 """Every page a phone user reaches, for each demo role, the anonymous visitor and a family at the hall
 kiosk: Debian's Chromium at 390x844 follows the links from the home page (GET only) and checks on each
 page that nothing is wider than the screen and that axe-core finds no violation. All failing pages are
-reported at once. In French for every role; in Arabic (right to left) for every role too; in Portuguese
-and Turkish (their texts are the longest) for the guardian and the teacher, the crawl in three more
-languages for every role costing more than the suite's budget allows."""
+reported at once. In French and in Arabic (right to left) for every role; in Portuguese and Turkish
+(their texts are the longest) for the guardian and the teacher, the roles with the most pages: each
+crawl of every role costs about 4 minutes per database engine, and these ones pass in every role too
+(measured in December 2026: widen LONGEST to check again)."""
 import re
 from collections import Counter, deque
 from urllib.parse import urldefrag, urlsplit
