@@ -51,6 +51,12 @@ def test_the_manifest_takes_the_installations_name_with_several_schools(demo, de
     assert manifest['name'] == 'ecole-ent'
 
 
+def test_the_manifest_speaks_the_reader_s_language(demo_client):
+    assert json.loads(demo_client.get('/manifest.webmanifest').text)['lang'] == 'fr'
+    manifest = json.loads(demo_client.get('/manifest.webmanifest', headers={'Accept-Language': 'ar'}).text)
+    assert manifest['lang'] == 'ar' and manifest['dir'] == 'rtl'
+
+
 def test_the_worker_is_served_from_the_root_as_javascript_never_cached(demo_client):
     answer = demo_client.get('/sw.js')
     assert answer.content_type == 'application/javascript'
