@@ -37,7 +37,8 @@ def manifest():
     response.content_type = 'application/manifest+json; charset=utf-8'
     response.set_header('Cache-Control', 'no-cache')
     return json.dumps({'name': name, 'short_name': name if len(name) <= 12 else PRODUCT,
-                       'lang': i18n.language(), 'dir': i18n.direction(), 'start_url': '/', 'scope': '/', 'display': 'standalone',
+                       'lang': i18n.language(), 'dir': i18n.direction(),
+                       'start_url': '/', 'scope': '/', 'display': 'standalone',
                        'theme_color': assets.ACCENT, 'background_color': assets.PAGE, 'icons': icons},
                       ensure_ascii=False)
 
