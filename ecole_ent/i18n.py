@@ -134,14 +134,16 @@ def negotiate(header):
 
 
 class LazyText:
-    """A string evaluated at import (a module's constant), translated each time it is used."""
-    __slots__ = ('message',)
+    """A string evaluated at import (a module's constant), translated each time it is used; with
+    `values`, %-formatted with them then (themselves lazy() or not)."""
+    __slots__ = ('message', 'values')
 
-    def __init__(self, message):
-        self.message = message
+    def __init__(self, message, values=()):
+        self.message, self.values = message, values
 
     def __str__(self):
-        return _(self.message)
+        text = _(self.message)
+        return text % tuple(str(value) for value in self.values) if self.values else text
 
     def __html__(self):
         from markupsafe import escape
@@ -169,7 +171,7 @@ class LazyText:
         return part in str(self)
 
     def __hash__(self):
-        return hash(self.message)
+        return hash((self.message, self.values))
 
     def __len__(self):
         return len(str(self))
@@ -181,8 +183,9 @@ class LazyText:
         return f'lazy({self.message!r})'
 
 
-def lazy(message):
-    return LazyText(message)
+def lazy(message, *values):
+    """`message` translated when shown: lazy('Effacé selon %s', rule.title) formats it then."""
+    return LazyText(message, values)
 
 
 def N_(message):

@@ -47,7 +47,7 @@ ACTION_LABELS = {
     'privacy.retention': lazy('Règles de conservation appliquées'),
     'stats.fold': lazy('Statistiques du jour regroupées (événements et clés du jour effacés)'),
     'privacy.photos_until': lazy('Date de suppression des photos d’une année close'),
-    **{f'privacy.retention.{rule.kind}': lazy('Effacé selon sa durée de conservation : %s') % rule.title
+    **{f'privacy.retention.{rule.kind}': lazy('Effacé selon sa durée de conservation : %s', rule.title)
        for rule in RULES},
 }
 AUDIT_LIMIT = 300

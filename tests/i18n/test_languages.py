@@ -105,3 +105,12 @@ def test_dates_are_written_by_babel_outside_french():
         assert 'ديسمبر' in i18n.date_fr(day)
     assert i18n.language() == 'fr'
 
+
+
+def test_a_module_constant_formatted_with_another_is_translated_when_shown():
+    from ecole_ent.admin.service import ACTION_LABELS
+    from ecole_ent.privacy.rules import RULES
+    label = ACTION_LABELS[f'privacy.retention.{RULES[0].kind}']
+    assert str(label) == 'Effacé selon sa durée de conservation : %s' % RULES[0].title
+    with i18n.speaking('en'):
+        assert str(label) == said('en', 'Effacé selon sa durée de conservation : %s') % said('en', RULES[0].title.message)
