@@ -113,4 +113,5 @@ def test_a_module_constant_formatted_with_another_is_translated_when_shown():
     label = ACTION_LABELS[f'privacy.retention.{RULES[0].kind}']
     assert str(label) == 'Effacé selon sa durée de conservation : %s' % RULES[0].title
     with i18n.speaking('en'):
-        assert str(label) == said('en', 'Effacé selon sa durée de conservation : %s') % said('en', RULES[0].title.message)
+        rule = said('en', RULES[0].title.message)
+        assert str(label) == said('en', 'Effacé selon sa durée de conservation : %s') % rule
