@@ -7,7 +7,7 @@ from bottle import Bottle, HTTPError, HTTPResponse, abort, request, response, st
 
 from . import __version__, db, features, hooks, numbers, runtime
 from .errors import Busy, Forbidden, NotFound, ValidationError
-from .i18n import _
+from .i18n import N_, _
 from .paths import resource_dir
 from .web import access_log, assets, guards
 from .web import render as web_render
@@ -25,9 +25,9 @@ SECURITY_HEADERS = [
     ('Cross-Origin-Opener-Policy', 'same-origin'),
 ]
 HTTPS_HEADERS = SECURITY_HEADERS + [('Strict-Transport-Security', 'max-age=31536000')]   # HSTS: a year
-ERROR_TITLES = {400: 'Requête incorrecte', 403: 'Accès refusé', 404: 'Page introuvable',
-                405: 'Action impossible', 413: 'Envoi trop volumineux', 500: 'Erreur du serveur',
-                503: 'Service indisponible'}
+ERROR_TITLES = {400: N_('Requête incorrecte'), 403: N_('Accès refusé'), 404: N_('Page introuvable'),
+                405: N_('Action impossible'), 413: N_('Envoi trop volumineux'), 500: N_('Erreur du serveur'),
+                503: N_('Service indisponible')}
 
 
 def domain_errors(callback):
@@ -57,7 +57,7 @@ def error_page(error):
     message = error.body if isinstance(error.body, str) and shown else ''
     try:
         return web_render.render('errors/error.html', code=code,
-                                 title=_(ERROR_TITLES.get(code, 'Erreur')), message=message)
+                                 title=_(ERROR_TITLES.get(code, N_('Erreur'))), message=message)
     except Exception:   # the error page must never fail: fall back to plain French text
         logger.exception('page d’erreur impossible à afficher')
         return f'<!doctype html><html lang="fr"><title>Erreur {code}</title><p>Erreur {code}.</p></html>'
