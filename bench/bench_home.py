@@ -7,9 +7,16 @@ writes all the time: sessions, visits, posts, ticks).
 
     .venv/bin/python -m bench.bench_home [--seconds 10] [--workers 2] [--guardians 20]
 
+Then (issue 20) the same guardians' homes in French and in Arabic (the switcher's cookie
+`ecole_langue` next to the session's: the demo's guardians choose no language on their account)
+at 50 connections, each against bare waitress in the same run; and the resident memory of each
+serving process once each of the five languages (fr en ar tr pt) has served the home.
+
 Target (issues 2, 12 and 16, 2-core machine): the guardian home >= 20 % of the bare-waitress
 requests/s and p99 <= 150 ms at 50 connections, with its child cards and its family feed (the
-latest posts, albums, homework and notes of the children's classes, issue 16), in every column.
+latest posts, albums, homework and notes of the children's classes, issue 16), in every column;
+issue 20: in French and in Arabic too, and each serving process within 64 MB with the five
+languages loaded.
 """
 import http.client
 import os
@@ -30,8 +37,11 @@ from bench.common import (
     serving_rss_mb,
     sign_in_cookie,
 )
+from ecole_ent import i18n
 
 PUPIL = 'zoe.dubois'            # the demo's pupil who ticks her homework during the « writes » loads
+LANGUAGES = tuple(i18n.LANGUAGES)                # fr en ar tr pt
+MEMORY_TARGET_MB = 64
 
 
 def shown(base, cookie):
@@ -41,6 +51,20 @@ def shown(base, cookie):
         page = response.read().decode()
     items = len(re.findall(r'<li class="feed-item', page))
     return f'{page.count("child-card")} child cards, {items} feed items, {len(page) // 1024} KB'
+
+
+def speaking(cookies, lang):
+    """The Cookie headers with the switcher's cookie for `lang` next to each session cookie."""
+    return [f'{cookie}; ecole_langue={lang}' for cookie in cookies]
+
+
+def served_language(base, cookie):
+    """The language and direction of the home served with this Cookie header (<html lang dir>)."""
+    request = urllib.request.Request(base + '/', headers={'Cookie': cookie})
+    with urllib.request.urlopen(request) as response:
+        page = response.read().decode()
+    found = re.search(r'<html lang="([^"]+)" dir="([^"]+)"', page)
+    return found.groups() if found else (None, None)
 
 
 def guardians(data, count):
@@ -142,8 +166,27 @@ def main():
                                 result, note = load(app.url + '/', args.seconds, connections, cookies=cookies), ''
                             name = label + (', writes' if writing else ', quiet')
                             print(result.line(name) + f'  ratio {result.rps / base.rps:5.1%}' + note)
-                print('resident memory per serving process after the run: '
-                      + ', '.join(f'{mb:.1f} MB' for mb in serving_rss_mb(app.pid)))
+                french = serving_rss_mb(app.pid)
+                # Issue 20: the home in French and in Arabic at 50 connections, same run.
+                for lang in ('fr', 'ar'):
+                    served = served_language(app.url, speaking(many, lang)[0])
+                    if served[0] != lang:
+                        raise SystemExit(f'the home asked in {lang} is served as {served}')
+                base = load(hello.url + '/', args.seconds, 50)
+                print(base.line('bare waitress'))
+                for lang in ('fr', 'ar'):
+                    result = load(app.url + '/', args.seconds, 50, cookies=speaking(many, lang))
+                    print(result.line(f'home, {len(many)} in turn, {lang}') + f'  ratio {result.rps / base.rps:5.1%}')
+                # Each of the five languages serves the home (10 connections for 2 s: every serving
+                # process gets some), then the resident memory of each serving process.
+                for lang in LANGUAGES:
+                    load(app.url + '/', 2, 10, cookies=speaking(many, lang))
+                sizes = serving_rss_mb(app.pid)
+                print('resident memory per serving process after the French runs: '
+                      + ', '.join(f'{mb:.1f} MB' for mb in french))
+                print(f'resident memory per serving process, the home served in {" ".join(LANGUAGES)}: '
+                      + ', '.join(f'{mb:.1f} MB' for mb in sizes)
+                      + f'  (target <= {MEMORY_TARGET_MB} MB: {"ok" if max(sizes) <= MEMORY_TARGET_MB else "OVER"})')
 
 
 if __name__ == '__main__':

@@ -3,13 +3,13 @@ import json
 import logging
 import shutil
 
-from bottle import Bottle, HTTPError, abort, request, response, static_file
+from bottle import Bottle, HTTPError, HTTPResponse, abort, request, response, static_file
 
 from . import __version__, db, features, hooks, numbers, runtime
 from .errors import Busy, Forbidden, NotFound, ValidationError
-from .i18n import _
+from .i18n import N_, _
 from .paths import resource_dir
-from .web import access_log, guards
+from .web import access_log, assets, guards
 from .web import render as web_render
 
 logger = logging.getLogger(__name__)
@@ -25,9 +25,9 @@ SECURITY_HEADERS = [
     ('Cross-Origin-Opener-Policy', 'same-origin'),
 ]
 HTTPS_HEADERS = SECURITY_HEADERS + [('Strict-Transport-Security', 'max-age=31536000')]   # HSTS: a year
-ERROR_TITLES = {400: 'Requête incorrecte', 403: 'Accès refusé', 404: 'Page introuvable',
-                405: 'Action impossible', 413: 'Envoi trop volumineux', 500: 'Erreur du serveur',
-                503: 'Service indisponible'}
+ERROR_TITLES = {400: N_('Requête incorrecte'), 403: N_('Accès refusé'), 404: N_('Page introuvable'),
+                405: N_('Action impossible'), 413: N_('Envoi trop volumineux'), 500: N_('Erreur du serveur'),
+                503: N_('Service indisponible')}
 
 
 def domain_errors(callback):
@@ -57,7 +57,7 @@ def error_page(error):
     message = error.body if isinstance(error.body, str) and shown else ''
     try:
         return web_render.render('errors/error.html', code=code,
-                                 title=_(ERROR_TITLES.get(code, 'Erreur')), message=message)
+                                 title=_(ERROR_TITLES.get(code, N_('Erreur'))), message=message)
     except Exception:   # the error page must never fail: fall back to plain French text
         logger.exception('page d’erreur impossible à afficher')
         return f'<!doctype html><html lang="fr"><title>Erreur {code}</title><p>Erreur {code}.</p></html>'
@@ -92,10 +92,27 @@ def disk_check(report):
 HEALTH_CONTEXT = {}
 
 
+STATIC_SHORT_CACHE = 'public, max-age=600'     # a plain name (an old page's link): it may change
+STATIC_TYPES = {'css': 'text/css; charset=UTF-8', 'svg': 'image/svg+xml', 'png': 'image/png'}
+
+
 def serve_static(path):
-    resp = static_file(path, root=str(resource_dir('static')))
+    """A static file (web/assets.py): under its hashed name, kept a year (`immutable`); under its
+    plain name, for a short while. Stylesheets minified, the sprite and app icons built in memory."""
+    logical = assets.unhashed(path)
+    name = logical or path
+    if not name.endswith('.css') and assets.built_file(name) is None:
+        resp = static_file(name, root=str(resource_dir('static')))
+    else:
+        data = assets.source_bytes(name)
+        if data is None:
+            abort(404, _('Page introuvable.'))
+        etag = '"' + assets.hashed(name).rsplit('.', 2)[-2] + '"'
+        same = request.get_header('If-None-Match') == etag
+        resp = HTTPResponse(b'' if same else data, status=304 if same else 200,
+                            headers={'Content-Type': STATIC_TYPES[name.rpartition('.')[2]], 'ETag': etag})
     if resp.status_code == 200:
-        resp.set_header('Cache-Control', 'public, max-age=31536000, immutable')
+        resp.set_header('Cache-Control', 'public, max-age=31536000, immutable' if logical else STATIC_SHORT_CACHE)
     return resp
 
 

@@ -23,7 +23,7 @@ def say(message):
 
 def out(data):
     """A command's JSON result, alone on stdout."""
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))   # lazy() labels as their text
 
 
 class Context:

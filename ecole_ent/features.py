@@ -6,7 +6,8 @@ import importlib
 from . import hooks
 
 FEATURES = ['accounts', 'home', 'admin', 'maintenance', 'directory', 'photos', 'blog', 'mail',
-            'school_calendar', 'homework', 'messages', 'liaison', 'privacy', 'young', 'kiosk', 'pictures', 'stats']
+            'school_calendar', 'homework', 'messages', 'liaison', 'privacy', 'young', 'kiosk', 'pictures', 'stats',
+            'pwa']
 
 
 def modules(kind):

@@ -1,40 +1,267 @@
-"""Translation: French is the source language; `_()` marks every string a user reads.
+"""Languages: French is the source; `_()` marks every string a user reads and translates it into
+the language of the request being served (or of the mail being written).
 
-Catalogs would live in ecole_ent/locale/<lang>/LC_MESSAGES/ecole_ent.mo; with none installed
-gettext falls back to the French source text.
+The catalogs are ecole_ent/locale/<lang>/LC_MESSAGES/ecole_ent.po (their template ecole_ent.pot,
+both made with pybabel, see ecole_ent/locale/babel.cfg); the binary's build compiles them to .mo
+(compile_catalogs), a source checkout reads the .po when no up-to-date .mo sits beside it.
+The language is a context variable: the web layer sets it for each request (web/language.py),
+`speaking(lang)` for a piece of work in another language (a mail to a recipient). A string
+evaluated once at import (a module's constant) is `lazy()`: translated each time it is shown.
+Dates are written by Babel for every language but French, whose hand-written long dates
+(« mardi 1er décembre ») stay.
 """
+import functools
 import gettext
+import io
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 
-_translation = gettext.translation('ecole_ent', Path(__file__).parent / 'locale', fallback=True)
-_ = _translation.gettext
+SOURCE = 'fr'
+# Each language named in itself (the switcher shows them so), in the switcher's order.
+LANGUAGES = {'fr': 'Français', 'en': 'English', 'ar': 'العربية', 'tr': 'Türkçe', 'pt': 'Português'}
+RIGHT_TO_LEFT = frozenset({'ar'})
+LOCALE_DIR = Path(__file__).parent / 'locale'
+DOMAIN = 'ecole_ent'
+
+_language = ContextVar('language', default=SOURCE)
+
+
+class _French(gettext.NullTranslations):
+    """The source text, with French plurals (« 0 élève a fini »: the plural starts at 2)."""
+
+    def ngettext(self, singular, plural, n):
+        return singular if n <= 1 else plural
+
+
+_catalogs = {SOURCE: _French()}
+
+
+def catalog(lang):
+    """The translations of `lang` (loaded on first use, then kept by the process)."""
+    found = _catalogs.get(lang)
+    if found is None:
+        if lang not in LANGUAGES:
+            raise ValueError(f'unknown language {lang!r}')
+        found = _catalogs[lang] = _load(lang)
+    return found
+
+
+def _load(lang):
+    folder = LOCALE_DIR / lang / 'LC_MESSAGES'
+    mo, po = folder / f'{DOMAIN}.mo', folder / f'{DOMAIN}.po'
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with open(mo, 'rb') as f:
+            return gettext.GNUTranslations(f)
+    if not po.exists():
+        return _French()
+    return gettext.GNUTranslations(io.BytesIO(_compiled(po, lang)))
+
+
+def _compiled(po, lang):
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    with open(po, 'rb') as f:
+        parsed = read_po(f, locale=lang)
+    out = io.BytesIO()
+    write_mo(out, parsed)
+    return out.getvalue()
+
+
+def compile_catalogs(folder=None, source=LOCALE_DIR):
+    """Compiles each catalog of `source` to its .mo, next to its .po or, given a `folder` (the
+    binary's build: never the source tree), at folder/<lang>/LC_MESSAGES/; returns their paths."""
+    written = []
+    for po in sorted(Path(source).glob(f'*/LC_MESSAGES/{DOMAIN}.po')):
+        lang = po.parent.parent.name
+        mo = po.with_suffix('.mo') if folder is None else Path(folder) / lang / 'LC_MESSAGES' / f'{DOMAIN}.mo'
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        mo.write_bytes(_compiled(po, lang))
+        written.append(mo)
+    return written
+
+
+def language():
+    """The language of what is being served now ('fr', 'en', 'ar', 'tr', 'pt')."""
+    return _language.get()
+
+
+def use(lang):
+    """Serve in `lang` from now on in this thread (the web layer, at the start of each request)."""
+    _language.set(lang if lang in LANGUAGES else SOURCE)
+
+
+@contextmanager
+def speaking(lang):
+    """`lang` for the work inside the block (a mail written in its recipient's language)."""
+    token = _language.set(lang if lang in LANGUAGES else SOURCE)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def direction(lang=None):
+    return 'rtl' if (lang or language()) in RIGHT_TO_LEFT else 'ltr'
+
+
+def _(message):
+    return catalog(_language.get()).gettext(message)
 
 
 def ngettext(singular, plural, n):
-    """The form for n. Without a catalog the source text is French, whose plural starts at 2
-    ("0 élève a fini"); gettext's fallback would follow English ("0 élèves")."""
-    if isinstance(_translation, gettext.GNUTranslations):
-        return _translation.ngettext(singular, plural, n)
-    return singular if n <= 1 else plural
+    """The form for n in the current language."""
+    return catalog(_language.get()).ngettext(singular, plural, n)
+
+
+def negotiate(header):
+    """The best of LANGUAGES for an Accept-Language header ('ar-MA,ar;q=0.9,fr;q=0.8'), or None."""
+    ranked = []
+    for position, part in enumerate((header or '').split(',')[:20]):
+        tag, _sep, params = part.strip().partition(';')
+        quality = 1.0
+        if params.strip().startswith('q='):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        code = tag.strip().lower().split('-')[0]
+        if code in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, code))
+    return min(ranked)[2] if ranked else None
+
+
+class LazyText:
+    """A string evaluated at import (a module's constant), translated each time it is used; with
+    `values`, %-formatted with them then (themselves lazy() or not)."""
+    __slots__ = ('message', 'values')
+
+    def __init__(self, message, values=()):
+        self.message, self.values = message, values
+
+    def __str__(self):
+        text = _(self.message)
+        return text % tuple(str(value) for value in self.values) if self.values else text
+
+    def __html__(self):
+        from markupsafe import escape
+        return str(escape(str(self)))
+
+    def __mod__(self, values):
+        return str(self) % values
+
+    def __add__(self, other):
+        return str(self) + other
+
+    def __radd__(self, other):
+        return other + str(self)
+
+    def __eq__(self, other):
+        return str(self) == (str(other) if isinstance(other, LazyText) else other)
+
+    def __lt__(self, other):
+        return str(self) < str(other)
+
+    def __gt__(self, other):
+        return str(self) > str(other)
+
+    def __contains__(self, part):
+        return part in str(self)
+
+    def __hash__(self):
+        return hash((self.message, self.values))
+
+    def __len__(self):
+        return len(str(self))
+
+    def __getattr__(self, name):            # format, upper, startswith...: those of the text
+        return getattr(str(self), name)
+
+    def __repr__(self):
+        return f'lazy({self.message!r})'
+
+
+def lazy(message, *values):
+    """`message` translated when shown: lazy('Effacé selon %s', rule.title) formats it then."""
+    return LazyText(message, values)
+
+
+def N_(message):
+    """Marks a string for the catalogs without translating it: the code calls _() on it later."""
+    return message
+
 
 DAYS = ('lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche')
 MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre',
           'octobre', 'novembre', 'décembre')
 
 
+@functools.lru_cache(maxsize=4096)
+def _babel_date(lang, day, with_day, with_year):
+    """`day` as CLDR's full date (with the weekday) or long one (without) of `lang`, without its
+    year when asked ('EEEE, MMMM d, y' -> 'EEEE, MMMM d'; "EEEE, d 'de' MMMM 'de' y" -> "EEEE, d
+    'de' MMMM"). Kept: Babel takes 30 to 60 us a date, and a home shows a dozen (bench_home)."""
+    from babel.dates import format_date, get_date_format
+    pattern = get_date_format('full' if with_day else 'long', locale=lang).pattern
+    if not with_year:
+        pattern = re.sub(r"[\s,،]*(?:'de'\s*)?y+", '', pattern).strip()
+    return format_date(day, pattern, locale=lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _babel_time(lang, moment):
+    from babel.dates import format_time
+    return format_time(moment, 'short', locale=lang)
+
+
 def date_fr(value, with_day=True, with_year=True):
-    """'jeudi 3 décembre 2026' ('jeudi 3 décembre' without the year; 'mardi 1er décembre'): dates in
-    full, never 03/12."""
+    """A date in full, never 03/12: in French 'jeudi 3 décembre 2026' ('jeudi 3 décembre' without
+    the year; 'mardi 1er décembre'); in the other languages as Babel writes it ('Thursday,
+    December 3, 2026')."""
     if value is None:
         return ''
     day = value.date() if isinstance(value, datetime) else value
+    lang = _language.get()
+    if lang != SOURCE:
+        return _babel_date(lang, day, with_day, with_year)
     text = f'{"1er" if day.day == 1 else day.day} {MONTHS[day.month - 1]}' + (f' {day.year}' if with_year else '')
     return f'{DAYS[day.weekday()]} {text}' if with_day else text
 
 
 def datetime_fr(value):
-    return f'{date_fr(value)} à {value:%H:%M}' if value else ''
+    if not value:
+        return ''
+    lang = _language.get()
+    if lang != SOURCE:
+        return _('%(date)s à %(time)s') % {'date': date_fr(value), 'time': _babel_time(lang, value.time())}
+    return f'{date_fr(value)} à {value:%H:%M}'
+
+
+def day_name(weekday):
+    """The name of a weekday (0: Monday) in the current language, lower case as in a sentence."""
+    lang = _language.get()
+    if lang == SOURCE:
+        return DAYS[weekday]
+    from babel.dates import get_day_names
+    return get_day_names('wide', locale=lang)[weekday]
+
+
+def month_name(month, short=False):
+    """The name of a month (1: January) in the current language; `short`: abbreviated."""
+    lang = _language.get()
+    if lang == SOURCE and not short:
+        return MONTHS[month - 1]
+    from babel.dates import get_month_names
+    return get_month_names('abbreviated' if short else 'wide', locale=lang)[month]
+
+
+def number(value, digits=None):
+    """A number as the current language writes it (« 1 234,5 » in French, "1,234.5" in English)."""
+    from babel.numbers import format_decimal
+    pattern = None if digits is None else '#,##0.' + '0' * digits if digits else '#,##0'
+    return format_decimal(value, format=pattern, locale=_language.get())
 
 
 # What "de" becomes before a school's name, by the name's first words (French elides before a
@@ -44,6 +271,9 @@ _OF_NAME = (("de l'", ('école ', 'ecole ', 'institution ', 'annexe ', 'unité '
 
 
 def of_name(name):
-    """« de » and a school's name as French writes it: « Le blog de l'École des Mimosas »."""
+    """« de » and a school's name as French writes it: « Le blog de l'École des Mimosas ». In the
+    other languages the name alone: their translations place it ("%(of_school)s's blog")."""
+    if _language.get() != SOURCE:
+        return name
     lowered = f'{name.strip().casefold()} '
     return next((f'{article}{name}' for article, words in _OF_NAME if lowered.startswith(words)), f'de {name}')

@@ -116,7 +116,11 @@ class Lanes:
         its poll would break it); otherwise the sockets are closed at once."""
         if self.running and threading.get_ident() != self.loop_thread:
             self.stopping = True
-            self.wake()
+            try:
+                self.wake()
+            except OSError:     # the loop ended meanwhile and closed its wake-up pipe: nothing to wake
+                if self.running:
+                    raise
         else:
             self.shutdown()
             self.close_sockets()

@@ -102,7 +102,7 @@ def test_every_request_leaves_one_line_and_no_secret(logs, live_server, demo, de
     session = visitor.cookie('ecole_session')
     assert visitor.request('/')[0] == 200
     assert visitor.request('/admin')[0] == 403
-    assert visitor.request('/static/css/ecole.css')[0] == 200
+    assert visitor.request('/static/photos/viewer.js')[0] == 200
     assert visitor.request('/boom?y=QUERYMARK')[0] == 500
 
     lines = access_lines(logs, len(visitor.sent))
@@ -113,8 +113,8 @@ def test_every_request_leaves_one_line_and_no_secret(logs, live_server, demo, de
     assert fields == sorted(visitor.sent)
     assert {m.group(2) for m in logged} == {VISITOR}                 # the visitor, not the proxy
     assert all(float(m.group(7)) < 10_000 for m in logged)
-    css = (resource_dir('static') / 'css' / 'ecole.css').stat().st_size
-    assert ('GET', '/static/css/ecole.css', 200, css) in fields       # a file the server streams
+    css = (resource_dir('static') / 'photos' / 'viewer.js').stat().st_size
+    assert ('GET', '/static/photos/viewer.js', 200, css) in fields     # streamed (stylesheets: web/assets.py)
 
     everything = '\n'.join(p.read_text(encoding='utf-8') for p in sorted(logs.iterdir()))
     for secret in (PASSWORD, JETON, 'jeton=', session, anonymous, 'QUERYMARK', '?'):
@@ -123,7 +123,7 @@ def test_every_request_leaves_one_line_and_no_secret(logs, live_server, demo, de
         assert secret not in everything
     error_log = (logs / 'ecole-ent.log').read_text(encoding='utf-8')
     assert 'Traceback' in error_log and 'RuntimeError: boom for the access log test' in error_log
-    assert '/static/css/ecole.css' not in error_log                  # access lines stay apart
+    assert '/static/photos/viewer.js' not in error_log                  # access lines stay apart
 
 
 @behind_the_proxy
@@ -148,7 +148,7 @@ def test_a_file_goes_to_the_server_untouched_and_is_counted_whole(logs, live_ser
         handed.append(sent is body)
         return sent
     monkeypatch.setattr(access_log.Exchange, 'follow', spy)
-    content = urllib.request.urlopen(live_server + '/static/css/ecole.css', timeout=30).read()
+    content = urllib.request.urlopen(live_server + '/static/photos/viewer.js', timeout=30).read()
     (line,) = access_lines(logs, 1)
     assert handed == [True] and LINE.fullmatch(line).group(6) == str(len(content))
 

@@ -15,6 +15,9 @@ PUBLIC = {
     '/connexion': 'the sign-in page',
     '/activation': 'first sign-in with an activation code',
     '/healthz': 'the health check (no personal data)',
+    '/manifest.webmanifest': "the installable app's manifest: the school's name, icons (pwa/)",
+    '/sw.js': 'the service worker: code, no data; what it keeps is decided per page (web/offline.py)',
+    '/hors-ligne': "the worker's offline page, the same for everyone",
     '/premiere-installation': 'first-run setup, school networks only, refused once installed',
     '/carte': "pupils' QR cards, school networks only",
     '/kiosque': "the hall kiosk's sign-in, school networks only, schools with their kiosk open",
@@ -27,6 +30,7 @@ PUBLIC = {
     '/mot-de-passe-oublie/': 'a reset link: a secret token sent by mail, once, 30 minutes',
     '/courriels/arret/': "a mail's one-click stop link: a secret token per user",
     '/donnees-personnelles': 'the notice for families (RGPD): contacts and retention figures, no personal data',
+    '/langue': "the language switcher (POST, CSRF-checked): a cookie, and a signed-in user's own choice",
 }
 
 
@@ -94,6 +98,7 @@ def test_every_route_is_closed_to_anonymous_visitors_unless_public(demo_app, add
     assert reached == []
 
 
-@pytest.mark.parametrize('path', ['/connexion', '/healthz', '/public/0061234A/', '/donnees-personnelles'])
+@pytest.mark.parametrize('path', ['/connexion', '/healthz', '/public/0061234A/', '/donnees-personnelles',
+                                  '/manifest.webmanifest', '/sw.js', '/hors-ligne'])
 def test_public_pages_answer_without_signing_in(demo_app, path):
     assert Client(demo_app).get(path).status_int == 200

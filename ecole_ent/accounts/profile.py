@@ -49,3 +49,10 @@ def change_email(user, address):
         audit.record(user, 'account.email_changed', user.login,
                      before=user.email or '', after=email or '')
     return email
+
+
+def set_language(user, lang):
+    """The language of the user's pages and mails (i18n.LANGUAGES; None: their browser's)."""
+    with writing():
+        User.update(language=lang, updated_at=now()).where(User.id == user.id).execute()
+    user.language = lang

@@ -21,7 +21,7 @@ from peewee import fn
 from .. import audit, security
 from ..db import writing
 from ..errors import NotFound, ValidationError
-from ..i18n import _
+from ..i18n import _, language, speaking
 from ..mail import compose, outbox
 from ..mail import service as mail
 from ..models import PasswordReset, Throttle, User, now
@@ -64,8 +64,9 @@ def request_link(asked, remote_addr):
     links = []
     for user in users or [User(first_name='', login=asked)]:       # the same work for nobody
         token = security.new_token()
-        links.append((user, token_hash(token),
-                      compose.reset_mail(user, compose.link(PATH + token), options.reset_minutes)))
+        with speaking(user.language or language()):      # theirs, else the page's
+            message = compose.reset_mail(user, compose.link(PATH + token), options.reset_minutes)
+        links.append((user, token_hash(token), message))
     if users:
         with writing():
             for user, hashed, message in links:

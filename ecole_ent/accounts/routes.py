@@ -8,7 +8,8 @@ from bottle import redirect, request, response
 
 from .. import hooks
 from ..errors import NotFound, ValidationError
-from ..i18n import _
+from ..i18n import LANGUAGES, _
+from ..web import language, offline
 from ..web.forms import field, form_fields, safe_next
 from ..web.guards import SESSION_COOKIE, client_address, current_user, require_user, sign_in, terminal_allows
 from ..web.render import flash, render, url
@@ -40,10 +41,28 @@ def login():
     redirect('/mot-de-passe' if user.must_change_password else target, 303)
 
 
+@routes.post('/langue')
+def language_choice():
+    """The switcher (every page's footer) and the account page: the language of the pages from
+    now on, kept in a cookie and, for a signed-in user, in their account ('': the browser's)."""
+    chosen = field('langue')
+    if chosen and chosen not in LANGUAGES:
+        raise ValidationError({'langue': _('Langue inconnue.')})
+    user = current_user()
+    if user is not None:
+        profile.set_language(user, chosen or None)
+    if chosen:
+        language.remember(chosen)
+    else:
+        response.delete_cookie(language.COOKIE, path='/')
+    redirect(safe_next(field('suite')), 303)
+
+
 @routes.post('/deconnexion')
 def logout():
     service.close_session(request.get_cookie(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path='/')
+    offline.clear_site_data()       # what the service worker kept for this user goes too
     flash(_('Vous êtes déconnecté.'))
     redirect('/connexion', 303)
 

@@ -14,7 +14,7 @@ from ..accounts import service as accounts
 from ..accounts.logins import base_login, fold, unique_login
 from ..db import writing
 from ..errors import Forbidden, ValidationError, found
-from ..i18n import _
+from ..i18n import _, lazy
 from ..models import CONSENTS, Classroom, Enrolment, GuardianLink, School, User, now
 from ..numbers import as_id
 from ..privacy import consent as consent_history
@@ -22,14 +22,14 @@ from ..privacy import pages
 from .classes import list_classes
 from .service import administers, require_school_admin
 
-ROLE_LABELS = {'guardian': _('Responsable (parent, famille)'), 'teacher': _('Enseignant·e'),
-               'staff': _('Personnel (ATSEM, AESH…)'), 'pupil': _('Élève'),
-               'director': _('Direction'), 'admin': _("Administrateur de l'installation")}
-RELATIONS = {'mother': _('Mère'), 'father': _('Père'), 'parent': _('Parent'),
-             'grandparent': _('Grand-parent'), 'tutor': _('Tuteur ou tutrice'), 'other': _('Autre')}
-CONSENT_LABELS = {'granted': _('Autorisé'), 'refused': _('Refusé'), 'unknown': _('Non renseigné')}
-STATUS_LABELS = {'active': _('Actif'), 'pending': _("En attente d'activation"),
-                 'disabled': _('Désactivé')}
+ROLE_LABELS = {'guardian': lazy('Responsable (parent, famille)'), 'teacher': lazy('Enseignant·e'),
+               'staff': lazy('Personnel (ATSEM, AESH…)'), 'pupil': lazy('Élève'),
+               'director': lazy('Direction'), 'admin': lazy("Administrateur de l'installation")}
+RELATIONS = {'mother': lazy('Mère'), 'father': lazy('Père'), 'parent': lazy('Parent'),
+             'grandparent': lazy('Grand-parent'), 'tutor': lazy('Tuteur ou tutrice'), 'other': lazy('Autre')}
+CONSENT_LABELS = {'granted': lazy('Autorisé'), 'refused': lazy('Refusé'), 'unknown': lazy('Non renseigné')}
+STATUS_LABELS = {'active': lazy('Actif'), 'pending': lazy("En attente d'activation"),
+                 'disabled': lazy('Désactivé')}
 LOGIN_PATTERN = re.compile(r'^[a-z0-9][a-z0-9.-]{1,119}$')
 SEARCH_LIMIT = 200
 

@@ -14,40 +14,40 @@ from ..accounts import service as accounts
 from ..accounts.setup import check_uai
 from ..db import writing
 from ..errors import Forbidden, ValidationError, found
-from ..i18n import _
+from ..i18n import _, lazy
 from ..models import AuditEvent, School, User
 from ..privacy.rules import RULES
 
 ACTION_LABELS = {
-    'school.created': _('École créée'), 'class.created': _('Classe créée'),
-    'class.updated': _('Classe modifiée'), 'class.archived': _('Classe archivée'),
-    'class.teacher_assigned': _('Enseignant affecté'), 'class.teacher_removed': _('Enseignant retiré'),
-    'account.created': _('Compte créé'), 'account.edited': _('Compte modifié'),
-    'account.disabled': _('Compte désactivé'), 'account.enabled': _('Compte réactivé'),
-    'guardian.linked': _('Responsable relié'), 'guardian.unlinked': _('Responsable détaché'),
-    'consent.set': _("Droit à l'image"), 'activation.issued': _("Code d'activation émis"),
-    'password.reset': _('Mot de passe à usage unique'), 'sessions.revoked': _('Sessions fermées'),
-    'account.activated': _('Compte activé'), 'password.changed': _('Mot de passe changé'),
-    'login.locked': _('Connexion bloquée'), 'calendar.saved': _('Calendrier scolaire enregistré'),
-    'account.email_changed': _('Adresse électronique changée'),
-    'calendar_feed.revoked': _('Lien d’agenda des devoirs désactivé'),
-    'calendar_feed.renewed': _('Lien d’agenda des devoirs renouvelé'),
-    'homework.subjects_saved': _('Liste des matières enregistrée'),
-    'cards.printed': _('Cartes de connexion de la classe imprimées'),
-    'card.reprinted': _('Carte de connexion réimprimée'), 'card.revoked': _('Carte de connexion désactivée'),
-    'pictures.on': _('Connexion par images activée pour la classe'),
-    'kiosk.enabled': _('Borne du hall activée'), 'kiosk.disabled': _('Borne du hall désactivée'),
-    'kiosk.unlocked': _('Borne du hall débloquée'),
-    'pictures.off': _('Connexion par images désactivée pour la classe'),
-    'pictures.renewed': _('Nouvelles images de connexion d’un élève'),
-    'pictures.renewed_class': _('Nouvelles images de connexion pour toute la classe'),
-    'backup.started': _('Sauvegarde lancée'), 'backup.downloaded': _('Sauvegarde téléchargée'),
-    'backup.verified': _('Vérification de sauvegarde lancée'),
-    'account.erased': _('Compte effacé (RGPD)'), 'privacy.export': _('Export des données d’une famille (RGPD)'),
-    'privacy.retention': _('Règles de conservation appliquées'),
-    'stats.fold': _('Statistiques du jour regroupées (événements et clés du jour effacés)'),
-    'privacy.photos_until': _('Date de suppression des photos d’une année close'),
-    **{f'privacy.retention.{rule.kind}': _('Effacé selon sa durée de conservation : %s') % rule.title
+    'school.created': lazy('École créée'), 'class.created': lazy('Classe créée'),
+    'class.updated': lazy('Classe modifiée'), 'class.archived': lazy('Classe archivée'),
+    'class.teacher_assigned': lazy('Enseignant affecté'), 'class.teacher_removed': lazy('Enseignant retiré'),
+    'account.created': lazy('Compte créé'), 'account.edited': lazy('Compte modifié'),
+    'account.disabled': lazy('Compte désactivé'), 'account.enabled': lazy('Compte réactivé'),
+    'guardian.linked': lazy('Responsable relié'), 'guardian.unlinked': lazy('Responsable détaché'),
+    'consent.set': lazy("Droit à l'image"), 'activation.issued': lazy("Code d'activation émis"),
+    'password.reset': lazy('Mot de passe à usage unique'), 'sessions.revoked': lazy('Sessions fermées'),
+    'account.activated': lazy('Compte activé'), 'password.changed': lazy('Mot de passe changé'),
+    'login.locked': lazy('Connexion bloquée'), 'calendar.saved': lazy('Calendrier scolaire enregistré'),
+    'account.email_changed': lazy('Adresse électronique changée'),
+    'calendar_feed.revoked': lazy('Lien d’agenda des devoirs désactivé'),
+    'calendar_feed.renewed': lazy('Lien d’agenda des devoirs renouvelé'),
+    'homework.subjects_saved': lazy('Liste des matières enregistrée'),
+    'cards.printed': lazy('Cartes de connexion de la classe imprimées'),
+    'card.reprinted': lazy('Carte de connexion réimprimée'), 'card.revoked': lazy('Carte de connexion désactivée'),
+    'pictures.on': lazy('Connexion par images activée pour la classe'),
+    'kiosk.enabled': lazy('Borne du hall activée'), 'kiosk.disabled': lazy('Borne du hall désactivée'),
+    'kiosk.unlocked': lazy('Borne du hall débloquée'),
+    'pictures.off': lazy('Connexion par images désactivée pour la classe'),
+    'pictures.renewed': lazy('Nouvelles images de connexion d’un élève'),
+    'pictures.renewed_class': lazy('Nouvelles images de connexion pour toute la classe'),
+    'backup.started': lazy('Sauvegarde lancée'), 'backup.downloaded': lazy('Sauvegarde téléchargée'),
+    'backup.verified': lazy('Vérification de sauvegarde lancée'),
+    'account.erased': lazy('Compte effacé (RGPD)'), 'privacy.export': lazy('Export des données d’une famille (RGPD)'),
+    'privacy.retention': lazy('Règles de conservation appliquées'),
+    'stats.fold': lazy('Statistiques du jour regroupées (événements et clés du jour effacés)'),
+    'privacy.photos_until': lazy('Date de suppression des photos d’une année close'),
+    **{f'privacy.retention.{rule.kind}': lazy('Effacé selon sa durée de conservation : %s', rule.title)
        for rule in RULES},
 }
 AUDIT_LIMIT = 300

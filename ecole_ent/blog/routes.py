@@ -9,6 +9,7 @@ from ..home import service as home
 from ..home import visits
 from ..i18n import _, ngettext
 from ..numbers import page_number
+from ..web import offline
 from ..web.files import send_file, send_jpeg
 from ..web.forms import field, field_list, form_fields, safe_next, uploaded_files
 from ..web.guards import require_user
@@ -52,6 +53,8 @@ def classroom(class_id):
     posts = reading.list_posts(user, room, role, _page())
     newest = posts.items[0].publish_at if posts.items and posts.number == 1 and role != 'manager' else None
     seen = visits.note_visit(user, room, 'blog', newest)
+    if not request.query_string:
+        offline.keep(user)      # the class blog's newest posts (the home's cards link it)
     return render('blog/classroom.html', **_context(
         classroom=room, role=role, posts=posts, seen=seen,
         mine=reading.my_posts(user, room) if role == 'pupil' else [],
@@ -62,6 +65,7 @@ def classroom(class_id):
 def show(post_id):
     user = require_user()
     post, role = access.get_post_for(user, post_id)
+    offline.keep(user)          # a post a guardian reads (from the home's feed or the class blog)
     return _show(user, post, role)
 
 

@@ -1,14 +1,14 @@
 """The directory page in the director's words: how the school's accounts arrive, the safety rules,
 what the last synchronisation did and what to do after a failure, from the real option values; and
 the technical detail (option names, folders, addresses) that only the installation's admin reads."""
-from ..i18n import _, ngettext
+from ..i18n import _, lazy, ngettext
 
 FETCHED = ('aaf1d', 'ldap')     # sources the appliance reads by itself (service.FETCHED)
 
-SOURCE_NAMES = {'aaf1d': _('Annuaire académique'), 'onde': _('ONDE (base élèves)'),
-                'ldap': _('Annuaire en ligne (LDAP)')}
-KIND_NAMES = {'complete': _('liste complète'), 'delta': _('changements seulement')}
-STATUS_NAMES = {'applied': _('appliquée'), 'refused': _('refusée par sécurité'), 'failed': _('échec')}
+SOURCE_NAMES = {'aaf1d': lazy('Annuaire académique'), 'onde': lazy('ONDE (base élèves)'),
+                'ldap': lazy('Annuaire en ligne (LDAP)')}
+KIND_NAMES = {'complete': lazy('liste complète'), 'delta': lazy('changements seulement')}
+STATUS_NAMES = {'applied': lazy('appliquée'), 'refused': lazy('refusée par sécurité'), 'failed': lazy('échec')}
 
 
 def source_name(run):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from ..accounts import service as accounts
 from ..errors import ValidationError
-from ..i18n import _
+from ..i18n import N_, _
 from ..models import NIVEAUX, Classroom, Enrolment, GuardianLink, Teaching, User, now
 from ..models.directory import DirectoryRecord, SourceStructure, SyncLine
 from ..models.privacy import CONSENT_SOURCES
@@ -249,10 +249,10 @@ class Writer:
 
 
 FIELD_LABELS = {
-    'last_name': 'nom', 'first_name': 'prénom', 'birth_name': 'nom de naissance',
-    'birth_date': 'date de naissance', 'classes': 'classe', 'groups': 'groupes',
-    'guardians': 'responsables', 'image_consent': 'droit à l\'image', 'email': 'courriel',
-    'roles': 'rôles', 'niveau': 'niveau', 'address': 'adresse',
+    'last_name': N_('nom'), 'first_name': N_('prénom'), 'birth_name': N_('nom de naissance'),
+    'birth_date': N_('date de naissance'), 'classes': N_('classe'), 'groups': N_('groupes'),
+    'guardians': N_('responsables'), 'image_consent': N_('droit à l\'image'), 'email': N_('courriel'),
+    'roles': N_('rôles'), 'niveau': N_('niveau'), 'address': N_('adresse'),
 }
 
 

@@ -27,12 +27,11 @@ from ..db import database, hydrate, hydration_plan
 from ..i18n import date_fr
 from ..models import now
 from ..school_time import to_local
+from ..web.kept import Kept
 from ..web.render import env
 
 PER_PAGE = 8
 CURSOR = 'avant'            # the query string's parameter of an older page
-KEEP = 4000                 # feed HTML kept per process (some KB each)
-KEEP_MADE = 2000            # features' items kept per process (a few KB each, with their rows)
 
 
 class FeedItem(NamedTuple):
@@ -108,21 +107,16 @@ def raw_rows(cursor):
     return Rows(tuple(cursor.fetchall()), cursor.description)
 
 
-_made = {}
+_made = Kept(2000)          # features' items kept per process (a few KB each, with their rows)
 
 
 def kept(key, make):
     """make(), kept by the process under `key`, which holds everything the result is made of
     (the Rows' rows, the classes' names, the day...): a change is a new key."""
-    found = _made.get(key)
-    if found is None:
-        if len(_made) >= KEEP_MADE:
-            _made.clear()
-        found = _made[key] = make()
-    return found
+    return _made.get(key, make)
 
 
-_kept = {}
+_kept = Kept(4000)          # feed HTML kept per process (some KB each)
 
 
 def feed_html(page):
@@ -131,12 +125,7 @@ def feed_html(page):
     is a new key, so a kept copy is never out of date; the features' queries still run on every
     view, only the template is spared (as homework/pages.py)."""
     key = (tuple(page.items), page.before, page.older, to_local(now()).year)
-    html = _kept.get(key)
-    if html is None:
-        if len(_kept) >= KEEP:
-            _kept.clear()
-        html = _kept[key] = Markup(env.get_template('home/_feed.html').render(feed=page))
-    return html
+    return _kept.get(key, lambda: Markup(env.get_template('home/_feed.html').render(feed=page)))
 
 
 def order(item):

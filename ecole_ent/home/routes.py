@@ -5,19 +5,26 @@ from bottle import request
 
 from ..i18n import _
 from ..models import ROLES
+from ..web import offline
 from ..web.guards import require_role, require_user
 from ..web.render import add_nav, render
 from ..web.routing import Routes
 from . import feed, service
 
 routes = Routes('home')
+# What a guardian's worker fetches ahead from the home (web/offline.py): pages with no effect on
+# reading (not a blog's page: its visit marks the posts seen, nor a note: opening it marks it read).
+AHEAD = ('/devoirs', '/cahier-de-liaison')
 
 
 @routes.get('/')
 def index():
     user = require_user()
     before = feed.parse_cursor(request.query.get(feed.CURSOR))
-    return render('home/index.html', **service.home_context(user, before))
+    context = service.home_context(user, before)
+    if not request.query_string:    # the home itself: readable offline, with the week and the notes
+        offline.keep(user, follow=AHEAD)
+    return render('home/index.html', **context)
 
 
 @routes.get('/classe/<class_id:int>')

@@ -8,10 +8,10 @@ forms (its session's CSRF token), so it is rendered every time.
 """
 from markupsafe import Markup
 
+from ..web.kept import Kept
 from ..web.render import env
 
-KEEP = 4000                 # children's weeks kept per process (a few KB each)
-_kept = {}
+_kept = Kept(4000)          # children's weeks kept per process (a few KB each)
 
 
 def child_week_html(week, is_guardian, today, csrf_token='', here=''):
@@ -21,12 +21,7 @@ def child_week_html(week, is_guardian, today, csrf_token='', here=''):
     key = (week.child.id, week.child.first_name, week.classroom.id, week.classroom.name, week.niveau, today,
            tuple((day.date, day.closed, tuple((row.entry.id, row.entry.updated_at, row.done) for row in day.rows))
                  for day in week.days))
-    html = _kept.get(key)
-    if html is None:
-        if len(_kept) >= KEEP:
-            _kept.clear()
-        html = _kept[key] = _render(week, is_guardian, today)
-    return html
+    return _kept.get(key, lambda: _render(week, is_guardian, today))
 
 
 def _render(week, is_guardian, today, csrf_token='', here=''):

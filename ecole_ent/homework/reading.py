@@ -12,6 +12,7 @@ from peewee import JOIN, OP, Expression, Value, fn
 from ..accounts import membership
 from ..accounts import service as accounts
 from ..db import instance, prepared
+from ..i18n import language
 from ..models import Classroom, Enrolment, GuardianLink, Homework, HomeworkDone, SchoolYear, User
 from ..school_calendar.service import days as school_days
 from . import access, service
@@ -125,14 +126,15 @@ def _days(school_id, start, end, rows, make_row):
     by_day = {}
     for row in rows:
         by_day.setdefault(row.due_on, []).append(make_row(row))
-    return [Day(day, closed, by_day.get(day, [])) for day, closed in _span_days(school_days(school_id), start, end)
-            if closed is None or day in by_day]
+    span = _span_days(school_days(school_id), start, end, language())
+    return [Day(day, closed, by_day.get(day, [])) for day, closed in span if closed is None or day in by_day]
 
 
 @functools.lru_cache(maxsize=256)
-def _span_days(calendar, start, end):
+def _span_days(calendar, start, end, language):
     """((day, why there is no class or None) for each day from start to end) of a school's
-    calendar: one per process while the calendar object lives (school_calendar caches it)."""
+    calendar, the reasons in `language`: one per process while the calendar object lives
+    (school_calendar caches it)."""
     return tuple((start + timedelta(days=n), calendar.closed_reason(start + timedelta(days=n)))
                  for n in range((end - start).days + 1))
 

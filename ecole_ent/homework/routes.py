@@ -27,9 +27,10 @@ from ..admin import service as admin
 from ..blog import markup
 from ..errors import Forbidden, ValidationError, found
 from ..home.service import Link
-from ..i18n import DAYS, _, date_fr, ngettext
+from ..i18n import _, date_fr, day_name, ngettext
 from ..models import NIVEAUX
 from ..school_calendar.service import days as school_days
+from ..web import offline
 from ..web.files import send_file
 from ..web.forms import csrf_token, field, field_list, form_text, safe_next, uploaded_files
 from ..web.guards import require_user
@@ -68,6 +69,7 @@ def index():
     weeks, context = _children_weeks(user, monday, 2), _weeks_context(monday, 2)
     sections = [pages.child_week_html(week, guardian, context['today'], csrf_token(), context['here'])
                 for week in weeks]
+    offline.keep(user)          # the current week, readable offline (a guardian's)
     return render('homework/week.html', children=weeks, sections=sections, **context,
                   feeds=feed.feeds_for(user, public_url(), [week.child for week in weeks]),
                   classes=reading.managed_classes(user) if user.has_role('teacher', 'director', 'admin') else [])
@@ -249,7 +251,7 @@ def _form(room, entry, values, errors=None):
     return render('homework/edit.html', classroom=room, entry=entry, values=values, errors=errors or {},
                   subject_choices=[(name, name) for name in _subjects(room, entry)],
                   niveau_choices=[(niveau, niveau) for niveau in room.niveau_list],
-                  weekday_choices=[(str(number), DAYS[number]) for number in range(6)],
+                  weekday_choices=[(str(number), day_name(number)) for number in range(6)],
                   max_mb=service.settings().max_bytes // 2**20)
 
 
@@ -351,7 +353,7 @@ def _due_label(day, due, done):
     """« 2 devoirs pour demain », « pour lundi », or with the date after a week or more."""
     if not due:
         return _('Le cahier de textes')
-    when = (_('demain') if day == service.today() + timedelta(days=1) else DAYS[day.weekday()]
+    when = (_('demain') if day == service.today() + timedelta(days=1) else day_name(day.weekday())
             if day < service.today() + timedelta(days=7) else date_fr(day, with_year=False))
     label = ngettext('%(num)d devoir pour %(day)s', '%(num)d devoirs pour %(day)s', due) % {'num': due, 'day': when}
     return label + (' ' + _('(%(done)d sur %(num)d faits)') % {'done': done, 'num': due} if done else '')

@@ -19,6 +19,7 @@ from ..db import prepared
 from ..homework.reading import managed_classes  # noqa: F401 (the classes a teacher, director or admin writes to)
 from ..i18n import _, date_fr, ngettext
 from ..models import Note, NoteFile, NoteReceipt, User
+from ..web.kept import Kept
 from ..web.render import env
 from . import receipts, service
 
@@ -137,21 +138,18 @@ def card_lines(user, cards):
             if pupil_id in {card.pupil.id for card in cards}}
 
 
-KEEP = 2000                 # status parts kept per process (some tens of KB each)
 TOKEN = 'csrf-7f3a-placeholder'
-_kept = {}
+_kept = Kept(2000)          # status parts kept per process (some tens of KB each)
 
 
 def status_html(note, csrf_token):
     """The HTML of a note's status (liaison/_status.html) for those who follow it."""
     rows = receipts.status_rows(note)
     key = (note.id, note.kind, note.deadline, tuple(rows))
-    html = _kept.get(key)
-    if html is None:
-        if len(_kept) >= KEEP:
-            _kept.clear()
+
+    def make():
         pupils = receipts.status(note, rows)
-        html = _kept[key] = env.get_template('liaison/_status.html').render(
+        return env.get_template('liaison/_status.html').render(
             note=note, pupils=pupils, counts=receipts.counts(note, pupils), csrf_token=TOKEN,
             local=service.to_local, is_late=receipts.is_late)
-    return Markup(html.replace(TOKEN, csrf_token))
+    return Markup(_kept.get(key, make).replace(TOKEN, csrf_token))

@@ -24,6 +24,7 @@ from ..errors import Forbidden, ValidationError
 from ..home.service import Link, Todo
 from ..i18n import _, date_fr, ngettext
 from ..numbers import as_id
+from ..web import offline
 from ..web.files import send_file
 from ..web.forms import csrf_token, field, field_list, form_text, uploaded_files
 from ..web.guards import require_user
@@ -46,6 +47,7 @@ def index():
     if not user.has_role('guardian') and not _staff_side(user):
         raise Forbidden(_('Le cahier de liaison relie l’école et les familles : il n’y a rien ici pour votre compte.'))
     classes = pages.managed_classes(user) if _staff_side(user) else []
+    offline.keep(user)          # a guardian's notes, readable offline
     return render('liaison/index.html', children=pages.guardian_notes(user) if user.has_role('guardian') else [],
                   classes=classes, class_names={c.id: c.name for c in classes},
                   followed=pages.followed_notes(user, classes) if _staff_side(user) else [],

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..i18n import _, date_fr, datetime_fr, ngettext
+from ..i18n import N_, _, date_fr, datetime_fr, direction, language, ngettext
 from ..paths import resource_dir
 from ..school_time import to_local
 from . import service, unsubscribe
 
 SETTINGS_PATH = '/compte#h-mail'
-HIDDEN_SUBJECT = "Vous avez un nouveau message sur l'ENT de l'école"
-SUBJECTS = {'message': 'Nouveau message : {title}', 'note': 'Cahier de liaison : {title}',
-            'reminder': 'Rappel : {title}'}
-KIND_LABELS = {'message': 'Nouveau message', 'note': 'Nouveau mot du cahier de liaison', 'reminder': 'Rappel'}
+HIDDEN_SUBJECT = N_("Vous avez un nouveau message sur l'ENT de l'école")
+SUBJECTS = {'message': N_('Nouveau message : {title}'), 'note': N_('Cahier de liaison : {title}'),
+            'reminder': N_('Rappel : {title}')}
+KIND_LABELS = {'message': N_('Nouveau message'), 'note': N_('Nouveau mot du cahier de liaison'),
+               'reminder': N_('Rappel')}
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def _gettext(message, **variables):
 env = Environment(loader=FileSystemLoader(resource_dir('templates')), undefined=StrictUndefined,
                   autoescape=select_autoescape(['html']), trim_blocks=True, lstrip_blocks=True,
                   keep_trailing_newline=True)
-env.globals.update(_=_gettext, ngettext=ngettext)
+env.globals.update(_=_gettext, ngettext=ngettext, language=language, direction=direction)   # <html lang dir>
 env.filters.update(date_fr=date_fr, datetime_fr=datetime_fr)
 
 

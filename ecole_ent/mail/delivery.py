@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from peewee import JOIN
 
 from ..db import writing
+from ..i18n import speaking
 from ..models import MailPreference, Notification, OutboxMail, PasswordReset, User
 from ..school_time import from_local, to_local
 from . import compose, outbox, service
@@ -99,10 +100,11 @@ def _grouped(rows):
 def _immediate(user, prefs, notifications):
     if not notifications:
         return 0
-    if len(notifications) > GROUP_ABOVE:
-        mails = [compose.summary_mail(user.id, notifications, prefs.hide_content, digest=False)]
-    else:
-        mails = [compose.notification_mail(user.id, n, prefs.hide_content) for n in notifications]
+    with speaking(user.language):        # the recipient's language (None: French)
+        if len(notifications) > GROUP_ABOVE:
+            mails = [compose.summary_mail(user.id, notifications, prefs.hide_content, digest=False)]
+        else:
+            mails = [compose.notification_mail(user.id, n, prefs.hide_content) for n in notifications]
     return _queue(user, mails, notifications)
 
 
@@ -145,7 +147,8 @@ def _digest_due(prefs, notifications, moment):
 def _digest(user, prefs, notifications, moment):
     if not notifications:
         return 0
-    mail = compose.summary_mail(user.id, notifications, prefs.hide_content, digest=True)
+    with speaking(user.language):
+        mail = compose.summary_mail(user.id, notifications, prefs.hide_content, digest=True)
     return _queue(user, [mail], notifications, digest_sent_at=moment)
 
 

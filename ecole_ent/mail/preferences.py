@@ -8,13 +8,13 @@ from datetime import datetime, time, timedelta
 from .. import audit
 from ..db import writing
 from ..errors import ValidationError
-from ..i18n import _
+from ..i18n import N_, _
 from ..models import NOTIFY_MODES, MailPreference, now
 from ..school_time import from_local, to_local
 from . import service
 
 HHMM = re.compile(r'([01]?\d|2[0-3])[:hH]([0-5]\d)')
-MODE_LABELS = {'immediate': 'à chaque nouveauté', 'digest': 'un résumé par jour', 'none': 'aucun courriel'}
+MODE_LABELS = {'immediate': N_('à chaque nouveauté'), 'digest': N_('un résumé par jour'), 'none': N_('aucun courriel')}
 
 
 def _id(user):

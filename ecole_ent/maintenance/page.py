@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .. import audit, db, scheduler
 from ..errors import Busy, Forbidden, found
-from ..i18n import _
+from ..i18n import _, lazy
 from ..models import JobLease, School, now
 from ..school_time import to_local
 from . import backup, health, jobs, service
@@ -31,7 +31,7 @@ from .errors import BackupError
 logger = logging.getLogger(__name__)
 
 JOB = 'backup.nightly'          # registered by jobs.py (imported above)
-REASONS = {'nocturne': _('nocturne'), 'manuelle': _('manuelle'), 'page': _('depuis cette page')}
+REASONS = {'nocturne': lazy('nocturne'), 'manuelle': lazy('manuelle'), 'page': lazy('depuis cette page')}
 _workers = []                   # this process's worker threads (tests wait for them: wait_for_workers)
 
 

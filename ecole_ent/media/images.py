@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
-from ..i18n import _
+from ..i18n import N_, _
 
 # HEIC photos from iPhones need the optional pillow-heif plugin; without it they get a clear message.
 HEIF_PLUGIN = importlib.util.find_spec('pillow_heif') is not None
@@ -50,16 +50,17 @@ _KNOWN_OTHER_FORMATS = (
 _HEIF_BRANDS = (b'heic', b'heix', b'hevc', b'hevx', b'heim', b'heis', b'mif1', b'msf1', b'avif')
 
 MESSAGES = {
-    'media.not_image': "Ce fichier n'est pas une image (seules les photos JPEG, PNG, GIF, WebP{heic} sont acceptées).",
-    'media.unsupported_format': "Format d'image non pris en charge ({format}) : "
-                                "envoyez une photo JPEG, PNG, GIF, WebP{heic}.",
-    'media.heic_unavailable': "Les photos HEIC (iPhone) ne sont pas prises en charge sur ce serveur : "
-                              "réglez l'iPhone sur « Le plus compatible » (JPEG) ou envoyez la photo par partage.",
-    'media.truncated': "L'image est incomplète ou abîmée (fichier tronqué) : renvoyez-la.",
-    'media.too_many_pixels': "L'image est trop grande{dimensions} : "
-                             "au plus {max_megapixels} mégapixels sont acceptés.",
-    'media.too_large': "Le fichier est trop lourd : au plus {max_mb} Mo par photo.",
-    'media.empty': "Le fichier est vide.",
+    'media.not_image': N_("Ce fichier n'est pas une image (seules les photos JPEG, PNG, GIF, WebP{heic} "
+                          "sont acceptées)."),
+    'media.unsupported_format': N_("Format d'image non pris en charge ({format}) : "
+                                "envoyez une photo JPEG, PNG, GIF, WebP{heic}."),
+    'media.heic_unavailable': N_("Les photos HEIC (iPhone) ne sont pas prises en charge sur ce serveur : "
+                              "réglez l'iPhone sur « Le plus compatible » (JPEG) ou envoyez la photo par partage."),
+    'media.truncated': N_("L'image est incomplète ou abîmée (fichier tronqué) : renvoyez-la."),
+    'media.too_many_pixels': N_("L'image est trop grande{dimensions} : "
+                             "au plus {max_megapixels} mégapixels sont acceptés."),
+    'media.too_large': N_("Le fichier est trop lourd : au plus {max_mb} Mo par photo."),
+    'media.empty': N_("Le fichier est vide."),
 }
 
 

@@ -5,17 +5,12 @@ a next one). A new message, a read one, a recalled one make a new key, so a kept
 of date; the query still runs on every view, only the template is spared (as homework/pages.py)."""
 from markupsafe import Markup
 
+from ..web.kept import Kept
 from ..web.render import env
 
-KEEP = 4000                 # inbox pages kept per process (a few KB each)
-_kept = {}
+_kept = Kept(4000)          # inbox pages kept per process (a few KB each)
 
 
 def lines_html(lines, page, more):
-    key = (tuple(lines), page, more)
-    html = _kept.get(key)
-    if html is None:
-        if len(_kept) >= KEEP:
-            _kept.clear()
-        html = _kept[key] = Markup(env.get_template('messages/_lines.html').render(lines=lines, page=page, more=more))
-    return html
+    return _kept.get((tuple(lines), page, more), lambda: Markup(
+        env.get_template('messages/_lines.html').render(lines=lines, page=page, more=more)))

@@ -24,12 +24,14 @@ from . import (
     m0012_picture_passwords,
     m0013_kiosk,
     m0014_stats,
+    m0015_language,
 )
 
 STEPS = [m0001_initial.up, m0002_scheduler.up, m0003_directory.up, m0004_photos.up, m0005_blog.up,
          m0006_visits.up, m0007_sync_lease.up, m0008_homework.up,
          m0009_messaging.up, m0010_card_seed.up, m0011_privacy.up,
-         m0012_picture_passwords.up, m0013_kiosk.up, m0014_stats.up]
+         m0012_picture_passwords.up, m0013_kiosk.up, m0014_stats.up,
+         m0015_language.up]
 
 logger = logging.getLogger(__name__)
 

@@ -69,6 +69,7 @@ class User(BaseModel):
     status = CharField(default='active', max_length=10, index=True)
     school = ForeignKeyField(School, null=True, backref='users', on_delete='SET NULL')
     email = CharField(null=True, max_length=200)
+    language = CharField(null=True, max_length=5)         # i18n.LANGUAGES; None: the browser's
     external_id = CharField(null=True, max_length=200)
     source = CharField(default='local', max_length=10)
     password_hash = CharField(null=True, max_length=200)

@@ -30,7 +30,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .. import audit, db, paths, runtime
 from ..accounts import membership
 from ..errors import NotFound, ValidationError
-from ..i18n import _, datetime_fr
+from ..i18n import _, datetime_fr, direction, language
 from ..messages import access
 from ..models import AuditEvent, Classroom, Comment, Enrolment, GuardianLink, Homework, HomeworkDone, Post, User, now
 from ..models.messaging import Message, Note, NoteReceipt, Thread, ThreadMember
@@ -69,7 +69,8 @@ def _iso(value):
 
 def _person(user):
     return {'identifiant': user.login, 'prénom': user.first_name, 'nom': user.last_name,
-            'rôles': user.roles.split(','), 'courriel': user.email, 'statut': user.status,
+            'rôles': user.roles.split(','), 'courriel': user.email, 'langue': user.language,
+            'statut': user.status,
             'école': user.school.name if user.school_id else None, 'créé_le': _iso(user.created_at),
             'dernière_connexion': _iso(user.last_login_at)}
 
@@ -183,7 +184,7 @@ def collect(guardian):
 def _index_html(data):
     env = Environment(loader=FileSystemLoader(str(paths.resource_dir('templates'))),
                       autoescape=select_autoescape(default=True, default_for_string=True))
-    return env.get_template('privacy/export_index.html').render(data=data, _=_)
+    return env.get_template('privacy/export_index.html').render(data=data, _=_, language=language, direction=direction)
 
 
 def write_zip(guardian, target):

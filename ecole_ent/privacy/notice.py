@@ -6,11 +6,11 @@ school_contact, dpo_*); an option left empty reads « à renseigner ». Plain fu
 from dataclasses import dataclass
 
 from ..accounts.membership import children_classes
-from ..i18n import _
+from ..i18n import lazy
 from ..models import Classroom, School
 from . import rules
 
-UNSET = _('à renseigner')
+UNSET = lazy('à renseigner')
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,16 @@ from datetime import date
 
 from ..admin.service import get_school
 from ..errors import found
-from ..i18n import _
+from ..i18n import _, lazy
 from ..models import SchoolYear, User
 from ..models.privacy import ArchiveDeadline
 from ..numbers import as_id
 from . import consent, service
 
-CONSENT_WORDS = {'granted': _('Autorisé'), 'refused': _('Refusé'), 'unknown': _('Non renseigné')}
-SOURCE_WORDS = {'onde': _('ONDE (base élèves)'), 'aaf1d': _('annuaire académique (AAF)'),
-                'ldap': _('annuaire LDAP'), 'directory': _('annuaire'), 'director': _('direction de l’école'),
-                'admin': _('administration de l’ENT'), 'family': _('famille')}
+CONSENT_WORDS = {'granted': lazy('Autorisé'), 'refused': lazy('Refusé'), 'unknown': lazy('Non renseigné')}
+SOURCE_WORDS = {'onde': lazy('ONDE (base élèves)'), 'aaf1d': lazy('annuaire académique (AAF)'),
+                'ldap': lazy('annuaire LDAP'), 'directory': lazy('annuaire'), 'director': lazy('direction de l’école'),
+                'admin': lazy('administration de l’ENT'), 'family': lazy('famille')}
 
 
 @dataclass(frozen=True)

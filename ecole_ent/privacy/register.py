@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from .. import security
 from ..admin.service import get_school
-from ..i18n import _, ngettext
+from ..i18n import _, lazy, ngettext
 from ..web import guards
 from . import notice, rules, service
 
@@ -24,74 +24,74 @@ class Activity:
 
 
 ACTIVITIES = (
-    Activity(_('Comptes et connexion'),
-             _('Ouvrir un compte à chaque élève, responsable et membre de l’équipe, le relier à sa classe et à '
+    Activity(lazy('Comptes et connexion'),
+             lazy('Ouvrir un compte à chaque élève, responsable et membre de l’équipe, le relier à sa classe et à '
                'ses enfants, permettre la connexion (mot de passe, code d’activation, carte QR et images des '
                'élèves, borne du hall pour les familles).'),
-             _('Élèves, responsables légaux, enseignants, direction, personnel de l’école.'),
-             _('Nom, prénom, identifiant, rôle, classe et niveau, liens familiaux, adresse électronique '
-               '(facultative), empreinte du mot de passe, tirage des images de connexion d’un élève, dates de '
-               'connexion.'),
-             _('La direction et l’administrateur de l’ENT ; les enseignants pour leurs classes.'),
+             lazy('Élèves, responsables légaux, enseignants, direction, personnel de l’école.'),
+             lazy('Nom, prénom, identifiant, rôle, classe et niveau, liens familiaux, adresse électronique '
+               '(facultative), langue choisie, empreinte du mot de passe, tirage des images de connexion d’un '
+               'élève, dates de connexion.'),
+             lazy('La direction et l’administrateur de l’ENT ; les enseignants pour leurs classes.'),
              ('leavers', 'connections')),
-    Activity(_('Synchronisation de l’annuaire'),
-             _('Créer, mettre à jour et désactiver les comptes à partir de l’annuaire académique ou de la base '
+    Activity(lazy('Synchronisation de l’annuaire'),
+             lazy('Créer, mettre à jour et désactiver les comptes à partir de l’annuaire académique ou de la base '
                'élèves (ONDE), sans double saisie.'),
-             _('Élèves, responsables légaux, personnels.'),
-             _('Identifiant de l’annuaire, nom, prénom, classe, niveau, liens familiaux, adresse électronique, '
+             lazy('Élèves, responsables légaux, personnels.'),
+             lazy('Identifiant de l’annuaire, nom, prénom, classe, niveau, liens familiaux, adresse électronique, '
                'accord de droit à l’image quand la source le donne.'),
-             _('La direction et l’administrateur de l’ENT (compte rendu de chaque synchronisation).'),
+             lazy('La direction et l’administrateur de l’ENT (compte rendu de chaque synchronisation).'),
              ('leavers', 'audit')),
-    Activity(_('Blog de la classe'),
-             _('Raconter la vie de la classe aux familles ; faire écrire les élèves.'),
-             _('Élèves, enseignants, responsables (commentaires).'),
-             _('Articles, commentaires, photos, enregistrements audio (dont la voix des jeunes élèves, '
+    Activity(lazy('Blog de la classe'),
+             lazy('Raconter la vie de la classe aux familles ; faire écrire les élèves.'),
+             lazy('Élèves, enseignants, responsables (commentaires).'),
+             lazy('Articles, commentaires, photos, enregistrements audio (dont la voix des jeunes élèves, '
                'écoutée par l’enseignant avant publication), nom de l’auteur.'),
-             _('Les élèves et les familles de la classe ; la page publique de l’école ne montre que les articles '
+             lazy('Les élèves et les familles de la classe ; la page publique de l’école ne montre que les articles '
                'que l’enseignant rend publics, sans nom de famille ni photo d’un élève sans accord.'),
              ('leavers',)),
-    Activity(_('Cahier de textes'),
-             _('Donner le travail à faire et suivre ce que chaque élève a terminé.'),
-             _('Élèves, enseignants, responsables.'),
-             _('Devoirs et leurs fichiers, devoirs cochés par chaque élève.'),
-             _('Les élèves, les familles et les enseignants de la classe.'),
+    Activity(lazy('Cahier de textes'),
+             lazy('Donner le travail à faire et suivre ce que chaque élève a terminé.'),
+             lazy('Élèves, enseignants, responsables.'),
+             lazy('Devoirs et leurs fichiers, devoirs cochés par chaque élève.'),
+             lazy('Les élèves, les familles et les enseignants de la classe.'),
              ('homework',)),
-    Activity(_('Photos et albums'),
-             _('Montrer aux familles les photos de la classe, dans le respect du droit à l’image de chaque élève.'),
-             _('Élèves (photos, identifications), enseignants.'),
-             _('Photos (sans métadonnées), légendes, élèves identifiés, accord de droit à l’image et son '
+    Activity(lazy('Photos et albums'),
+             lazy('Montrer aux familles les photos de la classe, dans le respect du droit à l’image de chaque élève.'),
+             lazy('Élèves (photos, identifications), enseignants.'),
+             lazy('Photos (sans métadonnées), légendes, élèves identifiés, accord de droit à l’image et son '
                'historique (qui, quand, quelle source).'),
-             _('Les familles de la classe, sauf les photos d’un élève sans accord, montrées seulement à ses '
+             lazy('Les familles de la classe, sauf les photos d’un élève sans accord, montrées seulement à ses '
                'responsables et aux enseignants.'),
              ('photos',)),
-    Activity(_('Messagerie et cahier de liaison'),
-             _('Échanger entre les familles et l’école : messages, mots à signer, réponses.'),
-             _('Responsables, enseignants, direction, personnel.'),
-             _('Messages, mots, signatures et réponses, pièces jointes, dates de lecture.'),
-             _('Les destinataires de chaque message ou mot.'),
+    Activity(lazy('Messagerie et cahier de liaison'),
+             lazy('Échanger entre les familles et l’école : messages, mots à signer, réponses.'),
+             lazy('Responsables, enseignants, direction, personnel.'),
+             lazy('Messages, mots, signatures et réponses, pièces jointes, dates de lecture.'),
+             lazy('Les destinataires de chaque message ou mot.'),
              ('liaison',)),
-    Activity(_('Journal d’audit et journaux techniques'),
-             _('Rendre compte de la gestion de l’ENT et assurer sa sécurité.'),
-             _('Toute personne ayant un compte ; les visiteurs (adresse IP).'),
-             _('Actions d’administration (qui, quoi, quand), adresse IP et chemin des requêtes, échecs de '
+    Activity(lazy('Journal d’audit et journaux techniques'),
+             lazy('Rendre compte de la gestion de l’ENT et assurer sa sécurité.'),
+             lazy('Toute personne ayant un compte ; les visiteurs (adresse IP).'),
+             lazy('Actions d’administration (qui, quoi, quand), adresse IP et chemin des requêtes, échecs de '
                'connexion.'),
-             _('La direction (sa propre école) et l’administrateur de l’ENT.'),
+             lazy('La direction (sa propre école) et l’administrateur de l’ENT.'),
              ('audit', 'connections')),
-    Activity(_('Statistiques d’usage'),
-             _('Savoir comment l’ENT est utilisé (par jour, par mois, par profil, par service, par type '
+    Activity(lazy('Statistiques d’usage'),
+             lazy('Savoir comment l’ENT est utilisé (par jour, par mois, par profil, par service, par type '
                'd’appareil, à l’école ou à la maison) et en rendre compte à l’académie.'),
-             _('Toute personne qui se connecte, sans être identifiée.'),
-             _('Des nombres seulement : visites et connexions par école, jour, heure, profil, service, type '
+             lazy('Toute personne qui se connecte, sans être identifiée.'),
+             lazy('Des nombres seulement : visites et connexions par école, jour, heure, profil, service, type '
                'd’appareil et lieu ; les visiteurs d’un jour ou d’un mois sont distingués par une clé '
                'effacée à la fin de ce jour ou de ce mois. Ni nom, ni identifiant, ni adresse IP, ni navigateur.'),
-             _('La direction (sa propre école) et l’administrateur de l’ENT ; l’académie reçoit des totaux où '
+             lazy('La direction (sa propre école) et l’administrateur de l’ENT ; l’académie reçoit des totaux où '
                'les nombres de 1 à 4 d’un profil sont masqués.'),
              ('stats',)),
-    Activity(_('Sauvegardes'),
-             _('Pouvoir restaurer l’ENT après une panne.'),
-             _('Toutes les personnes ci-dessus.'),
-             _('Une copie complète de la base et des fichiers.'),
-             _('L’administrateur de l’ENT (restauration seulement).'),
+    Activity(lazy('Sauvegardes'),
+             lazy('Pouvoir restaurer l’ENT après une panne.'),
+             lazy('Toutes les personnes ci-dessus.'),
+             lazy('Une copie complète de la base et des fichiers.'),
+             lazy('L’administrateur de l’ENT (restauration seulement).'),
              ('backups',)),
 )
 

@@ -10,7 +10,7 @@ limitation) and articles 17 (erasure) and 21 (objection).
 """
 from dataclasses import dataclass
 
-from ..i18n import _, ngettext
+from ..i18n import lazy, ngettext
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,10 @@ class Rule:
     applied: bool = True     # False: stated only, applied elsewhere (backups rotate, statistics fold)
 
 
-ARRETE = _('arrêté du 30 novembre 2006 relatif aux espaces numériques de travail, article 6')
+ARRETE = lazy('arrêté du 30 novembre 2006 relatif aux espaces numériques de travail, article 6')
 
 RULES = (
-    Rule('leavers', _('Comptes qui ne sont plus attendus'), 'privacy.leavers_days', 90, 'days', _(
+    Rule('leavers', lazy('Comptes qui ne sont plus attendus'), 'privacy.leavers_days', 90, 'days', lazy(
         'Quand une personne quitte l’école (compte désactivé par la synchronisation de l’annuaire ou à la '
         'main), ses données personnelles (nom, prénom, adresse électronique, identifiant, liens familiaux, '
         'inscriptions, identifications sur les photos) sont effacées au plus tard trois mois après '
@@ -35,28 +35,28 @@ RULES = (
         'classe restent, sous « Ancien élève » ou « Ancien parent », sauf si la direction choisit de les '
         'supprimer (option privacy.leavers_contributions) ; l’auteur peut s’y opposer (RGPD, article 21).'
     ).format(arrete=ARRETE)),
-    Rule('liaison', _('Messages et mots du cahier de liaison'), 'privacy.liaison_years', 1, 'years', _(
+    Rule('liaison', lazy('Messages et mots du cahier de liaison'), 'privacy.liaison_years', 1, 'years', lazy(
         'Les échanges entre les familles et l’école servent le suivi de l’année scolaire : ils sont gardés '
         'l’année scolaire plus un an, pour répondre à une question sur l’année écoulée, puis supprimés avec '
         'leurs fichiers (RGPD, article 5-1-e ; avis de la CNIL sur les ENT).')),
-    Rule('homework', _('Cahier de textes'), 'privacy.homework_years', 1, 'years', _(
+    Rule('homework', lazy('Cahier de textes'), 'privacy.homework_years', 1, 'years', lazy(
         'Le cahier de textes de la classe et les devoirs cochés par les élèves sont gardés l’année '
         'scolaire plus un an, puis supprimés avec leurs fichiers (RGPD, article 5-1-e).')),
-    Rule('connections', _('Sessions, échecs de connexion et journaux du serveur'), 'privacy.connections_days',
-         365, 'days', _(
+    Rule('connections', lazy('Sessions, échecs de connexion et journaux du serveur'), 'privacy.connections_days',
+         365, 'days', lazy(
              'Les traces de connexion servent à la sécurité du service : elles sont gardées un an au plus '
              '({arrete} ; recommandation de la CNIL sur la journalisation).').format(arrete=ARRETE)),
-    Rule('audit', _('Journal d’audit'), 'privacy.audit_days', 365, 'days', _(
+    Rule('audit', lazy('Journal d’audit'), 'privacy.audit_days', 365, 'days', lazy(
         'Le journal des actions d’administration (qui a créé, désactivé, effacé un compte, changé un droit '
         'à l’image…) permet de rendre compte de la gestion de l’ENT ; il est gardé un an par défaut, '
         'durée réglable (RGPD, articles 5-2 et 32). Il garde l’identifiant d’un compte effacé pendant '
         'cette durée.')),
-    Rule('photos', _('Photos d’une année scolaire close'), 'privacy.photos_months', 12, 'months', _(
+    Rule('photos', lazy('Photos d’une année scolaire close'), 'privacy.photos_months', 12, 'months', lazy(
         'Les photos d’une année terminée restent dans l’archive que les familles peuvent télécharger '
         'jusqu’à la date choisie par la direction (à défaut, ce nombre de mois après le 31 août qui clôt '
         'l’année), puis sont supprimées avec leurs fichiers (RGPD, article 5-1-e ; droit à l’image, '
         'article 9 du Code civil).')),
-    Rule('stats', _('Statistiques d’usage'), 'stats.keep_months', 25, 'months', _(
+    Rule('stats', lazy('Statistiques d’usage'), 'stats.keep_months', 25, 'months', lazy(
         'Les statistiques d’usage ne comptent que des nombres (visites par jour, heure, profil, service et '
         'type d’appareil) : aucune ligne ne nomme une personne, et la clé qui distingue les visiteurs d’un '
         'jour ou d’un mois est effacée quand ce jour ou ce mois est compté. Les clés du jour et du mois en '
@@ -64,7 +64,7 @@ RULES = (
         'chaque quart d’heure pour les jours passés et avant chaque sauvegarde. Ces totaux sont gardés pour '
         'comparer deux années scolaires, puis supprimés par le regroupement nocturne (RGPD, article 89).'),
          applied=False),
-    Rule('backups', _('Sauvegardes'), 'backup.keep', 14, 'archives', _(
+    Rule('backups', lazy('Sauvegardes'), 'backup.keep', 14, 'archives', lazy(
         'Les sauvegardes tournent : chacune est remplacée quand la plus ancienne sort de la rotation. Une '
         'donnée effacée survit donc dans les sauvegardes au plus le temps de cette rotation (une sauvegarde '
         'par nuit), puis disparaît ; une restauration ne se fait que pour réparer une panne.'),

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from .. import audit, db, runtime
 from ..admin import service as admin
 from ..errors import ValidationError
-from ..i18n import DAYS, _, date_fr
+from ..i18n import _, date_fr, day_name
 from ..models import School
 from ..models.school_calendar import SchoolCalendar
 from . import sources, zones
@@ -108,7 +108,7 @@ class SchoolDays:
             return None
         if weekday >= 5:
             return _('Week-end')
-        return _('Pas de classe le %s') % DAYS[weekday]
+        return _('Pas de classe le %s') % day_name(weekday)
 
     def is_school_day(self, day):
         return self.closed_reason(day) is None

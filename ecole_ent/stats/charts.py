@@ -13,24 +13,28 @@ from functools import cache
 
 from markupsafe import Markup
 
-from ..i18n import _
+from .. import i18n
+from ..i18n import N_, _
 
 WIDTH, HEIGHT = 520, 340          # the viewBox: text stays readable on a 390 px phone
 # Colours told apart by most colour-blind readers (Okabe-Ito), dark enough on white.
 COLORS = ('#0072B2', '#D55E00', '#009E73', '#CC79A7', '#6B5B00', '#56B4E9', '#E69F00', '#000000')
 KINDS = ('bar', 'hbar', 'line', 'pie', 'stacked')
 _PREFIX = '.pygal-chart '
-HIDDEN = 'masqué'
+HIDDEN = N_('masqué')
 UNDER_FIVE = '< 5'
 
 
 def number(value):
-    """French figures: 12 345 (narrow no-break space between thousands), 2,5, and « masqué » for a
-    suppressed figure (query._protect: a small figure, a small profile's, or one that would give
-    another back by difference — not always under 5)."""
+    """Figures as the reader's language writes them: in French 12 345 (narrow no-break space between
+    thousands), 2,5; and « masqué » for a suppressed figure (query._protect: a small figure, a small
+    profile's, or one that would give another back by difference — not always under 5)."""
     if value is None:
-        return HIDDEN
-    if isinstance(value, float) and not value.is_integer():
+        return _(HIDDEN)
+    fraction = isinstance(value, float) and not value.is_integer()
+    if i18n.language() != i18n.SOURCE:
+        return i18n.number(value if fraction else int(value), 1 if fraction else 0)
+    if fraction:
         return f'{value:,.1f}'.replace(',', '\u202f').replace('.', ',')
     return f'{int(value):,}'.replace(',', '\u202f')
 
@@ -45,8 +49,13 @@ def cell(row, name):
 
 
 def rate(value):
-    """A share as a French percentage: 0.452 -> 45,2 % (« masqué » stays)."""
-    return HIDDEN if value is None else f'{value * 100:.1f}'.replace('.', ',') + '\u202f%'
+    """A share as a percentage: 0.452 -> 45,2 % in French (« masqué » stays)."""
+    if value is None:
+        return _(HIDDEN)
+    if i18n.language() != i18n.SOURCE:
+        from babel.numbers import format_percent
+        return format_percent(value, '#,##0.0%', locale=i18n.language())
+    return f'{value * 100:.1f}'.replace('.', ',') + '\u202f%'
 
 
 def _style():
@@ -74,6 +83,9 @@ def chart(kind, title, labels, series, slug, major=None):
     list of (name, [figure or None]); `slug` makes the ids unique in the page; with `major` (a
     list of labels), only those labels are written (a year of days: the 1st of each month)."""
     assert kind in KINDS, kind
+    labels = [str(label) for label in labels]       # pygal writes them as JSON: no lazy() text
+    series = [(str(name), values) for name, values in series]
+    major = None if major is None else [str(label) for label in major]
     options = {'show_legend': len(series) > 1 or kind == 'pie', 'x_label_rotation': 0, 'max_scale': 6}
     if major is not None:
         options.update(x_labels_major=major, show_minor_x_labels=False, show_dots=False,

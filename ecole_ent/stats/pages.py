@@ -9,18 +9,19 @@ from datetime import date, timedelta
 
 from ..admin.service import get_school
 from ..errors import Forbidden
-from ..i18n import DAYS, MONTHS, _, date_fr
+from ..i18n import _, date_fr, day_name, lazy, month_name
 from ..models import School
 from . import charts, fold, query
 
-PROFILE_LABELS = {'pupil': _('Élèves'), 'guardian': _('Parents'), 'teacher': _('Enseignants'),
-                  'director': _('Direction'), 'staff': _('Personnels'), 'admin': _('Administrateurs')}
-FEATURE_LABELS = {'home': _('Accueil'), 'blog': _('Blog'), 'photos': _('Photos'), 'homework': _('Cahier de textes'),
-                  'messages': _('Messagerie'), 'notes': _('Cahier de liaison'), 'directory': _('Annuaire'),
-                  'admin': _('Administration')}
-DEVICE_LABELS = {'phone': _('Téléphone'), 'computer': _('Ordinateur'), 'tablet': _('Tablette'),
-                 'kiosk': _('Borne du hall')}
-PLACE_LABELS = {True: _('À l’école'), False: _('Ailleurs (maison…)')}
+PROFILE_LABELS = {'pupil': lazy('Élèves'), 'guardian': lazy('Parents'), 'teacher': lazy('Enseignants'),
+                  'director': lazy('Direction'), 'staff': lazy('Personnels'), 'admin': lazy('Administrateurs')}
+FEATURE_LABELS = {'home': lazy('Accueil'), 'blog': lazy('Blog'), 'photos': lazy('Photos'),
+                  'homework': lazy('Cahier de textes'),
+                  'messages': lazy('Messagerie'), 'notes': lazy('Cahier de liaison'), 'directory': lazy('Annuaire'),
+                  'admin': lazy('Administration')}
+DEVICE_LABELS = {'phone': lazy('Téléphone'), 'computer': lazy('Ordinateur'), 'tablet': lazy('Tablette'),
+                 'kiosk': lazy('Borne du hall')}
+PLACE_LABELS = {True: lazy('À l’école'), False: lazy('Ailleurs (maison…)')}
 
 
 @dataclass
@@ -105,17 +106,14 @@ def figures_of(schools, start, end, exact, by_month, visits):
             _accounts(schools, exact)]
 
 
-SHORT_MONTHS = ('janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.')
-
-
 def month_label(month):
     """« septembre 2026 » (tables)."""
-    return f'{MONTHS[month.month - 1]} {month.year}'
+    return f'{month_name(month.month)} {month.year}'
 
 
 def short_month(month):
     """« sept. 26 » (a chart's axis, where a school year of labels must fit a phone)."""
-    return f'{SHORT_MONTHS[month.month - 1]} {month.year % 100:02d}'
+    return f'{month_name(month.month, short=True)} {month.year % 100:02d}'
 
 
 def _months(start, end):
@@ -215,7 +213,7 @@ def _hours(schools, start, end, exact):
 
 def _weekdays(schools, start, end):
     found = {row['weekday']: row for row in query.rows(schools, start, end, 'weekday', exact=True, combined=True)}
-    names = [name.capitalize() for name in DAYS]
+    names = [day_name(n).capitalize() for n in range(7)]
     return _visits_and_signins('weekdays', _('Visites selon le jour de la semaine'), found, range(7), names, names,
                                (_('Jour'), _('Visiteurs-jours')))
 

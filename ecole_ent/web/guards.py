@@ -12,13 +12,16 @@ from .. import hooks, runtime, security
 from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
+from . import language
 
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
+                '/manifest.webmanifest', '/sw.js', '/hors-ligne',    # the installable app (pwa/): nobody's data
                 '/carte',      # pupils' QR cards, school networks only (directory/cards.py)
                 '/kiosque', '/kiosque/carte',   # the hall's kiosk, school networks only (kiosk/)
                 '/images',     # pupils' picture passwords, school networks only (pictures/service.py)
                 '/mot-de-passe-oublie',    # asks for a reset link by mail (accounts/reset.py)
-                '/donnees-personnelles'}   # the notice for families, RGPD (privacy/routes.py)
+                '/donnees-personnelles',   # the notice for families, RGPD (privacy/routes.py)
+                '/langue'}     # the language switcher, before sign-in too (web/language.py)
 PUBLIC_PREFIXES = ('/static/', '/public/',
                    '/agenda/',    # private calendar feeds: a secret token per child (homework/feed.py)
                    '/mot-de-passe-oublie/',   # a reset link's secret token (accounts/reset.py)
@@ -112,6 +115,7 @@ def forget_session():
     accounts.close_session(environ.pop('ecole.session_token', None))
     environ.pop('ecole.user', None)
     response.delete_cookie(SESSION_COOKIE, path='/')
+    response.set_header('Clear-Site-Data', '"cache", "storage"')    # web/offline.clear_site_data
     _anonymous(environ)
 
 
@@ -150,6 +154,7 @@ def before_request():
         environ['ecole.session_token'] = token
     else:
         _anonymous(environ)
+    language.choose(user)
     if request.method not in SAFE_METHODS and not csrf_exempt(request.method, path) and not _csrf_ok(csrf_ok):
         raise HTTPError(400, _('Le formulaire a expiré ou ne vient pas de ce site. '
                                'Rechargez la page et recommencez.'))

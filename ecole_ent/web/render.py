@@ -1,4 +1,5 @@
-"""The one Jinja2 environment (autoescape, StrictUndefined), render(), url(), flash messages."""
+"""The Jinja2 environments (one per language; autoescape, StrictUndefined), render(), url(), flash
+messages."""
 import base64
 import functools
 import hmac
@@ -12,9 +13,10 @@ from jinja2.lexer import Token
 from markupsafe import Markup, escape
 from peewee import PeeweeException
 
-from .. import __version__, hooks, security
+from .. import __version__, hooks, i18n, security
 from ..i18n import _, date_fr, datetime_fr, ngettext, of_name
 from ..paths import resource_dir
+from . import assets, offline
 from .guards import is_https
 
 FLASH_COOKIE = 'ecole_flash'
@@ -48,7 +50,7 @@ def nav_html(items, path):
     current = tuple(item['url'] for item in items if path == item['url']
                     or (item['url'] != '/' and path.startswith(item['url'] + '/')))
     key = tuple((item['url'], item['label'], item.get('icon'), item.get('badge')) for item in items)
-    return _nav_html(key, current)
+    return _nav_html(key, current, i18n.language())
 
 
 # On a phone the menu is a bar of four entries and « Menu » (templates/_nav.html): these come
@@ -58,8 +60,11 @@ PHONE_BAR_SIZE = 4
 
 
 @functools.lru_cache(maxsize=256)
-def _nav_html(key, current):
+def _nav_html(key, current, language):
+    """The menu's markup in `language` (the labels are the French source given to add_nav)."""
     items = [dict(zip(('url', 'label', 'icon', 'badge'), entry)) for entry in key]
+    for item in items:
+        item['label'] = _(str(item['label']))
     ranked = sorted(range(len(items)), key=lambda i: (
         PHONE_BAR_FIRST.index(items[i]['url']) if items[i]['url'] in PHONE_BAR_FIRST else len(PHONE_BAR_FIRST), i))
     in_bar = set(ranked[:PHONE_BAR_SIZE]) if len(items) > PHONE_BAR_SIZE + 1 else set(range(len(items)))
@@ -72,9 +77,11 @@ class TranslateConstants(Extension):
     """Translates `_('text')` (one literal, no variables) when a template is compiled: the
     translation then costs nothing per page (a dozen such calls were a fifth of the layout's
     time, profiled). The result is the same markup template_gettext() returns at run time; this
-    holds because a process serves one language (the catalog is loaded at start)."""
+    holds because each language has its own environment (Environments), whose templates are
+    compiled in its language."""
 
     def filter_stream(self, stream):
+        translate = i18n.catalog(self.environment.language).gettext
         tokens = list(stream)
         i = 0
         while i < len(tokens):
@@ -83,7 +90,7 @@ class TranslateConstants(Extension):
                     and window[2].test('string') and window[3].test('rparen')
                     and (i == 0 or not tokens[i - 1].test('dot'))):
                 try:
-                    text = str(template_gettext(window[2].value))
+                    text = str(Markup(translate(window[2].value)) % {})
                 except (ValueError, TypeError):     # a stray %: let it fail at run time as before
                     text = None
                 if text is not None:
@@ -97,11 +104,37 @@ class TranslateConstants(Extension):
             i += 1
 
 
-env = Environment(loader=FileSystemLoader(str(resource_dir('templates'))),
-                  autoescape=select_autoescape(default=True, default_for_string=True),
-                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                  auto_reload=False,      # templates ship with the release: no stat() per page
-                  extensions=[TranslateConstants])
+class Environments:
+    """The pages' templates: one Jinja environment per language, made on first use, each compiling
+    the templates in its language (TranslateConstants), all sharing one loader, one set of globals
+    and one of filters. `env.get_template(name)` is the template in the language of the request."""
+
+    def __init__(self):
+        self.loader = FileSystemLoader(str(resource_dir('templates')))
+        self.globals, self.filters, self._by_language = {}, {}, {}
+
+    def __getitem__(self, language):
+        found = self._by_language.get(language)
+        if found is None:
+            found = Environment(loader=self.loader, autoescape=select_autoescape(default=True, default_for_string=True),
+                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                auto_reload=False,      # templates ship with the release: no stat() per page
+                                extensions=[TranslateConstants])
+            found.language = language
+            self.filters.update((name, f) for name, f in found.filters.items() if name not in self.filters)
+            self.globals.update((name, g) for name, g in found.globals.items() if name not in self.globals)
+            found.filters, found.globals = self.filters, self.globals
+            found = self._by_language.setdefault(language, found)
+        return found
+
+    def get_template(self, name):
+        return self[i18n.language()].get_template(name)
+
+    def from_string(self, source):
+        return self[i18n.language()].from_string(source)
+
+
+env = Environments()
 
 
 def template_gettext(message, **variables):
@@ -116,31 +149,42 @@ def template_ngettext(singular, plural, num, **variables):
     return Markup(ngettext(singular, plural, num)) % variables
 
 
-env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
+env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext,
+                   language=i18n.language, direction=i18n.direction, languages=i18n.LANGUAGES)
 env.filters['date_fr'] = date_fr
 env.filters['of_name'] = of_name
 env.filters['datetime_fr'] = datetime_fr
+env.filters['number'] = i18n.number
 
 
 @functools.lru_cache(maxsize=512)
 def static(path):
-    return f'/static/{path}?v={__version__}'
+    """The URL of a static file under its content-hashed name (web/assets.py): cached for a year
+    by browsers, changed whenever the file changes."""
+    return '/static/' + assets.hashed(path)
+
+
+def icon_href(name):
+    """The `<use href>` of an icon: its symbol in the one sprite of static/img/icons/."""
+    return f'{static(assets.SPRITE)}#{name}'
 
 
 @functools.lru_cache(maxsize=256)
 def icon(name, alt=None, cls=''):
-    """An icon of static/img/icons/ (each file holds one <symbol id="i">): decorative unless
+    """An icon of static/img/icons/, from the sprite (one request for all): decorative unless
     `alt` names it. A function, not a macro: a Jinja macro call cost 30 us, and the layout has
-    several (profiled); the markup only depends on the arguments, so it is built once."""
+    several (profiled); the markup only depends on the arguments, so it is built once. The
+    symbol carries the viewBox and ecole.css `.icon` the size: the markup is short because the
+    guardian home has 35 icons (its repeat visit must stay under 15 KB, issue 20)."""
     label = (f' role="img" aria-label="{escape(alt)}"><title>{escape(alt)}</title>' if alt
              else ' aria-hidden="true">')
-    return Markup(f'<svg class="icon{" " + escape(cls) if cls else ""}" viewBox="0 0 24 24" '
-                  f'width="24" height="24" focusable="false"{label}'
-                  f'<use href="{escape(static("img/icons/" + name + ".svg"))}#i"></use></svg>')
+    return Markup(f'<svg class="icon{" " + escape(cls) if cls else ""}"{label}'
+                  f'<use href="{escape(icon_href(name))}"/></svg>')
 
 
 env.globals['static'] = static
 env.globals['icon'] = icon
+env.globals['icon_href'] = icon_href
 env.globals['version'] = __version__
 
 
@@ -208,6 +252,8 @@ def render(template, **context):
                   accent='accent-' + (school.accent if school else 'blue'))
     if school is not None and user is None:
         values['site_name'] = school.name
+    values['offline_since'] = offline.kept_since()      # web/offline.py: the « Hors ligne » note
+    values['offline_worker'] = offline.worker_state(user)
     values.update(context)
     return env.get_template(template).render(**values)
 

@@ -21,8 +21,10 @@
   var script = document.currentScript;
   var base = script && script.src ? script.src : location.href;
   var version = base.indexOf('?') >= 0 ? base.slice(base.indexOf('?')) : '';
-  var DECODER = new URL('vendor/jsQR.js', base).href.split('?')[0] + version;
-  var STYLES = new URL('scan.css', base).href.split('?')[0] + version;
+  // The page names the decoder and the styles under their hashed names (templates/directory/card_scan.html).
+  var named = document.querySelector('.qr-scan[data-qr-decoder]');
+  var DECODER = named ? named.getAttribute('data-qr-decoder') : new URL('vendor/jsQR.js', base).href.split('?')[0] + version;
+  var STYLES = named ? named.getAttribute('data-qr-styles') : new URL('scan.css', base).href.split('?')[0] + version;
   var TOKEN = /^[A-Za-z0-9]{4,40}$/;
   var PRINTED = /^[A-Za-z0-9]+([ -][A-Za-z0-9]+)?$/;     // as printed: 'abcd 2345' (one separator)
   var EDGE = 640;                 // frames are decoded at most this wide: a printed card reads well
@@ -76,7 +78,7 @@
   }
 
   function ensureStyles() {
-    if (document.querySelector('link[href*="cards/scan.css"]')) { return; }
+    if (document.querySelector('link[href*="cards/scan."]')) { return; }
     var link = document.createElement('link');
     link.rel = 'stylesheet';
     link.href = STYLES;

@@ -87,7 +87,8 @@
   window.addEventListener('popstate', function () { inHistory = false; close(true); });
 
   dialog.addEventListener('keydown', function (event) {
-    var moves = {ArrowLeft: current - 1, ArrowRight: current + 1, Home: 0, End: links.length - 1};
+    var back = document.documentElement.dir === 'rtl' ? 1 : -1;      // right to left: the previous photo is on the right
+    var moves = {ArrowLeft: current + back, ArrowRight: current - back, Home: 0, End: links.length - 1};
     if (event.key === 'Escape') {
       event.preventDefault();
       close(false);

@@ -4,6 +4,7 @@ import pytest
 
 from ecole_ent.accounts import service as accounts
 from ecole_ent.models import AuditEvent, Classroom, GuardianLink, LoginSession, School, Teaching, User
+from ecole_ent.web.render import static
 from tests.admin.conftest import admin_routes, fill, text_of
 from tests.conftest import Client, redirected_to
 
@@ -298,7 +299,7 @@ def test_the_letter_shows_a_code_that_activates_and_a_reissued_one_replaces_it(d
     first = print_letter(director, guardian)
     page = text_of(first)
     assert 'odile.grand-mere' in page and 'http://localhost' in page and 'En trois étapes' in page
-    assert 'admin/letter.css' in page and "l'ancien ne fonctionne plus" in page
+    assert static('admin/letter.css') in page and "l'ancien ne fonctionne plus" in page
     assert "Ce code ne sert qu'une fois et jusqu'au" in page
     assert first.headers['Cache-Control'] == 'no-store'
     old, new = code_on(first), code_on(print_letter(director, guardian))

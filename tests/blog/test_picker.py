@@ -13,6 +13,7 @@ from ecole_ent.blog import picker, posting
 from ecole_ent.errors import ValidationError
 from ecole_ent.models import Album, AuditEvent, Photo, Post
 from ecole_ent.photos import service as photos
+from ecole_ent.web.render import static
 from tests.blog.conftest import PDF, csrf_of, send, text
 from tests.conftest import jpeg
 
@@ -248,7 +249,7 @@ def test_a_save_that_fails_leaves_no_photo_row_nor_file(scene, monkeypatch):
 
 def test_the_editor_form_carries_the_picker_script_and_no_inline_code(scene, teacher):
     page = teacher.get(f'/blog/classe/{scene.classroom.id}/nouveau')
-    assert '<script src="/static/blog/editor.js' in page.text and 'style="' not in page.text
+    assert f'<script src="{static("blog/editor.js")}' in page.text and 'style="' not in page.text
     assert csrf_of(page)
 
 

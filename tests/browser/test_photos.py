@@ -259,3 +259,23 @@ def test_without_javascript_a_thumbnail_opens_the_photo_page(chromium, live_serv
     assert page.locator('dialog').count() == 0
     no_horizontal_scroll(page, 390)
     page.context.close()
+
+
+def test_right_to_left_the_left_arrow_key_goes_to_the_next_photo(chromium, live_server, scene):
+    """In Arabic the album reads from the right: ← moves forward, → back (static/photos/viewer.js)."""
+    from ecole_ent.models import User
+    visible = [p for p in album_for_the_viewer(scene) if p.id not in {scene.refused.id, scene.unknown.id}]
+    page = reader_page(chromium, live_server, 'desktop')
+    guardian = scene.people['guardian']
+    browser_sign_in(page, guardian.login)
+    User.update(language='ar').where(User.id == guardian.id).execute()
+    page.goto(f'{page.base}/photos/album/{scene.album.id}')
+    assert page.evaluate('document.documentElement.dir') == 'rtl'
+    page.locator('.photo-grid a').nth(0).click()
+    image = page.locator('dialog.photo-viewer .viewer-image')
+    image.wait_for()
+    assert image.get_attribute('src') == f'/media/{visible[0].display}.jpg'
+    page.keyboard.press('ArrowLeft')
+    assert image.get_attribute('src') == f'/media/{visible[1].display}.jpg'
+    page.keyboard.press('ArrowRight')
+    assert image.get_attribute('src') == f'/media/{visible[0].display}.jpg'

@@ -12,6 +12,7 @@ import pytest
 from ecole_ent.directory import cards
 from ecole_ent.models import Classroom
 from ecole_ent.paths import resource_dir
+from ecole_ent.web.render import static
 from tests.conftest import Client, with_config
 from tests.real_http import Browser
 from tests.test_access_log import access_lines, logging_as_serve
@@ -62,7 +63,7 @@ def test_the_card_page_posts_the_token_and_older_cards_still_sign_in(demo_app, z
     computer = Client(demo_app, extra_environ={'REMOTE_ADDR': SCHOOL})
     page = computer.get('/carte')
     assert 'class="qr-scan" data-qr-field="code" data-qr-hash hidden' in page.text
-    assert '/static/cards/scan.js' in page.text and 'Utiliser la caméra' in page.text
+    assert static('cards/scan.js') in page.text and 'Utiliser la caméra' in page.text
     assert page.forms[0].action == '/carte' and 'code' in page.forms[0].fields
     home = computer.post('/carte', {'csrf_token': csrf_of(page), 'code': token}, status=303).follow()
     assert f'Bonjour {pupil.first_name}' in home.text

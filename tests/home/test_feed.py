@@ -196,7 +196,7 @@ def test_a_bad_cursor_shows_the_newest_page(demo, demo_app):
 def test_other_roles_have_no_family_feed(demo, demo_app):
     for login in ('julien.roux', 'zoe.dubois', 'admin'):
         _client, page = home_of(demo_app, demo.user(login))
-        assert 'id="fil"' not in page.text and 'home/home.css' not in page.text
+        assert 'id="fil"' not in page.text and '/static/home/home.' not in page.text
 
 
 def test_a_consent_withdrawn_hides_the_photo_at_the_next_view(scene, demo_app):

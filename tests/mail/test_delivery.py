@@ -2,9 +2,10 @@
 holding then releasing, the title hidden, mode none, nothing for other users."""
 from datetime import datetime
 
+from ecole_ent import i18n
 from ecole_ent.db import writing
 from ecole_ent.mail import notify, preferences
-from ecole_ent.models import Notification, OutboxMail
+from ecole_ent.models import Notification, OutboxMail, User
 
 from .conftest import PUBLIC_URL, deliver, parts, with_email
 
@@ -161,3 +162,16 @@ def test_news_waiting_for_a_digest_never_hold_up_the_others(mail_relay, clock, m
     assert [mail.subject for mail in OutboxMail.select().where(OutboxMail.to == high.email)] == [
         'Nouveau message : Pour vous']
     assert not OutboxMail.select().where(OutboxMail.to == low.email).exists()      # before 18:00
+
+
+def test_a_mail_is_written_in_its_recipient_s_language(mail_relay, clock):
+    guardian = with_email('aurelie.dubois', 'aurelie.dubois@example.org')
+    with writing():
+        User.update(language='en').where(User.id == guardian.id).execute()
+    teacher = with_email('julien.roux', 'julien.roux@example.org')
+    note([guardian, teacher])
+    deliver()
+    subjects = {m['To']: m['Subject'] for m in mail_relay.messages()}
+    assert subjects['julien.roux@example.org'] == 'Nouveau message : Sortie au musée'
+    assert subjects['aurelie.dubois@example.org'] == i18n.catalog('en').gettext('Nouveau message : {title}').format(
+        title='Sortie au musée')

@@ -113,7 +113,8 @@ def test_without_a_relay_the_page_says_to_ask_the_school(mail_relay, clock, demo
     set_option('smtp.host', '')
     visitor = Client(demo_app)
     page = visitor.get('/mot-de-passe-oublie')
-    assert "L'envoi de courriels (ou l'adresse publique de l'ENT) n'est pas configuré" in page.text and not page.forms
+    assert "L'envoi de courriels (ou l'adresse publique de l'ENT) n'est pas configuré" in page.text
+    assert [form.action for form in page.forms.values()] == ['/langue']        # no request form: the switcher only
     assert 'Mot de passe oublié ?' in visitor.get('/connexion').text
 
 

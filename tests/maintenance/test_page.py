@@ -16,6 +16,7 @@ from ecole_ent.errors import EcoleError
 from ecole_ent.i18n import datetime_fr
 from ecole_ent.maintenance import backup, page, service
 from ecole_ent.models import AuditEvent, JobLease, JobRun, School
+from ecole_ent.web.render import static
 from tests.conftest import screenshot
 from tests.homework.test_browser import clean, fits, open_page, visit  # noqa: F401 (a fixture)
 from tests.homework.test_browser import signed_in as browser_signed_in
@@ -119,7 +120,7 @@ def test_a_backup_started_from_the_page_runs_in_a_worker_and_a_second_start_is_r
     assert started.status_int == 303            # answered while the backup is still held
     shown = admin.get('/admin/sauvegardes').text
     assert 'Sauvegarde lancée' in shown and 'Sauvegarde en cours' in shown
-    assert 'maintenance/backups.js' in shown and 'Faire une sauvegarde maintenant' not in shown
+    assert static('maintenance/backups.js') in shown and 'Faire une sauvegarde maintenant' not in shown
     assert '<meta http-equiv="refresh"' not in shown and 'Actualiser l’état</a>' in shown   # no forced reload
     partial = config.data_dir / 'backups' / '.ecole-ent-20261204-100000.tar.partial'    # as the writer names it
     partial.write_bytes(b'\0' * 3 * 2**20)
@@ -135,7 +136,7 @@ def test_a_backup_started_from_the_page_runs_in_a_worker_and_a_second_start_is_r
     after = admin.get('/admin/sauvegardes').text
     archives = page.list_backups(service.backup_dir(config))
     assert len(archives) == before + 1 and archives[0].verified and archives[0].reason == 'depuis cette page'
-    assert 'Sauvegarde en cours' not in after and 'maintenance/backups.js' not in after
+    assert 'Sauvegarde en cours' not in after and static('maintenance/backups.js') not in after
     assert re.search(r'Dernière sauvegarde lancée depuis cette page</h3>\s*<p class="backup-run">'
                      r'<span class="status status-ok">réussie</span>', after)
     assert AuditEvent.select().where(AuditEvent.action == 'backup.started').count() == 1

@@ -9,6 +9,7 @@ import re
 from ecole_ent.blog import markup, posting
 from ecole_ent.models import Post, User
 from ecole_ent.photos import service as photos
+from ecole_ent.web.render import static
 from tests.blog.conftest import send, text
 from tests.conftest import jpeg
 
@@ -16,7 +17,7 @@ from tests.conftest import jpeg
 def test_the_writing_error_shows_a_sad_face_not_the_stop_square(people, signed_in):
     page = send(signed_in(people.young), f'/petits/classe/{people.cp.id}/ecrire', {'words': ''}).text
     errors = page.split('id="young-errors"')[1].split('</div>')[0]
-    assert 'pictos/triste.svg' in errors and 'pictos/stop.svg' not in errors
+    assert static('pictos/triste.svg') in errors and static('pictos/stop.svg') not in errors
 
 
 def test_a_young_pupils_homework_has_no_calendar_address(people, signed_in):
@@ -81,7 +82,7 @@ def test_a_refused_post_shows_the_reason_and_a_way_to_start_again_not_the_editor
     again, waits = page.split('id="h-refused"')[1].split('id="h-mine"')
     assert 'À refaire' in text(young.get(f'/petits/classe/{people.cp.id}/blog'))
     assert 'Mon chat dort' in again and 'Ajoute une photo de ton chat.' in again and 'Recommencer' in again
-    assert f'href="/petits/classe/{people.cp.id}/ecrire"' in again and 'pictos/triste.svg' in page
+    assert f'href="/petits/classe/{people.cp.id}/ecrire"' in again and static('pictos/triste.svg') in page
     assert 'Mon chat dort' not in waits and 'Le goûter' in waits and 'Refusé' not in page
     for post in (refused, waiting):         # the adult editor is not offered to a young pupil
         assert f'/blog/article/{post.id}/modifier' not in young.get(f'/blog/article/{post.id}').text

@@ -8,6 +8,7 @@ import pytest
 
 from ecole_ent.models import Post
 from ecole_ent.models.blog import Attachment
+from ecole_ent.web.render import static
 from tests.blog.conftest import send, text
 from tests.conftest import declared_routes, redirected_to
 from tests.young.conftest import FILM, VOICE, camera_jpeg
@@ -53,15 +54,15 @@ def test_who_may_reach_each_young_route(people, who, signed_in, method, path):
 def test_a_young_pupils_home_and_menu_are_pictures_with_sign_out_last(people, signed_in):
     page = signed_in(people.young).get('/')
     body = page.text
-    assert 'young/young.css' in body and 'class="young-tiles"' in body
+    assert static('young/young.css') in body and 'class="young-tiles"' in body
     assert 'Se déconnecter' not in body and 'J’écris un article' not in body
     nav = body[body.index('class="young-nav"'):body.index('</nav>', body.index('class="young-nav"'))]
     words = re.findall(r'<span>([^<]+)</span>', nav)
     assert words == ['Accueil', 'Blog', 'Écrire', 'Sortir']
-    assert nav.rindex('pictos/sortir.svg') > nav.rindex('pictos/ecrire.svg')
-    assert 'method="post"' in nav.split('pictos/ecrire.svg')[1]
+    assert nav.rindex(static('pictos/sortir.svg')) > nav.rindex(static('pictos/ecrire.svg'))
+    assert 'method="post"' in nav.split(static('pictos/ecrire.svg'))[1]
     for picto in ('blog', 'ecrire', 'photos', 'devoirs'):
-        assert f'pictos/{picto}.svg' in body
+        assert static(f'pictos/{picto}.svg') in body
 
 
 def test_an_older_pupil_keeps_the_usual_home(people, signed_in):
@@ -81,7 +82,7 @@ def test_the_writing_page_has_no_markup_help_and_a_camera(people, signed_in):
     body = signed_in(people.young).get(f'/petits/classe/{people.cp.id}/ecrire').text
     assert 'capture="environment"' in body and 'accept="image/*"' in body
     assert '**gras**' not in body and 'photo:' not in body
-    assert 'il faut JavaScript' in body and 'young/record.js' in body
+    assert 'il faut JavaScript' in body and static('young/record.js') in body
 
 
 def test_a_post_with_voice_and_photo_reaches_the_moderation_queue(people, signed_in):
@@ -131,7 +132,7 @@ def test_the_young_blog_shows_photos_and_voices_of_published_posts_and_mine_wait
     body = client.get(f'/petits/classe/{people.cp.id}/blog').text
     photo, voice = (Attachment.get((Attachment.post == post) & (Attachment.kind == k)) for k in ('jpg', 'webm'))
     assert f'src="/blog/fichier/{photo.id}"' in body and f'src="/blog/fichier/{voice.id}"' in body
-    assert 'pictos/lire.svg' in body
+    assert static('pictos/lire.svg') in body
     shown = client.get(f'/blog/article/{post.id}').text
     assert f'/blog/fichier/{photo.id}' in shown and 'Photo envoyée avec l’article' in shown
 

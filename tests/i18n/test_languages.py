@@ -1,0 +1,117 @@
+"""The language of the pages: Accept-Language before any choice, the switcher's cookie (on every
+page's foot, before sign-in too), the account's choice (it follows the user to another browser,
+and their mails), Arabic right to left; what a process keeps of a page is kept per language."""
+from datetime import date
+
+import pytest
+
+from ecole_ent import i18n
+from ecole_ent.db import writing
+from ecole_ent.models import User
+from tests.conftest import real_server
+from tests.real_http import Browser
+
+
+def said(lang, message):
+    """The catalog's translation (the test fails if a language's text equals the French)."""
+    text = i18n.catalog(lang).gettext(message)
+    assert text != message or lang == 'fr', (lang, message)
+    return text
+
+
+def opening(page):
+    return page[:page.index('<head>')]
+
+
+@pytest.mark.parametrize('header, lang', [('ar-MA,ar;q=0.9,fr;q=0.8', 'ar'), ('de-DE,en;q=0.5', 'en'),
+                                          ('tr', 'tr'), ('pt-PT', 'pt'), ('de, es;q=0.9', 'fr'), ('', 'fr'),
+                                          ('en;q=0, pt;q=0.2', 'pt'), ('fr;q=bad, ar', 'ar')])
+def test_before_any_choice_the_browser_s_languages_pick_the_page_s(live_server, header, lang):
+    status, headers, page = Browser(live_server, headers={'Accept-Language': header}).request('/connexion')
+    assert status == 200 and headers['Vary'] == 'Accept-Language, Cookie'
+    assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in opening(page)
+    assert said(lang, 'Se connecter') in page
+
+
+def test_the_switcher_s_choice_is_kept_in_a_cookie_and_beats_the_browser_s(live_server):
+    browser = Browser(live_server, headers={'Accept-Language': 'ar'}, follow_redirects=False)
+    assert 'dir="rtl"' in opening(browser.get('/connexion')[1])
+    status, headers, _page = browser.form('/langue', token_from='/connexion', langue='tr', suite='/connexion')
+    assert status == 303 and headers['Location'].endswith('/connexion')
+    cookie = next(value for name, value in headers.items() if name == 'Set-Cookie' and 'ecole_langue=' in value)
+    assert 'ecole_langue=tr' in cookie and 'HttpOnly' in cookie and 'samesite=lax' in cookie.lower()
+    assert 'Max-Age=' in cookie
+    page = browser.get('/connexion')[1]
+    assert '<html lang="tr" dir="ltr">' in page and said('tr', 'Se connecter') in page
+    assert 'aria-current="true">Türkçe</button>' in page.replace('\n', '')
+
+
+def test_a_switcher_pointed_elsewhere_goes_home_and_an_unknown_language_changes_nothing(live_server):
+    browser = Browser(live_server, follow_redirects=False)
+    status, headers, _page = browser.form('/langue', token_from='/connexion', langue='en', suite='https://ailleurs.example/')
+    assert status == 303 and headers['Location'].endswith('/') and 'ailleurs' not in headers['Location']
+    status, _headers, _page = browser.form('/langue', token_from='/connexion', langue='xx', suite='/connexion')
+    assert status == 400 and browser.cookie('ecole_langue') == 'en'
+
+
+def test_the_account_s_language_follows_the_user_to_another_browser(config, demo_app):
+    with real_server(config, demo_app) as base:
+        first = Browser(base).sign_in('aurelie.dubois')
+        first.form('/langue', token_from='/compte', langue='pt', suite='/compte')
+        assert User.get(User.login == 'aurelie.dubois').language == 'pt'
+        assert 'lang="pt"' in opening(first.get('/compte')[1])
+
+        other = Browser(base, headers={'Accept-Language': 'ar'}).sign_in('aurelie.dubois')
+        page = other.get('/compte')[1]
+        assert '<html lang="pt" dir="ltr">' in page and '<option value="pt" lang="pt" selected>' in page
+        assert said('pt', 'Mon compte') in page
+
+        other.form('/langue', token_from='/compte', langue='', suite='/compte')     # « my browser's »
+        assert User.get(User.login == 'aurelie.dubois').language is None
+        assert 'lang="ar"' in opening(other.get('/compte')[1])
+
+
+def test_constants_of_a_module_are_shown_in_the_reader_s_language(config, demo_app):
+    """lazy(): the role labels of the accounts page are a module's constants."""
+    with writing():
+        User.update(language='en').where(User.login == 'admin').execute()
+    with real_server(config, demo_app) as base:
+        page = Browser(base).sign_in('admin').get('/admin/ecoles/1/comptes')[1]
+    assert said('en', 'Responsable (parent, famille)') in page and 'Responsable (parent, famille)' not in page
+
+
+def test_what_a_process_keeps_of_a_page_is_kept_per_language(config, demo_app):
+    """The family feed and the homework week are kept by the process under what they show: the
+    same items read in French then in English are two copies."""
+    with real_server(config, demo_app) as base:
+        browser = Browser(base).sign_in('aurelie.dubois')
+        french = browser.get('/devoirs')[1]
+        browser.form('/langue', token_from='/compte', langue='en', suite='/devoirs')
+        english = browser.get('/devoirs')[1]
+    weekdays = {'fr': ('lundi', 'mardi', 'jeudi', 'vendredi'), 'en': ('Monday', 'Tuesday', 'Thursday', 'Friday')}
+    assert any(day in french for day in weekdays['fr']) and not any(day in french for day in weekdays['en'])
+    assert any(day in english for day in weekdays['en']) and not any(day in english for day in weekdays['fr'])
+
+
+def test_dates_are_written_by_babel_outside_french():
+    day = date(2026, 12, 1)
+    assert i18n.date_fr(day) == 'mardi 1er décembre 2026'
+    with i18n.speaking('en'):
+        assert 'Tuesday' in i18n.date_fr(day) and 'December' in i18n.date_fr(day)
+        assert '2026' not in i18n.date_fr(day, with_year=False)
+    with i18n.speaking('tr'):
+        assert 'Aralık' in i18n.date_fr(day)
+    with i18n.speaking('ar'):
+        assert 'ديسمبر' in i18n.date_fr(day)
+    assert i18n.language() == 'fr'
+
+
+
+def test_a_module_constant_formatted_with_another_is_translated_when_shown():
+    from ecole_ent.admin.service import ACTION_LABELS
+    from ecole_ent.privacy.rules import RULES
+    label = ACTION_LABELS[f'privacy.retention.{RULES[0].kind}']
+    assert str(label) == 'Effacé selon sa durée de conservation : %s' % RULES[0].title
+    with i18n.speaking('en'):
+        rule = said('en', RULES[0].title.message)
+        assert str(label) == said('en', 'Effacé selon sa durée de conservation : %s') % rule
