@@ -31,6 +31,7 @@ _lock = threading.Lock()
 _hashed = {}               # logical path -> hashed path
 _by_hashed = {}            # hashed path -> logical path
 _built = {}                # logical path of an in-memory file -> its bytes
+_minified = {}             # logical path of a stylesheet -> its minified bytes (read once)
 _MISSING = object()
 
 
@@ -58,16 +59,24 @@ def built_file(path):
 
 def source_bytes(path):
     """The bytes a static path serves: a built file, a stylesheet minified, else the file (None when
-    there is no such file or the path leaves the static folder)."""
+    there is no such file or the path leaves the static folder). A stylesheet is read and minified
+    once per process, as the built files are (the files ship with the release): not on every
+    request for it."""
     built = built_file(path)
     if built is not None:
         return built
+    found = _minified.get(path)
+    if found is not None:
+        return found
     root = static_root().resolve()
     file = (root / path).resolve()
     if root not in file.parents or not file.is_file():
         return None
     data = file.read_bytes()
-    return minify_css(data) if path.endswith('.css') else data
+    if not path.endswith('.css'):
+        return data
+    with _lock:
+        return _minified.setdefault(path, minify_css(data))
 
 
 def hashed(path):

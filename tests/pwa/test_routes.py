@@ -177,3 +177,13 @@ def test_the_offline_page_is_nobodys(signed_in, demo):
     assert page.headers['Cache-Control'] == 'no-cache'
     assert 'Hors ligne' in page.text and 'Aurélie' not in page.text and 'data-worker' not in page.text
     assert not re.search(r'name="csrf_token" value="[^"]', page.text)     # no session's token
+
+
+def test_a_stylesheet_is_minified_once_per_process_not_per_request(demo_client, monkeypatch):
+    calls = []
+    real = assets.minify_css
+    monkeypatch.setattr(assets, 'minify_css', lambda data: calls.append(1) or real(data))
+    monkeypatch.setattr(assets, '_minified', {})
+    first = demo_client.get(static('css/print.css'))
+    again = demo_client.get(static('css/print.css'))
+    assert first.body == again.body and first.body.strip() and calls == [1]
