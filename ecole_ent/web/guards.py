@@ -12,7 +12,7 @@ from .. import hooks, runtime, security
 from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
-from . import language
+from . import language, offline
 
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
                 '/manifest.webmanifest', '/sw.js', '/hors-ligne',    # the installable app (pwa/): nobody's data
@@ -115,7 +115,7 @@ def forget_session():
     accounts.close_session(environ.pop('ecole.session_token', None))
     environ.pop('ecole.user', None)
     response.delete_cookie(SESSION_COOKIE, path='/')
-    response.set_header('Clear-Site-Data', '"cache", "storage"')    # web/offline.clear_site_data
+    offline.clear_site_data()       # what the service worker kept for this session goes too
     _anonymous(environ)
 
 
