@@ -20,8 +20,6 @@ W_LANES = 'ecole_ent/lanes.py'
 W_FORMS = 'ecole_ent/web/forms.py'
 
 PRIVATE_NAMES = (
-    Private('holidays', 'holidays.countries.france', 'France', 'ecole_ent/school_calendar/service.py',
-            "loaded without holidays/countries/__init__.py (every country): france.py alone"),
     Private('pillow', 'PIL.Image', 'core.set_blocks_max', 'ecole_ent/media/images.py',
             "Pillow's block cache, on while images are processed"),
     # peewee: rows built without Model.__init__ (db.instance, db.hydrate: its defaults cost too
@@ -105,9 +103,9 @@ PRIVATE_NAMES = (
 )
 
 # The libraries whose versions `ecole-ent --version` prints (their dist-info is bundled in the
-# binary: installer/ecole-ent.spec): the main ones, and the two whose data the school calendar
-# uses (which public holidays, which school-holiday dates: their version says how far they go).
-VERSIONED = ('waitress', 'bottle', 'peewee', 'Pillow', 'holidays', 'vacances-scolaires-france')
+# binary: installer/ecole-ent.spec): the main ones, and the one whose data the school calendar
+# uses (which school-holiday dates: its version says how far they go).
+VERSIONED = ('waitress', 'bottle', 'peewee', 'Pillow', 'vacances-scolaires-france')
 
 
 def versions():

@@ -26,7 +26,7 @@ ok() { echo "ok - $*"; passed=$((passed + 1)); }
 
 versions=$("$bin" --version) || fail "--version failed"
 grep -Eq '^ecole-ent [0-9]+\.[0-9]+' <<<"$versions" || fail "--version prints no version"
-for library in waitress bottle peewee Pillow holidays vacances-scolaires-france; do   # bundled dist-info (installer/ecole-ent.spec)
+for library in waitress bottle peewee Pillow vacances-scolaires-france; do   # bundled dist-info (installer/ecole-ent.spec)
   grep -Eq "^$library [0-9]+\.[0-9]+" <<<"$versions" || fail "--version gives no version of $library: $versions"
 done
 ok "version: $(tr '\n' ' ' <<<"$versions")"
@@ -77,7 +77,7 @@ code=$(curl -s -o "$work/login.html" -w '%{http_code}' -c "$jar" -b "$jar" \
 [ "$code" = 303 ] || [ "$code" = 302 ] || fail "sign-in as $teacher answered $code, not a redirect"
 home=$(curl -sf -L -c "$jar" -b "$jar" "$base/") || fail "GET / after sign-in"
 grep -qi 'déconnexion\|logout' <<<"$home" || fail "the home page after sign-in shows no sign-out"
-# the teacher's home asks the school calendar for the next school day (holidays' France, bundled)
+# the teacher's home asks the school calendar for the next school day (public holidays included)
 grep -q 'Les devoirs du prochain jour de classe' <<<"$home" || fail "the teacher's home shows no homework"
 # the demo's notes of the cahier de liaison still want signatures: the « À faire » band says so
 grep -q 'signatures\? manquantes\?' <<<"$home" || fail "the teacher's home shows no missing signatures"

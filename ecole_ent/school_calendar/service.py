@@ -1,13 +1,9 @@
-"""Which days a school has class: its weekdays, French public holidays (the `holidays` package,
-with the local days of Alsace-Moselle and overseas départements) and the school holidays of its
-zone (sources.py). Other features ask days(school_id), from a short per-process cache: the
+"""Which days a school has class: its weekdays, French public holidays (public_holidays.py, with
+the local days of Alsace-Moselle and overseas départements) and the school holidays of its zone
+(sources.py). Other features ask days(school_id), from a short per-process cache: the
 guardian's homework page asks on every view. The calendar page's summary and the health check
 live in overview.py. Plain functions, no bottle.
 """
-import functools
-import importlib.util
-import sys
-import types
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,6 +17,7 @@ from ..i18n import _, date_fr, day_name
 from ..models import School
 from ..models.school_calendar import SchoolCalendar
 from . import sources, zones
+from .public_holidays import public_holiday, public_holidays  # noqa: F401  (service.public_holidays stays)
 
 CLASS_WEEKDAYS = range(6)              # Monday to Saturday: the days a form may tick
 DEFAULT_WEEKDAYS = (0, 1, 3, 4)        # the four-day week most schools have
@@ -53,27 +50,6 @@ def holiday_data():
     return sources.load(settings().data_file)
 
 
-@functools.lru_cache(maxsize=256)
-def public_holidays(subdivision, year):
-    """{date: French name} of the public holidays of one year, for the mainland (subdivision
-    None) or a `holidays` subdivision ('57', '6AE', '971'...)."""
-    return dict(_france()(years=year, subdiv=subdivision, language='fr'))
-
-
-def _france():
-    """holidays' France, loaded on first use and alone. holidays/countries/__init__.py imports
-    the 250 countries' modules (12 MB a process and 0.2 s, measured); the package is registered
-    here as an empty one on its own folder first, so that only france.py and what it imports are
-    loaded (4.6 MB). Imported by name, so PyInstaller bundles it (compat.PRIVATE_NAMES lists it)."""
-    if 'holidays.countries' not in sys.modules:
-        spec = importlib.util.find_spec('holidays.countries')
-        package = types.ModuleType('holidays.countries')
-        package.__path__ = list(spec.submodule_search_locations)
-        sys.modules['holidays.countries'] = package
-    from holidays.countries.france import France
-    return France
-
-
 class SchoolDays:
     """The calendar of one school: built by days(school_id), cheap to ask again and again."""
 
@@ -81,13 +57,13 @@ class SchoolDays:
                  known_until=None):
         self.weekdays = frozenset(weekdays)
         self.holidays = holidays or {}         # {date: name}: the zone's school holidays
-        self.subdivision = subdivision         # the `holidays` subdivision, None on the mainland
+        self.subdivision = subdivision         # public_holidays' subdivision, None on the mainland
         self.zone = zone                       # 'A', 'B', 'C', a zone of the data folder's file, None
         self.known_until = known_until         # the last day of the zone's last known holidays
 
     def public_holiday(self, day):
-        """The French name of the public holiday on `day` ('Noël'), or None."""
-        return public_holidays(self.subdivision, day.year).get(day)
+        """The name of the public holiday on `day` ('Noël'), in the current language, or None."""
+        return public_holiday(self.subdivision, day)
 
     def school_holiday(self, day):
         """The name of the school holidays `day` falls in ('Vacances de Noël'), or None."""

@@ -47,9 +47,9 @@ ACADEMIES = {
 DEPARTEMENTS = {dep: name for name, (_zone, deps) in ACADEMIES.items() for dep in deps.split()}
 CORSE_PREFIXES = {'620': '2A', '720': '2B'}
 
-# The `holidays` package's subdivision for départements with public holidays of their own:
-# Moselle and Alsace keep Good Friday and 26 December (local law), overseas départements have
-# the abolition of slavery and more.
+# The subdivision (public_holidays.py, ISO 3166-2:FR codes) of départements with public holidays
+# of their own: Moselle and Alsace keep Good Friday and 26 December (local law), overseas
+# départements have the abolition of slavery and more.
 SUBDIVISIONS = {'57': '57', '67': '6AE', '68': '6AE',
                 '971': '971', '972': '972', '973': '973', '974': '974', '976': '976',
                 '975': 'PM', '977': 'BL', '978': 'MF'}
@@ -75,7 +75,8 @@ def of(name):
 
 
 def subdivision(uai):
-    """The `holidays` subdivision code for the school's public holidays, or None (mainland rules)."""
+    """The subdivision code of the school's public holidays (public_holidays.py), or None (mainland
+    rules)."""
     return SUBDIVISIONS.get(departement(uai))
 
 

@@ -1,7 +1,7 @@
 """A school's zone and public-holiday rules, guessed from its UAI."""
 import pytest
 
-from ecole_ent.school_calendar import zones
+from ecole_ent.school_calendar import public_holidays, zones
 
 
 @pytest.mark.parametrize('uai, departement, academie, zone', [
@@ -45,7 +45,8 @@ def test_alsace_moselle_and_overseas_get_their_public_holiday_rules(uai, subdivi
     assert zones.subdivision(uai) == subdivision
 
 
-def test_every_subdivision_is_one_holidays_knows():
-    """holidays has renamed French subdivisions within 0.x: an upgrade that drops one fails here."""
-    from holidays.countries.france import France
-    assert set(zones.SUBDIVISIONS.values()) <= set(France.subdivisions)
+def test_every_subdivision_is_one_public_holidays_knows():
+    """An unknown subdivision raises there (mainland rules for a misspelt code would go unseen)."""
+    assert set(zones.SUBDIVISIONS.values()) <= public_holidays.SUBDIVISIONS
+    for subdivision in zones.SUBDIVISIONS.values():
+        assert public_holidays.public_holidays(subdivision, 2027)
