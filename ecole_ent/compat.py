@@ -95,6 +95,11 @@ PRIVATE_NAMES = (
             "each lane's pool"),
     Private('waitress', 'waitress.buffers', 'ReadOnlyFileBasedBuffer.file',
             'ecole_ent/web/access_log.py', "a sent file's bytes, counted by where it was read to"),
+    # babel 2.19: the CLDR data a language keeps once trimmed to what formatting reads (i18n.babel_locale)
+    Private('babel', 'babel.localedata', '_dict_cache', 'ecole_ent/i18n.py',
+            "the data every Locale of a language shares, replaced by its trimmed copy"),
+    Private('babel', 'babel.localedata', '_cache', 'ecole_ent/i18n.py',
+            "the full data of a language and its parents, dropped once trimmed"),
     # The standard library's own: no version to bound, but a new Python could drop them.
     Private(None, 'argparse', 'ArgumentParser()._actions', 'ecole_ent/cli.py',
             "every option gets its environment variable"),

@@ -14,6 +14,7 @@ import functools
 import gettext
 import io
 import re
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -37,15 +38,22 @@ class _French(gettext.NullTranslations):
 
 
 _catalogs = {SOURCE: _French()}
+_loading = threading.RLock()    # a catalog's compile reads its language's Babel data (babel_locale)
 
 
 def catalog(lang):
-    """The translations of `lang` (loaded on first use, then kept by the process)."""
+    """The translations of `lang` (loaded on first use, then kept by the process). Loaded by one
+    thread at a time: the first pages in a language arrive together, and a catalog compiled by
+    each of the server's threads at once took 13 MB a process that were never given back
+    (bench_home)."""
     found = _catalogs.get(lang)
     if found is None:
         if lang not in LANGUAGES:
             raise ValueError(f'unknown language {lang!r}')
-        found = _catalogs[lang] = _load(lang)
+        with _loading:
+            found = _catalogs.get(lang)
+            if found is None:
+                found = _catalogs[lang] = _load(lang)
     return found
 
 
@@ -64,7 +72,7 @@ def _compiled(po, lang):
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     with open(po, 'rb') as f:
-        parsed = read_po(f, locale=lang)
+        parsed = read_po(f, locale=babel_locale(lang))
     out = io.BytesIO()
     write_mo(out, parsed)
     return out.getvalue()
@@ -198,22 +206,51 @@ MONTHS = ('janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'ao�
           'octobre', 'novembre', 'décembre')
 
 
+# What Babel's formatting reads of a language's CLDR data: dates, times, numbers, plurals,
+# direction. Each language's data also names every language, territory, currency, unit and time
+# zone of the world: 1.5 MB a language in each serving process, never read (bench_home).
+BABEL_KEYS = frozenset({
+    'character_order', 'date_formats', 'datetime_formats', 'datetime_skeletons', 'day_period_rules',
+    'day_periods', 'days', 'decimal_formats', 'default_numbering_system', 'eras', 'interval_formats',
+    'locale_id', 'months', 'number_symbols', 'numbering_systems', 'ordinal_form', 'percent_formats',
+    'plural_form', 'quarters', 'scientific_formats', 'time_formats', 'week_data', 'zone_formats'})
+_trimmed = set()
+
+
+def babel_locale(lang=None):
+    """The Babel locale of `lang` (by default the current language), to hand to Babel's functions:
+    on first use, its CLDR data is loaded and only BABEL_KEYS kept (Babel's own caches then hold
+    that alone)."""
+    lang = lang or _language.get()
+    if lang not in _trimmed:
+        from babel import localedata
+        with _loading:
+            if lang not in _trimmed:
+                full = localedata.load(lang)
+                localedata._dict_cache[lang] = localedata.LocaleDataDict(
+                    {key: value for key, value in full.items() if key in BABEL_KEYS})
+                localedata._cache.clear()       # the full data of lang, of its parents and of root
+                _trimmed.add(lang)
+    return lang
+
+
 @functools.lru_cache(maxsize=4096)
 def _babel_date(lang, day, with_day, with_year):
     """`day` as CLDR's full date (with the weekday) or long one (without) of `lang`, without its
     year when asked ('EEEE, MMMM d, y' -> 'EEEE, MMMM d'; "EEEE, d 'de' MMMM 'de' y" -> "EEEE, d
     'de' MMMM"). Kept: Babel takes 30 to 60 us a date, and a home shows a dozen (bench_home)."""
     from babel.dates import format_date, get_date_format
-    pattern = get_date_format('full' if with_day else 'long', locale=lang).pattern
+    locale = babel_locale(lang)
+    pattern = get_date_format('full' if with_day else 'long', locale=locale).pattern
     if not with_year:
         pattern = re.sub(r"[\s,،]*(?:'de'\s*)?y+", '', pattern).strip()
-    return format_date(day, pattern, locale=lang)
+    return format_date(day, pattern, locale=locale)
 
 
 @functools.lru_cache(maxsize=4096)
 def _babel_time(lang, moment):
     from babel.dates import format_time
-    return format_time(moment, 'short', locale=lang)
+    return format_time(moment, 'short', locale=babel_locale(lang))
 
 
 def date_fr(value, with_day=True, with_year=True):
@@ -245,7 +282,7 @@ def day_name(weekday):
     if lang == SOURCE:
         return DAYS[weekday]
     from babel.dates import get_day_names
-    return get_day_names('wide', locale=lang)[weekday]
+    return get_day_names('wide', locale=babel_locale(lang))[weekday]
 
 
 def month_name(month, short=False):
@@ -254,14 +291,14 @@ def month_name(month, short=False):
     if lang == SOURCE and not short:
         return MONTHS[month - 1]
     from babel.dates import get_month_names
-    return get_month_names('abbreviated' if short else 'wide', locale=lang)[month]
+    return get_month_names('abbreviated' if short else 'wide', locale=babel_locale(lang))[month]
 
 
 def number(value, digits=None):
     """A number as the current language writes it (« 1 234,5 » in French, "1,234.5" in English)."""
     from babel.numbers import format_decimal
     pattern = None if digits is None else '#,##0.' + '0' * digits if digits else '#,##0'
-    return format_decimal(value, format=pattern, locale=_language.get())
+    return format_decimal(value, format=pattern, locale=babel_locale())
 
 
 # What "de" becomes before a school's name, by the name's first words (French elides before a

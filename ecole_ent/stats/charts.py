@@ -54,7 +54,7 @@ def rate(value):
         return _(HIDDEN)
     if i18n.language() != i18n.SOURCE:
         from babel.numbers import format_percent
-        return format_percent(value, '#,##0.0%', locale=i18n.language())
+        return format_percent(value, '#,##0.0%', locale=i18n.babel_locale())
     return f'{value * 100:.1f}'.replace('.', ',') + '\u202f%'
 
 
