@@ -1,7 +1,13 @@
 """The real app behind a real waitress (as `serve` runs it) on a free loopback port:
 pages, health, concurrent writes."""
+import ctypes
 import json
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from ecole_ent.models import LoginSession, User
 from tests.real_http import Browser
@@ -45,3 +51,42 @@ def test_fifty_concurrent_sign_ins_lose_no_write(live_server, demo):
     assert LoginSession.select().count() == 50
     signed = User.select().where(User.login.in_(logins) & User.last_login_at.is_null(False)).count()
     assert signed == 50
+
+
+HEAPS_SCRIPT = '''
+import ctypes, os, sys, tempfile, threading
+from ecole_ent import server
+took = server.limit_malloc_arenas() if sys.argv[1] == 'limited' else None
+ready = threading.Barrier(8)
+
+def allocate():
+    ready.wait()
+    kept = [bytearray(4000) for _ in range(500)]     # over 512 bytes: malloc's, not Python's arenas
+    ready.wait()
+
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+path = os.path.join(tempfile.mkdtemp(), 'heaps.xml')
+stream = libc.fopen(path.encode(), b'w')
+libc.malloc_info(0, ctypes.c_void_p(stream))
+libc.fclose(ctypes.c_void_p(stream))
+print(took, open(path).read().count('<heap nr='))
+'''
+
+
+@pytest.mark.skipif(not hasattr(ctypes.CDLL(None), 'malloc_info'), reason='glibc only')
+def test_a_serving_process_keeps_two_malloc_heaps_whatever_its_threads():
+    """serve() limits glibc to two heaps before any thread starts: eight threads allocating at once
+    would otherwise each get one of their own, kept as it grew (bench_home: 8 MB a process)."""
+    def heaps(mode):
+        done = subprocess.run([sys.executable, '-c', HEAPS_SCRIPT, mode], capture_output=True, text=True,
+                              check=True, env={k: v for k, v in os.environ.items() if k != 'MALLOC_ARENA_MAX'})
+        took, count = done.stdout.split()
+        return took, int(count)
+    assert heaps('limited') == ('True', 2)
+    assert heaps('free')[1] > 2
