@@ -1,7 +1,9 @@
 """Markdown to safe HTML for blog posts: Python-Markdown renders, nh3 keeps only an allow-list.
 
 What is stored is the author's Markdown source and the sanitised HTML made from it, so a page view
-never renders Markdown. No <img> is allowed, so no post can load anything from a third-party address.
+never renders Markdown: Python-Markdown (markdown_source.py) and nh3 are loaded by the first
+request that writes, not by the pages that read (2.8 MB a process). No <img> is allowed, so no post
+can load anything from a third-party address.
 
 Photos inline come from the class albums: `![texte](photo:123)` in the source is stored as a
 reference (<span data-photo="123">texte</span>), and resolve_photos() turns it into the picture at
@@ -12,11 +14,6 @@ import functools
 import html
 import re
 
-import markdown
-import nh3
-from markdown.extensions.nl2br import Nl2BrExtension
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 ALLOWED_TAGS = {'p', 'br', 'strong', 'em', 'b', 'i', 'del', 's', 'ul', 'ol', 'li', 'h2', 'h3',
@@ -24,38 +21,6 @@ ALLOWED_TAGS = {'p', 'br', 'strong', 'em', 'b', 'i', 'del', 's', 'ul', 'ol', 'li
 ALLOWED_ATTRIBUTES = {'a': {'href', 'title'}, 'span': {'data-photo'}}
 PHOTO_REF = re.compile(r'<span data-photo="(\d{1,12})">(.*?)</span>', re.S)
 URL_SCHEMES = {'http', 'https', 'mailto'}
-
-
-class _ShiftHeadings(Treeprocessor):
-    """Headings start at <h2> (the page's <h1> is the post's title) and skip no level: the
-    levels used, whatever they are, become h2, h3, h4 in order."""
-
-    def run(self, root):
-        headings = [e for e in root.iter() if e.tag in ('h1', 'h2', 'h3', 'h4', 'h5', 'h6')]
-        levels = sorted({int(e.tag[1]) for e in headings})
-        for element in headings:
-            element.tag = 'h%d' % min(2 + levels.index(int(element.tag[1])), 4)
-
-
-class _PhotoReferences(Treeprocessor):
-    """![texte](photo:123) -> <span data-photo="123">texte</span>; any other image is dropped."""
-
-    def run(self, root):
-        for element in root.iter():
-            if element.tag == 'img':
-                match = re.fullmatch(r'photo:(\d{1,12})', element.get('src', ''))
-                alt = element.get('alt', '')
-                element.attrib.clear()
-                element.tag = 'span'
-                element.text = alt
-                if match:
-                    element.set('data-photo', match.group(1))
-
-
-class _ShiftHeadingsExtension(markdown.Extension):
-    def extendMarkdown(self, md):
-        md.treeprocessors.register(_ShiftHeadings(md), 'shift_headings', 5)
-        md.treeprocessors.register(_PhotoReferences(md), 'photo_references', 4)
 
 
 def resolve_photos(fragment, figure):
@@ -147,6 +112,7 @@ def excerpt(fragment, length=220):
 
 def sanitize(fragment):
     """Keep only the allow-listed tags and attributes; links get rel="noopener noreferrer nofollow"."""
+    import nh3
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel='noopener noreferrer nofollow',
                      clean_content_tags={'script', 'style'})
@@ -154,7 +120,5 @@ def sanitize(fragment):
 
 def render_markdown(source):
     """The safe HTML of a Markdown text (single line breaks are kept, as people expect)."""
-    # extension objects, not names: names are looked up at run time, which a frozen binary hides
-    md = markdown.Markdown(extensions=[SaneListExtension(), Nl2BrExtension(), _ShiftHeadingsExtension()],
-                           output_format='html')
-    return sanitize(md.convert(source or ''))
+    from . import markdown_source
+    return sanitize(markdown_source.to_html(source or ''))

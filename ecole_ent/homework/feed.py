@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-import icalendar
-
 from .. import audit, runtime, security
 from ..accounts import service as accounts
 from ..db import prepared, write_soon, writing
@@ -212,6 +210,8 @@ def ics(token, link=None):
 
 
 def calendar(child, entries, link=None):
+    import icalendar  # here: 3.3 MB a process, for the calendars' few requests a day
+
     cal = icalendar.Calendar()
     cal.add('prodid', '-//ecole-ent//Cahier de textes//FR')
     cal.add('version', '2.0')
@@ -235,7 +235,8 @@ def event(entry, child, host, link=None):
     if len(summary) > SUMMARY_LENGTH:
         summary = summary[:SUMMARY_LENGTH - 1].rsplit(' ', 1)[0] + '…'
     description = '\n'.join(part for part in [text, *entry.link_list] if part)
-    item = icalendar.Event()
+    from icalendar import Event
+    item = Event()
     item.add('uid', f'homework-{entry.id}-{child.id}@{host}')
     item.add('dtstamp', entry.updated_at.replace(tzinfo=UTC))
     item.add('dtstart', entry.due_on)
