@@ -16,7 +16,7 @@ import functools
 import io
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 
@@ -96,7 +96,7 @@ def parse(raw):
 
 def _rows(rows, header, zones):
     days = {zone: {} for zone in zones}
-    seen, errors = {}, []
+    seen, errors, names = {}, [], {}
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -107,6 +107,7 @@ def _rows(rows, header, zones):
             day = date.fromisoformat(row[0].strip())
             seen[day] = number
             name = row[-1].strip() or _('Vacances scolaires')
+            name = names.setdefault(name, name)     # one string per holidays, not one per day
             for zone, cell in zip(zones, row[1:-1]):
                 if BOOLEANS[cell.strip().lower()]:
                     days[zone][day] = name
@@ -153,7 +154,9 @@ def shipped():
     table = parse(raw)
     if table.errors:      # a new release changed its format: say so, the calendar still runs
         logger.error('vacances-scolaires-france : data.csv illisible : %s', ' ; '.join(table.errors))
-    return table
+    # kept by every process: without its dates covered (40 years of days, 0.8 MB), which only the
+    # data folder's file gives merged()
+    return replace(table, covered=frozenset())
 
 
 def merged(base, extra):
