@@ -90,3 +90,20 @@ def test_a_serving_process_keeps_two_malloc_heaps_whatever_its_threads():
         return took, int(count)
     assert heaps('limited') == ('True', 2)
     assert heaps('free')[1] > 2
+
+
+# Libraries only some requests use (an upload, a post written, a calendar export, statistics, the
+# directory's sync, a QR card): imported by them, not by every serving process at start.
+LOADED_ON_USE = ('PIL', 'pillow_heif', 'markdown', 'nh3', 'icalendar', 'pygal', 'ldap3', 'segno')
+
+
+def test_a_serving_process_starts_without_the_libraries_of_rare_requests(tmp_path):
+    """Each serving process must fit in 64 MB with the five languages (bench_home): these
+    libraries would take 15 MB of each at start."""
+    script = ('import sys\nfrom ecole_ent import runtime, server\n'
+              f'server.build(runtime.open_config({str(tmp_path)!r}))\n'
+              'print(" ".join(sorted({name.split(".")[0] for name in sys.modules})))')
+    done = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert {'bottle', 'peewee', 'jinja2', 'waitress', 'ecole_ent'} <= loaded
+    assert loaded.isdisjoint(LOADED_ON_USE), sorted(loaded & set(LOADED_ON_USE))

@@ -3,7 +3,7 @@
 Pure code: no bottle, no models. `images` turns untrusted bytes into clean JPEG renditions,
 `store` streams uploads to disk with a byte bound and keeps files named by their sha256.
 """
-from .images import Limits, MediaError, Rendition, process_image
-from .store import MediaStore, StoredImage
+from .limits import Limits, MediaError, Rendition
+from .store import MediaStore, StoredImage, process_image
 
 __all__ = ['Limits', 'MediaError', 'Rendition', 'process_image', 'MediaStore', 'StoredImage']

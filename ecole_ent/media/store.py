@@ -13,10 +13,17 @@ import tempfile
 import time
 from dataclasses import dataclass
 
-from .images import Limits, MediaError, process_image
+from .limits import Limits, MediaError
 
 CHUNK = 64 * 1024
 _DIGEST = re.compile(r'^[0-9a-f]{64}$')
+
+
+def process_image(source, limits=Limits()):
+    """images.process_image: [full, display, thumb] Renditions of an upload, or MediaError.
+    Pillow is imported here, by the first upload, not by every process at start (limits.py)."""
+    from . import images
+    return images.process_image(source, limits)
 
 
 @dataclass(frozen=True)
