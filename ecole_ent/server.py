@@ -20,7 +20,7 @@ import socket
 import time
 
 from . import app as webapp
-from . import db, hooks, lanes, runtime, scheduler
+from . import db, hooks, lanes, malloc, runtime, scheduler
 from .web import access_log
 
 logger = logging.getLogger(__name__)
@@ -33,8 +33,6 @@ CONNECTION_LIMIT = 500       # per process: far above a school's use (slow clien
 RESTART_DELAY = 1.0          # seconds to wait before restarting a child that died young
 PR_SET_PDEATHSIG = 1         # linux/prctl.h
 STOP_TIMEOUT = 15            # seconds a child has to finish its requests after SIGTERM
-M_ARENA_MAX = -8             # glibc's malloc.h: mallopt()'s parameter for the number of heaps
-MALLOC_ARENAS = 2
 
 
 def log_to_file(config, name='ecole-ent.log'):
@@ -146,20 +144,10 @@ def run(config, server):
 
 def serve(config, demo=False):
     from .maintenance import service
-    limit_malloc_arenas()
+    malloc.tune()
     log_to_file(config)
     with service.holding_data_folder(config):
         return _serve(config, demo)
-
-
-def limit_malloc_arenas(count=MALLOC_ARENAS):
-    """At most `count` malloc heaps in this process and its children, before any thread starts.
-    glibc gives a thread that allocates a heap of its own (up to 8 per core) and keeps each as it
-    grew: with the page threads, 8 MB a serving process for nothing, since Python runs one thread
-    at a time (bench_home, 77 MB instead of 85). True when the C library took it (glibc), False
-    elsewhere: nothing changes there."""
-    mallopt = getattr(ctypes.CDLL(None), 'mallopt', None)
-    return bool(mallopt) and mallopt(M_ARENA_MAX, count) == 1
 
 
 def _serve(config, demo):

@@ -55,8 +55,8 @@ def test_fifty_concurrent_sign_ins_lose_no_write(live_server, demo):
 
 HEAPS_SCRIPT = '''
 import ctypes, os, sys, tempfile, threading
-from ecole_ent import server
-took = server.limit_malloc_arenas() if sys.argv[1] == 'limited' else None
+from ecole_ent import malloc
+took = malloc.limit_arenas() if sys.argv[1] == 'limited' else None
 ready = threading.Barrier(8)
 
 def allocate():
@@ -107,3 +107,32 @@ def test_a_serving_process_starts_without_the_libraries_of_rare_requests(tmp_pat
     loaded = set(done.stdout.split())
     assert {'bottle', 'peewee', 'jinja2', 'waitress', 'ecole_ent'} <= loaded
     assert loaded.isdisjoint(LOADED_ON_USE), sorted(loaded & set(LOADED_ON_USE))
+
+
+MMAP_SCRIPT = '''
+import ctypes, sys
+from ecole_ent import malloc
+took = malloc.give_back_large_blocks() if sys.argv[1] == 'fixed' else None
+
+class Info(ctypes.Structure):       # glibc's struct mallinfo2
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ('arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks',
+                 'fordblks', 'keepcost')]
+libc = ctypes.CDLL(None)
+libc.mallinfo2.restype = Info
+del bytearray(8 * 2**20)[:]         # a large block freed: glibc's default raises its threshold to it
+block = bytearray(2 * 2**20)
+print(took, libc.mallinfo2().hblkhd >= 2 * 2**20)
+'''
+
+
+@pytest.mark.skipif(not hasattr(ctypes.CDLL(None), 'mallinfo2'), reason='glibc only')
+def test_large_blocks_stay_mapped_apart_after_a_large_free():
+    """malloc.give_back_large_blocks(): a 2 MB block is still mapped apart (and given back when
+    freed) after an 8 MB one was freed; by glibc's default it would come from the heap."""
+    def mapped(mode):
+        return subprocess.run([sys.executable, '-c', MMAP_SCRIPT, mode], capture_output=True, text=True,
+                              check=True, env={k: v for k, v in os.environ.items()
+                                               if not k.startswith('MALLOC_')}).stdout.split()
+    assert mapped('fixed') == ['True', 'True']
+    assert mapped('default') == ['None', 'False']

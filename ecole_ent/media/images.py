@@ -10,7 +10,6 @@ At most os.cpu_count() images are decoded at once in a process, within a pixel b
 (Limits.decode_pixels, the decode slots); further callers wait their turn.
 """
 import contextlib
-import ctypes
 import functools
 import hashlib
 import io
@@ -20,6 +19,7 @@ import warnings
 
 from PIL import Image, ImageChops, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
+from .. import malloc
 from .limits import ALLOWED_FORMATS, COMMON_FORMATS, HEIF_PLUGIN, Limits, MediaError, Rendition  # noqa: F401
 
 # Full and display are mild reductions (1.56x then 1.6x for a 12-megapixel photo, where JPEG
@@ -308,7 +308,7 @@ def _encode(image, quality):
 # While images are being processed, Pillow's block allocator keeps up to this many freed image
 # blocks (16 MB each at most) for the next buffer: the strips of the full size, each resize's
 # intermediate and output, the next photo of the same upload then reuse pages already mapped.
-# Without it every buffer is a fresh mmap (see below) that the kernel zero-fills page by page:
+# Without it every buffer is a fresh mmap (malloc.give_back_large_blocks) that the kernel zero-fills page by page:
 # for a 12-megapixel photo 34,000 page faults, a third of the pipeline's CPU time. The cache only
 # holds blocks freed during the work, so it does not raise the peak; it is emptied as soon as no
 # image is being processed, so an idle server gives the memory back.
@@ -320,16 +320,5 @@ def _reuse_image_blocks(on):
     Image.core.set_blocks_max(REUSED_BLOCKS if on else 0)
 
 
-def _keep_large_blocks_mmapped():
-    """glibc raises its mmap threshold after each large free (up to 32 MB), so Pillow's image
-    blocks soon come from the heap and stay in the process after use (measured: 121 MB instead
-    of 100 MB peak for five 12-megapixel uploads). A fixed threshold gives them back at once."""
-    try:
-        libc = ctypes.CDLL(None)   # the process itself: glibc is linked in
-        libc.mallopt(-3, 1024 * 1024)   # M_MMAP_THRESHOLD = 1 MB
-    except (OSError, AttributeError):   # not glibc: nothing to tune
-        pass
-
-
-_keep_large_blocks_mmapped()
+malloc.give_back_large_blocks()       # Pillow's image blocks: see there
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # stated, not assumed: a cut file is refused
