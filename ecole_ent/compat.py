@@ -100,6 +100,8 @@ PRIVATE_NAMES = (
             "the data every Locale of a language shares, replaced by its trimmed copy"),
     Private('babel', 'babel.localedata', '_cache', 'ecole_ent/i18n.py',
             "the full data of a language and its parents, dropped once trimmed"),
+    Private('babel', 'babel.core', '_global_data', 'ecole_ent/i18n.py',
+            "Babel's global data, trimmed to what locale loading reads (i18n.BABEL_GLOBAL_KEYS)"),
     # The standard library's own: no version to bound, but a new Python could drop them.
     Private(None, 'argparse', 'ArgumentParser()._actions', 'ecole_ent/cli.py',
             "every option gets its environment variable"),

@@ -214,6 +214,11 @@ BABEL_KEYS = frozenset({
     'day_periods', 'days', 'decimal_formats', 'default_numbering_system', 'eras', 'interval_formats',
     'locale_id', 'months', 'number_symbols', 'numbering_systems', 'ordinal_form', 'percent_formats',
     'plural_form', 'quarters', 'scientific_formats', 'time_formats', 'week_data', 'zone_formats'})
+# What Babel reads of its global data once a language's data is loaded: the parent of a locale.
+# The rest (likely subtags, time zones, currencies of every territory: 2 MB a process) serves
+# identifiers and formats these languages never use; Babel reads a missing key as empty.
+BABEL_GLOBAL_KEYS = frozenset({'parent_exceptions', 'language_aliases', 'territory_aliases',
+                               'script_aliases', 'variant_aliases'})
 _trimmed = set()
 
 
@@ -230,6 +235,9 @@ def babel_locale(lang=None):
                 localedata._dict_cache[lang] = localedata.LocaleDataDict(
                     {key: value for key, value in full.items() if key in BABEL_KEYS})
                 localedata._cache.clear()       # the full data of lang, of its parents and of root
+                from babel import core
+                core._global_data = {key: value for key, value in (core._global_data or {}).items()
+                                     if key in BABEL_GLOBAL_KEYS} or None
                 _trimmed.add(lang)
     return lang
 

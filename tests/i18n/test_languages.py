@@ -116,7 +116,7 @@ def test_dates_are_written_by_babel_outside_french():
 def test_a_language_keeps_only_the_cldr_data_its_formatting_reads(lang, expected):
     """Each language's Babel data is trimmed to BABEL_KEYS on first use (1.5 MB a language a
     process otherwise): dates, times, numbers, weekdays, months, percentages still read right."""
-    from babel import localedata
+    from babel import core, localedata
 
     from ecole_ent.stats import charts
     with i18n.speaking(lang):
@@ -127,6 +127,7 @@ def test_a_language_keeps_only_the_cldr_data_its_formatting_reads(lang, expected
     kept = localedata._dict_cache[i18n.babel_locale(lang)]
     assert set(kept) <= i18n.BABEL_KEYS and 'months' in kept and 'territories' not in kept
     assert lang not in localedata._cache and 'root' not in localedata._cache
+    assert set(core._global_data) <= i18n.BABEL_GLOBAL_KEYS and 'parent_exceptions' in core._global_data
 
 
 
