@@ -34,6 +34,7 @@ from bench.common import (
     hello_command,
     load,
     load_arguments,
+    serving_pss_mb,
     serving_rss_mb,
     sign_in_cookie,
 )
@@ -183,12 +184,15 @@ def main():
                 # process gets some), then the resident memory of each serving process.
                 for lang in LANGUAGES:
                     load(app.url + '/', 2, 10, cookies=speaking(many, lang))
-                sizes = serving_rss_mb(app.pid)
+                sizes, shares = serving_rss_mb(app.pid), serving_pss_mb(app.pid)
                 print('resident memory per serving process after the French runs: '
                       + ', '.join(f'{mb:.1f} MB' for mb in french))
                 print(f'resident memory per serving process, the home served in {" ".join(LANGUAGES)}: '
                       + ', '.join(f'{mb:.1f} MB' for mb in sizes)
                       + f'  (target <= {MEMORY_TARGET_MB} MB: {"ok" if max(sizes) <= MEMORY_TARGET_MB else "OVER"})')
+                if None not in shares:
+                    print('of which their own (proportional set size: pages shared with the supervisor '
+                          'and each other counted by share): ' + ', '.join(f'{mb:.1f} MB' for mb in shares))
 
 
 if __name__ == '__main__':

@@ -275,6 +275,23 @@ def serving_rss_mb(pid):
     return [rss_mb(child, tree=False) for child in children] or [rss_mb(pid, tree=False)]
 
 
+def pss_mb(pid):
+    """Proportional set size in MB of one process (/proc/PID/smaps_rollup): its resident memory
+    with each page shared with other processes (the supervisor's, copy-on-write after fork)
+    counted by its share. None where the kernel has no smaps_rollup."""
+    try:
+        with open('/proc/%d/smaps_rollup' % pid) as f:
+            return next(int(line.split()[1]) for line in f if line.startswith('Pss:')) / 1024
+    except (OSError, StopIteration):
+        return None
+
+
+def serving_pss_mb(pid):
+    """pss_mb of each serving process, as serving_rss_mb."""
+    children = [child for child in process_tree(pid) if child != pid]
+    return [pss_mb(child) for child in children] or [pss_mb(pid)]
+
+
 def sign_in_cookie(base_url, login, password, login_path='/connexion'):
     """Signs in through the login form (with its CSRF token); returns the Cookie header to send."""
     import http.cookiejar
