@@ -610,6 +610,9 @@ def browser_sign_in(page, login, password='demo'):
 def axe_violations(page):
     """axe-core's violations on the current page, as (rule id, impact, node count)."""
     assert AXE.exists(), f'{AXE} is missing: run `npm ci` (tests/run.sh does)'
+    # a click on a link returns once the next page has started: injected before its <head> is
+    # parsed, the script had no document to go into (a flaky failure seen under load)
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [(v['id'], v['impact'], len(v['nodes'])) for v in result['violations']]
