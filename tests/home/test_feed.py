@@ -74,6 +74,25 @@ def test_an_albums_thumbnails_are_the_photos_its_page_shows_this_family(scene, d
     assert thumb(scene.refused) in item_html(feed_part(other), 'Sortie au parc')
 
 
+def test_an_albums_thumbnails_skip_the_hidden_photos_before_them_and_its_count_leaves_them_out(scene, demo_app):
+    """Seven photos, the first three tagged with the pupil whose consent is refused: another
+    family sees the next three and « 4 photos », that pupil's family the first three and « 7 »."""
+    teacher, refused = scene.people['teacher'], scene.pupils['refused']
+    album = photos.create_album(teacher, scene.classroom.id, 'Le grand album')
+    added, _refused = photos.add_photos(teacher, album, [
+        (f'p{n}.jpg', io.BytesIO(jpeg((20 * n, 90, 200 - 20 * n)))) for n in range(7)])
+    for photo in added[:3]:
+        photos.update_photo(teacher, photo.id, 'Avec lui', [refused.id])
+    _client, other = home_of(demo_app, scene.people['guardian'])
+    item = item_html(feed_part(other), 'Le grand album')
+    assert [thumb(p) in item for p in added] == [False] * 3 + [True] * 3 + [False]
+    assert '4 photos' in item
+    _client, own = home_of(demo_app, scene.people['guardian_of_refused'])
+    item = item_html(feed_part(own), 'Le grand album')
+    assert [thumb(p) in item for p in added] == [True] * 3 + [False] * 4
+    assert '7 photos' in item
+
+
 def test_an_album_with_nothing_this_family_may_see_is_not_news_for_them(scene, demo_app):
     hidden = photos.create_album(scene.people['teacher'], scene.classroom.id, 'Le toboggan seul')
     photos.add_photos(scene.people['teacher'], hidden, [('t.jpg', io.BytesIO(jpeg((9, 99, 9))))])
