@@ -20,8 +20,9 @@ without touching its schedule and raises Busy when the job runs elsewhere; re-en
 Options: `scheduler.intervals = sessions.cleanup=900,...` changes intervals; `scheduler.enabled =
 false` keeps the thread from starting (jobs then run only from the command line, e.g. from cron).
 
-How one process wins: every `serve` process starts one thread (start()) that wakes each second and,
-for a job whose lease looks expired, tries to claim it with a single atomic statement:
+How one process wins: every `serve` starts one thread (start()), in its jobs process (or in its only
+process with server.workers = 1; ecole_ent/server.py), that wakes each second and, for a job whose
+lease looks expired, tries to claim it with a single atomic statement:
     UPDATE job_lease SET holder = me, expires_at = start + timeout
      WHERE name = job AND expires_at < now
 (or, the first time, INSERT ... ON CONFLICT DO NOTHING). On PostgreSQL a concurrent UPDATE waits
@@ -302,7 +303,7 @@ def status():
     return rows
 
 
-# --- the thread each serving process runs -----------------------------------------------------
+# --- the thread of the jobs process ---------------------------------------------------------
 
 class Runner(threading.Thread):
     """Wakes every TICK seconds and runs what is due; stop() ends it after the current job."""

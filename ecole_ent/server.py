@@ -2,10 +2,13 @@
 
 With `server.workers` N > 1 (the default: 2) the parent migrates the database, builds the app,
 closes every connection, binds the listening socket, then forks N children that each serve that
-same socket with the parent's app and their own waitress threads (ecole_ent/lanes.py), database
-connections and scheduler thread (connections are opened after fork). The parent only supervises:
-it restarts a child that dies and stops them all on SIGTERM or SIGINT; a child whose parent dies,
-even by kill -9, is stopped by the kernel (PR_SET_PDEATHSIG). Several processes are how the
+same socket with the parent's app and their own waitress threads (ecole_ent/lanes.py) and database
+connections (opened after fork), and one more child that runs the periodic jobs (the scheduler
+thread, ecole_ent/scheduler.py) and serves nothing: a directory sync or a backup then never holds
+a serving process's CPU (Python runs one thread at a time) nor grows its memory. The parent only
+supervises: it restarts a child that dies and stops them all on SIGTERM or SIGINT; a child whose
+parent dies, even by kill -9, is stopped by the kernel (PR_SET_PDEATHSIG). With one worker, one
+process serves and runs the jobs. Several processes are how the
 server uses more than one core (Python runs one thread at a time); SQLite serves them all: WAL lets
 readers run beside the one writer, every write transaction begins IMMEDIATE and waits its turn, and
 what processes share (sessions, throttling, the scheduler's leases) lives in the database.
@@ -18,6 +21,7 @@ import os
 import re
 import signal
 import socket
+import threading
 import time
 
 from . import app as webapp
@@ -33,6 +37,9 @@ SOCKET_OPTIONS = [(socket.SOL_TCP, socket.TCP_NODELAY, 1),
 CONNECTION_LIMIT = 500       # per process: far above a school's use (slow clients: see lanes.py)
 RESTART_DELAY = 1.0          # seconds to wait before restarting a child that died young
 PR_SET_PDEATHSIG = 1         # linux/prctl.h
+PR_SET_NAME = 15             # linux/prctl.h: the name ps and /proc/PID/comm show
+JOBS_SLOT = 'jobs'           # the child that runs the periodic jobs (its log: ecole-ent.jobs.log)
+JOBS_NAME = b'ecole-ent-jobs'
 STOP_TIMEOUT = 15            # seconds a child has to finish its requests after SIGTERM
 
 
@@ -122,19 +129,26 @@ def listen(config, application, **where):
     return server
 
 
-def run(config, server):
-    """Serve until SIGTERM or SIGINT, with this process's scheduler thread; then close up."""
+def run(config, server, jobs=True):
+    """Serve until SIGTERM or SIGINT, with this process's scheduler thread if `jobs`, else
+    serving only; server None: run the jobs only. Then close up."""
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
-    runner = scheduler.start(config)
+    runner = scheduler.start(config) if jobs else None
     try:
-        server.run()
+        if server:
+            server.run()
+        elif runner:
+            runner.join()
+        else:                                 # scheduler.enabled but no job: wait to be stopped
+            threading.Event().wait()
     except (KeyboardInterrupt, Stop):
         pass
     finally:
         if runner:
             runner.stop()
-        server.close()
+        if server:
+            server.close()
         for stopping in hooks.STOPPING:       # what features keep in memory (statistics' events)
             try:
                 stopping(5)
@@ -189,15 +203,18 @@ class Supervisor:
     """The pre-fork parent: keeps `count` children serving `sock` until told to stop."""
 
     def __init__(self, config, sock, count, application):
-        self.config, self.sock, self.count, self.application = config, sock, count, application
-        self.children = {}           # pid -> (start time, slot: 1..count, names its log file)
+        self.config, self.sock, self.application = config, sock, application
+        self.slots = list(range(1, count + 1))
+        if config.get('scheduler.enabled', True):
+            self.slots.append(JOBS_SLOT)
+        self.children = {}           # pid -> (start time, slot: 1..count or JOBS_SLOT, names its log)
         self.parent = os.getpid()
 
     def run(self):
         signal.signal(signal.SIGTERM, _raise_stop)
         signal.signal(signal.SIGINT, _raise_stop)
         try:
-            for slot in range(1, self.count + 1):
+            for slot in self.slots:
                 self.spawn(slot)
             while True:
                 pid, status = os.wait()
@@ -226,8 +243,11 @@ class Supervisor:
             try:
                 log_to_file(self.config, f'ecole-ent.{slot}.log')
                 stop_with_parent(self.parent)
-                logger.info('processus serveur %d démarré (journal ecole-ent.%d.log)', os.getpid(), slot)
-                code = child(self.config, self.sock, self.application)
+                if slot == JOBS_SLOT:
+                    code = jobs_child(self.config, self.sock)
+                else:
+                    logger.info('processus serveur %d démarré (journal ecole-ent.%s.log)', os.getpid(), slot)
+                    code = child(self.config, self.sock, self.application)
             except BaseException:   # a child never returns into the parent's loop
                 logger.exception('processus serveur en échec')
             finally:
@@ -262,9 +282,24 @@ class Supervisor:
 
 def child(config, sock, application):
     """One serving process on the inherited socket, with the app the parent built (shared
-    copy-on-write: built and frozen before the fork), its own connections and scheduler."""
+    copy-on-write: built and frozen before the fork) and its own connections; no jobs."""
     db.close_all()
-    return run(config, listen(config, application, sockets=[sock]))
+    return run(config, listen(config, application, sockets=[sock]), jobs=False)
+
+
+def jobs_child(config, sock):
+    """The process that runs the periodic jobs and serves nothing (its name: ecole-ent-jobs)."""
+    sock.close()                 # the listening socket is the serving processes' alone
+    db.close_all()
+    set_process_name(JOBS_NAME)
+    logger.info('processus des tâches périodiques %d démarré (journal ecole-ent.jobs.log)', os.getpid())
+    return run(config, None)
+
+
+def set_process_name(name):
+    """The name `ps` and /proc/PID/comm show for this process (Linux; elsewhere, nothing)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(PR_SET_NAME, ctypes.c_char_p(name), 0, 0, 0)
 
 
 def stop_with_parent(parent):

@@ -161,6 +161,13 @@ def ecole(data, database_url, *args, check=True, **extra):
     return result
 
 
+def process_name(pid):
+    try:
+        return Path(f'/proc/{pid}/comm').read_text().strip()
+    except FileNotFoundError:
+        return None
+
+
 class Served:
     """A real `ecole-ent serve` process on a free loopback port (port 0, read from its log)."""
 
@@ -190,9 +197,14 @@ class Served:
         self.stop()
         raise RuntimeError('serve ne répond pas : ' + self.log_path.read_text()[-3000:])
 
-    def children(self):
+    def children(self, named=None):
+        """The supervisor's child processes; named='ecole-ent-jobs': its jobs process, named='':
+        its serving processes (the others)."""
         path = Path(f'/proc/{self.process.pid}/task/{self.process.pid}/children')
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+        pids = [int(pid) for pid in path.read_text().split()] if path.exists() else []
+        if named is None:
+            return pids
+        return [pid for pid in pids if (process_name(pid) == 'ecole-ent-jobs') == bool(named)]
 
     def stop(self):
         if self.log.closed:

@@ -1,8 +1,11 @@
 """Several real server processes on one PostgreSQL database: what was process-local must still be
 right. Three `serve` processes on three ports (so each request's process is known), and one
-`serve --workers 3` (pre-fork, one port) for the scheduler and the supervisor."""
+`serve --workers 3` (pre-fork, one port: three serving processes and the jobs process) for the
+scheduler and the supervisor."""
+import contextlib
 import os
 import signal
+import sqlite3
 import time
 from datetime import timedelta
 
@@ -74,55 +77,66 @@ def job_runs(pg_url, name):
         database.close_all()
 
 
-def test_workers_share_one_port_a_periodic_job_runs_once_per_period_and_dead_workers_return(
+def test_workers_share_one_port_jobs_run_in_their_own_process_once_per_period_and_dead_children_return(
         tmp_path, pg_url, serve_processes):
     data = tmp_path / 'data'
     served = serve_processes(data, pg_url, '--workers', '3', '--demo',
                              scheduler_intervals='sessions.cleanup=1')
-    workers = served.children()
-    assert len(workers) == 3
-    deadline = time.monotonic() + 60
-    while len(job_runs(pg_url, 'sessions.cleanup')) < 6 and time.monotonic() < deadline:
-        time.sleep(0.5)
+    workers, jobs = served.children(named=''), served.children(named='ecole-ent-jobs')
+    assert len(workers) == 3 and len(jobs) == 1
+    wait_for_runs(pg_url, 'sessions.cleanup', 6)
     runs = job_runs(pg_url, 'sessions.cleanup')
-    assert len(runs) >= 6, runs
     starts = [started for _holder, started, _finished, _error in runs]
-    # Three processes look every second; the lease lets one run per one-second period.
+    # One run per one-second period, every one by the jobs process: none in a serving process.
     assert all(later - earlier >= timedelta(seconds=1) for earlier, later in zip(starts, starts[1:]))
     assert all(error is None and finished is not None for _h, _s, finished, error in runs[:-1])
-    holders = {holder.rsplit(':', 1)[1] for holder, *_rest in runs}
-    assert holders <= {str(pid) for pid in workers}
-    # The port answers while a worker is killed, and the supervisor replaces it.
+    assert {holder.rsplit(':', 1)[1] for holder, *_rest in runs} == {str(jobs[0])}
+    # The port answers while a worker is killed, and the supervisor replaces it and the jobs process.
     os.kill(workers[0], signal.SIGKILL)
+    os.kill(jobs[0], signal.SIGKILL)
     status, _url, page = sign_in(Browser(''), served.base, 'julien.roux')
     assert status == 200 and 'Bonjour Julien' in page
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        now_workers = served.children()
-        if len(now_workers) == 3 and workers[0] not in now_workers:
+        now_workers, now_jobs = served.children(named=''), served.children(named='ecole-ent-jobs')
+        if len(now_workers) == 3 and workers[0] not in now_workers and now_jobs not in ([], jobs):
             break
         time.sleep(0.2)
     assert len(now_workers) == 3 and workers[0] not in now_workers
+    assert len(now_jobs) == 1 and now_jobs != jobs
+    # The new jobs process takes the jobs on (the dead one's lease is released at its start).
+    wait_for_runs(pg_url, 'sessions.cleanup', len(runs) + 3)
+    holders = [holder.rsplit(':', 1)[1] for holder, *_rest in job_runs(pg_url, 'sessions.cleanup')]
+    assert holders[-1] == str(now_jobs[0]) and set(holders) == {str(jobs[0]), str(now_jobs[0])}
     log = served.stop()
     assert f'processus {workers[0]} arrêté (signal 9) : remplacé' in log
+    assert f'processus {jobs[0]} arrêté (signal 9) : remplacé' in log
     assert 'ecole-ent arrêté' in log
-    # One log file per worker slot (a shared rotating file loses lines), the replacement included.
+    # One log file per child slot (a shared rotating file loses lines), the replacements included.
     logs = {name: (data / 'logs' / name).read_text(encoding='utf-8')
-            for name in ('ecole-ent.1.log', 'ecole-ent.2.log', 'ecole-ent.3.log')}
-    for pid in now_workers:
+            for name in ('ecole-ent.1.log', 'ecole-ent.2.log', 'ecole-ent.3.log', 'ecole-ent.jobs.log')}
+    for pid in now_workers + now_jobs:
         assert sum(f'[{pid}]' in text for text in logs.values()) == 1, pid
+    assert f'[{now_jobs[0]}]' in logs['ecole-ent.jobs.log']
     assert f'[{workers[0]}]' not in (data / 'logs' / 'ecole-ent.log').read_text(encoding='utf-8')
-    assert not any(os.path.exists(f'/proc/{pid}') and open(f'/proc/{pid}/stat').read().split()[2] != 'Z'
-                   for pid in now_workers)
+    assert not any(alive(pid) for pid in now_workers + now_jobs)
+
+
+def wait_for_runs(pg_url, name, count, seconds=60):
+    deadline = time.monotonic() + seconds
+    while len(job_runs(pg_url, name)) < count and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(job_runs(pg_url, name)) >= count, job_runs(pg_url, name)
 
 
 def test_sqlite_is_served_by_several_workers_that_stop_when_their_parent_dies(tmp_path,
                                                                             serve_processes):
-    """The default: two processes on SQLite. A session opened in one is good in the other, and
-    when the supervisor is killed (-9: no chance to stop its children), they stop too."""
+    """The default: two processes on SQLite and the jobs process. A session opened in one is good in
+    the other, the jobs due at start run in the jobs process only, and when the supervisor is
+    killed (-9: no chance to stop its children), they stop too."""
     served = serve_processes(tmp_path / 'data', '', '--workers', '2', '--demo')
-    workers = served.children()
-    assert len(workers) == 2
+    workers, jobs = served.children(named=''), served.children(named='ecole-ent-jobs')
+    assert len(workers) == 2 and len(jobs) == 1
     folder = tmp_path / 'data' / 'logs'
 
     def served_home(slot):            # that worker answered a signed-in person's home page
@@ -139,12 +153,23 @@ def test_sqlite_is_served_by_several_workers_that_stop_when_their_parent_dies(tm
     assert served_home(1) and served_home(2)
     logs = [(folder / f'ecole-ent.{slot}.log').read_text(encoding='utf-8') for slot in (1, 2)]
     assert all('démarré' in text for text in logs)
+    database = tmp_path / 'data' / 'ecole.db'
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(sqlite_rows(database, 'SELECT name FROM job_run')) < 3:
+        time.sleep(0.2)
+    holders = sqlite_rows(database, 'SELECT DISTINCT holder FROM job_run')
+    assert [holder.rsplit(':', 1)[1] for holder, in holders] == [str(jobs[0])]
     os.kill(served.process.pid, signal.SIGKILL)
     served.process.wait(10)
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers + jobs):
         time.sleep(0.1)
-    assert not any(alive(pid) for pid in workers)
+    assert not any(alive(pid) for pid in workers + jobs)
+
+
+def sqlite_rows(path, sql):
+    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
+        return connection.execute(sql).fetchall()
 
 
 def alive(pid):
