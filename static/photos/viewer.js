@@ -1,5 +1,6 @@
 // Album page, enhanced: a thumbnail opens the photo full screen in a modal dialog, where the
-// reader moves with the buttons, a swipe (pointer or touch), the arrow keys, Home and End, and
+// reader moves with the buttons, a swipe (pointer or touch), the arrow keys (both mirrored in
+// right-to-left languages), Home and End, and
 // closes with « Fermer », Escape or the phone's back button; focus goes back to the thumbnail.
 // It only shows what the page already rendered for this reader (the .photo-link thumbnails,
 // each with its display-size URL in data-src), and its French texts come from the page's
@@ -107,7 +108,10 @@
     var dx = x - start.x;
     var dy = y - start.y;
     start = null;
-    if (Math.abs(dx) >= SWIPE && Math.abs(dx) > Math.abs(dy)) { show(current + (dx < 0 ? 1 : -1)); }
+    // A finger moving towards the start of the line brings the next photo: leftwards, or
+    // rightwards when the page reads from the right (dir="rtl"), as the arrow keys.
+    var forward = document.documentElement.dir === 'rtl' ? dx > 0 : dx < 0;
+    if (Math.abs(dx) >= SWIPE && Math.abs(dx) > Math.abs(dy)) { show(current + (forward ? 1 : -1)); }
   }
   if (window.PointerEvent) {
     stage.addEventListener('pointerdown', function (e) { if (e.isPrimary) { down(e.clientX, e.clientY); } });

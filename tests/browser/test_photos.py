@@ -261,11 +261,14 @@ def test_without_javascript_a_thumbnail_opens_the_photo_page(chromium, live_serv
     page.context.close()
 
 
-def test_right_to_left_the_left_arrow_key_goes_to_the_next_photo(chromium, live_server, scene):
-    """In Arabic the album reads from the right: ← moves forward, → back (static/photos/viewer.js)."""
+@pytest.mark.parametrize('size', ['phone', 'desktop'])
+def test_right_to_left_the_left_arrow_key_and_a_swipe_to_the_right_go_to_the_next_photo(
+        chromium, live_server, scene, size):
+    """In Arabic the album reads from the right: ← and a finger moving right go forward, → and a
+    finger moving left go back (static/photos/viewer.js)."""
     from ecole_ent.models import User
     visible = [p for p in album_for_the_viewer(scene) if p.id not in {scene.refused.id, scene.unknown.id}]
-    page = reader_page(chromium, live_server, 'desktop')
+    page = reader_page(chromium, live_server, size)
     guardian = scene.people['guardian']
     browser_sign_in(page, guardian.login)
     User.update(language='ar').where(User.id == guardian.id).execute()
@@ -274,8 +277,18 @@ def test_right_to_left_the_left_arrow_key_goes_to_the_next_photo(chromium, live_
     page.locator('.photo-grid a').nth(0).click()
     image = page.locator('dialog.photo-viewer .viewer-image')
     image.wait_for()
-    assert image.get_attribute('src') == f'/media/{visible[0].display}.jpg'
+
+    def shown():
+        return image.get_attribute('src')
+    assert shown() == f'/media/{visible[0].display}.jpg'
     page.keyboard.press('ArrowLeft')
-    assert image.get_attribute('src') == f'/media/{visible[1].display}.jpg'
+    assert shown() == f'/media/{visible[1].display}.jpg'
     page.keyboard.press('ArrowRight')
-    assert image.get_attribute('src') == f'/media/{visible[0].display}.jpg'
+    assert shown() == f'/media/{visible[0].display}.jpg'
+    swipe(page, size, 160)                                   # finger to the right: the next one
+    assert shown() == f'/media/{visible[1].display}.jpg'
+    swipe(page, size, 160)
+    assert shown() == f'/media/{visible[2].display}.jpg'
+    swipe(page, size, -160)                                  # to the left: back
+    assert shown() == f'/media/{visible[1].display}.jpg'
+    page.context.close()
