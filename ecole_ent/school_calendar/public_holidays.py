@@ -60,7 +60,7 @@ LOCAL_FIXED = {
 LOCAL_MOVABLE = {'57': ((-2, GOOD_FRIDAY),), '6AE': ((-2, GOOD_FRIDAY),),
                  '971': ((-24, MID_LENT), (-2, GOOD_FRIDAY))}
 SUBDIVISIONS = frozenset(LOCAL_FIXED)
-SEPARATOR = '; '           # between two names on one day, as the calendar has always written them
+SEPARATOR = N_('; ')       # between two names on one day (Arabic: its own semicolon)
 
 
 def easter(year):
@@ -95,7 +95,7 @@ def message_ids(subdivision, year):
 
 
 def _named(ids):
-    return SEPARATOR.join(_(message) for message in ids)
+    return _(SEPARATOR).join(_(message) for message in ids)
 
 
 def public_holidays(subdivision, year):

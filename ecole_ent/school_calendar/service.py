@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from .. import audit, db, runtime
 from ..admin import service as admin
 from ..errors import ValidationError
-from ..i18n import _, date_fr, day_name
+from ..i18n import N_, _, date_fr, day_name
 from ..models import School
 from ..models.school_calendar import SchoolCalendar
 from . import sources, zones
@@ -22,6 +22,12 @@ from .public_holidays import public_holiday, public_holidays  # noqa: F401  (ser
 CLASS_WEEKDAYS = range(6)              # Monday to Saturday: the days a form may tick
 DEFAULT_WEEKDAYS = (0, 1, 3, 4)        # the four-day week most schools have
 CACHE_SECONDS = 30                     # a saved calendar shows within 30 s in every process
+# The names of the school holidays in vacances-scolaires-france's table (and in a data folder's
+# file of the same format): shown in the reader's language. Any other name is shown as written.
+SCHOOL_HOLIDAY_NAMES = frozenset((
+    N_('Vacances de la Toussaint'), N_('Vacances de Noël'), N_("Vacances d'hiver"),
+    N_('Vacances de printemps'), N_("Vacances d'été"), N_("Pont de l'Ascension"),
+    sources.DEFAULT_NAME))
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,11 @@ def read_settings(config):
 
 def settings():
     return runtime.settings(read_settings)
+
+
+def school_holiday_name(name):
+    """A name of school holidays from the table in the current language ('Christmas holidays')."""
+    return _(name) if name in SCHOOL_HOLIDAY_NAMES else name
 
 
 def today():
@@ -66,14 +77,16 @@ class SchoolDays:
         return public_holiday(self.subdivision, day)
 
     def school_holiday(self, day):
-        """The name of the school holidays `day` falls in ('Vacances de Noël'), or None."""
-        return self.holidays.get(day)
+        """The name of the school holidays `day` falls in ('Vacances de Noël'), in the current
+        language, or None."""
+        name = self.holidays.get(day)
+        return school_holiday_name(name) if name is not None else None
 
     def closed_reason(self, day):
         """None on a school day; else why there is no class, in French ('Vacances de Noël',
         'Jour férié : Noël', 'Pas de classe le mercredi', 'Week-end'). School holidays come first:
         25 December is 'Vacances de Noël', as families see it."""
-        holiday = self.holidays.get(day)
+        holiday = self.school_holiday(day)
         if holiday is not None:
             return holiday
         public = self.public_holiday(day)

@@ -22,7 +22,7 @@ from importlib import resources
 
 import vacances_scolaires_france
 
-from ..i18n import _
+from ..i18n import N_, _
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ BOOLEANS = {'true': True, 'vrai': True, 'oui': True, '1': True,
 MAX_BYTES = 5 * 2**20          # forty years of days take 600 KB
 MAX_ERRORS = 10                # a file wrong throughout: the first ones say enough
 ISO_DATE = re.compile(r'\d{4}-\d{2}-\d{2}')
+DEFAULT_NAME = N_('Vacances scolaires')   # a row whose name is empty
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def _rows(rows, header, zones):
         if problem is None:
             day = date.fromisoformat(row[0].strip())
             seen[day] = number
-            name = row[-1].strip() or _('Vacances scolaires')
+            name = row[-1].strip() or DEFAULT_NAME      # translated when shown (service.py)
             name = names.setdefault(name, name)     # one string per holidays, not one per day
             for zone, cell in zip(zones, row[1:-1]):
                 if BOOLEANS[cell.strip().lower()]:

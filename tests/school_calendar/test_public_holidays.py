@@ -84,6 +84,14 @@ def test_the_names_are_translated_when_asked_not_when_the_days_are_reckoned():
     assert ph.public_holiday(None, date(2027, 12, 24)) is None
 
 
+def test_two_names_on_one_day_are_separated_as_the_language_writes_it():
+    with speaking('ar'):
+        first, second = ph.public_holiday('972', date(2031, 5, 22)).split('؛ ')      # Arabic semicolon
+        assert ';' not in first + second and first and second
+    with speaking('en'):
+        assert ph.public_holiday('972', date(2031, 5, 22)).count('; ') == 1
+
+
 def test_an_unknown_subdivision_is_an_error_not_the_mainland():
     with pytest.raises(ValueError, match='6AF'):
         ph.public_holidays('6AF', 2027)

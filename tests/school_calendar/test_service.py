@@ -31,6 +31,20 @@ def test_christmas_day_is_named_after_the_holidays_and_the_public_holiday_is_sti
     assert SchoolDays().closed_reason(date(2026, 12, 25)) == 'Jour férié : Noël'
 
 
+def test_the_school_holidays_are_named_in_the_readers_language(zone_b):
+    from ecole_ent.i18n import speaking
+    with speaking('en'):
+        assert zone_b.closed_reason(date(2026, 12, 25)) == 'Christmas holidays'
+        assert zone_b.closed_reason(date(2027, 5, 7)) == 'Ascension long weekend'
+    with speaking('tr'):
+        assert zone_b.school_holiday(date(2027, 7, 20)) == 'Yaz tatili'
+    with speaking('fr'):
+        assert zone_b.school_holiday(date(2027, 7, 20)) == "Vacances d'été"
+    on_its_own = SchoolDays(holidays={date(2027, 3, 1): 'Fête du village'})     # a name of its own
+    with speaking('en'):
+        assert on_its_own.closed_reason(date(2027, 3, 1)) == 'Fête du village'
+
+
 def test_armistice_and_ascension_are_days_without_class(zone_b):
     assert zone_b.closed_reason(date(2026, 11, 11)) == 'Jour férié : Armistice'
     wednesday_class = SchoolDays((0, 1, 2, 3, 4), zone_b.holidays)
