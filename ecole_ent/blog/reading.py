@@ -11,6 +11,7 @@ from ..accounts import membership
 from ..db import instance, prepared
 from ..home import visits
 from ..i18n import _, date_fr
+from ..media import zips
 from ..models import Classroom, User, Visit, now
 from ..models.blog import VISIBILITIES, Attachment, Comment, Post
 from . import markup
@@ -204,9 +205,8 @@ def archive_section(guardian, pupil, classroom):
     if not posts:
         return
     esc = Markup.escape
-    title = esc(_('Le blog de la classe %(name)s') % {'name': classroom.name})
+    title = _('Le blog de la classe %(name)s') % {'name': classroom.name}
     articles = ''.join(
         f'<article><h2>{esc(post.title)}</h2><p><small>{esc(date_fr(to_local(post.publish_at)))}'
         f'</small></p>{post.body_html}</article>' for post in posts)   # body_html: sanitised by nh3
-    yield 'blog.html', (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}'
-                        f'</title></head><body><h1>{title}</h1>{articles}</body></html>').encode()
+    yield 'blog.html', zips.page(title, articles).encode()

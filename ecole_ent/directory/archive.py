@@ -58,7 +58,5 @@ def _index(pupil, classroom, year, paths):
     rows = [(_('Élève'), pupil.display_name), (_('Classe'), classroom.name if classroom else '—'),
             (_('Enseignant·e(s)'), ', '.join(t.display_name for t in teachers) or '—')]
     table = ''.join(f'<tr><th scope="row">{esc(k)}</th><td>{esc(v)}</td></tr>' for k, v in rows)
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{esc(title)}'
-            f'</title></head><body><h1>{esc(title)}</h1><table>{table}</table>'
-            + (f'<h2>{esc(_("Contenu"))}</h2><ul>{links}</ul>' if links else '')
-            + '</body></html>')
+    return zips.page(title, f'<table>{table}</table>'
+                     + (f'<h2>{esc(_("Contenu"))}</h2><ul>{links}</ul>' if links else ''))

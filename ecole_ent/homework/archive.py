@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from ..blog import markup
 from ..i18n import _, date_fr
+from ..media import zips
 from ..models import Homework, HomeworkFile
 from . import access, attachments, service
 
@@ -42,12 +43,11 @@ def archive_section(guardian, pupil, classroom):
 
 def _page(pupil, classroom, entries, listed):
     esc = Markup.escape
-    title = esc(_('Les devoirs de %(name)s · %(cls)s') % {'name': pupil.first_name, 'cls': classroom.name})
+    title = _('Les devoirs de %(name)s · %(cls)s') % {'name': pupil.first_name, 'cls': classroom.name}
     items = ''.join(
         f'<article><h2>{esc(date_fr(e.due_on))} · {esc(e.subject)}</h2>'
         f'{markup.without_photos(e.body_html)}'                       # body_html: sanitised by nh3
         + ''.join(f'<p><a href="{esc(quote(path))}">{esc(name)}</a></p>' for path, name in listed.get(e.id, ()))
         + '</article>' for e in entries)
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>'
-            f'<body><h1>{title}</h1>{items}</body></html>')
+    return zips.page(title, items)
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from ..i18n import _, date_fr, datetime_fr
+from ..media import zips
 from ..models import Note, NoteFile, NoteReceipt
 from . import attachments, service
 
@@ -53,7 +54,7 @@ def state(receipt):
 
 def _page(pupil, rows, listed):
     esc = Markup.escape
-    title = esc(_('Le cahier de liaison de %(name)s') % {'name': pupil.first_name})
+    title = _('Le cahier de liaison de %(name)s') % {'name': pupil.first_name}
     items = ''.join(
         f'<article><h2>{esc(date_fr(service.to_local(r.note.send_at)))} · {esc(r.note.title)}</h2>'
         f'{r.note.body_html}'                                         # body_html: sanitised by nh3
@@ -62,5 +63,4 @@ def _page(pupil, rows, listed):
         + (f'<p>{esc(_("Commentaire :"))} {esc(r.comment)}</p>' if r.comment else '')
         + ''.join(f'<p><a href="{esc(quote(path))}">{esc(name)}</a></p>' for path, name in listed.get(r.note_id, ()))
         + '</article>' for r in rows)
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>'
-            f'<body><h1>{title}</h1>{items}</body></html>')
+    return zips.page(title, items)

@@ -7,13 +7,14 @@ Each build reads every file and writes it again: only BUILDS_AT_ONCE run at once
 one over the limit is refused at once (errors.Busy, a 503 with Retry-After) rather than queued: a
 waiting request would hold one of the worker threads that sign-ins and uploads need.
 """
+import html
 import os
 import tempfile
 import threading
 import zipfile
 
 from ..errors import Busy
-from ..i18n import _
+from ..i18n import _, direction, language
 
 STORED_SUFFIXES = ('.jpg', '.jpeg', '.png', '.gif', '.webp')
 BUILDS_AT_ONCE = 2
@@ -47,3 +48,11 @@ def build(parts, folder=None):
     finally:
         _builds.release()
     return out, size
+
+
+def page(title, body):
+    """An HTML page of a zip (a child's year) in the language it is written in: `title` is text
+    (escaped here), `body` HTML already escaped or sanitised."""
+    title = html.escape(str(title), quote=False)
+    return (f'<!doctype html><html lang="{language()}" dir="{direction()}"><head><meta charset="utf-8">'
+            f'<title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>')

@@ -2,6 +2,7 @@
 whatever its size, sent in chunks over the real server, and only a few built at once."""
 import hashlib
 import html
+import io
 import os
 import tempfile
 import threading
@@ -148,3 +149,30 @@ def test_someone_elses_child_takes_no_build_slot(demo, demo_client):
         demo_client.get(f'/annuaire/archives/{other.id}', status=403)
     pupil, _classroom = child_in_a_class(guardian)
     assert demo_client.get(f'/annuaire/archives/{pupil.id}').content_type == 'application/zip'
+
+
+def test_the_year_is_written_in_the_language_of_the_guardian_who_downloads_it(demo, demo_client):
+    """Each page of the zip (index, blog, homework) says its language and direction, its titles are
+    in the guardian's language (what teachers wrote stays as written) and escaped once."""
+    from ecole_ent.models import Classroom
+    guardian = User.get(User.login == GUARDIAN)
+    pupil, classroom = child_in_a_class(guardian)
+    Classroom.update(name="CP-CE1 d'Anaïs & Léo").where(Classroom.id == classroom.id).execute()
+    demo_client.login(GUARDIAN)
+    pages = {}
+    for lang in ('fr', 'ar'):
+        User.update(language=lang).where(User.id == guardian.id).execute()
+        served = demo_client.get(f'/annuaire/archives/{pupil.id}')
+        with zipfile.ZipFile(io.BytesIO(served.body)) as zipped:
+            pages[lang] = {name: zipped.read(name).decode() for name in zipped.namelist()
+                           if name.endswith('.html')}
+    assert {'index.html', 'blog.html', 'devoirs.html'} <= set(pages['ar'])
+    assert set(pages['ar']) == set(pages['fr'])
+    for name, page in pages['ar'].items():
+        assert page.startswith('<!doctype html><html lang="ar" dir="rtl">'), name
+        assert pages['fr'][name].startswith('<!doctype html><html lang="fr" dir="ltr">'), name
+    assert '<title>سنة ' in pages['ar']['index.html'] and 'Année' not in pages['ar']['index.html']
+    assert '<h1>Année ' in pages['fr']['index.html']
+    assert "<h1>Le blog de la classe CP-CE1 d'Anaïs &amp; Léo</h1>" in pages['fr']['blog.html']
+    assert "CP-CE1 d'Anaïs &amp; Léo</h1>" in pages['ar']['blog.html']
+    assert 'Le blog de la classe' not in pages['ar']['blog.html']
