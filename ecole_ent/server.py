@@ -71,24 +71,6 @@ def log_to_file(config, name='ecole-ent.log'):
     access_file = 'access.' + name.partition('.')[2] if config['server.access_log'] else None
     # delay: the supervisor, which serves nothing, leaves no empty access.log beside the workers'
     rotating(access, access_file, access_log.Formatter(), delay=True)
-    queue = logging.getLogger('waitress.queue')
-    if not any(isinstance(f, OncePerMinute) for f in queue.filters):
-        queue.addFilter(OncePerMinute())
-
-
-class OncePerMinute(logging.Filter):
-    """Waitress warns of its task queue depth on every request while it is deep: under a burst
-    that is thousands of lines a minute, and the logging itself slows the server (profiled)."""
-
-    def __init__(self):
-        super().__init__()
-        self.last = 0.0
-
-    def filter(self, record):
-        if record.created - self.last < 60:
-            return False
-        self.last = record.created
-        return True
 
 
 def build(config, demo=False):

@@ -2,6 +2,7 @@
 threads, nothing runs on the socket thread, so a request that waits (a POST, a GET route marked
 slow=True, or a page) never holds up the others; slow clients are closed."""
 import http.client
+import logging
 import socket
 import threading
 import time
@@ -161,6 +162,27 @@ def test_a_burst_of_connections_is_all_answered(served):
             answer += chunk
         client.close()
         assert answer.startswith(b'HTTP/1.1 200') and answer.endswith(b'vite')
+
+
+def test_a_deep_queue_is_logged_once_a_minute_not_at_every_request_queued(served, caplog):
+    port, started, release, lanes_ = served
+    caplog.set_level(logging.WARNING, logger='waitress.queue')
+    answers = []
+    clients = [threading.Thread(target=lambda: answers.append(fetch(port, 'GET', '/attente')))
+               for _ in range(8)]
+    for client in clients:
+        client.start()
+    assert started.acquire(timeout=5) and started.acquire(timeout=5)     # both page threads held
+    deadline = time.monotonic() + 5
+    while len(lanes_.pages.queue) < 6 and time.monotonic() < deadline:   # the six others queued
+        time.sleep(0.01)
+    assert len(lanes_.pages.queue) == 6
+    release.set()
+    for client in clients:
+        client.join(10)
+    assert answers == [(200, 'fini')] * 8
+    warned = [record.getMessage() for record in caplog.records if record.name == 'waitress.queue']
+    assert warned == ['Task queue depth is 1']
 
 
 def test_pages_go_to_the_pages_lane_and_the_rest_to_the_writes_lane(served):
