@@ -50,7 +50,10 @@ def keep(user, follow=()):
     from ..i18n import datetime_fr
     from ..school_time import to_local
     response.set_header(KEEP_HEADER, KEEP)
-    request.environ[ENVIRON_KEY] = datetime_fr(to_local(datetime.now(UTC).replace(tzinfo=None)))
+    # To the minute, all the note says: the other languages' times are formatted by Babel and kept
+    # by the moment (i18n._babel_time), which with its seconds was a new moment at every view.
+    moment = to_local(datetime.now(UTC).replace(tzinfo=None)).replace(second=0, microsecond=0)
+    request.environ[ENVIRON_KEY] = datetime_fr(moment)
     paths = [path for path in dict.fromkeys(follow) if path.startswith('/') and ' ' not in path]
     if paths:
         response.set_header(FOLLOW_HEADER, ' '.join(paths[:FOLLOW_AT_MOST]))
