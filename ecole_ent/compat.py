@@ -103,6 +103,8 @@ PRIVATE_NAMES = (
     Private('babel', 'babel.core', '_global_data', 'ecole_ent/i18n.py',
             "Babel's global data, trimmed to what locale loading reads (i18n.BABEL_GLOBAL_KEYS)"),
     # The standard library's own: no version to bound, but a new Python could drop them.
+    Private(None, 'gettext', 'GNUTranslations._parse', 'ecole_ent/i18n.py',
+            "i18n.Catalog reads a .mo as it does, then packs the dict it leaves in self._catalog"),
     Private(None, 'argparse', 'ArgumentParser()._actions', 'ecole_ent/cli.py',
             "every option gets its environment variable"),
     Private(None, 'argparse', '_SubParsersAction', 'ecole_ent/cli.py', "likewise"),
