@@ -1,7 +1,9 @@
 """Directory sync entry points for the command line, the admin pages and the scheduler.
 
 Each function reads one source with the installation's settings, then hands over to
-apply.sync() (plan, then apply or refuse). No bottle here.
+apply.sync() (plan, then apply or refuse). No bottle here. The readers and the sync (aaf1d, onde,
+apply) are imported by the functions that use them: a serving process shows the directory's pages
+and syncs at most on schedule or upload, and would keep them from its start (0.3 MB).
 """
 import json
 from pathlib import Path
@@ -13,7 +15,7 @@ from ..errors import Forbidden, found
 from ..i18n import _
 from ..models import Classroom, School, User
 from ..models.directory import SyncLine, SyncRun
-from . import aaf1d, apply, cards, onde
+from . import cards
 from .records import FeedError
 
 
@@ -30,12 +32,14 @@ def _fail(message):
 
 def sync_aaf1d(paths, config, school=None, **kw):
     """Import one AAF1D set (Complet or Delta) from files or a folder."""
+    from . import aaf1d, apply
     return apply.sync(lambda: aaf1d.read_paths(paths, apply.structures('aaf1d')), 'aaf1d', school,
                       **kw, **_options(config))
 
 
 def sync_onde(pupils, guardians, teachers, config, school=None, **kw):
     """Import the ONDE exports of one school (the school must be given or be the only one)."""
+    from . import apply, onde
     uai = (school or apply.only_school() or '').upper()
     if pupils is None or guardians is None:
         return apply.sync(_fail(_('Il faut le fichier des élèves et celui des responsables.')),
@@ -68,6 +72,7 @@ def ldap_settings(config):
 
 def sync_ldap(config, school=None, **kw):
     """Pull one school from the LDAP directory, then write logins and states back if allowed."""
+    from . import apply
     settings = ldap_settings(config)
     uai = (school or config['directory.school'] or apply.only_school() or '').upper()
     if not settings.url or not uai:
@@ -102,6 +107,7 @@ def inbox(config):
 
 def sync_inbox(config, **kw):
     """Import the AAF sets waiting in the drop folder, oldest first; done sets move to done/."""
+    from . import aaf1d, apply
     folder = inbox(config)
     folder.mkdir(parents=True, exist_ok=True)
     outcomes = []
@@ -155,6 +161,7 @@ def run_lines(run, action='', search=''):
 
 def default_school():
     """The school shown to an account without one (the installation admin): the only one."""
+    from . import apply
     uai = apply.only_school()
     return School.get(School.uai == uai) if uai else None
 
@@ -223,6 +230,7 @@ def check_link(config, school_uai=None, path=None):
     anything: LDAP connect, bind and search; AAF1D or ONDE files parsed by their readers.
     `path` replaces directory.aaf_inbox, and names the ONDE folder or files. Returns a French
     summary; raises FeedError saying what failed."""
+    from . import aaf1d, onde
     source = config['directory.source']
     uai = (school_uai or config['directory.school'] or '').upper()
     if source == 'ldap':

@@ -6,7 +6,6 @@ Every failure becomes a MailError whose French message names what failed: the co
 never reach a message or a log line. No bottle here.
 """
 import logging
-import smtplib
 import socket
 import ssl
 from contextlib import contextmanager
@@ -153,6 +152,7 @@ def _message(relay, to, subject, body, html=None, headers=None, message_id=None)
 @contextmanager
 def _session(relay):
     """An SMTP connection, encrypted and signed in as configured; errors become MailError."""
+    import smtplib  # by a mail sent, not by every serving process at start (0.2 MB)
     stage, smtp = 'connect', None
     context = ssl.create_default_context()
     try:
@@ -183,6 +183,7 @@ def _session(relay):
 
 def _explain(exc, stage, relay):
     """One French sentence naming what failed; never the password."""
+    import smtplib
     where = relay.where
     if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(exc.__context__, OSError):
         exc = exc.__context__            # smtplib wraps a read timeout as a disconnection

@@ -6,14 +6,15 @@ One uncompressed tar file (photos do not compress; the database is small next to
     files/...             the other files of the data folder's top level (the signing secret...)
     MANIFEST.json         last member: format, dates, versions, and size + SHA-256 of every member
 Because the manifest is written last, a truncated archive has none and is refused; every member is
-checked against it, so a corrupt or tampered one is refused too.
+checked against it, so a corrupt or tampered one is refused too. tarfile is imported by the
+functions that read an archive: every serving process imports this module (runtime, through
+maintenance.service) and never reads one.
 """
 import hashlib
 import json
 import os
 import posixpath
 import sqlite3
-import tarfile
 
 from ecole_ent.i18n import _
 from ecole_ent.maintenance.errors import BackupError
@@ -97,6 +98,7 @@ def schema_version(conn):
 
 def read_manifest(tar):
     """The manifest of an open archive, checked for shape; BackupError when missing or invalid."""
+    import tarfile
     try:
         member = tar.getmember(MANIFEST)
     except KeyError:
@@ -114,6 +116,7 @@ def read_manifest(tar):
 
 
 def open_archive(path):
+    import tarfile
     try:
         return tarfile.open(path, 'r:')
     except FileNotFoundError:
@@ -125,6 +128,7 @@ def open_archive(path):
 def verify_members(tar, manifest, extract_to=None):
     """Checks every member against the manifest (names, types, sizes, SHA-256), extracting them
     under `extract_to` when given. Raises BackupError at the first problem."""
+    import tarfile
     expected = dict(manifest['files'])
     seen = set()
     try:

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -111,6 +110,7 @@ def _snapshot_database(db_path, target):
 
 
 def _write_archive(path, data_dir, snapshot, version, reason):
+    import tarfile  # by a backup, not by every serving process at start (0.3 MB)
     files = {}
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # children's data and secrets
     with os.fdopen(fd, 'wb') as raw:

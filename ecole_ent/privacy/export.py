@@ -21,7 +21,6 @@ import re
 import secrets
 import threading
 import time
-import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -189,6 +188,7 @@ def _index_html(data):
 
 def write_zip(guardian, target):
     """Write the family's zip to `target` through `target`.part renamed once complete."""
+    import zipfile  # by an export, not by every serving process at start
     data, files = collect(guardian)
     part = target.with_name(f'.{target.name}.part')
     try:
