@@ -336,10 +336,11 @@ def home_section(user, context):
     cards = [card for card in context.get('cards', ()) if card.classroom is not None]
     if cards:
         counts = reading.next_day_counts(user, [(card.pupil, card.classroom) for card in cards])
+        today = service.today()
         for card in cards:
             day, due, done = counts.get(card.pupil.id, (None, 0, 0))
             card.links.insert(0, Link(url('homework.index') + f'#enfant-{card.pupil.id}', 'homework',
-                                      _due_label(day, due, done)))
+                                      _due_label(day, due, done, today)))
     if user.has_role('teacher'):
         classes = membership.classes_of(user, 'teacher')
         if classes:
@@ -349,12 +350,12 @@ def home_section(user, context):
         context['homework_tile'] = True
 
 
-def _due_label(day, due, done):
+def _due_label(day, due, done, today):
     """« 2 devoirs pour demain », « pour lundi », or with the date after a week or more."""
     if not due:
         return _('Le cahier de textes')
-    when = (_('demain') if day == service.today() + timedelta(days=1) else day_name(day.weekday())
-            if day < service.today() + timedelta(days=7) else date_fr(day, with_year=False))
+    when = (_('demain') if day == today + timedelta(days=1) else day_name(day.weekday())
+            if day < today + timedelta(days=7) else date_fr(day, with_year=False))
     label = ngettext('%(num)d devoir pour %(day)s', '%(num)d devoirs pour %(day)s', due) % {'num': due, 'day': when}
     return label + (' ' + _('(%(done)d sur %(num)d faits)') % {'done': done, 'num': due} if done else '')
 
