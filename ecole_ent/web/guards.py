@@ -12,7 +12,7 @@ from .. import hooks, runtime, security
 from ..accounts import service as accounts
 from ..errors import Forbidden
 from ..i18n import _
-from . import language, offline
+from . import cookies, language, offline
 
 PUBLIC_PATHS = {'/connexion', '/activation', '/healthz', '/favicon.ico', '/premiere-installation',
                 '/manifest.webmanifest', '/sw.js', '/hors-ligne',    # the installable app (pwa/): nobody's data
@@ -147,6 +147,7 @@ def before_request():
     if path.startswith('/static/'):
         return
     environ = request.environ
+    cookies.parse(environ)
     token = request.get_cookie(SESSION_COOKIE)
     user = accounts.session_user(token) if token else None
     if user is not None:
