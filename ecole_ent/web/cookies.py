@@ -2,16 +2,18 @@
 
 Bottle 0.13 parses the header with http.cookies.SimpleCookie at the first get_cookie() of a
 request (BaseRequest.cookies): 15 to 25 us for our three cookies, on every page (profiled on the
-guardian home). Our cookies are plain `name=value` pairs (base64url tokens, a language code), for
-which splitting the header gives what SimpleCookie gives; any other header (quotes, spaces inside,
-`=` in a value, a name SimpleCookie takes for an attribute) is left to bottle, as before.
+guardian home). Our cookies are plain `name=value` pairs (base64url tokens, a language code), the
+value sometimes quoted, for which splitting the header gives what SimpleCookie gives; any other
+header (backslashes, spaces inside, `=` in a value, a name SimpleCookie takes for an attribute) is
+left to bottle, as before.
 """
 import re
 from http.cookies import Morsel
 
 from bottle import FormsDict
 
-PLAIN = re.compile(r'[A-Za-z0-9_-]+=[A-Za-z0-9_.-]*(?:; ?[A-Za-z0-9_-]+=[A-Za-z0-9_.-]*)*')
+_PAIR = r'[A-Za-z0-9_-]+=(?:[A-Za-z0-9_.-]*|"[A-Za-z0-9_.-]*")'       # a value may come quoted
+PLAIN = re.compile(f'{_PAIR}(?:; ?{_PAIR})*')
 ATTRIBUTES = frozenset(Morsel._reserved)     # path, expires...: names SimpleCookie reads as attributes
 ENVIRON_KEY = 'bottle.request.cookies'       # where BaseRequest.cookies keeps its parse
 
@@ -24,4 +26,4 @@ def parse(environ):
         return
     pairs = dict(pair.strip().split('=', 1) for pair in header.split(';'))     # the last one wins, as there
     if ATTRIBUTES.isdisjoint(name.lower() for name in pairs):
-        environ[ENVIRON_KEY] = FormsDict(pairs)
+        environ[ENVIRON_KEY] = FormsDict((name, value.strip('"')) for name, value in pairs.items())
