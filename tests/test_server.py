@@ -95,7 +95,7 @@ def test_a_serving_process_keeps_two_malloc_heaps_whatever_its_threads():
 # Libraries only some requests use (an upload, a post written, a calendar export, statistics, the
 # directory's sync, a QR card): imported by them, not by every serving process at start.
 LOADED_ON_USE = ('PIL', 'pillow_heif', 'markdown', 'nh3', 'icalendar', 'pygal', 'ldap3', 'segno',
-                 'defusedxml')
+                 'defusedxml', 'tarfile', 'zipfile', 'smtplib')
 
 
 def test_a_serving_process_starts_without_the_libraries_of_rare_requests(tmp_path):
