@@ -14,7 +14,7 @@ from bottle import FormsDict
 
 _PAIR = r'[A-Za-z0-9_-]+=(?:[A-Za-z0-9_.-]*|"[A-Za-z0-9_.-]*")'       # a value may come quoted
 PLAIN = re.compile(f'{_PAIR}(?:; ?{_PAIR})*')
-ATTRIBUTES = frozenset(Morsel._reserved)     # path, expires...: names SimpleCookie reads as attributes
+ATTRIBUTES = frozenset(Morsel())     # its keys: path, expires...: names SimpleCookie reads as attributes
 ENVIRON_KEY = 'bottle.request.cookies'       # where BaseRequest.cookies keeps its parse
 
 
