@@ -32,6 +32,7 @@ from bench.common import (
     Server,
     demo_server,
     hello_command,
+    jobs_rss_mb,
     load,
     load_arguments,
     serving_pss_mb,
@@ -190,6 +191,9 @@ def main():
                 print(f'resident memory per serving process, the home served in {" ".join(LANGUAGES)}: '
                       + ', '.join(f'{mb:.1f} MB' for mb in sizes)
                       + f'  (target <= {MEMORY_TARGET_MB} MB: {"ok" if max(sizes) <= MEMORY_TARGET_MB else "OVER"})')
+                jobs = jobs_rss_mb(app.pid)
+                if jobs is not None:
+                    print(f'the jobs process (periodic jobs, serves nothing): {jobs:.1f} MB')
                 if None not in shares:
                     print('of which their own (proportional set size: pages shared with the supervisor '
                           'and each other counted by share): ' + ', '.join(f'{mb:.1f} MB' for mb in shares))

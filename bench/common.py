@@ -268,11 +268,34 @@ def rss_mb(pid, tree=True):
     return total_kb / 1024
 
 
+JOBS_PROCESS = 'ecole-ent-jobs'     # the supervisor's child that runs the periodic jobs, serves nothing
+
+
+def process_name(pid):
+    try:
+        with open('/proc/%d/comm' % pid) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def serving_processes(pid):
+    """The serving processes: the children of a supervisor (serve with several workers) but its
+    jobs process, else the process itself."""
+    children = [child for child in process_tree(pid)
+                if child != pid and process_name(child) != JOBS_PROCESS]
+    return children or [pid]
+
+
+def jobs_rss_mb(pid):
+    """Resident memory in MB of the supervisor's jobs process, or None when there is none."""
+    jobs = [child for child in process_tree(pid) if process_name(child) == JOBS_PROCESS]
+    return rss_mb(jobs[0], tree=False) if jobs else None
+
+
 def serving_rss_mb(pid):
-    """Resident memory in MB of each serving process: the children of a supervisor (serve with
-    several workers), else the process itself."""
-    children = [child for child in process_tree(pid) if child != pid]
-    return [rss_mb(child, tree=False) for child in children] or [rss_mb(pid, tree=False)]
+    """Resident memory in MB of each serving process (serving_processes)."""
+    return [rss_mb(child, tree=False) for child in serving_processes(pid)]
 
 
 def pss_mb(pid):
@@ -288,8 +311,7 @@ def pss_mb(pid):
 
 def serving_pss_mb(pid):
     """pss_mb of each serving process, as serving_rss_mb."""
-    children = [child for child in process_tree(pid) if child != pid]
-    return [pss_mb(child) for child in children] or [pss_mb(pid)]
+    return [pss_mb(child) for child in serving_processes(pid)]
 
 
 def sign_in_cookie(base_url, login, password, login_path='/connexion'):
