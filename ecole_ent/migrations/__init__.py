@@ -25,13 +25,14 @@ from . import (
     m0013_kiosk,
     m0014_stats,
     m0015_language,
+    m0016_photo_dates,
 )
 
 STEPS = [m0001_initial.up, m0002_scheduler.up, m0003_directory.up, m0004_photos.up, m0005_blog.up,
          m0006_visits.up, m0007_sync_lease.up, m0008_homework.up,
          m0009_messaging.up, m0010_card_seed.up, m0011_privacy.up,
          m0012_picture_passwords.up, m0013_kiosk.up, m0014_stats.up,
-         m0015_language.up]
+         m0015_language.up, m0016_photo_dates.up]
 
 logger = logging.getLogger(__name__)
 

@@ -29,7 +29,8 @@ class Photo(BaseModel):
     uploaded_by = ForeignKeyField(User, null=True, backref='+', on_delete='SET NULL')
 
     class Meta:
-        indexes = ((('album', 'source_sha256'), True),)
+        # album, created_at: the photos of an album since a date (photos.service's « N nouvelles photos »)
+        indexes = ((('album', 'source_sha256'), True), (('album', 'created_at'), False))
 
     def digests(self):
         return (self.full, self.display, self.thumb)
