@@ -76,62 +76,43 @@ _NONE = 0xFFFFFFFF              # the bound of a message the language does not t
 
 
 class Catalog(gettext.GNUTranslations):
-    """A language's translations, read and looked up as gettext.GNUTranslations does (the same
-    texts, plurals and fallbacks to the French), kept compactly: the message ids once for all
-    the languages (_numbers), and each language's translations in one UTF-8 buffer with their
-    bounds, in the order of their ids' numbers. GNUTranslations keeps a dict of every id and its
-    translation per language: 600 to 750 KB a language in each serving process (bench_home)."""
+    """A language's translations, read and looked up by gettext.GNUTranslations itself (the same
+    texts, plurals and fallbacks to the French), with what it reads kept compactly (Packed)
+    instead of its dict of every id and translation per language: 600 to 750 KB a language in
+    each serving process (bench_home)."""
 
     def _parse(self, fp):
         super()._parse(fp)          # GNUTranslations fills self._catalog: {id: translation}
+        self._catalog = Packed(self._catalog)
+
+
+class Packed:
+    """A catalog's {id: translation} as GNUTranslations reads it (get, []): the ids numbered once
+    for all the languages (_numbers: they are the same in each), the translations in one UTF-8
+    buffer with their bounds, in the order of their ids' numbers."""
+
+    def __init__(self, catalog):
         with _loading:
-            found = {_numbers.setdefault(key, len(_numbers)): text for key, text in self._catalog.items()}
-        del self._catalog
-        bounds = array('I', [_NONE]) * (2 * (max(found, default=-1) + 1))
+            found = {_numbers.setdefault(key, len(_numbers)): text for key, text in catalog.items()}
+        self.bounds = array('I', [_NONE]) * (2 * (max(found, default=-1) + 1))
         texts = io.BytesIO()
         for number, text in found.items():
-            bounds[2 * number] = texts.tell()
+            self.bounds[2 * number] = texts.tell()
             texts.write(text.encode())
-            bounds[2 * number + 1] = texts.tell()
-        self._bounds, self._texts = bounds, texts.getvalue()
+            self.bounds[2 * number + 1] = texts.tell()
+        self.texts = texts.getvalue()
 
-    def _translation(self, key):
-        """The translation of an id (str, or (str, form) for a plural's form), or None."""
-        number, bounds = _numbers.get(key, len(self._bounds)), self._bounds
+    def get(self, key, default=None):
+        number, bounds = _numbers.get(key, len(self.bounds)), self.bounds
         start = bounds[2 * number] if 2 * number < len(bounds) else _NONE
-        return None if start == _NONE else self._texts[start:bounds[2 * number + 1]].decode()
+        return default if start == _NONE else self.texts[start:bounds[2 * number + 1]].decode()
 
-    def gettext(self, message):
-        found = self._translation(message)
-        if found is None:
-            found = self._translation((message, self.plural(1)))
-        if found is not None:
-            return found
-        return self._fallback.gettext(message) if self._fallback else message
-
-    def ngettext(self, msgid1, msgid2, n):
-        found = self._translation((msgid1, self.plural(n)))
-        if found is not None:
-            return found
-        if self._fallback:
-            return self._fallback.ngettext(msgid1, msgid2, n)
-        return msgid1 if n == 1 else msgid2
-
-    def pgettext(self, context, message):
-        found = self._translation(self.CONTEXT % (context, message))
-        if found is None:
-            found = self._translation((self.CONTEXT % (context, message), self.plural(1)))
-        if found is not None:
-            return found
-        return self._fallback.pgettext(context, message) if self._fallback else message
-
-    def npgettext(self, context, msgid1, msgid2, n):
-        found = self._translation((self.CONTEXT % (context, msgid1), self.plural(n)))
-        if found is not None:
-            return found
-        if self._fallback:
-            return self._fallback.npgettext(context, msgid1, msgid2, n)
-        return msgid1 if n == 1 else msgid2
+    def __getitem__(self, key):
+        missing = object()
+        found = self.get(key, missing)
+        if found is missing:
+            raise KeyError(key)
+        return found
 
 
 def _compiled(po, lang):
