@@ -120,10 +120,8 @@ def run(config, server, jobs=True):
     try:
         if server:
             server.run()
-        elif runner:
-            runner.join()
-        else:                                 # scheduler.enabled but no job: wait to be stopped
-            threading.Event().wait()
+        else:                                 # the jobs process: its scheduler thread works
+            threading.Event().wait()          # until SIGTERM or SIGINT stops this wait
     except (KeyboardInterrupt, Stop):
         pass
     finally:
