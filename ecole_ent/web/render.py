@@ -97,8 +97,8 @@ class TranslateConstants(Extension):
                     and (i == 0 or not tokens[i - 1].test('dot'))):
                 try:
                     text = constants[window[0].value](window[2].value)
-                except (ValueError, TypeError):     # a stray %: let it fail at run time as before
-                    text = None
+                except (ValueError, TypeError, KeyError):   # a stray %, a %(name)s without its value:
+                    text = None                             # left to fail at run time, as before
                 if text is not None:
                     line = window[0].lineno
                     yield Token(line, 'string', text)

@@ -163,3 +163,17 @@ def test_a_catalog_is_loaded_once_however_many_threads_ask_at_once(monkeypatch):
     assert loads == ['pt'] and len(found) == 8 and len({id(c) for c in found}) == 1
     with i18n.speaking('pt'):
         assert i18n._('Accueil') == 'Início'
+
+
+def test_a_translation_whose_placeholder_has_no_value_compiles_and_fails_only_when_shown():
+    """TranslateConstants writes _('text') into a template as it compiles; a text it cannot write
+    (a %(name)s given no value) is left to run time, where it fails as it always did, rather
+    than making the whole template fail to compile."""
+    import jinja2
+
+    from ecole_ent.web import render
+    environment = render.Environments()['fr']
+    template = environment.from_string("{% if shown %}{{ _('Bonjour %(name)s') }}{% endif %}fin")
+    assert template.render(shown=False) == 'fin'
+    with pytest.raises((KeyError, jinja2.UndefinedError)):
+        template.render(shown=True)
