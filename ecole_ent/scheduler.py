@@ -328,11 +328,16 @@ class Runner(threading.Thread):
             self.join(timeout)
 
 
+def enabled(config):
+    """Whether jobs run on a schedule (scheduler.enabled; false: only from the command line)."""
+    return config.get('scheduler.enabled', True)
+
+
 def start(config):
     """Start this process's scheduler thread (after fork), unless scheduler.enabled is false."""
     load()
     configure(config)
-    if not config.get('scheduler.enabled', True) or not JOBS:
+    if not enabled(config) or not JOBS:
         return None
     try:
         release_dead()

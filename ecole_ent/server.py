@@ -185,7 +185,7 @@ class Supervisor:
     def __init__(self, config, sock, count, application):
         self.config, self.sock, self.application = config, sock, application
         self.slots = list(range(1, count + 1))
-        if config.get('scheduler.enabled', True):
+        if scheduler.enabled(config):
             self.slots.append(JOBS_SLOT)
         self.children = {}           # pid -> (start time, slot: 1..count or JOBS_SLOT, names its log)
         self.parent = os.getpid()
