@@ -46,10 +46,15 @@ def write_lock(config):
         thread.join(HOLD + 5)
 
 
-def timed(browser, path):
-    began = time.monotonic()
-    status, page = browser.get(path)
-    return status, page, time.monotonic() - began
+def timed(browser, path, tries=3):
+    """(status, page, seconds) of the quickest of `tries` requests: a page held behind the lock
+    waits every time, a busy test machine's hiccup only once."""
+    answers = []
+    for _n in range(tries):
+        began = time.monotonic()
+        status, page = browser.get(path)
+        answers.append((status, page, time.monotonic() - began))
+    return min(answers, key=lambda answer: answer[2])
 
 
 def test_pages_answer_at_once_while_another_process_holds_the_write_lock(live_server, demo,
