@@ -5,9 +5,11 @@ scheduler and the supervisor."""
 import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -91,9 +93,12 @@ def test_workers_share_one_port_jobs_run_in_their_own_process_once_per_period_an
     assert all(later - earlier >= timedelta(seconds=1) for earlier, later in zip(starts, starts[1:]))
     assert all(error is None and finished is not None for _h, _s, finished, error in runs[:-1])
     assert {holder.rsplit(':', 1)[1] for holder, *_rest in runs} == {str(jobs[0])}
-    # The port answers while a worker is killed, and the supervisor replaces it and the jobs process.
+    # The port answers once a worker is killed (the connections waiting in its own listening
+    # socket went with it), and the supervisor replaces it and the jobs process.
     os.kill(workers[0], signal.SIGKILL)
     os.kill(jobs[0], signal.SIGKILL)
+    while alive(workers[0]):
+        time.sleep(0.01)
     status, _url, page = sign_in(Browser(''), served.base, 'julien.roux')
     assert status == 200 and 'Bonjour Julien' in page
     deadline = time.monotonic() + 30
@@ -178,3 +183,47 @@ def alive(pid):
             return stat.read().split()[2] != 'Z'
     except FileNotFoundError:
         return False
+
+
+def test_each_serving_process_listens_on_its_own_socket_and_takes_an_even_share(tmp_path,
+                                                                                serve_processes):
+    """One socket shared by the serving processes let whichever woke first take a burst of
+    keep-alive connections (49 of 50 in one process, the other idle); each now listens on its own
+    (SO_REUSEPORT) and the kernel spreads the connections between them."""
+    served = serve_processes(tmp_path / 'data', '', '--workers', '2', '--demo')
+    port = int(served.base.rsplit(':', 1)[1])
+    workers = served.children(named='')
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not all(tcp_sockets(pid, port, LISTEN) for pid in workers):
+        time.sleep(0.1)
+    listening = [tcp_sockets(pid, port, LISTEN) for pid in workers]
+    assert [len(inodes) for inodes in listening] == [1, 1] and listening[0] != listening[1]
+    with contextlib.ExitStack() as stack:
+        clients = [stack.enter_context(socket.create_connection(('127.0.0.1', port))) for _n in range(40)]
+        for client in clients:                  # each connection answered, and kept open
+            client.sendall(b'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+            assert client.recv(4096).startswith(b'HTTP/1.1 200 ')
+        held = [len(tcp_sockets(pid, port, ESTABLISHED)) for pid in workers]
+    assert sum(held) == 40 and min(held) >= 8, held      # even shares: below 8 of 40 is 1 in 10^5
+
+
+LISTEN, ESTABLISHED = '0A', '01'         # the states of /proc/net/tcp
+
+
+def tcp_sockets(pid, port, state):
+    """The inodes of process `pid`'s TCP sockets on local `port` in `state` (Linux's /proc)."""
+    owned = set()
+    for fd in Path(f'/proc/{pid}/fd').iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith('socket:['):
+                owned.add(target[8:-1])
+    found = set()
+    for table in ('/proc/net/tcp', '/proc/net/tcp6'):
+        with contextlib.suppress(FileNotFoundError), open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(':', 1)[1], 16) == port and fields[3] == state \
+                        and fields[9] in owned:
+                    found.add(fields[9])
+    return found
