@@ -132,7 +132,8 @@ def add_core_commands(commands):
     option(p, '--demo', action='store_true', env='ECOLE_DEMO',
            help="crée l'école de démonstration au premier démarrage")
     option(p, '--workers', type=int, env='ECOLE_SERVER_WORKERS',
-           help='processus serveurs sur le même port (défaut 2 ; 1 : un seul processus sert et fait les tâches périodiques)')
+           help='processus serveurs sur le même port (défaut 2 ; 1 : un seul processus sert '
+                'et fait les tâches périodiques)')
     p = commands.add('init', cmd_init, "première installation : école et compte administrateur")
     p.add_argument('--school-uai', help="code UAI de l'école (ex. 0061234A)")
     p.add_argument('--school-name', help="nom de l'école")
