@@ -154,22 +154,29 @@ def count_new_posts(user, classroom, role=None):
     return query.where(Post.publish_at > seen).count() if seen else query.count()
 
 
-_new_for_guardian = prepared(lambda guardian_id, at, since: (
-    Post.select(Post.classroom, fn.COUNT(Post.id).alias('n'))
-    .join(Visit, JOIN.LEFT_OUTER,
-          on=((Visit.classroom == Post.classroom) & (Visit.user == guardian_id) & (Visit.area == 'blog')))
-    .where(Post.classroom.in_(membership.children_classes(guardian_id)) & (Post.status == 'published')
-           & Post.visibility.in_(READS['guardian']) & (Post.publish_at <= at)
-           & (Post.publish_at > fn.COALESCE(Visit.seen_at, since)))
-    .group_by(Post.classroom)), 3)
+def _new_for_guardian(guardian_id, at, since):
+    """Per class of a guardian's children, the live posts published since their last visit of its
+    blog (else since `since`). The last visit is a value of each class, not a join: the posts since
+    then are a range of the index post(classroom_id, status, publish_at) (joined, every post of the
+    year was read: 0.17 ms a home after a school year, 0.014 ms so)."""
+    seen = (Visit.select(Visit.seen_at)
+            .where((Visit.classroom == Classroom.id) & (Visit.user == guardian_id) & (Visit.area == 'blog')))
+    unseen = (Post.select(fn.COUNT(Post.id))
+              .where((Post.classroom == Classroom.id) & (Post.status == 'published')
+                     & Post.visibility.in_(READS['guardian']) & (Post.publish_at <= at)
+                     & (Post.publish_at > fn.COALESCE(seen, since))))
+    return (Classroom.select(Classroom.id, unseen.alias('n'))
+            .where(Classroom.id.in_(membership.children_classes(guardian_id))))
+
+
+_new_posts = prepared(_new_for_guardian, 3)
 
 
 def new_posts_by_class(user):
     """{class id: live posts a guardian has not seen} for their children's classes: since the
     last visit, else the last two weeks. One prepared query (the guardian home is hot)."""
     at = now()
-    return {row.classroom_id: row.n
-            for row in _new_for_guardian(user.id, at, visits.seen_since(None, at))}
+    return {row.id: row.n for row in _new_posts(user.id, at, visits.seen_since(None, at)) if row.n}
 
 
 # --- a post's body, and the guardian's year archive (directory/archive.py) ----------------------
