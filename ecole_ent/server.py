@@ -16,6 +16,7 @@ turn, and what processes share (sessions, throttling, the scheduler's leases) li
 """
 import contextlib
 import ctypes
+import errno
 import gc
 import logging
 import os
@@ -27,6 +28,7 @@ import time
 
 from . import app as webapp
 from . import db, hooks, lanes, malloc, runtime, scheduler
+from .errors import EcoleError
 from .web import access_log
 
 logger = logging.getLogger(__name__)
@@ -154,7 +156,8 @@ def _serve(config, demo):
     application = build(config, demo)
     host, port = config['server.host'], config['server.port']
     if workers == 1:
-        server = listen(config, application, host=host, port=port)
+        with port_errors(host, port):
+            server = listen(config, application, host=host, port=port)
         logger.info('ecole-ent écoute sur http://%s:%s/', host, server.effective_port)
         return run(config, server)
     db.close_all()               # the children open their own connections, after fork
@@ -173,17 +176,34 @@ def reserve(host, port):
     process, the other idle, the home's requests/s halved); the kernel hashes each connection to
     one of the listening sockets, so the serving processes hold even shares."""
     family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    with port_errors(host, port), socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))          # not shared: fails if any program listens there, even
+        port = probe.getsockname()[1]     # one that shares its port (SO_REUSEPORT), as ecole-ent
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)      # as create_server
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         if family == socket.AF_INET6:
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        sock.bind((host, port))
-    except OSError:
+        with port_errors(host, port):
+            sock.bind((host, port))
+    except (OSError, EcoleError):
         sock.close()
         raise
     return sock
+
+
+@contextlib.contextmanager
+def port_errors(host, port):
+    """A port already taken is an error the installer reads (cli.py), not a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise EcoleError(f'le port {port} de {host} est déjà pris par un autre programme : '
+                         'arrêtez-le ou choisissez un autre port (--port, server.port)') from exc
 
 
 def listening_socket(reserved):

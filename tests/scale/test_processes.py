@@ -227,3 +227,20 @@ def tcp_sockets(pid, port, state):
                         and fields[9] in owned:
                     found.add(fields[9])
     return found
+
+
+def test_a_port_in_use_is_refused_with_a_clear_error_even_one_that_ecole_ent_shares(tmp_path,
+                                                                                    serve_processes):
+    """Serving processes share their port (SO_REUSEPORT), and a second ecole-ent could have
+    shared it too, silently taking half of the first one's connections: the supervisor first
+    binds the port unshared, and a port in use is an error either way, one process or several."""
+    served = serve_processes(tmp_path / 'data', '', '--workers', '2', '--demo')
+    port = served.base.rsplit(':', 1)[1]
+    for workers in ('2', '1'):
+        result = ecole(tmp_path / f'other-{workers}', '', 'serve', '--port', port, '--workers', workers,
+                       check=False)
+        said = result.stdout + result.stderr
+        assert result.returncode == 1 and f'le port {port} de 127.0.0.1 est déjà pris' in said, said
+        assert 'Traceback' not in said
+    status, _url, page = sign_in(Browser(''), served.base, 'julien.roux')   # the first one serves on
+    assert status == 200 and 'Bonjour Julien' in page
