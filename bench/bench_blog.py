@@ -11,15 +11,12 @@ import os
 import re
 import sys
 import tempfile
-import urllib.request
 
-from bench.common import GUARDIAN, Server, demo_server, hello_command, load, rss_mb, sign_in_cookie
+from bench.common import GUARDIAN, Server, demo_server, hello_command, load, page, rss_mb, sign_in_cookie
 
 
 def first_class_blog(base, cookie):
-    request = urllib.request.Request(base + '/blog', headers={'Cookie': cookie})
-    with urllib.request.urlopen(request) as response:
-        return re.search(r'href="(/blog/classe/\d+)"', response.read().decode()).group(1)
+    return re.search(r'href="(/blog/classe/\d+)"', page(base, '/blog', cookie)).group(1)
 
 
 def main():

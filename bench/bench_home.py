@@ -35,6 +35,7 @@ from bench.common import (
     jobs_rss_mb,
     load,
     load_arguments,
+    page,
     serving_pss_mb,
     serving_rss_mb,
     sign_in_cookie,
@@ -48,11 +49,9 @@ MEMORY_TARGET_MB = 64
 
 def shown(base, cookie):
     """What the home shows (a check that the page measured is the full one)."""
-    request = urllib.request.Request(base + '/', headers={'Cookie': cookie})
-    with urllib.request.urlopen(request) as response:
-        page = response.read().decode()
-    items = len(re.findall(r'<li class="feed-item', page))
-    return f'{page.count("child-card")} child cards, {items} feed items, {len(page) // 1024} KB'
+    home = page(base, '/', cookie)
+    items = len(re.findall(r'<li class="feed-item', home))
+    return f'{home.count("child-card")} child cards, {items} feed items, {len(home) // 1024} KB'
 
 
 def speaking(cookies, lang):
@@ -62,10 +61,7 @@ def speaking(cookies, lang):
 
 def served_language(base, cookie):
     """The language and direction of the home served with this Cookie header (<html lang dir>)."""
-    request = urllib.request.Request(base + '/', headers={'Cookie': cookie})
-    with urllib.request.urlopen(request) as response:
-        page = response.read().decode()
-    found = re.search(r'<html lang="([^"]+)" dir="([^"]+)"', page)
+    found = re.search(r'<html lang="([^"]+)" dir="([^"]+)"', page(base, '/', cookie))
     return found.groups() if found else (None, None)
 
 
@@ -96,11 +92,9 @@ class Writes:
         self.base, self.every, self.done, self.failed = base, every, 0, 0
         self.stop, self.thread = threading.Event(), None
         self.cookie = sign_in_cookie(base, PUPIL, 'demo')
-        request = urllib.request.Request(base + '/devoirs', headers={'Cookie': self.cookie})
-        with urllib.request.urlopen(request) as response:
-            page = response.read().decode()
-        self.path = re.search(r'action="(/devoirs/\d+/fait)"', page).group(1)
-        self.token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        week = page(base, '/devoirs', self.cookie)
+        self.path = re.search(r'action="(/devoirs/\d+/fait)"', week).group(1)
+        self.token = re.search(r'name="csrf_token" value="([^"]+)"', week).group(1)
 
     def run(self):
         parsed = urllib.parse.urlparse(self.base)

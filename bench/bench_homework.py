@@ -9,9 +9,8 @@ seeded data folder before the server starts (add_guardian: a child in each of th
 ecole-ent runs with two processes (server.workers' default); --workers 1,2 compares with one.
 """
 import re
-import urllib.request
 
-from bench.common import page_against_waitress
+from bench.common import page, page_against_waitress
 
 GUARDIAN = 'bench.trois-enfants'        # added by add_guardian; password `demo`, as every demo account
 
@@ -40,9 +39,7 @@ def add_guardian(data):
 
 def children_shown(base, cookie):
     """How many children's weeks /devoirs shows (a check that the page is the one measured)."""
-    request = urllib.request.Request(base + '/devoirs', headers={'Cookie': cookie})
-    with urllib.request.urlopen(request) as response:
-        return len(re.findall(r'<section class="child-week"', response.read().decode()))
+    return len(re.findall(r'<section class="child-week"', page(base, '/devoirs', cookie)))
 
 
 def prepare(data):

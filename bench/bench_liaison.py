@@ -10,9 +10,8 @@ it up to 25 before the server starts (add_note), then a note to answer is sent t
 about half of the guardians answer it (some on paper), so that the page shows every state.
 """
 import re
-import urllib.request
 
-from bench.common import page_against_waitress
+from bench.common import page, page_against_waitress
 
 TEACHER = 'julien.roux'
 PUPILS = 25
@@ -60,10 +59,8 @@ def add_note(data):
 
 def rows_shown(base, path, cookie):
     """How many guardian lines the status table shows (a check that the page is the one measured)."""
-    request = urllib.request.Request(base + path, headers={'Cookie': cookie})
-    with urllib.request.urlopen(request) as response:
-        page = response.read().decode()
-    return len(re.findall(r'<tr(?: class="unsigned")?>\s*(?:<th scope="rowgroup")?', page.split('<tbody>', 1)[1]))
+    table = page(base, path, cookie).split('<tbody>', 1)[1]
+    return len(re.findall(r'<tr(?: class="unsigned")?>\s*(?:<th scope="rowgroup")?', table))
 
 
 def prepare(data):

@@ -15,10 +15,9 @@ window: 27.7 %). With other test suites running on the machine the ratio fell to
 homework's week too: run it alone.
 """
 import re
-import urllib.request
 from datetime import timedelta
 
-from bench.common import page_against_waitress
+from bench.common import page, page_against_waitress
 
 GUARDIAN = 'aurelie.dubois'
 THREADS = 200
@@ -60,9 +59,7 @@ def add_threads(data, count=THREADS):
 
 def lines_shown(base, cookie):
     """How many threads /messages lists (a check that the page is the one measured)."""
-    request = urllib.request.Request(base + '/messages', headers={'Cookie': cookie})
-    with urllib.request.urlopen(request) as response:
-        return len(re.findall(r'<li class="inbox-line', response.read().decode()))
+    return len(re.findall(r'<li class="inbox-line', page(base, '/messages', cookie)))
 
 
 def prepare(data):

@@ -19,13 +19,12 @@ import random
 import re
 import sys
 import tempfile
-import urllib.request
 from datetime import datetime, time, timedelta
 
 from PIL import Image
 
 from bench.bench_home import guardians, shown, speaking
-from bench.common import GUARDIAN, Server, demo_server, hello_command, load, load_arguments, sign_in_cookie
+from bench.common import GUARDIAN, Server, demo_server, hello_command, load, load_arguments, page, sign_in_cookie
 from ecole_ent import db, models, runtime
 from ecole_ent.accounts import membership
 from ecole_ent.blog import service as blog
@@ -193,12 +192,6 @@ class Year:
                                                 send_at=sent, created_at=sent)
                 models.MessageReceipt.create(message=message, user=guardian,
                                              read_at=sent + timedelta(hours=2) if rng.random() < 0.9 else None)
-
-
-def page(base, path, cookie):
-    request = urllib.request.Request(base + path, headers={'Cookie': cookie})
-    with urllib.request.urlopen(request) as response:
-        return response.read().decode()
 
 
 def main():

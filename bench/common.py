@@ -314,6 +314,13 @@ def serving_pss_mb(pid):
     return [pss_mb(child) for child in serving_processes(pid)]
 
 
+def page(base, path, cookie):
+    """The text of the page at `path`, asked with this Cookie header."""
+    request = urllib.request.Request(base + path, headers={'Cookie': cookie})
+    with urllib.request.urlopen(request) as response:
+        return response.read().decode()
+
+
 def sign_in_cookie(base_url, login, password, login_path='/connexion'):
     """Signs in through the login form (with its CSRF token); returns the Cookie header to send."""
     import http.cookiejar
