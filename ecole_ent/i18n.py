@@ -108,9 +108,8 @@ class Packed:
         return default if start == _NONE else self.texts[start:bounds[2 * number + 1]].decode()
 
     def __getitem__(self, key):
-        missing = object()
-        found = self.get(key, missing)
-        if found is missing:
+        found = self.get(key)          # a translation is a str: None is a message not translated
+        if found is None:
             raise KeyError(key)
         return found
 
