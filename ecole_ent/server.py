@@ -176,21 +176,21 @@ def reserve(host, port):
     process, the other idle, the home's requests/s halved); the kernel hashes each connection to
     one of the listening sockets, so the serving processes hold even shares."""
     family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-    with port_errors(host, port), socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))          # not shared: fails if any program listens there, even
-        port = probe.getsockname()[1]     # one that shares its port (SO_REUSEPORT), as ecole-ent
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)      # as create_server
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        if family == socket.AF_INET6:
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-        with port_errors(host, port):
+    with port_errors(host, port):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))      # not shared: fails if any program listens there, even
+            port = probe.getsockname()[1]     # one that shares its port, as ecole-ent does
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)      # as create_server
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             sock.bind((host, port))
-    except (OSError, EcoleError):
-        sock.close()
-        raise
+        except OSError:
+            sock.close()
+            raise
     return sock
 
 

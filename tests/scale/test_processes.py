@@ -97,8 +97,10 @@ def test_workers_share_one_port_jobs_run_in_their_own_process_once_per_period_an
     # socket went with it), and the supervisor replaces it and the jobs process.
     os.kill(workers[0], signal.SIGKILL)
     os.kill(jobs[0], signal.SIGKILL)
-    while alive(workers[0]):
+    deadline = time.monotonic() + 10
+    while alive(workers[0]) and time.monotonic() < deadline:
         time.sleep(0.01)
+    assert not alive(workers[0])
     status, _url, page = sign_in(Browser(''), served.base, 'julien.roux')
     assert status == 200 and 'Bonjour Julien' in page
     deadline = time.monotonic() + 30
