@@ -112,6 +112,10 @@ OPTIONS = [
     Option('server', 'workers', positive_int, 2,
            'Processus serveurs partageant le port, avec SQLite comme avec PostgreSQL : '
            'un par cœur du processeur'),
+    Option('server', 'one_core_each', boolean, True,
+           'Garder chaque processus serveur sur un cœur du processeur, chacun sur le sien tant '
+           "qu'il y a des cœurs (Linux) : ses fils se passent la main sans changer de cœur, bien "
+           'plus vite ; à désactiver si un autre service lourd occupe un de ces cœurs'),
     Option('server', 'trusted_proxy', proxy_address, '',
            "Adresse IP du proxy inverse de confiance (HTTPS), le seul dont on croit "
            "X-Forwarded-For et X-Forwarded-Proto ; vide = aucun"),

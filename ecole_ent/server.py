@@ -158,7 +158,8 @@ def _serve(config, demo):
     if workers == 1:
         with port_errors(host, port):
             server = listen(config, application, host=host, port=port)
-        logger.info('ecole-ent écoute sur http://%s:%s/', host, server.effective_port)
+        logger.info('ecole-ent écoute sur http://%s:%s/%s', host, server.effective_port,
+                    on_core(one_core(config, 1, int(server.effective_port))))
         return run(config, server)
     db.close_all()               # the children open their own connections, after fork
     address = reserve(host, port)
@@ -271,7 +272,9 @@ class Supervisor:
                 if slot == JOBS_SLOT:
                     code = jobs_child(self.config, self.sock)
                 else:
-                    logger.info('processus serveur %d démarré (journal ecole-ent.%s.log)', os.getpid(), slot)
+                    core = one_core(self.config, slot, self.sock.getsockname()[1])
+                    logger.info('processus serveur %d démarré%s (journal ecole-ent.%s.log)', os.getpid(),
+                                on_core(core), slot)
                     code = child(self.config, self.sock, self.application)
             except BaseException:   # a child never returns into the parent's loop
                 logger.exception('processus serveur en échec')
@@ -303,6 +306,39 @@ class Supervisor:
             except (ProcessLookupError, ChildProcessError):
                 pass
         self.children.clear()
+
+
+def one_core(config, slot, port):
+    """Keep this serving process, all its threads, on one of the cores it may use (Linux; off with
+    server.one_core_each = false). Its threads take turns at Python's one lock (the GIL); when the
+    kernel spreads them over cores, as it does whenever a core has room, each turn handed to a
+    thread on another core is a wake-up across cores. Measured on 2 cores, the guardian home, each
+    process kept on its core against left free: 2 processes at 10 connections, 1,231 to 1,438
+    requests/s against 1,008 to 1,120; at 50, 1,328 to 1,365 against 1,280 to 1,304; 1 process at
+    50, 656 to 708 against 380 to 394 (bare waitress: 14,072 to 14,488 against 4,464 to 6,098).
+    The serving processes take consecutive cores from one the port picks: two installations on
+    one machine, or two tests, serving with one process each, are not both on the first core.
+    The jobs process is left free, to run where there is room. Returns the core, or None (left
+    free: the option off, a single core, not Linux)."""
+    try:
+        cores = sorted(os.sched_getaffinity(0))
+    except AttributeError:
+        return None
+    if not config['server.one_core_each'] or len(cores) < 2:
+        return None
+    core = cores[(port + slot) % len(cores)]
+    try:
+        threads = [int(thread) for thread in os.listdir('/proc/self/task')]
+    except OSError:                              # no /proc: this thread, before it starts others
+        threads = [0]
+    for thread in threads:                       # threads started later inherit it
+        with contextlib.suppress(OSError):       # a thread that has just ended
+            os.sched_setaffinity(thread, {core})
+    return core
+
+
+def on_core(core):
+    return '' if core is None else f' sur le cœur {core}'
 
 
 def child(config, reserved, application):
