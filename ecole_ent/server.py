@@ -4,15 +4,16 @@ With `server.workers` N > 1 (the default: 2) the parent migrates the database, b
 closes every connection, reserves the address (see reserve()), then forks N children that each
 listen on a socket of their own on that address (SO_REUSEPORT: the kernel spreads the connections
 evenly between them) and serve it with the parent's app and their own waitress threads
-(ecole_ent/lanes.py) and database connections (opened after fork), and one more child that runs
-the periodic jobs (the scheduler thread, ecole_ent/scheduler.py) and serves nothing: a directory
-sync or a backup then never holds a serving process's CPU (Python runs one thread at a time) nor
-grows its memory. The parent only supervises: it restarts a child that dies and stops them all on
-SIGTERM or SIGINT; a child whose parent dies, even by kill -9, is stopped by the kernel
-(PR_SET_PDEATHSIG). With one worker, one process serves and runs the jobs. Several processes are
-how the server uses more than one core (Python runs one thread at a time); SQLite serves them all:
-WAL lets readers run beside the one writer, every write transaction begins IMMEDIATE and waits its
-turn, and what processes share (sessions, throttling, the scheduler's leases) lives in the database.
+(ecole_ent/lanes.py), kept on a core of their own (one_core()), and database connections (opened
+after fork), and one more child that runs the periodic jobs (the scheduler thread,
+ecole_ent/scheduler.py) and serves nothing: a directory sync or a backup then never holds a serving
+process's CPU (Python runs one thread at a time) nor grows its memory. The parent only supervises:
+it restarts a child that dies and stops them all on SIGTERM or SIGINT; a child whose parent dies,
+even by kill -9, is stopped by the kernel (PR_SET_PDEATHSIG). With one worker, one process serves
+and runs the jobs. Several processes are how the server uses more than one core (Python runs one
+thread at a time); SQLite serves them all: WAL lets readers run beside the one writer, every write
+transaction begins IMMEDIATE and waits its turn, and what processes share (sessions, throttling,
+the scheduler's leases) lives in the database.
 """
 import contextlib
 import ctypes
