@@ -9,8 +9,10 @@ writes all the time: sessions, visits, posts, ticks).
 
 Then (issue 20) the same guardians' homes in French and in Arabic (the switcher's cookie
 `ecole_langue` next to the session's: the demo's guardians choose no language on their account)
-at 50 connections, each against bare waitress in the same run; and the resident memory of each
-serving process once each of the five languages (fr en ar tr pt) has served the home.
+at 50 connections, each against bare waitress in the same run; for information, bare waitress
+with its threads kept on one core, as ecole-ent keeps each serving process (not the reference);
+and the resident memory of each serving process once each of the five languages (fr en ar tr pt)
+has served the home.
 
 Target (issues 2, 12 and 16, 2-core machine): the guardian home >= 20 % of the bare-waitress
 requests/s and p99 <= 150 ms at 50 connections, with its child cards and its family feed (the
@@ -33,6 +35,7 @@ from bench.common import (
     demo_server,
     hello_command,
     jobs_rss_mb,
+    keep_on_core,
     load,
     load_arguments,
     page,
@@ -175,6 +178,13 @@ def main():
                 for lang in ('fr', 'ar'):
                     result = load(app.url + '/', args.seconds, 50, cookies=speaking(many, lang))
                     print(result.line(f'home, {len(many)} in turn, {lang}') + f'  ratio {result.rps / base.rps:5.1%}')
+                # For information, not the reference: bare waitress with its threads kept on one
+                # core, as ecole-ent keeps each serving process (its threads then hand Python's
+                # lock to each other without a wake-up across cores).
+                with Server(hello_command(args.threads)) as kept:
+                    keep_on_core(kept.pid)
+                    load(kept.url + '/', 2, 50)
+                    print(load(kept.url + '/', args.seconds, 50).line('bare waitress on one core'))
                 # Each of the five languages serves the home (10 connections for 2 s: every serving
                 # process gets some), then the resident memory of each serving process.
                 for lang in LANGUAGES:
