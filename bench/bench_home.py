@@ -35,7 +35,6 @@ from bench.common import (
     demo_server,
     hello_command,
     jobs_rss_mb,
-    keep_on_core,
     load,
     load_arguments,
     page,
@@ -44,6 +43,7 @@ from bench.common import (
     sign_in_cookie,
 )
 from ecole_ent import i18n
+from ecole_ent.server import keep_on_core
 
 PUPIL = 'zoe.dubois'            # the demo's pupil who ticks her homework during the « writes » loads
 LANGUAGES = tuple(i18n.LANGUAGES)                # fr en ar tr pt
@@ -182,7 +182,7 @@ def main():
                 # core, as ecole-ent keeps each serving process (its threads then hand Python's
                 # lock to each other without a wake-up across cores).
                 with Server(hello_command(args.threads)) as kept:
-                    keep_on_core(kept.pid)
+                    keep_on_core(0, kept.pid)
                     load(kept.url + '/', 2, 50)
                     print(load(kept.url + '/', args.seconds, 50).line('bare waitress on one core'))
                 # Each of the five languages serves the home (10 connections for 2 s: every serving

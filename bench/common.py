@@ -256,13 +256,6 @@ def _listdir(path):
         return []
 
 
-def keep_on_core(pid, core=0):
-    """Keep every thread of process `pid` on one core (Linux), as ecole-ent keeps each of its
-    serving processes (ecole_ent/server.py one_core)."""
-    for thread in os.listdir(f'/proc/{pid}/task'):
-        os.sched_setaffinity(int(thread), {core})
-
-
 def rss_mb(pid, tree=True):
     """Resident memory in MB of a process (and by default of its descendants), from /proc."""
     total_kb = 0

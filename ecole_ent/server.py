@@ -328,14 +328,20 @@ def one_core(config, slot, port):
     if not config['server.one_core_each'] or len(cores) < 2:
         return None
     core = cores[(port + slot) % len(cores)]
+    keep_on_core(core)
+    return core
+
+
+def keep_on_core(core, pid='self'):
+    """Every thread of process `pid` (this one by default) on `core`; the threads they start
+    later inherit it (Linux)."""
     try:
-        threads = [int(thread) for thread in os.listdir('/proc/self/task')]
+        threads = [int(thread) for thread in os.listdir(f'/proc/{pid}/task')]
     except OSError:                              # no /proc: this thread, before it starts others
         threads = [0]
-    for thread in threads:                       # threads started later inherit it
+    for thread in threads:
         with contextlib.suppress(OSError):       # a thread that has just ended
             os.sched_setaffinity(thread, {core})
-    return core
 
 
 def on_core(core):
