@@ -5,6 +5,7 @@ import json
 import os
 import sqlite3
 import tarfile
+import threading
 
 import pytest
 
@@ -200,6 +201,29 @@ def test_only_the_last_n_archives_are_kept(data_dir, tmp_path):
     dest = tmp_path / 'b'
     paths = [make_backup(data_dir, dest, keep=2).path for _ in range(4)]
     assert backup.list_archives(str(dest)) == paths[-2:]
+
+
+def test_backups_started_at_the_same_moment_each_get_an_archive_of_their_own(data_dir, tmp_path):
+    """The nightly job, the page's button and the command line may back up at the same moment:
+    in the same second they took one archive name and one .partial file, and one failed."""
+    dest, start, results = tmp_path / 'b', threading.Barrier(3), []
+
+    def one():
+        start.wait()
+        try:
+            results.append(make_backup(data_dir, dest, keep=10).path)
+        except BackupError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=one) for _n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not [r for r in results if isinstance(r, BackupError)], results
+    assert set(results) == set(backup.list_archives(str(dest))) and len(set(results)) == 3
+    for path in results:
+        backup.verify_archive(path)
 
 
 def test_the_second_destination_gets_a_verified_copy(data_dir, tmp_path):
