@@ -13,6 +13,7 @@ from ecole_ent.models.directory import PupilCard
 from tests.admin.conftest import school_b  # noqa: F401 (a fixture: École du Port)
 from tests.blog.conftest import People, send
 from tests.conftest import Client, redirected_to
+from tests.statements import Counted
 
 CLASS = '/annuaire/classe/{cp}'
 WHO = ('teacher', 'director', 'admin', 'other_teacher', 'staff', 'guardian', 'pupil')
@@ -220,19 +221,13 @@ def test_another_schools_people_and_pupils_are_refused_and_nothing_changes(peopl
     assert demo_cards and all(PupilCard.get_or_none(PupilCard.pupil == p) for p in people.cp_pupils)
 
 
-def test_the_class_page_asks_for_its_pupils_cards_in_one_query(people, signed_in, monkeypatch):
+def test_the_class_page_asks_for_its_pupils_cards_in_one_query(people, signed_in):
     """The class's card page and every card route (service.class_cards) cost the same number of
     queries whatever the class's size: whether each pupil has a card is one query, not one each."""
-    from ecole_ent import db
-    engine, statements = db.database.obj, []
-    execute_sql = engine.execute_sql
-    monkeypatch.setattr(engine, 'execute_sql', lambda sql, *args, **kw: (statements.append(sql),
-                                                                          execute_sql(sql, *args, **kw))[1])
-
     def queries():
-        statements.clear()
-        assert client.get(CLASS.format(cp=people.cp.id)).status_int == 200
-        return len(statements)
+        with Counted() as counted:
+            assert client.get(CLASS.format(cp=people.cp.id)).status_int == 200
+        return counted.count
     client = signed_in(people.teacher)
     queries()                    # the session's first request writes its sliding expiry
     before = queries()

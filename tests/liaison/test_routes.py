@@ -3,7 +3,6 @@ demo school's CP-CE1 class; another school in test_isolation.py), and what the f
 and bad input (the form kept, a French message, nothing half-saved, no 500)."""
 import io
 import re
-import threading
 
 import pytest
 
@@ -12,6 +11,7 @@ from ecole_ent.models import Note, NoteFile, NoteReceipt
 from tests.blog.conftest import PDF, send, text
 from tests.conftest import redirected_to
 from tests.liaison.conftest import send as send_note
+from tests.statements import Counted
 
 WHO = ('teacher', 'director', 'admin', 'mother', 'other_guardian', 'other_teacher', 'staff', 'pupil')
 MATRIX = {
@@ -214,32 +214,16 @@ def test_pupils_and_staff_have_no_menu_entry_and_guardians_do(scene, signed_in):
     assert 'href="/cahier-de-liaison"' not in signed_in(scene.staff).get('/').text
 
 
-class Counted:
-    """Counts the statements the database runs while in use (the page's own, the session's...)."""
-
-    def __init__(self, monkeypatch):
-        from ecole_ent import db
-        self.count, engine = 0, db.database.obj
-        real, page_thread = engine.execute_sql, threading.get_ident()
-
-        def counting(sql, params=None, *args, **kwargs):
-            self.count += threading.get_ident() == page_thread    # not a background writer's (statistics)
-            return real(sql, params, *args, **kwargs)
-        monkeypatch.setattr(engine, 'execute_sql', counting)
-
-
-def test_the_teachers_view_runs_the_same_few_queries_for_two_pupils_or_the_whole_class(scene, signed_in,
-                                                                                       monkeypatch):
+def test_the_teachers_view_runs_the_same_few_queries_for_two_pupils_or_the_whole_class(scene, signed_in):
     small = send_note(scene.teacher, class_id=scene.cp.id, pupils=[scene.two.id, scene.one.id])
     client = signed_in(scene.teacher)
     for note in (small, scene.note):
         client.get(f'/cahier-de-liaison/{note.id}')            # the SQL of each query built once
     counts = []
     for note in (small, scene.note):
-        counted = Counted(monkeypatch)
-        page = client.get(f'/cahier-de-liaison/{note.id}')
+        with Counted() as counted:
+            page = client.get(f'/cahier-de-liaison/{note.id}')
         counts.append(counted.count)
-        monkeypatch.undo()
         assert page.status_int == 200
     assert counts[0] == counts[1] <= 8, counts
 
