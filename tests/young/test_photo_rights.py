@@ -8,6 +8,7 @@ from ecole_ent.accounts.service import pupils_of
 from ecole_ent.models import Post, User
 from ecole_ent.young import service
 from tests.blog.conftest import send, text
+from tests.statements import Counted
 from tests.young.conftest import VOICE, camera_jpeg
 
 
@@ -93,10 +94,9 @@ def test_only_the_writing_page_may_use_the_microphone(people, signed_in):
         assert 'microphone=()' in pupil.get(path).headers['Permissions-Policy'], path
 
 
-def test_the_moderation_page_runs_the_same_queries_for_one_or_four_posts_with_files(people, signed_in, monkeypatch):
+def test_the_moderation_page_runs_the_same_queries_for_one_or_four_posts_with_files(people, signed_in):
     """The waiting posts' attachments (their photo and voice shown, the photo check) come in one
     query for the whole queue (blog.reading.attach_files), not one per post."""
-    from tests.liaison.test_routes import Counted
     restrict_one(people)
     young_post(people)
     teacher = signed_in(people.teacher)
@@ -106,10 +106,9 @@ def test_the_moderation_page_runs_the_same_queries_for_one_or_four_posts_with_fi
         for _ in range(more):
             young_post(people)
         teacher.get(address)                       # the SQL of each query built once
-        counted = Counted(monkeypatch)
-        page = teacher.get(address)
+        with Counted() as counted:
+            page = teacher.get(address)
         counts.append(counted.count)
-        monkeypatch.undo()
         assert page.text.count('name="photo_checked"') == 1 + more and page.text.count('<audio') == 1 + more
     assert counts[0] == counts[1], counts
 
