@@ -10,11 +10,13 @@ checked against it, so a corrupt or tampered one is refused too. tarfile is impo
 functions that read an archive: every serving process imports this module (runtime, through
 maintenance.service) and never reads one.
 """
+import fcntl
 import hashlib
 import json
 import os
 import posixpath
 import sqlite3
+from contextlib import contextmanager
 
 from ecole_ent.i18n import _
 from ecole_ent.maintenance.errors import BackupError
@@ -25,6 +27,24 @@ DATABASE = 'ecole.db'
 PREFIX = 'ecole-ent-'
 SUFFIX = '.tar'
 CHUNK = 1024 * 1024
+
+
+@contextmanager
+def folder_lock(path, busy=None):
+    """Holds an flock on the folder `path` itself (made if missing), so no lock file is left
+    behind: the data folder's (held by `serve`, needed free by restore) and a backup folder's (one
+    backup at a time into it). Waits for another process's hold, or raises `busy` at once when
+    given. OSError when the folder cannot be made or opened."""
+    os.makedirs(path, exist_ok=True)
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (fcntl.LOCK_NB if busy is not None else 0))
+        except BlockingIOError:
+            raise busy from None
+        yield
+    finally:
+        os.close(fd)
 
 
 class HashingReader:

@@ -8,7 +8,6 @@ network share), where the copy is read back and verified.
 """
 import contextlib
 import datetime
-import fcntl
 import io
 import json
 import os
@@ -46,27 +45,15 @@ def create_backup(data_dir, db_path, dest, keep=7, copy_to=None, reason='manual'
     """Writes a new archive of `data_dir` (database `db_path`) into `dest`; returns a BackupResult."""
     if not os.path.isfile(db_path):
         raise BackupError(_('Pas de base de données à sauvegarder : %s') % db_path)
-    with _one_at_a_time(dest):
+    # One backup at a time into a folder, whoever starts them (the nightly job, the backups page,
+    # `ecole-ent backup`): two in the same second took one archive name and one .partial file, and
+    # one of them failed (seen: the nightly backup of a server just started and the command's).
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(archive.folder_lock(dest))
+        except OSError as exc:
+            raise _unwritable(dest, exc) from None
         return _create_backup(data_dir, db_path, dest, keep, copy_to, reason)
-
-
-@contextlib.contextmanager
-def _one_at_a_time(dest):
-    """Backups into `dest` one after the other, whoever starts them (the nightly job, the backups
-    page, `ecole-ent backup`): two in the same second took the same archive name and the same
-    .partial file, and one of them failed (seen: the nightly backup of a server just started and
-    a command-line one). An flock on the folder itself, so no file is left behind."""
-    try:
-        os.makedirs(dest, exist_ok=True)
-        fd = os.open(dest, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as exc:
-        raise _unwritable(dest, exc) from None
-    try:
-        with contextlib.suppress(OSError):      # a file system without locks: as before
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _unwritable(dest, exc):

@@ -6,31 +6,20 @@ current database and media moved aside (into replaced-DATE/, kept until the IT p
 and the restored ones renamed into place. A corrupt or incomplete archive changes nothing.
 """
 import datetime
-import fcntl
 import os
 import tempfile
-from contextlib import contextmanager
 
 from ecole_ent.i18n import _
 from ecole_ent.maintenance import archive
 from ecole_ent.maintenance.errors import BackupError
 
 
-@contextmanager
 def instance_lock(data_dir, before):
-    """Holds the data folder's lock (an flock on the folder itself, so no file is left behind):
-    `serve` holds it while it runs; restore needs it free."""
-    os.makedirs(data_dir, exist_ok=True)
-    fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BackupError(_('Un serveur ecole-ent utilise ce dossier de données (%s) : arrêtez-le '
-                                '(systemctl stop ecole-ent) %s.') % (data_dir, before)) from None
-        yield
-    finally:
-        os.close(fd)
+    """Holds the data folder's lock (archive.folder_lock): `serve` holds it while it runs; restore
+    needs it free."""
+    return archive.folder_lock(data_dir, busy=BackupError(
+        _('Un serveur ecole-ent utilise ce dossier de données (%s) : arrêtez-le (systemctl stop ecole-ent) %s.')
+        % (data_dir, before)))
 
 
 def restore_archive(path, data_dir, db_name='ecole.db', confirm=None, max_schema=None):
